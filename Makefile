@@ -1,0 +1,58 @@
+# venuewire developer commands. Every target creates .venv from pinned versions first.
+# `make help` lists them.
+
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+PIP    := $(PY) -m pip --disable-pip-version-check --quiet
+
+.DEFAULT_GOAL := help
+.PHONY: help install generate check-generated lint format typecheck test check lock clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(STAMP): requirements/dev.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3.x (3.11+)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: venuewire needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade "pip>=24"
+	$(PIP) install -r requirements/dev.lock
+	$(PIP) install --no-deps --no-build-isolation -e .
+	@touch $(STAMP)
+
+install: $(STAMP) ## create .venv from requirements/dev.lock and install venuewire (editable)
+
+generate: $(STAMP) ## regenerate generated/ from schemas/ (protoc + datamodel-code-generator + registry)
+	$(PY) -m codegen
+
+check-generated: $(STAMP) ## fail if generated/ differs from a fresh build of schemas/
+	$(PY) -m codegen --check
+
+lint: $(STAMP) ## ruff lint and format check (generated/ excluded: it is output)
+	$(PY) -m ruff check runtime codegen tests
+	$(PY) -m ruff format --check runtime codegen tests
+
+format: $(STAMP) ## apply ruff fixes and formatting
+	$(PY) -m ruff check --fix runtime codegen tests
+	$(PY) -m ruff format runtime codegen tests
+
+typecheck: $(STAMP) ## mypy --strict over the installed package (generated code included) and codegen/
+	rm -rf .build/typecheck
+	$(PIP) install --no-deps --no-build-isolation --target .build/typecheck .
+	cd .build/typecheck && ../../$(PY) -m mypy --config-file ../../pyproject.toml -p venuewire
+	$(PY) -m mypy --config-file pyproject.toml -p codegen
+
+test: $(STAMP) ## run the test suite
+	$(PY) -m pytest
+
+check: check-generated lint typecheck test ## everything CI runs
+
+lock: ## re-pin requirements/dev.lock from requirements/dev.in (needs the network to PyPI)
+	rm -rf .build/lock && $(PYTHON) -m venv .build/lock
+	.build/lock/bin/python -m pip --disable-pip-version-check --quiet install -r requirements/dev.in setuptools==84.2.1
+	.build/lock/bin/python -m pip freeze --all | grep -v -E '^(pip|wheel)==' | sort -f > requirements/dev.lock
+
+clean: ## remove the virtual environment and build output
+	rm -rf $(VENV) .build build *.egg-info runtime/*.egg-info

@@ -1,0 +1,1 @@
+"""venuewire code generator: schemas/ in, generated/ out. Run with `make generate`."""

@@ -1,0 +1,99 @@
+"""JSON Schema step: datamodel-code-generator into msgspec.Struct modules, one per schema file."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from codegen.registry_model import MessageInfo
+
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+def _close_open_enums(node: Any, keyword: str, found: dict[str, dict[str, bool]], where: str) -> Any:
+    """Give the generator a plain `enum` where the schema says `x-open-enum`, and
+    record the class so its template adds the UNKNOWN fallback."""
+    if isinstance(node, dict):
+        node = {k: _close_open_enums(v, keyword, found, f"{where}/{k}") for k, v in node.items()}
+        if keyword in node:
+            title = node.get("title")
+            if not isinstance(title, str) or not CLASS_NAME.match(title):
+                raise SystemExit(f"codegen: {where}: an {keyword} needs a PascalCase title (the class name)")
+            if node.get("type") != "string" or "enum" in node:
+                raise SystemExit(f"codegen: {where}: an {keyword} must be type string without enum")
+            node["enum"] = node.pop(keyword)
+            found[title] = {"open_enum": True}
+        return node
+    if isinstance(node, list):
+        return [_close_open_enums(v, keyword, found, f"{where}/{i}") for i, v in enumerate(node)]
+    return node
+
+
+def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]:
+    messages: list[MessageInfo] = []
+    templates = root / "codegen" / "templates"
+    env = {**os.environ, "RUFF_NO_CACHE": "true"}
+    for venue in config["venues"]:
+        source = root / config["root"] / venue
+        schemas = sorted(source.glob("*.json"))
+        if not schemas:
+            raise SystemExit(f"codegen: no schemas under {source}")
+        with tempfile.TemporaryDirectory() as tmp:
+            staged = Path(tmp) / venue
+            staged.mkdir()
+            open_enums: dict[str, dict[str, bool]] = {}
+            titles: dict[str, str] = {}
+            for path in schemas:
+                if not IDENTIFIER.match(path.stem):
+                    raise SystemExit(f"codegen: {path}: file names must be snake_case identifiers")
+                schema = json.loads(path.read_text(encoding="utf-8"))
+                title = schema.get("title")
+                if not isinstance(title, str) or not CLASS_NAME.match(title):
+                    raise SystemExit(f"codegen: {path}: the root needs a PascalCase title (the class name)")
+                titles[path.stem] = title
+                staged_schema = _close_open_enums(schema, config["open_enum_keyword"], open_enums, str(path))
+                (staged / path.name).write_text(json.dumps(staged_schema, indent=1), encoding="utf-8")
+            extra = Path(tmp) / "extra-template-data.json"
+            extra.write_text(json.dumps(open_enums, sort_keys=True), encoding="utf-8")
+            target = out / venue
+            cmd = [
+                sys.executable,
+                "-m",
+                "datamodel_code_generator",
+                "--input",
+                str(staged),
+                "--output",
+                str(target),
+                *config["flags"],
+                "--custom-template-dir",
+                str(templates),
+                "--extra-template-data",
+                str(extra),
+            ]
+            result = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env, cwd=tmp)
+            if result.returncode != 0:
+                raise SystemExit(f"codegen: datamodel-code-generator failed for {venue}:\n{result.stderr}")
+            shutil.rmtree(target / ".ruff_cache", ignore_errors=True)
+        for stem, title in titles.items():
+            module_file = target / f"{stem}.py"
+            if not module_file.exists() or f"\nclass {title}(" not in module_file.read_text(encoding="utf-8"):
+                raise SystemExit(f"codegen: {venue}/{stem}.json did not produce class {title} in {module_file.name}")
+            messages.append(
+                MessageInfo(
+                    venue=venue,
+                    name=stem,
+                    format="json",
+                    schema=f"json/{venue}/{stem}.json",
+                    module=f"venuewire.generated.{venue}.{stem}",
+                    class_name=title,
+                )
+            )
+    return messages

@@ -1,0 +1,293 @@
+"""The shape of schemas/registry.toml, as typed records.
+
+This module is the registry's schema: `load()` reads the TOML into these records and
+rejects unknown keys, missing keys and wrong types, naming the table and key. The
+same class definitions are copied verbatim into the generated
+`venuewire.generated.registry` module, so the runtime reads the facts through exactly
+these types.
+"""
+
+# --- copied into the generated module from here ---
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum  # noqa: F401  (used by the generated module)
+from typing import Final, Literal  # noqa: F401  (Final: used by the generated module)
+
+ErrorKind = Literal["auth", "rate_limited", "invalid_request", "not_found", "server"]
+
+
+@dataclass(frozen=True, slots=True)
+class Venue:
+    """One venue: its key (used everywhere as the venue name), title and docs."""
+
+    key: str
+    title: str
+    transport: str
+    docs: str
+    decimals_on_wire: Literal["string", "number", "mixed", "binary"]
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDProtocol:
+    """One OpenD protocol: its protoID, whether it is a request or a push, and the
+    proto file (schemas/proto/futu/<proto>.proto) when venuewire has its messages."""
+
+    name: str
+    proto_id: int
+    kind: Literal["request", "push"]
+    proto: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDMarket:
+    """A symbol prefix ("HK" in "HK.00700") and the QotMarket value it stands for."""
+
+    prefix: str
+    market: int
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDFacts:
+    """Framing, session and encryption constants of the OpenD TCP protocol."""
+
+    default_host: str
+    default_port: int
+    magic: str
+    header_size: int
+    proto_fmt_protobuf: int
+    proto_fmt_json: int
+    proto_ver: int
+    max_body_len: int
+    keepalive_factor: float
+    dead_peer_factor: float
+    rsa_key_bits: int
+    rsa_plain_chunk: int
+    rsa_cipher_block: int
+    aes_key_len: int
+    client_ver: int
+    client_id: str
+    programming_language: str
+    protocols: tuple[OpenDProtocol, ...]
+    markets: tuple[OpenDMarket, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AuthScheme:
+    """How a venue authenticates: header and query parameter names, tolerances."""
+
+    name: str
+    headers: tuple[str, ...] = ()
+    query: tuple[str, ...] = ()
+    payload: str | None = None
+    timestamp_tolerance_s: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RestEndpoint:
+    """One REST endpoint, its auth scheme, messages and documented limits."""
+
+    venue: str
+    name: str
+    method: Literal["GET", "POST", "DELETE", "PUT"]
+    base_url: str
+    path: str
+    auth: str
+    response: str
+    request: str | None = None
+    requests_per_second: int | None = None
+    max_ids: int | None = None
+    max_codes: int | None = None
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class WsChannel:
+    """One WebSocket channel: URL, auth, the messages it carries, heartbeats, limits."""
+
+    venue: str
+    name: str
+    url: str
+    auth: str
+    subscribe: str | None = None
+    push: str | None = None
+    request: str | None = None
+    ack: str | None = None
+    login: str | None = None
+    login_reply: str | None = None
+    error: str | None = None
+    legacy_error: str | None = None
+    ping: str | None = None
+    pong: str | None = None
+    heartbeat: str | None = None
+    welcome: str | None = None
+    channel: str | None = None
+    levels: tuple[int, ...] = ()
+    ping_text: str | None = None
+    pong_text: str | None = None
+    ping_interval_s: int | None = None
+    heartbeat_interval_s: int | None = None
+    idle_timeout_s: int | None = None
+    max_frames_per_minute: int | None = None
+    subscribe_within_s: int | None = None
+    min_connect_interval_s: int | None = None
+    auth_within_s: int | None = None
+    max_nonce_len: int | None = None
+    nonce_unique_window_s: int | None = None
+    compression: Literal["raw-deflate"] | None = None
+    codes: dict[str, int] = field(default_factory=dict)
+    choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class VenueErrorCode:
+    """A venue's error code and the kind of error it maps to."""
+
+    venue: str
+    code: str
+    kind: ErrorKind
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class MessageInfo:
+    """One documented message: where its schema is and which generated class reads it.
+
+    `schema` is relative to schemas/; `module` and `class_name` name the generated
+    class; `proto_id` is set for OpenD messages.
+    """
+
+    venue: str
+    name: str
+    format: Literal["json", "protobuf"]
+    schema: str
+    module: str
+    class_name: str
+    proto_id: int | None = None
+
+
+# --- copied into the generated module up to here ---
+
+import dataclasses  # noqa: E402
+import tomllib  # noqa: E402
+import types  # noqa: E402
+import typing  # noqa: E402
+from collections.abc import Mapping  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+
+class RegistryError(ValueError):
+    """schemas/registry.toml does not match this model; the text names where."""
+
+
+@dataclass(frozen=True, slots=True)
+class Registry:
+    venues: tuple[Venue, ...]
+    opend: OpenDFacts
+    auth: tuple[AuthScheme, ...]
+    rest: tuple[RestEndpoint, ...]
+    ws: tuple[WsChannel, ...]
+    errors: tuple[VenueErrorCode, ...]
+
+
+def _convert(where: str, tp: Any, value: Any) -> Any:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin is Literal:
+        if value not in args:
+            raise RegistryError(f"{where}: {value!r} is not one of {list(args)}")
+        return value
+    if origin in (types.UnionType, typing.Union):
+        if value is None and type(None) in args:
+            return None
+        errors = []
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return _convert(where, arg, value)
+            except RegistryError as exc:
+                errors.append(str(exc))
+        raise RegistryError("; ".join(errors))
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise RegistryError(f"{where}: expected an array, got {value!r}")
+        return tuple(_convert(f"{where}[{i}]", args[0], v) for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise RegistryError(f"{where}: expected a table, got {value!r}")
+        return {str(k): _convert(f"{where}.{k}", args[1], v) for k, v in value.items()}
+    if dataclasses.is_dataclass(tp):
+        return _record(where, tp, value)
+    if tp is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if tp in (int, str, bool) and type(value) is tp:
+        return value
+    raise RegistryError(f"{where}: expected {getattr(tp, '__name__', tp)}, got {value!r}")
+
+
+def _record(where: str, cls: Any, table: Any, **extra: Any) -> Any:
+    if not isinstance(table, Mapping):
+        raise RegistryError(f"{where}: expected a table, got {table!r}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = set(table) - set(fields) - set(extra)
+    if unknown:
+        raise RegistryError(f"{where}: unknown key(s) {sorted(unknown)}")
+    kwargs: dict[str, Any] = dict(extra)
+    for name, f in fields.items():
+        if name in kwargs:
+            continue
+        if name not in table:
+            if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise RegistryError(f"{where}: missing key {name!r}")
+            continue
+        kwargs[name] = _convert(f"{where}.{name}", hints[name], table[name])
+    return cls(**kwargs)
+
+
+def load(path: Path) -> Registry:
+    """Read and check registry.toml; cross-references (venues, auth schemes) included."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    top = {"venues", "opend", "auth", "rest", "ws", "errors"}
+    if set(data) != top:
+        raise RegistryError(f"{path.name}: top-level tables must be {sorted(top)}, got {sorted(data)}")
+    venues = tuple(_record(f"venues.{k}", Venue, v, key=k) for k, v in data["venues"].items())
+    auth = tuple(_record(f"auth.{k}", AuthScheme, v, name=k) for k, v in data["auth"].items())
+    reg = Registry(
+        venues=venues,
+        opend=_record("opend", OpenDFacts, data["opend"]),
+        auth=auth,
+        rest=tuple(_record(f"rest[{i}]", RestEndpoint, v) for i, v in enumerate(data["rest"])),
+        ws=tuple(_record(f"ws[{i}]", WsChannel, v) for i, v in enumerate(data["ws"])),
+        errors=tuple(_record(f"errors[{i}]", VenueErrorCode, v) for i, v in enumerate(data["errors"])),
+    )
+    venue_keys = {v.key for v in venues}
+    auth_keys = {a.name for a in auth}
+    entries: tuple[RestEndpoint | WsChannel | VenueErrorCode, ...] = (*reg.rest, *reg.ws, *reg.errors)
+    for entry in entries:
+        if entry.venue not in venue_keys:
+            raise RegistryError(f"{type(entry).__name__} {entry!r}: unknown venue {entry.venue!r}")
+    endpoints: tuple[RestEndpoint | WsChannel, ...] = (*reg.rest, *reg.ws)
+    for item in endpoints:
+        if item.auth not in auth_keys:
+            raise RegistryError(f"{item.venue}.{item.name}: unknown auth scheme {item.auth!r}")
+    ids = [p.proto_id for p in reg.opend.protocols]
+    if len(ids) != len(set(ids)):
+        raise RegistryError("opend.protocols: duplicate proto_id")
+    seen: set[tuple[str, str]] = set()
+    for err in reg.errors:
+        if (err.venue, err.code) in seen:
+            raise RegistryError(f"errors: duplicate code {err.venue} {err.code}")
+        seen.add((err.venue, err.code))
+    return reg
+
+
+def model_source() -> str:
+    """The record definitions above, as source text for the generated module."""
+    text = Path(__file__).read_text(encoding="utf-8")
+    start = text.index("# --- copied into the generated module from here ---")
+    end = text.index("# --- copied into the generated module up to here ---")
+    body = text[start:end].split("\n", 1)[1]
+    return body

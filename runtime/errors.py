@@ -1,0 +1,97 @@
+"""One error tree for all five venues.
+
+Catch by meaning, not by venue: every error venuewire raises is a `VenueError` and names the
+venue, the venue's own code when there is one, and a message. Secrets never appear in any
+of them.
+
+    VenueError
+    ├── AuthError           credentials refused (bad key, bad signature, no permission)
+    ├── RateLimited         the venue's or our own limiter said "slow down"
+    ├── InvalidRequest      the request was refused, or could not be built (checked before sending)
+    │   └── MissingRequiredFields   a proto2 message lacks required fields; nothing was sent
+    ├── NotFound            the thing asked for does not exist
+    ├── DecodeError         a payload does not match its schema; names message and field path
+    ├── ConnectionLost      the connection dropped; pending requests fail with this
+    └── Timeout             no answer in time
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+FieldPath = tuple[str | int, ...]
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """`("data", 0, "a")` as `$.data[0].a`, the form used in every message."""
+    out = "$"
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else f".{step}"
+    return out
+
+
+class VenueError(Exception):
+    """Base of every venuewire error: `venue`, the venue's `code` (or None) and `message`."""
+
+    def __init__(self, venue: str, message: str, code: int | str | None = None) -> None:
+        self.venue = venue
+        self.code = code
+        self.message = message
+        super().__init__(self._text())
+
+    def _text(self) -> str:
+        code = f" [{self.code}]" if self.code is not None else ""
+        return f"{self.venue}{code}: {self.message}"
+
+
+class AuthError(VenueError):
+    """The venue refused the credentials or the signature."""
+
+
+class RateLimited(VenueError):
+    """Too many requests; `retry_after` (seconds) when known."""
+
+    def __init__(
+        self, venue: str, message: str, code: int | str | None = None, retry_after: float | None = None
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(venue, message, code)
+
+
+class InvalidRequest(VenueError):
+    """The request is invalid: refused by the venue, or caught before it was sent."""
+
+
+class MissingRequiredFields(InvalidRequest):
+    """A protobuf message misses proto2 required fields (`fields`, dotted paths); nothing was sent."""
+
+    def __init__(self, venue: str, message_name: str, fields: Sequence[str]) -> None:
+        self.message_name = message_name
+        self.fields = tuple(fields)
+        super().__init__(venue, f"{message_name} is missing required field(s): {', '.join(self.fields)}")
+
+
+class NotFound(VenueError):
+    """The order, symbol or resource does not exist."""
+
+
+class DecodeError(VenueError):
+    """A payload does not match its message schema.
+
+    `message_name` names the message, `field_path` the offending field (empty when the
+    payload as a whole is unreadable) and `detail` what is wrong with it.
+    """
+
+    def __init__(self, venue: str, message_name: str, field_path: Sequence[str | int], detail: str) -> None:
+        self.message_name = message_name
+        self.field_path: FieldPath = tuple(field_path)
+        self.detail = detail
+        super().__init__(venue, f"{message_name} at {format_path(self.field_path)}: {detail}")
+
+
+class ConnectionLost(VenueError):
+    """The connection closed or failed; every request pending on it fails with this."""
+
+
+class Timeout(VenueError):
+    """No reply within the timeout."""

@@ -1,0 +1,107 @@
+"""What users rely on in the typed values: Decimal prices, exact big ids, visible unknown
+enum values, and typed errors that name venue, message and field."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+import venuewire
+from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush
+from venuewire.generated.coinw.order_response import OrderResponse
+from venuewire.generated.infoway.depth import Depth
+from venuewire.generated.qfex.order import Order as QfexOrder
+from venuewire.generated.qfex.order import OrderStatus, Side
+
+
+def test_decimal_strings_decode_to_exact_decimals_and_keep_their_text():
+    raw = b'{"s":"X","t":1,"a":[["0.000111","34.650"],["30657.00","1"]],"b":[[],[]]}'
+    depth = venuewire.decode_json(Depth, raw)
+    assert depth.a[0] == [Decimal("0.000111"), Decimal("34.650")]
+    assert str(depth.a[1][0]) == "30657.00"
+    assert venuewire.encode_json(depth) == raw
+
+
+def test_a_json_number_where_a_decimal_string_belongs_is_read_exactly_not_through_float():
+    # Lenient by design: msgspec reads the number's digits straight into Decimal.
+    depth = venuewire.decode_json(
+        Depth, b'{"s":"X","t":1,"a":[[0.1000000000000000055511151231257827],[1]],"b":[[],[]]}'
+    )
+    assert depth.a[0][0] == Decimal("0.1000000000000000055511151231257827")
+
+
+def test_coinw_ids_above_2_pow_53_stay_exact_and_strings_stay_strings():
+    raw = (
+        b'{"code":0,"msg":"","data":['
+        b'{"id":33308753605637070,"instrument":"BTC","direction":"long","orderStatus":"unFinish",'
+        b'"posType":"plan","createdDate":1740905644000,"fee":"0","margin":84,"indexPrice":85880.1},'
+        b'{"id":"9007199254740993","instrument":"ETH","direction":"short","orderStatus":"part",'
+        b'"posType":"execute","createdDate":1740905644001,"fee":0.0006}]}'
+    )
+    reply = venuewire.decode_json(OrderResponse, raw)
+    assert reply.data is not None
+    first, second = reply.data
+    assert first.id == 33308753605637070
+    assert isinstance(first.id, int)
+    assert second.id == "9007199254740993"
+    assert first.fee == Decimal("0")
+    assert first.margin == 84
+    assert second.fee == 0.0006
+    # re-encoded field order follows the class, values and their wire forms are the input's
+    assert json.loads(venuewire.encode_json(reply), parse_float=Decimal) == json.loads(raw, parse_float=Decimal)
+
+
+def test_qfex_numbers_are_decimals_and_go_back_out_as_numbers():
+    raw = (
+        b'{"order_id":"2f05173c-992a-426b-bcaf-6b341644bb62","symbol":"GOOG-USD","status":"ACK",'
+        b'"quantity":2.708,"price":251.25,"side":"SELL","type":"LIMIT","time_in_force":"GTC",'
+        b'"quantity_remaining":2.708,"update_time":1758208770.5512846}'
+    )
+    order = venuewire.decode_json(QfexOrder, raw)
+    assert order.quantity == Decimal("2.708")
+    assert order.price == Decimal("251.25")
+    assert order.side is Side.SELL
+    assert venuewire.encode_json(order) == raw
+
+
+def test_unknown_values_of_open_enums_are_kept_and_visible():
+    raw = (
+        b'{"order_id":"o","symbol":"S","status":"PARTIALLY_EXPIRED","quantity":1,"price":1,"side":"BUY",'
+        b'"type":"LIMIT","time_in_force":"GTC","quantity_remaining":1,"update_time":1.5}'
+    )
+    order = venuewire.decode_json(QfexOrder, raw)
+    assert isinstance(order.status, OrderStatus)
+    assert order.status.name == "UNKNOWN"
+    assert order.status == "PARTIALLY_EXPIRED"
+    assert order.status.value not in {m.value for m in OrderStatus}
+    assert venuewire.encode_json(order) == raw
+    known = venuewire.decode_json(QfexOrder, raw.replace(b"PARTIALLY_EXPIRED", b"FILLED"))
+    assert known.status is OrderStatus.FILLED
+
+
+def test_closed_enums_reject_unknown_values_with_the_field_path():
+    raw = b'{"subscribe":"depth","symbol":"BMX_ETH","precision":6,"data":{"buys":[],"sells":[]}}'
+    assert venuewire.decode_json(LegacyDepthPush, raw).symbol == "BMX_ETH"
+    with pytest.raises(venuewire.DecodeError) as caught:
+        venuewire.decode_json(LegacyDepthPush, raw.replace(b'"depth"', b'"deep"'))
+    error = caught.value
+    assert (error.venue, error.message_name, error.field_path) == ("bitmart", "legacy_depth", ("subscribe",))
+    assert str(error).startswith("bitmart: legacy_depth at $.subscribe: ")
+
+
+def test_not_json_at_all_is_a_decode_error_with_an_empty_path():
+    with pytest.raises(venuewire.DecodeError) as caught:
+        venuewire.decode_json(Depth, b"{not json")
+    assert caught.value.field_path == ()
+    assert caught.value.message_name == "depth"
+    assert "not valid JSON" in caught.value.detail
+
+
+def test_encode_json_refuses_classes_that_are_not_venue_messages():
+    class Stranger(venuewire.DecodeError):
+        pass
+
+    with pytest.raises(ValueError, match="not a documented venue message"):
+        venuewire.messages.message_info(Stranger)

@@ -1,0 +1,78 @@
+"""The built wheel carries every generated module and works in a clean virtual environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (built,) = out.glob("venuewire-*.whl")
+    return built
+
+
+def test_wheel_contains_every_generated_module_and_the_type_marker(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    generated = [
+        p.relative_to(ROOT / "generated") for p in (ROOT / "generated").rglob("*") if p.suffix in (".py", ".pyi")
+    ]
+    assert len(generated) > 20
+    missing = [str(rel) for rel in generated if f"venuewire/generated/{rel.as_posix()}" not in names]
+    assert missing == []
+    runtime = [p.relative_to(ROOT / "runtime") for p in (ROOT / "runtime").rglob("*.py")]
+    assert [str(r) for r in runtime if f"venuewire/{r.as_posix()}" not in names] == []
+    assert "venuewire/py.typed" in names
+    assert not any(n.startswith(("generated/", "runtime/", "codegen/", "tests/")) for n in names)
+
+
+CHECK = """
+import importlib, pkgutil, sys
+import venuewire, venuewire.generated
+from venuewire.generated.registry import MESSAGES
+assert "/site-packages/" in venuewire.__file__, venuewire.__file__
+mods = [m.name for m in pkgutil.walk_packages(venuewire.generated.__path__, "venuewire.generated.")]
+for name in mods:
+    importlib.import_module(name)
+for m in MESSAGES:
+    getattr(importlib.import_module(m.module), m.class_name)
+from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
+assert venuewire.decode_json(WsHeartbeat, b'{"code":10010,"trace":"t"}').trace == "t"
+print(len(mods), len(MESSAGES))
+"""
+
+
+def test_wheel_installs_and_imports_in_a_clean_virtual_environment(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    pins = [f"msgspec=={metadata.version('msgspec')}", f"protobuf=={metadata.version('protobuf')}"]
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel), *pins],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    result = subprocess.run(
+        [str(python), "-c", CHECK], check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    modules, messages = map(int, result.stdout.split())
+    assert modules >= 20
+    assert messages >= 40
