@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint format typecheck test check lock clean
+.PHONY: help install generate check-generated lint format typecheck test bench check lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -31,12 +31,12 @@ check-generated: $(STAMP) ## fail if generated/ differs from a fresh build of sc
 	$(PY) -m codegen --check
 
 lint: $(STAMP) ## ruff lint and format check (generated/ excluded: it is output)
-	$(PY) -m ruff check runtime codegen tests
-	$(PY) -m ruff format --check runtime codegen tests
+	$(PY) -m ruff check runtime codegen tests bench
+	$(PY) -m ruff format --check runtime codegen tests bench
 
 format: $(STAMP) ## apply ruff fixes and formatting
-	$(PY) -m ruff check --fix runtime codegen tests
-	$(PY) -m ruff format runtime codegen tests
+	$(PY) -m ruff check --fix runtime codegen tests bench
+	$(PY) -m ruff format runtime codegen tests bench
 
 typecheck: $(STAMP) ## mypy --strict over the installed package (generated code included) and codegen/
 	rm -rf .build/typecheck
@@ -46,6 +46,9 @@ typecheck: $(STAMP) ## mypy --strict over the installed package (generated code 
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
+
+bench: $(STAMP) ## benchmarks, side by side with the official clients; prints ratios and targets
+	$(PY) -m bench
 
 check: check-generated lint typecheck test ## everything CI runs
 

@@ -16,19 +16,33 @@ from venuewire.errors import (
     Timeout,
     VenueError,
 )
+from venuewire.generated.futu.enums import SubType
 from venuewire.messages import decode_json, decode_proto, decode_proto_json, encode_json, encode_proto
+from venuewire.models import BookLevel, OrderBook, OrderDetail
+from venuewire.opend.book import order_book_from_s2c
+from venuewire.opend.client import ClientStats, Gap, OpenDClient, UpdateStream
+from venuewire.opend.protocol import OpenDError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AuthError",
+    "BookLevel",
+    "ClientStats",
     "ConnectionLost",
     "DecodeError",
+    "Gap",
     "InvalidRequest",
     "MissingRequiredFields",
     "NotFound",
+    "OpenDClient",
+    "OpenDError",
+    "OrderBook",
+    "OrderDetail",
     "RateLimited",
+    "SubType",
     "Timeout",
+    "UpdateStream",
     "VenueError",
     "__version__",
     "decode_json",
@@ -36,4 +50,5 @@ __all__ = [
     "decode_proto_json",
     "encode_json",
     "encode_proto",
+    "order_book_from_s2c",
 ]

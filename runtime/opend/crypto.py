@@ -11,7 +11,9 @@
     last byte is len(plaintext) % 16.
 
 `SessionCipher` applies the right one per protoID and is what the frame codec calls.
-Every failure is a `CryptoError` (a ValueError), never garbage passed on.
+Every detectable failure is a `CryptoError` (a ValueError). A wrong RSA key is not
+detectable here (OpenSSL's PKCS#1 v1.5 implicit rejection returns random bytes); the
+frame's SHA-1 of the plaintext catches it, so garbage is never passed on.
 """
 
 from __future__ import annotations

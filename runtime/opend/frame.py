@@ -19,10 +19,10 @@ and the connection must be closed, never resynchronised by guessing.
 
 from __future__ import annotations
 
-import hashlib
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from hashlib import sha1
+from typing import NamedTuple
 
 from venuewire.errors import DecodeError
 from venuewire.generated.registry import OPEND
@@ -66,12 +66,19 @@ class UndecryptableBody(FrameError):
     """The body could not be decrypted (wrong key or corrupted ciphertext)."""
 
 
+class IncompleteFrame(FrameError):
+    """`decode_frame` got fewer bytes than the header announces."""
+
+
+class TrailingBytes(FrameError):
+    """`decode_frame` got bytes after the end of the frame."""
+
+
 class StreamClosed(FrameError):
     """More bytes were fed after a FrameError: the stream is dead."""
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(NamedTuple):
     """One decoded frame. `body` is the plaintext (decrypted when encryption is on)."""
 
     proto_id: int
@@ -80,6 +87,8 @@ class Frame:
     proto_ver: int
     body: bytes
 
+
+_new_frame = tuple.__new__  # builds a Frame without NamedTuple's Python-level __new__
 
 # (proto_id, wire bytes) -> plaintext; raises to refuse. See venuewire.opend.crypto.
 BodyTransform = Callable[[int, bytes], bytes]
@@ -98,7 +107,7 @@ def encode_frame(
     if not 0 <= proto_id <= MAX_SERIAL or not 0 <= serial_no <= MAX_SERIAL:
         raise ValueError(f"protoID {proto_id} and serialNo {serial_no} must fit in 32 bits")
     wire = encrypt(proto_id, body) if encrypt is not None else body
-    digest = hashlib.sha1(body).digest()
+    digest = sha1(body).digest()
     return HEADER.pack(MAGIC, proto_id, proto_fmt, OPEND.proto_ver, serial_no, len(wire), digest, RESERVED) + wire
 
 
@@ -107,8 +116,11 @@ class FrameDecoder:
 
     `decrypt` (settable at any time, e.g. once InitConnect has agreed the AES key)
     turns each body into plaintext before the SHA-1 check; frames are parsed one at a
-    time, so a new transform applies from the next frame on.
+    time, so a new transform applies from the next frame on. Consumed bytes are dropped
+    in batches, so decoding a stream costs no more than one copy of each body.
     """
+
+    _COMPACT_AT = 1 << 16
 
     def __init__(self, max_body_len: int = OPEND.max_body_len, decrypt: BodyTransform | None = None) -> None:
         if max_body_len < 0:
@@ -116,17 +128,20 @@ class FrameDecoder:
         self.max_body_len = max_body_len
         self.decrypt = decrypt
         self._buffer = bytearray()
-        self._header: tuple[int, int, int, int, int, bytes] | None = None
+        self._pos = 0
         self._failed: FrameError | None = None
 
     @property
     def buffered(self) -> int:
         """Bytes received and not yet returned as frames."""
-        return len(self._buffer)
+        return len(self._buffer) - self._pos
 
     def receive_data(self, data: bytes) -> None:
         if self._failed is not None:
             raise StreamClosed("stream", None, f"the frame stream already failed: {self._failed.detail}")
+        if self._pos and self._pos == len(self._buffer):
+            self._buffer.clear()
+            self._pos = 0
         self._buffer += data
 
     def next_frame(self) -> Frame | None:
@@ -138,53 +153,110 @@ class FrameDecoder:
         except FrameError as exc:
             self._failed = exc
             self._buffer.clear()
+            self._pos = 0
             raise
 
     def frames(self, data: bytes = b"") -> list[Frame]:
-        """Feed `data` and return every frame now complete."""
+        """Feed `data` and return every frame now complete: the fast path for a stream.
+
+        The current `decrypt` applies to every frame returned; use `next_frame` when the
+        transform may change between two frames (during InitConnect).
+        """
         if data:
             self.receive_data(data)
-        out = []
+        if self._failed is not None:
+            raise self._failed
+        out: list[Frame] = []
+        buf, pos = self._buffer, self._pos
+        size, cap, decrypt, unpack = len(buf), self.max_body_len, self.decrypt, HEADER.unpack_from
+        with memoryview(buf) as view:
+            while size - pos >= HEADER_SIZE:
+                magic, proto_id, fmt, ver, serial, body_len, digest, _reserved = unpack(buf, pos)
+                end = pos + HEADER_SIZE + body_len
+                if magic != MAGIC or fmt not in KNOWN_FORMATS or body_len > cap or end > size:
+                    break  # incomplete, or an error that next_frame reports in full below
+                body = view[pos + HEADER_SIZE : end].tobytes()
+                if decrypt is not None:
+                    try:
+                        body = decrypt(proto_id, body)
+                    except Exception:
+                        break  # reported in full by next_frame below
+                if sha1(body).digest() != digest:
+                    break  # likewise
+                out.append(_new_frame(Frame, (proto_id, serial, fmt, ver, body)))
+                pos = end
+        if pos == size:
+            buf.clear()
+            pos = 0
+        elif pos >= self._COMPACT_AT:
+            del buf[:pos]
+            pos = 0
+        self._pos = pos
         while (frame := self.next_frame()) is not None:
             out.append(frame)
         return out
 
     def _next(self) -> Frame | None:
-        if self._header is None:
-            if len(self._buffer) < 2:
-                if self._buffer and self._buffer[:1] != MAGIC[:1]:
-                    raise BadMagic("magic", bytes(self._buffer[:1]), f"frame starts with {bytes(self._buffer[:1])!r}")
-                return None
-            if self._buffer[:2] != MAGIC:
-                raise BadMagic("magic", bytes(self._buffer[:2]), f"frame starts with {bytes(self._buffer[:2])!r}")
-            if len(self._buffer) < HEADER_SIZE:
-                return None
-            _magic, proto_id, fmt, ver, serial, body_len, digest, _reserved = HEADER.unpack_from(self._buffer)
-            if fmt not in KNOWN_FORMATS:
-                raise UnknownFormat("protoFmtType", fmt, f"unknown protoFmtType {fmt}")
-            if body_len > self.max_body_len:
-                raise BodyTooLarge("bodyLen", body_len, f"bodyLen {body_len} is above the cap of {self.max_body_len}")
-            del self._buffer[:HEADER_SIZE]
-            self._header = (proto_id, fmt, ver, serial, body_len, digest)
-        proto_id, fmt, ver, serial, body_len, digest = self._header
-        if len(self._buffer) < body_len:
+        buf, pos = self._buffer, self._pos
+        parsed = _parse(buf, pos, self.max_body_len, self.decrypt)
+        if parsed is None:
             return None
-        wire = bytes(self._buffer[:body_len])
-        del self._buffer[:body_len]
-        self._header = None
-        body = wire
-        if self.decrypt is not None:
-            try:
-                body = self.decrypt(proto_id, wire)
-            except FrameError:
-                raise
-            except Exception as exc:
-                raise UndecryptableBody(
-                    "body", len(wire), f"cannot decrypt body of protoID {proto_id}: {exc}"
-                ) from None
-        actual = hashlib.sha1(body).digest()
-        if actual != digest:
-            raise ChecksumMismatch(
-                "bodySHA1", actual.hex(), f"SHA-1 {actual.hex()} of protoID {proto_id} body != header {digest.hex()}"
-            )
-        return Frame(proto_id=proto_id, serial_no=serial, proto_fmt=fmt, proto_ver=ver, body=body)
+        frame, end = parsed
+        if end == len(buf):
+            buf.clear()
+            self._pos = 0
+        elif end >= self._COMPACT_AT:
+            del buf[:end]
+            self._pos = 0
+        else:
+            self._pos = end
+        return frame
+
+
+def decode_frame(data: bytes, *, decrypt: BodyTransform | None = None, max_body_len: int = OPEND.max_body_len) -> Frame:
+    """Exactly one complete frame from `data` (no more, no less). Raises FrameError, or
+    `IncompleteFrame` when `data` is shorter than its header says."""
+    parsed = _parse(data, 0, max_body_len, decrypt)
+    if parsed is None:
+        raise IncompleteFrame("bodyLen", len(data), f"{len(data)} bytes are not a complete frame")
+    frame, end = parsed
+    if end != len(data):
+        raise TrailingBytes("frame", len(data) - end, f"{len(data) - end} bytes after the frame")
+    return frame
+
+
+def _parse(
+    buf: bytes | bytearray, pos: int, max_body_len: int, decrypt: BodyTransform | None
+) -> tuple[Frame, int] | None:
+    """The frame starting at `pos` and the offset after it; None if it is not all there yet."""
+    available = len(buf) - pos
+    if available < HEADER_SIZE:
+        if available and buf[pos : pos + min(2, available)] != MAGIC[: min(2, available)]:
+            start = bytes(buf[pos : pos + 2])
+            raise BadMagic("magic", start, f"frame starts with {start!r}")
+        return None
+    magic, proto_id, fmt, ver, serial, body_len, digest, _reserved = HEADER.unpack_from(buf, pos)
+    if magic != MAGIC:
+        raise BadMagic("magic", magic, f"frame starts with {magic!r}")
+    if fmt not in KNOWN_FORMATS:
+        raise UnknownFormat("protoFmtType", fmt, f"unknown protoFmtType {fmt}")
+    if body_len > max_body_len:
+        raise BodyTooLarge("bodyLen", body_len, f"bodyLen {body_len} is above the cap of {max_body_len}")
+    end = pos + HEADER_SIZE + body_len
+    if len(buf) < end:
+        return None
+    body = bytes(buf[pos + HEADER_SIZE : end])
+    if decrypt is not None:
+        try:
+            body = decrypt(proto_id, body)
+        except FrameError:
+            raise
+        except Exception as exc:
+            detail = f"cannot decrypt body of protoID {proto_id}: {exc}"
+            raise UndecryptableBody("body", body_len, detail) from None
+    if sha1(body).digest() != digest:
+        actual = sha1(body).hexdigest()
+        raise ChecksumMismatch(
+            "bodySHA1", actual, f"SHA-1 {actual} of protoID {proto_id} body != header {digest.hex()}"
+        )
+    return _new_frame(Frame, (proto_id, serial, fmt, ver, body)), end

@@ -1,0 +1,29 @@
+"""`python -m bench` (make bench): every benchmark, side by side, ratios with their targets."""
+
+from __future__ import annotations
+
+import platform
+import sys
+from datetime import UTC, datetime
+
+from bench import opend
+from bench.harness import table
+
+
+def main() -> int:
+    print(
+        f"venuewire benchmarks, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {platform.machine()}, "
+        f"Python {platform.python_version()}, {platform.platform(terse=True)}"
+    )
+    print()
+    results = opend.run()
+    print(table(results, "Futu / moomoo OpenD"))
+    below = [r for r in results if r.target is not None and r.ratio < r.target]
+    print()
+    targeted = [r for r in results if r.target is not None]
+    print(f"{len(targeted) - len(below)} of {len(targeted)} targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

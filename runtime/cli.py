@@ -1,0 +1,171 @@
+"""The `venuewire` command (also `python -m venuewire`).
+
+One argparse tree: a top-level parser, a group of subcommands per area (`sim` now; `book`,
+`decode`, `schemas`, `demo` later), each subcommand with its own `--help` and an example
+in its epilog. A subcommand is a function `(args) -> exit code` stored as the parser's
+`run` default; add one with `_add_command`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import sys
+import textwrap
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from venuewire.generated.registry import OPEND
+
+if TYPE_CHECKING:
+    from venuewire.sim.opend import OpenDSimulator
+
+Run = Callable[[argparse.Namespace], int]
+
+
+def _add_command(
+    group: argparse._SubParsersAction[argparse.ArgumentParser],
+    name: str,
+    help_text: str,
+    example: str,
+    run: Run | None = None,
+) -> argparse.ArgumentParser:
+    parser = group.add_parser(
+        name,
+        help=help_text,
+        description=textwrap.fill(help_text, 88),
+        epilog=f"example:\n  {example}",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    if run is not None:
+        parser.set_defaults(run=run)
+    else:  # a command group: print its help when no subcommand is given
+        parser.set_defaults(run=lambda _args, p=parser: _usage(p))
+    return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return 2
+
+
+# --- venuewire sim opend -------------------------------------------------------------------
+
+
+async def _serve_until_signalled(sim: OpenDSimulator) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows: Ctrl-C raises instead
+            loop.add_signal_handler(sig, stop.set)
+    async with sim:
+        print(f"listening on {sim.host}:{sim.port}", flush=True)
+        await stop.wait()
+
+
+def _run_sim_opend(args: argparse.Namespace) -> int:
+    from venuewire.sim.opend import OpenDSimulator
+
+    try:
+        sim = OpenDSimulator(
+            host=args.host,
+            port=args.port,
+            rsa_key_path=args.rsa_key,
+            aes_mode=args.aes_mode,
+            keepalive_interval=args.keepalive_interval,
+            push_interval=args.push_interval,
+        )
+    except (OSError, ValueError) as exc:  # an unreadable or unsuitable key file, a bad setting
+        print(f"venuewire sim opend: {exc}", file=sys.stderr)
+        return 2
+    try:
+        asyncio.run(_serve_until_signalled(sim))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"venuewire sim opend: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_sim(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    sim = _add_command(
+        group,
+        "sim",
+        "Run an embedded venue simulator on this machine (no account, no network).",
+        "venuewire sim opend --port 0",
+    )
+    venues = sim.add_subparsers(title="simulators", metavar="VENUE")
+    opend = _add_command(
+        venues,
+        "opend",
+        "Simulate Futu/moomoo OpenD: InitConnect (plain or RSA + AES), KeepAlive, GetGlobalState, "
+        "Qot_Sub, Qot_GetOrderBook and Qot_UpdateOrderBook pushes from deterministic books. "
+        'Prints "listening on HOST:PORT" once ready; Ctrl-C or SIGTERM stops it.',
+        "venuewire sim opend --port 11111 --rsa-key conn_key.txt --ecb --push-interval 0.5",
+        _run_sim_opend,
+    )
+    opend.add_argument("--host", default=OPEND.default_host, help="address to bind (default: %(default)s)")
+    opend.add_argument(
+        "--port", type=int, default=OPEND.default_port, help="port to bind; 0 picks a free one (default: %(default)s)"
+    )
+    opend.add_argument(
+        "--rsa-key",
+        metavar="PATH",
+        help="1024-bit PEM RSA key: encrypt the session (RSA for InitConnect, then AES); default: plaintext",
+    )
+    mode = opend.add_mutually_exclusive_group()
+    mode.add_argument(
+        "--cbc",
+        dest="aes_mode",
+        action="store_const",
+        const="cbc",
+        help="with --rsa-key: AES-CBC after InitConnect (the default)",
+    )
+    mode.add_argument(
+        "--ecb", dest="aes_mode", action="store_const", const="ecb", help="with --rsa-key: FTAES_ECB after InitConnect"
+    )
+    opend.set_defaults(aes_mode="cbc")
+    opend.add_argument(
+        "--push-interval",
+        type=float,
+        default=0.2,
+        metavar="S",
+        help="seconds between book steps and order-book pushes (default: %(default)s)",
+    )
+    opend.add_argument(
+        "--keepalive-interval",
+        type=int,
+        default=10,
+        metavar="S",
+        help="keepAliveInterval told to clients in InitConnect (default: %(default)s)",
+    )
+
+
+# --- the top level ---------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="venuewire",
+        description="Typed bindings for trading venues: tools and embedded simulators.",
+        epilog="example:\n  venuewire sim opend --port 0",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.set_defaults(run=lambda _args: _usage(parser))
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    _add_sim(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the `venuewire` command with `argv` (default: sys.argv[1:]); returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help (0) or a usage error (2)
+        return exc.code if isinstance(exc.code, int) else 2
+    run: Run = args.run
+    return run(args)

@@ -1,0 +1,63 @@
+"""Normalized, venue-neutral models shared by every venue's client.
+
+Field names are Python names (`bids`, `asks`); every number is a `Decimal`; times are
+timezone-aware UTC datetimes. Each venue module builds these from its own generated
+message classes; README tables say, field by field, where each value comes from.
+The models are immutable msgspec Structs: cheap to build, typed, and encodable with
+`msgspec.json.encode` as they are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import msgspec
+
+
+class OrderDetail(msgspec.Struct, frozen=True, gc=False):
+    """One exchange order queued at a price level (where the venue reports them)."""
+
+    order_id: str
+    size: Decimal
+
+
+class BookLevel(msgspec.Struct, frozen=True, gc=False):
+    """One price level: price, total size, and the number of orders when known."""
+
+    price: Decimal
+    size: Decimal
+    order_count: int | None = None
+    orders: tuple[OrderDetail, ...] = ()
+
+
+class OrderBook(msgspec.Struct, frozen=True):
+    """A snapshot of one symbol's book. `bids` best (highest) first, `asks` best (lowest) first.
+
+    `timestamp` is the venue's time for the whole snapshot when it gives one;
+    `bid_timestamp` / `ask_timestamp` the venue's receive time per side when it gives
+    those (OpenD).
+    """
+
+    venue: str
+    symbol: str
+    bids: tuple[BookLevel, ...]
+    asks: tuple[BookLevel, ...]
+    timestamp: datetime | None = None
+    bid_timestamp: datetime | None = None
+    ask_timestamp: datetime | None = None
+    name: str | None = None
+
+    @property
+    def best_bid(self) -> BookLevel | None:
+        return self.bids[0] if self.bids else None
+
+    @property
+    def best_ask(self) -> BookLevel | None:
+        return self.asks[0] if self.asks else None
+
+    @property
+    def spread(self) -> Decimal | None:
+        if not self.bids or not self.asks:
+            return None
+        return self.asks[0].price - self.bids[0].price

@@ -1,0 +1,658 @@
+"""An embedded Futu/moomoo OpenD for tests, the demo and development: no account, no network.
+
+Two layers, websockets/h11 style:
+
+- `OpenDSession`: one client connection as a state machine with no I/O
+  (HANDSHAKING --InitConnect--> READY --close--> CLOSED). Bytes go in with
+  `receive_data()`, frames to write come out; `pushes()` gives the order-book pushes due
+  at the current book step. It parses requests, checks proto2 required fields, keeps the
+  connection's subscriptions and builds every reply with the generated classes.
+- `OpenDSimulator`: the thin asyncio server (streams, no threads) that moves bytes between
+  sockets and sessions and advances the book step every `push_interval` seconds.
+
+What it answers, like OpenD: InitConnect (plain, or RSA then AES-CBC / FTAES_ECB),
+KeepAlive, GetGlobalState, Qot_Sub, Qot_GetOrderBook (retType -1 unless the security was
+subscribed to SubType OrderBook on this connection), and Qot_UpdateOrderBook pushes for
+push-registered subscriptions. Anything before InitConnect closes the connection; a
+request missing required fields gets retType -500 naming them; an unknown protoID gets
+retType -1. Books come from `venuewire.sim.books.BookGenerator` (see `book_generator`).
+
+`Fault`s in `OpenDSimulator.faults` (a set shared by every connection) apply from the next
+frame written, for as long as they are in the set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import itertools
+import logging
+import secrets
+import string
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import Literal, Self
+
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from google.protobuf.message import Message
+
+from venuewire.errors import DecodeError
+from venuewire.generated.futu import (
+    Common_pb2,
+    GetGlobalState_pb2,
+    InitConnect_pb2,
+    KeepAlive_pb2,
+    Qot_Common_pb2,
+    Qot_GetOrderBook_pb2,
+    Qot_Sub_pb2,
+    Qot_UpdateOrderBook_pb2,
+)
+from venuewire.generated.futu.enums import OrderBookType, QotMarket, RetType, SubType
+from venuewire.generated.registry import OPEND, OpenDProtoID
+from venuewire.messages import decode_proto, encode_proto
+from venuewire.opend.crypto import SessionCipher, load_rsa_key
+from venuewire.opend.frame import MAX_SERIAL, Frame, FrameDecoder, FrameError, encode_frame
+from venuewire.sim.books import BookGenerator, Level, symbol_seed
+
+__all__ = [
+    "MAX_LEVELS",
+    "PUSH_LEVELS",
+    "AesMode",
+    "Fault",
+    "OpenDSession",
+    "OpenDSimulator",
+    "SessionState",
+    "SimState",
+    "book_generator",
+]
+
+log = logging.getLogger(__name__)
+
+AesMode = Literal["cbc", "ecb"]
+SecKey = tuple[int, str]
+"""(QotMarket, code): how the simulator keys a security."""
+
+MAX_LEVELS = 40
+"""Deepest book Qot_GetOrderBook returns (OpenD's documented maximum, for SF quote rights)."""
+PUSH_LEVELS = 10
+"""Levels per side in each Qot_UpdateOrderBook push."""
+SERVER_VER = 1011
+SERVER_BUILD_NO = 7108
+LOGIN_USER_ID = 10_000_001
+WRONG_SERIAL_OFFSET = 1000
+PUSH_BACKLOG_LIMIT = 4 * 1024 * 1024
+"""Pushes to a connection are skipped while this many bytes wait unsent (a stuck reader)."""
+SHA1_OFFSET = 16  # the header's bodySHA1 field
+_TOKEN_ALPHABET = string.ascii_letters + string.digits
+_SUBTYPES = frozenset(int(s) for s in SubType if s is not SubType.None_)
+_MARKETS = frozenset(int(m) for m in QotMarket if m is not QotMarket.Unknown)
+_PREFIX = {m.market: m.prefix for m in OPEND.markets}
+_MARKET = {m.prefix: m.market for m in OPEND.markets}
+
+
+class Fault(enum.Enum):
+    """A misbehaviour the simulator adopts while the fault is in `OpenDSimulator.faults`."""
+
+    DROP_MID_FRAME = "drop_mid_frame"
+    """Write the first half of the next frame (reply or push), then close the connection."""
+    STALL = "stall"
+    """Write nothing at all (no replies, no pushes); requests are still read and applied."""
+    WRONG_SERIAL = "wrong_serial"
+    """Replies carry the request's serialNo + 1000."""
+    CORRUPT_SHA1 = "corrupt_sha1"
+    """Every frame written has one byte of its header's bodySHA1 flipped."""
+    NO_KEEPALIVE = "no_keepalive"
+    """KeepAlive requests are read and ignored."""
+
+
+class SessionState(enum.Enum):
+    HANDSHAKING = "HANDSHAKING"
+    READY = "READY"
+    CLOSED = "CLOSED"
+
+
+# --- books -----------------------------------------------------------------------------
+
+# (name, mid, tick, lot) of the securities the demo and the tests use; any other security
+# gets a book derived from its symbol.
+CATALOG: dict[SecKey, tuple[str, str, str, str]] = {
+    (QotMarket.HK_Security, "00700"): ("TENCENT", "400", "0.2", "100"),
+    (QotMarket.HK_Security, "09988"): ("BABA-W", "80", "0.05", "100"),
+    (QotMarket.HK_Security, "00005"): ("HSBC HOLDINGS", "65", "0.05", "400"),
+    (QotMarket.US_Security, "AAPL"): ("APPLE", "190", "0.01", "1"),
+    (QotMarket.US_Security, "TSLA"): ("TESLA", "250", "0.01", "1"),
+    (QotMarket.US_Security, "NVDA"): ("NVIDIA", "120", "0.01", "1"),
+    (QotMarket.CNSH_Security, "600519"): ("KWEICHOW MOUTAI", "1500", "0.01", "100"),
+    (QotMarket.CNSZ_Security, "000001"): ("PING AN BANK", "11", "0.01", "100"),
+}
+
+
+def sec_symbol(key: SecKey) -> str:
+    """`(1, "00700")` -> `"HK.00700"` (a market with no prefix keeps its number)."""
+    market, code = key
+    return f"{_PREFIX.get(market, market)}.{code}"
+
+
+def _sec_key(security: str | Qot_Common_pb2.Security | SecKey) -> SecKey:
+    if isinstance(security, Qot_Common_pb2.Security):
+        return (security.market, security.code)
+    if isinstance(security, tuple):
+        return (int(security[0]), str(security[1]))
+    prefix, sep, code = security.partition(".")
+    market = _MARKET.get(prefix.upper())
+    if not sep or market is None or not code:
+        raise ValueError(f"{security!r} is not an OpenD symbol like 'HK.00700'")
+    return (market, code)
+
+
+def book_generator(security: str | Qot_Common_pb2.Security | SecKey, levels: int = MAX_LEVELS) -> BookGenerator:
+    """The generator behind the simulator's book of `security` ("HK.00700", a Security or
+    (market, code)). `gen.snapshot(step)` is exactly what the simulator serves at that step."""
+    key = _sec_key(security)
+    symbol = sec_symbol(key)
+    if key in CATALOG:
+        _name, mid, tick, lot = CATALOG[key]
+        return BookGenerator(symbol, Decimal(mid), Decimal(tick), levels, lot=Decimal(lot))
+    hk = key[0] in (QotMarket.HK_Security, QotMarket.HK_Future)
+    return BookGenerator(
+        symbol,
+        Decimal(10 + symbol_seed(symbol) % 490),
+        Decimal("0.05") if hk else Decimal("0.01"),
+        levels,
+        lot=Decimal(100 if hk else 1),
+    )
+
+
+def security_name(key: SecKey) -> str:
+    return CATALOG[key][0] if key in CATALOG else key[1]
+
+
+def _wire_levels(levels: list[Level]) -> list[Qot_Common_pb2.OrderBook]:
+    out = []
+    for price, size, orders in levels:
+        level = Qot_Common_pb2.OrderBook(price=float(price), volume=int(size), orederCount=orders)
+        if size != int(size):
+            level.hpVolume = float(size)
+        out.append(level)
+    return out
+
+
+def _random_token() -> str:
+    return "".join(secrets.choice(_TOKEN_ALPHABET) for _ in range(16))
+
+
+# --- shared state ------------------------------------------------------------------------
+
+
+@dataclass
+class SimState:
+    """What every session of one simulator shares: settings, the book step, the fault set,
+    the request log. Pure data plus a clock; the asyncio server advances `step`."""
+
+    rsa_key: RSAPrivateKey | None = None
+    aes_mode: AesMode = "cbc"
+    keepalive_interval: int = 10
+    login_user_id: int = LOGIN_USER_ID
+    step: int = 0
+    faults: set[Fault] = field(default_factory=set)
+    requests: list[tuple[int, int]] = field(default_factory=list)
+    max_recorded_requests: int = 100_000
+    clock: Callable[[], float] = time.time
+    token: Callable[[], str] = _random_token
+    books: dict[SecKey, BookGenerator] = field(default_factory=dict)
+    # Encoded Qot_GetOrderBook replies per (security, num) for the current step: a book
+    # changes once per step, so every request in between gets the same bytes.
+    book_replies: dict[tuple[SecKey, int], tuple[int, bytes]] = field(default_factory=dict)
+    _conn_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(secrets.randbits(40) << 8 | 1))
+
+    def next_conn_id(self) -> int:
+        return next(self._conn_ids)
+
+    def book(self, key: SecKey) -> BookGenerator:
+        gen = self.books.get(key)
+        if gen is None:
+            gen = self.books[key] = book_generator(key)
+        return gen
+
+    def record(self, proto_id: int, serial_no: int) -> None:
+        self.requests.append((proto_id, serial_no))
+        if len(self.requests) > self.max_recorded_requests:
+            del self.requests[: len(self.requests) - self.max_recorded_requests]
+
+
+# --- one connection, no I/O --------------------------------------------------------------
+
+Handler = Callable[["OpenDSession", Frame], list[bytes]]
+
+
+class OpenDSession:
+    """One client connection of the simulator, with no I/O.
+
+    `receive_data(bytes) -> list[bytes]` (frames to write, in order) and `pushes()` (the
+    pushes due now). Once `state` is CLOSED (a FrameError, a request before InitConnect,
+    Fault.DROP_MID_FRAME) the caller writes what it got and closes the socket;
+    `close_reason` says why.
+    """
+
+    def __init__(self, shared: SimState, conn_id: int, max_body_len: int = OPEND.max_body_len) -> None:
+        self.shared = shared
+        self.conn_id = conn_id
+        self.cipher = SessionCipher(rsa_key=shared.rsa_key)
+        self.state = SessionState.HANDSHAKING
+        self.close_reason: str | None = None
+        self.subscriptions: dict[SecKey, dict[int, bool]] = {}
+        """security -> {subType: push registered}."""
+        self.pushes_sent = 0
+        self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=self.cipher.decrypt)
+        self._push_serial = 0
+
+    @property
+    def closed(self) -> bool:
+        return self.state is SessionState.CLOSED
+
+    def close(self, reason: str = "closed") -> None:
+        if self.state is not SessionState.CLOSED:
+            self.state = SessionState.CLOSED
+            self.close_reason = reason
+
+    def receive_data(self, data: bytes) -> list[bytes]:
+        """Feed bytes read from the client; returns the bytes to write. A bad frame closes
+        the session (never resynchronised)."""
+        out: list[bytes] = []
+        if self.closed:
+            return out
+        try:
+            self._decoder.receive_data(data)
+            while not self.closed and (frame := self._decoder.next_frame()) is not None:
+                out += self.handle(frame)
+        except FrameError as exc:
+            self.close(f"bad frame: {exc}")
+        return out
+
+    def handle(self, frame: Frame) -> list[bytes]:
+        """Answer one decoded request frame."""
+        self.shared.record(frame.proto_id, frame.serial_no)
+        if self.closed:
+            return []
+        if self.state is SessionState.HANDSHAKING and frame.proto_id != OpenDProtoID.InitConnect:
+            self.close(f"protoID {frame.proto_id} before InitConnect")
+            return []
+        if frame.proto_fmt != OPEND.proto_fmt_protobuf:
+            return self._error(frame, RetType.Failed, "the simulator only speaks protobuf bodies (protoFmtType 0)")
+        handler = _HANDLERS.get(frame.proto_id)
+        if handler is None:
+            return self._error(frame, RetType.Failed, f"unsupported protoID {frame.proto_id}")
+        try:
+            return handler(self, frame)
+        except DecodeError as exc:
+            return self._error(frame, RetType.Invalid, f"invalid {exc.message_name}: {exc.detail}")
+
+    # -- output ---------------------------------------------------------------------------
+
+    def _emit(self, proto_id: int, serial_no: int, response: Message | bytes, *, reply: bool) -> list[bytes]:
+        faults = self.shared.faults
+        if self.closed or Fault.STALL in faults:
+            return []
+        if reply and Fault.WRONG_SERIAL in faults:
+            serial_no = (serial_no + WRONG_SERIAL_OFFSET) & MAX_SERIAL
+        body = response if isinstance(response, bytes) else encode_proto(response)
+        data = encode_frame(proto_id, serial_no, body, encrypt=self.cipher.encrypt)
+        if Fault.CORRUPT_SHA1 in faults:
+            flipped = data[SHA1_OFFSET] ^ 0xFF
+            data = data[:SHA1_OFFSET] + bytes([flipped]) + data[SHA1_OFFSET + 1 :]
+        if Fault.DROP_MID_FRAME in faults:
+            self.close("fault DROP_MID_FRAME")
+            return [data[: max(1, len(data) // 2)]]
+        return [data]
+
+    def _reply(self, frame: Frame, response: Message | bytes) -> list[bytes]:
+        return self._emit(frame.proto_id, frame.serial_no, response, reply=True)
+
+    def _error(self, frame: Frame, ret_type: int, message: str) -> list[bytes]:
+        # Every OpenD Response has retType = 1, retMsg = 2, errCode = 3: one class fits all.
+        return self._reply(frame, KeepAlive_pb2.Response(retType=ret_type, retMsg=message))
+
+    # -- requests -------------------------------------------------------------------------
+
+    def _init_connect(self, frame: Frame) -> list[bytes]:
+        decode_proto(InitConnect_pb2.Request, frame.body)
+        if self.state is SessionState.READY:
+            return self._error(frame, RetType.Failed, "InitConnect was already done on this connection")
+        shared = self.shared
+        cbc = shared.rsa_key is not None and shared.aes_mode == "cbc"
+        s2c = InitConnect_pb2.S2C(
+            serverVer=SERVER_VER,
+            loginUserID=shared.login_user_id,
+            connID=self.conn_id,
+            connAESKey=shared.token(),
+            keepAliveInterval=shared.keepalive_interval,
+        )
+        if cbc:
+            s2c.aesCBCiv = shared.token()
+        out = self._reply(frame, InitConnect_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+        if self.cipher.enabled:
+            self.cipher.set_aes(s2c.connAESKey, s2c.aesCBCiv if cbc else None)
+        if not self.closed:
+            self.state = SessionState.READY
+        return out
+
+    def _keep_alive(self, frame: Frame) -> list[bytes]:
+        decode_proto(KeepAlive_pb2.Request, frame.body)
+        if Fault.NO_KEEPALIVE in self.shared.faults:
+            return []
+        s2c = KeepAlive_pb2.S2C(time=int(self.shared.clock()))
+        return self._reply(frame, KeepAlive_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+
+    def _global_state(self, frame: Frame) -> list[bytes]:
+        decode_proto(GetGlobalState_pb2.Request, frame.body)
+        now = self.shared.clock()
+        trading = 5  # QotMarketState Afternoon: a plausible, fixed session
+        s2c = GetGlobalState_pb2.S2C(
+            marketHK=trading,
+            marketUS=trading,
+            marketSH=trading,
+            marketSZ=trading,
+            marketHKFuture=trading,
+            qotLogined=True,
+            trdLogined=False,
+            serverVer=SERVER_VER,
+            serverBuildNo=SERVER_BUILD_NO,
+            time=int(now),
+            localTime=now,
+            programStatus=Common_pb2.ProgramStatus(type=Common_pb2.ProgramStatusType_Ready),
+            qotSvrIpAddr="127.0.0.1",
+            trdSvrIpAddr="127.0.0.1",
+            marketUSFuture=trading,
+            connID=self.conn_id,
+        )
+        return self._reply(frame, GetGlobalState_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+
+    def _sub(self, frame: Frame) -> list[bytes]:
+        c2s = decode_proto(Qot_Sub_pb2.Request, frame.body).c2s
+        ok = Qot_Sub_pb2.Response(retType=RetType.Succeed, s2c=Qot_Sub_pb2.S2C())
+        if c2s.HasField("isUnsubAll") and c2s.isUnsubAll:
+            self.subscriptions.clear()
+            return self._reply(frame, ok)
+        keys = [(s.market, s.code) for s in c2s.securityList]
+        sub_types = list(c2s.subTypeList)
+        if not keys or not sub_types:
+            return self._error(frame, RetType.Failed, "Qot_Sub needs at least one security and one subType")
+        bad = [sec_symbol(k) for k in keys if k[0] not in _MARKETS or not k[1]]
+        if bad:
+            return self._error(frame, RetType.Failed, f"unknown security {', '.join(bad)}")
+        bad_types = sorted(set(sub_types) - _SUBTYPES)
+        if bad_types:
+            return self._error(frame, RetType.Failed, f"unknown subType {bad_types}")
+        if not c2s.isSubOrUnSub:
+            for key in keys:
+                types = self.subscriptions.get(key, {})
+                for sub_type in sub_types:
+                    types.pop(sub_type, None)
+                if not types:
+                    self.subscriptions.pop(key, None)
+            return self._reply(frame, ok)
+        register = c2s.isRegOrUnRegPush if c2s.HasField("isRegOrUnRegPush") else None
+        for key in keys:
+            types = self.subscriptions.setdefault(key, {})
+            for sub_type in sub_types:
+                types[sub_type] = register if register is not None else types.get(sub_type, False)
+        out = self._reply(frame, ok)
+        if register and c2s.isFirstPush and SubType.OrderBook in sub_types:
+            for key in dict.fromkeys(keys):
+                out += self._push(key)
+        return out
+
+    def _order_book(self, frame: Frame) -> list[bytes]:
+        c2s = decode_proto(Qot_GetOrderBook_pb2.Request, frame.body).c2s
+        key = (c2s.security.market, c2s.security.code)
+        odd = c2s.HasField("orderBookType") and c2s.orderBookType == OrderBookType.Odd
+        need = SubType.OrderBook_Odd if odd else SubType.OrderBook
+        if need not in self.subscriptions.get(key, {}):
+            return self._error(
+                frame,
+                RetType.Failed,
+                f"{sec_symbol(key)} is not subscribed to SubType {need.name} ({need.value}) on this connection: "
+                "subscribe with Qot_Sub first",
+            )
+        if c2s.num < 1:
+            return self._error(frame, RetType.Failed, f"num must be between 1 and {MAX_LEVELS}, got {c2s.num}")
+        num = min(c2s.num, MAX_LEVELS)
+        if c2s.HasField("orderBookType"):
+            s2c = self._book_s2c(key, num)
+            s2c.orderBookType = c2s.orderBookType
+            return self._reply(frame, Qot_GetOrderBook_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+        step = self.shared.step
+        cached = self.shared.book_replies.get((key, num))
+        if cached is None or cached[0] != step:
+            body = encode_proto(Qot_GetOrderBook_pb2.Response(retType=RetType.Succeed, s2c=self._book_s2c(key, num)))
+            cached = self.shared.book_replies[(key, num)] = (step, body)
+        return self._reply(frame, cached[1])
+
+    # -- pushes ---------------------------------------------------------------------------
+
+    def _book_s2c(self, key: SecKey, num: int) -> Qot_GetOrderBook_pb2.S2C:
+        bids, asks = self.shared.book(key).snapshot(self.shared.step)
+        now = self.shared.clock()
+        stamp = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3]
+        return Qot_GetOrderBook_pb2.S2C(
+            security=Qot_Common_pb2.Security(market=key[0], code=key[1]),
+            name=security_name(key),
+            orderBookAskList=_wire_levels(asks[:num]),
+            orderBookBidList=_wire_levels(bids[:num]),
+            svrRecvTimeBid=stamp,
+            svrRecvTimeBidTimestamp=now,
+            svrRecvTimeAsk=stamp,
+            svrRecvTimeAskTimestamp=now,
+        )
+
+    def _push(self, key: SecKey) -> list[bytes]:
+        book = self._book_s2c(key, PUSH_LEVELS)
+        s2c = Qot_UpdateOrderBook_pb2.S2C()
+        s2c.MergeFromString(book.SerializeToString())  # same fields, same numbers
+        self._push_serial = self._push_serial + 1 if self._push_serial < MAX_SERIAL else 1
+        out = self._emit(
+            OpenDProtoID.Qot_UpdateOrderBook,
+            self._push_serial,
+            Qot_UpdateOrderBook_pb2.Response(retType=RetType.Succeed, s2c=s2c),
+            reply=False,
+        )
+        self.pushes_sent += len(out)
+        return out
+
+    def pushes(self) -> list[bytes]:
+        """One Qot_UpdateOrderBook per security subscribed to OrderBook with push registered,
+        at the shared step."""
+        if self.state is not SessionState.READY:
+            return []
+        out: list[bytes] = []
+        for key, types in list(self.subscriptions.items()):
+            if types.get(SubType.OrderBook):
+                out += self._push(key)
+        return out
+
+
+_HANDLERS: dict[int, Handler] = {
+    OpenDProtoID.InitConnect: OpenDSession._init_connect,
+    OpenDProtoID.KeepAlive: OpenDSession._keep_alive,
+    OpenDProtoID.GetGlobalState: OpenDSession._global_state,
+    OpenDProtoID.Qot_Sub: OpenDSession._sub,
+    OpenDProtoID.Qot_GetOrderBook: OpenDSession._order_book,
+}
+
+
+# --- the asyncio server -------------------------------------------------------------------
+
+
+class OpenDSimulator:
+    """The OpenD simulator as an asyncio TCP server. Use as `async with OpenDSimulator(...) as sim:`.
+
+    `port=0` binds a free port (`sim.port` is the real one once started). With
+    `rsa_key_path` (a 1024-bit PEM key, e.g. futu-api's sample conn_key.txt) the session is
+    encrypted: RSA for InitConnect, then AES-CBC (`aes_mode="cbc"`, the reply carries
+    aesCBCiv) or FTAES_ECB (`"ecb"`), whatever the client asked for in packetEncAlgo.
+    `keepalive_interval` (s) is what InitConnect tells clients; every `push_interval` s the
+    book step advances and push-registered order-book subscriptions get a push.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        rsa_key_path: str | Path | None = None,
+        aes_mode: AesMode = "cbc",
+        keepalive_interval: int = 10,
+        push_interval: float = 0.2,
+        max_body_len: int = OPEND.max_body_len,
+    ) -> None:
+        if aes_mode not in ("cbc", "ecb"):
+            raise ValueError(f"aes_mode must be 'cbc' or 'ecb', got {aes_mode!r}")
+        if push_interval <= 0 or keepalive_interval <= 0:
+            raise ValueError("push_interval and keepalive_interval must be positive")
+        self.host = host
+        self.port = port
+        self.push_interval = push_interval
+        self.max_body_len = max_body_len
+        self.state = SimState(
+            rsa_key=load_rsa_key(rsa_key_path) if rsa_key_path is not None else None,
+            aes_mode=aes_mode,
+            keepalive_interval=keepalive_interval,
+        )
+        self.sessions: dict[OpenDSession, asyncio.StreamWriter] = {}
+        self._server: asyncio.Server | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._handlers: set[asyncio.Task[None]] = set()
+
+    # -- what tests look at -----------------------------------------------------------------
+
+    @property
+    def connections(self) -> int:
+        """Client connections open now."""
+        return len(self.sessions)
+
+    @property
+    def requests(self) -> list[tuple[int, int]]:
+        """(protoID, serialNo) of every request frame received, oldest first."""
+        return self.state.requests
+
+    @property
+    def faults(self) -> set[Fault]:
+        """The active faults; add or remove at any time (applies from the next frame)."""
+        return self.state.faults
+
+    @property
+    def step(self) -> int:
+        """The current book step (advances every push_interval)."""
+        return self.state.step
+
+    def book(self, security: str | Qot_Common_pb2.Security | SecKey) -> BookGenerator:
+        """The generator of `security`'s book: `sim.book("HK.00700").snapshot(sim.step)`
+        is the book the simulator serves now."""
+        return self.state.book(_sec_key(security))
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        if self._server is not None:
+            raise RuntimeError("the simulator is already started")
+        self._server = await asyncio.start_server(self._serve, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ticker = asyncio.create_task(self._tick(), name="opend-sim-ticker")
+
+    async def close(self) -> None:
+        """Stop listening, close every connection and wait for their handlers."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        if self._server is not None:
+            self._server.close()
+        await self.drop_connections()
+        if self._handlers:
+            await asyncio.wait(set(self._handlers), timeout=5)
+        if self._server is not None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._server.wait_closed(), 5)
+            self._server = None
+
+    async def serve_forever(self) -> None:
+        """Serve until cancelled."""
+        if self._server is None:
+            await self.start()
+        await asyncio.Event().wait()
+
+    async def drop_connections(self) -> None:
+        """Close every client connection now (the server keeps listening)."""
+        writers = list(self.sessions.values())
+        for session in list(self.sessions):
+            session.close("dropped by the simulator")
+        for writer in writers:
+            writer.close()
+        for writer in writers:
+            with contextlib.suppress(OSError, TimeoutError):
+                await asyncio.wait_for(writer.wait_closed(), 2)
+
+    # -- I/O -----------------------------------------------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+        session = OpenDSession(self.state, self.state.next_conn_id(), self.max_body_len)
+        self.sessions[session] = writer
+        try:
+            while not session.closed:
+                data = await reader.read(65536)
+                if not data:
+                    break
+                out = session.receive_data(data)
+                if out:
+                    writer.writelines(out)
+                    await writer.drain()
+            if session.close_reason:
+                log.debug("connection %d closed: %s", session.conn_id, session.close_reason)
+        except OSError:  # reset by the peer
+            pass
+        except Exception:  # one connection's failure never reaches the server
+            log.exception("OpenD simulator: connection %d failed", session.conn_id)
+        finally:
+            session.close()
+            self.sessions.pop(session, None)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+            if task is not None:
+                self._handlers.discard(task)
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.push_interval)
+            self.state.step += 1
+            for session, writer in list(self.sessions.items()):
+                if writer.is_closing() or writer.transport.get_write_buffer_size() > PUSH_BACKLOG_LIMIT:
+                    continue
+                try:
+                    out = session.pushes()
+                    if out:
+                        writer.writelines(out)
+                except Exception:
+                    log.exception("OpenD simulator: pushes to connection %d failed", session.conn_id)
+                    session.close("push failed")
+                if session.closed:
+                    writer.close()
