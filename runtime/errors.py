@@ -95,3 +95,24 @@ class ConnectionLost(VenueError):
 
 class Timeout(VenueError):
     """No reply within the timeout."""
+
+
+_KINDS: dict[str, type[VenueError]] = {
+    "auth": AuthError,
+    "rate_limited": RateLimited,
+    "invalid_request": InvalidRequest,
+    "not_found": NotFound,
+    "server": VenueError,
+}
+
+
+def error_for(venue: str, code: int | str, message: str) -> VenueError:
+    """The typed error for a venue's own error code, from the registry's error table
+    (schemas/registry.toml); an unknown code gives a plain VenueError."""
+    from venuewire.generated.registry import ERROR_CODES
+
+    for entry in ERROR_CODES:
+        if entry.venue == venue and entry.code == str(code):
+            text = message or entry.meaning
+            return _KINDS[entry.kind](venue, text, code)
+    return VenueError(venue, message or "unknown error", code)

@@ -61,3 +61,23 @@ class OrderBook(msgspec.Struct, frozen=True):
         if not self.bids or not self.asks:
             return None
         return self.asks[0].price - self.bids[0].price
+
+
+class Order(msgspec.Struct, frozen=True):
+    """An order as a venue reports it, venue-neutral. Numbers are Decimals; `side` is
+    "buy" or "sell"; `type` and `status` keep the venue's own value (upper or lower case
+    as sent) so nothing is lost in translation. `remaining` is the unfilled quantity.
+    Times are UTC."""
+
+    venue: str
+    order_id: str
+    symbol: str
+    side: str
+    type: str
+    status: str
+    quantity: Decimal
+    client_order_id: str | None = None
+    price: Decimal | None = None
+    remaining: Decimal | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None

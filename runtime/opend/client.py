@@ -44,6 +44,7 @@ from typing import Any, Protocol, TypeVar, cast
 from google.protobuf.message import Message
 
 from venuewire.errors import ConnectionLost, DecodeError, Timeout, VenueError
+from venuewire.events import Gap
 from venuewire.generated.futu import (
     GetGlobalState_pb2,
     KeepAlive_pb2,
@@ -71,15 +72,6 @@ RESPONSE_CLASSES: dict[int, type[Message]] = {
     for p in OPEND.protocols
     if p.proto is not None
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Gap:
-    """An outage: no data between `started` and `ended` (time.time() seconds)."""
-
-    started: float
-    ended: float
-    reason: str
 
 
 @dataclass(slots=True)

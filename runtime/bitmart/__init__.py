@@ -1,0 +1,1 @@
+"""BitMart: WebSocket order-book depth (legacy channel and v3 spot channel)."""

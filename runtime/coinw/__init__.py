@@ -1,0 +1,1 @@
+"""CoinW futures: signed private REST, get order information."""

@@ -1,0 +1,1 @@
+"""Infoway: REST batch market depth and the WebSocket depth stream."""

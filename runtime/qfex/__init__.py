@@ -1,0 +1,1 @@
+"""QFEX: the trading WebSocket with HMAC auth, get_order."""

@@ -1,0 +1,389 @@
+"""The one I/O layer the JSON venues share (aiohttp): HTTP requests, a rate limiter, and
+a reconnecting WebSocket stream engine. Venue logic stays pure and is passed in as a
+`WsProtocol`; this module only moves bytes, keeps time and turns failures into
+`venuewire.errors` types.
+
+Stream policy (the same for every venue, and for OpenD's update streams):
+- reconnect with capped exponential backoff and jitter; after each reconnect the protocol's
+  opening frames (login, subscribe) are sent again and a `Gap` event is yielded;
+- a message that does not decode is yielded as a `DecodeFailure` event and the stream goes
+  on; nothing raises into the caller's loop except the end of the stream;
+- slow consumers: at most `buffer` items wait; when full the oldest is dropped and counted
+  in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Generic, Protocol, TypeVar
+
+import aiohttp
+import yarl
+
+from venuewire.errors import ConnectionLost, RateLimited, Timeout, VenueError
+from venuewire.events import DecodeFailure, Gap, StreamEvent
+
+log = logging.getLogger("venuewire.transport")
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+Frame = str | bytes
+
+
+# ---------------------------------------------------------------------------- rate limiting
+class RateLimiter:
+    """At most `limit` acquisitions in any `per` seconds (sliding window); `acquire` waits."""
+
+    def __init__(self, limit: int, per: float) -> None:
+        if limit < 1 or per <= 0:
+            raise ValueError("a rate limit needs limit >= 1 and per > 0")
+        self.limit, self.per = limit, per
+        self._times: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def acquire(self) -> None:
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            while True:
+                now = loop.time()
+                while self._times and now - self._times[0] >= self.per:
+                    self._times.popleft()
+                if len(self._times) < self.limit:
+                    self._times.append(now)
+                    return
+                await asyncio.sleep(self.per - (now - self._times[0]))
+
+
+# ---------------------------------------------------------------------------- HTTP
+@dataclass(frozen=True, slots=True)
+class HttpReply:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class Http:
+    """HTTP for one venue: `request` sends exactly the URL and body given (the query is
+    not re-encoded, so what was signed is what is sent), with a timeout, and maps network
+    failures to ConnectionLost / Timeout naming the venue."""
+
+    def __init__(
+        self,
+        venue: str,
+        base_url: str,
+        *,
+        timeout: float = 10.0,
+        limiter: RateLimiter | None = None,
+        session: aiohttp.ClientSession | None = None,
+    ) -> None:
+        self.venue = venue
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.limiter = limiter
+        self._session = session
+        self._own_session = session is None
+
+    async def __aenter__(self) -> Http:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    def session(self) -> aiohttp.ClientSession:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+            self._own_session = True
+        return self._session
+
+    async def close(self) -> None:
+        if self._own_session and self._session is not None:
+            await self._session.close()
+        self._session = None
+
+    def url(self, path_and_query: str) -> yarl.URL:
+        return yarl.URL(self.base_url + path_and_query, encoded=True)
+
+    async def request(
+        self, method: str, path_and_query: str, *, headers: Mapping[str, str] | None = None, body: bytes | None = None
+    ) -> HttpReply:
+        if self.limiter is not None:
+            await self.limiter.acquire()
+        url = self.url(path_and_query)
+        try:
+            async with asyncio.timeout(self.timeout):
+                async with self.session().request(method, url, headers=dict(headers or {}), data=body) as response:
+                    data = await response.read()
+                    return HttpReply(response.status, dict(response.headers), data)
+        except TimeoutError:
+            raise Timeout(self.venue, f"{method} {url.path} got no reply within {self.timeout:g} s") from None
+        except aiohttp.ClientError as exc:
+            raise ConnectionLost(self.venue, f"{method} {url.path} failed: {type(exc).__name__}: {exc}") from None
+
+
+# ---------------------------------------------------------------------------- WebSocket streams
+@dataclass(slots=True)
+class Reaction(Generic[T]):
+    """What a protocol makes of one incoming message: items for the caller, frames to send."""
+
+    items: list[T | DecodeFailure] = field(default_factory=list)
+    send: list[Frame] = field(default_factory=list)
+
+
+class WsProtocol(Protocol[T]):
+    """The venue-specific, pure half of a WebSocket stream."""
+
+    venue: str
+
+    def url(self) -> str:
+        """The URL to connect to (query included)."""
+        ...
+
+    def opening(self) -> list[Frame]:
+        """Frames to send right after (re)connecting: login, subscriptions."""
+        ...
+
+    def receive(self, data: Frame) -> Reaction[T]:
+        """Decode one message; never raises (a bad message becomes a DecodeFailure)."""
+        ...
+
+    def heartbeat(self) -> tuple[float, Frame] | None:
+        """(interval in seconds, frame) to send periodically, or None."""
+        ...
+
+
+@dataclass(slots=True)
+class StreamStats:
+    received: int = 0
+    yielded: int = 0
+    dropped: int = 0
+    decode_errors: int = 0
+    reconnects: int = 0
+    frames_sent: int = 0
+
+
+class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
+    """A reconnecting WebSocket stream of a protocol's items plus `Gap` and
+    `DecodeFailure` events. Iterate with `async for`; `aclose()` (or `async with`) stops it.
+    A first connection that fails raises ConnectionLost/Timeout from the iterator; later
+    failures reconnect (when `reconnect`), or end the stream with ConnectionLost."""
+
+    def __init__(
+        self,
+        protocol: WsProtocol[T],
+        *,
+        session: aiohttp.ClientSession | None = None,
+        buffer: int = 1024,
+        reconnect: bool = True,
+        backoff_initial: float = 0.1,
+        backoff_max: float = 10.0,
+        connect_timeout: float = 10.0,
+        idle_timeout: float | None = None,
+        send_limiter: RateLimiter | None = None,
+        max_message_size: int = 16 * 1024 * 1024,
+    ) -> None:
+        if buffer < 1:
+            raise ValueError("buffer must be at least 1")
+        self.protocol = protocol
+        self.venue = protocol.venue
+        self.stats = StreamStats()
+        self.gaps: list[Gap] = []
+        self._session = session
+        self._own_session = session is None
+        self._maxlen = buffer
+        self._items: deque[T | StreamEvent] = deque()
+        self._wakeup = asyncio.Event()
+        self._reconnect = reconnect
+        self._backoff = (backoff_initial, backoff_max)
+        self._connect_timeout = connect_timeout
+        self._idle_timeout = idle_timeout
+        self._limiter = send_limiter
+        self._max_message_size = max_message_size
+        self._task: asyncio.Task[None] | None = None
+        self._ws: aiohttp.ClientWebSocketResponse | None = None
+        self._error: VenueError | None = None
+        self._closed = False
+        self.connected = asyncio.Event()
+
+    @property
+    def dropped(self) -> int:
+        return self.stats.dropped
+
+    # -- consumer side
+    def __aiter__(self) -> WsStream[T]:
+        return self
+
+    async def __anext__(self) -> T | StreamEvent:
+        if self._task is None and not self._closed:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+        while not self._items:
+            if (self._task is not None and self._task.done()) or self._closed:
+                if self._error is not None:
+                    raise self._error
+                raise StopAsyncIteration
+            self._wakeup.clear()
+            await self._wakeup.wait()
+        self.stats.yielded += 1
+        return self._items.popleft()
+
+    async def __aenter__(self) -> WsStream[T]:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        self._closed = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        if self._ws is not None:
+            await self._ws.close()
+        if self._own_session and self._session is not None:
+            await self._session.close()
+        self._wakeup.set()
+
+    async def send(self, frame: Frame) -> None:
+        """Send a frame on the current connection (rate limited when a limiter is set)."""
+        ws = self._ws
+        if ws is None or ws.closed:
+            raise ConnectionLost(self.venue, "the stream is not connected")
+        if self._limiter is not None:
+            await self._limiter.acquire()
+        if isinstance(frame, bytes):
+            await ws.send_bytes(frame)
+        else:
+            await ws.send_str(frame)
+        self.stats.frames_sent += 1
+
+    # -- producer side
+    def _put(self, item: T | StreamEvent) -> None:
+        if len(self._items) >= self._maxlen:
+            self._items.popleft()
+            self.stats.dropped += 1
+        self._items.append(item)
+        self._wakeup.set()
+
+    async def _run(self) -> None:
+        if self._session is None:
+            self._session = aiohttp.ClientSession()
+        delay = self._backoff[0]
+        outage: tuple[float, str] | None = None
+        first = True
+        try:
+            while not self._closed:
+                try:
+                    await self._connect_and_read(first, outage)
+                    reason = "connection closed by the venue"
+                    delay = self._backoff[0]
+                except VenueError as exc:
+                    if first:
+                        self._error = exc
+                        return
+                    reason = str(exc)
+                first = False
+                if not self._reconnect:
+                    self._error = ConnectionLost(self.venue, reason)
+                    return
+                outage = outage or (time.time(), reason)
+                log.warning("%s stream lost (%s); reconnecting", self.venue, reason)
+                await asyncio.sleep(random.uniform(0.5, 1.0) * delay)
+                delay = min(delay * 2, self._backoff[1])
+        finally:
+            self.connected.clear()
+            self._wakeup.set()
+
+    async def _connect_and_read(self, first: bool, outage: tuple[float, str] | None) -> None:
+        assert self._session is not None
+        url = self.protocol.url()
+        try:
+            async with asyncio.timeout(self._connect_timeout):
+                ws = await self._session.ws_connect(
+                    yarl.URL(url, encoded=True),
+                    timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=self._connect_timeout),
+                    max_msg_size=self._max_message_size,
+                    autoping=True,
+                )
+        except TimeoutError:
+            raise Timeout(self.venue, f"connecting to {yarl.URL(url).with_query(None)} timed out") from None
+        except (aiohttp.ClientError, OSError) as exc:
+            raise ConnectionLost(self.venue, f"cannot connect to {yarl.URL(url).with_query(None)}: {exc}") from None
+        self._ws = ws
+        heartbeat: asyncio.Task[None] | None = None
+        try:
+            for frame in self.protocol.opening():
+                await self.send(frame)
+            if not first and outage is not None:
+                gap = Gap(outage[0], time.time(), outage[1])
+                self.gaps.append(gap)
+                self.stats.reconnects += 1
+                self._put(gap)
+            self.connected.set()
+            beat = self.protocol.heartbeat()
+            if beat is not None:
+                heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(*beat))
+            await self._read(ws)
+        except (aiohttp.ClientError, OSError) as exc:
+            raise ConnectionLost(self.venue, f"connection failed: {exc}") from None
+        finally:
+            self.connected.clear()
+            if heartbeat is not None:
+                heartbeat.cancel()
+            self._ws = None
+            await ws.close()
+
+    async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        while True:
+            try:
+                async with asyncio.timeout(self._idle_timeout):
+                    message = await ws.receive()
+            except TimeoutError:
+                raise ConnectionLost(self.venue, f"nothing received for {self._idle_timeout:g} s") from None
+            if message.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+                self.stats.received += 1
+                reaction = self.protocol.receive(message.data)
+                for item in reaction.items:
+                    if isinstance(item, DecodeFailure):
+                        self.stats.decode_errors += 1
+                        log.warning("%s: %s", self.venue, item.error)
+                    self._put(item)
+                for frame in reaction.send:
+                    await self.send(frame)
+            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED):
+                return
+            elif message.type == aiohttp.WSMsgType.ERROR:
+                raise ConnectionLost(self.venue, f"WebSocket error: {ws.exception()}")
+
+    async def _heartbeat(self, interval: float, frame: Frame) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.send(frame)
+            except (ConnectionLost, RateLimited, ConnectionError):
+                return
+
+
+__all__ = [
+    "DecodeFailure",
+    "Gap",
+    "Http",
+    "HttpReply",
+    "RateLimiter",
+    "Reaction",
+    "StreamEvent",
+    "StreamStats",
+    "WsProtocol",
+    "WsStream",
+]
