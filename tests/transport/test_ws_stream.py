@@ -48,6 +48,7 @@ async def server() -> AsyncIterator[Server]:
 
     app = web.Application()
     app.router.add_get("/ws", handler)
+
     async def echo_path(request: web.Request) -> web.Response:
         return web.Response(text=request.raw_path)
 
