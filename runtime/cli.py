@@ -11,11 +11,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import signal
 import sys
 import textwrap
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
 
 from venuewire.generated.registry import OPEND
 
@@ -54,15 +55,41 @@ def _usage(parser: argparse.ArgumentParser) -> int:
 # --- venuewire sim opend -------------------------------------------------------------------
 
 
-async def _serve_until_signalled(sim: OpenDSimulator) -> None:
-    stop = asyncio.Event()
+async def _until_signalled(serve: Coroutine[Any, Any, None]) -> None:
+    """Run `serve` until SIGINT/SIGTERM (or until it fails, re-raising its error)."""
     loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows: Ctrl-C raises instead
             loop.add_signal_handler(sig, stop.set)
+    task = loop.create_task(serve)
+    waiter = loop.create_task(stop.wait())
+    done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    for pending in (task, waiter):
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pending
+    failure = task.exception() if task in done and not task.cancelled() else None
+    if failure is not None:
+        raise failure
+
+
+def _run_until_signalled(name: str, host: str, port: int, serve: Coroutine[Any, Any, None]) -> int:
+    """asyncio.run a simulator until stopped; 0 on a clean stop, 1 when it cannot listen."""
+    try:
+        asyncio.run(_until_signalled(serve))
+    except KeyboardInterrupt:
+        pass
+    except OSError as exc:
+        print(f"venuewire sim {name}: cannot listen on {host}:{port}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def _serve_opend(sim: OpenDSimulator) -> None:
     async with sim:
         print(f"listening on {sim.host}:{sim.port}", flush=True)
-        await stop.wait()
+        await asyncio.Event().wait()
 
 
 def _run_sim_opend(args: argparse.Namespace) -> int:
@@ -80,14 +107,28 @@ def _run_sim_opend(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:  # an unreadable or unsuitable key file, a bad setting
         print(f"venuewire sim opend: {exc}", file=sys.stderr)
         return 2
-    try:
-        asyncio.run(_serve_until_signalled(sim))
-    except KeyboardInterrupt:
-        pass
-    except OSError as exc:
-        print(f"venuewire sim opend: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
-        return 1
-    return 0
+    return _run_until_signalled("opend", args.host, args.port, _serve_opend(sim))
+
+
+# --- venuewire sim bitmart|coinw|infoway|qfex ------------------------------------------------
+
+JSON_SIMULATORS = {
+    "bitmart": "BitMart WebSocket depth: the legacy channel and v3 spot (raw-DEFLATE frames, login).",
+    "coinw": "CoinW futures REST: signed GET /v1/perpum/order with its limits and error codes.",
+    "infoway": "Infoway REST batch_depth and the WebSocket depth stream, with their limits.",
+    "qfex": "QFEX trading WebSocket: HMAC auth within the minute and get_order.",
+}
+
+
+def _run_sim_json(args: argparse.Namespace) -> int:
+    venue: str = args.venue
+    module = importlib.import_module(f"venuewire.sim.{venue}")
+    serve: Callable[[str, int, Callable[[str, int], None]], Coroutine[Any, Any, None]] = module.serve
+
+    def ready(host: str, port: int) -> None:
+        print(f"listening on {host}:{port}", flush=True)
+
+    return _run_until_signalled(venue, args.host, args.port, serve(args.host, args.port, ready))
 
 
 def _add_sim(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -142,6 +183,17 @@ def _add_sim(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         metavar="S",
         help="keepAliveInterval told to clients in InitConnect (default: %(default)s)",
     )
+    for venue, text in JSON_SIMULATORS.items():
+        command = _add_command(
+            venues,
+            venue,
+            f'Simulate {text} Prints "listening on HOST:PORT" once ready; Ctrl-C or SIGTERM stops it.',
+            f"venuewire sim {venue} --port 0",
+            _run_sim_json,
+        )
+        command.set_defaults(venue=venue)
+        command.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+        command.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default: 0)")
 
 
 # --- the top level ---------------------------------------------------------------------------
