@@ -196,6 +196,147 @@ def _add_sim(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         command.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default: 0)")
 
 
+# --- venuewire schemas -------------------------------------------------------------------------
+
+
+def message_routes() -> dict[tuple[str, str], list[str]]:
+    """Where each JSON message travels: "GET /v1/perpum/order (response)", "wss://... (push)"."""
+    from venuewire.generated.registry import REST_ENDPOINTS, WS_CHANNELS
+
+    routes: dict[tuple[str, str], list[str]] = {}
+    for rest in REST_ENDPOINTS:
+        for role in ("request", "response"):
+            ref = getattr(rest, role)
+            if ref is not None:
+                routes.setdefault(tuple(ref.split("/", 1)), []).append(f"{rest.method} {rest.path} ({role})")
+    for ws in WS_CHANNELS:
+        for role in (
+            "subscribe",
+            "push",
+            "request",
+            "ack",
+            "login",
+            "login_reply",
+            "error",
+            "legacy_error",
+            "ping",
+            "pong",
+            "heartbeat",
+            "welcome",
+        ):
+            ref = getattr(ws, role)
+            if ref is not None:
+                routes.setdefault(tuple(ref.split("/", 1)), []).append(f"{ws.url} ({role})")
+    return routes
+
+
+def _run_schemas(args: argparse.Namespace) -> int:
+    from venuewire.generated.registry import MESSAGES
+
+    routes = message_routes()
+    rows = [("VENUE", "MESSAGE", "SCHEMA", "GENERATED CLASS", "PROTOID / ENDPOINT / CHANNEL")]
+    for m in MESSAGES:
+        if args.venue and m.venue != args.venue:
+            continue
+        if m.format == "protobuf":
+            where = f"protoID {m.proto_id}" if m.proto_id is not None else "shared type"
+        else:
+            where = "; ".join(routes.get((m.venue, m.name), [])) or "shared type"
+        rows.append((m.venue, m.name, f"schemas/{m.schema}", f"{m.module}.{m.class_name}", where))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4])
+    return 0
+
+
+def _add_schemas(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = _add_command(
+        group,
+        "schemas",
+        "List every documented message: venue, name, schema file, generated class, and the protoID, "
+        "endpoint or channel that carries it.",
+        "venuewire schemas --venue coinw",
+        _run_schemas,
+    )
+    command.add_argument("--venue", help="only this venue (futu, bitmart, coinw, infoway, qfex)")
+
+
+# --- venuewire decode ----------------------------------------------------------------------------
+
+
+def _read_input(source: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    with open(source, "rb") as handle:
+        return handle.read()
+
+
+def _hex_or_binary(data: bytes) -> bytes:
+    """Frames may be given as hex text (spaces and newlines allowed) or as raw bytes."""
+    text = data.strip()
+    try:
+        return bytes.fromhex(text.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return data
+
+
+def _run_decode(args: argparse.Namespace) -> int:
+    from google.protobuf import json_format, text_format
+
+    from venuewire.errors import DecodeError
+    from venuewire.generated.registry import MESSAGES
+    from venuewire.messages import decode_json, decode_proto, encode_json
+    from venuewire.opend.frame import MAGIC, FrameError, decode_frame
+
+    matches = [m for m in MESSAGES if m.venue == args.venue and m.name == args.message]
+    if not matches:
+        names = sorted(m.name for m in MESSAGES if m.venue == args.venue)
+        print(
+            f"venuewire decode: no message {args.message!r} for venue {args.venue!r}; known: "
+            f"{', '.join(names) or '(unknown venue)'}",
+            file=sys.stderr,
+        )
+        return 2
+    info = matches[0]
+    cls = getattr(importlib.import_module(info.module), info.class_name)
+    try:
+        data = _read_input(args.file)
+    except OSError as exc:
+        print(f"venuewire decode: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if info.format == "protobuf":
+            raw = _hex_or_binary(data)
+            body = decode_frame(raw).body if raw.startswith(MAGIC) else raw
+            message = decode_proto(cls, body)
+            if args.json:
+                print(json_format.MessageToJson(message, preserving_proto_field_name=True, indent=2))
+            else:
+                print(f"{info.venue} {info.name}\n{text_format.MessageToString(message)}", end="")
+        else:
+            obj = decode_json(cls, data)
+            print(encode_json(obj).decode() if args.json else repr(obj))
+    except (DecodeError, FrameError) as exc:
+        print(f"venuewire decode: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _add_decode(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = _add_command(
+        group,
+        "decode",
+        "Decode one message into its typed form and print it: an OpenD frame or body (hex or binary) "
+        "or a JSON payload. Invalid input exits 2 naming the field path.",
+        "venuewire decode coinw order_response reply.json --json",
+        _run_decode,
+    )
+    command.add_argument("venue", help="futu, bitmart, coinw, infoway or qfex")
+    command.add_argument("message", help="message name as `venuewire schemas` lists it, e.g. Qot_GetOrderBook.Response")
+    command.add_argument("file", nargs="?", default="-", help="input file, or - for standard input (default)")
+    command.add_argument("--json", action="store_true", help="print the typed message as JSON")
+
+
 # --- the top level ---------------------------------------------------------------------------
 
 
@@ -209,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=lambda _args: _usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_sim(commands)
+    _add_schemas(commands)
+    _add_decode(commands)
     return parser
 
 
