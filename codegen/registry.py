@@ -116,6 +116,10 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
         lines.append(f"{plural}: Final[tuple[{cls}, ...]] = ({''.join(n + ', ' for n in names)})\n")
     lines.append(f"ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = {render(reg.errors)}\n")
     lines.append(f"MESSAGES: Final[tuple[MessageInfo, ...]] = {render(tuple(catalogue))}\n")
+    lines.append(
+        "# The fields of RestEndpoint and WsChannel that name a message, by the role it plays.\n"
+        f"MESSAGE_ROLES: Final[tuple[str, ...]] = {render(MESSAGE_FIELDS)}\n"
+    )
     target = out / config["module"]
     target.write_text("".join(lines), encoding="utf-8")
     env = {**os.environ, "RUFF_NO_CACHE": "true"}

@@ -984,3 +984,19 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
         class_name="Order",
     ),
 )
+# The fields of RestEndpoint and WsChannel that name a message, by the role it plays.
+MESSAGE_ROLES: Final[tuple[str, ...]] = (
+    "request",
+    "response",
+    "subscribe",
+    "push",
+    "ack",
+    "login",
+    "login_reply",
+    "error",
+    "legacy_error",
+    "ping",
+    "pong",
+    "heartbeat",
+    "welcome",
+)

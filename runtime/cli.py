@@ -201,32 +201,16 @@ def _add_sim(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 def message_routes() -> dict[tuple[str, str], list[str]]:
     """Where each JSON message travels: "GET /v1/perpum/order (response)", "wss://... (push)"."""
-    from venuewire.generated.registry import REST_ENDPOINTS, WS_CHANNELS
+    from venuewire.generated.registry import MESSAGE_ROLES, REST_ENDPOINTS, WS_CHANNELS
 
     routes: dict[tuple[str, str], list[str]] = {}
-    for rest in REST_ENDPOINTS:
-        for role in ("request", "response"):
-            ref = getattr(rest, role)
+    carriers = [(f"{r.method} {r.path}", r) for r in REST_ENDPOINTS] + [(w.url, w) for w in WS_CHANNELS]
+    for where, carrier in carriers:
+        for role in MESSAGE_ROLES:
+            ref = getattr(carrier, role, None)
             if ref is not None:
-                routes.setdefault(tuple(ref.split("/", 1)), []).append(f"{rest.method} {rest.path} ({role})")
-    for ws in WS_CHANNELS:
-        for role in (
-            "subscribe",
-            "push",
-            "request",
-            "ack",
-            "login",
-            "login_reply",
-            "error",
-            "legacy_error",
-            "ping",
-            "pong",
-            "heartbeat",
-            "welcome",
-        ):
-            ref = getattr(ws, role)
-            if ref is not None:
-                routes.setdefault(tuple(ref.split("/", 1)), []).append(f"{ws.url} ({role})")
+                venue, name = ref.split("/", 1)
+                routes.setdefault((venue, name), []).append(f"{where} ({role})")
     return routes
 
 
