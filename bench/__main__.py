@@ -6,7 +6,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-from bench import opend
+from bench import infoway, opend
 from bench.harness import table
 
 
@@ -18,6 +18,10 @@ def main() -> int:
     print()
     results = opend.run()
     print(table(results, "Futu / moomoo OpenD"))
+    print()
+    infoway_results = infoway.run()
+    print(table(infoway_results, "Infoway"))
+    results += infoway_results
     below = [r for r in results if r.target is not None and r.ratio < r.target]
     print()
     targeted = [r for r in results if r.target is not None]

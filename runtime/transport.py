@@ -28,7 +28,7 @@ from typing import Generic, Protocol, TypeVar
 import aiohttp
 import yarl
 
-from venuewire.errors import ConnectionLost, RateLimited, Timeout, VenueError
+from venuewire.errors import AuthError, ConnectionLost, RateLimited, Timeout, VenueError
 from venuewire.events import DecodeFailure, Gap, StreamEvent
 
 log = logging.getLogger("venuewire.transport")
@@ -212,6 +212,8 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._error: VenueError | None = None
         self._closed = False
+        self._ever_connected = False
+        self._outage: tuple[float, str] | None = None
         self.connected = asyncio.Event()
 
     @property
@@ -280,24 +282,24 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
         if self._session is None:
             self._session = aiohttp.ClientSession()
         delay = self._backoff[0]
-        outage: tuple[float, str] | None = None
-        first = True
         try:
             while not self._closed:
                 try:
-                    await self._connect_and_read(first, outage)
+                    await self._connect_and_read()
                     reason = "connection closed by the venue"
                     delay = self._backoff[0]
+                except AuthError as exc:  # credentials refused: retrying cannot help
+                    self._error = exc
+                    return
                 except VenueError as exc:
-                    if first:
+                    if not self._ever_connected:  # the first connection failed: tell the caller
                         self._error = exc
                         return
-                    reason = str(exc)
-                first = False
+                    reason = exc.message
                 if not self._reconnect:
                     self._error = ConnectionLost(self.venue, reason)
                     return
-                outage = outage or (time.time(), reason)
+                self._outage = self._outage or (time.time(), reason)
                 log.warning("%s stream lost (%s); reconnecting", self.venue, reason)
                 await asyncio.sleep(random.uniform(0.5, 1.0) * delay)
                 delay = min(delay * 2, self._backoff[1])
@@ -305,9 +307,10 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
             self.connected.clear()
             self._wakeup.set()
 
-    async def _connect_and_read(self, first: bool, outage: tuple[float, str] | None) -> None:
+    async def _connect_and_read(self) -> None:
         assert self._session is not None
         url = self.protocol.url()
+        where = yarl.URL(url, encoded=True).with_query(None)  # never the query: it may carry a key
         try:
             async with asyncio.timeout(self._connect_timeout):
                 ws = await self._session.ws_connect(
@@ -317,16 +320,22 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
                     autoping=True,
                 )
         except TimeoutError:
-            raise Timeout(self.venue, f"connecting to {yarl.URL(url).with_query(None)} timed out") from None
+            raise Timeout(self.venue, f"connecting to {where} timed out") from None
+        except aiohttp.WSServerHandshakeError as exc:
+            if exc.status in (401, 403):
+                raise AuthError(self.venue, f"{where} refused the connection (HTTP {exc.status})", exc.status) from None
+            raise ConnectionLost(self.venue, f"{where} refused the WebSocket (HTTP {exc.status})") from None
         except (aiohttp.ClientError, OSError) as exc:
-            raise ConnectionLost(self.venue, f"cannot connect to {yarl.URL(url).with_query(None)}: {exc}") from None
+            raise ConnectionLost(self.venue, f"cannot connect to {where}: {type(exc).__name__}") from None
         self._ws = ws
+        self._ever_connected = True
         heartbeat: asyncio.Task[None] | None = None
         try:
             for frame in self.protocol.opening():
                 await self.send(frame)
-            if not first and outage is not None:
-                gap = Gap(outage[0], time.time(), outage[1])
+            if self._outage is not None:
+                gap = Gap(self._outage[0], time.time(), self._outage[1])
+                self._outage = None
                 self.gaps.append(gap)
                 self.stats.reconnects += 1
                 self._put(gap)
@@ -336,7 +345,7 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
                 heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(*beat))
             await self._read(ws)
         except (aiohttp.ClientError, OSError) as exc:
-            raise ConnectionLost(self.venue, f"connection failed: {exc}") from None
+            raise ConnectionLost(self.venue, f"connection to {where} failed: {type(exc).__name__}") from None
         finally:
             self.connected.clear()
             if heartbeat is not None:

@@ -1,0 +1,259 @@
+"""The pure half of Infoway's WebSocket depth stream: a `WsProtocol` with no I/O.
+
+`venuewire.transport.WsStream` moves the frames (see `venuewire.infoway.client`).
+Facts come from `WS_INFOWAY_DEPTH` in the registry:
+
+    url        {ws_url}?business=<market>&apikey=<key>          (key from `infoway_ws_query`)
+    opening    ONE subscribe frame with every code merged:
+               {"code":10003,"trace":"<id>","data":{"codes":"A,B"}}
+    heartbeat  {"code":10010,"trace":"<id>"} every `heartbeat_interval_s` (no reply comes)
+    pushes     {"code":10005,"data":{s,t,a,b}} -> OrderBook
+    consumed   welcome {"code":200,...}, ack 10004, unsubscribe ack 11010, heartbeat echoes:
+               counted in `stats`, nothing yielded
+    errors     {"code":5xx,"msg":...} and "Subscribe fail: ..." text: counted, logged, kept in
+               `errors` (typed with `error_for`), nothing yielded; the stream goes on
+    other      anything that does not decode -> a DecodeFailure item; the stream goes on
+
+The venue counts every frame a connection sends, heartbeats included, against
+`max_frames_per_minute`; the client puts a `RateLimiter` on sends (see `send_limiter`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Literal, TypeVar, cast
+from urllib.parse import quote
+
+import msgspec
+
+from venuewire.credentials import InfowayCredentials
+from venuewire.errors import DecodeError, InvalidRequest, VenueError, error_for
+from venuewire.events import DecodeFailure
+from venuewire.generated.infoway.ws_ack import WsDepthAck
+from venuewire.generated.infoway.ws_depth import WsDepthPush
+from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
+from venuewire.generated.infoway.ws_subscribe import Data, WsDepthSubscribe
+from venuewire.generated.infoway.ws_welcome import WsWelcome
+from venuewire.generated.registry import WS_INFOWAY_DEPTH
+from venuewire.infoway.book import VENUE, order_book_from_depth
+from venuewire.infoway.rest import WS_BUSINESSES, check_codes, check_market
+from venuewire.messages import decode_json, encode_json, message_info
+from venuewire.models import OrderBook
+from venuewire.signing import infoway_ws_query
+from venuewire.transport import Frame, RateLimiter, Reaction
+
+__all__ = [
+    "CODES",
+    "FRAME_WINDOW_MARGIN",
+    "HEARTBEAT_INTERVAL_S",
+    "IDLE_TIMEOUT_S",
+    "MAX_FRAMES_PER_MINUTE",
+    "MAX_RAW",
+    "DepthProtocolStats",
+    "InfowayDepthProtocol",
+    "heartbeat_frame",
+    "send_limiter",
+    "subscribe_frame",
+    "ws_url",
+]
+
+log = logging.getLogger("venuewire.infoway")
+
+_T = TypeVar("_T")
+
+
+def _fact(value: _T | None, what: str) -> _T:
+    if value is None:  # pragma: no cover - the registry always has it
+        raise RuntimeError(f"registry: {what} is missing; edit schemas/registry.toml and run `make generate`")
+    return value
+
+
+CODES: Final[dict[str, int]] = WS_INFOWAY_DEPTH.codes
+HEARTBEAT_INTERVAL_S: Final[int] = _fact(WS_INFOWAY_DEPTH.heartbeat_interval_s, "infoway heartbeat_interval_s")
+IDLE_TIMEOUT_S: Final[int] = _fact(WS_INFOWAY_DEPTH.idle_timeout_s, "infoway idle_timeout_s")
+MAX_FRAMES_PER_MINUTE: Final[int] = _fact(WS_INFOWAY_DEPTH.max_frames_per_minute, "infoway max_frames_per_minute")
+FRAME_WINDOW_MARGIN: Final = 0.02
+"""The send limiter's window is this much longer than the venue's minute (60 s -> 61.2 s):
+frames reach the venue a little later than they leave, and never unevenly enough to put a
+61st frame into the venue's minute."""
+MAX_RAW: Final = 64 * 1024
+"""Bytes of an undecodable frame kept in `DecodeFailure.raw`."""
+MAX_ERRORS_KEPT: Final = 100
+
+_SUBSCRIBE: Final = CODES["subscribe"]
+_ACK: Final = CODES["ack"]
+_PUSH: Final = CODES["push"]
+_HEARTBEAT: Final = CODES["heartbeat"]
+_UNSUBSCRIBE_ACK: Final = CODES["unsubscribe_ack"]
+_WELCOME: Final = 200
+_PUSH_NAME: Final = message_info(WsDepthPush).name
+_SUBSCRIBE_FAIL: Final = "Subscribe fail:"
+_GREETING: Final = "You have permission"
+"""The plain-text notice the stock channel sends first (per the official SDK) [guess]."""
+
+_ANY = msgspec.json.Decoder(Any)
+
+
+def send_limiter(window_s: float = 60.0, limit: int = MAX_FRAMES_PER_MINUTE) -> RateLimiter:
+    """The limiter a stream puts on its sends: `limit` frames per `window_s` (the venue's
+    minute) plus FRAME_WINDOW_MARGIN. Tests shrink `window_s`; nothing else should."""
+    return RateLimiter(limit, window_s * (1 + FRAME_WINDOW_MARGIN))
+
+
+def ws_url(base: str, market: str, credentials: InfowayCredentials) -> str:
+    """`base?business=<market>&apikey=<key>`, percent-encoded. The result holds the key:
+    never log it (WsStream logs URLs without their query)."""
+    check_market(market, allowed=WS_BUSINESSES)
+    query = {"business": market, **infoway_ws_query(credentials)}
+    text = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query.items())
+    return f"{base}{'&' if '?' in base else '?'}{text}"
+
+
+def subscribe_frame(codes: Sequence[str], trace: str) -> str:
+    """The one depth subscribe frame for every code: `{"code":10003,"trace":..,"data":{"codes":"A,B"}}`."""
+    frame = WsDepthSubscribe(code=cast("Literal[10003]", _SUBSCRIBE), trace=trace, data=Data(codes=",".join(codes)))
+    return encode_json(frame).decode()
+
+
+def heartbeat_frame(trace: str) -> str:
+    """`{"code":10010,"trace":...}`."""
+    return encode_json(WsHeartbeat(code=cast("Literal[10010]", _HEARTBEAT), trace=trace)).decode()
+
+
+@dataclass(slots=True)
+class DepthProtocolStats:
+    """What one stream's protocol has seen (over every connection)."""
+
+    connections: int = 0
+    welcomes: int = 0
+    acks: int = 0
+    pushes: int = 0
+    control: int = 0
+    notices: int = 0
+    errors: int = 0
+    unknown: int = 0
+    decode_failures: int = 0
+
+
+def _raw(data: Frame) -> bytes:
+    return (data.encode() if isinstance(data, str) else bytes(data))[:MAX_RAW]
+
+
+def _new_trace() -> str:
+    return uuid.uuid4().hex
+
+
+class InfowayDepthProtocol:
+    """Depth pushes of `codes` on the `market` channel as normalized OrderBooks.
+
+    `market` must be one of the registry's businesses and `codes` checked like batch_depth's
+    (no upper bound: the WebSocket limit is not documented). `new_trace` gives each frame's
+    trace id (default: a random hex uuid). Never raises from `receive`.
+    """
+
+    venue = VENUE
+
+    def __init__(
+        self,
+        credentials: InfowayCredentials,
+        market: str,
+        codes: Sequence[str],
+        *,
+        base_url: str = WS_INFOWAY_DEPTH.url,
+        heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
+        new_trace: Callable[[], str] = _new_trace,
+    ) -> None:
+        if not isinstance(credentials, InfowayCredentials):
+            raise TypeError("credentials must be InfowayCredentials")
+        self.market = check_market(market, allowed=WS_BUSINESSES)
+        self.codes: tuple[str, ...] = tuple(check_codes(codes, max_codes=None))
+        if not heartbeat_interval > 0:
+            raise ValueError(f"heartbeat_interval must be positive, got {heartbeat_interval!r}")
+        self.heartbeat_interval = float(heartbeat_interval)
+        self._credentials = credentials
+        self._base_url = base_url
+        self._new_trace = new_trace
+        self.stats = DepthProtocolStats()
+        self.errors: deque[VenueError] = deque(maxlen=MAX_ERRORS_KEPT)
+        """Error frames the venue sent (newest last), typed; the stream goes on."""
+
+    def __repr__(self) -> str:
+        return f"InfowayDepthProtocol(market={self.market!r}, codes={list(self.codes)!r})"
+
+    # -- WsProtocol --------------------------------------------------------------------------
+    def url(self) -> str:
+        return ws_url(self._base_url, self.market, self._credentials)
+
+    def opening(self) -> list[Frame]:
+        self.stats.connections += 1
+        return [subscribe_frame(self.codes, self._new_trace())]
+
+    def heartbeat(self) -> tuple[float, Frame] | None:
+        return (self.heartbeat_interval, heartbeat_frame(self._new_trace()))
+
+    def receive(self, data: Frame) -> Reaction[OrderBook]:
+        try:
+            push = decode_json(WsDepthPush, data)
+        except DecodeError as exc:
+            return self._not_a_push(data, exc)
+        try:
+            book = order_book_from_depth(push.data, message=_PUSH_NAME, path=("data",))
+        except DecodeError as exc:
+            return self._failure(data, exc)
+        self.stats.pushes += 1
+        return Reaction(items=[book])
+
+    # -- everything that is not a well-formed push ------------------------------------------
+    def _failure(self, data: Frame, error: DecodeError) -> Reaction[OrderBook]:
+        self.stats.decode_failures += 1
+        return Reaction(items=[DecodeFailure(error, _raw(data))])
+
+    def _error(self, error: VenueError) -> Reaction[OrderBook]:
+        self.stats.errors += 1
+        self.errors.append(error)
+        log.warning("infoway: the venue sent an error: %s", error)
+        return Reaction()
+
+    def _not_a_push(self, data: Frame, push_error: DecodeError) -> Reaction[OrderBook]:
+        try:
+            value = _ANY.decode(data)
+        except msgspec.DecodeError:
+            return self._text(data, push_error)
+        if not isinstance(value, dict):
+            return self._failure(data, push_error)
+        code = value.get("code")
+        if code == _PUSH or type(code) is not int:
+            return self._failure(data, push_error)
+        try:
+            if code == _ACK:
+                decode_json(WsDepthAck, data)
+                self.stats.acks += 1
+            elif code == _WELCOME:
+                decode_json(WsWelcome, data)
+                self.stats.welcomes += 1
+            elif code in (_HEARTBEAT, _UNSUBSCRIBE_ACK):
+                self.stats.control += 1
+            elif 400 <= code < 10000:
+                msg = value.get("msg")
+                return self._error(error_for(VENUE, code, msg if isinstance(msg, str) else ""))
+            else:
+                self.stats.unknown += 1
+                log.debug("infoway: frame with code %s ignored", code)
+        except DecodeError as exc:
+            return self._failure(data, exc)
+        return Reaction()
+
+    def _text(self, data: Frame, push_error: DecodeError) -> Reaction[OrderBook]:
+        if isinstance(data, str):
+            text = data.strip()
+            if text.startswith(_SUBSCRIBE_FAIL):
+                reason = text[len(_SUBSCRIBE_FAIL) :].strip() or "subscription refused"
+                return self._error(InvalidRequest(VENUE, f"subscribe failed: {reason[:200]}"))
+            if text.startswith(_GREETING):
+                self.stats.notices += 1
+                return Reaction()
+        return self._failure(data, push_error)

@@ -1,0 +1,697 @@
+"""An embedded Infoway for tests, the demo and development: no account, no network.
+
+One aiohttp server (`sim.url` for REST, `sim.ws_url` for the WebSocket) with one API key
+(`api_key`, default `DEFAULT_API_KEY`; `serve()` reads VENUEWIRE_INFOWAY_API_KEY first):
+
+REST `GET /{market}/batch_depth/{codes}` (REST_INFOWAY_BATCH_DEPTH), header `apiKey`
+(any case). In order:
+    wrong or missing key                  -> HTTP 401 `{"ret":401,"msg":"Unauthorized"}`
+    over the per-key limit                -> HTTP 429 `{"detail":"Rate limit exceeded"}` with
+                                             Retry-After, or (rate_limit_reply="detail") the
+                                             same body with HTTP 200, as the venue's gateway does
+    market not in the registry's choices  -> ret 506 "param error"
+    no codes (`/stock/batch_depth/`)      -> ret 507 "param lost"
+    more than max_codes (100) codes       -> ret 505 "products quantity exceeds the limit"
+    codes of an unknown format            -> skipped (no snapshot); when every code is
+                                             skipped -> ret 508 "all product not exists"
+                                             (CODE_PATTERNS lists the formats) [our choice]
+    otherwise                             -> ret 200 with one snapshot per code, from
+                                             `venuewire.sim.books.BookGenerator` at `sim.step`
+The per-key limit is `rest_limit` requests per `rest_window_s` (default 10 per second: the
+venue's real limit depends on the plan and is not in the registry) [guess].
+
+WebSocket `/ws?business=<market>&apikey=<key>` (WS_INFOWAY_DEPTH): a wrong key is refused
+at the handshake with HTTP 401 and an unknown business with HTTP 400 [guess]. On connect:
+the plain-text permission notice on `stock` (the official SDK reports it), then
+`{"code":200,"msg":"ws connect success"}`. 10003 subscribes (codes merged in one frame) ->
+10004 ack with the same trace, one 10005 push per code at once and then every
+`push_interval` s (codes of unknown format are acked and stay silent, as the SDK reports
+the venue does); 11001 unsubscribes -> 11010; 10010 heartbeats get no reply. A frame that is
+not JSON or not one of these gets `{"code":506,"msg":...}`. Limits, per connection:
+    more than `max_frames` (60) frames received within `frame_window_s` (60) -> closed, code 1008
+    nothing received for `idle_timeout_s` (registry: 60)                   -> closed, code 1008
+Both are counted in `sim.stats` (as are the most frames any connection sent in one window).
+
+Layers: `batch_depth_reply`, `KeyRateLimit` and `WsSession` are pure (clock as an argument);
+`InfowaySimulator` moves bytes and applies the `Fault`s in `sim.faults` (a mutable set,
+applying from the next reply or frame while present): DROP_CONNECTION, GARBAGE_FRAME,
+SLOW_REPLY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import hmac
+import itertools
+import logging
+import math
+import os
+import re
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import TracebackType
+from typing import Final, Literal, Self, cast
+
+import msgspec
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from venuewire.errors import DecodeError
+from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
+from venuewire.generated.infoway.depth import Depth
+from venuewire.generated.infoway.error_detail import ErrorDetail
+from venuewire.generated.infoway.ws_ack import WsDepthAck
+from venuewire.generated.infoway.ws_depth import WsDepthPush
+from venuewire.generated.infoway.ws_subscribe import WsDepthSubscribe
+from venuewire.generated.infoway.ws_welcome import WsWelcome
+from venuewire.generated.registry import AUTH_SCHEMES, REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH
+from venuewire.messages import decode_json, encode_json
+from venuewire.sim.books import BookGenerator, Level, symbol_seed
+
+__all__ = [
+    "CATALOG",
+    "CODE_PATTERNS",
+    "DEFAULT_API_KEY",
+    "GREETING",
+    "Fault",
+    "InfowaySimulator",
+    "KeyRateLimit",
+    "SimState",
+    "SimStats",
+    "WsSession",
+    "batch_depth_reply",
+    "book_generator",
+    "serve",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_KEY: Final = "venuewire-sim-infoway-key"
+ENV_API_KEY: Final = "VENUEWIRE_INFOWAY_API_KEY"
+GREETING: Final = "You have permission to subscribe to all market data"
+MARKETS: Final[tuple[str, ...]] = REST_INFOWAY_BATCH_DEPTH.choices["market"]
+BUSINESSES: Final[tuple[str, ...]] = WS_INFOWAY_DEPTH.choices["business"]
+MAX_CODES: Final[int] = REST_INFOWAY_BATCH_DEPTH.max_codes or 100
+(API_KEY_HEADER,) = AUTH_SCHEMES[REST_INFOWAY_BATCH_DEPTH.auth].headers
+(API_KEY_QUERY,) = AUTH_SCHEMES[WS_INFOWAY_DEPTH.auth].query
+MAX_FRAMES: Final[int] = WS_INFOWAY_DEPTH.max_frames_per_minute or 60
+IDLE_TIMEOUT_S: Final[float] = float(WS_INFOWAY_DEPTH.idle_timeout_s or 60)
+WS_PATH: Final = "/ws"
+CODES: Final[dict[str, int]] = WS_INFOWAY_DEPTH.codes
+OUTBOX_LIMIT: Final = 1024
+"""Frames waiting for one connection; pushes beyond it are skipped (a stuck reader)."""
+RECEIVED_KEPT: Final = 10_000
+
+CODE_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
+    market: re.compile(pattern)
+    for market, pattern in {
+        "stock": r"\d{5}\.HK|\d{6}\.(?:SH|SZ)|[A-Z][A-Z0-9]*(?:[.-][A-Z])?\.US",
+        "crypto": r"[A-Z0-9]{2,15}(?:USDT|USDC|USD|BTC|ETH)",
+        "common": r"[A-Z0-9]{3,15}",
+        "japan": r"\d{4}\.JP",
+        "india": r"[A-Z0-9&-]{1,20}\.IN",
+        "korea": r"\d{6}\.(?:KS|KQ)",
+        "taiwan": r"\d{4,6}\.TW",
+    }.items()
+}
+"""The code formats the simulator knows per market [guess, from the venue's examples and
+the official SDK's docstrings]: HK codes are five digits (`00700.HK`, never `700.HK`)."""
+
+CATALOG: Final[dict[str, tuple[str, str, str, int]]] = {
+    "00700.HK": ("400", "0.2", "100", 10),
+    "09988.HK": ("80", "0.05", "100", 10),
+    "00285.HK": ("34.6", "0.05", "500", 10),
+    "002594.SZ": ("389", "0.01", "100", 5),
+    "600519.SH": ("1500", "0.01", "100", 5),
+    "AAPL.US": ("190", "0.01", "1", 10),
+    "TSLA.US": ("250", "0.01", "1", 10),
+    "BTCUSDT": ("104250", "0.01", "0.00001", 10),
+    "ETHUSDT": ("2500", "0.01", "0.0001", 10),
+    "EURUSD": ("1.08", "0.00001", "1000", 10),
+    "XAUUSD": ("2350", "0.01", "1", 10),
+}
+"""(mid, tick, lot, levels) of the codes the demo and tests use; any other code of a known
+format gets a book derived from its code."""
+
+
+class Fault(enum.Enum):
+    """A misbehaviour the simulator adopts while the fault is in `InfowaySimulator.faults`."""
+
+    DROP_CONNECTION = "drop_connection"
+    """REST: the connection is closed with no reply. WS: the connection is aborted before
+    the next frame is written."""
+    GARBAGE_FRAME = "garbage_frame"
+    """REST: the reply body is cut in half (not JSON). WS: every frame written is cut in half."""
+    SLOW_REPLY = "slow_reply"
+    """REST replies and WS frames wait `slow_reply_s` before they are written."""
+
+
+def book_generator(code: str) -> BookGenerator:
+    """The book of `code`: from CATALOG, or derived from the code (mid 10 to 500, tick 0.01,
+    10 levels; 5 levels and lots of 100 for Shanghai/Shenzhen and lots of 100 for HK)."""
+    entry = CATALOG.get(code)
+    if entry is not None:
+        mid, tick, lot, levels = entry
+        return BookGenerator(code, Decimal(mid), Decimal(tick), levels, lot=Decimal(lot))
+    seed = symbol_seed(code)
+    china = code.endswith((".SH", ".SZ"))
+    board_lot = Decimal(100) if china or code.endswith(".HK") else Decimal(1)
+    return BookGenerator(code, Decimal(10 + seed % 491), Decimal("0.01"), 5 if china else 10, lot=board_lot)
+
+
+def _side(levels: list[Level]) -> tuple[list[Decimal], list[Decimal]]:
+    return ([price for price, _, _ in levels], [size for _, size, _ in levels])
+
+
+@dataclass
+class SimStats:
+    """What the simulator has seen and done (tests read these)."""
+
+    rest_requests: int = 0
+    rest_unauthorized: int = 0
+    rest_rate_limited: int = 0
+    ws_connections: int = 0
+    ws_refused: int = 0
+    frames_received: int = 0
+    max_frames_in_window: int = 0
+    closed_for_frame_limit: int = 0
+    closed_for_silence: int = 0
+    dropped_by_fault: int = 0
+    pushes_sent: int = 0
+    pushes_skipped: int = 0
+
+
+@dataclass
+class SimState:
+    """What every connection shares: the key, the book step, the faults and the books."""
+
+    api_key: str
+    push_interval: float = 0.2
+    epoch_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    step: int = 0
+    faults: set[Fault] = field(default_factory=set)
+    stats: SimStats = field(default_factory=SimStats)
+    received: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=RECEIVED_KEPT))
+    _books: dict[str, BookGenerator] = field(default_factory=dict, repr=False)
+
+    def __repr__(self) -> str:
+        return f"SimState(step={self.step}, faults={sorted(f.name for f in self.faults)})"
+
+    def key_ok(self, key: str | None) -> bool:
+        return key is not None and hmac.compare_digest(key.encode(), self.api_key.encode())
+
+    def book(self, code: str) -> BookGenerator:
+        generator = self._books.get(code)
+        if generator is None:
+            generator = self._books[code] = book_generator(code)
+        return generator
+
+    def depth(self, code: str) -> Depth:
+        """`code`'s snapshot at the current step (`t` moves push_interval per step)."""
+        bids, asks = self.book(code).snapshot(self.step)
+        t = self.epoch_ms + round(self.step * self.push_interval * 1000)
+        return Depth(s=code, t=t, a=_side(asks), b=_side(bids))
+
+
+# --- REST (pure) ------------------------------------------------------------------------------
+
+
+def _failure(ret: int, msg: str) -> BatchDepthResponse:
+    return BatchDepthResponse(ret=ret, msg=msg, traceId=str(uuid.uuid4()))
+
+
+def batch_depth_reply(state: SimState, market: str, codes_text: str) -> BatchDepthResponse:
+    """The reply to `GET /{market}/batch_depth/{codes_text}` once the key and the rate limit
+    have passed (see the module docstring)."""
+    if market not in MARKETS:
+        return _failure(506, f"param error: unknown market {market[:40]!r}")
+    codes = list(dict.fromkeys(c.strip() for c in codes_text.split(",") if c.strip()))
+    if not codes:
+        return _failure(507, "param lost: codes")
+    if len(codes) > MAX_CODES:
+        return _failure(505, f"products quantity exceeds the limit: {MAX_CODES}")
+    pattern = CODE_PATTERNS[market]
+    known = [code for code in codes if pattern.fullmatch(code)]
+    if not known:
+        return _failure(508, "all product not exists")
+    return BatchDepthResponse(
+        ret=200, msg="success", traceId=str(uuid.uuid4()), data=[state.depth(code) for code in known]
+    )
+
+
+class KeyRateLimit:
+    """At most `limit` requests per key in any `window_s` seconds (sliding); pure."""
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        if limit < 1 or window_s <= 0:
+            raise ValueError("rest_limit must be >= 1 and rest_window_s > 0")
+        self.limit, self.window_s = limit, window_s
+        self._times: dict[str, deque[float]] = {}
+
+    def allow(self, key: str, now: float) -> float | None:
+        """None when the request may go, else the seconds until it could."""
+        times = self._times.setdefault(key, deque())
+        while times and now - times[0] >= self.window_s:
+            times.popleft()
+        if len(times) >= self.limit:
+            return self.window_s - (now - times[0])
+        times.append(now)
+        return None
+
+
+# --- WebSocket (pure) -------------------------------------------------------------------------
+
+
+def _error_frame(code: int, msg: str) -> str:
+    return msgspec.json.encode({"code": code, "msg": msg}).decode()
+
+
+class WsSession:
+    """One WebSocket connection with no I/O: frames in (`receive`, with the time), frames out.
+
+    `close_reason` is set when the connection must be closed (frame limit); `idle(now)`
+    says whether nothing was received for `idle_timeout_s`.
+    """
+
+    def __init__(
+        self,
+        state: SimState,
+        conn_id: int,
+        business: str,
+        now: float,
+        *,
+        max_frames: int = MAX_FRAMES,
+        frame_window_s: float = 60.0,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
+    ) -> None:
+        self.state = state
+        self.conn_id = conn_id
+        self.business = business
+        self.max_frames = max_frames
+        self.frame_window_s = frame_window_s
+        self.idle_timeout_s = idle_timeout_s
+        self.subscribed: dict[str, None] = {}
+        self.frames_received = 0
+        self.max_in_window = 0
+        self.last_seen = now
+        self.close_reason: str | None = None
+        self._window: deque[float] = deque()
+        self._pattern = CODE_PATTERNS[business]
+
+    def opening(self) -> list[str]:
+        welcome = encode_json(WsWelcome(code=200, msg="ws connect success")).decode()
+        return [GREETING, welcome] if self.business == "stock" else [welcome]
+
+    def idle(self, now: float) -> bool:
+        return now - self.last_seen > self.idle_timeout_s
+
+    def _count(self, now: float) -> bool:
+        window = self._window
+        window.append(now)
+        while window and now - window[0] >= self.frame_window_s:
+            window.popleft()
+        self.frames_received += 1
+        self.max_in_window = max(self.max_in_window, len(window))
+        stats = self.state.stats
+        stats.frames_received += 1
+        stats.max_frames_in_window = max(stats.max_frames_in_window, len(window))
+        if len(window) > self.max_frames:
+            self.close_reason = f"more than {self.max_frames} frames in {self.frame_window_s:g} s"
+            return False
+        return True
+
+    def receive(self, data: str | bytes, now: float) -> list[str]:
+        """Replies to one frame (none once `close_reason` is set)."""
+        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+        self.state.received.append((self.conn_id, text))
+        if self.close_reason is not None or not self._count(now):
+            return []
+        self.last_seen = now
+        try:
+            value = msgspec.json.decode(text)
+        except msgspec.DecodeError:
+            return [_error_frame(506, "param error: the frame is not JSON")]
+        code = value.get("code") if isinstance(value, dict) else None
+        if code == CODES["heartbeat"]:
+            return []
+        if code == CODES["subscribe"]:
+            return self._subscribe(text)
+        if code == CODES["unsubscribe"]:
+            return self._unsubscribe(value)
+        return [_error_frame(506, f"param error: unknown code {code!r}"[:100])]
+
+    def _subscribe(self, text: str) -> list[str]:
+        try:
+            frame = decode_json(WsDepthSubscribe, text)
+        except DecodeError as exc:
+            return [_error_frame(507 if "missing" in exc.detail else 506, f"param error: {exc.message}"[:200])]
+        codes = [c.strip() for c in frame.data.codes.split(",") if c.strip()]
+        if not codes:
+            return [_error_frame(507, "param lost: codes")]
+        ack = WsDepthAck(code=cast("Literal[10004]", CODES["ack"]), trace=frame.trace, msg="ok")
+        new = [c for c in codes if c not in self.subscribed]
+        for code in codes:
+            self.subscribed[code] = None
+        return [encode_json(ack).decode(), *self._pushes(new)]
+
+    def _unsubscribe(self, value: dict[str, object]) -> list[str]:
+        data = value.get("data")
+        codes = data.get("codes") if isinstance(data, dict) else None
+        if not isinstance(codes, str):
+            return [_error_frame(507, "param lost: codes")]
+        for code in codes.split(","):
+            self.subscribed.pop(code.strip(), None)
+        trace = value.get("trace")
+        reply = {"code": CODES["unsubscribe_ack"], "trace": trace if isinstance(trace, str) else "", "msg": "ok"}
+        return [msgspec.json.encode(reply).decode()]
+
+    def _pushes(self, codes: list[str]) -> list[str]:
+        code = cast("Literal[10005]", CODES["push"])
+        return [
+            encode_json(WsDepthPush(code=code, data=self.state.depth(c))).decode()
+            for c in codes
+            if self._pattern.fullmatch(c)
+        ]
+
+    def pushes(self) -> list[str]:
+        """One 10005 push per subscribed code of a known format, at the current step."""
+        return self._pushes(list(self.subscribed))
+
+
+# --- I/O --------------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Connection:
+    ws: web.WebSocketResponse
+    request: web.Request
+    session: WsSession
+    outbox: asyncio.Queue[tuple[str, bool]] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
+    writer: asyncio.Task[None] | None = None
+
+
+class InfowaySimulator:
+    """The Infoway simulator: `async with InfowaySimulator(port=0) as sim:`.
+
+    `sim.url` is the REST base URL (`http://127.0.0.1:PORT`), `sim.ws_url` the WebSocket URL
+    without its query. Every `push_interval` s the book step advances and every subscription
+    gets a push. `rest_limit` / `rest_window_s` is the per-key REST limit and
+    `rate_limit_reply` how it answers ("http429", or "detail": HTTP 200 with the detail body).
+    `max_frames` / `frame_window_s` and `idle_timeout_s` are the per-connection WebSocket
+    limits (registry values by default; tests shorten them). `slow_reply_s` is
+    Fault.SLOW_REPLY's delay.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        api_key: str = DEFAULT_API_KEY,
+        push_interval: float = 0.2,
+        rest_limit: int = 10,
+        rest_window_s: float = 1.0,
+        rate_limit_reply: Literal["http429", "detail"] = "http429",
+        max_frames: int = MAX_FRAMES,
+        frame_window_s: float = 60.0,
+        idle_timeout_s: float = IDLE_TIMEOUT_S,
+        slow_reply_s: float = 2.0,
+    ) -> None:
+        if not isinstance(api_key, str) or not api_key:
+            raise ValueError("api_key must be a non-empty string")
+        if push_interval <= 0 or slow_reply_s < 0 or frame_window_s <= 0 or idle_timeout_s <= 0 or max_frames < 1:
+            raise ValueError("push_interval, frame_window_s, idle_timeout_s must be positive, max_frames >= 1")
+        if rate_limit_reply not in ("http429", "detail"):
+            raise ValueError("rate_limit_reply must be 'http429' or 'detail'")
+        self.host = host
+        self.port = port
+        self.state = SimState(api_key=api_key, push_interval=push_interval)
+        self.rest_limit = KeyRateLimit(rest_limit, rest_window_s)
+        self.rate_limit_reply = rate_limit_reply
+        self.max_frames = max_frames
+        self.frame_window_s = frame_window_s
+        self.idle_timeout_s = idle_timeout_s
+        self.slow_reply_s = slow_reply_s
+        self.connections: set[_Connection] = set()
+        self._conn_ids = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._handlers: set[asyncio.Task[object]] = set()
+
+    def __repr__(self) -> str:
+        return f"InfowaySimulator(host={self.host!r}, port={self.port}, state={self.state!r})"
+
+    # -- what tests look at --------------------------------------------------------------------
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://{self.host}:{self.port}{WS_PATH}"
+
+    @property
+    def faults(self) -> set[Fault]:
+        """The active faults; add or remove at any time (applies from the next reply/frame)."""
+        return self.state.faults
+
+    @property
+    def stats(self) -> SimStats:
+        return self.state.stats
+
+    @property
+    def step(self) -> int:
+        return self.state.step
+
+    @property
+    def received(self) -> list[tuple[int, str]]:
+        """(connection id, text) of every WebSocket frame received, oldest first (the last 10,000)."""
+        return list(self.state.received)
+
+    def book(self, code: str) -> BookGenerator:
+        """The generator of `code`'s book: `.snapshot(sim.step)` is what is served now."""
+        return self.state.book(code)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already started")
+        app = web.Application()
+        app.router.add_get(WS_PATH, self._ws)
+        app.router.add_get("/{market}/batch_depth/{codes}", self._rest)
+        app.router.add_get("/{market}/batch_depth/", self._rest)
+        app.router.add_get("/{market}/batch_depth", self._rest)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        self._ticker = asyncio.create_task(self._tick(), name="infoway-sim-ticker")
+
+    async def close(self) -> None:
+        """Stop pushing, close every connection, stop listening."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        await self.drop_connections()
+        if self._handlers:
+            await asyncio.wait(set(self._handlers), timeout=5)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def serve_forever(self) -> None:
+        if self._runner is None:
+            await self.start()
+        await asyncio.Event().wait()
+
+    async def drop_connections(self) -> None:
+        """Close every WebSocket connection now (close code 1001); the server keeps listening."""
+        for conn in list(self.connections):
+            self._stop_writer(conn)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"dropped"), 2)
+
+    # -- REST ------------------------------------------------------------------------------------
+    @staticmethod
+    def _json(status: int, body: bytes, headers: dict[str, str] | None = None) -> web.Response:
+        return web.Response(status=status, body=body, content_type="application/json", headers=headers)
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        state = self.state
+        state.stats.rest_requests += 1
+        if Fault.SLOW_REPLY in state.faults:
+            await asyncio.sleep(self.slow_reply_s)
+        if Fault.DROP_CONNECTION in state.faults:
+            state.stats.dropped_by_fault += 1
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError
+        key = request.headers.get(API_KEY_HEADER)
+        if not state.key_ok(key):
+            state.stats.rest_unauthorized += 1
+            return self._json(401, b'{"ret":401,"msg":"Unauthorized"}')
+        assert key is not None
+        wait = self.rest_limit.allow(key, time.monotonic())
+        if wait is not None:
+            state.stats.rest_rate_limited += 1
+            body = encode_json(ErrorDetail(detail="Rate limit exceeded"))
+            if self.rate_limit_reply == "detail":
+                return self._json(200, body)
+            return self._json(429, body, {"Retry-After": str(max(1, math.ceil(wait)))})
+        reply = batch_depth_reply(state, request.match_info["market"], request.match_info.get("codes", ""))
+        body = encode_json(reply)
+        if Fault.GARBAGE_FRAME in state.faults:
+            body = body[: len(body) // 2]
+        return self._json(200, body)
+
+    # -- WebSocket -------------------------------------------------------------------------------
+    def _stop_writer(self, conn: _Connection) -> None:
+        if conn.writer is not None and not conn.writer.done():
+            conn.writer.cancel()
+
+    def _queue(self, conn: _Connection, frames: list[str], *, push: bool) -> None:
+        for frame in frames:
+            try:
+                conn.outbox.put_nowait((frame, push))
+            except asyncio.QueueFull:
+                if push:
+                    self.state.stats.pushes_skipped += 1
+                else:
+                    log.warning("infoway simulator: reply dropped, the connection's outbox is full")
+
+    async def _write(self, conn: _Connection) -> None:
+        faults = self.state.faults
+        while True:
+            frame, push = await conn.outbox.get()
+            if Fault.SLOW_REPLY in faults:
+                await asyncio.sleep(self.slow_reply_s)
+            if Fault.DROP_CONNECTION in faults:
+                self.state.stats.dropped_by_fault += 1
+                if conn.request.transport is not None:
+                    conn.request.transport.abort()
+                return
+            if Fault.GARBAGE_FRAME in faults:
+                frame = frame[: len(frame) // 2]
+            if conn.ws.closed:
+                return
+            try:
+                await conn.ws.send_str(frame)
+            except (ConnectionError, RuntimeError):  # the peer went away mid-write
+                return
+            if push:
+                self.state.stats.pushes_sent += 1
+
+    async def _close(self, conn: _Connection, reason: str) -> None:
+        self._stop_writer(conn)
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(conn.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=reason.encode()[:120]), 2)
+
+    async def _watchdog(self, conn: _Connection) -> None:
+        tick = min(1.0, self.idle_timeout_s / 4)
+        while not conn.ws.closed:
+            await asyncio.sleep(tick)
+            if conn.session.idle(time.monotonic()):
+                self.state.stats.closed_for_silence += 1
+                await self._close(conn, "heartbeat timeout")
+                return
+
+    async def _ws(self, request: web.Request) -> web.StreamResponse:
+        state = self.state
+        if not state.key_ok(request.query.get(API_KEY_QUERY)):
+            state.stats.ws_refused += 1
+            return web.Response(status=401, text="Unauthorized")
+        business = request.query.get("business", "")
+        if business not in BUSINESSES:
+            state.stats.ws_refused += 1
+            return web.Response(status=400, text="unknown business")
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+        ws = web.WebSocketResponse(autoping=True, max_msg_size=1 << 20)
+        session = WsSession(
+            state,
+            next(self._conn_ids),
+            business,
+            time.monotonic(),
+            max_frames=self.max_frames,
+            frame_window_s=self.frame_window_s,
+            idle_timeout_s=self.idle_timeout_s,
+        )
+        conn = _Connection(ws, request, session)
+        watchdog: asyncio.Task[None] | None = None
+        try:
+            await ws.prepare(request)
+            state.stats.ws_connections += 1
+            self.connections.add(conn)
+            conn.writer = asyncio.create_task(self._write(conn))
+            watchdog = asyncio.create_task(self._watchdog(conn))
+            self._queue(conn, session.opening(), push=False)
+            async for message in ws:
+                if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    continue
+                replies = session.receive(message.data, time.monotonic())
+                if session.close_reason is not None:
+                    state.stats.closed_for_frame_limit += 1
+                    await self._close(conn, session.close_reason)
+                    break
+                self._queue(conn, replies, push=False)
+        except ConnectionError:
+            pass
+        except Exception:  # one connection's failure never reaches the server
+            log.exception("infoway simulator: connection failed")
+        finally:
+            self.connections.discard(conn)
+            helpers = [h for h in (watchdog, conn.writer) if h is not None]
+            for helper in helpers:
+                helper.cancel()
+            if helpers:
+                await asyncio.wait(helpers, timeout=1)
+            with contextlib.suppress(Exception):
+                await ws.close()
+            if task is not None:
+                self._handlers.discard(task)
+        return ws
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.state.push_interval)
+            self.state.step += 1
+            for conn in list(self.connections):
+                if conn.ws.closed:
+                    continue
+                try:
+                    self._queue(conn, conn.session.pushes(), push=True)
+                except Exception:
+                    log.exception("infoway simulator: pushes failed")
+
+
+async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None:
+    """Run an InfowaySimulator on host:port until cancelled; `ready(host, port)` once
+    listening (port is the bound one when 0 was asked). The key is $VENUEWIRE_INFOWAY_API_KEY
+    when set, else DEFAULT_API_KEY."""
+    api_key = os.environ.get(ENV_API_KEY) or DEFAULT_API_KEY
+    async with InfowaySimulator(host, port, api_key=api_key) as sim:
+        ready(sim.host, sim.port)
+        await asyncio.Event().wait()

@@ -1,0 +1,1 @@
+"""Infoway: REST batch_depth, the WebSocket depth stream, the simulator, the official SDK."""
