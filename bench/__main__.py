@@ -6,7 +6,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-from bench import infoway, opend
+from bench import bitmart, infoway, opend
 from bench.harness import table
 
 
@@ -22,6 +22,10 @@ def main() -> int:
     infoway_results = infoway.run()
     print(table(infoway_results, "Infoway"))
     results += infoway_results
+    print()
+    bitmart_results = bitmart.run()
+    print(table(bitmart_results, "BitMart"))
+    results += bitmart_results
     below = [r for r in results if r.target is not None and r.ratio < r.target]
     print()
     targeted = [r for r in results if r.target is not None]

@@ -1,0 +1,282 @@
+"""BitMart order-book streams over WebSocket: the legacy channel and the v3 spot channel.
+
+    async with BitmartClient() as client:                      # or the simulator's URLs
+        async for item in client.depth_stream("BTC_USDT", levels=20):
+            if isinstance(item, OrderBook):
+                print(item.best_bid, item.best_ask)           # Decimal prices and sizes
+            elif isinstance(item, Gap):
+                print("missed", item.ended - item.started, "s")  # reconnected and resubscribed
+
+Each stream is a `BitmartStream`, a `venuewire.transport.WsStream[OrderBook]`, so it keeps
+the shared stream policy: reconnect with capped exponential backoff and jitter, login and
+subscription sent again and a `Gap` yielded after each reconnect, a frame that does not
+decode yielded as a `DecodeFailure` while the stream goes on, and at most `buffer` items
+waiting (the oldest dropped and counted in `stream.dropped`). A peer silent for
+`idle_timeout` (default three heartbeat intervals; pongs count) is a lost connection.
+
+One difference, on purpose: when the venue answers a frame the stream sent (login,
+subscription) with an error event, the stream does NOT reconnect (it would only be refused
+again, and hammering a venue with a refused login gets keys banned). The iterator delivers
+what was already received and then raises the typed error: `AuthError` for a refused login,
+`InvalidRequest` for a refused subscription (errorCode 30013), else the class
+`venuewire.errors.error_for("bitmart", errorCode, message)` gives. `stream.failure` holds it.
+
+Arguments are checked before anything is sent (`ValueError`/`TypeError` naming the argument).
+Credentials are only used for the v3 login; their secrets never appear in logs or errors.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Callable
+from types import TracebackType
+from typing import Final
+
+import aiohttp
+import yarl
+
+from venuewire.bitmart.protocol import (
+    DEFAULT_MAX_MESSAGE_SIZE,
+    LEGACY_PING_INTERVAL_S,
+    PING_INTERVAL_S,
+    LegacyDepthProtocol,
+    SpotDepthProtocol,
+)
+from venuewire.credentials import BitmartCredentials
+from venuewire.errors import VenueError
+from venuewire.events import StreamEvent
+from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
+from venuewire.models import OrderBook
+from venuewire.transport import Frame, Reaction, WsStream
+
+__all__ = ["BitmartClient", "BitmartStream"]
+
+ChannelProtocol = LegacyDepthProtocol | SpotDepthProtocol
+
+IDLE_PINGS: Final = 3
+"""A stream that hears nothing (not even a pong) for this many heartbeat intervals reconnects."""
+V3_BACKOFF_INITIAL_S: Final = 0.1
+LEGACY_MIN_CONNECT_INTERVAL_S: Final[int] = WS_BITMART_LEGACY_DEPTH.min_connect_interval_s or 0
+LEGACY_BACKOFF_INITIAL_S: Final = float(2 * LEGACY_MIN_CONNECT_INTERVAL_S) or V3_BACKOFF_INITIAL_S
+"""Legacy reconnects start at twice the venue's one-connection-per-4-s limit, so even with
+the transport's jitter (x0.5 to x1) no reconnect comes sooner than the limit allows."""
+_SCHEMES: Final = frozenset({"ws", "wss", "http", "https"})
+
+
+def _check_url(name: str, url: str) -> str:
+    if not isinstance(url, str):
+        raise TypeError(f"{name} must be a str")
+    try:
+        parsed = yarl.URL(url)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"{name} is not a URL: {exc}") from None
+    if parsed.scheme not in _SCHEMES or not parsed.host:
+        raise ValueError(f"{name} must be a ws:// or wss:// URL with a host, got {url!r}")
+    return url
+
+
+def _positive(name: str, value: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number")
+    if not value > 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+    return float(value)
+
+
+class _EndOnFailure:
+    """Wraps a channel protocol for `WsStream`: once the protocol records a venue refusal,
+    `receive` raises it, which closes the connection, and reconnecting is turned off."""
+
+    def __init__(self, inner: ChannelProtocol, stream: BitmartStream) -> None:
+        self.inner = inner
+        self.venue = inner.venue
+        self._stream = weakref.ref(stream)
+
+    def url(self) -> str:
+        return self.inner.url()
+
+    def opening(self) -> list[Frame]:
+        return self.inner.opening()
+
+    def heartbeat(self) -> tuple[float, Frame] | None:
+        return self.inner.heartbeat()
+
+    def receive(self, data: Frame) -> Reaction[OrderBook]:
+        reaction = self.inner.receive(data)
+        failure = self.inner.failure
+        if failure is not None:
+            stream = self._stream()
+            if stream is not None:
+                stream._stop_reconnecting()
+            raise failure
+        return reaction
+
+
+class BitmartStream(WsStream[OrderBook]):
+    """A `WsStream[OrderBook]` on one BitMart channel that ends with the venue's typed error
+    (`failure`) when the venue refuses its login or subscription, instead of reconnecting.
+    `channel` is the pure protocol (`LegacyDepthProtocol` or `SpotDepthProtocol`)."""
+
+    def __init__(
+        self,
+        channel: ChannelProtocol,
+        *,
+        session: aiohttp.ClientSession | None = None,
+        buffer: int = 1024,
+        reconnect: bool = True,
+        backoff_initial: float = V3_BACKOFF_INITIAL_S,
+        backoff_max: float = 10.0,
+        connect_timeout: float = 10.0,
+        idle_timeout: float | None = None,
+        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+    ) -> None:
+        self.channel = channel
+        super().__init__(
+            _EndOnFailure(channel, self),
+            session=session,
+            buffer=buffer,
+            reconnect=reconnect,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            connect_timeout=connect_timeout,
+            idle_timeout=idle_timeout,
+            max_message_size=max_message_size,
+        )
+
+    def __repr__(self) -> str:
+        return f"BitmartStream({self.channel!r})"
+
+    @property
+    def failure(self) -> VenueError | None:
+        """The venue's refusal that ended the stream, or None."""
+        return self.channel.failure
+
+    def _stop_reconnecting(self) -> None:
+        self._reconnect = False
+
+    async def __anext__(self) -> OrderBook | StreamEvent:
+        try:
+            return await super().__anext__()
+        except VenueError as exc:
+            failure = self.failure
+            if failure is not None and exc is not failure:
+                raise failure from None
+            raise
+
+
+class BitmartClient:
+    """Factory of BitMart depth streams, for the real venue or any server speaking its
+    protocol (e.g. `venuewire.sim.bitmart.BitmartSimulator`'s `legacy_url` and `url`).
+
+    `credentials` (optional) log each v3 connection in; the timestamp comes from `clock()`
+    (Unix seconds). Stream settings apply to every stream the client makes: `buffer` items
+    at most waiting, `connect_timeout` s per connection attempt, `ping_interval` s between
+    heartbeats (default: the registry's 10 s), `idle_timeout` s of silence before a
+    reconnect (default 3 heartbeat intervals), `reconnect` and the backoff bounds (the
+    first legacy backoff defaults to 8 s, twice the venue's connection limit; v3's to 0.1 s),
+    `max_message_size` bytes per message, compressed or inflated. `session` is an
+    aiohttp session to share (the caller closes it); otherwise each stream has its own.
+    `async with` closes every stream the client made.
+    """
+
+    def __init__(
+        self,
+        legacy_url: str = WS_BITMART_LEGACY_DEPTH.url,
+        url: str = WS_BITMART_SPOT_DEPTH.url,
+        *,
+        credentials: BitmartCredentials | None = None,
+        session: aiohttp.ClientSession | None = None,
+        buffer: int = 1024,
+        connect_timeout: float = 10.0,
+        ping_interval: float | None = None,
+        idle_timeout: float | None = None,
+        reconnect: bool = True,
+        backoff_initial: float | None = None,
+        backoff_max: float = 10.0,
+        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.legacy_url = _check_url("legacy_url", legacy_url)
+        self.url = _check_url("url", url)
+        if credentials is not None and not isinstance(credentials, BitmartCredentials):
+            raise TypeError("credentials must be BitmartCredentials or None")
+        if isinstance(buffer, bool) or not isinstance(buffer, int) or buffer < 1:
+            raise ValueError(f"buffer must be an int >= 1, got {buffer!r}")
+        if isinstance(max_message_size, bool) or not isinstance(max_message_size, int) or max_message_size < 1:
+            raise ValueError(f"max_message_size must be an int >= 1, got {max_message_size!r}")
+        self.credentials = credentials
+        self.session = session
+        self.buffer = buffer
+        self.connect_timeout = _positive("connect_timeout", connect_timeout)
+        self.ping_interval = None if ping_interval is None else _positive("ping_interval", ping_interval)
+        self.idle_timeout = None if idle_timeout is None else _positive("idle_timeout", idle_timeout)
+        self.reconnect = bool(reconnect)
+        self.backoff_initial = None if backoff_initial is None else _positive("backoff_initial", backoff_initial)
+        self.backoff_max = _positive("backoff_max", backoff_max)
+        self.max_message_size = max_message_size
+        self.clock = clock
+        self._streams: weakref.WeakSet[BitmartStream] = weakref.WeakSet()
+
+    def __repr__(self) -> str:
+        return f"BitmartClient(legacy_url={self.legacy_url!r}, url={self.url!r}, credentials={self.credentials!r})"
+
+    async def __aenter__(self) -> BitmartClient:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close every stream this client made (the shared `session`, if any, stays open)."""
+        for stream in list(self._streams):
+            await stream.aclose()
+
+    def _stream(self, channel: ChannelProtocol, ping_interval: float, backoff_initial: float) -> BitmartStream:
+        stream = BitmartStream(
+            channel,
+            session=self.session,
+            buffer=self.buffer,
+            reconnect=self.reconnect,
+            backoff_initial=backoff_initial,
+            backoff_max=max(self.backoff_max, backoff_initial),
+            connect_timeout=self.connect_timeout,
+            idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
+            max_message_size=self.max_message_size,
+        )
+        self._streams.add(stream)
+        return stream
+
+    def legacy_depth_stream(self, symbol: str, precision: int) -> BitmartStream:
+        """Books of `symbol` (e.g. "BMX_ETH") aggregated to `precision` price decimals, from
+        the legacy `order` channel: every push a full snapshot (20 levels a side at the venue),
+        buys as bids and sells as asks, `order_count` from `count`, no timestamp.
+
+        Nothing is sent until the stream is iterated; the subscription goes out right after
+        connecting (the venue drops connections that have not subscribed within 5 s).
+        Raises ValueError/TypeError naming `symbol` or `precision` at once.
+        """
+        interval = self.ping_interval or LEGACY_PING_INTERVAL_S
+        channel = LegacyDepthProtocol(self.legacy_url, symbol, precision, ping_interval=interval)
+        return self._stream(channel, interval, self.backoff_initial or LEGACY_BACKOFF_INITIAL_S)
+
+    def depth_stream(self, symbol: str, levels: int = 5) -> BitmartStream:
+        """Books of `symbol` (e.g. "BTC_USDT") from the v3 `spot/depth{levels}` channel:
+        `levels` a side (one of the registry's `WS_BITMART_SPOT_DEPTH.levels`: 5, 20, 50),
+        each push a full snapshot with the venue's timestamp, `order_count` None (not sent).
+        With credentials, each connection logs in first. Raises ValueError naming `symbol`
+        or `levels` at once.
+        """
+        interval = self.ping_interval or PING_INTERVAL_S
+        channel = SpotDepthProtocol(
+            self.url,
+            symbol,
+            levels,
+            credentials=self.credentials,
+            clock=self.clock,
+            ping_interval=interval,
+            max_message_size=self.max_message_size,
+        )
+        return self._stream(channel, interval, self.backoff_initial or V3_BACKOFF_INITIAL_S)

@@ -1,0 +1,714 @@
+"""An embedded BitMart WebSocket venue for tests, the demo and development: no account, no network.
+
+Both depth channels on one aiohttp server:
+
+- legacy (`sim.legacy_url`, path `/`, like `wss://openws.bitmart.com`): plain JSON text.
+  `{"subscribe":"order","symbol":..,"precision":..}` subscribes; the first push for
+  BMX_ETH at precision 6 is the seed's sample book, every later one (and every push for
+  other pairs) comes from `venuewire.sim.books.BookGenerator` at the shared step with a tick
+  of 10^-precision. `{"subscribe":"ping"}` -> `{"subscribe":"pong"}`. A connection that has
+  not subscribed within `subscribe_within` s (registry: 5) is closed (code 1008). A refused
+  frame gets `{"subscribe":<its kind>,"message":...}` [guess: the venue documents only that
+  errors carry a message field]. The venue's one-connection-per-4-s-per-IP rule is
+  `min_connect_interval` (None by default, so tests can reconnect quickly; the registry's
+  value is `LEGACY_MIN_CONNECT_INTERVAL_S`); a connection refused by it gets HTTP 429 [guess].
+- v3 spot (`sim.url`, `/api?protocol=1.1`, like `wss://ws-manager-compress.bitmart.com`):
+  every JSON frame the server sends (pushes, login reply, error events) is a BINARY frame of
+  raw DEFLATE (wbits -15); the heartbeat reply is the text frame `pong` to a text `ping`.
+  `{"op":"subscribe","args":["spot/depth5:BTC_USDT"]}` subscribes (levels from the registry)
+  and pushes the book at once, then every `push_interval` s; `unsubscribe` stops it.
+  `{"op":"login","args":[api_key, ts_ms, sign]}` is checked exactly as `sign_bitmart_ws_login`
+  signs: `{"event":"login"}` on success, else an error event (see LOGIN_ERRORS). Any other
+  refused frame (bad JSON, unknown op, a channel that is not `spot/depth{5,20,50}:PAIR`) gets
+  `{"event":"error","message":...,"errorCode":30013}` (the code the registry lists for BitMart).
+
+Layers: `LegacySession` and `SpotSession` are pure state machines (frames in, frames out, no
+I/O); `BitmartSimulator` moves frames between them and aiohttp and applies `Fault`s
+(`sim.faults`, a set shared by every connection, applying from the next frame):
+DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import hmac
+import logging
+import re
+import time
+import zlib
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import TracebackType
+from typing import Final, Self
+
+import msgspec
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from venuewire.errors import DecodeError
+from venuewire.generated.bitmart.error_event import ErrorEvent
+from venuewire.generated.bitmart.legacy_depth import LegacyDepthData, LegacyDepthPush, LegacyLevel
+from venuewire.generated.bitmart.legacy_pong import LegacyPong
+from venuewire.generated.bitmart.legacy_subscribe import LegacySubscribe
+from venuewire.generated.bitmart.login import Login
+from venuewire.generated.bitmart.login_response import LoginResponse
+from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
+from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
+from venuewire.generated.registry import AUTH_SCHEMES, ERROR_CODES, WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
+from venuewire.messages import decode_json, encode_json
+from venuewire.signing import sign_bitmart_ws_login
+from venuewire.sim.books import BookGenerator, Level, symbol_seed
+
+__all__ = [
+    "ERROR_INVALID_REQUEST",
+    "LEGACY_LEVELS",
+    "LEGACY_PATH",
+    "LOGIN_ERRORS",
+    "SPOT_MAX_LEVELS",
+    "SPOT_PATH",
+    "BitmartSimulator",
+    "Fault",
+    "LegacySession",
+    "SimState",
+    "SpotSession",
+    "deflate",
+    "legacy_generator",
+    "seed_push",
+    "serve",
+    "spot_generator",
+]
+
+log = logging.getLogger(__name__)
+
+Frame = str | bytes
+
+LEGACY_PATH: Final = "/"
+SPOT_PATH: Final = "/api"
+SPOT_QUERY: Final = "protocol=1.1"
+LEGACY_LEVELS: Final = 20
+"""Levels a side in each legacy push (as in the seed's sample)."""
+SPOT_MAX_LEVELS: Final = max(WS_BITMART_SPOT_DEPTH.levels)
+SUBSCRIBE_WITHIN_S: Final[int | None] = WS_BITMART_LEGACY_DEPTH.subscribe_within_s
+LEGACY_MIN_CONNECT_INTERVAL_S: Final[int | None] = WS_BITMART_LEGACY_DEPTH.min_connect_interval_s
+PING_TEXT: Final = WS_BITMART_SPOT_DEPTH.ping_text or "ping"
+PONG_TEXT: Final = WS_BITMART_SPOT_DEPTH.pong_text or "pong"
+LOGIN_TOLERANCE_S: Final[int] = AUTH_SCHEMES["bitmart_hmac_sha256_hex"].timestamp_tolerance_s or 60
+"""How far a login timestamp may be from the server clock: the REST tolerance [guess for WS]."""
+
+ERROR_INVALID_REQUEST: Final = int(next(e.code for e in ERROR_CODES if e.venue == "bitmart"))
+"""30013: the error code of every refused non-login frame (the registry's BitMart code)."""
+
+
+class LoginError(enum.IntEnum):
+    """Error codes of a refused v3 login, from BitMart's REST authentication table [guess for WS]."""
+
+    UNKNOWN_KEY = 30002
+    BAD_SIGN = 30005
+    TIMESTAMP_RANGE = 30007
+    TIMESTAMP_FORMAT = 30008
+
+
+LOGIN_ERRORS: Final = tuple(LoginError)
+OUTBOX_LIMIT: Final = 256
+"""Frames waiting for a connection's writer; further pushes are skipped (a stuck reader)."""
+RECORD_LIMIT: Final = 10_000
+_SPOT_CHANNEL = re.compile(r"spot/depth(?P<levels>\d+):(?P<symbol>[A-Za-z0-9_]+)")
+_LEGACY_GARBAGE: Final = '{"subscribe":"depth","symbol":'
+_DEFLATE_GARBAGE: Final = b"\xff\xfe not deflate \x00"
+_ZERO = Decimal(0)
+
+
+class Fault(enum.Enum):
+    """A misbehaviour the simulator adopts while the fault is in `BitmartSimulator.faults`."""
+
+    DROP_CONNECTION = "drop_connection"
+    """Each connection is cut (TCP aborted, no close frame) when its next frame is due."""
+    GARBAGE_FRAME = "garbage_frame"
+    """Every push is replaced by garbage: legacy invalid JSON; v3 alternately bytes that are
+    not DEFLATE and DEFLATE of invalid JSON. The connection stays up."""
+    SLOW_REPLY = "slow_reply"
+    """Every frame (replies and pushes) waits `slow_reply_s` seconds before it is written."""
+
+
+def deflate(data: bytes) -> bytes:
+    """Raw DEFLATE (no zlib header or checksum, wbits -15), as the v3 venue sends."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(data) + compressor.flush()
+
+
+# --- books ----------------------------------------------------------------------------------
+
+# The seed's sample (BMX_ETH, precision 6): (amount, price, count) a level, best first;
+# `total` is the running sum of `amount`, as the venue sends it.
+_SEED_BUYS: Final = (
+    ("30657.00", "0.000111", "1"), ("53266.60", "0.000110", "3"), ("41565.65", "0.000109", "4"),
+    ("25988.15", "0.000108", "6"), ("25035.94", "0.000107", "3"), ("27793.61", "0.000106", "6"),
+    ("64108.77", "0.000105", "11"), ("589004.64", "0.000104", "6"), ("131389.03", "0.000103", "10"),
+    ("18539.58", "0.000102", "4"), ("53118.54", "0.000101", "6"), ("95122.48", "0.000100", "13"),
+    ("45311.42", "0.000099", "4"), ("24245.14", "0.000098", "3"), ("167032.04", "0.000097", "3"),
+    ("34388.33", "0.000096", "5"), ("6120.15", "0.000095", "5"), ("52000.00", "0.000094", "3"),
+    ("64223.21", "0.000093", "2"), ("66343.53", "0.000092", "4"),
+)  # fmt: skip
+_SEED_SELLS: Final = (
+    ("7734.95", "0.000113", "3"), ("8110.00", "0.000114", "4"), ("31660.27", "0.000115", "6"),
+    ("22107.00", "0.000116", "2"), ("11382.69", "0.000117", "4"), ("13523.00", "0.000118", "8"),
+    ("22897.44", "0.000119", "7"), ("40973.15", "0.000120", "12"), ("36744.30", "0.000121", "9"),
+    ("81796.73", "0.000122", "5"), ("60000.00", "0.000123", "2"), ("40429.96", "0.000124", "3"),
+    ("42656.66", "0.000125", "8"), ("130782.16", "0.000126", "3"), ("226198.12", "0.000127", "5"),
+    ("440014.87", "0.000128", "3"), ("5903.72", "0.000129", "1"), ("100.00", "0.000130", "1"),
+    ("34947.00", "0.000132", "1"), ("50000.00", "0.000133", "1"),
+)  # fmt: skip
+SEED_SYMBOL: Final = "BMX_ETH"
+SEED_PRECISION: Final = 6
+
+# (mid, tick, lot) of the pairs the demo and tests use; any other pair gets a book derived
+# from its name. The legacy channel uses the mid and lot with a tick of 10^-precision.
+CATALOG: Final[dict[str, tuple[str, str, str]]] = {
+    "BMX_ETH": ("0.000112", "0.000001", "1000.00"),
+    "BTC_USDT": ("60000", "0.01", "0.00001"),
+    "ETH_USDT": ("3000", "0.01", "0.0001"),
+    "SOL_USDT": ("150", "0.001", "0.001"),
+}
+
+
+def _seed_levels(levels: tuple[tuple[str, str, str], ...]) -> list[LegacyLevel]:
+    out, total = [], _ZERO
+    for amount, price, count in levels:
+        total += Decimal(amount)
+        out.append(LegacyLevel(Decimal(amount), total, Decimal(price), Decimal(count)))
+    return out
+
+
+def seed_push() -> LegacyDepthPush:
+    """The seed's sample depth push (BMX_ETH, precision 6, 20 levels a side)."""
+    data = LegacyDepthData(buys=_seed_levels(_SEED_BUYS), sells=_seed_levels(_SEED_SELLS))
+    return LegacyDepthPush(subscribe="depth", symbol=SEED_SYMBOL, precision=SEED_PRECISION, data=data)
+
+
+def _catalog(symbol: str) -> tuple[Decimal, Decimal, Decimal]:
+    if symbol in CATALOG:
+        mid, tick, lot = CATALOG[symbol]
+        return Decimal(mid), Decimal(tick), Decimal(lot)
+    return Decimal(10 + symbol_seed(symbol) % 490), Decimal("0.01"), Decimal("0.001")
+
+
+def spot_generator(symbol: str) -> BookGenerator:
+    """The generator behind the v3 books of `symbol`: `gen.snapshot(step)` is what the
+    simulator serves at that step (the first N levels for depth N)."""
+    mid, tick, lot = _catalog(symbol)
+    return BookGenerator(symbol, mid, tick, SPOT_MAX_LEVELS, lot=lot)
+
+
+def legacy_generator(symbol: str, precision: int) -> BookGenerator:
+    """The generator behind the legacy books of `symbol` at `precision` (tick 10^-precision).
+    Raises ValueError when the pair's price is too small for that precision."""
+    mid, _tick, lot = _catalog(symbol)
+    return BookGenerator(f"{symbol}@{precision}", mid, Decimal(1).scaleb(-precision), LEGACY_LEVELS, lot=lot)
+
+
+def _legacy_levels(levels: list[Level], precision: int) -> list[LegacyLevel]:
+    out, total = [], _ZERO
+    quantum = Decimal(1).scaleb(-precision)
+    for price, size, orders in levels:
+        total += size
+        out.append(LegacyLevel(size, total, price.quantize(quantum), Decimal(orders)))
+    return out
+
+
+# --- shared state ----------------------------------------------------------------------------
+
+
+@dataclass
+class SimState:
+    """What every session of one simulator shares: credentials, settings, the book step,
+    the fault set, the frame log. Pure data plus a clock."""
+
+    api_key: str = "sim-api-key"
+    secret: str = "sim-secret"
+    memo: str = "sim-memo"
+    step: int = 0
+    faults: set[Fault] = field(default_factory=set)
+    clock: Callable[[], float] = time.time
+    received: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=RECORD_LIMIT))
+    """(channel "legacy" or "spot", frame text) of every frame received, oldest first."""
+    logins: int = 0
+    login_failures: int = 0
+    spot_books: dict[str, BookGenerator] = field(default_factory=dict)
+    legacy_books: dict[tuple[str, int], BookGenerator] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # never show the secret or memo
+        return f"SimState(api_key={self.api_key!r}, step={self.step}, faults={self.faults!r})"
+
+    def spot_book(self, symbol: str) -> BookGenerator:
+        gen = self.spot_books.get(symbol)
+        if gen is None:
+            gen = self.spot_books[symbol] = spot_generator(symbol)
+        return gen
+
+    def legacy_book(self, symbol: str, precision: int) -> BookGenerator:
+        key = (symbol, precision)
+        gen = self.legacy_books.get(key)
+        if gen is None:
+            gen = self.legacy_books[key] = legacy_generator(symbol, precision)
+        return gen
+
+
+# --- one legacy connection, no I/O --------------------------------------------------------------
+
+
+class _LegacyKind(msgspec.Struct):
+    subscribe: str
+
+
+class LegacySession:
+    """One legacy connection: `receive(text) -> frames to send`, `pushes() -> frames due`.
+    `subscribed` once a valid `order` request arrived."""
+
+    def __init__(self, shared: SimState) -> None:
+        self.shared = shared
+        self.subscriptions: dict[tuple[str, int], int] = {}
+        """(symbol, precision) -> pushes sent."""
+        self.pushes_sent = 0
+
+    @property
+    def subscribed(self) -> bool:
+        return bool(self.subscriptions)
+
+    def _error(self, kind: str, message: str) -> list[Frame]:
+        return [msgspec.json.encode({"subscribe": kind, "message": message}).decode()]
+
+    def receive(self, data: Frame) -> list[Frame]:
+        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+        self.shared.received.append(("legacy", text))
+        try:
+            kind = msgspec.json.decode(text, type=_LegacyKind).subscribe
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return self._error("error", "expected a JSON object with a subscribe field")
+        if kind == "ping":
+            return [encode_json(LegacyPong(subscribe="pong")).decode()]
+        if kind != "order":
+            return self._error(kind, f"unsupported request {kind!r}")
+        try:
+            request = decode_json(LegacySubscribe, text)
+        except DecodeError as exc:
+            return self._error(kind, f"invalid order request: {exc.detail} at {exc.field_path}")
+        if not request.symbol or request.precision < 0:
+            return self._error(kind, "symbol and a non-negative precision are required")
+        key = (request.symbol, request.precision)
+        if key != (SEED_SYMBOL, SEED_PRECISION):
+            try:
+                self.shared.legacy_book(*key)
+            except ValueError:
+                return self._error(kind, f"precision {request.precision} is out of range for {request.symbol}")
+        self.subscriptions.setdefault(key, 0)
+        return self._push(key)
+
+    def _push(self, key: tuple[str, int]) -> list[Frame]:
+        sent = self.subscriptions[key]
+        self.subscriptions[key] = sent + 1
+        self.pushes_sent += 1
+        if Fault.GARBAGE_FRAME in self.shared.faults:
+            return [_LEGACY_GARBAGE]
+        symbol, precision = key
+        if sent == 0 and key == (SEED_SYMBOL, SEED_PRECISION):
+            push = seed_push()
+        else:
+            bids, asks = self.shared.legacy_book(symbol, precision).snapshot(self.shared.step)
+            data = LegacyDepthData(buys=_legacy_levels(bids, precision), sells=_legacy_levels(asks, precision))
+            push = LegacyDepthPush(subscribe="depth", symbol=symbol, precision=precision, data=data)
+        return [encode_json(push).decode()]
+
+    def pushes(self) -> list[Frame]:
+        out: list[Frame] = []
+        for key in list(self.subscriptions):
+            out += self._push(key)
+        return out
+
+
+# --- one v3 connection, no I/O ---------------------------------------------------------------------
+
+
+class _SpotOp(msgspec.Struct):
+    op: str
+
+
+class SpotSession:
+    """One v3 spot connection: `receive(frame) -> frames to send`, `pushes() -> frames due`.
+    JSON frames come out raw-DEFLATE compressed (bytes), the pong as text."""
+
+    def __init__(self, shared: SimState) -> None:
+        self.shared = shared
+        self.channels: dict[str, tuple[int, str]] = {}
+        """channel -> (levels, symbol)."""
+        self.logged_in = False
+        self.pushes_sent = 0
+        self._garbage = 0
+
+    def _json(self, message: msgspec.Struct) -> bytes:
+        return deflate(encode_json(message))
+
+    def _error(self, code: int, message: str) -> list[Frame]:
+        return [self._json(ErrorEvent(event="error", message=message, errorCode=code))]
+
+    def receive(self, data: Frame) -> list[Frame]:
+        text = data if isinstance(data, str) else data.decode("utf-8", "replace")
+        self.shared.received.append(("spot", text))
+        if text == PING_TEXT:
+            return [PONG_TEXT]
+        try:
+            op = msgspec.json.decode(text, type=_SpotOp).op
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return self._error(ERROR_INVALID_REQUEST, "Invalid request: expected ping or a JSON object with op")
+        if op == "login":
+            return self._login(text)
+        try:
+            request = decode_json(SpotSubscribe, text)
+        except DecodeError as exc:
+            what = "Invalid channel" if exc.field_path[:1] == ("args",) else "Invalid request"
+            return self._error(ERROR_INVALID_REQUEST, f"{what}: {exc.detail}")
+        parsed: dict[str, tuple[int, str]] = {}
+        for channel in request.args:
+            match = _SPOT_CHANNEL.fullmatch(channel)
+            if match is None or int(match["levels"]) not in WS_BITMART_SPOT_DEPTH.levels:
+                return self._error(ERROR_INVALID_REQUEST, f"Invalid channel: {channel}")
+            parsed[channel] = (int(match["levels"]), match["symbol"])
+        if request.op is SubscribeOp.unsubscribe:
+            for channel in parsed:
+                self.channels.pop(channel, None)
+            return []
+        out: list[Frame] = []
+        for channel, spec in parsed.items():
+            self.channels[channel] = spec
+            out += self._push(*spec)
+        return out
+
+    def _login(self, text: str) -> list[Frame]:
+        shared = self.shared
+        try:
+            api_key, stamp, sign = decode_json(Login, text).args
+        except DecodeError as exc:
+            shared.login_failures += 1
+            return self._error(ERROR_INVALID_REQUEST, f"Invalid login request: {exc.detail}")
+        code, message = self._check_login(api_key, stamp, sign)
+        if code is not None:
+            shared.login_failures += 1
+            return self._error(code, message)
+        shared.logins += 1
+        self.logged_in = True
+        return [self._json(LoginResponse(event="login"))]
+
+    def _check_login(self, api_key: str, stamp: str, sign: str) -> tuple[int | None, str]:
+        shared = self.shared
+        if not hmac.compare_digest(api_key.encode(), shared.api_key.encode()):
+            return LoginError.UNKNOWN_KEY, "Login failed: API key not found"
+        if not stamp.isascii() or not stamp.isdigit():
+            return LoginError.TIMESTAMP_FORMAT, "Login failed: timestamp must be Unix epoch milliseconds"
+        if abs(shared.clock() * 1000 - int(stamp)) > LOGIN_TOLERANCE_S * 1000:
+            return LoginError.TIMESTAMP_RANGE, f"Login failed: timestamp is not within {LOGIN_TOLERANCE_S} s"
+        try:
+            expected = sign_bitmart_ws_login(shared.secret, shared.memo, int(stamp))
+        except ValueError:
+            return LoginError.TIMESTAMP_FORMAT, "Login failed: timestamp must be Unix epoch milliseconds"
+        if not hmac.compare_digest(sign.encode(), expected.encode()):
+            return LoginError.BAD_SIGN, "Login failed: signature mismatch"
+        return None, ""
+
+    def _push(self, levels: int, symbol: str) -> list[Frame]:
+        self.pushes_sent += 1
+        if Fault.GARBAGE_FRAME in self.shared.faults:
+            self._garbage += 1
+            return [_DEFLATE_GARBAGE if self._garbage % 2 else deflate(b'{"table":"spot/depth')]
+        bids, asks = self.shared.spot_book(symbol).snapshot(self.shared.step)
+        data = SpotDepthData(
+            asks=[(price, size) for price, size, _ in asks[:levels]],
+            bids=[(price, size) for price, size, _ in bids[:levels]],
+            ms_t=int(self.shared.clock() * 1000),
+            symbol=symbol,
+        )
+        return [self._json(SpotDepthPush(table=f"spot/depth{levels}", data=[data]))]
+
+    def pushes(self) -> list[Frame]:
+        out: list[Frame] = []
+        for spec in list(self.channels.values()):
+            out += self._push(*spec)
+        return out
+
+
+# --- the aiohttp server ---------------------------------------------------------------------------
+
+Session = LegacySession | SpotSession
+
+
+@dataclass(eq=False)
+class _Connection:
+    ws: web.WebSocketResponse
+    request: web.Request
+    session: Session
+    outbox: asyncio.Queue[Frame] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
+    pushes_skipped: int = 0
+    writer: asyncio.Task[None] | None = None
+
+
+class BitmartSimulator:
+    """The BitMart simulator: `async with BitmartSimulator(port=0) as sim:`.
+
+    `sim.legacy_url` and `sim.url` are the two channels' ws:// URLs (`sim.port` the bound
+    port). `api_key`, `secret` and `memo` are the one account v3 logins are checked against.
+    Every `push_interval` s the book step advances and every subscription gets a push.
+    `subscribe_within` (s, None = never) closes legacy connections that have not subscribed;
+    `min_connect_interval` (s, None = off) refuses a second legacy connection from one IP
+    sooner than that with HTTP 429. `slow_reply_s` is Fault.SLOW_REPLY's delay.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        api_key: str = "sim-api-key",
+        secret: str = "sim-secret",
+        memo: str = "sim-memo",
+        push_interval: float = 0.2,
+        subscribe_within: float | None = SUBSCRIBE_WITHIN_S,
+        min_connect_interval: float | None = None,
+        slow_reply_s: float = 2.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if push_interval <= 0 or slow_reply_s < 0:
+            raise ValueError("push_interval must be positive and slow_reply_s not negative")
+        if subscribe_within is not None and subscribe_within <= 0:
+            raise ValueError("subscribe_within must be positive or None")
+        if min_connect_interval is not None and min_connect_interval <= 0:
+            raise ValueError("min_connect_interval must be positive or None")
+        for name, value in (("api_key", api_key), ("secret", secret), ("memo", memo)):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a non-empty string")
+        self.host = host
+        self.port = port
+        self.push_interval = push_interval
+        self.subscribe_within = subscribe_within
+        self.min_connect_interval = min_connect_interval
+        self.slow_reply_s = slow_reply_s
+        self.state = SimState(api_key=api_key, secret=secret, memo=memo, clock=clock)
+        self.connections: set[_Connection] = set()
+        self.refused_connections = 0
+        self._last_connect: dict[str, float] = {}
+        self._runner: web.AppRunner | None = None
+        self._ticker: asyncio.Task[None] | None = None
+        self._handlers: set[asyncio.Task[object]] = set()
+
+    def __repr__(self) -> str:
+        return f"BitmartSimulator(host={self.host!r}, port={self.port}, state={self.state!r})"
+
+    # -- what tests look at ------------------------------------------------------------------
+
+    @property
+    def legacy_url(self) -> str:
+        return f"ws://{self.host}:{self.port}{LEGACY_PATH}"
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.host}:{self.port}{SPOT_PATH}?{SPOT_QUERY}"
+
+    @property
+    def faults(self) -> set[Fault]:
+        """The active faults; add or remove at any time (applies from the next frame)."""
+        return self.state.faults
+
+    @property
+    def step(self) -> int:
+        return self.state.step
+
+    @property
+    def received(self) -> list[tuple[str, str]]:
+        """(channel, frame text) of every frame received, oldest first (the last 10,000)."""
+        return list(self.state.received)
+
+    @property
+    def pushes_skipped(self) -> int:
+        """Pushes not queued because a connection's outbox was full, over open connections."""
+        return sum(c.pushes_skipped for c in self.connections)
+
+    def spot_book(self, symbol: str) -> BookGenerator:
+        """The generator of `symbol`'s v3 book: `.snapshot(sim.step)` is what is served now."""
+        return self.state.spot_book(symbol)
+
+    def legacy_book(self, symbol: str, precision: int) -> BookGenerator:
+        return self.state.legacy_book(symbol, precision)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already started")
+        app = web.Application()
+        app.router.add_get(LEGACY_PATH, self._legacy)
+        app.router.add_get(SPOT_PATH, self._spot)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+        self._ticker = asyncio.create_task(self._tick(), name="bitmart-sim-ticker")
+
+    async def close(self) -> None:
+        """Stop pushing, close every connection, stop listening."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        await self.drop_connections()
+        if self._handlers:
+            await asyncio.wait(set(self._handlers), timeout=5)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def serve_forever(self) -> None:
+        if self._runner is None:
+            await self.start()
+        await asyncio.Event().wait()
+
+    async def drop_connections(self) -> None:
+        """Close every client connection now (close code 1001); the server keeps listening."""
+        for conn in list(self.connections):
+            self._stop_writer(conn)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"dropped"), 2)
+
+    # -- I/O ---------------------------------------------------------------------------------------
+
+    def _stop_writer(self, conn: _Connection) -> None:
+        if conn.writer is not None and not conn.writer.done():
+            conn.writer.cancel()
+
+    def _abort(self, conn: _Connection) -> None:
+        transport = conn.request.transport
+        if transport is not None:
+            transport.abort()
+
+    def _queue(self, conn: _Connection, frames: list[Frame], *, push: bool) -> None:
+        for frame in frames:
+            try:
+                conn.outbox.put_nowait(frame)
+            except asyncio.QueueFull:
+                if push:
+                    conn.pushes_skipped += 1
+                else:
+                    log.warning("bitmart simulator: reply dropped, the connection's outbox is full")
+
+    async def _write(self, conn: _Connection) -> None:
+        faults = self.state.faults
+        while True:
+            frame = await conn.outbox.get()
+            if Fault.SLOW_REPLY in faults:
+                await asyncio.sleep(self.slow_reply_s)
+            if Fault.DROP_CONNECTION in faults:
+                self._abort(conn)
+                return
+            if conn.ws.closed:
+                return
+            try:
+                if isinstance(frame, bytes):
+                    await conn.ws.send_bytes(frame)
+                else:
+                    await conn.ws.send_str(frame)
+            except (ConnectionError, RuntimeError):  # the peer went away mid-write
+                return
+
+    def _too_soon(self, request: web.Request) -> bool:
+        if self.min_connect_interval is None:
+            return False
+        ip = request.remote or "?"
+        now = time.monotonic()
+        last = self._last_connect.get(ip)
+        if last is not None and now - last < self.min_connect_interval:
+            return True
+        self._last_connect[ip] = now
+        return False
+
+    async def _legacy(self, request: web.Request) -> web.StreamResponse:
+        if self._too_soon(request):
+            self.refused_connections += 1
+            return web.Response(status=429, text="too many connections: one every 4 s per IP")
+        return await self._serve(request, LegacySession(self.state))
+
+    async def _spot(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, SpotSession(self.state))
+
+    async def _watchdog(self, conn: _Connection, within: float) -> None:
+        await asyncio.sleep(within)
+        if isinstance(conn.session, LegacySession) and not conn.session.subscribed and not conn.ws.closed:
+            self._stop_writer(conn)
+            await conn.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"no subscription within the limit")
+
+    async def _serve(self, request: web.Request, session: Session) -> web.StreamResponse:
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+        ws = web.WebSocketResponse(autoping=True, max_msg_size=1 << 20)
+        conn = _Connection(ws, request, session)
+        watchdog: asyncio.Task[None] | None = None
+        try:
+            await ws.prepare(request)
+            self.connections.add(conn)
+            conn.writer = asyncio.create_task(self._write(conn))
+            if isinstance(session, LegacySession) and self.subscribe_within is not None:
+                watchdog = asyncio.create_task(self._watchdog(conn, self.subscribe_within))
+            async for message in ws:
+                if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    self._queue(conn, session.receive(message.data), push=False)
+        except ConnectionError:
+            pass
+        except Exception:  # one connection's failure never reaches the server
+            log.exception("bitmart simulator: connection failed")
+        finally:
+            self.connections.discard(conn)
+            helpers = [h for h in (watchdog, conn.writer) if h is not None]
+            for helper in helpers:
+                helper.cancel()
+            if helpers:
+                await asyncio.wait(helpers, timeout=1)
+            with contextlib.suppress(Exception):
+                await ws.close()
+            if task is not None:
+                self._handlers.discard(task)
+        return ws
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(self.push_interval)
+            self.state.step += 1
+            for conn in list(self.connections):
+                if conn.ws.closed:
+                    continue
+                try:
+                    self._queue(conn, conn.session.pushes(), push=True)
+                except Exception:
+                    log.exception("bitmart simulator: pushes failed")
+
+
+async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None:
+    """Run a BitmartSimulator on host:port until cancelled; `ready(host, port)` once listening
+    (port is the bound one when 0 was asked)."""
+    async with BitmartSimulator(host, port) as sim:
+        ready(sim.host, sim.port)
+        await asyncio.Event().wait()
