@@ -6,7 +6,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-from bench import bitmart, infoway, opend
+from bench import bitmart, coinw, infoway, opend
 from bench.harness import table
 
 
@@ -26,6 +26,10 @@ def main() -> int:
     bitmart_results = bitmart.run()
     print(table(bitmart_results, "BitMart"))
     results += bitmart_results
+    print()
+    coinw_results = coinw.run()
+    print(table(coinw_results, "CoinW futures"))
+    results += coinw_results
     below = [r for r in results if r.target is not None and r.ratio < r.target]
     print()
     targeted = [r for r in results if r.target is not None]

@@ -1,1 +1,21 @@
-"""CoinW futures: signed private REST, get order information."""
+"""CoinW futures: signed private REST, get order information (open orders).
+
+`CoinwClient` (client.py) is the entry point; `rest.py` (argument checks, the exact signed
+query, reply -> typed orders or error) and `orders.py` (typed order -> `venuewire.models.Order`)
+are pure. The simulator is `venuewire.sim.coinw`.
+"""
+
+from venuewire.coinw.client import RATE_WINDOW_S, CoinwClient
+from venuewire.coinw.orders import order_from_coinw, orders_from_coinw
+from venuewire.coinw.rest import MAX_IDS, POSITION_TYPES, order_query, orders_result
+
+__all__ = [
+    "MAX_IDS",
+    "POSITION_TYPES",
+    "RATE_WINDOW_S",
+    "CoinwClient",
+    "order_from_coinw",
+    "order_query",
+    "orders_from_coinw",
+    "orders_result",
+]

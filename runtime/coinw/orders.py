@@ -1,0 +1,106 @@
+"""CoinW orders (the generated `venuewire.generated.coinw.order.Order`) -> `venuewire.models.Order`.
+
+Pure functions. CoinW sends its numbers in mixed JSON types (the same field is a string in
+one reply and a number in the next), which the generated class keeps as they came:
+    decimal string -> Decimal, parsed from the text itself (never through float)
+    integer        -> Decimal(int), exact at any size
+    float          -> Decimal(repr(x)), the shortest text that reads back as the same float
+                      (the JSON text itself when it had at most 17 significant digits)
+A NaN or infinite value raises DecodeError naming the field.
+
+Field by field (README: "Normalized CoinW order"):
+    order_id        str(id): exact text, also for ids above 2^53 sent as bare JSON integers
+    symbol          instrument, as sent (BTC is BTC/USDT, BTC_USDC is BTC/USDC)
+    side            direction: long -> "buy", short -> "sell" (any other value kept as sent)
+    type            posType as sent (plan, planTrigger, execute, ...)
+    status          orderStatus as sent (unFinish, part, ...)
+    quantity        quantity, in the unit quantityUnit names (0 quote currency, 1 contracts,
+                    2 base currency); an order without it raises DecodeError
+    remaining       quantity when orderStatus is unFinish (nothing filled yet), else None:
+                    CoinW reports no unfilled amount in quantity's unit
+    price           orderPrice (None when absent or null)
+    client_order_id thirdOrderId (None when absent or empty)
+    created_at      createdDate (Unix epoch ms) as an aware UTC datetime, exact
+    updated_at      updatedDate, the same way (None when absent)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Final
+
+from msgspec import UnsetType
+
+from venuewire.errors import DecodeError
+from venuewire.generated.coinw.order import Order as CoinwOrder
+from venuewire.models import Order
+
+__all__ = ["SIDES", "VENUE", "decimal_of", "order_from_coinw", "orders_from_coinw", "time_of"]
+
+VENUE: Final = "coinw"
+MESSAGE: Final = "order"
+SIDES: Final[dict[str, str]] = {"long": "buy", "short": "sell"}
+_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+Number = Decimal | int | float
+
+
+def decimal_of(value: Number, field: str, path: Sequence[str | int] = (), message: str = MESSAGE) -> Decimal:
+    """One wire number as an exact Decimal (see the module docstring). `message`, `path`
+    (where the order sits in that message) and `field` name the field in a DecodeError."""
+    if isinstance(value, bool):  # pragma: no cover - the generated class never holds one
+        raise DecodeError(VENUE, message, (*path, field), "expected a number, got a boolean")
+    if isinstance(value, Decimal):
+        out = value
+    elif isinstance(value, int):
+        out = Decimal(value)
+    else:
+        out = Decimal(repr(value))
+    if not out.is_finite():
+        raise DecodeError(VENUE, message, (*path, field), f"expected a finite number, got {value!r}")
+    return out
+
+
+def _optional(value: Number | UnsetType | None, field: str, path: Sequence[str | int], message: str) -> Decimal | None:
+    if value is None or isinstance(value, UnsetType):
+        return None
+    return decimal_of(value, field, path, message)
+
+
+def time_of(ms: int) -> datetime:
+    """Unix epoch milliseconds as an aware UTC datetime (exact to the millisecond)."""
+    return _EPOCH + timedelta(milliseconds=ms)
+
+
+def order_from_coinw(order: CoinwOrder, *, message: str = MESSAGE, path: Sequence[str | int] = ()) -> Order:
+    """One normalized order. `message` and `path` (where `order` sits in that message, e.g.
+    "order_response" and `("data", 3)`) name the field in a DecodeError."""
+    if isinstance(order.quantity, UnsetType):
+        raise DecodeError(VENUE, message, (*path, "quantity"), "missing: a normalized order needs its quantity")
+    quantity = decimal_of(order.quantity, "quantity", path, message)
+    status = str(order.orderStatus.value)
+    third = order.thirdOrderId
+    return Order(
+        venue=VENUE,
+        order_id=str(order.id),
+        symbol=order.instrument,
+        side=SIDES.get(order.direction.value, order.direction.value),
+        type=str(order.posType.value),
+        status=status,
+        quantity=quantity,
+        client_order_id=third if isinstance(third, str) and third else None,
+        price=_optional(order.orderPrice, "orderPrice", path, message),
+        remaining=quantity if status == "unFinish" else None,
+        created_at=time_of(order.createdDate),
+        updated_at=None if isinstance(order.updatedDate, UnsetType) else time_of(order.updatedDate),
+    )
+
+
+def orders_from_coinw(orders: Iterable[CoinwOrder]) -> list[Order]:
+    """Every order of one reply's `data`, in the venue's order; a DecodeError names
+    `order_response at $.data[i].<field>`."""
+    return [
+        order_from_coinw(order, message="order_response", path=("data", index)) for index, order in enumerate(orders)
+    ]

@@ -1,0 +1,587 @@
+"""An embedded CoinW futures REST venue for tests, the demo and development: no account, no network.
+
+One aiohttp server (`sim.url`) serving `GET /v1/perpum/order` (REST_COINW_GET_ORDER_INFORMATION)
+for the keys it knows (`api_key` / `secret`, default DEFAULT_API_KEY / DEFAULT_SECRET;
+`serve()` reads VENUEWIRE_COINW_API_KEY / VENUEWIRE_COINW_SECRET first; `sim.add_key` adds
+more). Every answer is HTTP 200 with CoinW's envelope `{"code":N,"msg":..,"data":..}`;
+checks, in order:
+
+    header api_key missing or unknown                      -> code 6000 (authentication failed)
+    header timestamp missing, not digits, or more than
+      `timestamp_tolerance_s` (30) away from our clock      -> code 6001 [guess: CoinW's code for
+                                                              a stale timestamp is undocumented]
+    header sign missing or not Base64(HMAC-SHA256(secret,
+      timestamp + "GET" + path + "?" + raw query))          -> code 6001 (signature check failed)
+    more than `rate_limit` (10) requests from the key in
+      any `rate_window_s` (1) s, sliding                    -> code 29001, or HTTP 429 with the
+                                                              same envelope when
+                                                              rate_limit_reply="http429"
+    positionType absent or empty                            -> code 402 (missing parameter)
+    positionType not one of the registry's choices          -> code 1 (invalid parameter)
+    sourceIds: an empty or non-digit id, or more than 20    -> code 1
+    instrument: not letters/digits/"_"                      -> code 1
+    instrument: not a market the simulator lists            -> code 9111 (not tradable) [guess]
+    otherwise                                               -> code 0 with the open orders of
+                                                              that positionType (ORDERS)
+
+The signature is checked over the query exactly as it arrived on the wire (nothing decoded
+or re-encoded), as CoinW signs it; only the parameter values are percent-decoded for use.
+The orders are fixed (ORDERS): per position type, the seed's plan order among them (id
+33308753605637070, above 2^53, sent as a bare JSON integer), ids sent as strings in some
+orders and as numbers in others, and decimals as strings in some fields and numbers in others,
+as CoinW mixes them. `execute` also returns a plan order, as the venue documents it may.
+Filters: `sourceIds` keeps the orders whose id is listed; `instrument` keeps the orders of that
+market, compared case-insensitively.
+
+Layers: `verify_request`, `orders_reply` and `KeyRateLimit` are pure (clock as an argument);
+`CoinwSimulator` moves bytes and applies the `Fault`s in `sim.faults` (a mutable set, applying
+from the next request while present): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import enum
+import hashlib
+import hmac
+import logging
+import os
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Final, Literal, Self
+from urllib.parse import parse_qsl
+
+import msgspec
+from aiohttp import web
+
+from venuewire.credentials import CoinwCredentials
+from venuewire.generated.registry import AUTH_SCHEMES
+from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "DEFAULT_SECRET",
+    "MARKETS",
+    "ORDERS",
+    "CoinwSimulator",
+    "Fault",
+    "KeyRateLimit",
+    "SeenRequest",
+    "SimStats",
+    "expected_sign",
+    "orders_reply",
+    "serve",
+    "verify_request",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_KEY: Final = "venuewire-sim-coinw-key"
+DEFAULT_SECRET: Final = "venuewire-sim-coinw-secret"
+PATH: Final[str] = ENDPOINT.path
+POSITION_TYPES: Final[tuple[str, ...]] = ENDPOINT.choices["positionType"]
+MAX_IDS: Final[int] = ENDPOINT.max_ids or 20
+RATE_LIMIT: Final[int] = ENDPOINT.requests_per_second or 10
+SIGN_HEADER, API_KEY_HEADER, TIMESTAMP_HEADER = AUTH_SCHEMES[ENDPOINT.auth].headers
+SEEN_KEPT: Final = 10_000
+
+MARKETS: Final[frozenset[str]] = frozenset({"BTC", "ETH", "SOL", "1000PEPE", "BTC_USDC", "ETH_USDC"})
+"""Markets (upper case) the simulator lists; any other instrument gets code 9111."""
+
+GARBAGE: Final = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
+
+# Error replies: the code and our own words for CoinW's documented meaning.
+UNKNOWN_KEY: Final = (6000, "authentication failed: the api_key is not known")
+BAD_SIGN: Final = (6001, "signature verification failed")
+STALE: Final = (6001, "the timestamp header is missing or outside the accepted window")
+RATE_LIMITED: Final = (29001, "too many requests: slow down")
+_DIGITS: Final = re.compile(r"[0-9]+")
+_INSTRUMENT: Final = re.compile(r"[A-Za-z0-9_]+")
+
+
+class Fault(enum.Enum):
+    """A misbehaviour the simulator adopts while the fault is in `CoinwSimulator.faults`."""
+
+    DROP_CONNECTION = "drop_connection"
+    """The connection is aborted (TCP reset, no reply)."""
+    GARBAGE_FRAME = "garbage_frame"
+    """The reply is HTTP 200 with a body that is not JSON (a gateway's HTML error page)."""
+    SLOW_REPLY = "slow_reply"
+    """The reply waits `slow_reply_s` seconds before it is written."""
+
+
+# --- the orders -------------------------------------------------------------------------------
+
+_SEED_ORDER: Final[dict[str, Any]] = {
+    "baseSize": 0.002,
+    "contractType": 1,
+    "createdDate": 1740905644000,
+    "currentPiece": 2,
+    "direction": "long",
+    "fee": "0",
+    "frozenFee": "0.0168",
+    "id": 33308753605637070,
+    "indexPrice": 85880.1,
+    "instrument": "BTC",
+    "leverage": 2,
+    "liquidateBy": "manual",
+    "makerFee": "0.0001",
+    "margin": 84,
+    "orderPrice": 84000,
+    "orderStatus": "unFinish",
+    "originalType": "plan",
+    "posType": "plan",
+    "positionMargin": 84,
+    "positionModel": 0,
+    "quantity": 100,
+    "quantityUnit": 0,
+    "source": "api",
+    "status": "open",
+    "stopLossPrice": 83000,
+    "stopLossRate": 0.02380952,
+    "stopProfitPrice": 95000,
+    "stopProfitRate": 0.2619048,
+    "takerFee": "0.0006",
+    "thirdOrderId": "103-12-53",
+    "totalPiece": 2,
+    "triggerPrice": 84400,
+    "triggerType": 1,
+    "updatedDate": 1740905777000,
+    "userId": 1162061,
+}
+"""The seed's example order, field for field."""
+
+
+def _order(**fields: Any) -> dict[str, Any]:
+    base = {
+        "contractType": 1,
+        "fee": "0",
+        "liquidateBy": "manual",
+        "makerFee": "0.0001",
+        "takerFee": "0.0006",
+        "positionModel": 1,
+        "source": "api",
+        "status": "open",
+        "userId": 1162061,
+    }
+    return base | fields
+
+
+_ETH_PLAN: Final = _order(
+    id="33308753606524437",  # sent as a string, as CoinW's type table says
+    instrument="ETH",
+    direction="short",
+    posType="plan",
+    originalType="plan",
+    orderStatus="unFinish",
+    orderPrice="3150.25",
+    quantity="1.5",
+    quantityUnit=2,
+    baseSize="1.5",
+    totalPiece=15,
+    currentPiece=15,
+    leverage="10",
+    margin="472.5375",
+    positionMargin=472.5375,
+    fee=0,
+    frozenFee=0.2835225,
+    indexPrice="3098.61",
+    stopLossPrice=None,
+    stopProfitPrice=None,
+    thirdOrderId="",
+    createdDate=1740906000123,
+    updatedDate=1740906000123,
+)
+_PEPE_EXECUTE: Final = _order(
+    id=33308753616147587,
+    instrument="1000PEPE",
+    direction="long",
+    posType="execute",
+    originalType="execute",
+    orderStatus="part",
+    orderPrice=0.0123456,
+    quantity=50,
+    quantityUnit=1,
+    baseSize=50000,
+    totalPiece=50,
+    currentPiece=20,
+    leverage=5,
+    margin=0.0493824,
+    positionMargin="0.0493824",
+    fee="0.00037037",
+    frozenFee="0",
+    indexPrice=0.01235,
+    source="web",
+    thirdOrderId="pepe-1",
+    createdDate=1740906100000,
+    updatedDate=1740906160500,
+)
+_BTC_USDC_EXECUTE: Final = _order(
+    id=1234567,
+    instrument="BTC_USDC",
+    direction="short",
+    posType="execute",
+    originalType="execute",
+    orderStatus="unFinish",
+    orderPrice="86012.5",
+    quantity="250",
+    quantityUnit=0,
+    baseSize=0.0029,
+    totalPiece=29,
+    currentPiece=29,
+    leverage=20,
+    margin="12.5",
+    positionMargin=12.5,
+    frozenFee=0.15,
+    indexPrice=86000.0,
+    thirdOrderId="usdc-short-7",
+    createdDate=1740906200000,
+    updatedDate=1740906200000,
+)
+_BTC_MOVE_STOP: Final = _order(
+    id=33308753620000001,
+    instrument="btc",  # the venue's own case is not guaranteed; filters ignore it
+    direction="long",
+    posType="plan",
+    originalType="moveStop",
+    orderStatus="unFinish",
+    quantity=0.01,
+    quantityUnit=2,
+    baseSize=0.01,
+    totalPiece=10,
+    currentPiece=10,
+    leverage=3,
+    margin=287.0,
+    positionMargin=287.0,
+    frozenFee="0.0516",
+    indexPrice="86100.3",
+    triggerPrice="88000",
+    triggerType=1,
+    thirdOrderId="trail-btc",
+    createdDate=1740906300000,
+    updatedDate=1740906333000,
+)
+_ETH_STOP_PROFIT_LOSS: Final = _order(
+    id="33308753630000002",
+    instrument="ETH",
+    direction="long",
+    posType="plan",
+    originalType="stopProfitLoss",
+    orderStatus="unFinish",
+    orderPrice="3100",
+    quantity="2",
+    quantityUnit=2,
+    baseSize="2",
+    totalPiece=20,
+    currentPiece=20,
+    leverage="5",
+    margin=1240,
+    positionMargin="1240",
+    frozenFee="0.372",
+    indexPrice=3098.61,
+    stopLossPrice="2900",
+    stopLossRate="0.06451613",
+    stopLossOrderPrice="2895.5",
+    stopProfitPrice=3600,
+    stopProfitRate=0.16129032,
+    stopProfitOrderPrice="3605",
+    thirdOrderId="tpsl-eth",
+    createdDate=1740906400000,
+    updatedDate=1740906400000,
+)
+
+ORDERS: Final[dict[str, tuple[dict[str, Any], ...]]] = {
+    "execute": (_PEPE_EXECUTE, _BTC_USDC_EXECUTE, _SEED_ORDER),
+    "plan": (_SEED_ORDER, _ETH_PLAN),
+    "moveStop": (_BTC_MOVE_STOP,),
+    "stopProfitLoss": (_ETH_STOP_PROFIT_LOSS,),
+}
+"""The open orders served per positionType, as wire values (ints, floats, strings, None)."""
+
+
+# --- pure parts -------------------------------------------------------------------------------
+
+
+def expected_sign(secret: str, timestamp: str, method: str, path: str, raw_query: str) -> str:
+    """The `sign` CoinW expects: Base64(HMAC-SHA256(secret, timestamp + METHOD + path +
+    ("?" + raw_query if raw_query) )), the query exactly as it arrived."""
+    message = f"{timestamp}{method.upper()}{path}{'?' + raw_query if raw_query else ''}"
+    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def verify_request(  # noqa: PLR0917 - one argument per part of the request
+    keys: Mapping[str, str],
+    headers: Mapping[str, str],
+    method: str,
+    path: str,
+    raw_query: str,
+    now_ms: int,
+    tolerance_ms: int,
+) -> tuple[int, str] | None:
+    """None when the request is authentic, else CoinW's (code, msg) for why not (see the
+    module docstring). `headers` must look names up case-insensitively."""
+    api_key = headers.get(API_KEY_HEADER)
+    secret = keys.get(api_key) if api_key else None
+    if secret is None:
+        return UNKNOWN_KEY
+    timestamp = headers.get(TIMESTAMP_HEADER, "")
+    if not _DIGITS.fullmatch(timestamp) or abs(int(timestamp) - now_ms) > tolerance_ms:
+        return STALE
+    sign = headers.get(SIGN_HEADER, "")
+    good = expected_sign(secret, timestamp, method, path, raw_query)
+    if not hmac.compare_digest(sign.encode(), good.encode()):
+        return BAD_SIGN
+    return None
+
+
+def _failure(code: int, msg: str) -> dict[str, Any]:
+    return {"code": code, "data": None, "msg": msg}
+
+
+def orders_reply(params: list[tuple[str, str]]) -> dict[str, Any]:
+    """The envelope answering an authentic request with these (decoded) query parameters
+    (the first of a repeated name counts)."""
+    values: dict[str, str] = {}
+    for name, value in params:
+        values.setdefault(name, value)
+    position_type = values.get("positionType", "")
+    if not position_type:
+        return _failure(402, "missing parameter: positionType")
+    if position_type not in POSITION_TYPES:
+        return _failure(1, f"invalid parameter: positionType must be one of {', '.join(POSITION_TYPES)}")
+    orders = ORDERS[position_type]
+    if "sourceIds" in values:
+        ids = values["sourceIds"].split(",")
+        if not all(_DIGITS.fullmatch(i) for i in ids):
+            return _failure(1, "invalid parameter: sourceIds must be order ids joined by commas")
+        if len(ids) > MAX_IDS:
+            return _failure(1, f"invalid parameter: at most {MAX_IDS} sourceIds")
+        wanted = set(ids)
+        orders = tuple(o for o in orders if str(o["id"]) in wanted)
+    if "instrument" in values:
+        instrument = values["instrument"]
+        if not _INSTRUMENT.fullmatch(instrument):
+            return _failure(1, "invalid parameter: instrument")
+        if instrument.upper() not in MARKETS:
+            return _failure(9111, f"{instrument[:40]} is not tradable")
+        orders = tuple(o for o in orders if str(o["instrument"]).upper() == instrument.upper())
+    return {"code": 0, "data": list(orders), "msg": ""}
+
+
+class KeyRateLimit:
+    """At most `limit` requests per key in any `window_s` seconds (sliding); pure."""
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        if limit < 1 or window_s <= 0:
+            raise ValueError("rate_limit must be >= 1 and rate_window_s > 0")
+        self.limit, self.window_s = limit, window_s
+        self.most_in_window = 0
+        self._times: dict[str, deque[float]] = {}
+
+    def allow(self, key: str, now: float) -> bool:
+        """Whether a request from `key` at `now` may go (it then counts)."""
+        times = self._times.setdefault(key, deque())
+        while times and now - times[0] >= self.window_s:
+            times.popleft()
+        if len(times) >= self.limit:
+            return False
+        times.append(now)
+        self.most_in_window = max(self.most_in_window, len(times))
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class SeenRequest:
+    """One request as it arrived: the raw query (exactly the text after "?", undecoded), the
+    api_key, timestamp and sign headers, the code answered (None when a fault dropped it, -1
+    for garbage) and when it arrived (time.monotonic())."""
+
+    raw_query: str
+    api_key: str | None
+    timestamp: str | None
+    sign: str | None
+    code: int | None
+    arrived: float
+
+
+@dataclass
+class SimStats:
+    """What the simulator has seen and done (tests read these)."""
+
+    requests: int = 0
+    served: int = 0
+    unknown_key: int = 0
+    bad_signature: int = 0
+    bad_timestamp: int = 0
+    rate_limited: int = 0
+    bad_params: int = 0
+    dropped_by_fault: int = 0
+    garbage_sent: int = 0
+
+
+# --- I/O --------------------------------------------------------------------------------------
+
+
+class CoinwSimulator:
+    """The CoinW simulator: `async with CoinwSimulator(port=0) as sim:`; `sim.url` is the base URL.
+
+    `timestamp_tolerance_s` is how far the `timestamp` header may be from `clock()` (30 s);
+    `rate_limit` per `rate_window_s` is the per-key limit (the registry's 10 per second) and
+    `rate_limit_reply` how it answers ("code": HTTP 200 with code 29001, "http429": HTTP 429
+    with the same envelope). `slow_reply_s` is Fault.SLOW_REPLY's delay. `sim.seen` lists the
+    requests as they arrived.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        api_key: str = DEFAULT_API_KEY,
+        secret: str = DEFAULT_SECRET,
+        timestamp_tolerance_s: float = 30.0,
+        rate_limit: int = RATE_LIMIT,
+        rate_window_s: float = 1.0,
+        rate_limit_reply: Literal["code", "http429"] = "code",
+        slow_reply_s: float = 2.0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        if timestamp_tolerance_s < 0 or slow_reply_s < 0:
+            raise ValueError("timestamp_tolerance_s and slow_reply_s must not be negative")
+        if rate_limit_reply not in ("code", "http429"):
+            raise ValueError("rate_limit_reply must be 'code' or 'http429'")
+        self.host = host
+        self.port = port
+        self._keys: dict[str, str] = {}
+        self.add_key(api_key, secret)
+        self.tolerance_ms = round(timestamp_tolerance_s * 1000)
+        self.limit = KeyRateLimit(rate_limit, rate_window_s)
+        self.rate_limit_reply = rate_limit_reply
+        self.slow_reply_s = slow_reply_s
+        self.clock = clock
+        self.faults: set[Fault] = set()
+        self.stats = SimStats()
+        self.seen: deque[SeenRequest] = deque(maxlen=SEEN_KEPT)
+        self._runner: web.AppRunner | None = None
+
+    def __repr__(self) -> str:
+        return f"CoinwSimulator(host={self.host!r}, port={self.port}, faults={sorted(f.name for f in self.faults)})"
+
+    def add_key(self, api_key: str, secret: str) -> None:
+        """Accept another api_key, signed with `secret` (rate-limited on its own)."""
+        if not isinstance(api_key, str) or not api_key or not isinstance(secret, str) or not secret:
+            raise ValueError("api_key and secret must be non-empty strings")
+        self._keys[api_key] = secret
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already started")
+        app = web.Application()
+        app.router.add_get(PATH, self._handle)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # -- requests --------------------------------------------------------------------------------
+    def _reply(self, envelope: dict[str, Any], status: int = 200) -> web.Response:
+        return web.Response(status=status, body=msgspec.json.encode(envelope), content_type="application/json")
+
+    def _record(self, request: web.Request, raw_query: str, code: int | None) -> None:
+        headers = request.headers
+        self.seen.append(
+            SeenRequest(
+                raw_query,
+                headers.get(API_KEY_HEADER),
+                headers.get(TIMESTAMP_HEADER),
+                headers.get(SIGN_HEADER),
+                code,
+                time.monotonic(),
+            )
+        )
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.stats.requests += 1
+        raw_path, _, raw_query = request.raw_path.partition("?")
+        if Fault.SLOW_REPLY in self.faults:
+            await asyncio.sleep(self.slow_reply_s)
+        if Fault.DROP_CONNECTION in self.faults:
+            self.stats.dropped_by_fault += 1
+            self._record(request, raw_query, None)
+            if request.transport is not None:
+                request.transport.abort()
+            raise asyncio.CancelledError
+        if Fault.GARBAGE_FRAME in self.faults:
+            self.stats.garbage_sent += 1
+            self._record(request, raw_query, -1)
+            return web.Response(status=200, body=GARBAGE, content_type="text/html")
+        now_ms = round(self.clock() * 1000)
+        refused = verify_request(
+            self._keys, request.headers, request.method, raw_path, raw_query, now_ms, self.tolerance_ms
+        )
+        if refused is not None:
+            code, msg = refused
+            if refused == UNKNOWN_KEY:
+                self.stats.unknown_key += 1
+            elif refused == STALE:
+                self.stats.bad_timestamp += 1
+            else:
+                self.stats.bad_signature += 1
+            self._record(request, raw_query, code)
+            return self._reply(_failure(code, msg))
+        api_key = request.headers[API_KEY_HEADER]
+        if not self.limit.allow(api_key, time.monotonic()):
+            self.stats.rate_limited += 1
+            self._record(request, raw_query, RATE_LIMITED[0])
+            status = 429 if self.rate_limit_reply == "http429" else 200
+            return self._reply(_failure(*RATE_LIMITED), status)
+        envelope = orders_reply(parse_qsl(raw_query, keep_blank_values=True))
+        code = int(envelope["code"])
+        if code == 0:
+            self.stats.served += 1
+        else:
+            self.stats.bad_params += 1
+        self._record(request, raw_query, code)
+        return self._reply(envelope)
+
+
+async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None:
+    """Run a CoinwSimulator on host:port until cancelled; `ready(host, port)` once listening
+    (port is the bound one when 0 was asked). The key and secret are VENUEWIRE_COINW_API_KEY
+    and VENUEWIRE_COINW_SECRET when set, else DEFAULT_API_KEY and DEFAULT_SECRET."""
+    api_key = os.environ.get(CoinwCredentials.ENV_API_KEY) or DEFAULT_API_KEY
+    secret = os.environ.get(CoinwCredentials.ENV_SECRET) or DEFAULT_SECRET
+    async with CoinwSimulator(host, port, api_key=api_key, secret=secret) as sim:
+        ready(sim.host, sim.port)
+        await asyncio.Event().wait()
