@@ -1,0 +1,700 @@
+"""An embedded QFEX trade WebSocket for tests, the demo and development: no account, no network.
+
+One aiohttp server (`sim.url`, `ws://host:port/`, like WS_QFEX_TRADE's `wss://trade.qfex.com`)
+for the keys it knows (`api_key` / `secret`, default DEFAULT_API_KEY / DEFAULT_SECRET; `serve()`
+reads VENUEWIRE_QFEX_PUBLIC_KEY / VENUEWIRE_QFEX_SECRET first; `sim.add_key` adds more).
+Client frames are `{"type": ..., "params": {...}}`; checks, in order:
+
+    upgrade without ?api_key=, or with a key it does not know  -> HTTP 401, no WebSocket [guess:
+                                                                  QFEX may instead accept and refuse
+                                                                  the auth frame]
+    no auth accepted within `auth_within_s` s (registry: 60)   -> close code 1008 [guess: the code]
+    more than `rate_limit` (20) frames on one connection in
+      any `rate_window_s` (1) s, sliding; every frame counts    -> RateLimited [guess: QFEX publishes
+                                                                  no number for this channel]
+    not a JSON object with a string "type"                     -> InvalidJSONFormat
+    any type but auth before the connection is authenticated   -> PermissionDenied
+    auth on an authenticated connection                        -> AlreadyAuthenticated
+    auth params that do not match the auth schema              -> InvalidParameter [guess]
+    auth with a jwt (or anything else) instead of hmac         -> PermissionDenied (the simulator
+                                                                  checks HMAC only)
+    auth: public_key is not the URL's api_key; nonce empty,
+      over 100 characters or not hex; unix_ts more than
+      `timestamp_tolerance_s` (30) from our clock; signature
+      not hex(HMAC-SHA256(secret, f"{nonce}:{unix_ts}")); the
+      nonce already accepted for this key within 15 minutes    -> PermissionDenied [guess: the 30 s]
+    auth otherwise                                             -> {"authenticated": true}
+    get_order params not {"symbol": 1-64 characters of
+      letters, digits and ._/:-, "order_id": a UUID}           -> InvalidParameter
+    get_order                                                  -> {"all_orders_response": {"orders":
+                                                                  [...], "stop_orders": [...]}}
+    any other type (subscribe, add_order, ...)                 -> InvalidJSONFormat [guess: the
+                                                                  simulator implements only these two]
+
+An error is `{"err": {"error_code", "message", "incoming_message"}}`, echoing the offending frame
+as received (null when it is not a JSON object) [guess: whether QFEX echoes every frame, auth
+included]; with `sim.error_form = "legacy"` it is the older `{"type": "error", "error_code",
+"message"}`. A refused auth leaves the connection open (the deadline still runs) [guess]. The
+server pings every `ping_interval_s` (15 s [guess]; the venue only says it pings) and closes a
+connection that does not pong (aiohttp's heartbeat).
+
+get_order answers with the account's open or partly filled orders (ORDERS; never those in
+CLOSED_ORDERS) whose symbol and order_id match (the UUID compared case-insensitively); plain
+orders in `orders`, TAKE_PROFIT / STOP_LOSS / STOP_MARKET in `stop_orders`; both lists empty when
+nothing matches (an unknown symbol included [guess]). Numbers are JSON floats, update_time float
+seconds, trade_id null until a fill, as QFEX sends them. Every key sees the same account.
+
+Layers: `expected_signature`, `verify_auth`, `get_order_reply`, `NonceBook`, `FrameLimit` and
+`TradeConnection` are pure (frames and clocks in, frames out); `QfexSimulator` moves frames and
+applies the `Fault`s in `sim.faults` (a set shared by every connection, applying to each reply
+as it is written): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import hashlib
+import hmac
+import logging
+import os
+import re
+import time
+from collections import deque
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Final, Literal, Self
+
+import msgspec
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from venuewire.credentials import QfexCredentials
+from venuewire.generated.qfex.auth import Auth, HmacAuthParams
+from venuewire.generated.qfex.get_order import GetOrder
+from venuewire.generated.registry import WS_QFEX_TRADE
+
+__all__ = [
+    "CLOSED_ORDERS",
+    "DEFAULT_API_KEY",
+    "DEFAULT_SECRET",
+    "DEMO_ORDER_ID",
+    "DEMO_SYMBOL",
+    "ORDERS",
+    "Fault",
+    "FrameLimit",
+    "NonceBook",
+    "QfexSimulator",
+    "SeenAuth",
+    "SimState",
+    "SimStats",
+    "TradeConnection",
+    "expected_signature",
+    "get_order_reply",
+    "is_open",
+    "serve",
+    "verify_auth",
+]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_API_KEY: Final = "qfex_pub_venuewire_sim"
+DEFAULT_SECRET: Final = "venuewire-sim-qfex-secret"
+AUTH_WITHIN_S: Final[int] = WS_QFEX_TRADE.auth_within_s or 60
+MAX_NONCE_LEN: Final[int] = WS_QFEX_TRADE.max_nonce_len or 100
+NONCE_WINDOW_S: Final[int] = WS_QFEX_TRADE.nonce_unique_window_s or 900
+RATE_LIMIT: Final = 20
+"""Frames per connection per second [guess: undocumented]."""
+PING_INTERVAL_S: Final = 15.0
+"""Seconds between the server's WebSocket pings [guess: the venue says it pings, not how often]."""
+TIMESTAMP_TOLERANCE_S: Final = 30.0
+"""How far an auth frame's unix_ts may be from the server clock [guess: undocumented]."""
+GARBAGE: Final = "<html><body><h1>502 Bad Gateway</h1></body></html>"
+RECORD_LIMIT: Final = 10_000
+OUTBOX_LIMIT: Final = 256
+
+RATE_LIMITED: Final = "RateLimited"
+INVALID_JSON: Final = "InvalidJSONFormat"
+ALREADY_AUTHENTICATED: Final = "AlreadyAuthenticated"
+INVALID_PARAMETER: Final = "InvalidParameter"
+PERMISSION_DENIED: Final = "PermissionDenied"
+
+_HEX: Final = re.compile(r"[0-9a-fA-F]+")
+_SYMBOL: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}")
+_UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+_STOP_TYPES: Final = frozenset({"TAKE_PROFIT", "STOP_LOSS", "STOP_MARKET"})
+_OPEN_STATUSES: Final = frozenset({"ACK", "MODIFIED"})
+
+Frame = dict[str, Any]
+
+
+class Fault(enum.Enum):
+    """A misbehaviour the simulator adopts while the fault is in `QfexSimulator.faults`."""
+
+    DROP_CONNECTION = "drop_connection"
+    """The connection is cut (TCP aborted, no close frame) when its next reply is due."""
+    GARBAGE_FRAME = "garbage_frame"
+    """Each reply is replaced by a text frame that is not JSON; the connection stays up."""
+    SLOW_REPLY = "slow_reply"
+    """Each reply waits `slow_reply_s` seconds before it is written."""
+
+
+# --- the account's orders -------------------------------------------------------------------
+
+USER_ID: Final = "6b0c3a55-1d2e-4f7a-9c8b-5e4d3c2b1a09"
+DEMO_SYMBOL: Final = "AAPL-USD"
+DEMO_ORDER_ID: Final = "57cc1941-8ad1-4df3-b34c-bb556518befc"
+"""An open AAPL-USD limit order in ORDERS (the order id of the venue's get_order example)."""
+
+
+def _order(**fields: Any) -> Frame:
+    base: Frame = {
+        "take_profit": 0.0,
+        "stop_loss": 0.0,
+        "time_in_force": "GTC",
+        "user_id": USER_ID,
+        "trade_id": None,
+    }
+    return base | fields
+
+
+ORDERS: Final[tuple[Frame, ...]] = (
+    _order(
+        order_id=DEMO_ORDER_ID,
+        symbol=DEMO_SYMBOL,
+        status="ACK",
+        quantity=10.0,
+        price=187.25,
+        side="BUY",
+        type="LIMIT",
+        client_order_id="venuewire-demo-1",
+        quantity_remaining=10.0,
+        update_time=1758208700.125,
+    ),
+    _order(
+        order_id="9c1d7e52-3b4a-4f0e-9d61-0a8b7c6d5e4f",
+        symbol=DEMO_SYMBOL,
+        status="FILLED",  # partly filled: FILLED with quantity left
+        quantity=5.0,
+        price=187.5,
+        side="SELL",
+        type="ALO",
+        client_order_id="venuewire-demo-2",
+        quantity_remaining=1.25,
+        update_time=1758208801.1034,
+        trade_id="e4a2c9d0-7f31-4b8e-a6d5-2c9f0e1b3a77",
+    ),
+    _order(
+        order_id="2f05173c-992a-426b-bcaf-6b341644bb62",
+        symbol="GOOG-USD",
+        status="ACK",
+        quantity=2.708,
+        price=251.25,
+        side="SELL",
+        type="LIMIT",
+        client_order_id="7a257796-a9c1-49bd-a80b-bcccdc81c103",
+        quantity_remaining=2.708,
+        update_time=1758208770.5512846,
+    ),
+    _order(
+        order_id="1f6e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
+        symbol="GOOG-USD",
+        status="MODIFIED",
+        quantity=1.0,
+        price=0.0,
+        stop_loss=240.0,
+        side="BUY",
+        type="STOP_LOSS",
+        client_order_id="venuewire-stop-1",
+        quantity_remaining=1.0,
+        update_time=1758208790.25,
+    ),
+    _order(
+        order_id="0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",
+        symbol="US500-USD",
+        status="ACK",
+        quantity=0.5,
+        price=6612.5,
+        take_profit=6700.0,
+        stop_loss=6500.0,
+        side="BUY",
+        type="LIMIT",
+        time_in_force="GTC",
+        client_order_id="",
+        quantity_remaining=0.5,
+        update_time=1758208900.0,
+    ),
+)
+"""The account's open (or partly filled) orders, as wire values."""
+
+CLOSED_ORDERS: Final[tuple[Frame, ...]] = (
+    _order(
+        order_id="3e2d1c0b-a9f8-4e7d-b6c5-d4e3f2a1b0c9",
+        symbol=DEMO_SYMBOL,
+        status="FILLED",
+        quantity=3.0,
+        price=186.0,
+        side="BUY",
+        type="MARKET",
+        time_in_force="IOC",
+        client_order_id="venuewire-filled",
+        quantity_remaining=0.0,
+        update_time=1758208600.5,
+        trade_id="c0ffee00-1111-4222-8333-444455556666",
+    ),
+    _order(
+        order_id="4f3e2d1c-0b9a-4f8e-8d7c-6b5a4f3e2d1c",
+        symbol=DEMO_SYMBOL,
+        status="CANCELLED",
+        quantity=1.0,
+        price=190.0,
+        side="SELL",
+        type="LIMIT",
+        client_order_id="venuewire-cancelled",
+        quantity_remaining=1.0,
+        update_time=1758208650.75,
+    ),
+)
+"""Orders the account also has that get_order never returns (filled, cancelled)."""
+
+
+def is_open(order: Mapping[str, Any]) -> bool:
+    """Open or partly filled: ACK or MODIFIED, or FILLED with quantity left."""
+    status = order["status"]
+    return status in _OPEN_STATUSES or (status == "FILLED" and float(order["quantity_remaining"]) > 0)
+
+
+# --- pure parts -------------------------------------------------------------------------------
+
+
+def expected_signature(secret: str, nonce: str, unix_ts: int) -> str:
+    """Lower-case hex HMAC-SHA256(secret, f"{nonce}:{unix_ts}"), the signature QFEX expects."""
+    return hmac.new(secret.encode(), f"{nonce}:{unix_ts}".encode(), hashlib.sha256).hexdigest()
+
+
+class NonceBook:
+    """The nonces accepted per key in the last `window_s` seconds (QFEX: 15 minutes); pure."""
+
+    def __init__(self, window_s: float = NONCE_WINDOW_S) -> None:
+        self.window_s = window_s
+        self._seen: dict[str, dict[str, float]] = {}
+
+    def seen(self, key: str, nonce: str, now: float) -> bool:
+        """Whether `nonce` was accepted for `key` less than `window_s` before `now`."""
+        accepted = self._seen.get(key, {}).get(nonce)
+        return accepted is not None and now - accepted < self.window_s
+
+    def add(self, key: str, nonce: str, now: float) -> None:
+        nonces = self._seen.setdefault(key, {})
+        for old in [n for n, t in nonces.items() if now - t >= self.window_s]:
+            del nonces[old]
+        nonces[nonce] = now
+
+
+def verify_auth(  # noqa: PLR0917 - one argument per input of the check
+    secret: str,
+    url_key: str,
+    proof: HmacAuthParams,
+    now: float,
+    tolerance_s: float,
+    nonces: NonceBook,
+) -> str | None:
+    """None when the auth frame's `proof` proves `secret` for `url_key` at `now`, else why
+    not (the PermissionDenied message). Checks the public key, the nonce's form, the
+    timestamp, the signature, then that the nonce is fresh; does not record the nonce."""
+    if proof.public_key != url_key:
+        return "public_key is not the api_key of the connection"
+    if not proof.nonce or len(proof.nonce) > MAX_NONCE_LEN or not _HEX.fullmatch(proof.nonce):
+        return f"nonce must be 1 to {MAX_NONCE_LEN} hex characters"
+    if abs(proof.unix_ts - now) > tolerance_s:
+        return "unix_ts is too far from the server time"
+    good = expected_signature(secret, proof.nonce, proof.unix_ts)
+    if not hmac.compare_digest(proof.signature.encode(), good.encode()):
+        return "signature does not match"
+    if nonces.seen(url_key, proof.nonce, now):
+        return "nonce was already used"
+    return None
+
+
+def get_order_reply(symbol: str, order_id: str) -> Frame:
+    """The all_orders_response for a checked get_order: the open orders with that symbol and
+    order_id, stop types in stop_orders."""
+    wanted = order_id.lower()
+    found = [o for o in (*ORDERS, *CLOSED_ORDERS) if o["symbol"] == symbol and o["order_id"] == wanted and is_open(o)]
+    return {
+        "all_orders_response": {
+            "orders": [o for o in found if o["type"] not in _STOP_TYPES],
+            "stop_orders": [o for o in found if o["type"] in _STOP_TYPES],
+        }
+    }
+
+
+class FrameLimit:
+    """At most `limit` frames in any `window_s` seconds (sliding); pure."""
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        if limit < 1 or window_s <= 0:
+            raise ValueError("rate_limit must be >= 1 and rate_window_s > 0")
+        self.limit, self.window_s = limit, window_s
+        self._times: deque[float] = deque()
+
+    def allow(self, now: float) -> bool:
+        """Whether a frame at `now` may go (it then counts)."""
+        while self._times and now - self._times[0] >= self.window_s:
+            self._times.popleft()
+        if len(self._times) >= self.limit:
+            return False
+        self._times.append(now)
+        return True
+
+
+@dataclass
+class SimStats:
+    """What the simulator has seen and done (tests read these)."""
+
+    connections: int = 0
+    refused_connections: int = 0
+    frames: int = 0
+    authenticated: int = 0
+    auth_refused: int = 0
+    auth_timeouts: int = 0
+    already_authenticated: int = 0
+    unauthenticated: int = 0
+    invalid_json: int = 0
+    invalid_params: int = 0
+    unsupported: int = 0
+    rate_limited: int = 0
+    served: int = 0
+    dropped_by_fault: int = 0
+    garbage_sent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SeenAuth:
+    """One HMAC auth frame as checked: the URL's key, nonce, unix_ts, and why it was
+    refused (None when accepted)."""
+
+    api_key: str
+    nonce: str
+    unix_ts: int
+    refused: str | None
+
+
+@dataclass
+class SimState:
+    """What every connection shares. `error_form` picks the error envelope ("err" or
+    "legacy"); changing it applies from the next error."""
+
+    keys: dict[str, str] = field(default_factory=dict)
+    nonces: NonceBook = field(default_factory=NonceBook)
+    tolerance_s: float = TIMESTAMP_TOLERANCE_S
+    rate_limit: int = RATE_LIMIT
+    rate_window_s: float = 1.0
+    error_form: Literal["err", "legacy"] = "err"
+    stats: SimStats = field(default_factory=SimStats)
+    auths: deque[SeenAuth] = field(default_factory=lambda: deque(maxlen=RECORD_LIMIT))
+
+    def __repr__(self) -> str:  # never show the secrets
+        return f"SimState(keys={sorted(self.keys)}, error_form={self.error_form!r})"
+
+
+def _encode(frame: Frame) -> str:
+    return msgspec.json.encode(frame).decode()
+
+
+class TradeConnection:
+    """One connection, pure: `receive(text, now=, mono=)` returns the reply frames' text.
+    `now` is Unix seconds (timestamps, nonces), `mono` a monotonic time (the rate limit)."""
+
+    def __init__(self, shared: SimState, api_key: str) -> None:
+        self.shared = shared
+        self.api_key = api_key
+        self.authenticated = False
+        self.limit = FrameLimit(shared.rate_limit, shared.rate_window_s)
+
+    def _error(self, code: str, message: str, incoming: Frame | None) -> list[str]:
+        if self.shared.error_form == "legacy":
+            return [_encode({"type": "error", "error_code": code, "message": message})]
+        return [_encode({"err": {"error_code": code, "message": message, "incoming_message": incoming}})]
+
+    def receive(self, data: str | bytes, *, now: float, mono: float) -> list[str]:
+        stats = self.shared.stats
+        stats.frames += 1
+        try:
+            frame = msgspec.json.decode(data)
+        except msgspec.DecodeError:
+            frame = None
+        incoming = frame if isinstance(frame, dict) else None
+        if not self.limit.allow(mono):
+            stats.rate_limited += 1
+            return self._error(RATE_LIMITED, "too many messages: slow down", incoming)
+        kind = incoming.get("type") if incoming is not None else None
+        if incoming is None or not isinstance(kind, str):
+            stats.invalid_json += 1
+            return self._error(INVALID_JSON, 'expected a JSON object with a string "type"', incoming)
+        if kind == "auth":
+            return self._auth(incoming, now)
+        if not self.authenticated:
+            stats.unauthenticated += 1
+            return self._error(PERMISSION_DENIED, "authenticate first", incoming)
+        if kind == "get_order":
+            return self._get_order(incoming)
+        stats.unsupported += 1
+        return self._error(INVALID_JSON, f"unknown type {kind[:40]!r}: the simulator has auth and get_order", incoming)
+
+    def _auth(self, incoming: Frame, now: float) -> list[str]:
+        shared, stats = self.shared, self.shared.stats
+        if self.authenticated:
+            stats.already_authenticated += 1
+            return self._error(ALREADY_AUTHENTICATED, "this connection is already authenticated", incoming)
+        try:
+            auth = msgspec.convert(incoming, Auth)
+        except msgspec.ValidationError as exc:
+            stats.invalid_params += 1
+            return self._error(INVALID_PARAMETER, f"bad auth frame: {exc}", incoming)
+        proof = auth.params.hmac
+        if isinstance(proof, msgspec.UnsetType):
+            stats.auth_refused += 1
+            return self._error(PERMISSION_DENIED, "authentication failed: the simulator checks hmac only", incoming)
+        refused = verify_auth(shared.keys[self.api_key], self.api_key, proof, now, shared.tolerance_s, shared.nonces)
+        shared.auths.append(SeenAuth(self.api_key, proof.nonce, proof.unix_ts, refused))
+        if refused is not None:
+            stats.auth_refused += 1
+            return self._error(PERMISSION_DENIED, f"authentication failed: {refused}", incoming)
+        shared.nonces.add(self.api_key, proof.nonce, now)
+        self.authenticated = True
+        stats.authenticated += 1
+        return [_encode({"authenticated": True})]
+
+    def _get_order(self, incoming: Frame) -> list[str]:
+        stats = self.shared.stats
+        try:
+            request = msgspec.convert(incoming, GetOrder)
+        except msgspec.ValidationError as exc:
+            stats.invalid_params += 1
+            return self._error(INVALID_PARAMETER, f"bad get_order: {exc}", incoming)
+        symbol, order_id = request.params.symbol, request.params.order_id
+        if not _SYMBOL.fullmatch(symbol):
+            stats.invalid_params += 1
+            return self._error(INVALID_PARAMETER, "symbol is not a market name", incoming)
+        if not _UUID.fullmatch(order_id):
+            stats.invalid_params += 1
+            return self._error(INVALID_PARAMETER, "order_id is not a UUID", incoming)
+        stats.served += 1
+        return [_encode(get_order_reply(symbol, order_id))]
+
+
+# --- the aiohttp server ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class _Connection:
+    ws: web.WebSocketResponse
+    request: web.Request
+    session: TradeConnection
+    outbox: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
+    helpers: list[asyncio.Task[None]] = field(default_factory=list)
+
+
+class QfexSimulator:
+    """The QFEX simulator: `async with QfexSimulator() as sim:`; `sim.url` is the ws:// URL
+    (add `?api_key=`), `sim.port` the bound port.
+
+    `auth_within_s` is the auth deadline (the registry's 60 s); `clock` (Unix seconds) is
+    what unix_ts is compared with, within `timestamp_tolerance_s`; `rate_limit` frames per
+    `rate_window_s` per connection; `ping_interval_s` (None: no pings) how often the server
+    pings; `slow_reply_s` Fault.SLOW_REPLY's delay; `error_form` "err" or "legacy".
+    `sim.auths` lists the HMAC auth frames checked.
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        api_key: str = DEFAULT_API_KEY,
+        secret: str = DEFAULT_SECRET,
+        auth_within_s: float = AUTH_WITHIN_S,
+        clock: Callable[[], float] = time.time,
+        slow_reply_s: float = 2.0,
+        timestamp_tolerance_s: float = TIMESTAMP_TOLERANCE_S,
+        rate_limit: int = RATE_LIMIT,
+        rate_window_s: float = 1.0,
+        ping_interval_s: float | None = PING_INTERVAL_S,
+        error_form: Literal["err", "legacy"] = "err",
+    ) -> None:
+        if auth_within_s <= 0 or slow_reply_s < 0 or timestamp_tolerance_s < 0:
+            raise ValueError("auth_within_s must be positive, slow_reply_s and timestamp_tolerance_s not negative")
+        if ping_interval_s is not None and ping_interval_s <= 0:
+            raise ValueError("ping_interval_s must be positive or None")
+        if error_form not in ("err", "legacy"):
+            raise ValueError("error_form must be 'err' or 'legacy'")
+        FrameLimit(rate_limit, rate_window_s)  # checks the numbers
+        self.host = host
+        self.port = port
+        self.auth_within_s = auth_within_s
+        self.clock = clock
+        self.slow_reply_s = slow_reply_s
+        self.ping_interval_s = ping_interval_s
+        self.state = SimState(
+            tolerance_s=timestamp_tolerance_s, rate_limit=rate_limit, rate_window_s=rate_window_s, error_form=error_form
+        )
+        self.add_key(api_key, secret)
+        self.faults: set[Fault] = set()
+        self.connections: set[_Connection] = set()
+        self._runner: web.AppRunner | None = None
+        self._handlers: set[asyncio.Task[Any]] = set()
+
+    def __repr__(self) -> str:
+        return f"QfexSimulator(host={self.host!r}, port={self.port}, faults={sorted(f.name for f in self.faults)})"
+
+    def add_key(self, api_key: str, secret: str) -> None:
+        """Accept another public key, whose auth frames are signed with `secret`."""
+        if not isinstance(api_key, str) or not api_key or not isinstance(secret, str) or not secret:
+            raise ValueError("api_key and secret must be non-empty strings")
+        self.state.keys[api_key] = secret
+
+    @property
+    def url(self) -> str:
+        return f"ws://{self.host}:{self.port}/"
+
+    @property
+    def stats(self) -> SimStats:
+        return self.state.stats
+
+    @property
+    def auths(self) -> list[SeenAuth]:
+        return list(self.state.auths)
+
+    @property
+    def error_form(self) -> Literal["err", "legacy"]:
+        return self.state.error_form
+
+    @error_form.setter
+    def error_form(self, form: Literal["err", "legacy"]) -> None:
+        if form not in ("err", "legacy"):
+            raise ValueError("error_form must be 'err' or 'legacy'")
+        self.state.error_form = form
+
+    # -- lifecycle -----------------------------------------------------------------------------
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        if self._runner is not None:
+            raise RuntimeError("the simulator is already started")
+        app = web.Application()
+        app.router.add_get("/", self._handle)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
+        await runner.setup()
+        site = web.TCPSite(runner, self.host, self.port)
+        try:
+            await site.start()
+        except BaseException:
+            await runner.cleanup()
+            raise
+        self._runner = runner
+        self.port = int(runner.addresses[0][1])
+
+    async def close(self) -> None:
+        """Close every connection and stop listening."""
+        await self.drop_connections()
+        if self._handlers:
+            await asyncio.wait(set(self._handlers), timeout=3)
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def drop_connections(self) -> None:
+        """Close every client connection now (close code 1001); the server keeps listening."""
+        for conn in list(self.connections):
+            self._stop_helpers(conn)
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"going away"), 2)
+
+    # -- I/O ---------------------------------------------------------------------------------------
+    def _stop_helpers(self, conn: _Connection) -> None:
+        for helper in conn.helpers:
+            if helper is not asyncio.current_task():
+                helper.cancel()
+
+    async def _write(self, conn: _Connection) -> None:
+        while True:
+            text = await conn.outbox.get()
+            if Fault.SLOW_REPLY in self.faults:
+                await asyncio.sleep(self.slow_reply_s)
+            if Fault.DROP_CONNECTION in self.faults:
+                self.stats.dropped_by_fault += 1
+                if conn.request.transport is not None:
+                    conn.request.transport.abort()
+                return
+            if Fault.GARBAGE_FRAME in self.faults:
+                self.stats.garbage_sent += 1
+                text = GARBAGE
+            if conn.ws.closed:
+                return
+            try:
+                await conn.ws.send_str(text)
+            except (ConnectionError, RuntimeError):  # the peer went away mid-write
+                return
+
+    async def _deadline(self, conn: _Connection) -> None:
+        await asyncio.sleep(self.auth_within_s)
+        if not conn.session.authenticated and not conn.ws.closed:
+            self.stats.auth_timeouts += 1
+            await conn.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"not authenticated in time")
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        api_key = request.query.get("api_key", "")
+        if api_key not in self.state.keys:
+            self.stats.refused_connections += 1
+            return web.Response(status=401, text="unknown or missing api_key")
+        task = asyncio.current_task()
+        if task is not None:
+            self._handlers.add(task)
+        ws = web.WebSocketResponse(timeout=1.0, heartbeat=self.ping_interval_s, max_msg_size=1 << 20)
+        conn = _Connection(ws, request, TradeConnection(self.state, api_key))
+        try:
+            await ws.prepare(request)
+            self.stats.connections += 1
+            self.connections.add(conn)
+            conn.helpers += [asyncio.create_task(self._write(conn)), asyncio.create_task(self._deadline(conn))]
+            async for message in ws:
+                if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
+                    for reply in conn.session.receive(message.data, now=self.clock(), mono=time.monotonic()):
+                        try:
+                            conn.outbox.put_nowait(reply)
+                        except asyncio.QueueFull:
+                            log.warning("qfex simulator: reply dropped, the connection's outbox is full")
+        except ConnectionError:
+            pass
+        except Exception:  # one connection's failure never reaches the server
+            log.exception("qfex simulator: connection failed")
+        finally:
+            self.connections.discard(conn)
+            self._stop_helpers(conn)
+            if conn.helpers:
+                await asyncio.wait(conn.helpers, timeout=1)
+            with contextlib.suppress(Exception):
+                await ws.close()
+            if task is not None:
+                self._handlers.discard(task)
+        return ws
+
+
+async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None:
+    """Run a QfexSimulator on host:port until cancelled; `ready(host, port)` once listening
+    (port is the bound one when 0 was asked). The key and secret are VENUEWIRE_QFEX_PUBLIC_KEY
+    and VENUEWIRE_QFEX_SECRET when set, else DEFAULT_API_KEY and DEFAULT_SECRET."""
+    api_key = os.environ.get(QfexCredentials.ENV_PUBLIC_KEY) or DEFAULT_API_KEY
+    secret = os.environ.get(QfexCredentials.ENV_SECRET) or DEFAULT_SECRET
+    async with QfexSimulator(host, port, api_key=api_key, secret=secret) as sim:
+        ready(sim.host, sim.port)
+        await asyncio.Event().wait()
