@@ -3,7 +3,7 @@ built from the simulator's orders (ids above 2^53 as bare integers, decimals mix
 and numbers, the same bytes for both sides):
 
 (a) bytes -> typed `OrderResponse` (`orders_result`: decode, envelope and error checks; decimal
-    strings as Decimal, numbers kept as sent, big ids exact) vs the stdlib's untyped
+    strings and numbers alike as exact Decimal, big ids exact) vs the stdlib's untyped
     `json.loads` [>= 1.5x].
 Information rows: the normalized `venuewire.models.Order` list vs `json.loads` plus what a
 stdlib user must do for the same numbers (`Decimal(str)` of strings, `Decimal(repr)` of floats).

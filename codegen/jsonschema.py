@@ -37,6 +37,33 @@ def _close_open_enums(node: Any, keyword: str, found: dict[str, dict[str, bool]]
     return node
 
 
+def _branch_key(branch: Any) -> str:
+    return json.dumps(branch, sort_keys=True)
+
+
+def _exact_mixed_decimals(node: Any, mixed: list[dict[str, Any]]) -> Any:
+    """Give the generator one decimal string where the schema's `anyOf` is exactly the
+    `mixed_decimal` branches (plus, optionally, null): the class field is then `Decimal`
+    (or `Decimal | None`), which msgspec fills exactly from a decimal string and from a JSON
+    number alike, digit for digit. Only the staged copy changes; validation keeps the anyOf."""
+    if isinstance(node, list):
+        return [_exact_mixed_decimals(v, mixed) for v in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _exact_mixed_decimals(v, mixed) for k, v in node.items()}
+    branches = node.get("anyOf")
+    if isinstance(branches, list):
+        keys = [_branch_key(b) for b in branches]
+        null = _branch_key({"type": "null"})
+        wanted = sorted(_branch_key(b) for b in mixed)
+        if sorted(k for k in keys if k != null) == wanted:
+            decimal = {"type": "string", "format": "decimal"}
+            node["anyOf"] = [decimal, {"type": "null"}] if null in keys else [decimal]
+            if len(node["anyOf"]) == 1:
+                node.update(node.pop("anyOf")[0])
+    return node
+
+
 def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]:
     messages: list[MessageInfo] = []
     templates = root / "codegen" / "templates"
@@ -60,6 +87,7 @@ def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]
                     raise SystemExit(f"codegen: {path}: the root needs a PascalCase title (the class name)")
                 titles[path.stem] = title
                 staged_schema = _close_open_enums(schema, config["open_enum_keyword"], open_enums, str(path))
+                staged_schema = _exact_mixed_decimals(staged_schema, config["mixed_decimal"])
                 (staged / path.name).write_text(json.dumps(staged_schema, indent=1), encoding="utf-8")
             extra = Path(tmp) / "extra-template-data.json"
             extra.write_text(json.dumps(open_enums, sort_keys=True), encoding="utf-8")

@@ -139,14 +139,22 @@ class WsChannel:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+ErrorScope = Literal["any", "rest", "ws"]
+
+
 @dataclass(frozen=True, slots=True)
 class VenueErrorCode:
-    """A venue's error code and the kind of error it maps to."""
+    """A venue's error code and the kind of error it maps to. `scope` says where the code
+    is used: "rest" (a REST reply or HTTP status), "ws" (a WebSocket frame or handshake), or
+    "any" (both, the default) for venues whose REST and WebSocket codes mean the same."""
 
     venue: str
     code: str
     kind: ErrorKind
     meaning: str
+    scope: ErrorScope = "any"
+    name: str | None = None
+    """A symbolic name the runtime (and the simulators) look the code up by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,11 +284,12 @@ def load(path: Path) -> Registry:
     ids = [p.proto_id for p in reg.opend.protocols]
     if len(ids) != len(set(ids)):
         raise RegistryError("opend.protocols: duplicate proto_id")
-    seen: set[tuple[str, str]] = set()
+    seen: dict[tuple[str, str], set[str]] = {}
     for err in reg.errors:
-        if (err.venue, err.code) in seen:
-            raise RegistryError(f"errors: duplicate code {err.venue} {err.code}")
-        seen.add((err.venue, err.code))
+        scopes = seen.setdefault((err.venue, err.code), set())
+        if err.scope in scopes or (scopes and "any" in (*scopes, err.scope)):
+            raise RegistryError(f"errors: duplicate code {err.venue} {err.code} (scope {err.scope})")
+        scopes.add(err.scope)
     return reg
 
 

@@ -137,14 +137,22 @@ class WsChannel:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+ErrorScope = Literal["any", "rest", "ws"]
+
+
 @dataclass(frozen=True, slots=True)
 class VenueErrorCode:
-    """A venue's error code and the kind of error it maps to."""
+    """A venue's error code and the kind of error it maps to. `scope` says where the code
+    is used: "rest" (a REST reply or HTTP status), "ws" (a WebSocket frame or handshake), or
+    "any" (both, the default) for venues whose REST and WebSocket codes mean the same."""
 
     venue: str
     code: str
     kind: ErrorKind
     meaning: str
+    scope: ErrorScope = "any"
+    name: str | None = None
+    """A symbolic name the runtime (and the simulators) look the code up by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +365,7 @@ WS_BITMART_LEGACY_DEPTH: Final[WsChannel] = WsChannel(
     push="bitmart/legacy_depth",
     ping="bitmart/legacy_ping",
     pong="bitmart/legacy_pong",
+    ping_interval_s=10,
     subscribe_within_s=5,
     min_connect_interval_s=4,
 )
@@ -395,6 +404,7 @@ WS_INFOWAY_DEPTH: Final[WsChannel] = WsChannel(
     idle_timeout_s=60,
     max_frames_per_minute=60,
     codes={
+        "welcome": 200,
         "subscribe": 10003,
         "ack": 10004,
         "push": 10005,
@@ -447,31 +457,213 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         venue="coinw", code="9111", kind="invalid_request", meaning="symbol not tradable"
     ),
     VenueErrorCode(
-        venue="infoway", code="401", kind="auth", meaning="HTTP 401: bad or missing API key"
+        venue="infoway",
+        code="401",
+        kind="auth",
+        meaning="HTTP 401: bad or missing API key",
+        scope="rest",
     ),
     VenueErrorCode(
-        venue="infoway", code="429", kind="rate_limited", meaning="HTTP 429: rate limit exceeded"
+        venue="infoway",
+        code="429",
+        kind="rate_limited",
+        meaning="HTTP 429: rate limit exceeded",
+        scope="rest",
     ),
     VenueErrorCode(
-        venue="infoway", code="501", kind="rate_limited", meaning="per-minute request limit reached"
+        venue="infoway",
+        code="501",
+        kind="rate_limited",
+        meaning="per-minute request limit reached",
+        scope="rest",
+        name="minute_limit",
     ),
     VenueErrorCode(
-        venue="infoway", code="502", kind="rate_limited", meaning="daily request limit reached"
+        venue="infoway",
+        code="502",
+        kind="rate_limited",
+        meaning="daily request limit reached",
+        scope="rest",
+        name="day_limit",
     ),
     VenueErrorCode(
-        venue="infoway", code="504", kind="invalid_request", meaning="depth not available"
+        venue="infoway",
+        code="504",
+        kind="invalid_request",
+        meaning="depth not available",
+        scope="rest",
     ),
     VenueErrorCode(
-        venue="infoway", code="505", kind="invalid_request", meaning="too many products"
+        venue="infoway",
+        code="505",
+        kind="invalid_request",
+        meaning="too many products",
+        scope="rest",
+        name="too_many_products",
     ),
-    VenueErrorCode(venue="infoway", code="506", kind="invalid_request", meaning="bad parameter"),
     VenueErrorCode(
-        venue="infoway", code="507", kind="invalid_request", meaning="missing parameter"
+        venue="infoway",
+        code="506",
+        kind="invalid_request",
+        meaning="bad parameter",
+        scope="rest",
+        name="param_error",
     ),
-    VenueErrorCode(venue="infoway", code="508", kind="not_found", meaning="product does not exist"),
-    VenueErrorCode(venue="infoway", code="509", kind="auth", meaning="token expired"),
-    VenueErrorCode(venue="infoway", code="513", kind="invalid_request", meaning="bad timestamp"),
-    VenueErrorCode(venue="infoway", code="514", kind="auth", meaning="no permission"),
+    VenueErrorCode(
+        venue="infoway",
+        code="507",
+        kind="invalid_request",
+        meaning="missing parameter",
+        scope="rest",
+        name="param_lost",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="508",
+        kind="not_found",
+        meaning="product does not exist",
+        scope="rest",
+        name="no_product",
+    ),
+    VenueErrorCode(venue="infoway", code="509", kind="auth", meaning="token expired", scope="rest"),
+    VenueErrorCode(
+        venue="infoway", code="513", kind="invalid_request", meaning="bad timestamp", scope="rest"
+    ),
+    VenueErrorCode(venue="infoway", code="514", kind="auth", meaning="no permission", scope="rest"),
+    VenueErrorCode(
+        venue="infoway",
+        code="500",
+        kind="server",
+        meaning="server error",
+        scope="ws",
+        name="server_error",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="501",
+        kind="rate_limited",
+        meaning="per-minute request limit reached",
+        scope="ws",
+        name="minute_limit",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="502",
+        kind="rate_limited",
+        meaning="daily request limit reached",
+        scope="ws",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="503",
+        kind="invalid_request",
+        meaning="too many candles asked for",
+        scope="ws",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="504",
+        kind="invalid_request",
+        meaning="depth not available at that many levels",
+        scope="ws",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="505",
+        kind="invalid_request",
+        meaning="too many products in one request",
+        scope="ws",
+        name="too_many_products",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="506",
+        kind="invalid_request",
+        meaning="bad or missing parameter",
+        scope="ws",
+        name="param_error",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="507",
+        kind="invalid_request",
+        meaning="missing parameter",
+        scope="ws",
+        name="param_lost",
+    ),
+    VenueErrorCode(venue="infoway", code="508", kind="auth", meaning="API key expired", scope="ws"),
+    VenueErrorCode(venue="infoway", code="509", kind="auth", meaning="API key invalid", scope="ws"),
+    VenueErrorCode(venue="infoway", code="510", kind="auth", meaning="API key missing", scope="ws"),
+    VenueErrorCode(venue="infoway", code="511", kind="auth", meaning="API key blocked", scope="ws"),
+    VenueErrorCode(
+        venue="infoway",
+        code="512",
+        kind="rate_limited",
+        meaning="too many WebSocket connections",
+        scope="ws",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="513",
+        kind="server",
+        meaning="heartbeat timeout: the venue heard no heartbeat in time",
+        scope="ws",
+        name="heartbeat_timeout",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="514",
+        kind="invalid_request",
+        meaning="wrong WebSocket URL",
+        scope="ws",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="515",
+        kind="invalid_request",
+        meaning="the frame is not JSON",
+        scope="ws",
+        name="not_json",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="516",
+        kind="rate_limited",
+        meaning="the account's total subscribed products are at their cap",
+        scope="ws",
+    ),
+    VenueErrorCode(
+        venue="infoway", code="517", kind="auth", meaning="handshake without an API key", scope="ws"
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="518",
+        kind="auth",
+        meaning="handshake with an API key that does not exist",
+        scope="ws",
+        name="unknown_key",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="519",
+        kind="auth",
+        meaning="handshake refused: the key has no permission for this market",
+        scope="ws",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="520",
+        kind="invalid_request",
+        meaning="bad product code, or this connection is already open",
+        scope="ws",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="521",
+        kind="rate_limited",
+        meaning="handshake refused: too many connections",
+        scope="ws",
+    ),
     VenueErrorCode(
         venue="qfex", code="RateLimited", kind="rate_limited", meaning="rate limit exceeded"
     ),
@@ -514,10 +706,42 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         meaning="the connection already has this subscription",
     ),
     VenueErrorCode(
+        venue="bitmart", code="30002", kind="auth", meaning="API key not found", name="unknown_key"
+    ),
+    VenueErrorCode(
+        venue="bitmart",
+        code="30005",
+        kind="auth",
+        meaning="signature does not match",
+        name="bad_sign",
+    ),
+    VenueErrorCode(
+        venue="bitmart",
+        code="30007",
+        kind="auth",
+        meaning="timestamp outside the one-minute window",
+        name="timestamp_range",
+    ),
+    VenueErrorCode(
+        venue="bitmart",
+        code="30008",
+        kind="auth",
+        meaning="timestamp not in the expected format",
+        name="timestamp_format",
+    ),
+    VenueErrorCode(
         venue="bitmart",
         code="30013",
+        kind="rate_limited",
+        meaning="too many requests",
+        name="too_many_requests",
+    ),
+    VenueErrorCode(
+        venue="bitmart",
+        code="30000",
         kind="invalid_request",
-        meaning="see the error event's message",
+        meaning="request refused: no such operation or channel",
+        name="refused_frame",
     ),
 )
 MESSAGES: Final[tuple[MessageInfo, ...]] = (

@@ -17,7 +17,11 @@ of them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import email.utils
+import math
+import time
+from collections.abc import Mapping, Sequence
+from typing import Literal
 
 FieldPath = tuple[str | int, ...]
 
@@ -56,6 +60,28 @@ class RateLimited(VenueError):
     ) -> None:
         self.retry_after = retry_after
         super().__init__(venue, message, code)
+
+
+def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (any case): delta-seconds, or an HTTP date
+    (counted from `now`, Unix seconds, default the wall clock; a past date is 0). None when
+    the header is absent or unreadable."""
+    for key, value in headers.items():
+        if key.lower() != "retry-after":
+            continue
+        text = value.strip()
+        try:
+            seconds = float(text)
+        except ValueError:
+            try:
+                when = email.utils.parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                return None
+            if when.tzinfo is None:
+                return None
+            seconds = max(0.0, when.timestamp() - (time.time() if now is None else now))
+        return seconds if math.isfinite(seconds) and seconds >= 0 else None
+    return None
 
 
 class InvalidRequest(VenueError):
@@ -106,13 +132,29 @@ _KINDS: dict[str, type[VenueError]] = {
 }
 
 
-def error_for(venue: str, code: int | str, message: str) -> VenueError:
+def error_for(venue: str, code: int | str, message: str, scope: Literal["rest", "ws"] | None = None) -> VenueError:
     """The typed error for a venue's own error code, from the registry's error table
-    (schemas/registry.toml); an unknown code gives a plain VenueError."""
+    (schemas/registry.toml); an unknown code gives a plain VenueError. `scope` picks the
+    table where a venue's REST and WebSocket codes differ ("rest" or "ws"); entries valid
+    for both ("any") always match, and None matches every entry."""
+    from venuewire.generated.registry import ERROR_CODES
+
+    key = str(code)
+    for entry in ERROR_CODES:
+        if entry.venue != venue or entry.code != key:
+            continue
+        if scope is not None and entry.scope not in ("any", scope):
+            continue
+        return _KINDS[entry.kind](venue, message or entry.meaning, code)
+    return VenueError(venue, message or "unknown error", code)
+
+
+def error_code(venue: str, name: str, scope: Literal["rest", "ws"] | None = None) -> int:
+    """The numeric code the registry's error table names `name` for `venue` (and `scope`),
+    e.g. `error_code("bitmart", "bad_sign")` -> 30005. KeyError when there is none."""
     from venuewire.generated.registry import ERROR_CODES
 
     for entry in ERROR_CODES:
-        if entry.venue == venue and entry.code == str(code):
-            text = message or entry.meaning
-            return _KINDS[entry.kind](venue, text, code)
-    return VenueError(venue, message or "unknown error", code)
+        if entry.venue == venue and entry.name == name and (scope is None or entry.scope in ("any", scope)):
+            return int(entry.code)
+    raise KeyError(f"the registry names no {venue} error {name!r} (scope {scope}); see schemas/registry.toml")

@@ -9,7 +9,16 @@ Stream policy (the same for every venue, and for OpenD's update streams):
 - a message that does not decode is yielded as a `DecodeFailure` event and the stream goes
   on; nothing raises into the caller's loop except the end of the stream;
 - slow consumers: at most `buffer` items wait; when full the oldest is dropped and counted
-  in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest).
+  in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest);
+- a protocol ends the stream on purpose with `Reaction(fatal=error)` (e.g. the venue refused
+  the login or a subscription, which no reconnect can fix): the connection is closed, nothing
+  reconnects, and the iterator raises `error` once the items already received are consumed;
+- handshake refusals: HTTP 401/403 is an `AuthError` that ends the stream at once. HTTP 429 is
+  `RateLimited` (`retry_after` from the Retry-After header, seconds or an HTTP date). On the
+  first connection it is raised to the caller, like every first-connection failure (the caller
+  chooses when to try again). On a reconnect the stream keeps retrying, because a rate limit
+  passes: the next attempt waits for the backoff delay or Retry-After, whichever is longer, and
+  the backoff keeps doubling (up to `backoff_max`) while the venue keeps refusing.
 """
 
 from __future__ import annotations
@@ -23,12 +32,12 @@ from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Generic, Protocol, TypeVar
+from typing import Final, Generic, Protocol, TypeVar
 
 import aiohttp
 import yarl
 
-from venuewire.errors import AuthError, ConnectionLost, RateLimited, Timeout, VenueError
+from venuewire.errors import AuthError, ConnectionLost, RateLimited, Timeout, VenueError, retry_after
 from venuewire.events import DecodeFailure, Gap, StreamEvent
 
 log = logging.getLogger("venuewire.transport")
@@ -70,10 +79,31 @@ class HttpReply:
     body: bytes
 
 
+IDEMPOTENT_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE"})
+
+
+def _no_silent_retry(session: aiohttp.ClientSession) -> aiohttp.ClientSession:
+    """Turn off aiohttp's own retry: when a kept-alive connection turns out to be closed by
+    the server (ServerDisconnectedError, ClientOSError), aiohttp sends an idempotent request
+    again on a new connection, once, without telling anyone, so that second attempt would
+    pass no rate limiter. `Http.request` makes that retry itself, through the limiter.
+    (aiohttp has no public switch; its own test client flips the same attribute.)"""
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
+
+
 class Http:
     """HTTP for one venue: `request` sends exactly the URL and body given (the query is
     not re-encoded, so what was signed is what is sent), with a timeout, and maps network
-    failures to ConnectionLost / Timeout naming the venue."""
+    failures to ConnectionLost / Timeout naming the venue.
+
+    Every attempt that reaches the wire takes a `limiter` slot first. An idempotent request
+    (GET, ...) whose connection the server closed before answering (typically a kept-alive
+    connection it had already dropped) is sent once more, through the limiter again;
+    aiohttp's silent retry of the same case is turned off on the session (`session`, given
+    or own), since it would bypass the limiter.
+    """
 
     def __init__(
         self,
@@ -88,6 +118,8 @@ class Http:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.limiter = limiter
+        self.attempts = 0
+        """Requests put on the wire so far, retries included (each took a limiter slot)."""
         self._session = session
         self._own_session = session is None
 
@@ -103,7 +135,7 @@ class Http:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession()
             self._own_session = True
-        return self._session
+        return _no_silent_retry(self._session)
 
     async def close(self) -> None:
         if self._own_session and self._session is not None:
@@ -116,27 +148,47 @@ class Http:
     async def request(
         self, method: str, path_and_query: str, *, headers: Mapping[str, str] | None = None, body: bytes | None = None
     ) -> HttpReply:
-        if self.limiter is not None:
-            await self.limiter.acquire()
         url = self.url(path_and_query)
-        try:
-            async with asyncio.timeout(self.timeout):
-                async with self.session().request(method, url, headers=dict(headers or {}), data=body) as response:
-                    data = await response.read()
-                    return HttpReply(response.status, dict(response.headers), data)
-        except TimeoutError:
-            raise Timeout(self.venue, f"{method} {url.path} got no reply within {self.timeout:g} s") from None
-        except aiohttp.ClientError as exc:
-            raise ConnectionLost(self.venue, f"{method} {url.path} failed: {type(exc).__name__}: {exc}") from None
+        attempts = 2 if method.upper() in IDEMPOTENT_METHODS else 1
+        for attempt in range(1, attempts + 1):
+            if self.limiter is not None:
+                await self.limiter.acquire()
+            self.attempts += 1
+            try:
+                async with asyncio.timeout(self.timeout):
+                    async with self.session().request(method, url, headers=dict(headers or {}), data=body) as response:
+                        data = await response.read()
+                        return HttpReply(response.status, dict(response.headers), data)
+            except TimeoutError:
+                raise Timeout(self.venue, f"{method} {url.path} got no reply within {self.timeout:g} s") from None
+            except (aiohttp.ServerDisconnectedError, aiohttp.ClientOSError) as exc:
+                if attempt < attempts and not isinstance(exc, aiohttp.ClientConnectorError):
+                    log.debug("%s: %s %s: %s; sending it again", self.venue, method, url.path, type(exc).__name__)
+                    continue
+                raise ConnectionLost(self.venue, f"{method} {url.path} failed: {type(exc).__name__}: {exc}") from None
+            except aiohttp.ClientError as exc:
+                raise ConnectionLost(self.venue, f"{method} {url.path} failed: {type(exc).__name__}: {exc}") from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
 
 # ---------------------------------------------------------------------------- WebSocket streams
 @dataclass(slots=True)
 class Reaction(Generic[T]):
-    """What a protocol makes of one incoming message: items for the caller, frames to send."""
+    """What a protocol makes of one incoming message: items for the caller, frames to send,
+    and `fatal`: when set, the stream ends with this error after delivering `items` and
+    sending `send` (the connection is closed and never reopened, whatever `reconnect` says)."""
 
     items: list[T | DecodeFailure] = field(default_factory=list)
     send: list[Frame] = field(default_factory=list)
+    fatal: VenueError | None = None
+
+
+class _StreamEnded(Exception):
+    """Raised inside the reader when a protocol's reaction is fatal; carries the error."""
+
+    def __init__(self, error: VenueError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class WsProtocol(Protocol[T]):
@@ -174,8 +226,10 @@ class StreamStats:
 class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
     """A reconnecting WebSocket stream of a protocol's items plus `Gap` and
     `DecodeFailure` events. Iterate with `async for`; `aclose()` (or `async with`) stops it.
-    A first connection that fails raises ConnectionLost/Timeout from the iterator; later
-    failures reconnect (when `reconnect`), or end the stream with ConnectionLost."""
+    A first connection that fails raises ConnectionLost/Timeout/AuthError/RateLimited from the
+    iterator; later failures reconnect (when `reconnect`; after an HTTP 429 no sooner than its
+    Retry-After), or end the stream with ConnectionLost (RateLimited after a 429). An
+    AuthError at the handshake and a protocol's `Reaction(fatal=...)` always end the stream."""
 
     def __init__(
         self,
@@ -284,13 +338,23 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
         delay = self._backoff[0]
         try:
             while not self._closed:
+                at_least = 0.0
                 try:
                     await self._connect_and_read()
                     reason = "connection closed by the venue"
                     delay = self._backoff[0]
+                except _StreamEnded as ended:  # the protocol ended the stream on purpose
+                    self._error = ended.error
+                    return
                 except AuthError as exc:  # credentials refused: retrying cannot help
                     self._error = exc
                     return
+                except RateLimited as exc:
+                    if not self._ever_connected or not self._reconnect:
+                        self._error = exc
+                        return
+                    reason = exc.message
+                    at_least = exc.retry_after or 0.0
                 except VenueError as exc:
                     if not self._ever_connected:  # the first connection failed: tell the caller
                         self._error = exc
@@ -300,8 +364,9 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
                     self._error = ConnectionLost(self.venue, reason)
                     return
                 self._outage = self._outage or (time.time(), reason)
-                log.warning("%s stream lost (%s); reconnecting", self.venue, reason)
-                await asyncio.sleep(random.uniform(0.5, 1.0) * delay)
+                wait = max(random.uniform(0.5, 1.0) * delay, at_least)
+                log.warning("%s stream lost (%s); reconnecting in %.3g s", self.venue, reason, wait)
+                await asyncio.sleep(wait)
                 delay = min(delay * 2, self._backoff[1])
         finally:
             self.connected.clear()
@@ -324,6 +389,11 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
         except aiohttp.WSServerHandshakeError as exc:
             if exc.status in (401, 403):
                 raise AuthError(self.venue, f"{where} refused the connection (HTTP {exc.status})", exc.status) from None
+            if exc.status == 429:
+                wait = retry_after(exc.headers or {})
+                raise RateLimited(
+                    self.venue, f"{where} refused the connection (HTTP 429)", 429, retry_after=wait
+                ) from None
             raise ConnectionLost(self.venue, f"{where} refused the WebSocket (HTTP {exc.status})") from None
         except (aiohttp.ClientError, OSError) as exc:
             raise ConnectionLost(self.venue, f"cannot connect to {where}: {type(exc).__name__}") from None
@@ -370,6 +440,8 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
                     self._put(item)
                 for frame in reaction.send:
                     await self.send(frame)
+                if reaction.fatal is not None:
+                    raise _StreamEnded(reaction.fatal)
             elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED):
                 return
             elif message.type == aiohttp.WSMsgType.ERROR:

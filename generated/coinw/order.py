@@ -123,7 +123,7 @@ class Order(Struct):
     ]
     baseSize: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(description="Order size converted to the base currency (e.g. BTC)."),
         ]
         | UnsetType
@@ -144,37 +144,30 @@ class Order(Struct):
         | UnsetType
     ) = UNSET
     fee: (
-        Annotated[
-            Decimal | int | float, Meta(description="Trading fee charged so far.")
-        ]
-        | UnsetType
+        Annotated[Decimal, Meta(description="Trading fee charged so far.")] | UnsetType
     ) = UNSET
     currentPiece: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(description="Contracts still in play for this order right now."),
         ]
         | UnsetType
     ) = UNSET
     frozenFee: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(description="Fee amount held back while the order is working."),
         ]
         | UnsetType
     ) = UNSET
     indexPrice: (
         Annotated[
-            Decimal | int | float,
-            Meta(description="Index price used as the trigger reference."),
+            Decimal, Meta(description="Index price used as the trigger reference.")
         ]
         | UnsetType
     ) = UNSET
     leverage: (
-        Annotated[
-            Decimal | int | float,
-            Meta(description="Leverage multiple of the position."),
-        ]
+        Annotated[Decimal, Meta(description="Leverage multiple of the position.")]
         | UnsetType
     ) = UNSET
     liquidateBy: (
@@ -188,34 +181,28 @@ class Order(Struct):
     ) = UNSET
     makerFee: (
         Annotated[
-            Decimal | int | float,
-            Meta(description="Fee rate applied when the order adds liquidity."),
+            Decimal, Meta(description="Fee rate applied when the order adds liquidity.")
         ]
         | UnsetType
     ) = UNSET
     takerFee: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(description="Fee rate applied when the order removes liquidity."),
         ]
         | UnsetType
     ) = UNSET
     margin: (
-        Annotated[
-            Decimal | int | float, Meta(description="Margin committed to this order.")
-        ]
+        Annotated[Decimal, Meta(description="Margin committed to this order.")]
         | UnsetType
     ) = UNSET
     orderPrice: (
-        Annotated[
-            Decimal | int | float, Meta(description="Limit price the user asked for.")
-        ]
+        Annotated[Decimal, Meta(description="Limit price the user asked for.")]
         | UnsetType
     ) = UNSET
     totalPiece: (
         Annotated[
-            Decimal | int | float,
-            Meta(description="Contracts the order was placed for in total."),
+            Decimal, Meta(description="Contracts the order was placed for in total.")
         ]
         | UnsetType
     ) = UNSET
@@ -230,7 +217,7 @@ class Order(Struct):
     ) = UNSET
     positionMargin: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(description="Margin held by the position the order belongs to."),
         ]
         | UnsetType
@@ -241,7 +228,7 @@ class Order(Struct):
     ) = UNSET
     quantity: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(description="Order size, counted in the unit quantityUnit names."),
         ]
         | UnsetType
@@ -266,7 +253,7 @@ class Order(Struct):
     ) = UNSET
     stopLossPrice: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(
                 description="Price that fires the attached stop-loss. Documented as text, sent as a number. null when no value is set."
             ),
@@ -276,7 +263,7 @@ class Order(Struct):
     ) = UNSET
     stopLossRate: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(
                 description="Stop-loss distance as a fraction of the order price. Documented as text, sent as a number. null when no value is set."
             ),
@@ -286,7 +273,7 @@ class Order(Struct):
     ) = UNSET
     stopProfitPrice: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(
                 description="Price that fires the attached take-profit. Documented as text, sent as a number. null when no value is set."
             ),
@@ -296,7 +283,7 @@ class Order(Struct):
     ) = UNSET
     stopProfitRate: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(
                 description="Take-profit distance as a fraction of the order price. Documented as text, sent as a number. null when no value is set."
             ),
@@ -306,7 +293,7 @@ class Order(Struct):
     ) = UNSET
     stopLossOrderPrice: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(
                 description="Limit price of the order the stop-loss places when it fires. null when no value is set."
             ),
@@ -316,7 +303,7 @@ class Order(Struct):
     ) = UNSET
     stopProfitOrderPrice: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(
                 description="Limit price of the order the take-profit places when it fires. null when no value is set."
             ),
@@ -348,7 +335,7 @@ class Order(Struct):
     ) = UNSET
     triggerPrice: (
         Annotated[
-            Decimal | int | float,
+            Decimal,
             Meta(
                 description="Price at which a plan order is activated. Not in the field table; seen in the example. null when no value is set."
             ),

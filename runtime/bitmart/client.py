@@ -17,9 +17,11 @@ waiting (the oldest dropped and counted in `stream.dropped`). A peer silent for
 One difference, on purpose: when the venue answers a frame the stream sent (login,
 subscription) with an error event, the stream does NOT reconnect (it would only be refused
 again, and hammering a venue with a refused login gets keys banned). The iterator delivers
-what was already received and then raises the typed error: `AuthError` for a refused login,
-`InvalidRequest` for a refused subscription (errorCode 30013), else the class
-`venuewire.errors.error_for("bitmart", errorCode, message)` gives. `stream.failure` holds it.
+what was already received and then raises the typed error the registry's error table gives
+for the event's errorCode (`venuewire.errors.error_for("bitmart", errorCode, message)`:
+`AuthError` for the login codes 30002/30005/30007/30008, `RateLimited` for 30013, ...); a
+refused login with a code the registry does not know is an `AuthError` too. `stream.failure`
+holds it. (The protocol returns it as `Reaction(fatal=...)`, which ends a `WsStream`.)
 
 Arguments are checked before anything is sent (`ValueError`/`TypeError` naming the argument).
 Credentials are only used for the v3 login; their secrets never appear in logs or errors.
@@ -45,10 +47,9 @@ from venuewire.bitmart.protocol import (
 )
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import VenueError
-from venuewire.events import StreamEvent
 from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
 from venuewire.models import OrderBook
-from venuewire.transport import Frame, Reaction, WsStream
+from venuewire.transport import WsStream
 
 __all__ = ["BitmartClient", "BitmartStream"]
 
@@ -84,35 +85,6 @@ def _positive(name: str, value: float) -> float:
     return float(value)
 
 
-class _EndOnFailure:
-    """Wraps a channel protocol for `WsStream`: once the protocol records a venue refusal,
-    `receive` raises it, which closes the connection, and reconnecting is turned off."""
-
-    def __init__(self, inner: ChannelProtocol, stream: BitmartStream) -> None:
-        self.inner = inner
-        self.venue = inner.venue
-        self._stream = weakref.ref(stream)
-
-    def url(self) -> str:
-        return self.inner.url()
-
-    def opening(self) -> list[Frame]:
-        return self.inner.opening()
-
-    def heartbeat(self) -> tuple[float, Frame] | None:
-        return self.inner.heartbeat()
-
-    def receive(self, data: Frame) -> Reaction[OrderBook]:
-        reaction = self.inner.receive(data)
-        failure = self.inner.failure
-        if failure is not None:
-            stream = self._stream()
-            if stream is not None:
-                stream._stop_reconnecting()
-            raise failure
-        return reaction
-
-
 class BitmartStream(WsStream[OrderBook]):
     """A `WsStream[OrderBook]` on one BitMart channel that ends with the venue's typed error
     (`failure`) when the venue refuses its login or subscription, instead of reconnecting.
@@ -133,7 +105,7 @@ class BitmartStream(WsStream[OrderBook]):
     ) -> None:
         self.channel = channel
         super().__init__(
-            _EndOnFailure(channel, self),
+            channel,
             session=session,
             buffer=buffer,
             reconnect=reconnect,
@@ -151,18 +123,6 @@ class BitmartStream(WsStream[OrderBook]):
     def failure(self) -> VenueError | None:
         """The venue's refusal that ended the stream, or None."""
         return self.channel.failure
-
-    def _stop_reconnecting(self) -> None:
-        self._reconnect = False
-
-    async def __anext__(self) -> OrderBook | StreamEvent:
-        try:
-            return await super().__anext__()
-        except VenueError as exc:
-            failure = self.failure
-            if failure is not None and exc is not failure:
-                raise failure from None
-            raise
 
 
 class BitmartClient:

@@ -22,9 +22,9 @@ v3 spot channel (`WS_BITMART_SPOT_DEPTH`):
 `failure`: an error event means the venue refused a frame this stream sent (login or
 subscription), which no retry can fix, so the protocol records the typed error
 (`error_for("bitmart", errorCode, message)`; an error answering a pending login with a code
-the registry does not know is an `AuthError`) and `venuewire.bitmart.client.BitmartStream`
-ends the stream with it instead of reconnecting. A frame that does not decode is a
-`DecodeFailure` item and the stream goes on.
+the registry does not know is an `AuthError`) and returns it as the reaction's `fatal`
+error, so `venuewire.transport.WsStream` ends the stream with it instead of reconnecting.
+A frame that does not decode is a `DecodeFailure` item and the stream goes on.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from venuewire.generated.bitmart.login import Login
 from venuewire.generated.bitmart.login_response import LoginResponse
 from venuewire.generated.bitmart.spot_depth import SpotDepthPush
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
-from venuewire.generated.registry import WS_BITMART_SPOT_DEPTH
+from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
 from venuewire.messages import decode_json, encode_json, message_info
 from venuewire.models import OrderBook
 from venuewire.signing import bitmart_ws_login_frame
@@ -90,8 +90,10 @@ LEVELS: Final[tuple[int, ...]] = WS_BITMART_SPOT_DEPTH.levels
 PING_TEXT: Final[str] = _fact(WS_BITMART_SPOT_DEPTH.ping_text, "bitmart spot_depth ping_text")
 PONG_TEXT: Final[str] = _fact(WS_BITMART_SPOT_DEPTH.pong_text, "bitmart spot_depth pong_text")
 PING_INTERVAL_S: Final[int] = _fact(WS_BITMART_SPOT_DEPTH.ping_interval_s, "bitmart spot_depth ping_interval_s")
-LEGACY_PING_INTERVAL_S: Final[int] = PING_INTERVAL_S
-"""The registry gives no interval for the legacy channel; the v3 one is used [guess]."""
+LEGACY_PING_INTERVAL_S: Final[int] = _fact(
+    WS_BITMART_LEGACY_DEPTH.ping_interval_s, "bitmart legacy_depth ping_interval_s"
+)
+"""The legacy channel's ping interval: undocumented, the registry's [guess] (the v3 interval)."""
 DEFAULT_MAX_MESSAGE_SIZE: Final = 16 * 1024 * 1024
 MAX_RAW: Final = 64 * 1024
 """Bytes of a bad message kept in `DecodeFailure.raw`."""
@@ -255,7 +257,7 @@ class LegacyDepthProtocol:
             return Reaction(items=[_failure(push_error, data)])
         if envelope.message is not None and envelope.data is None:
             self.failure = InvalidRequest(VENUE, f"legacy channel refused {self.subscribe_frame}: {envelope.message}")
-            return Reaction()
+            return Reaction(fatal=self.failure)
         return Reaction(items=[_failure(push_error, data)])
 
 
@@ -381,12 +383,10 @@ class SpotDepthProtocol:
                 event = decode_json(ErrorEvent, text)
             except DecodeError as exc:
                 return Reaction(items=[_failure(exc, text)])
-            self._fail(event.errorCode, event.message)
-            return Reaction()
+            return Reaction(fatal=self._fail(event.errorCode, event.message))
         if kind == "login":
             if envelope.errorCode not in (None, 0, "0"):
-                self._fail(envelope.errorCode, envelope.message or "login refused")
-                return Reaction()
+                return Reaction(fatal=self._fail(envelope.errorCode, envelope.message or "login refused"))
             try:
                 decode_json(LoginResponse, text)
             except DecodeError as exc:
@@ -399,9 +399,10 @@ class SpotDepthProtocol:
         error = DecodeError(VENUE, _SPOT_DEPTH, ("event",), f"unexpected event {kind!r}")
         return Reaction(items=[_failure(error, text)])
 
-    def _fail(self, code: int | str | None, message: str) -> None:
-        error = error_for(VENUE, code, message) if code is not None else VenueError(VENUE, message)
+    def _fail(self, code: int | str | None, message: str) -> VenueError:
+        error = error_for(VENUE, code, message, scope="ws") if code is not None else VenueError(VENUE, message)
         if self.state is SpotState.LOGGING_IN and type(error) is VenueError:
             error = AuthError(VENUE, f"login refused: {message}", code)
         self.failure = error
         self.state = SpotState.FAILED
+        return error

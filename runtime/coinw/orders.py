@@ -1,12 +1,10 @@
 """CoinW orders (the generated `venuewire.generated.coinw.order.Order`) -> `venuewire.models.Order`.
 
 Pure functions. CoinW sends its numbers in mixed JSON types (the same field is a string in
-one reply and a number in the next), which the generated class keeps as they came:
-    decimal string -> Decimal, parsed from the text itself (never through float)
-    integer        -> Decimal(int), exact at any size
-    float          -> Decimal(repr(x)), the shortest text that reads back as the same float
-                      (the JSON text itself when it had at most 17 significant digits)
-A NaN or infinite value raises DecodeError naming the field.
+one reply and a number in the next); the generated class reads both forms straight into
+`Decimal`, from the wire text itself, digit for digit (a 30-digit JSON number included:
+nothing goes through float). A NaN or infinite value (only a string can carry one) raises
+DecodeError naming the field.
 
 Field by field (README: "Normalized CoinW order"):
     order_id        str(id): exact text, also for ids above 2^53 sent as bare JSON integers
@@ -44,26 +42,16 @@ MESSAGE: Final = "order"
 SIDES: Final[dict[str, str]] = {"long": "buy", "short": "sell"}
 _EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
-Number = Decimal | int | float
 
-
-def decimal_of(value: Number, field: str, path: Sequence[str | int] = (), message: str = MESSAGE) -> Decimal:
-    """One wire number as an exact Decimal (see the module docstring). `message`, `path`
+def decimal_of(value: Decimal, field: str, path: Sequence[str | int] = (), message: str = MESSAGE) -> Decimal:
+    """One wire decimal, checked finite (see the module docstring). `message`, `path`
     (where the order sits in that message) and `field` name the field in a DecodeError."""
-    if isinstance(value, bool):  # pragma: no cover - the generated class never holds one
-        raise DecodeError(VENUE, message, (*path, field), "expected a number, got a boolean")
-    if isinstance(value, Decimal):
-        out = value
-    elif isinstance(value, int):
-        out = Decimal(value)
-    else:
-        out = Decimal(repr(value))
-    if not out.is_finite():
-        raise DecodeError(VENUE, message, (*path, field), f"expected a finite number, got {value!r}")
-    return out
+    if not value.is_finite():
+        raise DecodeError(VENUE, message, (*path, field), f"expected a finite number, got {str(value)!r}")
+    return value
 
 
-def _optional(value: Number | UnsetType | None, field: str, path: Sequence[str | int], message: str) -> Decimal | None:
+def _optional(value: Decimal | UnsetType | None, field: str, path: Sequence[str | int], message: str) -> Decimal | None:
     if value is None or isinstance(value, UnsetType):
         return None
     return decimal_of(value, field, path, message)

@@ -27,7 +27,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Final
 
-from venuewire.errors import AuthError, DecodeError, RateLimited, VenueError, error_for
+from venuewire.errors import AuthError, DecodeError, RateLimited, VenueError, error_for, retry_after
 from venuewire.generated.coinw.order import Order
 from venuewire.generated.coinw.order_response import OrderResponse
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
@@ -134,20 +134,9 @@ def order_query(
     return coinw_query(params)
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    for key, value in headers.items():
-        if key.lower() == "retry-after":
-            try:
-                seconds = float(value)
-            except ValueError:
-                return None
-            return seconds if seconds >= 0 else None
-    return None
-
-
 def _with_retry_after(error: VenueError, headers: Mapping[str, str]) -> VenueError:
     if isinstance(error, RateLimited) and error.retry_after is None:
-        error.retry_after = _retry_after(headers)
+        error.retry_after = retry_after(headers)
     return error
 
 
@@ -155,7 +144,7 @@ def orders_result(status: int, headers: Mapping[str, str], body: bytes) -> list[
     """The typed orders of one reply, or the typed error it stands for (see the module
     docstring). Raises VenueError subclasses only."""
     if status == 429:
-        raise RateLimited(VENUE, "HTTP 429: rate limit exceeded", 429, retry_after=_retry_after(headers))
+        raise RateLimited(VENUE, "HTTP 429: rate limit exceeded", 429, retry_after=retry_after(headers))
     try:
         reply = decode_json(OrderResponse, body)
     except DecodeError:

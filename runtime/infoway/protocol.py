@@ -8,10 +8,11 @@ Facts come from `WS_INFOWAY_DEPTH` in the registry:
                {"code":10003,"trace":"<id>","data":{"codes":"A,B"}}
     heartbeat  {"code":10010,"trace":"<id>"} every `heartbeat_interval_s` (no reply comes)
     pushes     {"code":10005,"data":{s,t,a,b}} -> OrderBook
-    consumed   welcome {"code":200,...}, ack 10004, unsubscribe ack 11010, heartbeat echoes:
+    consumed   welcome {"code":200,...} (codes["welcome"]), ack 10004, unsubscribe ack 11010, heartbeat echoes:
                counted in `stats`, nothing yielded
     errors     {"code":5xx,"msg":...} and "Subscribe fail: ..." text: counted, logged, kept in
-               `errors` (typed with `error_for`), nothing yielded; the stream goes on
+               `errors` (typed by the registry's WebSocket error table: `error_for(...,
+               scope="ws")`), nothing yielded; the stream goes on
     other      anything that does not decode -> a DecodeFailure item; the stream goes on
 
 The venue counts every frame a connection sends, heartbeats included, against
@@ -89,7 +90,7 @@ _ACK: Final = CODES["ack"]
 _PUSH: Final = CODES["push"]
 _HEARTBEAT: Final = CODES["heartbeat"]
 _UNSUBSCRIBE_ACK: Final = CODES["unsubscribe_ack"]
-_WELCOME: Final = 200
+_WELCOME: Final = CODES["welcome"]
 _PUSH_NAME: Final = message_info(WsDepthPush).name
 _SUBSCRIBE_FAIL: Final = "Subscribe fail:"
 _GREETING: Final = "You have permission"
@@ -239,7 +240,7 @@ class InfowayDepthProtocol:
                 self.stats.control += 1
             elif 400 <= code < 10000:
                 msg = value.get("msg")
-                return self._error(error_for(VENUE, code, msg if isinstance(msg, str) else ""))
+                return self._error(error_for(VENUE, code, msg if isinstance(msg, str) else "", scope="ws"))
             else:
                 self.stats.unknown += 1
                 log.debug("infoway: frame with code %s ignored", code)

@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 from urllib.parse import quote
 
-from venuewire.errors import AuthError, DecodeError, RateLimited, error_for
+from venuewire.errors import AuthError, DecodeError, RateLimited, error_for, retry_after
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
 from venuewire.generated.infoway.error_detail import ErrorDetail
 from venuewire.generated.registry import REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH
@@ -104,17 +104,6 @@ def batch_depth_path(market: str, codes: Sequence[str]) -> str:
     return REST_INFOWAY_BATCH_DEPTH.path.format(market=market, codes=joined)
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    for key, value in headers.items():
-        if key.lower() == "retry-after":
-            try:
-                seconds = float(value)
-            except ValueError:
-                return None
-            return seconds if seconds >= 0 else None
-    return None
-
-
 def _detail(body: bytes) -> ErrorDetail | None:
     try:
         return decode_json(ErrorDetail, body)
@@ -130,18 +119,18 @@ def batch_depth_result(status: int, headers: Mapping[str, str], body: bytes) -> 
     if status == 429:
         detail = _detail(body)
         text = f"HTTP 429: {detail.detail}" if detail is not None else "HTTP 429: rate limit exceeded"
-        raise RateLimited(VENUE, text, 429, retry_after=_retry_after(headers))
+        raise RateLimited(VENUE, text, 429, retry_after=retry_after(headers))
     try:
         reply = decode_json(BatchDepthResponse, body)
     except DecodeError as exc:
         detail = _detail(body)
         if detail is not None:
-            raise RateLimited(VENUE, detail.detail, status, retry_after=_retry_after(headers)) from None
+            raise RateLimited(VENUE, detail.detail, status, retry_after=retry_after(headers)) from None
         if status != 200:
-            raise error_for(VENUE, status, f"HTTP {status}") from None
+            raise error_for(VENUE, status, f"HTTP {status}", scope="rest") from None
         raise exc from None
     if reply.ret != 200:
-        raise error_for(VENUE, reply.ret, reply.msg)
+        raise error_for(VENUE, reply.ret, reply.msg, scope="rest")
     if status != 200:
-        raise error_for(VENUE, status, f"HTTP {status}: {reply.msg}")
+        raise error_for(VENUE, status, f"HTTP {status}: {reply.msg}", scope="rest")
     return reply

@@ -20,7 +20,8 @@ Both depth channels on one aiohttp server:
   `{"op":"login","args":[api_key, ts_ms, sign]}` is checked exactly as `sign_bitmart_ws_login`
   signs: `{"event":"login"}` on success, else an error event (see LOGIN_ERRORS). Any other
   refused frame (bad JSON, unknown op, a channel that is not `spot/depth{5,20,50}:PAIR`) gets
-  `{"event":"error","message":...,"errorCode":30013}` (the code the registry lists for BitMart).
+  `{"event":"error","message":...,"errorCode":ERROR_INVALID_REQUEST}` (the registry's
+  `refused_frame` code, 30000 [guess]).
 
 Layers: `LegacySession` and `SpotSession` are pure state machines (frames in, frames out, no
 I/O); `BitmartSimulator` moves frames between them and aiohttp and applies `Fault`s
@@ -48,7 +49,7 @@ from typing import Final, Self
 import msgspec
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from venuewire.errors import DecodeError
+from venuewire.errors import DecodeError, error_code
 from venuewire.generated.bitmart.error_event import ErrorEvent
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthData, LegacyDepthPush, LegacyLevel
 from venuewire.generated.bitmart.legacy_pong import LegacyPong
@@ -57,7 +58,7 @@ from venuewire.generated.bitmart.login import Login
 from venuewire.generated.bitmart.login_response import LoginResponse
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
-from venuewire.generated.registry import AUTH_SCHEMES, ERROR_CODES, WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
+from venuewire.generated.registry import AUTH_SCHEMES, WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
@@ -98,17 +99,18 @@ PONG_TEXT: Final = WS_BITMART_SPOT_DEPTH.pong_text or "pong"
 LOGIN_TOLERANCE_S: Final[int] = AUTH_SCHEMES["bitmart_hmac_sha256_hex"].timestamp_tolerance_s or 60
 """How far a login timestamp may be from the server clock: the REST tolerance [guess for WS]."""
 
-ERROR_INVALID_REQUEST: Final = int(next(e.code for e in ERROR_CODES if e.venue == "bitmart"))
-"""30013: the error code of every refused non-login frame (the registry's BitMart code)."""
+ERROR_INVALID_REQUEST: Final = error_code("bitmart", "refused_frame")
+"""The error code of every refused non-login frame (the registry's `refused_frame`, a [guess])."""
 
 
 class LoginError(enum.IntEnum):
-    """Error codes of a refused v3 login, from BitMart's REST authentication table [guess for WS]."""
+    """Error codes of a refused v3 login, named in the registry (BitMart's REST
+    authentication codes [guess for WS])."""
 
-    UNKNOWN_KEY = 30002
-    BAD_SIGN = 30005
-    TIMESTAMP_RANGE = 30007
-    TIMESTAMP_FORMAT = 30008
+    UNKNOWN_KEY = error_code("bitmart", "unknown_key")
+    BAD_SIGN = error_code("bitmart", "bad_sign")
+    TIMESTAMP_RANGE = error_code("bitmart", "timestamp_range")
+    TIMESTAMP_FORMAT = error_code("bitmart", "timestamp_format")
 
 
 LOGIN_ERRORS: Final = tuple(LoginError)

@@ -27,7 +27,8 @@ the plain-text permission notice on `stock` (the official SDK reports it), then
 10004 ack with the same trace, one 10005 push per code at once and then every
 `push_interval` s (codes of unknown format are acked and stay silent, as the SDK reports
 the venue does); 11001 unsubscribes -> 11010; 10010 heartbeats get no reply. A frame that is
-not JSON or not one of these gets `{"code":506,"msg":...}`. Limits, per connection:
+not JSON gets `{"code":515,...}`, one that is not one of these `{"code":506,...}`
+(507 when a parameter is missing; codes from the registry's WebSocket error table). Limits, per connection:
     more than `max_frames` (60) frames received within `frame_window_s` (60) -> closed, code 1008
     nothing received for `idle_timeout_s` (registry: 60)                   -> closed, code 1008
 Both are counted in `sim.stats` (as are the most frames any connection sent in one window).
@@ -61,7 +62,7 @@ from typing import Final, Literal, Self, cast
 import msgspec
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from venuewire.errors import DecodeError
+from venuewire.errors import DecodeError, error_code
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
 from venuewire.generated.infoway.depth import Depth
 from venuewire.generated.infoway.error_detail import ErrorDetail
@@ -221,6 +222,17 @@ class SimState:
 # --- REST (pure) ------------------------------------------------------------------------------
 
 
+REST_ERRORS: Final[dict[str, int]] = {
+    name: error_code("infoway", name, scope="rest")
+    for name in ("param_error", "param_lost", "too_many_products", "no_product")
+}
+"""The REST `ret` codes the simulator answers with, by their registry names."""
+WS_ERRORS: Final[dict[str, int]] = {
+    name: error_code("infoway", name, scope="ws") for name in ("not_json", "param_error", "param_lost")
+}
+"""The WebSocket error-frame codes the simulator sends, by their registry names."""
+
+
 def _failure(ret: int, msg: str) -> BatchDepthResponse:
     return BatchDepthResponse(ret=ret, msg=msg, traceId=str(uuid.uuid4()))
 
@@ -229,16 +241,16 @@ def batch_depth_reply(state: SimState, market: str, codes_text: str) -> BatchDep
     """The reply to `GET /{market}/batch_depth/{codes_text}` once the key and the rate limit
     have passed (see the module docstring)."""
     if market not in MARKETS:
-        return _failure(506, f"param error: unknown market {market[:40]!r}")
+        return _failure(REST_ERRORS["param_error"], f"param error: unknown market {market[:40]!r}")
     codes = list(dict.fromkeys(c.strip() for c in codes_text.split(",") if c.strip()))
     if not codes:
-        return _failure(507, "param lost: codes")
+        return _failure(REST_ERRORS["param_lost"], "param lost: codes")
     if len(codes) > MAX_CODES:
-        return _failure(505, f"products quantity exceeds the limit: {MAX_CODES}")
+        return _failure(REST_ERRORS["too_many_products"], f"products quantity exceeds the limit: {MAX_CODES}")
     pattern = CODE_PATTERNS[market]
     known = [code for code in codes if pattern.fullmatch(code)]
     if not known:
-        return _failure(508, "all product not exists")
+        return _failure(REST_ERRORS["no_product"], "all product not exists")
     return BatchDepthResponse(
         ret=200, msg="success", traceId=str(uuid.uuid4()), data=[state.depth(code) for code in known]
     )
@@ -304,7 +316,7 @@ class WsSession:
         self._pattern = CODE_PATTERNS[business]
 
     def opening(self) -> list[str]:
-        welcome = encode_json(WsWelcome(code=200, msg="ws connect success")).decode()
+        welcome = encode_json(WsWelcome(code=cast("Literal[200]", CODES["welcome"]), msg="ws connect success")).decode()
         return [GREETING, welcome] if self.business == "stock" else [welcome]
 
     def idle(self, now: float) -> bool:
@@ -335,7 +347,7 @@ class WsSession:
         try:
             value = msgspec.json.decode(text)
         except msgspec.DecodeError:
-            return [_error_frame(506, "param error: the frame is not JSON")]
+            return [_error_frame(WS_ERRORS["not_json"], "the frame is not JSON")]
         code = value.get("code") if isinstance(value, dict) else None
         if code == CODES["heartbeat"]:
             return []
@@ -343,16 +355,21 @@ class WsSession:
             return self._subscribe(text)
         if code == CODES["unsubscribe"]:
             return self._unsubscribe(value)
-        return [_error_frame(506, f"param error: unknown code {code!r}"[:100])]
+        return [_error_frame(WS_ERRORS["param_error"], f"param error: unknown code {code!r}"[:100])]
 
     def _subscribe(self, text: str) -> list[str]:
         try:
             frame = decode_json(WsDepthSubscribe, text)
         except DecodeError as exc:
-            return [_error_frame(507 if "missing" in exc.detail else 506, f"param error: {exc.message}"[:200])]
+            return [
+                _error_frame(
+                    WS_ERRORS["param_lost" if "missing" in exc.detail else "param_error"],
+                    f"param error: {exc.message}"[:200],
+                )
+            ]
         codes = [c.strip() for c in frame.data.codes.split(",") if c.strip()]
         if not codes:
-            return [_error_frame(507, "param lost: codes")]
+            return [_error_frame(WS_ERRORS["param_lost"], "param lost: codes")]
         ack = WsDepthAck(code=cast("Literal[10004]", CODES["ack"]), trace=frame.trace, msg="ok")
         new = [c for c in codes if c not in self.subscribed]
         for code in codes:
@@ -363,7 +380,7 @@ class WsSession:
         data = value.get("data")
         codes = data.get("codes") if isinstance(data, dict) else None
         if not isinstance(codes, str):
-            return [_error_frame(507, "param lost: codes")]
+            return [_error_frame(WS_ERRORS["param_lost"], "param lost: codes")]
         for code in codes.split(","):
             self.subscribed.pop(code.strip(), None)
         trace = value.get("trace")

@@ -28,11 +28,11 @@ from venuewire.bitmart.protocol import (
     spot_subscribe_frame,
 )
 from venuewire.credentials import BitmartCredentials
-from venuewire.errors import AuthError, DecodeError, InvalidRequest, VenueError
+from venuewire.errors import AuthError, DecodeError, InvalidRequest, RateLimited, VenueError
 from venuewire.events import DecodeFailure
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush
 from venuewire.generated.bitmart.spot_depth import SpotDepthPush
-from venuewire.generated.registry import WS_BITMART_SPOT_DEPTH
+from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
 from venuewire.messages import decode_json
 from venuewire.models import OrderBook
 from venuewire.signing import sign_bitmart_ws_login
@@ -298,13 +298,35 @@ def test_login_reply_completes_the_login():
     assert protocol.state is SpotState.SUBSCRIBED and protocol.failure is None
 
 
-def test_subscription_error_event_is_the_registry_typed_failure():
+def test_subscription_error_event_is_the_registry_typed_failure_and_fatal():
     protocol = spot()
     protocol.opening()
-    assert protocol.receive(deflate(fixture("error_event", "error_30013.json"))).items == []
+    reaction = protocol.receive(deflate(fixture("error_event", "error_30000.json")))
+    assert reaction.items == [] and reaction.fatal is protocol.failure
     assert isinstance(protocol.failure, InvalidRequest)
-    assert protocol.failure.code == 30013 and "Invalid channel" in str(protocol.failure)
+    assert protocol.failure.code == 30000 and "Invalid channel" in str(protocol.failure)
     assert protocol.state is SpotState.FAILED and protocol.opening() == []
+
+
+def test_error_30013_is_rate_limited_as_the_rest_table_says():
+    protocol = spot()
+    protocol.opening()
+    reaction = protocol.receive(deflate(fixture("error_event", "error_30013.json")))
+    assert isinstance(reaction.fatal, RateLimited) and reaction.fatal.code == 30013
+
+
+@pytest.mark.parametrize("code", [30002, 30005, 30007, 30008])
+def test_the_registrys_login_codes_are_auth_errors_even_after_the_login(code):
+    protocol = spot()  # no login pending: the registry alone decides
+    protocol.opening()
+    reaction = protocol.receive(f'{{"event":"error","message":"refused","errorCode":{code}}}')
+    assert isinstance(reaction.fatal, AuthError) and reaction.fatal.code == code
+
+
+def test_a_legacy_refusal_is_fatal():
+    protocol = LegacyDepthProtocol(URL, "BMX_ETH", 6)
+    reaction = protocol.receive('{"subscribe":"order","message":"bad symbol"}')
+    assert isinstance(reaction.fatal, InvalidRequest) and reaction.fatal is protocol.failure
 
 
 def test_an_error_answering_a_pending_login_is_an_auth_error():
@@ -350,3 +372,9 @@ def test_book_conversions_keep_every_level():
     assert [lv.price for lv in book.asks] == [p for p, _ in push.data[0].asks]
     legacy = decode_json(LegacyDepthPush, fixture("legacy_depth", "seed_example.json"))
     assert [lv.size for lv in order_book_from_legacy(legacy).bids] == [lv.amount for lv in legacy.data.buys]
+
+
+def test_the_legacy_ping_interval_is_the_registrys():
+    assert WS_BITMART_LEGACY_DEPTH.ping_interval_s == 10
+    interval, _ = LegacyDepthProtocol(URL, "BMX_ETH", 6).heartbeat() or (0, "")
+    assert interval == WS_BITMART_LEGACY_DEPTH.ping_interval_s

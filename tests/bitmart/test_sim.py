@@ -176,11 +176,11 @@ async def test_v3_text_ping_gets_text_pong(sim):
         "not json",
     ],
 )
-async def test_refused_v3_frames_get_error_30013(sim, frame):
+async def test_refused_v3_frames_get_the_registrys_refused_frame_code(sim, frame):
     async with connect(sim.url) as ws:
         await ws.send_str(frame)
         event = await receive_json(ws)
-        assert event["event"] == "error" and event["errorCode"] == ERROR_INVALID_REQUEST == 30013
+        assert event["event"] == "error" and event["errorCode"] == ERROR_INVALID_REQUEST == 30000
         assert event["message"]
 
 

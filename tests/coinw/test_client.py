@@ -67,12 +67,13 @@ async def test_open_orders_are_the_typed_orders_the_venue_sent(sim, position_typ
     assert orders == expected
 
 
-async def test_the_seed_order_comes_back_with_its_big_id_exact_and_mixed_types_kept(sim):
+async def test_the_seed_order_comes_back_with_its_big_id_exact_and_mixed_types_as_decimals(sim):
     async with make_client(sim) as client:
         (seed,) = await client.get_open_orders("plan", source_ids=[BIG])
     assert seed.id == BIG and type(seed.id) is int
     assert seed.fee == Decimal("0") and seed.makerFee == Decimal("0.0001")  # strings on the wire
-    assert seed.baseSize == 0.002 and seed.orderPrice == 84000  # numbers on the wire
+    assert seed.baseSize == Decimal("0.002") and seed.orderPrice == Decimal(84000)  # numbers on the wire
+    assert type(seed.baseSize) is Decimal and type(seed.orderPrice) is Decimal
 
 
 async def test_normalized_orders(sim):

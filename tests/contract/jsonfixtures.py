@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import msgspec.inspect as mi
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -68,6 +69,45 @@ def encoder(venue: str) -> msgspec.json.Encoder:
 def as_json_value(raw: bytes | str) -> Any:
     """JSON value with exact numbers, for comparing a re-encoded message with its input."""
     return json.loads(raw, parse_float=Decimal)
+
+
+def _bare(t: mi.Type) -> mi.Type:
+    while isinstance(t, mi.Metadata):
+        t = t.type
+    return t
+
+
+def _decimal_positions(value: Any, t: mi.Type) -> Any:
+    """`value` with every string or number that sits in a Decimal-typed field of `t` made
+    a Decimal (exactly: from the text, never through float); everything else as it is."""
+    members = [_bare(m) for m in (_bare(t).types if isinstance(_bare(t), mi.UnionType) else (t,))]
+    if isinstance(value, str | int | Decimal) and not isinstance(value, bool):
+        if any(isinstance(m, mi.DecimalType) for m in members):
+            return Decimal(str(value))
+        return value
+    for m in members:
+        if isinstance(value, dict) and isinstance(m, mi.StructType):
+            fields = {f.encode_name: f.type for f in m.fields}
+            return {k: _decimal_positions(v, fields[k]) if k in fields else v for k, v in value.items()}
+        if isinstance(value, list) and isinstance(m, mi.ListType | mi.TupleType | mi.VarTupleType):
+            if isinstance(m, mi.TupleType):
+                return [_decimal_positions(v, it) for v, it in zip(value, m.item_types, strict=False)]
+            return [_decimal_positions(v, m.item_type) for v in value]
+    return value
+
+
+def round_trip_value(m: MessageInfo, raw: bytes | str) -> Any:
+    """What re-encoding `raw` through its class must give, as a JSON value (exact numbers).
+
+    Venues whose decimals are "mixed" (the same field a string in one reply and a number in
+    the next) decode such a field to one exact Decimal and re-encode it as a decimal string,
+    so for them a Decimal-typed field compares by exact value (84 and "84" agree, 0.1 and
+    "0.10000000000000000001" do not); every other field, and every field of the other
+    venues, must come back in its own wire form."""
+    value = as_json_value(raw)
+    if DECIMALS_ON_WIRE[m.venue] != "mixed":
+        return value
+    return _decimal_positions(value, mi.type_info(message_class(m)))
 
 
 def valid_fixtures(m: MessageInfo) -> list[Path]:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import venuewire
 from codegen import registry_model
 from codegen.__main__ import compare
+from venuewire.errors import AuthError, InvalidRequest, error_code, error_for
 from venuewire.generated import registry
 from venuewire.generated.registry import (
     MESSAGES,
@@ -101,3 +103,26 @@ def test_drift_check_reports_changed_missing_and_stale_files(tmp_path):
     assert any("stale): generated/stale.py" in p for p in problems)
     assert any("changed.py" in p and "+x = 2" in p for p in problems)
     assert len(problems) == 3
+
+
+def test_error_scopes_keep_infoways_rest_and_websocket_tables_apart():
+    assert type(error_for("infoway", 514, "x", scope="rest")) is AuthError  # REST: no permission
+    assert type(error_for("infoway", 514, "x", scope="ws")) is InvalidRequest  # WS: wrong URL
+    assert type(error_for("infoway", 515, "x", scope="rest")) is venuewire.VenueError  # not a REST code
+    assert type(error_for("bitmart", 30005, "x", scope="ws")) is AuthError  # "any" matches every scope
+    assert error_code("infoway", "not_json", scope="ws") == 515
+    assert error_code("bitmart", "bad_sign") == 30005
+    with pytest.raises(KeyError):
+        error_code("infoway", "not_json", scope="rest")
+
+
+def test_a_code_listed_twice_in_one_scope_or_beside_any_is_rejected(tmp_path):
+    source = (ROOT / "schemas" / "registry.toml").read_text(encoding="utf-8")
+    for extra in (
+        '[[errors]]\nvenue = "infoway"\nscope = "ws"\ncode = "515"\nkind = "server"\nmeaning = "again"\n',
+        '[[errors]]\nvenue = "bitmart"\nscope = "ws"\ncode = "30005"\nkind = "auth"\nmeaning = "again"\n',
+    ):
+        path = tmp_path / "registry.toml"
+        path.write_text(source + "\n" + extra, encoding="utf-8")
+        with pytest.raises(registry_model.RegistryError, match="duplicate code"):
+            registry_model.load(path)

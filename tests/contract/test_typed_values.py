@@ -47,10 +47,53 @@ def test_coinw_ids_above_2_pow_53_stay_exact_and_strings_stay_strings():
     assert isinstance(first.id, int)
     assert second.id == "9007199254740993"
     assert first.fee == Decimal("0")
-    assert first.margin == 84
-    assert second.fee == 0.0006
-    # re-encoded field order follows the class, values and their wire forms are the input's
-    assert json.loads(venuewire.encode_json(reply), parse_float=Decimal) == json.loads(raw, parse_float=Decimal)
+    assert first.margin == Decimal(84) and type(first.margin) is Decimal
+    assert second.fee == Decimal("0.0006") and type(second.fee) is Decimal
+    assert first.indexPrice == Decimal("85880.1")
+    # ids keep their wire form; mixed decimals go back out as decimal strings of the same value
+    again = json.loads(venuewire.encode_json(reply), parse_float=Decimal)
+    assert again["data"][0]["id"] == 33308753605637070 and again["data"][1]["id"] == "9007199254740993"
+    assert again["data"][0]["margin"] == "84" and again["data"][1]["fee"] == "0.0006"
+
+
+# More significant digits than a float's 17: each must come back digit for digit.
+LONG_NUMBERS = [
+    "0.12345678901234567890123",
+    "12345678901234567890.123456789",
+    "-98765432109876543210987654321",
+    "84000.000000000000000000001",
+    "1.00000000000000000000000000000000000001E-20",
+]
+
+
+@pytest.mark.parametrize("text", LONG_NUMBERS)
+def test_coinw_mixed_fields_decode_20_plus_digit_numbers_and_strings_exactly(text):
+    order = (
+        '{"id":123456789012345678901234567890,"instrument":"BTC","direction":"long","orderStatus":"part",'
+        f'"posType":"plan","createdDate":1740905644000,"margin":{text},"fee":"{text}","stopLossPrice":{text}}}'
+    )
+    reply = venuewire.decode_json(OrderResponse, f'{{"code":0,"msg":"","data":[{order}]}}')
+    assert reply.data is not None
+    (typed,) = reply.data
+    assert typed.id == 123456789012345678901234567890 and type(typed.id) is int
+    for value in (typed.margin, typed.fee, typed.stopLossPrice):
+        assert type(value) is Decimal and value == Decimal(text)
+        assert value.as_tuple() == Decimal(text).as_tuple()  # every digit and the exponent
+    assert Decimal(float(text)) != Decimal(text)  # through float, digits would be gone
+
+
+@pytest.mark.parametrize("text", LONG_NUMBERS)
+def test_infoway_and_bitmart_decimals_sent_as_long_numbers_stay_exact(text):
+    depth = venuewire.decode_json(Depth, f'{{"s":"X","t":1,"a":[[{text}],["{text}"]],"b":[[],[]]}}')
+    assert depth.a[0][0] == depth.a[1][0] == Decimal(text)
+    assert depth.a[0][0].as_tuple() == Decimal(text).as_tuple()
+    push = venuewire.decode_json(
+        LegacyDepthPush,
+        '{"subscribe":"depth","symbol":"BMX_ETH","precision":6,"data":{"buys":'
+        f'[{{"amount":{text},"total":"{text}","price":{text},"count":"1"}}],"sells":[]}}}}',
+    )
+    level = push.data.buys[0]
+    assert level.amount == level.total == level.price == Decimal(text)
 
 
 def test_qfex_numbers_are_decimals_and_go_back_out_as_numbers():

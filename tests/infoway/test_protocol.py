@@ -140,8 +140,14 @@ def test_control_frames_are_consumed_silently_but_counted(frame, counter):
     ("frame", "error", "code"),
     [
         ('{"code":501,"msg":"request frequency exceed the limit"}', RateLimited, 501),
-        ('{"code":514,"msg":"no permission"}', AuthError, 514),
+        ('{"code":519,"msg":"no permission"}', AuthError, 519),
         ('{"code":506,"msg":"param error"}', InvalidRequest, 506),
+        # the WebSocket table, not the REST one: 509 is an invalid key (REST: expired token),
+        # 514 a wrong URL (REST: no permission), 515 a frame that is not JSON (not in REST)
+        ('{"code":509,"msg":"apikey invalid"}', AuthError, 509),
+        ('{"code":514,"msg":"wrong url"}', InvalidRequest, 514),
+        ('{"code":515,"msg":"not json"}', InvalidRequest, 515),
+        ('{"code":512,"msg":"too many connections"}', RateLimited, 512),
         ("Subscribe fail: business not purchased", InvalidRequest, None),
     ],
 )

@@ -146,7 +146,7 @@ def test_session_answers_subscribe_unsubscribe_and_garbage():
     replies = session.receive('{"code":11001,"trace":"u","data":{"codes":"AAPL.US"}}', 0.0)
     assert json.loads(replies[0]) == {"code": 11010, "trace": "u", "msg": "ok"}
     assert [decode_json(WsDepthPush, r).data.s for r in session.pushes()] == ["00700.HK"]
-    assert json.loads(session.receive("garbage", 0.0)[0])["code"] == 506
+    assert json.loads(session.receive("garbage", 0.0)[0])["code"] == 515  # registry ws "not_json"
     assert json.loads(session.receive('{"code":10003,"trace":"x","data":{}}', 0.0)[0])["code"] == 507
     assert json.loads(session.receive('{"code":12345}', 0.0)[0])["code"] == 506
 

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 import venuewire
-from venuewire.errors import DecodeError
+from venuewire.errors import DecodeError, retry_after
 from venuewire.events import DecodeFailure, Gap
 from venuewire.transport import Http, RateLimiter, Reaction, WsStream
 
@@ -167,3 +167,204 @@ async def test_http_failures_name_the_venue():
         with pytest.raises((venuewire.ConnectionLost, venuewire.Timeout), match="test"):
             await http.request("GET", "/x")
     _ = aiohttp
+
+
+class EndsOnStop(Numbers):
+    """Numbers, plus: the text "stop" is a venue refusal that ends the stream (fatal)."""
+
+    def receive(self, data: str | bytes) -> Reaction[int]:
+        if data == "stop":
+            return Reaction(items=[-1], fatal=venuewire.InvalidRequest("test", "refused", 42))
+        return super().receive(data)
+
+
+async def test_a_fatal_reaction_ends_the_stream_with_its_error_and_never_reconnects(server):
+    server.script = ['{"n": 1}', "stop", '{"n": 2}']
+    stream = WsStream(EndsOnStop(server.url + "/ws"), backoff_initial=0.01)  # reconnect=True
+    try:
+        assert await asyncio.wait_for(anext(stream), 5) == 1
+        assert await asyncio.wait_for(anext(stream), 5) == -1  # the fatal reaction's own items first
+        with pytest.raises(venuewire.InvalidRequest) as caught:
+            await asyncio.wait_for(anext(stream), 5)
+        assert caught.value.code == 42
+        with pytest.raises(venuewire.InvalidRequest):  # it stays ended
+            await asyncio.wait_for(anext(stream), 5)
+        await asyncio.sleep(0.2)  # room for a reconnect, if one were (wrongly) attempted
+    finally:
+        await stream.aclose()
+    assert server.received.count("start") == 1
+    assert stream.stats.reconnects == 0 and stream.gaps == []
+
+
+@dataclass
+class Gate:
+    """A WebSocket endpoint that answers the first `refuse` handshakes with HTTP 429."""
+
+    url: str = ""
+    refuse: int = 0
+    retry_after: str | None = None
+    attempts: list[float] = field(default_factory=list)
+
+
+@pytest.fixture
+async def gate() -> AsyncIterator[Gate]:
+    state = Gate()
+
+    async def handler(request: web.Request) -> web.StreamResponse:
+        state.attempts.append(asyncio.get_running_loop().time())
+        if len(state.attempts) <= state.refuse:
+            headers = {"Retry-After": state.retry_after} if state.retry_after is not None else {}
+            return web.Response(status=429, text="slow down", headers=headers)
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        async for message in ws:
+            if message.data == "start":
+                await ws.send_str(json.dumps({"n": len(state.attempts)}))
+                if len(state.attempts) == 1:
+                    await ws.close()  # first connection: one item, then drop, so the stream reconnects
+        return ws
+
+    app = web.Application()
+    app.router.add_get("/ws", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    state.url = f"http://127.0.0.1:{port}/ws"
+    yield state
+    await runner.cleanup()
+
+
+async def test_http_429_on_the_first_handshake_is_rate_limited_with_retry_after(gate):
+    gate.refuse, gate.retry_after = 1, "7"
+    stream = WsStream(Numbers(gate.url), connect_timeout=2)
+    try:
+        with pytest.raises(venuewire.RateLimited) as caught:
+            await asyncio.wait_for(anext(stream), 5)
+    finally:
+        await stream.aclose()
+    assert caught.value.code == 429 and caught.value.retry_after == 7.0
+    assert "HTTP 429" in str(caught.value)
+    assert len(gate.attempts) == 1  # the first connection is not retried
+
+
+async def test_http_429_without_retry_after_has_none(gate):
+    gate.refuse = 1
+    stream = WsStream(Numbers(gate.url), connect_timeout=2)
+    try:
+        with pytest.raises(venuewire.RateLimited) as caught:
+            await asyncio.wait_for(anext(stream), 5)
+    finally:
+        await stream.aclose()
+    assert caught.value.retry_after is None
+
+
+async def test_http_429_on_a_reconnect_waits_at_least_retry_after_then_resumes(gate):
+    # attempt 1 connects and drops; attempt 2 gets 429 with Retry-After: 1; attempt 3 connects
+    gate.refuse, gate.retry_after = 0, "1"
+    stream = WsStream(Numbers(gate.url), backoff_initial=0.01, backoff_max=0.02)
+    try:
+        assert await asyncio.wait_for(anext(stream), 5) == 1
+        gate.refuse = 2  # from now on: the second attempt is refused
+        items = [await asyncio.wait_for(anext(stream), 10) for _ in range(2)]
+    finally:
+        await stream.aclose()
+    assert isinstance(items[0], Gap) and items[1] == 3
+    assert len(gate.attempts) == 3
+    # the backoff alone would have retried within 0.02 s; Retry-After holds it for 1 s
+    assert gate.attempts[2] - gate.attempts[1] >= 1.0
+
+
+def test_retry_after_reads_seconds_and_http_dates_and_ignores_garbage():
+    assert retry_after({"Retry-After": "12"}) == 12.0
+    assert retry_after({"retry-after": " 0.5 "}) == 0.5
+    assert retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:30 GMT"}, now=1445412480.0) == 30.0
+    assert retry_after({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, now=1445412500.0) == 0.0
+    assert retry_after({"Retry-After": "soon"}) is None
+    assert retry_after({"Retry-After": "-3"}) is None
+    assert retry_after({"Retry-After": "nan"}) is None
+    assert retry_after({}) is None
+
+
+class CountingLimiter(RateLimiter):
+    """A limiter that never waits in practice (1000 a second) and counts its slots."""
+
+    def __init__(self) -> None:
+        super().__init__(1000, 1.0)
+        self.slots = 0
+
+    async def acquire(self) -> None:
+        self.slots += 1
+        await super().acquire()
+
+
+@dataclass
+class DropsReuse:
+    """A raw HTTP/1.1 server: on its first connection it answers the first request with a
+    keep-alive reply and closes the socket, unanswered, when a second request arrives on
+    it (a server dropping an idle kept-alive connection); later connections answer all."""
+
+    url: str = ""
+    requests: list[tuple[int, bytes]] = field(default_factory=list)  # (connection, request line)
+    connections: int = 0
+
+
+@pytest.fixture
+async def drops_reuse() -> AsyncIterator[DropsReuse]:
+    state = DropsReuse()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        state.connections += 1
+        conn = state.connections
+        served = 0
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                state.requests.append((conn, head.split(b"\r\n", 1)[0]))
+                if conn == 1 and served == 1:
+                    break  # the reused connection: drop it without a reply
+                served += 1
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\nok")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        finally:
+            writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    state.url = f"http://127.0.0.1:{port}"
+    yield state
+    server.close()
+    await server.wait_closed()
+
+
+async def test_a_get_resent_after_a_dropped_keep_alive_takes_a_limiter_slot(drops_reuse):
+    limiter = CountingLimiter()
+    async with Http("test", drops_reuse.url, limiter=limiter, timeout=5) as http:
+        first = await http.request("GET", "/a")
+        second = await http.request("GET", "/b")  # reuses connection 1, which is dropped
+    assert first.body == second.body == b"ok"
+    # three requests reached the server: /a, /b on the dropped connection, /b again
+    assert [line for _, line in drops_reuse.requests] == [b"GET /a HTTP/1.1", b"GET /b HTTP/1.1", b"GET /b HTTP/1.1"]
+    assert drops_reuse.requests[2][0] == 2  # the resend went out on a new connection
+    assert limiter.slots == len(drops_reuse.requests) == http.attempts == 3
+
+
+async def test_aiohttp_alone_would_resend_the_get_silently(drops_reuse):
+    # The mechanism Http switches off: aiohttp's own one-time retry of an idempotent request.
+    async with aiohttp.ClientSession() as session:
+        for path in ("/a", "/b"):
+            async with session.get(drops_reuse.url + path) as response:
+                assert await response.read() == b"ok"
+    assert len(drops_reuse.requests) == 3  # three on the wire for two calls, no hook in between
+
+
+async def test_a_post_is_not_resent_when_its_connection_drops(drops_reuse):
+    limiter = CountingLimiter()
+    async with Http("test", drops_reuse.url, limiter=limiter, timeout=5) as http:
+        await http.request("POST", "/a", body=b"{}")
+        with pytest.raises(venuewire.ConnectionLost, match="test"):
+            await http.request("POST", "/b", body=b"{}")
+    assert limiter.slots == len(drops_reuse.requests) == 2
