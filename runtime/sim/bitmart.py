@@ -43,8 +43,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import TracebackType
-from typing import Final, Self
+from typing import Final
 
 import msgspec
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -62,6 +61,7 @@ from venuewire.generated.registry import AUTH_SCHEMES, WS_BITMART_LEGACY_DEPTH, 
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
+from venuewire.sim.server import AppSimulator
 
 __all__ = [
     "ERROR_INVALID_REQUEST",
@@ -454,7 +454,7 @@ class _Connection:
     writer: asyncio.Task[None] | None = None
 
 
-class BitmartSimulator:
+class BitmartSimulator(AppSimulator):
     """The BitMart simulator: `async with BitmartSimulator(port=0) as sim:`.
 
     `sim.legacy_url` and `sim.url` are the two channels' ws:// URLs (`sim.port` the bound
@@ -498,7 +498,6 @@ class BitmartSimulator:
         self.connections: set[_Connection] = set()
         self.refused_connections = 0
         self._last_connect: dict[str, float] = {}
-        self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._handlers: set[asyncio.Task[object]] = set()
 
@@ -541,37 +540,16 @@ class BitmartSimulator:
     def legacy_book(self, symbol: str, precision: int) -> BookGenerator:
         return self.state.legacy_book(symbol, precision)
 
-    # -- lifecycle ---------------------------------------------------------------------------
+    # -- lifecycle (AppSimulator) ----------------------------------------------------------------
+    def _routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get(LEGACY_PATH, self._legacy)
+        router.add_get(SPOT_PATH, self._spot)
 
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("the simulator is already started")
-        app = web.Application()
-        app.router.add_get(LEGACY_PATH, self._legacy)
-        app.router.add_get(SPOT_PATH, self._spot)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
+    async def _started(self) -> None:
         self._ticker = asyncio.create_task(self._tick(), name="bitmart-sim-ticker")
 
-    async def close(self) -> None:
-        """Stop pushing, close every connection, stop listening."""
+    async def _stopping(self) -> None:
+        """Stop pushing, close every connection."""
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -580,9 +558,6 @@ class BitmartSimulator:
         await self.drop_connections()
         if self._handlers:
             await asyncio.wait(set(self._handlers), timeout=5)
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
 
     async def serve_forever(self) -> None:
         if self._runner is None:

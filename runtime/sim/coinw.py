@@ -52,8 +52,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Literal
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -62,6 +61,7 @@ from aiohttp import web
 from venuewire.credentials import CoinwCredentials
 from venuewire.generated.registry import AUTH_SCHEMES
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
+from venuewire.sim.server import AppSimulator
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -428,7 +428,7 @@ class SimStats:
 # --- I/O --------------------------------------------------------------------------------------
 
 
-class CoinwSimulator:
+class CoinwSimulator(AppSimulator):
     """The CoinW simulator: `async with CoinwSimulator(port=0) as sim:`; `sim.url` is the base URL.
 
     `timestamp_tolerance_s` is how far the `timestamp` header may be from `clock()` (30 s);
@@ -468,7 +468,6 @@ class CoinwSimulator:
         self.faults: set[Fault] = set()
         self.stats = SimStats()
         self.seen: deque[SeenRequest] = deque(maxlen=SEEN_KEPT)
-        self._runner: web.AppRunner | None = None
 
     def __repr__(self) -> str:
         return f"CoinwSimulator(host={self.host!r}, port={self.port}, faults={sorted(f.name for f in self.faults)})"
@@ -483,36 +482,9 @@ class CoinwSimulator:
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    # -- lifecycle -----------------------------------------------------------------------------
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("the simulator is already started")
-        app = web.Application()
-        app.router.add_get(PATH, self._handle)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+    # -- lifecycle (AppSimulator) ----------------------------------------------------------------
+    def _routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get(PATH, self._handle)
 
     # -- requests --------------------------------------------------------------------------------
     def _reply(self, envelope: dict[str, Any], status: int = 200) -> web.Response:

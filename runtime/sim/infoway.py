@@ -56,8 +56,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from types import TracebackType
-from typing import Final, Literal, Self, cast
+from typing import Final, Literal, cast
 
 import msgspec
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -73,6 +72,7 @@ from venuewire.generated.infoway.ws_welcome import WsWelcome
 from venuewire.generated.registry import AUTH_SCHEMES, REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH
 from venuewire.messages import decode_json, encode_json
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
+from venuewire.sim.server import AppSimulator
 
 __all__ = [
     "CATALOG",
@@ -412,7 +412,7 @@ class _Connection:
     writer: asyncio.Task[None] | None = None
 
 
-class InfowaySimulator:
+class InfowaySimulator(AppSimulator):
     """The Infoway simulator: `async with InfowaySimulator(port=0) as sim:`.
 
     `sim.url` is the REST base URL (`http://127.0.0.1:PORT`), `sim.ws_url` the WebSocket URL
@@ -456,7 +456,6 @@ class InfowaySimulator:
         self.slow_reply_s = slow_reply_s
         self.connections: set[_Connection] = set()
         self._conn_ids = itertools.count(1)
-        self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._handlers: set[asyncio.Task[object]] = set()
 
@@ -494,38 +493,18 @@ class InfowaySimulator:
         """The generator of `code`'s book: `.snapshot(sim.step)` is what is served now."""
         return self.state.book(code)
 
-    # -- lifecycle -----------------------------------------------------------------------------
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
+    # -- lifecycle (AppSimulator) ----------------------------------------------------------------
+    def _routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get(WS_PATH, self._ws)
+        router.add_get("/{market}/batch_depth/{codes}", self._rest)
+        router.add_get("/{market}/batch_depth/", self._rest)
+        router.add_get("/{market}/batch_depth", self._rest)
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("the simulator is already started")
-        app = web.Application()
-        app.router.add_get(WS_PATH, self._ws)
-        app.router.add_get("/{market}/batch_depth/{codes}", self._rest)
-        app.router.add_get("/{market}/batch_depth/", self._rest)
-        app.router.add_get("/{market}/batch_depth", self._rest)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
+    async def _started(self) -> None:
         self._ticker = asyncio.create_task(self._tick(), name="infoway-sim-ticker")
 
-    async def close(self) -> None:
-        """Stop pushing, close every connection, stop listening."""
+    async def _stopping(self) -> None:
+        """Stop pushing, close every connection."""
         if self._ticker is not None:
             self._ticker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -534,9 +513,6 @@ class InfowaySimulator:
         await self.drop_connections()
         if self._handlers:
             await asyncio.wait(set(self._handlers), timeout=5)
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
 
     async def serve_forever(self) -> None:
         if self._runner is None:

@@ -64,8 +64,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Final, Literal, Self
+from typing import Any, Final, Literal
 
 import msgspec
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -74,6 +73,7 @@ from venuewire.credentials import QfexCredentials
 from venuewire.generated.qfex.auth import Auth, HmacAuthParams
 from venuewire.generated.qfex.get_order import GetOrder
 from venuewire.generated.registry import WS_QFEX_TRADE
+from venuewire.sim.server import AppSimulator
 
 __all__ = [
     "CLOSED_ORDERS",
@@ -497,7 +497,7 @@ class _Connection:
     helpers: list[asyncio.Task[None]] = field(default_factory=list)
 
 
-class QfexSimulator:
+class QfexSimulator(AppSimulator):
     """The QFEX simulator: `async with QfexSimulator() as sim:`; `sim.url` is the ws:// URL
     (add `?api_key=`), `sim.port` the bound port.
 
@@ -543,7 +543,6 @@ class QfexSimulator:
         self.add_key(api_key, secret)
         self.faults: set[Fault] = set()
         self.connections: set[_Connection] = set()
-        self._runner: web.AppRunner | None = None
         self._handlers: set[asyncio.Task[Any]] = set()
 
     def __repr__(self) -> str:
@@ -577,40 +576,15 @@ class QfexSimulator:
             raise ValueError("error_form must be 'err' or 'legacy'")
         self.state.error_form = form
 
-    # -- lifecycle -----------------------------------------------------------------------------
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
+    # -- lifecycle (AppSimulator) ----------------------------------------------------------------
+    def _routes(self, router: web.UrlDispatcher) -> None:
+        router.add_get("/", self._handle)
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
-    async def start(self) -> None:
-        if self._runner is not None:
-            raise RuntimeError("the simulator is already started")
-        app = web.Application()
-        app.router.add_get("/", self._handle)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port)
-        try:
-            await site.start()
-        except BaseException:
-            await runner.cleanup()
-            raise
-        self._runner = runner
-        self.port = int(runner.addresses[0][1])
-
-    async def close(self) -> None:
-        """Close every connection and stop listening."""
+    async def _stopping(self) -> None:
+        """Close every connection."""
         await self.drop_connections()
         if self._handlers:
             await asyncio.wait(set(self._handlers), timeout=3)
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
 
     async def drop_connections(self) -> None:
         """Close every client connection now (close code 1001); the server keeps listening."""
