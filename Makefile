@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install generate check-generated lint format typecheck test bench check lock clean
+.PHONY: help install demo generate check-generated lint format typecheck test bench check lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -23,6 +23,10 @@ $(STAMP): requirements/dev.lock pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP) ## create .venv from requirements/dev.lock and install venuewire (editable)
+
+demo: $(STAMP) ## every client against its embedded simulator (regenerates generated/ first only if stale)
+	@$(PY) -m codegen --check >/dev/null 2>&1 || $(PY) -m codegen
+	$(VENV)/bin/venuewire demo
 
 generate: $(STAMP) ## regenerate generated/ from schemas/ (protoc + datamodel-code-generator + registry)
 	$(PY) -m codegen

@@ -340,7 +340,9 @@ class OpenDClient:
             if not future.done():
                 future.set_exception(ConnectionLost("futu", f"connection to {self.host}:{self.port} lost: {reason}"))
         if conn is not None and was_ready:
-            log.warning("OpenD connection %s:%s lost: %s", self.host, self.port, reason)
+            # A close we asked for is not news; a lost connection is.
+            level = logging.DEBUG if self._closing else logging.WARNING
+            log.log(level, "OpenD connection %s:%s lost: %s", self.host, self.port, reason)
         return conn is not None
 
     def _drop(self, reason: str) -> None:

@@ -1,0 +1,102 @@
+"""`venuewire sim all` (ready lines, clean stop on SIGINT/SIGTERM) and `--help` on every command."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from venuewire.cli import SIM_ALL, main
+
+VENUEWIRE = str(Path(sys.executable).with_name("venuewire"))
+READY = re.compile(r"^(?P<name>[a-z]+): listening on (?P<host>127\.0\.0\.1):(?P<port>\d+)$")
+
+
+def _read_lines(proc: subprocess.Popen[str], count: int, timeout: float) -> list[str]:
+    """Up to `count` stdout lines within `timeout` s (a thread reads; the test never hangs)."""
+    lines: list[str] = []
+    done = threading.Event()
+
+    def reader() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line.rstrip("\n"))
+            if len(lines) >= count:
+                break
+        done.set()
+
+    threading.Thread(target=reader, daemon=True).start()
+    done.wait(timeout)
+    return list(lines)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_sim_all_prints_one_ready_line_per_simulator_and_stops_cleanly(stop: signal.Signals) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VENUEWIRE_")}
+    proc = subprocess.Popen(
+        [VENUEWIRE, "sim", "all", "--host", "127.0.0.1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    try:
+        lines = _read_lines(proc, len(SIM_ALL), timeout=30)
+        matches = [READY.match(line) for line in lines]
+        assert all(matches), lines
+        ready = {m["name"]: int(m["port"]) for m in matches if m}
+        assert sorted(ready) == sorted(SIM_ALL)
+        assert len(set(ready.values())) == len(SIM_ALL)
+        for port in ready.values():  # each one really listens
+            with socket.create_connection(("127.0.0.1", port), timeout=5):
+                pass
+        proc.send_signal(stop)
+        assert proc.wait(timeout=20) == 0
+        assert proc.stderr is not None
+        assert "Traceback" not in proc.stderr.read()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_sim_all_with_a_taken_base_port_exits_1_with_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [VENUEWIRE, "sim", "all", "--port", str(port)], capture_output=True, text=True, timeout=30, check=False
+        )
+    assert result.returncode == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"venuewire sim all: opend cannot run on 127.0.0.1:{port}")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [],
+        ["demo"],
+        ["book"],
+        ["sim"],
+        ["sim", "all"],
+        ["sim", "opend"],
+        *[["sim", name] for name in SIM_ALL if name != "opend"],
+        ["schemas"],
+        ["decode"],
+    ],
+)
+def test_every_command_has_help_with_an_example(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    example = re.search(r"^example:\n  (venuewire .+)$", out, re.MULTILINE)
+    assert example is not None, out
+    assert example.group(1).split()[1 : 1 + len(command)] == command or not command
