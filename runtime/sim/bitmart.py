@@ -488,8 +488,7 @@ class BitmartSimulator(AppSimulator):
         for name, value in (("api_key", api_key), ("secret", secret), ("memo", memo)):
             if not isinstance(value, str) or not value:
                 raise ValueError(f"{name} must be a non-empty string")
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         self.push_interval = push_interval
         self.subscribe_within = subscribe_within
         self.min_connect_interval = min_connect_interval
@@ -498,8 +497,6 @@ class BitmartSimulator(AppSimulator):
         self.connections: set[_Connection] = set()
         self.refused_connections = 0
         self._last_connect: dict[str, float] = {}
-        self._ticker: asyncio.Task[None] | None = None
-        self._handlers: set[asyncio.Task[object]] = set()
 
     def __repr__(self) -> str:
         return f"BitmartSimulator(host={self.host!r}, port={self.port}, state={self.state!r})"
@@ -540,29 +537,12 @@ class BitmartSimulator(AppSimulator):
     def legacy_book(self, symbol: str, precision: int) -> BookGenerator:
         return self.state.legacy_book(symbol, precision)
 
+    ticker_name = "bitmart-sim-ticker"
+
     # -- lifecycle (AppSimulator) ----------------------------------------------------------------
     def _routes(self, router: web.UrlDispatcher) -> None:
         router.add_get(LEGACY_PATH, self._legacy)
         router.add_get(SPOT_PATH, self._spot)
-
-    async def _started(self) -> None:
-        self._ticker = asyncio.create_task(self._tick(), name="bitmart-sim-ticker")
-
-    async def _stopping(self) -> None:
-        """Stop pushing, close every connection."""
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
-        await self.drop_connections()
-        if self._handlers:
-            await asyncio.wait(set(self._handlers), timeout=5)
-
-    async def serve_forever(self) -> None:
-        if self._runner is None:
-            await self.start()
-        await asyncio.Event().wait()
 
     async def drop_connections(self) -> None:
         """Close every client connection now (close code 1001); the server keeps listening."""

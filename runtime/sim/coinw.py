@@ -456,8 +456,7 @@ class CoinwSimulator(AppSimulator):
             raise ValueError("timestamp_tolerance_s and slow_reply_s must not be negative")
         if rate_limit_reply not in ("code", "http429"):
             raise ValueError("rate_limit_reply must be 'code' or 'http429'")
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         self._keys: dict[str, str] = {}
         self.add_key(api_key, secret)
         self.tolerance_ms = round(timestamp_tolerance_s * 1000)

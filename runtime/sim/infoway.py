@@ -445,8 +445,7 @@ class InfowaySimulator(AppSimulator):
             raise ValueError("push_interval, frame_window_s, idle_timeout_s must be positive, max_frames >= 1")
         if rate_limit_reply not in ("http429", "detail"):
             raise ValueError("rate_limit_reply must be 'http429' or 'detail'")
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         self.state = SimState(api_key=api_key, push_interval=push_interval)
         self.rest_limit = KeyRateLimit(rest_limit, rest_window_s)
         self.rate_limit_reply = rate_limit_reply
@@ -456,8 +455,6 @@ class InfowaySimulator(AppSimulator):
         self.slow_reply_s = slow_reply_s
         self.connections: set[_Connection] = set()
         self._conn_ids = itertools.count(1)
-        self._ticker: asyncio.Task[None] | None = None
-        self._handlers: set[asyncio.Task[object]] = set()
 
     def __repr__(self) -> str:
         return f"InfowaySimulator(host={self.host!r}, port={self.port}, state={self.state!r})"
@@ -493,31 +490,14 @@ class InfowaySimulator(AppSimulator):
         """The generator of `code`'s book: `.snapshot(sim.step)` is what is served now."""
         return self.state.book(code)
 
+    ticker_name = "infoway-sim-ticker"
+
     # -- lifecycle (AppSimulator) ----------------------------------------------------------------
     def _routes(self, router: web.UrlDispatcher) -> None:
         router.add_get(WS_PATH, self._ws)
         router.add_get("/{market}/batch_depth/{codes}", self._rest)
         router.add_get("/{market}/batch_depth/", self._rest)
         router.add_get("/{market}/batch_depth", self._rest)
-
-    async def _started(self) -> None:
-        self._ticker = asyncio.create_task(self._tick(), name="infoway-sim-ticker")
-
-    async def _stopping(self) -> None:
-        """Stop pushing, close every connection."""
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
-        await self.drop_connections()
-        if self._handlers:
-            await asyncio.wait(set(self._handlers), timeout=5)
-
-    async def serve_forever(self) -> None:
-        if self._runner is None:
-            await self.start()
-        await asyncio.Event().wait()
 
     async def drop_connections(self) -> None:
         """Close every WebSocket connection now (close code 1001); the server keeps listening."""

@@ -531,8 +531,7 @@ class QfexSimulator(AppSimulator):
         if error_form not in ("err", "legacy"):
             raise ValueError("error_form must be 'err' or 'legacy'")
         FrameLimit(rate_limit, rate_window_s)  # checks the numbers
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         self.auth_within_s = auth_within_s
         self.clock = clock
         self.slow_reply_s = slow_reply_s
@@ -543,7 +542,6 @@ class QfexSimulator(AppSimulator):
         self.add_key(api_key, secret)
         self.faults: set[Fault] = set()
         self.connections: set[_Connection] = set()
-        self._handlers: set[asyncio.Task[Any]] = set()
 
     def __repr__(self) -> str:
         return f"QfexSimulator(host={self.host!r}, port={self.port}, faults={sorted(f.name for f in self.faults)})"
@@ -579,12 +577,6 @@ class QfexSimulator(AppSimulator):
     # -- lifecycle (AppSimulator) ----------------------------------------------------------------
     def _routes(self, router: web.UrlDispatcher) -> None:
         router.add_get("/", self._handle)
-
-    async def _stopping(self) -> None:
-        """Close every connection."""
-        await self.drop_connections()
-        if self._handlers:
-            await asyncio.wait(set(self._handlers), timeout=3)
 
     async def drop_connections(self) -> None:
         """Close every client connection now (close code 1001); the server keeps listening."""
