@@ -71,6 +71,14 @@ class RateLimiter:
                 await asyncio.sleep(self.per - (now - self._times[0]))
 
 
+def positive_seconds(name: str, value: float) -> float:
+    """`value` as a float when it is a positive int or float (not a bool); otherwise a
+    ValueError naming `name`. Every client checks its timeouts and intervals with it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
+    return float(value)
+
+
 # ---------------------------------------------------------------------------- HTTP
 @dataclass(frozen=True, slots=True)
 class HttpReply:
@@ -467,4 +475,5 @@ __all__ = [
     "StreamStats",
     "WsProtocol",
     "WsStream",
+    "positive_seconds",
 ]

@@ -36,7 +36,7 @@ from venuewire.generated.coinw.order import Order
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
 from venuewire.models import Order as NormalizedOrder
 from venuewire.signing import coinw_headers, coinw_url
-from venuewire.transport import Http, RateLimiter
+from venuewire.transport import Http, RateLimiter, positive_seconds
 
 __all__ = ["RATE_WINDOW_S", "CoinwClient"]
 
@@ -67,8 +67,7 @@ class CoinwClient:
     ) -> None:
         if not isinstance(credentials, CoinwCredentials):
             raise TypeError("credentials must be CoinwCredentials")
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
+        positive_seconds("timeout", timeout)
         if not isinstance(base_url, str):
             raise TypeError("base_url must be a str")
         coinw_url(base_url, PATH, None)  # ValueError naming base_url when it is not scheme://host[:port]

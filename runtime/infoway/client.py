@@ -38,18 +38,12 @@ from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, IDLE_TIMEOUT_S, Inf
 from venuewire.infoway.rest import batch_depth_path, batch_depth_result
 from venuewire.models import OrderBook
 from venuewire.signing import infoway_headers
-from venuewire.transport import Http, RateLimiter, WsStream
+from venuewire.transport import Http, RateLimiter, WsStream, positive_seconds
 
 __all__ = ["InfowayClient", "InfowayDepthStream"]
 
 log = logging.getLogger("venuewire.infoway")
 _KEY_IN_QUERY = re.compile(r"(?i)(apikey=)[^&'\"\s]*")
-
-
-def _positive(name: str, value: float) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0:
-        raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
-    return float(value)
 
 
 class InfowayDepthStream(WsStream[OrderBook]):
@@ -140,7 +134,7 @@ class InfowayClient:
         for name, url in (("base_url", base_url), ("ws_url", ws_url)):
             if not isinstance(url, str) or "://" not in url:
                 raise ValueError(f"{name} must be an absolute URL, got {url!r}")
-        self.timeout = _positive("timeout", timeout)
+        self.timeout = positive_seconds("timeout", timeout)
         self.base_url = base_url.rstrip("/")
         self.ws_url = ws_url
         self._credentials = credentials
@@ -216,11 +210,11 @@ class InfowayClient:
             self._credentials,
             buffer=buffer,
             reconnect=reconnect,
-            backoff_initial=_positive("backoff_initial", backoff_initial),
-            backoff_max=_positive("backoff_max", backoff_max),
+            backoff_initial=positive_seconds("backoff_initial", backoff_initial),
+            backoff_max=positive_seconds("backoff_max", backoff_max),
             connect_timeout=self.timeout,
-            idle_timeout=_positive("idle_timeout", idle_timeout),
-            send_limiter=send_limiter(_positive("frame_window_s", frame_window_s)),
+            idle_timeout=positive_seconds("idle_timeout", idle_timeout),
+            send_limiter=send_limiter(positive_seconds("frame_window_s", frame_window_s)),
         )
         self._streams.add(stream)
         return stream

@@ -58,6 +58,7 @@ from venuewire.qfex.protocol import (
     trade_url,
 )
 from venuewire.signing import new_nonce, qfex_auth_frame
+from venuewire.transport import positive_seconds
 
 __all__ = ["ClientStats", "QfexTradeClient"]
 
@@ -130,12 +131,9 @@ class QfexTradeClient:
     ) -> None:
         if not isinstance(credentials, QfexCredentials):
             raise TypeError("credentials must be QfexCredentials")
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout > 0:
-            raise ValueError(f"timeout must be a positive number of seconds, got {timeout!r}")
-        if heartbeat is not None and (
-            isinstance(heartbeat, bool) or not isinstance(heartbeat, (int, float)) or not heartbeat > 0
-        ):
-            raise ValueError(f"heartbeat must be a positive number of seconds or None, got {heartbeat!r}")
+        positive_seconds("timeout", timeout)
+        if heartbeat is not None:
+            positive_seconds("heartbeat", heartbeat)
         self._url = trade_url(url, credentials)
         self.url = str(self._url.with_query(None))
         self.timeout = float(timeout)

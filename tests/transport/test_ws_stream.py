@@ -15,7 +15,7 @@ from aiohttp import web
 import venuewire
 from venuewire.errors import DecodeError, retry_after
 from venuewire.events import DecodeFailure, Gap
-from venuewire.transport import Http, RateLimiter, Reaction, WsStream
+from venuewire.transport import Http, RateLimiter, Reaction, WsStream, positive_seconds
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -368,3 +368,23 @@ async def test_a_post_is_not_resent_when_its_connection_drops(drops_reuse):
         with pytest.raises(venuewire.ConnectionLost, match="test"):
             await http.request("POST", "/b", body=b"{}")
     assert limiter.slots == len(drops_reuse.requests) == 2
+
+
+@pytest.mark.parametrize("value", [0, -1, 0.0, float("nan"), True, "1", None])
+def test_positive_seconds_refuses_what_is_not_a_positive_number(value):
+    with pytest.raises(ValueError, match=r"^idle_timeout must be a positive number of seconds, got "):
+        positive_seconds("idle_timeout", value)
+
+
+def test_clients_check_their_seconds_with_it():
+    from venuewire.coinw import CoinwClient
+    from venuewire.credentials import CoinwCredentials, InfowayCredentials, QfexCredentials
+    from venuewire.infoway import InfowayClient
+    from venuewire.qfex.client import QfexTradeClient
+
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        CoinwClient(CoinwCredentials("k", "s"), timeout=0)
+    with pytest.raises(ValueError, match="heartbeat must be a positive number of seconds"):
+        QfexTradeClient(QfexCredentials("k", "s"), heartbeat=-1)
+    with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
+        InfowayClient(InfowayCredentials("k"), timeout=True)
