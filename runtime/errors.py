@@ -11,8 +11,9 @@ of them.
     │   └── MissingRequiredFields   a proto2 message lacks required fields; nothing was sent
     ├── NotFound            the thing asked for does not exist
     ├── DecodeError         a payload does not match its schema; names message and field path
-    ├── ConnectionLost      the connection dropped; pending requests fail with this
-    └── Timeout             no answer in time
+    ├── ConnectionLost      the connection dropped; pending requests fail with this (also ConnectionError)
+    ├── Timeout             no answer in time (also TimeoutError)
+    └── WrongEventLoop      an open client used from a second event loop (also RuntimeError)
 """
 
 from __future__ import annotations
@@ -115,12 +116,19 @@ class DecodeError(VenueError):
         super().__init__(venue, f"{message_name} at {format_path(self.field_path)}: {detail}")
 
 
-class ConnectionLost(VenueError):
-    """The connection closed or failed; every request pending on it fails with this."""
+class ConnectionLost(VenueError, ConnectionError):
+    """The connection closed or failed; every request pending on it fails with this.
+    Also a `ConnectionError`, so code written for the standard library catches it too."""
 
 
-class Timeout(VenueError):
-    """No reply within the timeout."""
+class Timeout(VenueError, TimeoutError):
+    """No reply within the timeout. Also a `TimeoutError` (as `asyncio.timeout` raises)."""
+
+
+class WrongEventLoop(VenueError, RuntimeError):
+    """A client (or stream) was used from an event loop other than the one it is bound to,
+    e.g. across two `asyncio.run` calls while still open. Raised at once, before any I/O;
+    close the client first (then it may be used on a new loop) or create one per loop."""
 
 
 _KINDS: dict[str, type[VenueError]] = {

@@ -98,6 +98,9 @@ def decode_json(cls: type[T], data: bytes | str) -> T:
     except msgspec.DecodeError as exc:
         info = message_info(cls)
         raise DecodeError(info.venue, info.name, (), f"not valid JSON: {exc}") from None
+    except UnicodeDecodeError as exc:  # msgspec raises it for invalid UTF-8 inside a string
+        info = message_info(cls)
+        raise DecodeError(info.venue, info.name, (), f"not valid UTF-8 at byte {exc.start}: {exc.reason}") from None
 
 
 def encode_json(obj: msgspec.Struct) -> bytes:

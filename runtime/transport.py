@@ -37,7 +37,7 @@ from typing import Final, Generic, Protocol, TypeVar
 import aiohttp
 import yarl
 
-from venuewire.errors import AuthError, ConnectionLost, RateLimited, Timeout, VenueError, retry_after
+from venuewire.errors import AuthError, ConnectionLost, RateLimited, Timeout, VenueError, WrongEventLoop, retry_after
 from venuewire.events import DecodeFailure, Gap, StreamEvent
 
 log = logging.getLogger("venuewire.transport")
@@ -77,6 +77,75 @@ def positive_seconds(name: str, value: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
         raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
     return float(value)
+
+
+# ---------------------------------------------------------------------------- reconnect policy
+class Backoff:
+    """The one reconnect policy (pure: the caller passes the clock): capped exponential
+    backoff with jitter, that resets only after a session stayed healthy.
+
+    `delay()` is the wait before the next attempt: `initial` doubling per failed attempt or
+    short session up to `cap`, times a jitter in [0.5, 1.0]. A connection that opens and is
+    closed again within `healthy_after` seconds (a peer that accepts and drops at once, or
+    closes right after the login) counts as a failure, so such a peer sees ever fewer
+    attempts instead of a storm; only a session that lasted `healthy_after` seconds resets
+    the delay to `initial`."""
+
+    def __init__(
+        self, initial: float = 0.1, cap: float = 10.0, healthy_after: float = 10.0, *, jitter: bool = True
+    ) -> None:
+        if not (0 < initial <= cap) or healthy_after < 0:
+            raise ValueError("backoff needs 0 < initial <= cap and healthy_after >= 0")
+        self.initial, self.cap, self.healthy_after = initial, cap, healthy_after
+        self._jitter = jitter
+        self._next = initial
+        self._since: float | None = None
+        self.failures = 0
+        """Attempts or sessions that failed since the last healthy session."""
+
+    def connected(self, now: float) -> None:
+        """A connection (handshake, login) succeeded at `now` (monotonic seconds)."""
+        self._since = now
+
+    def lost(self, now: float) -> None:
+        """The session ended at `now`: reset when it lasted `healthy_after`, else count a failure."""
+        since, self._since = self._since, None
+        if since is not None and now - since >= self.healthy_after:
+            self._next, self.failures = self.initial, 0
+
+    def delay(self) -> float:
+        """Seconds to wait before the next attempt; each call doubles the one after (to `cap`)."""
+        base = self._next
+        self._next = min(base * 2, self.cap)
+        self.failures += 1
+        return base * (random.uniform(0.5, 1.0) if self._jitter else 1.0)
+
+
+class LoopBound:
+    """Binds a client to the event loop it is first used on. `check()` (call it at the start
+    of every public coroutine) raises WrongEventLoop at once on another loop, instead of the
+    hang or raw RuntimeError asyncio gives for futures and sessions of a foreign loop.
+    `release()` (on close) lets the next use bind to a new loop."""
+
+    def __init__(self, venue: str, what: str = "client") -> None:
+        self.venue, self.what = venue, what
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def check(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            where = "an event loop that has ended" if self._loop.is_closed() else "another event loop"
+            raise WrongEventLoop(
+                self.venue,
+                f"this {self.what} is still open on {where} (e.g. an earlier asyncio.run); "
+                "close it on the loop that opened it, or create one per event loop",
+            )
+        return loop
+
+    def release(self) -> None:
+        self._loop = None
 
 
 # ---------------------------------------------------------------------------- HTTP
@@ -422,6 +491,8 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
             if beat is not None:
                 heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(*beat))
             await self._read(ws)
+        except VenueError:  # ours already (ConnectionLost is an OSError too): keep its message
+            raise
         except (aiohttp.ClientError, OSError) as exc:
             raise ConnectionLost(self.venue, f"connection to {where} failed: {type(exc).__name__}") from None
         finally:
@@ -465,10 +536,12 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
 
 
 __all__ = [
+    "Backoff",
     "DecodeFailure",
     "Gap",
     "Http",
     "HttpReply",
+    "LoopBound",
     "RateLimiter",
     "Reaction",
     "StreamEvent",

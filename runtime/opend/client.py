@@ -262,7 +262,7 @@ class OpenDClient:
             writer.close()
             if isinstance(exc, TimeoutError):
                 raise Timeout("futu", f"no InitConnect reply from {self.host}:{self.port}") from None
-            if isinstance(exc, FrameError | OSError):
+            if isinstance(exc, FrameError | OSError) and not isinstance(exc, VenueError):
                 raise ConnectionLost("futu", f"InitConnect with {self.host}:{self.port} failed: {exc}") from None
             raise
         s2c = ready.s2c
