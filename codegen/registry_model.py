@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum  # noqa: F401  (used by the generated module)
-from typing import Final, Literal  # noqa: F401  (Final: used by the generated module)
+from typing import Final, Literal, TypeVar  # noqa: F401  (Final: used by the generated module)
 
 ErrorKind = Literal["auth", "rate_limited", "invalid_request", "not_found", "server"]
 
@@ -70,6 +70,13 @@ class OpenDFacts:
     programming_language: str
     protocols: tuple[OpenDProtocol, ...]
     markets: tuple[OpenDMarket, ...]
+    max_order_book_levels: int = 40
+    """The deepest Qot_GetOrderBook `num` OpenD answers."""
+    unsubscribe_after_s: float = 60.0
+    """OpenD refuses to unsubscribe a (security, subType) subscribed less than this long ago."""
+    keepalive_min_s: float = 1.0
+    """A peer's keepAliveInterval is clamped to [keepalive_min_s, keepalive_max_s]."""
+    keepalive_max_s: float = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +109,24 @@ class RestEndpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class WeightedLimit:
+    """A budget of `limit` weight units per `window_s`, each message type costing its
+    `weights` entry. `scope` is what shares one budget ("connection", or "user": every
+    connection of one account); `buckets` names message types budgeted apart from the rest
+    (bucket name -> types), each bucket with its own `limit`; `after_auth` is True when only
+    frames after a successful login count."""
+
+    limit: float
+    window_s: float
+    scope: Literal["connection", "user"]
+    weights: dict[str, float] = field(default_factory=dict)
+    buckets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    after_auth: bool = False
+    model: str | None = None
+    """How the venue measures the rate (e.g. "ema": an exponential moving average)."""
+
+
+@dataclass(frozen=True, slots=True)
 class WsChannel:
     """One WebSocket channel: URL, auth, the messages it carries, heartbeats, limits."""
 
@@ -131,12 +156,16 @@ class WsChannel:
     max_frames_per_minute: int | None = None
     subscribe_within_s: int | None = None
     min_connect_interval_s: int | None = None
+    max_topics_per_subscribe: int | None = None
+    """At most this many topics in one subscribe (or unsubscribe) frame; more go in several."""
     auth_within_s: int | None = None
     max_nonce_len: int | None = None
     nonce_unique_window_s: int | None = None
     compression: Literal["raw-deflate"] | None = None
     codes: dict[str, int] = field(default_factory=dict)
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rate_limit: WeightedLimit | None = None
+    """The venue's weighted message budget on this channel, when it documents one."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -155,6 +184,10 @@ class VenueErrorCode:
     scope: ErrorScope = "any"
     name: str | None = None
     """A symbolic name the runtime (and the simulators) look the code up by."""
+    http_status: bool = False
+    """The code is an HTTP status (of a REST reply or a WebSocket handshake, e.g. from the
+    venue's gateway or CDN), not a code inside a reply body or frame; a venue whose HTTP
+    statuses and body codes share numbers (Infoway: HTTP 502 vs `ret` 502) keeps them apart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +205,17 @@ class MessageInfo:
     module: str
     class_name: str
     proto_id: int | None = None
+
+
+_Fact = TypeVar("_Fact")
+
+
+def required(value: _Fact | None, what: str) -> _Fact:
+    """A registry fact that is optional in the model but that the caller's venue always has:
+    `value` itself, or a RuntimeError naming `what` and where to add it."""
+    if value is None:
+        raise RuntimeError(f"registry: {what} is missing; add it to schemas/registry.toml and run `make generate`")
+    return value
 
 
 # --- copied into the generated module up to here ---

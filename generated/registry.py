@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import IntEnum  # noqa: F401  (used by the generated module)
-from typing import Final, Literal  # noqa: F401  (Final: used by the generated module)
+from typing import Final, Literal, TypeVar  # noqa: F401  (Final: used by the generated module)
 
 ErrorKind = Literal["auth", "rate_limited", "invalid_request", "not_found", "server"]
 
@@ -68,6 +68,13 @@ class OpenDFacts:
     programming_language: str
     protocols: tuple[OpenDProtocol, ...]
     markets: tuple[OpenDMarket, ...]
+    max_order_book_levels: int = 40
+    """The deepest Qot_GetOrderBook `num` OpenD answers."""
+    unsubscribe_after_s: float = 60.0
+    """OpenD refuses to unsubscribe a (security, subType) subscribed less than this long ago."""
+    keepalive_min_s: float = 1.0
+    """A peer's keepAliveInterval is clamped to [keepalive_min_s, keepalive_max_s]."""
+    keepalive_max_s: float = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,24 @@ class RestEndpoint:
 
 
 @dataclass(frozen=True, slots=True)
+class WeightedLimit:
+    """A budget of `limit` weight units per `window_s`, each message type costing its
+    `weights` entry. `scope` is what shares one budget ("connection", or "user": every
+    connection of one account); `buckets` names message types budgeted apart from the rest
+    (bucket name -> types), each bucket with its own `limit`; `after_auth` is True when only
+    frames after a successful login count."""
+
+    limit: float
+    window_s: float
+    scope: Literal["connection", "user"]
+    weights: dict[str, float] = field(default_factory=dict)
+    buckets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    after_auth: bool = False
+    model: str | None = None
+    """How the venue measures the rate (e.g. "ema": an exponential moving average)."""
+
+
+@dataclass(frozen=True, slots=True)
 class WsChannel:
     """One WebSocket channel: URL, auth, the messages it carries, heartbeats, limits."""
 
@@ -129,12 +154,16 @@ class WsChannel:
     max_frames_per_minute: int | None = None
     subscribe_within_s: int | None = None
     min_connect_interval_s: int | None = None
+    max_topics_per_subscribe: int | None = None
+    """At most this many topics in one subscribe (or unsubscribe) frame; more go in several."""
     auth_within_s: int | None = None
     max_nonce_len: int | None = None
     nonce_unique_window_s: int | None = None
     compression: Literal["raw-deflate"] | None = None
     codes: dict[str, int] = field(default_factory=dict)
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    rate_limit: WeightedLimit | None = None
+    """The venue's weighted message budget on this channel, when it documents one."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -153,6 +182,10 @@ class VenueErrorCode:
     scope: ErrorScope = "any"
     name: str | None = None
     """A symbolic name the runtime (and the simulators) look the code up by."""
+    http_status: bool = False
+    """The code is an HTTP status (of a REST reply or a WebSocket handshake, e.g. from the
+    venue's gateway or CDN), not a code inside a reply body or frame; a venue whose HTTP
+    statuses and body codes share numbers (Infoway: HTTP 502 vs `ret` 502) keeps them apart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +203,19 @@ class MessageInfo:
     module: str
     class_name: str
     proto_id: int | None = None
+
+
+_Fact = TypeVar("_Fact")
+
+
+def required(value: _Fact | None, what: str) -> _Fact:
+    """A registry fact that is optional in the model but that the caller's venue always has:
+    `value` itself, or a RuntimeError naming `what` and where to add it."""
+    if value is None:
+        raise RuntimeError(
+            f"registry: {what} is missing; add it to schemas/registry.toml and run `make generate`"
+        )
+    return value
 
 
 VENUES: Final[tuple[Venue, ...]] = (
@@ -247,6 +293,7 @@ OPEND: Final[OpenDFacts] = OpenDFacts(
     ),
     markets=(
         OpenDMarket(prefix="HK", market=1),
+        OpenDMarket(prefix="HK_FUTURE", market=2),
         OpenDMarket(prefix="US", market=11),
         OpenDMarket(prefix="SH", market=21),
         OpenDMarket(prefix="SZ", market=22),
@@ -257,6 +304,7 @@ OPEND: Final[OpenDFacts] = OpenDFacts(
         OpenDMarket(prefix="CA", market=71),
         OpenDMarket(prefix="FX", market=81),
         OpenDMarket(prefix="CC", market=91),
+        OpenDMarket(prefix="EC", market=101),
     ),
 )
 
@@ -286,6 +334,7 @@ AUTH_SCHEMES: Final[dict[str, AuthScheme]] = {
             "api_key",
             "timestamp",
         ),
+        timestamp_tolerance_s=30,
     ),
     "bitmart_hmac_sha256_hex": AuthScheme(
         name="bitmart_hmac_sha256_hex",
@@ -306,6 +355,7 @@ AUTH_SCHEMES: Final[dict[str, AuthScheme]] = {
             "x-qfex-timestamp",
         ),
         query=("api_key",),
+        timestamp_tolerance_s=30,
     ),
     "infoway_api_key": AuthScheme(name="infoway_api_key", headers=("apiKey",)),
     "infoway_api_key_query": AuthScheme(name="infoway_api_key_query", query=("apikey",)),
@@ -328,6 +378,8 @@ REST_COINW_GET_ORDER_INFORMATION: Final[RestEndpoint] = RestEndpoint(
             "plan",
             "moveStop",
             "stopProfitLoss",
+            "planTrigger",
+            "moveStopProfitLoss",
         )
     },
 )
@@ -373,11 +425,10 @@ WS_BITMART_SPOT_DEPTH: Final[WsChannel] = WsChannel(
     venue="bitmart",
     name="spot_depth",
     url="wss://ws-manager-compress.bitmart.com/api?protocol=1.1",
-    auth="bitmart_ws_login",
+    auth="none",
     subscribe="bitmart/spot_subscribe",
     push="bitmart/spot_depth",
-    login="bitmart/login",
-    login_reply="bitmart/login_response",
+    ack="bitmart/subscribe_ack",
     error="bitmart/error_event",
     channel="spot/depth{levels}:{symbol}",
     levels=(
@@ -385,6 +436,21 @@ WS_BITMART_SPOT_DEPTH: Final[WsChannel] = WsChannel(
         20,
         50,
     ),
+    ping_text="ping",
+    pong_text="pong",
+    ping_interval_s=10,
+    max_topics_per_subscribe=20,
+    compression="raw-deflate",
+)
+WS_BITMART_PRIVATE: Final[WsChannel] = WsChannel(
+    venue="bitmart",
+    name="private",
+    url="wss://ws-manager-compress.bitmart.com/user?protocol=1.1",
+    auth="bitmart_ws_login",
+    ack="bitmart/subscribe_ack",
+    login="bitmart/login",
+    login_reply="bitmart/login_response",
+    error="bitmart/error_event",
     ping_text="ping",
     pong_text="pong",
     ping_interval_s=10,
@@ -411,6 +477,7 @@ WS_INFOWAY_DEPTH: Final[WsChannel] = WsChannel(
         "unsubscribe": 11001,
         "unsubscribe_ack": 11010,
         "heartbeat": 10010,
+        "heart_apply": 10011,
     },
     choices={
         "business": (
@@ -435,26 +502,100 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
     login_reply="qfex/auth_response",
     error="qfex/error",
     legacy_error="qfex/legacy_error",
+    ping_interval_s=15,
     auth_within_s=60,
     max_nonce_len=100,
     nonce_unique_window_s=900,
+    rate_limit=WeightedLimit(
+        limit=12000.0,
+        window_s=60.0,
+        scope="user",
+        weights={
+            "add_order": 1.0,
+            "cancel_order": 1.0,
+            "modify_order": 1.0,
+            "get_order": 2.0,
+            "get_user_orders": 5.0,
+            "cancel_all_orders": 2.0,
+            "get_user_trades": 0.5,
+            "subscribe": 0.1,
+            "unsubscribe": 0.1,
+            "get_user_leverage": 0.1,
+            "get_available_leverage_levels": 0.1,
+            "set_user_leverage": 0.1,
+            "cancel_stop_order": 1.0,
+            "modify_stop_order": 1.0,
+            "cancel_on_disconnect": 0.1,
+        },
+        buckets={
+            "cancel": (
+                "cancel_order",
+                "cancel_all_orders",
+                "cancel_stop_order",
+            )
+        },
+        after_auth=True,
+        model="ema",
+    ),
 )
 WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_BITMART_LEGACY_DEPTH,
     WS_BITMART_SPOT_DEPTH,
+    WS_BITMART_PRIVATE,
     WS_INFOWAY_DEPTH,
     WS_QFEX_TRADE,
 )
 ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
-    VenueErrorCode(venue="coinw", code="6000", kind="auth", meaning="authentication failed"),
-    VenueErrorCode(venue="coinw", code="6001", kind="auth", meaning="bad signature"),
-    VenueErrorCode(venue="coinw", code="6003", kind="auth", meaning="no permission"),
-    VenueErrorCode(venue="coinw", code="29001", kind="rate_limited", meaning="rate limit exceeded"),
-    VenueErrorCode(venue="coinw", code="429", kind="rate_limited", meaning="rate limit exceeded"),
-    VenueErrorCode(venue="coinw", code="1", kind="invalid_request", meaning="invalid parameter"),
-    VenueErrorCode(venue="coinw", code="402", kind="invalid_request", meaning="missing parameter"),
     VenueErrorCode(
-        venue="coinw", code="9111", kind="invalid_request", meaning="symbol not tradable"
+        venue="coinw", code="6000", kind="auth", meaning="authentication failed", name="auth_failed"
+    ),
+    VenueErrorCode(
+        venue="coinw", code="6001", kind="auth", meaning="bad signature", name="bad_sign"
+    ),
+    VenueErrorCode(
+        venue="coinw", code="6003", kind="auth", meaning="no permission", name="no_permission"
+    ),
+    VenueErrorCode(
+        venue="coinw",
+        code="29001",
+        kind="rate_limited",
+        meaning="rate limit exceeded",
+        name="rate_limited",
+    ),
+    VenueErrorCode(
+        venue="coinw",
+        code="429",
+        kind="rate_limited",
+        meaning="rate limit exceeded",
+        name="too_many_requests",
+    ),
+    VenueErrorCode(
+        venue="coinw",
+        code="1",
+        kind="invalid_request",
+        meaning="invalid parameter",
+        name="invalid_parameter",
+    ),
+    VenueErrorCode(
+        venue="coinw",
+        code="402",
+        kind="invalid_request",
+        meaning="missing parameter",
+        name="missing_parameter",
+    ),
+    VenueErrorCode(
+        venue="coinw",
+        code="9111",
+        kind="invalid_request",
+        meaning="symbol not tradable",
+        name="not_tradable",
+    ),
+    VenueErrorCode(
+        venue="coinw",
+        code="500",
+        kind="server",
+        meaning="internal server error (typically a wrong or non-existent endpoint URL)",
+        name="bad_url",
     ),
     VenueErrorCode(
         venue="infoway",
@@ -462,6 +603,15 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         kind="auth",
         meaning="HTTP 401: bad or missing API key",
         scope="rest",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="404",
+        kind="not_found",
+        meaning="HTTP 404: no such endpoint",
+        scope="rest",
+        http_status=True,
     ),
     VenueErrorCode(
         venue="infoway",
@@ -469,6 +619,29 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         kind="rate_limited",
         meaning="HTTP 429: rate limit exceeded",
         scope="rest",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="499",
+        kind="server",
+        meaning="HTTP 499: the connection was cut on the client's side (an unstable network); try again",
+        scope="rest",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="524",
+        kind="server",
+        meaning="HTTP 524: the venue's CDN timed out reaching its servers (passes by itself)",
+        scope="rest",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway", code="400", kind="invalid_request", meaning="bad request", scope="rest"
+    ),
+    VenueErrorCode(
+        venue="infoway", code="500", kind="server", meaning="server error", scope="rest"
     ),
     VenueErrorCode(
         venue="infoway",
@@ -485,6 +658,13 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         meaning="daily request limit reached",
         scope="rest",
         name="day_limit",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="503",
+        kind="invalid_request",
+        meaning="too many candles asked for",
+        scope="rest",
     ),
     VenueErrorCode(
         venue="infoway",
@@ -526,6 +706,23 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         name="no_product",
     ),
     VenueErrorCode(venue="infoway", code="509", kind="auth", meaning="token expired", scope="rest"),
+    VenueErrorCode(
+        venue="infoway",
+        code="510",
+        kind="rate_limited",
+        meaning="too many WebSocket connections",
+        scope="rest",
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="511",
+        kind="server",
+        meaning="WebSocket heartbeat timeout",
+        scope="rest",
+    ),
+    VenueErrorCode(
+        venue="infoway", code="512", kind="server", meaning="WebSocket disconnected", scope="rest"
+    ),
     VenueErrorCode(
         venue="infoway", code="513", kind="invalid_request", meaning="bad timestamp", scope="rest"
     ),
@@ -665,45 +862,114 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         scope="ws",
     ),
     VenueErrorCode(
-        venue="qfex", code="RateLimited", kind="rate_limited", meaning="rate limit exceeded"
+        venue="infoway",
+        code="401",
+        kind="auth",
+        meaning="handshake refused: the API key is invalid or missing",
+        scope="ws",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="404",
+        kind="not_found",
+        meaning="no such WebSocket endpoint",
+        scope="ws",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="427",
+        kind="rate_limited",
+        meaning="more WebSocket connections than the plan allows",
+        scope="ws",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="429",
+        kind="rate_limited",
+        meaning="more messages than the plan allows",
+        scope="ws",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="499",
+        kind="server",
+        meaning="the connection was cut on the client's side (an unstable network); reconnect",
+        scope="ws",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="infoway",
+        code="524",
+        kind="server",
+        meaning="the venue's CDN timed out reaching its servers (passes by itself)",
+        scope="ws",
+        http_status=True,
+    ),
+    VenueErrorCode(
+        venue="qfex",
+        code="RateLimited",
+        kind="rate_limited",
+        meaning="rate limit exceeded",
+        name="rate_limited",
     ),
     VenueErrorCode(
         venue="qfex",
         code="InvalidJSONFormat",
         kind="invalid_request",
         meaning="the frame is not valid JSON for its type",
+        name="invalid_json",
     ),
     VenueErrorCode(
         venue="qfex",
         code="AlreadyAuthenticated",
         kind="invalid_request",
         meaning="the connection is already authenticated",
+        name="already_authenticated",
     ),
     VenueErrorCode(
         venue="qfex",
         code="InvalidParameter",
         kind="invalid_request",
         meaning="a parameter is invalid",
+        name="invalid_parameter",
     ),
     VenueErrorCode(
         venue="qfex",
         code="PermissionDenied",
         kind="auth",
         meaning="not authenticated or not allowed",
+        name="permission_denied",
     ),
-    VenueErrorCode(venue="qfex", code="ServerError", kind="server", meaning="server error"),
     VenueErrorCode(
-        venue="qfex", code="InvalidOrder", kind="invalid_request", meaning="the order is invalid"
+        venue="qfex", code="ServerError", kind="server", meaning="server error", name="server_error"
     ),
-    VenueErrorCode(venue="qfex", code="KycRequired", kind="auth", meaning="KYC required"),
     VenueErrorCode(
-        venue="qfex", code="TncRequired", kind="auth", meaning="terms and conditions not accepted"
+        venue="qfex",
+        code="InvalidOrder",
+        kind="invalid_request",
+        meaning="the order is invalid",
+        name="invalid_order",
+    ),
+    VenueErrorCode(
+        venue="qfex", code="KycRequired", kind="auth", meaning="KYC required", name="kyc_required"
+    ),
+    VenueErrorCode(
+        venue="qfex",
+        code="TncRequired",
+        kind="auth",
+        meaning="terms and conditions not accepted",
+        name="tnc_required",
     ),
     VenueErrorCode(
         venue="qfex",
         code="AlreadySubscribedToLeaderboard",
         kind="invalid_request",
         meaning="the connection already has this subscription",
+        name="already_subscribed",
     ),
     VenueErrorCode(
         venue="bitmart", code="30002", kind="auth", meaning="API key not found", name="unknown_key"
@@ -734,14 +1000,32 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         code="30013",
         kind="rate_limited",
         meaning="too many requests",
+        scope="rest",
         name="too_many_requests",
     ),
     VenueErrorCode(
         venue="bitmart",
-        code="30000",
+        code="30013",
+        kind="auth",
+        meaning="invalid sign",
+        scope="ws",
+        name="login_bad_sign",
+    ),
+    VenueErrorCode(
+        venue="bitmart",
+        code="30039",
         kind="invalid_request",
-        meaning="request refused: no such operation or channel",
+        meaning="unrecognized request",
+        scope="ws",
         name="refused_frame",
+    ),
+    VenueErrorCode(
+        venue="bitmart",
+        code="92001",
+        kind="invalid_request",
+        meaning="invalid symbol param",
+        scope="ws",
+        name="invalid_symbol",
     ),
 )
 MESSAGES: Final[tuple[MessageInfo, ...]] = (
@@ -1033,6 +1317,14 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="bitmart",
+        name="legacy_unsubscribe",
+        format="json",
+        schema="json/bitmart/legacy_unsubscribe.json",
+        module="venuewire.generated.bitmart.legacy_unsubscribe",
+        class_name="LegacyUnsubscribe",
+    ),
+    MessageInfo(
+        venue="bitmart",
         name="login",
         format="json",
         schema="json/bitmart/login.json",
@@ -1062,6 +1354,14 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
         schema="json/bitmart/spot_subscribe.json",
         module="venuewire.generated.bitmart.spot_subscribe",
         class_name="SpotSubscribe",
+    ),
+    MessageInfo(
+        venue="bitmart",
+        name="subscribe_ack",
+        format="json",
+        schema="json/bitmart/subscribe_ack.json",
+        module="venuewire.generated.bitmart.subscribe_ack",
+        class_name="SubscribeAck",
     ),
     MessageInfo(
         venue="coinw",
@@ -1206,6 +1506,14 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
         schema="json/qfex/order.json",
         module="venuewire.generated.qfex.order",
         class_name="Order",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="twap",
+        format="json",
+        schema="json/qfex/twap.json",
+        module="venuewire.generated.qfex.twap",
+        class_name="Twap",
     ),
 )
 # The fields of RestEndpoint and WsChannel that name a message, by the role it plays.

@@ -2,20 +2,50 @@
 #   filename:  error_event.json
 
 from __future__ import annotations
-from typing import Annotated, Literal
-from msgspec import Meta, Struct
+from typing import Annotated, TypeAlias
+from msgspec import Meta, Struct, UNSET, UnsetType
+
+
+ErrorCode: TypeAlias = Annotated[
+    str,
+    Meta(
+        description="The venue's error code, e.g. 30039; see the bitmart entries (scope ws) of the registry's error table. A JSON integer in ccxt's recorded frames, a string of digits on the docs' format page and in the SDK example.",
+        pattern="^[0-9]{1,18}$",
+    ),
+]
 
 
 class ErrorEvent(Struct):
-    event: Annotated[
-        Literal["error"], Meta(description='Event kind: the literal "error".')
-    ]
-    message: Annotated[
-        str, Meta(description="Human-readable explanation of the failure.")
-    ]
     errorCode: Annotated[
-        int,
+        int | ErrorCode,
         Meta(
-            description="Numeric venue error code, e.g. 30013; see the bitmart entries of the registry's error table."
+            description="The venue's error code, e.g. 30039; see the bitmart entries (scope ws) of the registry's error table. A JSON integer in ccxt's recorded frames, a string of digits on the docs' format page and in the SDK example."
         ),
     ]
+    event: (
+        Annotated[
+            str,
+            Meta(
+                description='The kind of frame: "error" (ccxt), or the operation that was refused such as "subscribe" or "login" (docs\' format page); absent in the SDK example.'
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    message: (
+        Annotated[
+            str,
+            Meta(
+                description="Human-readable explanation of the failure, under this key in ccxt's recorded frames."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    errorMessage: (
+        Annotated[
+            str,
+            Meta(
+                description="Human-readable explanation of the failure, under this key on the docs' format page and in the SDK example."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET

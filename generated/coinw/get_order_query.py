@@ -12,13 +12,26 @@ class PositionType(StrEnum):
     plan = "plan"
     moveStop = "moveStop"
     stopProfitLoss = "stopProfitLoss"
+    planTrigger = "planTrigger"
+    moveStopProfitLoss = "moveStopProfitLoss"
+
+    @classmethod
+    def _missing_(cls, value: object) -> PositionType | None:
+        # Open enumeration: a value the schema does not list decodes to a
+        # pseudo-member named UNKNOWN that keeps the value exactly as sent.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class GetOrderQuery(Struct):
     positionType: Annotated[
         PositionType,
         Meta(
-            description="Which kind of order to list: execute (market), plan (planned/limit), moveStop (trailing stop), stopProfitLoss (take-profit and stop-loss). The reply may include kinds other than the one asked for."
+            description="Which kind of order to list: execute (market), plan (planned/limit), moveStop (trailing stop), stopProfitLoss (take-profit and stop-loss), planTrigger (plan orders once triggered and placed), moveStopProfitLoss (trailing take-profit/stop-loss). The reply may include kinds other than the one asked for. An open set: a value not listed is the venue's to accept or refuse (code 1), so it is sent as given."
         ),
     ]
     sourceIds: (

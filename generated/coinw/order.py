@@ -29,6 +29,8 @@ class OrderStatus(StrEnum):
     part = "part"
     Finish = "Finish"
     Cancel = "Cancel"
+    finish = "finish"
+    cancel = "cancel"
     cancelAll = "cancelAll"
     markerChange = "markerChange"
 
@@ -48,6 +50,7 @@ class PosType(StrEnum):
     plan = "plan"
     planTrigger = "planTrigger"
     execute = "execute"
+    moveStopProfitLoss = "moveStopProfitLoss"
 
     @classmethod
     def _missing_(cls, value: object) -> PosType | None:
@@ -193,11 +196,23 @@ class Order(Struct):
         | UnsetType
     ) = UNSET
     margin: (
-        Annotated[Decimal, Meta(description="Margin committed to this order.")]
+        Annotated[
+            Decimal,
+            Meta(
+                description="Margin committed to this order; null when none is held yet (market orders). (source: the project's 2026-11-25 audit of CoinW.Net and the docs; note: CoinW.Net 3.4.0 CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it non-nullable)"
+            ),
+        ]
+        | None
         | UnsetType
     ) = UNSET
     orderPrice: (
-        Annotated[Decimal, Meta(description="Limit price the user asked for.")]
+        Annotated[
+            Decimal,
+            Meta(
+                description="Limit price the user asked for; null for orders without one (market orders). (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable; the project's 2026-11-25 audit of CoinW.Net and the docs)"
+            ),
+        ]
+        | None
         | UnsetType
     ) = UNSET
     totalPiece: (
@@ -255,7 +270,7 @@ class Order(Struct):
         Annotated[
             Decimal,
             Meta(
-                description="Price that fires the attached stop-loss. Documented as text, sent as a number. null when no value is set."
+                description="Price that fires the attached stop-loss. Documented as text, sent as a number. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)"
             ),
         ]
         | None
@@ -265,7 +280,7 @@ class Order(Struct):
         Annotated[
             Decimal,
             Meta(
-                description="Stop-loss distance as a fraction of the order price. Documented as text, sent as a number. null when no value is set."
+                description="Stop-loss distance as a fraction of the order price. Documented as text, sent as a number. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)"
             ),
         ]
         | None
@@ -275,7 +290,7 @@ class Order(Struct):
         Annotated[
             Decimal,
             Meta(
-                description="Price that fires the attached take-profit. Documented as text, sent as a number. null when no value is set."
+                description="Price that fires the attached take-profit. Documented as text, sent as a number. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)"
             ),
         ]
         | None
@@ -285,7 +300,7 @@ class Order(Struct):
         Annotated[
             Decimal,
             Meta(
-                description="Take-profit distance as a fraction of the order price. Documented as text, sent as a number. null when no value is set."
+                description="Take-profit distance as a fraction of the order price. Documented as text, sent as a number. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)"
             ),
         ]
         | None
@@ -295,7 +310,7 @@ class Order(Struct):
         Annotated[
             Decimal,
             Meta(
-                description="Limit price of the order the stop-loss places when it fires. null when no value is set."
+                description="Limit price of the order the stop-loss places when it fires. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)"
             ),
         ]
         | None
@@ -305,7 +320,7 @@ class Order(Struct):
         Annotated[
             Decimal,
             Meta(
-                description="Limit price of the order the take-profit places when it fires. null when no value is set."
+                description="Limit price of the order the take-profit places when it fires. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)"
             ),
         ]
         | None
@@ -328,16 +343,17 @@ class Order(Struct):
         Annotated[
             str,
             Meta(
-                description="The client's own identifier for the order, as given when it was placed."
+                description="The client's own identifier for the order, as given when it was placed; null (or empty) for orders placed without one. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable; the project's 2026-11-25 audit of CoinW.Net and the docs)"
             ),
         ]
+        | None
         | UnsetType
     ) = UNSET
     triggerPrice: (
         Annotated[
             Decimal,
             Meta(
-                description="Price at which a plan order is activated. Not in the field table; seen in the example. null when no value is set."
+                description="Price at which a plan order is activated. Not in the field table; seen in the example. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)"
             ),
         ]
         | None
@@ -345,10 +361,70 @@ class Order(Struct):
     ) = UNSET
     triggerType: (
         Annotated[
-            str | int,
+            int | str,
             Meta(
-                description="How the trigger is evaluated (the example shows 1). Not in the field table, so its codes are unknown; kept as sent."
+                description="How the order a trigger places is priced: 0 limit, 1 market (an enumeration of codes, kept open: an unknown code, or a code sent as text, is kept as sent, never an error; null when the order has no trigger). Not in the docs' field table; the seed's example shows 1. (source: CoinW.Net CoinW.Net/Enums/TriggerOrderType.cs; the project's 2026-11-25 audit of CoinW.Net and the docs)"
             ),
         ]
+        | None
+        | UnsetType
+    ) = UNSET
+    tradePiece: (
+        Annotated[
+            Decimal,
+            Meta(
+                description="Contracts of the order filled so far. Not in the docs' field table. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs; the project's 2026-11-25 audit of CoinW.Net and the docs; null accepted, as for every CoinW quantity that may be absent [guess])"
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+    avgPrice: (
+        Annotated[
+            Decimal,
+            Meta(
+                description="Average price of the fills so far; null while nothing is filled. Not in the docs' field table. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable; the project's 2026-11-25 audit of CoinW.Net and the docs)"
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+    processStatus: (
+        Annotated[
+            int,
+            Meta(
+                description="Where the venue is in processing the order: 0 waiting, 1 processing, 2 success, 3 failed. Open: another code is kept as sent, never an error. (source: CoinW.Net CoinW.Net/Enums/ProcessingStatus.cs and CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs, which types it nullable; the project's 2026-11-25 audit of CoinW.Net and the docs)"
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+    primaryId: (
+        Annotated[
+            str | int,
+            Meta(
+                description="A second identifier CoinW attaches to the order (e.g. 2874310689), kept as the string or the exact int sent. Its meaning is undocumented. (source: CoinW.Net CoinW.Net.UnitTests/Endpoints/Futures/Trading/GetOpenOrders.txt; the project's 2026-11-25 audit of CoinW.Net and the docs)"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    stopLossType: (
+        Annotated[
+            str | int,
+            Meta(
+                description="Order kind of the order the stop-loss places when it fires: a name (execute, plan, planTrigger, moveStopProfitLoss) or its code (2 execute, 1 plan, 3 planTrigger), kept as sent; null when none is attached. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs and CoinW.Net/Enums/FuturesOrderType.cs; the project's 2026-11-25 audit of CoinW.Net and the docs)"
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+    stopProfitType: (
+        Annotated[
+            str | int,
+            Meta(
+                description="Order kind of the order the take-profit places when it fires: a name (execute, plan, planTrigger, moveStopProfitLoss) or its code (2 execute, 1 plan, 3 planTrigger), kept as sent; null when none is attached. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs and CoinW.Net/Enums/FuturesOrderType.cs; the project's 2026-11-25 audit of CoinW.Net and the docs)"
+            ),
+        ]
+        | None
         | UnsetType
     ) = UNSET

@@ -11,13 +11,44 @@ class OrderResponse(Struct):
     code: Annotated[
         int,
         Meta(
-            description="Outcome: 0 on success, otherwise a CoinW error number (e.g. 6001 bad signature, 29001 rate limited)."
+            description="Outcome: 0 on success, otherwise a CoinW error number (e.g. 6001 bad signature, 29001 rate limited, 500 bad URL); the error table is in schemas/registry.toml."
         ),
     ]
     msg: (
         Annotated[
             str,
-            Meta(description="Empty on success, otherwise the reason for the failure."),
+            Meta(
+                description='Empty on success, otherwise the reason for the failure (e.g. {"code":402,"msg":"param required"}). (source: https://www.coinw.com/api-doc/en/common/error-codes)'
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+    message: (
+        Annotated[
+            str,
+            Meta(
+                description='The reason for a failure in the docs\' other error shape, e.g. {"code":6003,"message":"require more permission","retry":false,"success":false}; when both are present and msg is empty, this is the text. (source: https://www.coinw.com/api-doc/en/common/error-codes)'
+            ),
+        ]
+        | None
+        | UnsetType
+    ) = UNSET
+    retry: (
+        Annotated[
+            bool,
+            Meta(
+                description="Sent beside message: whether retrying the same request may succeed. (source: https://www.coinw.com/api-doc/en/common/error-codes)"
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    success: (
+        Annotated[
+            bool,
+            Meta(
+                description="Sent beside message: false on an error. (source: https://www.coinw.com/api-doc/en/common/error-codes; CoinW.Net CoinW.Net/Objects/Internal/CoinWResponse.cs reads it too)"
+            ),
         ]
         | UnsetType
     ) = UNSET

@@ -4,7 +4,7 @@
 from __future__ import annotations
 from typing import Annotated
 from msgspec import Meta, Struct, UNSET, UnsetType
-from . import order
+from . import order, twap
 
 
 class AllOrdersResponse(Struct):
@@ -16,7 +16,16 @@ class AllOrdersResponse(Struct):
         Annotated[
             list[order.Order],
             Meta(
-                description="Conditional orders waiting for their trigger; empty when none match."
+                description="Conditional orders waiting for their trigger; empty when none match. Stop orders come in the documented stop-order shape, without update_time, trade_id, take_profit or stop_loss (source: https://docs.qfex.com/websocket/channels/trade/stop_cancel_order)."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
+    twaps: (
+        Annotated[
+            list[twap.Twap],
+            Meta(
+                description="Active TWAPs, in get_user_orders' answer (source: https://docs.qfex.com/websocket/channels/trade/get_user_orders); absent from get_order's [guess]."
             ),
         ]
         | UnsetType

@@ -116,17 +116,11 @@ class Order(Struct):
             description="Part of quantity not yet filled; below quantity once the order is partly filled."
         ),
     ]
-    update_time: Annotated[
-        float,
-        Meta(
-            description="Time of the latest change, Unix epoch seconds with a fractional part."
-        ),
-    ]
     take_profit: (
         Annotated[
             Decimal,
             Meta(
-                description="Take-profit trigger price attached to the order; 0 when none is set."
+                description="Take-profit trigger price attached to the order; 0 when none is set; absent from stop orders (source: docs.qfex.com stop_cancel_order)."
             ),
         ]
         | UnsetType
@@ -135,7 +129,7 @@ class Order(Struct):
         Annotated[
             Decimal,
             Meta(
-                description="Stop-loss trigger price attached to the order; 0 when none is set."
+                description="Stop-loss trigger price attached to the order; 0 when none is set; absent from stop orders (source: docs.qfex.com stop_cancel_order)."
             ),
         ]
         | UnsetType
@@ -151,11 +145,20 @@ class Order(Struct):
         Annotated[str, Meta(description="The caller's own identifier for the order.")]
         | UnsetType
     ) = UNSET
+    update_time: (
+        Annotated[
+            float,
+            Meta(
+                description="Time of the latest change, Unix epoch seconds with a fractional part; absent from stop orders and order_response pushes (source: docs.qfex.com, see above)."
+            ),
+        ]
+        | UnsetType
+    ) = UNSET
     trade_id: (
         Annotated[
-            str | int,
+            str,
             Meta(
-                description="Identifier of the latest fill, or null while nothing has filled."
+                description="Identifier of the latest fill, a UUID in text form, or null while nothing has filled; absent from stop orders (source: https://docs.qfex.com/websocket/channels/trade/get_user_orders; fills carry UUID trade_ids in https://docs.qfex.com/websocket/channels/trade/get_user_trades)."
             ),
         ]
         | None
