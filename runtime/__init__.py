@@ -12,9 +12,11 @@ from venuewire.errors import (
     InvalidRequest,
     MissingRequiredFields,
     NotFound,
+    PayloadTooLarge,
     RateLimited,
     Timeout,
     VenueError,
+    WrongEventLoop,
 )
 from venuewire.generated.futu.enums import SubType
 from venuewire.messages import decode_json, decode_proto, decode_proto_json, encode_json, encode_proto
@@ -39,11 +41,13 @@ __all__ = [
     "OpenDError",
     "OrderBook",
     "OrderDetail",
+    "PayloadTooLarge",
     "RateLimited",
     "SubType",
     "Timeout",
     "UpdateStream",
     "VenueError",
+    "WrongEventLoop",
     "__version__",
     "decode_json",
     "decode_proto",

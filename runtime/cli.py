@@ -352,10 +352,31 @@ def _hex_or_binary(data: bytes) -> bytes:
         return data
 
 
+def _emit(text: str) -> None:
+    """Print `text` to stdout; when the terminal's encoding cannot hold it (e.g.
+    PYTHONIOENCODING=ascii and a venue's text in another script), as UTF-8 bytes instead."""
+    try:
+        print(text)
+    except UnicodeEncodeError:
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            print(text.encode("ascii", "backslashreplace").decode("ascii"))
+            return
+        sys.stdout.flush()
+        buffer.write(text.encode("utf-8") + b"\n")
+        buffer.flush()
+
+
+def _decode_failed(exc: BaseException) -> int:
+    """Bad input: one line on stderr (whatever the error text holds), exit status 2."""
+    print(f"venuewire decode: {' '.join(str(exc).split())}", file=sys.stderr)
+    return 2
+
+
 def _run_decode(args: argparse.Namespace) -> int:
     from google.protobuf import json_format, text_format
 
-    from venuewire.errors import DecodeError
+    from venuewire.errors import VenueError
     from venuewire.generated.registry import MESSAGES
     from venuewire.messages import decode_json, decode_proto, encode_json
     from venuewire.opend.frame import MAGIC, FrameError, decode_frame
@@ -382,15 +403,14 @@ def _run_decode(args: argparse.Namespace) -> int:
             body = decode_frame(raw).body if raw.startswith(MAGIC) else raw
             message = decode_proto(cls, body)
             if args.json:
-                print(json_format.MessageToJson(message, preserving_proto_field_name=True, indent=2))
+                _emit(json_format.MessageToJson(message, preserving_proto_field_name=True, indent=2))
             else:
-                print(f"{info.venue} {info.name}\n{text_format.MessageToString(message)}", end="")
+                _emit(f"{info.venue} {info.name}\n{text_format.MessageToString(message)}".removesuffix("\n"))
         else:
             obj = decode_json(cls, data)
-            print(encode_json(obj).decode() if args.json else repr(obj))
-    except (DecodeError, FrameError) as exc:
-        print(f"venuewire decode: {exc}", file=sys.stderr)
-        return 2
+            _emit(encode_json(obj).decode() if args.json else repr(obj))
+    except (VenueError, FrameError) as exc:
+        return _decode_failed(exc)
     return 0
 
 
@@ -563,6 +583,7 @@ async def _book_items(args: argparse.Namespace, stack: contextlib.AsyncExitStack
     venue, symbol, levels = args.venue, args.symbol, args.levels
     timeout = args.timeout
     if venue == "futu":
+        from venuewire.events import DecodeFailure, Gap
         from venuewire.opend.book import order_book_from_s2c
         from venuewire.opend.client import OpenDClient
         from venuewire.opend.symbols import parse_symbol
@@ -583,8 +604,8 @@ async def _book_items(args: argparse.Namespace, stack: contextlib.AsyncExitStack
         async def futu() -> Any:
             yield order_book_from_s2c(await client.get_order_book(symbol, num=levels))
             if args.watch:
-                async for s2c in client.order_book_updates(symbol):
-                    yield order_book_from_s2c(s2c)
+                async for item in client.order_book_updates(symbol):
+                    yield item if isinstance(item, Gap | DecodeFailure) else order_book_from_s2c(item)
 
         return futu()
     if venue in ("bitmart", "bitmart-legacy"):

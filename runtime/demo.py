@@ -40,6 +40,7 @@ from rich.columns import Columns
 from rich.console import Console, Group
 
 from venuewire.errors import VenueError
+from venuewire.events import DecodeFailure, Gap
 from venuewire.models import Order, OrderBook
 from venuewire.render import LiveView, book_table, orders_table, side_by_side
 
@@ -200,9 +201,11 @@ class _Run:
                 return await awaitable
         except DemoFailed:
             raise
-        except TimeoutError:
+        except VenueError as exc:  # venuewire.Timeout included: it names what timed out
+            raise DemoFailed(self.venue, what, _describe(exc)) from None
+        except TimeoutError:  # the step's own limit (an OSError too: caught before it)
             raise DemoFailed(self.venue, what, f"no result within {limit:g} s") from None
-        except (VenueError, OSError, ValueError, RuntimeError) as exc:
+        except (OSError, ValueError, RuntimeError) as exc:
             raise DemoFailed(self.venue, what, _describe(exc)) from None
 
     async def timed(self, what: str, awaitable: Awaitable[T]) -> T:
@@ -248,12 +251,14 @@ class _Run:
             try:
                 async with asyncio.timeout(left):
                     item = await anext(stream)
-            except TimeoutError:
+            except VenueError as exc:  # before TimeoutError: venuewire.Timeout is one too
+                raise DemoFailed(self.venue, what, _describe(exc)) from None
+            except TimeoutError:  # the deadline (TimeoutError is an OSError: before that too)
                 break
+            except OSError as exc:
+                raise DemoFailed(self.venue, what, _describe(exc)) from None
             except StopAsyncIteration:
                 raise DemoFailed(self.venue, what, "the stream ended") from None
-            except (VenueError, OSError) as exc:
-                raise DemoFailed(self.venue, what, _describe(exc)) from None
             on_item(item)
             count += 1
         if count == 0:
@@ -309,8 +314,10 @@ async def _futu(run: _Run) -> None:
             view.update(side_by_side(*tables))
 
         def on_push(symbol: str) -> Callable[[Any], None]:
-            def handle(s2c: Any) -> None:
-                books[symbol] = order_book_from_s2c(s2c)
+            def handle(item: Any) -> None:
+                if isinstance(item, Gap | DecodeFailure):  # counted in client.stats / client.gaps
+                    return
+                books[symbol] = order_book_from_s2c(item)
                 pushes[symbol] += 1
                 show()
 

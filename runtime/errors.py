@@ -11,6 +11,7 @@ of them.
     │   └── MissingRequiredFields   a proto2 message lacks required fields; nothing was sent
     ├── NotFound            the thing asked for does not exist
     ├── DecodeError         a payload does not match its schema; names message and field path
+    │   └── PayloadTooLarge     a body or message over its size cap; refused before it was buffered
     ├── ConnectionLost      the connection dropped; pending requests fail with this (also ConnectionError)
     ├── Timeout             no answer in time (also TimeoutError)
     └── WrongEventLoop      an open client used from a second event loop (also RuntimeError)
@@ -114,6 +115,19 @@ class DecodeError(VenueError):
         self.field_path: FieldPath = tuple(field_path)
         self.detail = detail
         super().__init__(venue, f"{message_name} at {format_path(self.field_path)}: {detail}")
+
+
+class PayloadTooLarge(DecodeError):
+    """A reply body or stream message larger than its cap (`limit`, bytes): refused before it
+    was buffered (on its Content-Length, or as soon as the bytes read exceed the cap). `size`
+    is the announced size when there was one, else None. A DecodeError, because what cannot
+    be read cannot be decoded: a stream yields it as a `DecodeFailure` and goes on."""
+
+    def __init__(self, venue: str, message_name: str, limit: int, size: int | None = None) -> None:
+        self.limit = limit
+        self.size = size
+        of = f"{size} bytes" if size is not None else "more bytes"
+        super().__init__(venue, message_name, (), f"{of} than the cap of {limit} bytes")
 
 
 class ConnectionLost(VenueError, ConnectionError):

@@ -87,7 +87,8 @@ def decode_json(cls: type[T], data: bytes | str) -> T:
     """Decode one JSON payload into the generated class `cls`.
 
     Raises DecodeError naming the venue, the message and the field path; a payload that
-    is not JSON at all gets an empty path.
+    is not JSON at all (malformed, invalid UTF-8 in a string, nested too deeply) gets an
+    empty path. Nothing else escapes.
     """
     try:
         return _decoder(cls).decode(data)
@@ -101,6 +102,9 @@ def decode_json(cls: type[T], data: bytes | str) -> T:
     except UnicodeDecodeError as exc:  # msgspec raises it for invalid UTF-8 inside a string
         info = message_info(cls)
         raise DecodeError(info.venue, info.name, (), f"not valid UTF-8 at byte {exc.start}: {exc.reason}") from None
+    except RecursionError:  # msgspec's own depth limit, for arrays or objects nested too deep
+        info = message_info(cls)
+        raise DecodeError(info.venue, info.name, (), "not valid JSON: nested too deeply") from None
 
 
 def encode_json(obj: msgspec.Struct) -> bytes:
@@ -145,6 +149,11 @@ def decode_proto_json(cls: type[P], data: bytes | str) -> P:
     OpenD's documentation), with the same required-field checks as `decode_proto`."""
     msg = cls()
     info = message_info(cls)
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(info.venue, info.name, (), f"not valid UTF-8 at byte {exc.start}: {exc.reason}") from None
     try:
         json_format.Parse(data, msg)
     except json_format.ParseError as exc:

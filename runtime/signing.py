@@ -29,10 +29,10 @@ import json
 import secrets
 import string
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Literal, TypedDict
 
 from venuewire.credentials import BitmartCredentials, CoinwCredentials, InfowayCredentials, QfexCredentials
-from venuewire.generated.registry import AUTH_SCHEMES, WS_QFEX_TRADE
+from venuewire.generated.registry import AUTH_SCHEMES, WS_QFEX_TRADE, required
 
 if TYPE_CHECKING:
     import yarl
@@ -64,8 +64,6 @@ __all__ = [
     "sign_qfex",
 ]
 
-_T = TypeVar("_T")
-
 # ---------------------------------------------------------------- registry facts
 
 _COINW_SCHEME: Final = AUTH_SCHEMES["coinw_hmac_sha256_base64"]
@@ -83,14 +81,8 @@ _QFEX_PUBLIC_KEY, _QFEX_SIGNATURE, _QFEX_NONCE, _QFEX_TIMESTAMP = _QFEX_SCHEME.h
 (_INFOWAY_QUERY,) = _INFOWAY_WS_SCHEME.query
 
 
-def _registry_fact(value: _T | None, what: str) -> _T:
-    if value is None:  # pragma: no cover - the registry always has it
-        raise RuntimeError(f"registry: {what} is missing; edit schemas/registry.toml and run `make generate`")
-    return value
-
-
-_BITMART_WS_PAYLOAD: Final[str] = _registry_fact(_BITMART_WS_SCHEME.payload, "bitmart_ws_login payload")
-_QFEX_MAX_NONCE_LEN: Final[int] = _registry_fact(WS_QFEX_TRADE.max_nonce_len, "qfex trade max_nonce_len")
+_BITMART_WS_PAYLOAD: Final[str] = required(_BITMART_WS_SCHEME.payload, "bitmart_ws_login payload")
+_QFEX_MAX_NONCE_LEN: Final[int] = required(WS_QFEX_TRADE.max_nonce_len, "qfex trade max_nonce_len")
 
 _METHODS: Final = frozenset({"GET", "POST", "PUT", "DELETE"})
 _HEX: Final = frozenset(string.hexdigits)

@@ -18,10 +18,22 @@ from typing import Final
 from venuewire.errors import DecodeError
 
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_MIN_MS: Final = (datetime(1, 1, 1, tzinfo=UTC) - EPOCH) // timedelta(milliseconds=1)
-_MAX_MS: Final = (datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC) - EPOCH) // timedelta(milliseconds=1)
+_MIN_US: Final = (datetime(1, 1, 1, tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
+_MAX_US: Final = (datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC) - EPOCH) // timedelta(microseconds=1)
+_MIN_MS: Final = -(-_MIN_US // 1000)
+_MAX_MS: Final = _MAX_US // 1000
 
 Path = Sequence[str | int]
+
+
+def _shown(value: object) -> str:
+    """`value` for an error text: its repr, at most 40 characters (a 5000-digit int has no
+    str in Python: it is shown by its size)."""
+    try:
+        text = repr(value)
+    except ValueError:  # an int beyond sys.get_int_max_str_digits()
+        return f"an integer of {value.bit_length() if isinstance(value, int) else '?'} bits"
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def finite_decimal(value: Decimal, venue: str, message: str, path: Path) -> Decimal:
@@ -32,36 +44,56 @@ def finite_decimal(value: Decimal, venue: str, message: str, path: Path) -> Deci
 
 
 def decimal_of(text: str, venue: str, message: str, path: Path) -> Decimal:
-    """The exact Decimal a decimal string spells; DecodeError when it spells none, or NaN/Infinity."""
+    """The exact Decimal a decimal string spells (ASCII digits, sign, point, exponent);
+    DecodeError when it spells none, or NaN/Infinity. Stricter than `Decimal(text)`, which
+    also takes surrounding spaces, `_` separators and non-ASCII digits ("١٢")."""
+    if not isinstance(text, str) or not text.isascii() or "_" in text or text != text.strip():
+        raise DecodeError(venue, message, path, f"{_shown(text)} is not a decimal number")
     try:
         value = Decimal(text)
-    except (InvalidOperation, ValueError, TypeError):
-        raise DecodeError(venue, message, path, f"{text!r} is not a decimal number") from None
+    except (InvalidOperation, ValueError):
+        raise DecodeError(venue, message, path, f"{_shown(text)} is not a decimal number") from None
     return finite_decimal(value, venue, message, path)
 
 
 def decimal_of_double(value: float, venue: str, message: str, path: Path) -> Decimal:
     """A binary double (OpenD prices) as the Decimal of its shortest repr ("0.1" for 0.1),
-    the value the venue meant; DecodeError for NaN and infinities."""
-    if not math.isfinite(value):
-        raise DecodeError(venue, message, path, f"{value!r} is not a finite number")
-    return Decimal(repr(value))
+    the value the venue meant; an int exactly; DecodeError for NaN and infinities."""
+    if isinstance(value, int):
+        return Decimal(value)
+    number = float(value)  # a float subclass (numpy's) has another repr
+    if not math.isfinite(number):
+        raise DecodeError(venue, message, path, f"{number!r} is not a finite number")
+    return Decimal(repr(number))
 
 
 def utc_from_ms(ms: int, venue: str, message: str, path: Path) -> datetime:
     """Unix epoch milliseconds as an aware UTC datetime, exact to the millisecond; DecodeError
-    for a value outside year 1 to 9999."""
-    if not _MIN_MS <= ms <= _MAX_MS:
-        raise DecodeError(venue, message, path, f"{ms} ms since the epoch is out of range for a date")
+    for a value outside year 1 to 9999 (and for NaN or an infinity, should one be passed)."""
+    try:
+        in_range = _MIN_MS <= ms <= _MAX_MS
+    except ArithmeticError:  # a signalling-NaN Decimal refuses to compare
+        in_range = False
+    if not in_range:
+        raise DecodeError(venue, message, path, f"{_shown(ms)} ms since the epoch is out of range for a date")
     return EPOCH + timedelta(milliseconds=ms)
 
 
-def utc_from_seconds(seconds: float, venue: str, message: str, path: Path) -> datetime:
-    """Unix epoch seconds (with a fraction) as an aware UTC datetime, to the microsecond;
-    DecodeError for NaN, infinities and values outside year 1 to 9999."""
-    if not math.isfinite(seconds) or not _MIN_MS <= seconds * 1000 <= _MAX_MS:
-        raise DecodeError(venue, message, path, f"{seconds!r} s since the epoch is out of range for a date")
-    return EPOCH + timedelta(microseconds=round(seconds * 1_000_000))
+def utc_from_seconds(seconds: float | Decimal, venue: str, message: str, path: Path) -> datetime:
+    """Unix epoch seconds (with a fraction) as an aware UTC datetime, to the microsecond
+    (rounded); DecodeError for NaN, infinities and values outside year 1 to 9999."""
+    try:
+        micros: int | None = round(seconds * 1_000_000)
+    except (ArithmeticError, ValueError):  # NaN, an infinity, a signalling NaN
+        micros = None
+    if micros is None or not _MIN_US <= micros <= _MAX_US:
+        raise DecodeError(venue, message, path, f"{_shown(seconds)} s since the epoch is out of range for a date")
+    try:
+        if isinstance(seconds, float):  # timedelta rounds a float's exact value; seconds * 1e6 may not
+            return EPOCH + timedelta(seconds=seconds)
+        return EPOCH + timedelta(microseconds=micros)
+    except OverflowError:  # within a microsecond of the edge, the two roundings may differ
+        raise DecodeError(venue, message, path, f"{_shown(seconds)} s since the epoch is out of range") from None
 
 
 __all__ = [

@@ -6,7 +6,7 @@ thin layer on the shared `venuewire.transport.WsStream`. The simulator is `venue
 
 from venuewire.bitmart.book import order_book_from_legacy, order_book_from_spot, order_books_from_spot
 from venuewire.bitmart.client import BitmartClient, BitmartStream
-from venuewire.bitmart.protocol import LegacyDepthProtocol, SpotDepthProtocol, SpotState
+from venuewire.bitmart.protocol import LegacyDepthProtocol, SpotDepthProtocol, SpotState, V3Protocol
 
 __all__ = [
     "BitmartClient",
@@ -14,6 +14,7 @@ __all__ = [
     "LegacyDepthProtocol",
     "SpotDepthProtocol",
     "SpotState",
+    "V3Protocol",
     "order_book_from_legacy",
     "order_book_from_spot",
     "order_books_from_spot",

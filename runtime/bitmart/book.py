@@ -17,12 +17,15 @@ derivable from the sizes.
 v3 spot channel (`SpotDepthData`, one entry of `SpotDepthPush.data`, schema bitmart/spot_depth):
 `bids` / `asks` from `bids` / `asks` (`[price, size]` pairs), `order_count` None (not sent),
 `timestamp` from `ms_t` (UTC).
+
+Values that cannot stand for what they mean are `DecodeError`s naming the field path (checked
+with `venuewire.values`): NaN, Infinity and sNaN prices, sizes, totals and counts, and an
+`ms_t` outside year 1 to 9999.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from decimal import Decimal
 
 from venuewire.errors import DecodeError
@@ -30,29 +33,35 @@ from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush, LegacyLeve
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
 from venuewire.messages import message_info
 from venuewire.models import BookLevel, OrderBook
+from venuewire.values import finite_decimal, utc_from_ms
 
 __all__ = ["VENUE", "order_book_from_legacy", "order_book_from_spot", "order_books_from_spot"]
 
 VENUE = "bitmart"
 _LEGACY = message_info(LegacyDepthPush).name
+_SPOT = message_info(SpotDepthPush).name
+_MAX_COUNT_DIGITS = 18
+"""A count of 10^19 orders or more is no count (and `int()` of "1E+999999999" would not end)."""
 
 
 def _legacy_levels(levels: Sequence[LegacyLevel], side: str) -> tuple[BookLevel, ...]:
     out = []
     for index, level in enumerate(levels):
-        count = level.count
-        orders = int(count) if count.is_finite() else -1
-        if orders != count or orders < 0:
-            raise DecodeError(
-                VENUE, _LEGACY, ("data", side, index, "count"), f"expected a whole number of orders, got {count}"
-            )
-        out.append(BookLevel(level.price, level.amount, orders))
+        where = ("data", side, index)
+        price = finite_decimal(level.price, VENUE, _LEGACY, (*where, "price"))
+        amount = finite_decimal(level.amount, VENUE, _LEGACY, (*where, "amount"))
+        finite_decimal(level.total, VENUE, _LEGACY, (*where, "total"))
+        count = finite_decimal(level.count, VENUE, _LEGACY, (*where, "count"))
+        if count < 0 or count != count.to_integral_value() or count.adjusted() > _MAX_COUNT_DIGITS:
+            raise DecodeError(VENUE, _LEGACY, (*where, "count"), f"expected a whole number of orders, got {count}")
+        out.append(BookLevel(price, amount, int(count)))
     return tuple(out)
 
 
 def order_book_from_legacy(push: LegacyDepthPush) -> OrderBook:
     """The normalized book of one legacy `depth` push. Raises DecodeError (with the field
-    path) when a level's `count` is not a non-negative whole number."""
+    path) when a price, amount or total is not finite (NaN, Infinity, sNaN) or a level's
+    `count` is not a non-negative whole number."""
     return OrderBook(
         venue=VENUE,
         symbol=push.symbol,
@@ -61,21 +70,29 @@ def order_book_from_legacy(push: LegacyDepthPush) -> OrderBook:
     )
 
 
-def _spot_levels(levels: Sequence[tuple[Decimal, Decimal]]) -> tuple[BookLevel, ...]:
+def _spot_levels(levels: Sequence[tuple[Decimal, Decimal]], where: tuple[str | int, ...]) -> tuple[BookLevel, ...]:
+    for index, (price, size) in enumerate(levels):
+        if not (price.is_finite() and size.is_finite()):  # the fast path checks both at once
+            finite_decimal(price, VENUE, _SPOT, (*where, index, 0))
+            finite_decimal(size, VENUE, _SPOT, (*where, index, 1))
     return tuple([BookLevel(price, size) for price, size in levels])
 
 
-def order_book_from_spot(data: SpotDepthData) -> OrderBook:
-    """The normalized book of one v3 `spot/depthN` snapshot."""
+def order_book_from_spot(data: SpotDepthData, index: int = 0) -> OrderBook:
+    """The normalized book of one v3 `spot/depthN` snapshot, entry `index` of its frame's
+    `data` (for the field path of errors). Raises DecodeError for a price or size that is not
+    finite and for an `ms_t` outside year 1 to 9999."""
+    where: tuple[str | int, ...] = ("data", index)
     return OrderBook(
         venue=VENUE,
         symbol=data.symbol,
-        bids=_spot_levels(data.bids),
-        asks=_spot_levels(data.asks),
-        timestamp=datetime.fromtimestamp(data.ms_t / 1000, UTC),
+        bids=_spot_levels(data.bids, (*where, "bids")),
+        asks=_spot_levels(data.asks, (*where, "asks")),
+        timestamp=utc_from_ms(data.ms_t, VENUE, _SPOT, (*where, "ms_t")),
     )
 
 
 def order_books_from_spot(push: SpotDepthPush) -> list[OrderBook]:
-    """Every snapshot a v3 depth frame carries (normally one), in order."""
-    return [order_book_from_spot(data) for data in push.data]
+    """Every snapshot a v3 depth frame carries (normally one), in order; DecodeError as
+    `order_book_from_spot` for the first bad one."""
+    return [order_book_from_spot(data, index) for index, data in enumerate(push.data)]

@@ -8,30 +8,33 @@
                 print("missed", item.ended - item.started, "s")  # reconnected and resubscribed
 
 Each stream is a `BitmartStream`, a `venuewire.transport.WsStream[OrderBook]`, so it keeps
-the shared stream policy: reconnect with capped exponential backoff and jitter, login and
-subscription sent again and a `Gap` yielded after each reconnect, a frame that does not
+the shared stream policy: reconnect with capped exponential backoff and jitter, the
+subscriptions sent again and a `Gap` yielded after each reconnect, a frame that does not
 decode yielded as a `DecodeFailure` while the stream goes on, and at most `buffer` items
 waiting (the oldest dropped and counted in `stream.dropped`). A peer silent for
 `idle_timeout` (default three heartbeat intervals; pongs count) is a lost connection.
 
-One difference, on purpose: when the venue answers a frame the stream sent (login,
-subscription) with an error event, the stream does NOT reconnect (it would only be refused
-again, and hammering a venue with a refused login gets keys banned). The iterator delivers
-what was already received and then raises the typed error the registry's error table gives
-for the event's errorCode (`venuewire.errors.error_for("bitmart", errorCode, message)`:
-`AuthError` for the login codes 30002/30005/30007/30008, `RateLimited` for 30013, ...); a
-refused login with a code the registry does not know is an `AuthError` too. `stream.failure`
-holds it. (The protocol returns it as `Reaction(fatal=...)`, which ends a `WsStream`.)
+One difference, on purpose: when the venue answers a frame the stream sent (a subscription,
+a frame it did not recognise) with an error event, the stream does NOT reconnect (it would only
+be refused again). The iterator delivers what was already received and then raises the typed
+error the registry's WebSocket error table gives for the event's errorCode
+(`venuewire.errors.error_for("bitmart", errorCode, text, scope="ws")`: `InvalidRequest` for
+30039 "unrecognized request" and 92001 "invalid symbol", `AuthError` for 30013 "invalid sign"
+and the login codes, ...), carrying the venue's text (`message` or `errorMessage`).
+`stream.failure` holds it. (The protocol returns it as `Reaction(fatal=...)`, which ends a
+`WsStream`.) Everything else that ends a stream is a `VenueError` too.
 
-Arguments are checked before anything is sent (`ValueError`/`TypeError` naming the argument).
-Credentials are only used for the v3 login; their secrets never appear in logs or errors.
+Depth streams are public: they never log in (BitMart logs in only on its private socket,
+`WS_BITMART_PRIVATE`). Arguments are checked before anything is sent (`ValueError`/`TypeError`
+naming the argument). Credentials are kept for the private channels; their secrets never appear
+in logs or errors.
 """
 
 from __future__ import annotations
 
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Final
 
@@ -44,6 +47,7 @@ from venuewire.bitmart.protocol import (
     PING_INTERVAL_S,
     LegacyDepthProtocol,
     SpotDepthProtocol,
+    V3Protocol,
 )
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import VenueError
@@ -53,7 +57,7 @@ from venuewire.transport import WsStream
 
 __all__ = ["BitmartClient", "BitmartStream"]
 
-ChannelProtocol = LegacyDepthProtocol | SpotDepthProtocol
+ChannelProtocol = LegacyDepthProtocol | V3Protocol[OrderBook]
 
 IDLE_PINGS: Final = 3
 """A stream that hears nothing (not even a pong) for this many heartbeat intervals reconnects."""
@@ -88,7 +92,8 @@ def _positive(name: str, value: float) -> float:
 class BitmartStream(WsStream[OrderBook]):
     """A `WsStream[OrderBook]` on one BitMart channel that ends with the venue's typed error
     (`failure`) when the venue refuses its login or subscription, instead of reconnecting.
-    `channel` is the pure protocol (`LegacyDepthProtocol` or `SpotDepthProtocol`)."""
+    `channel` is the pure protocol (`LegacyDepthProtocol`, `SpotDepthProtocol` or another
+    `V3Protocol`, e.g. a private channel)."""
 
     def __init__(
         self,
@@ -99,6 +104,7 @@ class BitmartStream(WsStream[OrderBook]):
         reconnect: bool = True,
         backoff_initial: float = V3_BACKOFF_INITIAL_S,
         backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
         connect_timeout: float = 10.0,
         idle_timeout: float | None = None,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
@@ -111,6 +117,7 @@ class BitmartStream(WsStream[OrderBook]):
             reconnect=reconnect,
             backoff_initial=backoff_initial,
             backoff_max=backoff_max,
+            healthy_after=healthy_after,
             connect_timeout=connect_timeout,
             idle_timeout=idle_timeout,
             max_message_size=max_message_size,
@@ -129,12 +136,14 @@ class BitmartClient:
     """Factory of BitMart depth streams, for the real venue or any server speaking its
     protocol (e.g. `venuewire.sim.bitmart.BitmartSimulator`'s `legacy_url` and `url`).
 
-    `credentials` (optional) log each v3 connection in; the timestamp comes from `clock()`
-    (Unix seconds). Stream settings apply to every stream the client makes: `buffer` items
+    `credentials` (optional) are for BitMart's private socket (`WS_BITMART_PRIVATE`), whose
+    login takes its timestamp from `clock()` (Unix seconds); depth streams are public and
+    never send them. Stream settings apply to every stream the client makes: `buffer` items
     at most waiting, `connect_timeout` s per connection attempt, `ping_interval` s between
     heartbeats (default: the registry's 10 s), `idle_timeout` s of silence before a
     reconnect (default 3 heartbeat intervals), `reconnect` and the backoff bounds (the
-    first legacy backoff defaults to 8 s, twice the venue's connection limit; v3's to 0.1 s),
+    first legacy backoff defaults to 8 s, twice the venue's connection limit; v3's to 0.1 s;
+    the backoff resets only after a connection stayed up `healthy_after` s),
     `max_message_size` bytes per message, compressed or inflated. `session` is an
     aiohttp session to share (the caller closes it); otherwise each stream has its own.
     `async with` closes every stream the client made.
@@ -154,6 +163,7 @@ class BitmartClient:
         reconnect: bool = True,
         backoff_initial: float | None = None,
         backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -174,6 +184,9 @@ class BitmartClient:
         self.reconnect = bool(reconnect)
         self.backoff_initial = None if backoff_initial is None else _positive("backoff_initial", backoff_initial)
         self.backoff_max = _positive("backoff_max", backoff_max)
+        if isinstance(healthy_after, bool) or not isinstance(healthy_after, int | float) or not healthy_after >= 0:
+            raise ValueError(f"healthy_after must be a number of seconds >= 0, got {healthy_after!r}")
+        self.healthy_after = float(healthy_after)
         self.max_message_size = max_message_size
         self.clock = clock
         self._streams: weakref.WeakSet[BitmartStream] = weakref.WeakSet()
@@ -202,6 +215,7 @@ class BitmartClient:
             reconnect=self.reconnect,
             backoff_initial=backoff_initial,
             backoff_max=max(self.backoff_max, backoff_initial),
+            healthy_after=self.healthy_after,
             connect_timeout=self.connect_timeout,
             idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
             max_message_size=self.max_message_size,
@@ -222,20 +236,20 @@ class BitmartClient:
         channel = LegacyDepthProtocol(self.legacy_url, symbol, precision, ping_interval=interval)
         return self._stream(channel, interval, self.backoff_initial or LEGACY_BACKOFF_INITIAL_S)
 
-    def depth_stream(self, symbol: str, levels: int = 5) -> BitmartStream:
-        """Books of `symbol` (e.g. "BTC_USDT") from the v3 `spot/depth{levels}` channel:
-        `levels` a side (one of the registry's `WS_BITMART_SPOT_DEPTH.levels`: 5, 20, 50),
-        each push a full snapshot with the venue's timestamp, `order_count` None (not sent).
-        With credentials, each connection logs in first. Raises ValueError naming `symbol`
-        or `levels` at once.
+    def depth_stream(self, symbol: str | Sequence[str], levels: int = 5) -> BitmartStream:
+        """Books of `symbol` (e.g. "BTC_USDT", or a sequence of distinct pairs, all on one
+        connection) from the public v3 `spot/depth{levels}` channel: `levels` a side (one of
+        the registry's `WS_BITMART_SPOT_DEPTH.levels`: 5, 20, 50), each push a full snapshot
+        with the venue's timestamp, `order_count` None (not sent). The topics go out in as
+        many subscribe frames as the venue's per-frame limit needs
+        (`WS_BITMART_SPOT_DEPTH.max_topics_per_subscribe`). No login is ever sent. Raises
+        ValueError naming `symbol` or `levels` at once.
         """
         interval = self.ping_interval or PING_INTERVAL_S
         channel = SpotDepthProtocol(
             self.url,
             symbol,
             levels,
-            credentials=self.credentials,
-            clock=self.clock,
             ping_interval=interval,
             max_message_size=self.max_message_size,
         )

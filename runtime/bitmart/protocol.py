@@ -1,4 +1,4 @@
-"""The pure half of BitMart's two depth streams: `WsProtocol` implementations with no I/O.
+"""The pure half of BitMart's WebSocket streams: `WsProtocol` implementations with no I/O.
 
 Frames in (`receive`), books and frames to send out (`Reaction`); the clock is an argument.
 `venuewire.transport.WsStream` moves the bytes (see `venuewire.bitmart.client`).
@@ -9,22 +9,26 @@ Legacy channel (`WS_BITMART_LEGACY_DEPTH`, plain JSON text):
     heartbeat {"subscribe":"ping"} every `ping_interval` s; {"subscribe":"pong"} is consumed
     pushes    {"subscribe":"depth",...,"data":{"buys":[...],"sells":[...]}} -> OrderBook
     errors    a frame with a `message` field and no `data` -> `failure` (InvalidRequest)
+    stop      {"unsubscribe":"order",...} (`legacy_unsubscribe_frame`, the subscribe's shape)
 
-v3 spot channel (`WS_BITMART_SPOT_DEPTH`):
-    opening   [login (when credentials are given),] {"op":"subscribe","args":["spot/depth5:BTC_USDT"]}
+v3 sockets (`V3Protocol`: the public `WS_BITMART_SPOT_DEPTH` and the private `WS_BITMART_PRIVATE`):
+    opening   public: the subscribe frames, at most `max_topics_per_subscribe` topics each
+              ({"op":"subscribe","args":["spot/depth5:BTC_USDT",...]}); a public socket never
+              logs in. Private (credentials given): the login frame alone; the subscribe frames
+              follow the login reply.
     heartbeat text `ping` every `ping_interval_s`; text `pong` is consumed
-    pushes    BINARY frames are raw DEFLATE (wbits -15) of {"table":"spot/depth5","data":[...]};
-              text frames are plain JSON. Inflated size is capped; bad DEFLATE -> DecodeFailure
-    events    {"event":"login"} marks the login done; {"event":"subscribe"|"unsubscribe",...}
-              acknowledgements are ignored; {"event":"error","errorCode":N,"message":..} and a login
-              reply carrying an errorCode -> `failure`
+    data      BINARY frames are raw DEFLATE (wbits -15), text frames plain JSON. Inflated size is
+              capped; bad DEFLATE, bad JSON, bad UTF-8, bad values -> DecodeFailure
+    events    {"event":"subscribe"|"unsubscribe","topic":..} acks are counted (`acks`);
+              {"event":"login"} completes a login; a frame with an errorCode (ErrorEvent, the
+              text under `message` or `errorMessage`) -> `failure`
 
-`failure`: an error event means the venue refused a frame this stream sent (login or
-subscription), which no retry can fix, so the protocol records the typed error
-(`error_for("bitmart", errorCode, message)`; an error answering a pending login with a code
-the registry does not know is an `AuthError`) and returns it as the reaction's `fatal`
-error, so `venuewire.transport.WsStream` ends the stream with it instead of reconnecting.
-A frame that does not decode is a `DecodeFailure` item and the stream goes on.
+`failure`: an error event means the venue refused a frame this stream sent (login,
+subscription, a frame it did not recognise), which no retry can fix, so the protocol records
+the typed error (`error_for("bitmart", errorCode, text, scope="ws")`; an error answering a
+pending login with a code the registry does not know is an `AuthError`) and returns it as the
+reaction's `fatal` error, so `WsStream` ends the stream with it instead of reconnecting. A frame
+that does not decode is a `DecodeFailure` item and the stream goes on.
 """
 
 from __future__ import annotations
@@ -33,12 +37,12 @@ import enum
 import re
 import time
 import zlib
-from collections.abc import Callable
-from typing import Final, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Final, Generic, TypeVar
 
 import msgspec
 
-from venuewire.bitmart.book import VENUE, order_book_from_legacy, order_books_from_spot
+from venuewire.bitmart.book import VENUE, order_book_from_legacy, order_book_from_spot
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import AuthError, DecodeError, InvalidRequest, VenueError, error_for
 from venuewire.events import DecodeFailure
@@ -47,11 +51,13 @@ from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush
 from venuewire.generated.bitmart.legacy_ping import LegacyPing
 from venuewire.generated.bitmart.legacy_pong import LegacyPong
 from venuewire.generated.bitmart.legacy_subscribe import LegacySubscribe
+from venuewire.generated.bitmart.legacy_unsubscribe import LegacyUnsubscribe
 from venuewire.generated.bitmart.login import Login
 from venuewire.generated.bitmart.login_response import LoginResponse
 from venuewire.generated.bitmart.spot_depth import SpotDepthPush
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
-from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
+from venuewire.generated.bitmart.subscribe_ack import SubscribeAck
+from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH, required
 from venuewire.messages import decode_json, encode_json, message_info
 from venuewire.models import OrderBook
 from venuewire.signing import bitmart_ws_login_frame
@@ -61,36 +67,37 @@ __all__ = [
     "DEFAULT_MAX_MESSAGE_SIZE",
     "LEGACY_PING_INTERVAL_S",
     "MAX_RAW",
+    "MAX_TOPICS_PER_SUBSCRIBE",
     "PING_INTERVAL_S",
     "LegacyDepthProtocol",
     "SpotDepthProtocol",
     "SpotState",
+    "V3Protocol",
     "check_levels",
     "check_precision",
     "check_symbol",
     "inflate",
     "legacy_subscribe_frame",
+    "legacy_unsubscribe_frame",
     "spot_channel",
     "spot_login_frame",
     "spot_subscribe_frame",
+    "spot_subscribe_frames",
 ]
 
 
 _T = TypeVar("_T")
 
 
-def _fact(value: _T | None, what: str) -> _T:
-    if value is None:  # pragma: no cover - the registry always has it
-        raise RuntimeError(f"registry: {what} is missing; edit schemas/registry.toml and run `make generate`")
-    return value
-
-
-CHANNEL_TEMPLATE: Final[str] = _fact(WS_BITMART_SPOT_DEPTH.channel, "bitmart spot_depth channel")
+CHANNEL_TEMPLATE: Final[str] = required(WS_BITMART_SPOT_DEPTH.channel, "bitmart spot_depth channel")
 LEVELS: Final[tuple[int, ...]] = WS_BITMART_SPOT_DEPTH.levels
-PING_TEXT: Final[str] = _fact(WS_BITMART_SPOT_DEPTH.ping_text, "bitmart spot_depth ping_text")
-PONG_TEXT: Final[str] = _fact(WS_BITMART_SPOT_DEPTH.pong_text, "bitmart spot_depth pong_text")
-PING_INTERVAL_S: Final[int] = _fact(WS_BITMART_SPOT_DEPTH.ping_interval_s, "bitmart spot_depth ping_interval_s")
-LEGACY_PING_INTERVAL_S: Final[int] = _fact(
+PING_TEXT: Final[str] = required(WS_BITMART_SPOT_DEPTH.ping_text, "bitmart spot_depth ping_text")
+PONG_TEXT: Final[str] = required(WS_BITMART_SPOT_DEPTH.pong_text, "bitmart spot_depth pong_text")
+PING_INTERVAL_S: Final[int] = required(WS_BITMART_SPOT_DEPTH.ping_interval_s, "bitmart spot_depth ping_interval_s")
+MAX_TOPICS_PER_SUBSCRIBE: Final[int] = required(
+    WS_BITMART_SPOT_DEPTH.max_topics_per_subscribe, "bitmart spot_depth max_topics_per_subscribe"
+)
+LEGACY_PING_INTERVAL_S: Final[int] = required(
     WS_BITMART_LEGACY_DEPTH.ping_interval_s, "bitmart legacy_depth ping_interval_s"
 )
 """The legacy channel's ping interval: undocumented, the registry's [guess] (the v3 interval)."""
@@ -100,10 +107,11 @@ MAX_RAW: Final = 64 * 1024
 MAX_PRECISION: Final = 2**31 - 1
 
 _SYMBOL = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
-_LEGACY_DEPTH = message_info(LegacyDepthPush).name
 _SPOT_DEPTH = message_info(SpotDepthPush).name
+_ERROR_EVENT = message_info(ErrorEvent).name
 _PONG_BYTES = PONG_TEXT.encode()
 _LEGACY_PING_FRAME: Final[str] = encode_json(LegacyPing(subscribe="ping")).decode()
+_MSGSPEC_ERRORS: Final = (msgspec.ValidationError, msgspec.DecodeError, UnicodeDecodeError)
 
 
 # ---------------------------------------------------------------- validation and frames
@@ -116,6 +124,20 @@ def check_symbol(symbol: str) -> str:
     if not _SYMBOL.fullmatch(symbol):
         raise ValueError(f"symbol must be BASE_QUOTE in letters and digits (e.g. BTC_USDT), got {symbol!r}")
     return symbol
+
+
+def check_symbols(symbols: str | Sequence[str]) -> tuple[str, ...]:
+    """One pair or a non-empty sequence of distinct pairs, each checked by `check_symbol`."""
+    if isinstance(symbols, str):
+        return (check_symbol(symbols),)
+    if not isinstance(symbols, Sequence):
+        raise TypeError("symbol must be a str or a sequence of str")
+    checked = tuple(check_symbol(symbol) for symbol in symbols)
+    if not checked:
+        raise ValueError("symbol: give at least one pair")
+    if len(set(checked)) != len(checked):
+        raise ValueError(f"symbol: each pair once, got {list(checked)!r}")
+    return checked
 
 
 def check_precision(precision: int) -> int:
@@ -146,15 +168,35 @@ def legacy_subscribe_frame(symbol: str, precision: int) -> str:
     return encode_json(message).decode()
 
 
-def spot_subscribe_frame(channels: list[str], op: SubscribeOp = SubscribeOp.subscribe) -> str:
-    """`{"op":"subscribe","args":[...]}` (schema bitmart/spot_subscribe)."""
+def legacy_unsubscribe_frame(symbol: str, precision: int) -> str:
+    """`{"unsubscribe":"order","symbol":..,"precision":..}` (schema bitmart/legacy_unsubscribe):
+    the subscribe's shape, stopping that pair and precision."""
+    message = LegacyUnsubscribe(unsubscribe="order", symbol=check_symbol(symbol), precision=check_precision(precision))
+    return encode_json(message).decode()
+
+
+def spot_subscribe_frame(channels: Sequence[str], op: SubscribeOp = SubscribeOp.subscribe) -> str:
+    """One `{"op":"subscribe","args":[...]}` frame (schema bitmart/spot_subscribe) of 1 to
+    `MAX_TOPICS_PER_SUBSCRIBE` topics (the registry's limit); ValueError otherwise."""
     if not channels:
         raise ValueError("channels must name at least one channel")
+    if len(channels) > MAX_TOPICS_PER_SUBSCRIBE:
+        raise ValueError(f"channels: at most {MAX_TOPICS_PER_SUBSCRIBE} a frame, got {len(channels)}")
     return encode_json(SpotSubscribe(op=op, args=list(channels))).decode()
 
 
+def spot_subscribe_frames(channels: Sequence[str], op: SubscribeOp = SubscribeOp.subscribe) -> list[str]:
+    """The subscribe (or unsubscribe) frames for `channels`, in order, `MAX_TOPICS_PER_SUBSCRIBE`
+    topics a frame at most (the venue's limit)."""
+    if not channels:
+        raise ValueError("channels must name at least one channel")
+    step = MAX_TOPICS_PER_SUBSCRIBE
+    return [spot_subscribe_frame(channels[i : i + step], op) for i in range(0, len(channels), step)]
+
+
 def spot_login_frame(credentials: BitmartCredentials, timestamp_ms: int) -> str:
-    """`{"op":"login","args":[api_key, timestamp_ms, sign]}` (schema bitmart/login)."""
+    """`{"op":"login","args":[api_key, timestamp_ms, sign]}` (schema bitmart/login), for the
+    private socket only."""
     frame = bitmart_ws_login_frame(credentials, timestamp_ms)
     api_key, stamp, sign = frame["args"]
     return encode_json(Login(op=frame["op"], args=(api_key, stamp, sign))).decode()
@@ -164,7 +206,8 @@ def inflate(data: bytes, max_size: int, message_name: str = _SPOT_DEPTH) -> byte
     """Raw DEFLATE (no zlib header, wbits -15) -> bytes, at most `max_size` of them.
 
     Raises DecodeError (venue bitmart) on data that is not DEFLATE or inflates past
-    `max_size`. A stream without its final block is accepted, as the venue's own client does.
+    `max_size`; memory stays bounded by `max_size`. A stream without its final block is
+    accepted, as the venue's own client does.
     """
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
@@ -179,7 +222,7 @@ def inflate(data: bytes, max_size: int, message_name: str = _SPOT_DEPTH) -> byte
 
 
 def _as_bytes(data: Frame) -> bytes:
-    return data.encode() if isinstance(data, str) else data
+    return data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
 
 
 def _failure(error: DecodeError, raw: Frame) -> DecodeFailure:
@@ -218,6 +261,7 @@ class LegacyDepthProtocol:
         self.precision = check_precision(precision)
         self.ping_interval = ping_interval
         self.subscribe_frame = legacy_subscribe_frame(symbol, precision)
+        self.unsubscribe_frame = legacy_unsubscribe_frame(symbol, precision)
         self.failure: VenueError | None = None
         self.pongs = 0
 
@@ -253,7 +297,7 @@ class LegacyDepthProtocol:
             return Reaction()
         try:
             envelope = _LEGACY_ENVELOPE.decode(data)
-        except (msgspec.ValidationError, msgspec.DecodeError):
+        except _MSGSPEC_ERRORS:
             return Reaction(items=[_failure(push_error, data)])
         if envelope.message is not None and envelope.data is None:
             self.failure = InvalidRequest(VENUE, f"legacy channel refused {self.subscribe_frame}: {envelope.message}")
@@ -261,12 +305,13 @@ class LegacyDepthProtocol:
         return Reaction(items=[_failure(push_error, data)])
 
 
-# ---------------------------------------------------------------- v3 spot channel
+# ---------------------------------------------------------------- v3 sockets
 
 
 class SpotState(enum.Enum):
-    """Where a v3 connection stands. opening() -> LOGGING_IN (credentials) or SUBSCRIBED;
-    the login reply moves LOGGING_IN -> SUBSCRIBED; an error event -> FAILED (final)."""
+    """Where a v3 connection stands. opening() -> SUBSCRIBED (public socket) or LOGGING_IN
+    (private socket, credentials given); the login reply moves LOGGING_IN -> SUBSCRIBED; an
+    error event -> FAILED (final)."""
 
     CONNECTING = "CONNECTING"
     LOGGING_IN = "LOGGING_IN"
@@ -274,23 +319,29 @@ class SpotState(enum.Enum):
     FAILED = "FAILED"
 
 
-class _SpotEnvelope(msgspec.Struct):
-    event: str
-    errorCode: int | str | None = None
-    message: str | None = None
+class _V3Envelope(msgspec.Struct):
+    """Just enough of an event frame to route it; every field is checked by its own schema."""
+
+    event: Any = msgspec.UNSET
+    errorCode: Any = msgspec.UNSET
 
 
-_SPOT_ENVELOPE = msgspec.json.Decoder(_SpotEnvelope)
-_IGNORED_EVENTS = frozenset({"subscribe", "unsubscribe"})
+_V3_ENVELOPE = msgspec.json.Decoder(_V3Envelope)
+_NO_ERROR: Final = (msgspec.UNSET, None, 0, "0")
+_ACK_EVENTS = frozenset({"subscribe", "unsubscribe"})
 
 
-class SpotDepthProtocol:
-    """The v3 `spot/depth{levels}:{symbol}` channel (no I/O).
+class V3Protocol(Generic[_T]):
+    """What every v3 socket shares (no I/O): inflating BINARY frames, the text ping/pong,
+    subscribe acks, error events, the optional login. A channel subclass decodes its data
+    frames in `_data`.
 
-    With `credentials`, each (re)connection logs in first (`bitmart_ws_login_frame`, the
-    timestamp from `clock()`, Unix seconds) and subscribes right behind it: a public depth
-    channel does not wait for the login reply. BINARY frames inflate to at most
-    `max_message_size` bytes.
+    `topics` are subscribed on each (re)connection, at most `MAX_TOPICS_PER_SUBSCRIBE` a
+    frame. `credentials` are for the private socket (`WS_BITMART_PRIVATE.url`) only: with
+    them each connection logs in first (timestamp from `clock()`, Unix seconds) and
+    subscribes once the login reply arrives; a public channel never passes them. BINARY
+    frames inflate to at most `max_message_size` bytes. `acks` and `pongs` count the
+    venue's acknowledgements and heartbeat replies; `failure` holds its refusal.
     """
 
     venue = VENUE
@@ -298,8 +349,7 @@ class SpotDepthProtocol:
     def __init__(
         self,
         url: str,
-        symbol: str,
-        levels: int = 5,
+        topics: Sequence[str],
         *,
         credentials: BitmartCredentials | None = None,
         clock: Callable[[], float] = time.time,
@@ -311,21 +361,16 @@ class SpotDepthProtocol:
         if max_message_size < 1:
             raise ValueError("max_message_size must be at least 1")
         self._url = url
-        self.symbol = check_symbol(symbol)
-        self.levels = check_levels(levels)
-        self.channel = spot_channel(symbol, levels)
-        self.table = self.channel.partition(":")[0]
+        self.topics = tuple(topics)
+        self.subscribe_frames = spot_subscribe_frames(self.topics)
         self.credentials = credentials
         self.clock = clock
         self.ping_interval = ping_interval
         self.max_message_size = max_message_size
-        self.subscribe_frame = spot_subscribe_frame([self.channel])
         self.state = SpotState.CONNECTING
         self.failure: VenueError | None = None
         self.pongs = 0
-
-    def __repr__(self) -> str:
-        return f"SpotDepthProtocol({self.channel!r}, login={self.credentials is not None})"
+        self.acks = 0
 
     def url(self) -> str:
         return self._url
@@ -333,19 +378,16 @@ class SpotDepthProtocol:
     def opening(self) -> list[Frame]:
         if self.state is SpotState.FAILED:
             return []
-        frames: list[Frame] = []
         if self.credentials is not None:
-            frames.append(spot_login_frame(self.credentials, int(self.clock() * 1000)))
             self.state = SpotState.LOGGING_IN
-        else:
-            self.state = SpotState.SUBSCRIBED
-        frames.append(self.subscribe_frame)
-        return frames
+            return [spot_login_frame(self.credentials, int(self.clock() * 1000))]
+        self.state = SpotState.SUBSCRIBED
+        return list(self.subscribe_frames)
 
     def heartbeat(self) -> tuple[float, Frame] | None:
         return (self.ping_interval, PING_TEXT)
 
-    def receive(self, data: Frame) -> Reaction[OrderBook]:
+    def receive(self, data: Frame) -> Reaction[_T]:
         if isinstance(data, bytes):
             try:
                 text = inflate(data, self.max_message_size)
@@ -355,54 +397,100 @@ class SpotDepthProtocol:
             self.pongs += 1
             return Reaction()
         else:
-            text = data.encode()
+            text = _as_bytes(data)
         if text == _PONG_BYTES:
             self.pongs += 1
             return Reaction()
-        if b'"event"' in text:
+        if b'"event"' in text or b'"errorCode"' in text:
             return self._event(text)
-        try:
-            push = decode_json(SpotDepthPush, text)
-        except DecodeError as exc:
-            return Reaction(items=[_failure(exc, text)])
-        return Reaction(items=list(order_books_from_spot(push)))
+        return self._data(text)
 
-    def _event(self, text: bytes) -> Reaction[OrderBook]:
+    def _data(self, text: bytes) -> Reaction[_T]:
+        """Decode one data frame (never raises: a bad frame is a DecodeFailure item)."""
+        raise NotImplementedError
+
+    def _event(self, text: bytes) -> Reaction[_T]:
         try:
-            envelope = _SPOT_ENVELOPE.decode(text)
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            # not an event after all ("event" inside some other frame): read it as a push
-            try:
-                push = decode_json(SpotDepthPush, text)
-            except DecodeError as exc:
-                return Reaction(items=[_failure(exc, text)])
-            return Reaction(items=list(order_books_from_spot(push)))
+            envelope = _V3_ENVELOPE.decode(text)
+        except _MSGSPEC_ERRORS:  # not a JSON object: the data decoder names what is wrong
+            return self._data(text)
         kind = envelope.event
-        if kind == "error":
+        if kind == "error" or envelope.errorCode not in _NO_ERROR:
             try:
                 event = decode_json(ErrorEvent, text)
             except DecodeError as exc:
                 return Reaction(items=[_failure(exc, text)])
-            return Reaction(fatal=self._fail(event.errorCode, event.message))
+            texts = [t for t in (event.message, event.errorMessage) if isinstance(t, str) and t]
+            return Reaction(fatal=self._fail(int(event.errorCode), texts[0] if texts else ""))
+        if kind is msgspec.UNSET:  # "event" or "errorCode" inside some data frame
+            return self._data(text)
         if kind == "login":
-            if envelope.errorCode not in (None, 0, "0"):
-                return Reaction(fatal=self._fail(envelope.errorCode, envelope.message or "login refused"))
             try:
                 decode_json(LoginResponse, text)
             except DecodeError as exc:
                 return Reaction(items=[_failure(exc, text)])
-            if self.state is SpotState.LOGGING_IN:
-                self.state = SpotState.SUBSCRIBED
+            if self.state is not SpotState.LOGGING_IN:
+                return Reaction()
+            self.state = SpotState.SUBSCRIBED
+            return Reaction(send=list(self.subscribe_frames))
+        if isinstance(kind, str) and kind in _ACK_EVENTS:
+            try:
+                decode_json(SubscribeAck, text)
+            except DecodeError as exc:
+                return Reaction(items=[_failure(exc, text)])
+            self.acks += 1
             return Reaction()
-        if kind in _IGNORED_EVENTS:
-            return Reaction()
-        error = DecodeError(VENUE, _SPOT_DEPTH, ("event",), f"unexpected event {kind!r}")
+        error = DecodeError(VENUE, _ERROR_EVENT, ("event",), f"unexpected event {kind!r}")
         return Reaction(items=[_failure(error, text)])
 
-    def _fail(self, code: int | str | None, message: str) -> VenueError:
-        error = error_for(VENUE, code, message, scope="ws") if code is not None else VenueError(VENUE, message)
+    def _fail(self, code: int, message: str) -> VenueError:
+        error = error_for(VENUE, code, message, scope="ws")
         if self.state is SpotState.LOGGING_IN and type(error) is VenueError:
-            error = AuthError(VENUE, f"login refused: {message}", code)
+            error = AuthError(VENUE, f"login refused: {error.message}", code)
         self.failure = error
         self.state = SpotState.FAILED
         return error
+
+
+class SpotDepthProtocol(V3Protocol[OrderBook]):
+    """The public v3 `spot/depth{levels}:{symbol}` channel for one or more pairs (no I/O).
+
+    `symbol` is a pair or a sequence of distinct pairs, all at depth `levels`; their topics
+    go out in as many subscribe frames as the venue's per-frame limit needs. Never logs in.
+    A frame's snapshots decode one by one: a bad one is a DecodeFailure, the others books.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        symbol: str | Sequence[str],
+        levels: int = 5,
+        *,
+        ping_interval: float = PING_INTERVAL_S,
+        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+    ) -> None:
+        self.symbols = check_symbols(symbol)
+        self.symbol = self.symbols[0]
+        self.levels = check_levels(levels)
+        channels = [spot_channel(s, levels) for s in self.symbols]
+        super().__init__(url, channels, ping_interval=ping_interval, max_message_size=max_message_size)
+        self.channel = channels[0]
+        self.table = self.channel.partition(":")[0]
+        self.subscribe_frame = self.subscribe_frames[0]
+
+    def __repr__(self) -> str:
+        more = f" +{len(self.topics) - 1} more" if len(self.topics) > 1 else ""
+        return f"SpotDepthProtocol({self.channel!r}{more})"
+
+    def _data(self, text: bytes) -> Reaction[OrderBook]:
+        try:
+            push = decode_json(SpotDepthPush, text)
+        except DecodeError as exc:
+            return Reaction(items=[_failure(exc, text)])
+        items: list[OrderBook | DecodeFailure] = []
+        for index, data in enumerate(push.data):
+            try:
+                items.append(order_book_from_spot(data, index))
+            except DecodeError as exc:
+                items.append(_failure(exc, text))
+        return Reaction(items=items)

@@ -2,7 +2,7 @@
 
     async with CoinwClient(CoinwCredentials.from_env()) as client:   # or base_url=sim.url
         orders = await client.get_open_orders("execute", source_ids=["33308753605637070"])
-        normalized = await client.get_open_orders_normalized("plan", instrument="btc")
+        normalized = await client.get_open_orders_normalized("planTrigger", instrument="btc")
 
 The thin I/O layer around `venuewire.coinw.rest` (checks, the query, reply -> typed orders or
 a typed error) and `venuewire.coinw.orders` (normalization), both pure. Each request:
@@ -14,11 +14,18 @@ a typed error) and `venuewire.coinw.orders` (normalization), both pure. Each req
    sends (`venuewire.signing.coinw_headers` over `coinw_query`'s output) and sends it
    byte for byte (`coinw_url` / `transport.Http` never re-encode; commas stay raw);
 4. turns the reply into typed orders or the typed error: an envelope `code != 0` is
-   `error_for("coinw", code, msg)` (6000/6001/6003 AuthError, 29001/429 RateLimited,
-   1/402/9111 InvalidRequest), HTTP 429 RateLimited, a body that is not the documented reply
-   DecodeError naming the field; no reply in `timeout` s Timeout, a dropped connection
-   ConnectionLost.
-The secret never appears in a repr, a log line or an exception text; nothing logs headers.
+   `error_for("coinw", code, text)` with the venue's text from `msg` or `message`
+   (6000/6001/6003 AuthError, 29001/429 RateLimited, 1/402/9111 InvalidRequest, 500 and
+   unknown codes VenueError), HTTP 429 RateLimited, another HTTP status without the envelope
+   (a gateway's HTML page) a VenueError naming the status, a body that is not the documented
+   reply (broken JSON, invalid UTF-8, a wrong type, a NaN) DecodeError naming the field, a
+   body over `max_body` bytes PayloadTooLarge (a DecodeError; never buffered); no reply in
+   `timeout` s Timeout (also a TimeoutError), a refused or dropped connection ConnectionLost
+   (also a ConnectionError).
+Nothing else reaches the caller from the wire side. The client is bound to the event loop of
+its first request: from another loop every public coroutine raises WrongEventLoop at once
+(`close()` releases it). The API key and the secret never appear in a repr, a log line, an
+exception text or its `__context__`/`__cause__` chain; nothing logs headers.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from venuewire.generated.coinw.order import Order
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
 from venuewire.models import Order as NormalizedOrder
 from venuewire.signing import coinw_headers, coinw_url
-from venuewire.transport import Http, RateLimiter, positive_seconds
+from venuewire.transport import DEFAULT_MAX_BODY, Http, LoopBound, RateLimiter, positive_seconds
 
 __all__ = ["RATE_WINDOW_S", "CoinwClient"]
 
@@ -54,6 +61,7 @@ class CoinwClient:
     `venuewire.sim.coinw`. `timeout` (s) bounds each request. `limiter` replaces the default
     client-side limiter (REQUESTS_PER_SECOND per RATE_WINDOW_S); pass one shared limiter to
     every client of the same account. `clock` returns Unix time in seconds (tests skew it).
+    `max_body` caps a reply body in bytes (PayloadTooLarge beyond; see `transport.Http`).
     """
 
     def __init__(
@@ -64,6 +72,7 @@ class CoinwClient:
         timeout: float = 10.0,
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.time,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         if not isinstance(credentials, CoinwCredentials):
             raise TypeError("credentials must be CoinwCredentials")
@@ -76,7 +85,8 @@ class CoinwClient:
         self.limiter = limiter if limiter is not None else RateLimiter(REQUESTS_PER_SECOND, RATE_WINDOW_S)
         self._credentials = credentials
         self._clock = clock
-        self._http = Http(VENUE, self.base_url, timeout=self.timeout)
+        self._http = Http(VENUE, self.base_url, timeout=self.timeout, max_body=max_body)
+        self._loop_bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
         return f"CoinwClient(base_url={self.base_url!r}, credentials={self._credentials!r})"
@@ -90,8 +100,12 @@ class CoinwClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the HTTP session (the client can be used again: a new one is opened)."""
-        await self._http.close()
+        """Close the HTTP session (the client can be used again, on any event loop: a new one
+        is opened). From a loop other than the client's, its session is dropped, not awaited."""
+        try:
+            await self._http.close()
+        finally:
+            self._loop_bound.release()
 
     async def get_open_orders(
         self,
@@ -99,14 +113,17 @@ class CoinwClient:
         source_ids: Sequence[str | int] | None = None,
         instrument: str | None = None,
     ) -> list[Order]:
-        """The account's unfilled orders of `position_type` (execute, plan, moveStop or
-        stopProfitLoss; CoinW may add orders of other kinds), as typed generated orders.
+        """The account's unfilled orders of `position_type` (execute, plan, moveStop,
+        stopProfitLoss, planTrigger, moveStopProfitLoss: `POSITION_TYPES`; any other word is
+        sent as given and the venue's refusal comes back typed; CoinW may add orders of other
+        kinds), as typed generated orders.
 
         `source_ids` (at most 20 order ids, digits-only strings or ints; duplicates dropped)
         and `instrument` (a base currency such as BTC; CoinW ignores its case, and it is sent
         as given) narrow the answer. Raises ValueError/TypeError before sending; then the
         VenueError subclasses in the module docstring.
         """
+        self._loop_bound.check()
         query = order_query(position_type, source_ids, instrument)
         url = coinw_url(self.base_url, PATH, query)
         await self.limiter.acquire()
@@ -123,5 +140,6 @@ class CoinwClient:
         instrument: str | None = None,
     ) -> list[NormalizedOrder]:
         """`get_open_orders` as venue-neutral `venuewire.models.Order`s (exact Decimals, UTC
-        times; see `venuewire.coinw.orders`)."""
+        times; see `venuewire.coinw.orders`). A time outside year 1 to 9999 is a DecodeError."""
+        self._loop_bound.check()
         return orders_from_coinw(await self.get_open_orders(position_type, source_ids, instrument))

@@ -3,21 +3,22 @@
 Pure functions. CoinW sends its numbers in mixed JSON types (the same field is a string in
 one reply and a number in the next); the generated class reads both forms straight into
 `Decimal`, from the wire text itself, digit for digit (a 30-digit JSON number included:
-nothing goes through float). A NaN or infinite value (only a string can carry one) raises
-DecodeError naming the field.
+nothing goes through float). The checks are `venuewire.values`': a NaN or infinite quantity
+or price (only a string can carry one), or a time outside what a `datetime` holds (year 1 to
+9999), raises DecodeError naming the field.
 
 Field by field (README: "Normalized CoinW order"):
     order_id        str(id): exact text, also for ids above 2^53 sent as bare JSON integers
     symbol          instrument, as sent (BTC is BTC/USDT, BTC_USDC is BTC/USDC)
     side            direction: long -> "buy", short -> "sell" (any other value kept as sent)
-    type            posType as sent (plan, planTrigger, execute, ...)
-    status          orderStatus as sent (unFinish, part, ...)
+    type            posType as sent (plan, planTrigger, execute, moveStopProfitLoss, ...)
+    status          orderStatus as sent (unFinish, part, finish, ...)
     quantity        quantity, in the unit quantityUnit names (0 quote currency, 1 contracts,
                     2 base currency); an order without it raises DecodeError
     remaining       quantity when orderStatus is unFinish (nothing filled yet), else None:
                     CoinW reports no unfilled amount in quantity's unit
-    price           orderPrice (None when absent or null)
-    client_order_id thirdOrderId (None when absent or empty)
+    price           orderPrice (None when absent or null, as for market orders)
+    client_order_id thirdOrderId (None when absent, null or empty)
     created_at      createdDate (Unix epoch ms) as an aware UTC datetime, exact
     updated_at      updatedDate, the same way (None when absent)
 """
@@ -25,7 +26,6 @@ Field by field (README: "Normalized CoinW order"):
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Final
 
@@ -34,32 +34,13 @@ from msgspec import UnsetType
 from venuewire.errors import DecodeError
 from venuewire.generated.coinw.order import Order as CoinwOrder
 from venuewire.models import Order
+from venuewire.values import finite_decimal, utc_from_ms
 
-__all__ = ["SIDES", "VENUE", "decimal_of", "order_from_coinw", "orders_from_coinw", "time_of"]
+__all__ = ["SIDES", "VENUE", "order_from_coinw", "orders_from_coinw"]
 
 VENUE: Final = "coinw"
 MESSAGE: Final = "order"
 SIDES: Final[dict[str, str]] = {"long": "buy", "short": "sell"}
-_EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def decimal_of(value: Decimal, field: str, path: Sequence[str | int] = (), message: str = MESSAGE) -> Decimal:
-    """One wire decimal, checked finite (see the module docstring). `message`, `path`
-    (where the order sits in that message) and `field` name the field in a DecodeError."""
-    if not value.is_finite():
-        raise DecodeError(VENUE, message, (*path, field), f"expected a finite number, got {str(value)!r}")
-    return value
-
-
-def _optional(value: Decimal | UnsetType | None, field: str, path: Sequence[str | int], message: str) -> Decimal | None:
-    if value is None or isinstance(value, UnsetType):
-        return None
-    return decimal_of(value, field, path, message)
-
-
-def time_of(ms: int) -> datetime:
-    """Unix epoch milliseconds as an aware UTC datetime (exact to the millisecond)."""
-    return _EPOCH + timedelta(milliseconds=ms)
 
 
 def order_from_coinw(order: CoinwOrder, *, message: str = MESSAGE, path: Sequence[str | int] = ()) -> Order:
@@ -67,9 +48,15 @@ def order_from_coinw(order: CoinwOrder, *, message: str = MESSAGE, path: Sequenc
     "order_response" and `("data", 3)`) name the field in a DecodeError."""
     if isinstance(order.quantity, UnsetType):
         raise DecodeError(VENUE, message, (*path, "quantity"), "missing: a normalized order needs its quantity")
-    quantity = decimal_of(order.quantity, "quantity", path, message)
+    quantity = finite_decimal(order.quantity, VENUE, message, (*path, "quantity"))
+    price: Decimal | None = None
+    if isinstance(order.orderPrice, Decimal):
+        price = finite_decimal(order.orderPrice, VENUE, message, (*path, "orderPrice"))
     status = str(order.orderStatus.value)
     third = order.thirdOrderId
+    updated = None
+    if not isinstance(order.updatedDate, UnsetType):
+        updated = utc_from_ms(order.updatedDate, VENUE, message, (*path, "updatedDate"))
     return Order(
         venue=VENUE,
         order_id=str(order.id),
@@ -79,10 +66,10 @@ def order_from_coinw(order: CoinwOrder, *, message: str = MESSAGE, path: Sequenc
         status=status,
         quantity=quantity,
         client_order_id=third if isinstance(third, str) and third else None,
-        price=_optional(order.orderPrice, "orderPrice", path, message),
+        price=price,
         remaining=quantity if status == "unFinish" else None,
-        created_at=time_of(order.createdDate),
-        updated_at=None if isinstance(order.updatedDate, UnsetType) else time_of(order.updatedDate),
+        created_at=utc_from_ms(order.createdDate, VENUE, message, (*path, "createdDate")),
+        updated_at=updated,
     )
 
 

@@ -6,43 +6,68 @@ seed's notes swap them, its field table and its data do not. Levels keep the ven
 (asks ascending, bids descending, best first); order counts are not sent (None).
 `t` (Unix epoch milliseconds) becomes the book's UTC `timestamp`, exactly (no float).
 
-A side whose price and volume columns differ in length raises DecodeError naming the
-message and the field path of that side.
+Every value is checked (`check_depth`): a side whose price and volume columns differ in
+length, a price or volume that is NaN, sNaN or infinite, and a `t` outside year 1 to 9999
+raise DecodeError naming the message and the field path (`$.data[0].a[0][3]`: the fourth
+price of the asks of the first snapshot; column 0 holds prices, 1 volumes).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
+from typing import Final
 
 from venuewire.errors import DecodeError
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
 from venuewire.generated.infoway.depth import Depth
 from venuewire.models import BookLevel, OrderBook
+from venuewire.values import finite_decimal, utc_from_ms
 
-__all__ = ["VENUE", "order_book_from_depth", "order_books_from_response", "timestamp_of"]
+__all__ = ["VENUE", "check_depth", "order_book_from_depth", "order_books_from_response", "timestamp_of"]
 
-VENUE = "infoway"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+VENUE: Final = "infoway"
+RESPONSE: Final = "batch_depth_response"
 _Side = tuple[list[Decimal], list[Decimal]]
+_Path = Sequence[str | int]
+_IS_FINITE: Final = Decimal.is_finite
 
 
-def timestamp_of(t_ms: int) -> datetime:
-    """Epoch milliseconds as an aware UTC datetime (exact to the millisecond)."""
-    return _EPOCH + timedelta(milliseconds=t_ms)
+def timestamp_of(t_ms: int, *, message: str = "depth", path: _Path = ("t",)) -> datetime:
+    """Epoch milliseconds as an aware UTC datetime (exact to the millisecond); DecodeError
+    naming `message` and `path` outside year 1 to 9999."""
+    return utc_from_ms(t_ms, VENUE, message, path)
 
 
-def _levels(side: _Side, key: str, message: str, path: Sequence[str | int]) -> tuple[BookLevel, ...]:
+def _check_side(side: _Side, key: str, message: str, path: _Path) -> None:
     prices, volumes = side
     if len(prices) != len(volumes):
         raise DecodeError(
             VENUE, message, (*path, key), f"{len(prices)} prices but {len(volumes)} volumes (columns must pair up)"
         )
-    return tuple(map(BookLevel, prices, volumes))
+    if all(map(_IS_FINITE, prices)) and all(map(_IS_FINITE, volumes)):  # the fast path, in C
+        return
+    for column, values in enumerate(side):  # a bad value: find it and name it
+        for index, value in enumerate(values):
+            finite_decimal(value, VENUE, message, (*path, key, column, index))
 
 
-def order_book_from_depth(depth: Depth, *, message: str = "depth", path: Sequence[str | int] = ()) -> OrderBook:
+def _levels(side: _Side, key: str, message: str, path: _Path) -> tuple[BookLevel, ...]:
+    _check_side(side, key, message, path)
+    return tuple(map(BookLevel, *side))
+
+
+def check_depth(depth: Depth, *, message: str = "depth", path: _Path = ()) -> None:
+    """Raise DecodeError (naming `message` and `path` + the field) unless every value of
+    `depth` stands for what it means: paired columns, finite prices and volumes, a `t`
+    that is a date."""
+    _check_side(depth.b, "b", message, path)
+    _check_side(depth.a, "a", message, path)
+    timestamp_of(depth.t, message=message, path=(*path, "t"))
+
+
+def order_book_from_depth(depth: Depth, *, message: str = "depth", path: _Path = ()) -> OrderBook:
     """One normalized book. `message` and `path` (where `depth` sits in its message) name
     the field in a DecodeError, e.g. `("data", 3)` in "batch_depth_response"."""
     return OrderBook(
@@ -50,7 +75,7 @@ def order_book_from_depth(depth: Depth, *, message: str = "depth", path: Sequenc
         symbol=depth.s,
         bids=_levels(depth.b, "b", message, path),
         asks=_levels(depth.a, "a", message, path),
-        timestamp=_EPOCH + timedelta(milliseconds=depth.t),
+        timestamp=timestamp_of(depth.t, message=message, path=(*path, "t")),
     )
 
 
@@ -60,7 +85,4 @@ def order_books_from_response(response: BatchDepthResponse) -> list[OrderBook]:
     data = response.data
     if not data:
         return []
-    return [
-        order_book_from_depth(depth, message="batch_depth_response", path=("data", index))
-        for index, depth in enumerate(data)
-    ]
+    return [order_book_from_depth(depth, message=RESPONSE, path=("data", index)) for index, depth in enumerate(data)]

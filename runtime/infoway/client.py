@@ -9,15 +9,15 @@
 The thin I/O layer: requests go through `venuewire.transport.Http`, streams are
 `venuewire.transport.WsStream`s driven by the pure `InfowayDepthProtocol`; checks, paths,
 reply interpretation and normalization are pure functions in `rest`, `protocol`, `book`.
-Arguments are checked before anything is sent (ValueError naming the argument). The API key
-never appears in a repr, a log line or an exception text.
+Arguments are checked before anything is sent (ValueError naming the argument).
 
-Notes on `WsStream` (venuewire.transport), worked around in `InfowayDepthStream` until the
-shared layer changes: it ends a stream on any failure of its first connection (also one
-that fails long after it was made), reuses the first outage's start and reason for every
-later Gap, reports a refused handshake as a retryable ConnectionLost, and puts aiohttp's
-exception text, which holds the URL with its query (here: the API key), into its errors
-and logs.
+Errors: only `venuewire.VenueError`s reach the caller. The API key never appears in a repr,
+a log line, an exception text, nor anywhere in an exception's `__context__`/`__cause__`
+chain (aiohttp's own errors carry the request URL, query included, and its headers: every
+error leaving this module is raised afresh, outside the block that caught the transport's,
+with the key scrubbed from its text). A client and its streams are bound to the event loop
+they are first used on: from another loop every public coroutine raises WrongEventLoop at
+once (close the client on its loop first, or make one per loop).
 """
 
 from __future__ import annotations
@@ -25,12 +25,13 @@ from __future__ import annotations
 import logging
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from types import TracebackType
+from typing import TypeVar
 from urllib.parse import quote
 
 from venuewire.credentials import InfowayCredentials
-from venuewire.errors import AuthError, ConnectionLost, Timeout, VenueError
+from venuewire.errors import VenueError
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
 from venuewire.generated.registry import REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH
 from venuewire.infoway.book import VENUE, order_books_from_response
@@ -38,28 +39,60 @@ from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, IDLE_TIMEOUT_S, Inf
 from venuewire.infoway.rest import batch_depth_path, batch_depth_result
 from venuewire.models import OrderBook
 from venuewire.signing import infoway_headers
-from venuewire.transport import Http, RateLimiter, WsStream, positive_seconds
+from venuewire.transport import DEFAULT_MAX_BODY, Http, LoopBound, RateLimiter, WsStream, positive_seconds
 
 __all__ = ["InfowayClient", "InfowayDepthStream"]
 
 log = logging.getLogger("venuewire.infoway")
 _KEY_IN_QUERY = re.compile(r"(?i)(apikey=)[^&'\"\s]*")
+_T = TypeVar("_T")
+
+
+def _scrubber(credentials: InfowayCredentials) -> Callable[[str], str]:
+    """A function that removes the API key (plain or percent-encoded, and any `apikey=`
+    query value) from a text."""
+    key = credentials.api_key.reveal()
+
+    def scrub(text: str) -> str:
+        for secret in (key, quote(key, safe="")):
+            if secret:
+                text = text.replace(secret, "***")
+        return _KEY_IN_QUERY.sub(r"\1***", text)
+
+    return scrub
+
+
+def _detached(error: VenueError, scrub: Callable[[str], str]) -> VenueError:
+    """`error` itself, of the same type and with the same attributes (retry_after, field
+    path), its texts scrubbed and its `__context__`/`__cause__` chain cut (where aiohttp's
+    errors, holding the URL and headers, would hang). Raise it outside any `except` block."""
+    for name, value in vars(error).items():
+        if isinstance(value, str):
+            setattr(error, name, scrub(value))
+    error.args = tuple(scrub(a) if isinstance(a, str) else a for a in error.args)
+    error.__context__ = None
+    error.__cause__ = None
+    error.__suppress_context__ = False
+    return error
+
+
+async def _clean(call: Awaitable[_T], scrub: Callable[[str], str]) -> _T:
+    """Await `call`; a VenueError it raises comes out detached (see `_detached`)."""
+    try:
+        return await call
+    except VenueError as exc:
+        failure = _detached(exc, scrub)
+    raise failure  # outside the except block, so Python links no __context__ to it
 
 
 class InfowayDepthStream(WsStream[OrderBook]):
     """A `WsStream` of Infoway depth books (see `WsStream` for reconnects, `Gap` and
-    `DecodeFailure` events, and slow-consumer drops in `dropped`).
+    `DecodeFailure` events, handshake refusals and slow-consumer drops in `dropped`).
 
-    On top of it (workarounds for `WsStream`, see the module notes):
-    - an HTTP 401/403 at the WebSocket handshake is an `AuthError`, raised by the first
-      connection; on a reconnect it ends the stream (ConnectionLost naming it) instead of
-      retrying a refused key;
-    - the API key is removed from every error text (aiohttp puts the URL, query included,
-      into its handshake errors);
-    - a first connection that was made and is later lost (idle timeout, network error)
-      reconnects with a Gap like any later one; only a first connection that cannot be made
-      raises from the iterator;
-    - each Gap starts when its own outage started and names its own reason.
+    On top of it: every error it raises or logs is of the type `WsStream` gave it (AuthError
+    for HTTP 401/403 at the handshake, RateLimited with `retry_after` for HTTP 429, ...)
+    but carries no API key, in its text or its `__context__` chain (defence in depth: the
+    shared layer already leaves the query out of its texts).
 
     `depth` is the protocol, with its counters (`depth.stats`) and the error frames the
     venue sent (`depth.errors`).
@@ -74,6 +107,7 @@ class InfowayDepthStream(WsStream[OrderBook]):
         reconnect: bool = True,
         backoff_initial: float = 0.1,
         backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
         connect_timeout: float = 10.0,
         idle_timeout: float | None = IDLE_TIMEOUT_S,
         send_limiter: RateLimiter | None = None,
@@ -84,30 +118,19 @@ class InfowayDepthStream(WsStream[OrderBook]):
             reconnect=reconnect,
             backoff_initial=backoff_initial,
             backoff_max=backoff_max,
+            healthy_after=healthy_after,
             connect_timeout=connect_timeout,
             idle_timeout=idle_timeout,
             send_limiter=send_limiter,
         )
         self.depth = protocol
-        self._credentials = credentials
+        self._scrub = _scrubber(credentials)
 
     def __repr__(self) -> str:
         return f"InfowayDepthStream({self.depth!r}, stats={self.stats!r})"
 
-    def _scrub(self, text: str) -> str:
-        key = self._credentials.api_key.reveal()
-        for secret in (key, quote(key, safe="")):
-            text = text.replace(secret, "***")
-        return _KEY_IN_QUERY.sub(r"\1***", text)
-
     async def _connect_and_read(self) -> None:
-        # Defence in depth: whatever an error text says, the API key never leaves in it.
-        try:
-            await super()._connect_and_read()
-        except (AuthError, ConnectionLost, Timeout) as exc:
-            raise type(exc)(exc.venue, self._scrub(exc.message), exc.code) from None
-        except VenueError as exc:
-            raise ConnectionLost(exc.venue, self._scrub(exc.message), exc.code) from None
+        await _clean(super()._connect_and_read(), self._scrub)
 
 
 class InfowayClient:
@@ -116,8 +139,11 @@ class InfowayClient:
     `base_url` / `ws_url` default to the venue's (the registry's) and may point at
     `venuewire.sim.infoway`. `timeout` (s) bounds every request and every WebSocket connect.
     `limiter` (optional) paces REST requests on our side (the venue's per-key limit depends on
-    the plan and is not in the registry). Use as `async with`; `close()` also ends every
-    stream made by `depth_stream`.
+    the plan and is not in the registry). `max_body` (bytes) caps a reply body before it is
+    buffered: a larger reply fails with PayloadTooLarge (a DecodeError) as soon as its
+    Content-Length or its bytes read pass the cap (default 16 MiB; a full 100-code reply is
+    well under 1 MiB). Use as `async with`; `close()` also ends every stream made by
+    `depth_stream`.
     """
 
     def __init__(
@@ -128,6 +154,7 @@ class InfowayClient:
         *,
         timeout: float = 10.0,
         limiter: RateLimiter | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
     ) -> None:
         if not isinstance(credentials, InfowayCredentials):
             raise TypeError("credentials must be InfowayCredentials")
@@ -138,8 +165,10 @@ class InfowayClient:
         self.base_url = base_url.rstrip("/")
         self.ws_url = ws_url
         self._credentials = credentials
-        self._http = Http(VENUE, self.base_url, timeout=self.timeout, limiter=limiter)
+        self._scrub = _scrubber(credentials)
+        self._http = Http(VENUE, self.base_url, timeout=self.timeout, limiter=limiter, max_body=max_body)
         self._streams: weakref.WeakSet[InfowayDepthStream] = weakref.WeakSet()
+        self._bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
         return f"InfowayClient(base_url={self.base_url!r}, ws_url={self.ws_url!r}, credentials={self._credentials!r})"
@@ -153,10 +182,13 @@ class InfowayClient:
         await self.close()
 
     async def close(self) -> None:
-        """Close the HTTP session and every stream this client made."""
+        """Close the HTTP session and every stream this client made (on the loop they are
+        bound to: WrongEventLoop from another); the client may then be used on a new loop."""
+        self._bound.check()
         for stream in list(self._streams):
             await stream.aclose()
         await self._http.close()
+        self._bound.release()
 
     # -- REST ----------------------------------------------------------------------------------
     async def batch_depth(self, market: str, codes: Sequence[str]) -> BatchDepthResponse:
@@ -165,10 +197,17 @@ class InfowayClient:
         `market`: one of the registry's markets (stock, crypto, common, japan, india, korea,
         taiwan); `codes`: 1 to 100 product codes (`00700.HK`, `AAPL.US`, `BTCUSDT`), checked
         before sending (ValueError). Raises AuthError (HTTP 401, ret 509/514), RateLimited
-        (HTTP 429, a `{"detail":...}` body, ret 501/502), InvalidRequest / NotFound (other
-        `ret` codes), Timeout, ConnectionLost, DecodeError.
+        (HTTP 429, a rate-limit `{"detail":...}` body, ret 501/502), InvalidRequest / NotFound
+        (other `ret` codes), a VenueError naming the HTTP status for a gateway error (HTTP 502
+        with an HTML page is not `ret` 502), Timeout, ConnectionLost, DecodeError (also for a
+        NaN/infinite price or volume, or a `t` that is no date; PayloadTooLarge for a body
+        over `max_body`), WrongEventLoop.
         """
+        self._bound.check()
         path = batch_depth_path(market, codes)
+        return await _clean(self._batch_depth(path), self._scrub)
+
+    async def _batch_depth(self, path: str) -> BatchDepthResponse:
         reply = await self._http.request(
             REST_INFOWAY_BATCH_DEPTH.method, path, headers=infoway_headers(self._credentials)
         )
@@ -191,6 +230,7 @@ class InfowayClient:
         idle_timeout: float = IDLE_TIMEOUT_S,
         backoff_initial: float = 0.1,
         backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
         frame_window_s: float = 60.0,
     ) -> InfowayDepthStream:
         """A reconnecting stream of depth books for `codes` on the `market` channel.
@@ -198,7 +238,9 @@ class InfowayClient:
         One subscribe frame carries every code; a heartbeat goes every `heartbeat_interval`
         s (registry: 30); nothing received for `idle_timeout` s (registry: 60) counts as a
         lost connection. Sends never exceed the venue's 60 frames per minute per connection
-        (`frame_window_s` is that minute; only tests shorten it). Items are `OrderBook`s,
+        (`frame_window_s` is that minute; only tests shorten it). Reconnects wait
+        `backoff_initial` s, doubling per failed attempt or short session up to `backoff_max`;
+        only a session that lasted `healthy_after` s resets the wait. Items are `OrderBook`s,
         `Gap`s after reconnects and `DecodeFailure`s for frames that do not decode. Checks
         the arguments now (ValueError); connects on the first `anext`.
         """
@@ -212,6 +254,7 @@ class InfowayClient:
             reconnect=reconnect,
             backoff_initial=positive_seconds("backoff_initial", backoff_initial),
             backoff_max=positive_seconds("backoff_max", backoff_max),
+            healthy_after=positive_seconds("healthy_after", healthy_after),
             connect_timeout=self.timeout,
             idle_timeout=positive_seconds("idle_timeout", idle_timeout),
             send_limiter=send_limiter(positive_seconds("frame_window_s", frame_window_s)),

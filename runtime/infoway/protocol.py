@@ -8,9 +8,10 @@ Facts come from `WS_INFOWAY_DEPTH` in the registry:
                {"code":10003,"trace":"<id>","data":{"codes":"A,B"}}
     heartbeat  {"code":10010,"trace":"<id>"} every `heartbeat_interval_s` (no reply comes)
     pushes     {"code":10005,"data":{s,t,a,b}} -> OrderBook
-    consumed   welcome {"code":200,...} (codes["welcome"]), ack 10004, unsubscribe ack 11010, heartbeat echoes:
-               counted in `stats`, nothing yielded
-    errors     {"code":5xx,"msg":...} and "Subscribe fail: ..." text: counted, logged, kept in
+    consumed   welcome {"code":200,...} (codes["welcome"]), ack 10004, and the control frames
+               unsubscribe ack 11010, heartbeat echoes 10010 and 10011 (codes["heart_apply"],
+               which the official SDK also consumes silently): counted in `stats`, nothing yielded
+    errors     {"code":4xx|5xx,"msg":...} and "Subscribe fail: ..." text: counted, logged, kept in
                `errors` (typed by the registry's WebSocket error table: `error_for(...,
                scope="ws")`), nothing yielded; the stream goes on
     other      anything that does not decode -> a DecodeFailure item; the stream goes on
@@ -26,7 +27,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal, TypeVar, cast
+from typing import Any, Final, Literal, cast
 from urllib.parse import quote
 
 import msgspec
@@ -39,7 +40,7 @@ from venuewire.generated.infoway.ws_depth import WsDepthPush
 from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
 from venuewire.generated.infoway.ws_subscribe import Data, WsDepthSubscribe
 from venuewire.generated.infoway.ws_welcome import WsWelcome
-from venuewire.generated.registry import WS_INFOWAY_DEPTH
+from venuewire.generated.registry import WS_INFOWAY_DEPTH, required
 from venuewire.infoway.book import VENUE, order_book_from_depth
 from venuewire.infoway.rest import WS_BUSINESSES, check_codes, check_market
 from venuewire.messages import decode_json, encode_json, message_info
@@ -64,19 +65,10 @@ __all__ = [
 
 log = logging.getLogger("venuewire.infoway")
 
-_T = TypeVar("_T")
-
-
-def _fact(value: _T | None, what: str) -> _T:
-    if value is None:  # pragma: no cover - the registry always has it
-        raise RuntimeError(f"registry: {what} is missing; edit schemas/registry.toml and run `make generate`")
-    return value
-
-
 CODES: Final[dict[str, int]] = WS_INFOWAY_DEPTH.codes
-HEARTBEAT_INTERVAL_S: Final[int] = _fact(WS_INFOWAY_DEPTH.heartbeat_interval_s, "infoway heartbeat_interval_s")
-IDLE_TIMEOUT_S: Final[int] = _fact(WS_INFOWAY_DEPTH.idle_timeout_s, "infoway idle_timeout_s")
-MAX_FRAMES_PER_MINUTE: Final[int] = _fact(WS_INFOWAY_DEPTH.max_frames_per_minute, "infoway max_frames_per_minute")
+HEARTBEAT_INTERVAL_S: Final[int] = required(WS_INFOWAY_DEPTH.heartbeat_interval_s, "infoway heartbeat_interval_s")
+IDLE_TIMEOUT_S: Final[int] = required(WS_INFOWAY_DEPTH.idle_timeout_s, "infoway idle_timeout_s")
+MAX_FRAMES_PER_MINUTE: Final[int] = required(WS_INFOWAY_DEPTH.max_frames_per_minute, "infoway max_frames_per_minute")
 FRAME_WINDOW_MARGIN: Final = 0.02
 """The send limiter's window is this much longer than the venue's minute (60 s -> 61.2 s):
 frames reach the venue a little later than they leave, and never unevenly enough to put a
@@ -90,6 +82,7 @@ _ACK: Final = CODES["ack"]
 _PUSH: Final = CODES["push"]
 _HEARTBEAT: Final = CODES["heartbeat"]
 _UNSUBSCRIBE_ACK: Final = CODES["unsubscribe_ack"]
+_CONTROL: Final = frozenset({_HEARTBEAT, _UNSUBSCRIBE_ACK, CODES["heart_apply"]})
 _WELCOME: Final = CODES["welcome"]
 _PUSH_NAME: Final = message_info(WsDepthPush).name
 _SUBSCRIBE_FAIL: Final = "Subscribe fail:"
@@ -222,7 +215,7 @@ class InfowayDepthProtocol:
     def _not_a_push(self, data: Frame, push_error: DecodeError) -> Reaction[OrderBook]:
         try:
             value = _ANY.decode(data)
-        except msgspec.DecodeError:
+        except (msgspec.DecodeError, UnicodeDecodeError):  # msgspec: invalid UTF-8 in a string
             return self._text(data, push_error)
         if not isinstance(value, dict):
             return self._failure(data, push_error)
@@ -236,7 +229,7 @@ class InfowayDepthProtocol:
             elif code == _WELCOME:
                 decode_json(WsWelcome, data)
                 self.stats.welcomes += 1
-            elif code in (_HEARTBEAT, _UNSUBSCRIBE_ACK):
+            elif code in _CONTROL:
                 self.stats.control += 1
             elif 400 <= code < 10000:
                 msg = value.get("msg")

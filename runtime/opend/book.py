@@ -4,60 +4,104 @@ asks come from orderBookAskList and bids from orderBookBidList (the seed's comme
 "buy" and "sell"; the wire does not). A level's size is hpVolume when present, else
 volume. Prices are doubles on the wire: each becomes the Decimal of its shortest repr
 (601.5 -> Decimal("601.5")), never the binary expansion.
+
+A price or hpVolume that is NaN or an infinity, and a svrRecvTime*Timestamp that is not
+finite or lies outside year 1..9999, is a `DecodeError` naming the field (`check_s2c`
+checks exactly that, without building the book).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
+from typing import Final
 
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.Qot_Common_pb2 import OrderBook as WireLevel
 from venuewire.models import BookLevel, OrderBook, OrderDetail
 from venuewire.opend.symbols import symbol_of
+from venuewire.values import decimal_of_double, utc_from_seconds
 
 S2C = Qot_GetOrderBook_pb2.S2C | Qot_UpdateOrderBook_pb2.S2C
 
-# Books repeat the same prices push after push: remember their Decimals (bounded).
+VENUE: Final = "futu"
+SIDES: Final = ("orderBookAskList", "orderBookBidList")
+TIMESTAMPS: Final = ("svrRecvTimeBidTimestamp", "svrRecvTimeAskTimestamp")
+
+# Books repeat the same prices push after push: remember their Decimals (bounded). Only
+# finite values are ever stored (a non-finite one raises before it is cached).
 _DECIMALS: dict[float | int, Decimal] = {}
 _DECIMALS_MAX = 100_000
 
 
-def decimal_of(value: float | int) -> Decimal:
-    """The Decimal of an integer, or of a double's shortest repr; cached (bounded)."""
+def _message(s2c: S2C) -> str:
+    """ "Qot_GetOrderBook.S2C" or "Qot_UpdateOrderBook.S2C"."""
+    return str(s2c.DESCRIPTOR.full_name).rsplit(".", 2)[-2] + ".S2C"
+
+
+def decimal_of(value: float | int, message: str = "", path: tuple[str | int, ...] = ()) -> Decimal:
+    """The Decimal of an integer, or of a double's shortest repr; cached (bounded).
+    DecodeError (naming `message` and `path`) for NaN and infinities."""
     found = _DECIMALS.get(value)
     if found is None:
+        found = decimal_of_double(value, VENUE, message, path) if isinstance(value, float) else Decimal(value)
         if len(_DECIMALS) >= _DECIMALS_MAX:
             _DECIMALS.clear()
-        found = _DECIMALS[value] = Decimal(repr(value))
+        _DECIMALS[value] = found
     return found
 
 
-def _levels(levels: Iterable[WireLevel]) -> tuple[BookLevel, ...]:
+def _levels(levels: Iterable[WireLevel], message: str, side: str) -> tuple[BookLevel, ...]:
     out = []
-    for level in levels:
-        size = decimal_of(level.hpVolume) if level.HasField("hpVolume") else decimal_of(level.volume)
+    for i, level in enumerate(levels):
+        if level.HasField("hpVolume"):
+            size = decimal_of(level.hpVolume, message, (side, i, "hpVolume"))
+        else:
+            size = decimal_of(level.volume)
         details = level.detailList
         orders = tuple([OrderDetail(str(d.orderID), decimal_of(d.volume)) for d in details]) if details else ()
-        out.append(BookLevel(decimal_of(level.price), size, level.orederCount, orders))
+        out.append(BookLevel(decimal_of(level.price, message, (side, i, "price")), size, level.orederCount, orders))
     return tuple(out)
 
 
-def _time(s2c: S2C, field: str) -> datetime | None:
+def _time(s2c: S2C, field: str, message: str) -> datetime | None:
+    """The timestamp field as a UTC datetime; None when absent or not positive (OpenD's
+    "no time"); DecodeError when not finite or out of range for a date."""
     if not s2c.HasField(field):
         return None
     seconds: float = getattr(s2c, field)
-    return datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
+    if seconds <= 0 and math.isfinite(seconds):  # NaN and -inf go on to the check below
+        return None
+    return utc_from_seconds(seconds, VENUE, message, (field,))
+
+
+def check_s2c(s2c: S2C, message: str | None = None) -> None:
+    """Raise DecodeError (venue, `message`, field path) when a price, hpVolume or
+    timestamp of `s2c` cannot stand for what it means; cheaper than building the book."""
+    name = message or _message(s2c)
+    isfinite = math.isfinite
+    for side in SIDES:
+        for i, level in enumerate(getattr(s2c, side)):
+            if not isfinite(level.price):
+                decimal_of_double(level.price, VENUE, name, (side, i, "price"))
+            if level.HasField("hpVolume") and not isfinite(level.hpVolume):
+                decimal_of_double(level.hpVolume, VENUE, name, (side, i, "hpVolume"))
+    for field in TIMESTAMPS:
+        _time(s2c, field, name)
 
 
 def order_book_from_s2c(s2c: S2C) -> OrderBook:
+    """The normalized book of a Qot_GetOrderBook or Qot_UpdateOrderBook S2C; DecodeError
+    for non-finite prices or sizes and out-of-range timestamps (see the module doc)."""
+    message = _message(s2c)
     return OrderBook(
-        venue="futu",
+        venue=VENUE,
         symbol=symbol_of(s2c.security),
-        bids=_levels(s2c.orderBookBidList),
-        asks=_levels(s2c.orderBookAskList),
-        bid_timestamp=_time(s2c, "svrRecvTimeBidTimestamp"),
-        ask_timestamp=_time(s2c, "svrRecvTimeAskTimestamp"),
+        bids=_levels(s2c.orderBookBidList, message, "orderBookBidList"),
+        asks=_levels(s2c.orderBookAskList, message, "orderBookAskList"),
+        bid_timestamp=_time(s2c, "svrRecvTimeBidTimestamp", message),
+        ask_timestamp=_time(s2c, "svrRecvTimeAskTimestamp", message),
         name=s2c.name if s2c.HasField("name") else None,
     )

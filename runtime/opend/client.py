@@ -11,19 +11,31 @@ Behaviour a caller can rely on:
 - Every request has a timeout (default 10 s): `venuewire.Timeout`, and the request is
   forgotten. retType != 0 raises `OpenDError` (retType, retMsg, errCode).
 - On a disconnect every pending request fails at once with `venuewire.ConnectionLost`.
-  With `reconnect=True` (default) the client reconnects with capped exponential backoff
-  and jitter, redoes InitConnect, restores every subscription and resumes every update
-  stream; each outage is recorded as a `Gap` in `client.gaps` and in each stream's `gaps`.
-  Requests made during an outage wait for the reconnection, within their timeout.
-- KeepAlive goes out every 0.8 x keepAliveInterval; nothing received for
-  2 x keepAliveInterval means the peer is dead and the connection is dropped.
-- Slow consumers: each update stream holds at most `push_buffer` updates. When it is full
-  the OLDEST update is discarded (every push is a full snapshot, so the newest supersedes
+  With `reconnect=True` (default) the client reconnects (`venuewire.transport.Backoff`:
+  from `backoff_initial`, doubling with jitter up to `backoff_max`; the delay resets only
+  after a session stayed up `healthy_after` seconds, so a peer that closes right after
+  InitConnect sees ever fewer attempts, not a storm), redoes InitConnect, restores every
+  subscription and resumes every update stream; each outage is a `Gap`, in `client.gaps`,
+  in each stream's `gaps` and as an event in each stream. Requests made during an outage
+  wait for the reconnection, within their timeout.
+- KeepAlive goes out every 0.8 x keepAliveInterval, the peer's value clamped to the
+  registry's [keepalive_min_s, keepalive_max_s] (0, negative or absurd values are never
+  obeyed); nothing received for `idle_timeout` (default 2 x keepAliveInterval) means the
+  peer is dead and the connection is dropped.
+- Slow consumers: each update stream holds at most `push_buffer` items. When it is full
+  the OLDEST item is discarded (every push is a full snapshot, so the newest supersedes
   it) and counted in `stream.dropped` and `client.stats.pushes_dropped`. Nothing is lost
   silently.
-- A push or reply that does not decode is counted (`client.stats.decode_errors`) and
-  logged; a reply's error goes to the waiting request. Neither stops the connection. A
-  broken frame (FrameError) does: the connection is closed, never resynchronised.
+- Values: a book whose price, hpVolume or svrRecvTime*Timestamp is NaN, infinite or out of
+  range for a date is a `DecodeError` naming the field (`get_order_book` raises it).
+- A push that does not decode (or holds such values, or has retType != 0) is a
+  `DecodeFailure` event in the update streams (of its security when it can be read, else
+  of every stream) and is counted in `client.stats.decode_errors`; the stream goes on. A
+  reply's error goes to the waiting request. Neither stops the connection. A broken frame
+  (FrameError) does: the connection is closed, never resynchronised.
+- Everything raised from the wire side is a `venuewire.VenueError`. The client belongs to
+  the event loop it is first used on: any call from another loop raises `WrongEventLoop` at
+  once (`close()` then lets it bind to a new loop).
 """
 
 from __future__ import annotations
@@ -31,7 +43,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import random
 import time
 from collections import deque
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -43,8 +54,8 @@ from typing import Any, Protocol, TypeVar, cast
 
 from google.protobuf.message import Message
 
-from venuewire.errors import ConnectionLost, DecodeError, Timeout, VenueError
-from venuewire.events import Gap
+from venuewire.errors import ConnectionLost, DecodeError, Timeout, VenueError, WrongEventLoop
+from venuewire.events import DecodeFailure, Gap, StreamEvent
 from venuewire.generated.futu import (
     GetGlobalState_pb2,
     KeepAlive_pb2,
@@ -55,16 +66,22 @@ from venuewire.generated.futu import (
 from venuewire.generated.futu.enums import RetType, SubType
 from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.messages import decode_proto
+from venuewire.opend.book import check_s2c
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import FrameError
 from venuewire.opend.protocol import OpenDConnection, OpenDError, Push, Ready, Reply
 from venuewire.opend.symbols import format_symbol, parse_symbol, to_security
+from venuewire.transport import Backoff, LoopBound, positive_seconds
 
 log = logging.getLogger("venuewire.opend")
 
 R = TypeVar("R", bound=Message)
 READ_CHUNK = 256 * 1024
 TIMEOUT_TICK = 0.05  # request deadlines are checked this often
+RAW_KEPT = 64 * 1024  # bytes of an undecodable push kept in its DecodeFailure
+PUSH_MESSAGE = "Qot_UpdateOrderBook"
+UpdateItem = Qot_UpdateOrderBook_pb2.S2C | StreamEvent
+"""What an update stream yields: a push's S2C (a full snapshot), a Gap or a DecodeFailure."""
 
 # Response class of every protocol venuewire has a schema for, from the registry.
 RESPONSE_CLASSES: dict[int, type[Message]] = {
@@ -86,28 +103,36 @@ class ClientStats:
     reconnects: int = 0
 
 
-class UpdateStream(AsyncIterator[Qot_UpdateOrderBook_pb2.S2C]):
-    """Qot_UpdateOrderBook pushes for one security, in arrival order (see the module doc
-    for the slow-consumer policy). Ends when the client closes; `aclose()` unregisters."""
+class UpdateStream(AsyncIterator[UpdateItem]):
+    """Qot_UpdateOrderBook pushes for one security, in arrival order, as their S2C, with a
+    `Gap` event after each outage and a `DecodeFailure` event for each push that did not
+    decode (see the module doc for the slow-consumer policy). Ends when the client closes
+    (with ConnectionLost when the connection is lost and `reconnect` is off); `aclose()`
+    unregisters."""
 
     def __init__(self, client: OpenDClient, key: tuple[int, str], maxlen: int) -> None:
         self._client = client
         self.key = key
         self.symbol = format_symbol(*key)
-        self._items: deque[Qot_UpdateOrderBook_pb2.S2C] = deque()
+        self._items: deque[UpdateItem] = deque()
         self._maxlen = maxlen
         self._wakeup = asyncio.Event()
         self._closed = False
         self._error: VenueError | None = None
         self.dropped = 0
         self.received = 0
+        self.decode_errors = 0
         self.gaps: list[Gap] = []
 
-    def _put(self, item: Qot_UpdateOrderBook_pb2.S2C) -> None:
+    def _put(self, item: UpdateItem) -> None:
         if len(self._items) >= self._maxlen:
             self._items.popleft()
             self.dropped += 1
             self._client.stats.pushes_dropped += 1
+        if isinstance(item, Gap):
+            self.gaps.append(item)
+        elif isinstance(item, DecodeFailure):
+            self.decode_errors += 1
         self._items.append(item)
         self.received += 1
         self._wakeup.set()
@@ -120,7 +145,9 @@ class UpdateStream(AsyncIterator[Qot_UpdateOrderBook_pb2.S2C]):
     def __aiter__(self) -> UpdateStream:
         return self
 
-    async def __anext__(self) -> Qot_UpdateOrderBook_pb2.S2C:
+    async def __anext__(self) -> UpdateItem:
+        if not self._closed:
+            self._client._bound.check()
         while not self._items:
             if self._closed:
                 if self._error is not None:
@@ -166,17 +193,28 @@ class OpenDClient:
         reconnect: bool = True,
         backoff_initial: float = 0.1,
         backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
+        idle_timeout: float | None = None,
         push_buffer: int = 1024,
         max_body_len: int = OPEND.max_body_len,
     ) -> None:
+        """`idle_timeout` (s): nothing received for this long drops the connection as dead
+        (default 2 x the keepAliveInterval; keep it above 0.8 x that, the KeepAlive period).
+        `healthy_after` (s): how long a session must last to reset the reconnect backoff."""
         if push_buffer < 1:
             raise ValueError("push_buffer must be at least 1")
         self.host, self.port = host, port
         self._rsa_key = load_rsa_key(rsa_key_path) if rsa_key_path is not None else None
-        self.request_timeout = request_timeout
-        self.connect_timeout = connect_timeout
+        self.request_timeout = positive_seconds("request_timeout", request_timeout)
+        self.connect_timeout = positive_seconds("connect_timeout", connect_timeout)
         self.reconnect = reconnect
-        self.backoff_initial, self.backoff_max = backoff_initial, backoff_max
+        self.backoff_initial = positive_seconds("backoff_initial", backoff_initial)
+        self.backoff_max = positive_seconds("backoff_max", backoff_max)
+        self.healthy_after = positive_seconds("healthy_after", healthy_after)
+        self.idle_timeout = None if idle_timeout is None else positive_seconds("idle_timeout", idle_timeout)
+        self._backoff = Backoff(self.backoff_initial, self.backoff_max, self.healthy_after)
+        self._bound = LoopBound("futu", "OpenDClient")
+        self._loop: asyncio.AbstractEventLoop | None = None
         self.push_buffer = push_buffer
         self.max_body_len = max_body_len
         self.stats = ClientStats()
@@ -213,13 +251,29 @@ class OpenDClient:
         return self._ready.is_set()
 
     async def connect(self) -> None:
-        """Connect and InitConnect once. Failure raises (no silent retrying forever):
-        ConnectionLost, Timeout or OpenDError."""
+        """Connect and InitConnect once. Failure raises (no silent retrying forever): a
+        VenueError (ConnectionLost, Timeout, OpenDError, DecodeError for a broken reply)."""
+        self._loop = self._bound.check()
         self._closing = False
-        await self._connect_once()
+        try:
+            await self._connect_once()
+        except BaseException:
+            if self._conn is None and self._reconnecting is None:
+                self._bound.release()  # nothing is open: a later try may use another loop
+                self._loop = None
+            raise
 
     async def close(self) -> None:
-        """Close the connection, stop reconnecting, end every update stream."""
+        """Close the connection, stop reconnecting, end every update stream. On another
+        event loop than the client's: WrongEventLoop while that loop still exists; once it
+        has ended, the client forgets what it held there (its sockets went with it)."""
+        try:
+            self._bound.check()
+        except WrongEventLoop:
+            if self._loop is not None and not self._loop.is_closed():
+                raise
+            self._abandon()
+            return
         self._closing = True
         if self._reconnecting is not None:
             self._reconnecting.cancel()
@@ -236,6 +290,30 @@ class OpenDClient:
             for stream in streams:
                 stream._finish()
         self._streams.clear()
+        self._unbind()
+
+    def _unbind(self) -> None:
+        """Forget the event loop: fresh loop-bound objects, the next use binds anew."""
+        self._ready = asyncio.Event()
+        self._backoff = Backoff(self.backoff_initial, self.backoff_max, self.healthy_after)
+        self._reconnecting = None
+        self._bound.release()
+        self._loop = None
+
+    def _abandon(self) -> None:
+        """close() after the client's loop ended: drop every reference to that loop's
+        objects without touching them (its transports and tasks are gone)."""
+        self._closing = True
+        self._conn, self._writer = None, None
+        self._pending.clear()
+        self._deadlines.clear()
+        self._outbox = []
+        self._tasks.clear()
+        for streams in self._streams.values():
+            for stream in streams:
+                stream._closed = True
+        self._streams.clear()
+        self._unbind()
 
     def _spawn(self, coro: Any) -> asyncio.Task[None]:
         task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coro)
@@ -243,7 +321,10 @@ class OpenDClient:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    async def _connect_once(self) -> None:
+    async def _connect_once(self, outage: tuple[float, str] | None = None) -> None:
+        """One TCP connection and InitConnect; READY on return. With `outage` (started,
+        reason) a Gap ending now is recorded once the session is READY, before anything it
+        received is dispatched."""
         try:
             reader, writer = await asyncio.wait_for(
                 asyncio.open_connection(self.host, self.port), timeout=self.connect_timeout
@@ -257,37 +338,51 @@ class OpenDClient:
         try:
             writer.write(conn.initiate())
             await writer.drain()
-            ready = await asyncio.wait_for(self._handshake(conn, reader), timeout=self.connect_timeout)
+            ready, leftover = await asyncio.wait_for(self._handshake(conn, reader), timeout=self.connect_timeout)
         except BaseException as exc:
             writer.close()
+            if isinstance(exc, VenueError):  # ours already (ConnectionLost is an OSError too)
+                raise
             if isinstance(exc, TimeoutError):
                 raise Timeout("futu", f"no InitConnect reply from {self.host}:{self.port}") from None
-            if isinstance(exc, FrameError | OSError) and not isinstance(exc, VenueError):
+            if isinstance(exc, OSError):
                 raise ConnectionLost("futu", f"InitConnect with {self.host}:{self.port} failed: {exc}") from None
             raise
         s2c = ready.s2c
         self.conn_id, self.login_user_id, self.server_ver = s2c.connID, s2c.loginUserID, s2c.serverVer
-        self.keepalive_interval = float(s2c.keepAliveInterval)
+        self.keepalive_interval = self._clamped_keepalive(s2c.keepAliveInterval)
         self._conn, self._writer = conn, writer
         self._ready.set()
+        self._backoff.connected(asyncio.get_running_loop().time())
         self._spawn(self._read_loop(conn, reader))
         self._spawn(self._keepalive_loop(conn))
         self._spawn(self._expire_loop(conn))
         log.info("connected to OpenD %s:%s connID=%s serverVer=%s", self.host, self.port, self.conn_id, self.server_ver)
+        if outage is not None:
+            self._record_gap(Gap(outage[0], time.time(), outage[1]))
+        for event in leftover:  # what came in the same read as the InitConnect reply
+            self._dispatch(event)
 
-    async def _handshake(self, conn: OpenDConnection, reader: asyncio.StreamReader) -> Ready:
+    def _clamped_keepalive(self, interval: int) -> float:
+        """The peer's keepAliveInterval (s), clamped to the registry's bounds."""
+        low, high = OPEND.keepalive_min_s, OPEND.keepalive_max_s
+        clamped = min(max(float(interval), low), high)
+        if clamped != interval:
+            log.warning("OpenD %s:%s keepAliveInterval %s clamped to %g s", self.host, self.port, interval, clamped)
+        return clamped
+
+    async def _handshake(
+        self, conn: OpenDConnection, reader: asyncio.StreamReader
+    ) -> tuple[Ready, list[Ready | Reply | Push]]:
+        """Read until InitConnect's reply: (Ready, the events that followed it in the same read)."""
         while True:
             data = await reader.read(READ_CHUNK)
             if not data:
                 raise ConnectionLost("futu", f"{self.host}:{self.port} closed the connection during InitConnect")
             events = conn.receive_data(data)
-            for event in events:
+            for i, event in enumerate(events):
                 if isinstance(event, Ready):
-                    # anything after the reply in the same chunk is handled by the read loop
-                    leftover = events[events.index(event) + 1 :]
-                    for later in leftover:
-                        self._dispatch(later)
-                    return event
+                    return event, events[i + 1 :]
 
     async def _read_loop(self, conn: OpenDConnection, reader: asyncio.StreamReader) -> None:
         loop = asyncio.get_running_loop()
@@ -303,8 +398,13 @@ class OpenDClient:
         except FrameError as exc:
             reason = f"bad frame: {exc}"
             log.warning("OpenD %s:%s sent a bad frame, closing: %s", self.host, self.port, exc)
+        except VenueError as exc:
+            reason = exc.message
         except OSError as exc:
-            reason = f"read failed: {exc}"
+            reason = f"read failed: {type(exc).__name__}: {exc}"
+        except Exception as exc:  # a bug of ours: log it, never leave the connection hanging
+            log.exception("OpenD %s:%s: reading failed", self.host, self.port)
+            reason = f"internal error: {type(exc).__name__}"
         if self._conn is conn:
             self._drop(reason)
 
@@ -318,10 +418,10 @@ class OpenDClient:
             request = KeepAlive_pb2.Request(c2s=KeepAlive_pb2.C2S(time=int(time.time())))
             try:
                 await self._call(OpenDProtoID.KeepAlive, request, KeepAlive_pb2.Response, within=period)
-            except (Timeout, OpenDError, DecodeError) as exc:
-                log.debug("KeepAlive not answered: %s", exc)
             except ConnectionLost:
                 return
+            except VenueError as exc:  # Timeout, OpenDError, DecodeError: the read loop judges the peer
+                log.debug("KeepAlive not answered: %s", exc)
 
     def _teardown(self, reason: str) -> bool:
         """Close the current connection and fail its pending requests. True if there was one."""
@@ -346,11 +446,15 @@ class OpenDClient:
         return conn is not None
 
     def _drop(self, reason: str) -> None:
-        """The connection failed: tear it down, then reconnect or end the update streams."""
+        """The connection failed: tear it down, then reconnect (one reconnect task at a
+        time) or end the update streams."""
         if not self._teardown(reason) or self._closing:
             return
+        loop = asyncio.get_running_loop()
+        self._backoff.lost(loop.time())
         if self.reconnect:
-            self._reconnecting = asyncio.get_running_loop().create_task(self._reconnect_loop(reason))
+            if self._reconnecting is None or self._reconnecting.done():
+                self._reconnecting = loop.create_task(self._reconnect_loop(reason))
             return
         error = ConnectionLost("futu", f"connection to {self.host}:{self.port} lost: {reason}")
         for streams in self._streams.values():
@@ -358,26 +462,30 @@ class OpenDClient:
                 stream._finish(error)
 
     async def _reconnect_loop(self, reason: str) -> None:
-        started = time.time()
-        delay = self.backoff_initial
+        """Reconnect until it works or the client closes; each wait is the shared Backoff's."""
+        loop = asyncio.get_running_loop()
+        outage: tuple[float, str] | None = (time.time(), reason)
         while not self._closing:
-            await asyncio.sleep(random.uniform(0.5, 1.0) * delay)
+            await asyncio.sleep(self._backoff.delay())
             try:
-                await self._connect_once()
+                await self._connect_once(outage)
+                outage = None  # the Gap is recorded: a failure from here on is a new outage
                 await self._restore_subscriptions()
             except (VenueError, OSError) as exc:
                 log.info("reconnect to %s:%s failed: %s", self.host, self.port, exc)
                 self._teardown(f"reconnect attempt failed: {exc}")
-                delay = min(delay * 2, self.backoff_max)
+                self._backoff.lost(loop.time())
+                outage = outage or (time.time(), f"reconnect attempt failed: {exc}")
                 continue
-            gap = Gap(started, time.time(), reason)
-            self.gaps.append(gap)
-            self.stats.reconnects += 1
-            for streams in self._streams.values():
-                for stream in streams:
-                    stream.gaps.append(gap)
-            log.info("reconnected to %s:%s after %.2f s", self.host, self.port, gap.ended - gap.started)
+            log.info("reconnected to %s:%s", self.host, self.port)
             return
+
+    def _record_gap(self, gap: Gap) -> None:
+        self.gaps.append(gap)
+        self.stats.reconnects += 1
+        for streams in self._streams.values():
+            for stream in streams:
+                stream._put(gap)
 
     async def _restore_subscriptions(self) -> None:
         for key, sub in self._subscriptions.items():
@@ -403,17 +511,29 @@ class OpenDClient:
     def _on_order_book_push(self, body: bytes) -> None:
         try:
             response = decode_proto(Qot_UpdateOrderBook_pb2.Response, body)
+            if response.retType != RetType.Succeed:
+                detail = f"a push with retType {response.retType}: {response.retMsg or 'no message'}"
+                raise DecodeError("futu", f"{PUSH_MESSAGE}.Response", ("retType",), detail)
+            if not response.HasField("s2c"):
+                raise DecodeError("futu", f"{PUSH_MESSAGE}.Response", ("s2c",), "a push without s2c")
+            check_s2c(response.s2c, f"{PUSH_MESSAGE}.S2C")
         except DecodeError as exc:
-            self.stats.decode_errors += 1
-            log.warning("undecodable order book push: %s", exc)
-            return
-        if response.retType != RetType.Succeed or not response.HasField("s2c"):
-            self.stats.decode_errors += 1
-            log.warning("order book push with retType %s: %s", response.retType, response.retMsg)
+            self._push_failed(exc, body)
             return
         key = (response.s2c.security.market, response.s2c.security.code)
         for stream in self._streams.get(key, ()):
             stream._put(response.s2c)
+
+    def _push_failed(self, error: DecodeError, body: bytes) -> None:
+        """A push that did not decode: a DecodeFailure for its security's streams (every
+        stream when its security cannot be read), counted and logged."""
+        self.stats.decode_errors += 1
+        log.warning("OpenD %s:%s: undecodable order book push: %s", self.host, self.port, error)
+        key = _push_security(body)
+        streams = self._streams.get(key, []) if key is not None else [s for ss in self._streams.values() for s in ss]
+        failure = DecodeFailure(error, body[:RAW_KEPT])
+        for stream in streams:
+            stream._put(failure)
 
     def _streams_remove(self, stream: UpdateStream) -> None:
         streams = self._streams.get(stream.key)
@@ -480,7 +600,7 @@ class OpenDClient:
         """Every TIMEOUT_TICK s: fail requests past their deadline with Timeout, and drop
         the connection when nothing was received for dead_peer_factor x keepAliveInterval."""
         assert self.keepalive_interval is not None
-        idle_limit = OPEND.dead_peer_factor * self.keepalive_interval
+        idle_limit = self.idle_timeout or OPEND.dead_peer_factor * self.keepalive_interval
         loop = asyncio.get_running_loop()
         self._last_received = loop.time()
         while self._conn is conn:
@@ -499,6 +619,7 @@ class OpenDClient:
 
     async def get_global_state(self) -> GetGlobalState_pb2.S2C:
         """Market states and login state (GetGlobalState, protoID 1002)."""
+        self._bound.check()
         request = GetGlobalState_pb2.Request(c2s=GetGlobalState_pb2.C2S(userID=self.login_user_id or 0))
         response = await self._call(OpenDProtoID.GetGlobalState, request, GetGlobalState_pb2.Response)
         return response.s2c
@@ -519,6 +640,7 @@ class OpenDClient:
     ) -> None:
         """Subscribe securities ("HK.00700") to quote types; with `push`, OpenD pushes updates.
         Subscriptions are remembered and restored after a reconnect."""
+        self._bound.check()
         keys = [parse_symbol(s) for s in symbols]
         types = [int(t) for t in sub_types]
         if not keys or not types:
@@ -532,6 +654,10 @@ class OpenDClient:
     async def unsubscribe(
         self, symbols: Iterable[str], sub_types: Iterable[SubType | int] = (SubType.OrderBook,)
     ) -> None:
+        """Cancel subscriptions. OpenD refuses (OpenDError, retType -1) to cancel one made less
+        than a minute ago (OPEND.unsubscribe_after_s); a refused one stays recorded and is
+        restored after a reconnect."""
+        self._bound.check()
         keys = [parse_symbol(s) for s in symbols]
         types = [int(t) for t in sub_types]
         if not keys or not types:
@@ -546,17 +672,25 @@ class OpenDClient:
 
     async def get_order_book(self, symbol: str, num: int = 10) -> Qot_GetOrderBook_pb2.S2C:
         """One order-book snapshot (Qot_GetOrderBook, protoID 3012). The symbol must be
-        subscribed to SubType.OrderBook first, as OpenD requires."""
+        subscribed to SubType.OrderBook first, as OpenD requires. DecodeError (naming the
+        field) when a price, hpVolume or timestamp is NaN, infinite or out of range."""
+        self._bound.check()
         if num < 1:
             raise ValueError(f"num must be at least 1, got {num}")
         c2s = Qot_GetOrderBook_pb2.C2S(security=to_security(symbol), num=num)
         request = Qot_GetOrderBook_pb2.Request(c2s=c2s)
         response = await self._call(OpenDProtoID.Qot_GetOrderBook, request, Qot_GetOrderBook_pb2.Response)
+        try:
+            check_s2c(response.s2c, "Qot_GetOrderBook.S2C")
+        except DecodeError:
+            self.stats.decode_errors += 1
+            raise
         return response.s2c
 
     def order_book_updates(self, symbol: str) -> UpdateStream:
-        """Qot_UpdateOrderBook pushes for `symbol`, from now on, in arrival order. Subscribe
-        with push=True for OpenD to send them."""
+        """Qot_UpdateOrderBook pushes for `symbol`, from now on, in arrival order, with Gap
+        and DecodeFailure events (see UpdateStream). Subscribe with push=True for OpenD to
+        send them."""
         key = parse_symbol(symbol)
         stream = UpdateStream(self, key, self.push_buffer)
         if self._closing:
@@ -566,4 +700,15 @@ class OpenDClient:
         return stream
 
 
-__all__ = ["ClientStats", "Gap", "OpenDClient", "OpenDError", "UpdateStream"]
+def _push_security(body: bytes) -> tuple[int, str] | None:
+    """(market, code) of a push that failed its checks, read leniently; None if unreadable."""
+    try:
+        response = Qot_UpdateOrderBook_pb2.Response.FromString(body)
+    except Exception:  # garbage: no security to name
+        return None
+    if response.HasField("s2c") and response.s2c.HasField("security"):
+        return (response.s2c.security.market, response.s2c.security.code)
+    return None
+
+
+__all__ = ["ClientStats", "Gap", "OpenDClient", "OpenDError", "UpdateItem", "UpdateStream"]

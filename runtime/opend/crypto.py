@@ -32,7 +32,13 @@ BLOCK = 16
 
 
 class CryptoError(ValueError):
-    """A body could not be encrypted or decrypted (wrong key, corrupted ciphertext)."""
+    """A body could not be encrypted or decrypted (wrong key, corrupted ciphertext), or a
+    session key is unusable. `field` names the InitConnect field at fault, when one is.
+    The text never holds key material."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def load_rsa_key(path: str | Path) -> RSAPrivateKey:
@@ -72,7 +78,7 @@ def rsa_decrypt(key: RSAPrivateKey, data: bytes) -> bytes:
 
 def _aes_key(key: bytes) -> bytes:
     if len(key) != OPEND.aes_key_len:
-        raise CryptoError(f"connAESKey must be {OPEND.aes_key_len} bytes, got {len(key)}")
+        raise CryptoError(f"connAESKey must be {OPEND.aes_key_len} bytes, got {len(key)}", "connAESKey")
     return key
 
 
@@ -138,11 +144,16 @@ class SessionCipher:
         return self.rsa_key is not None
 
     def set_aes(self, conn_aes_key: str, aes_cbc_iv: str | None) -> None:
+        """Record InitConnect's connAESKey (and aesCBCiv): 16 ASCII characters each, else
+        CryptoError naming the field (and nothing is recorded)."""
+        for name, text in (("connAESKey", conn_aes_key), ("aesCBCiv", aes_cbc_iv or "")):
+            if not text.isascii():
+                raise CryptoError(f"{name} must be ASCII", name)
         key = conn_aes_key.encode("ascii")
         iv = aes_cbc_iv.encode("ascii") if aes_cbc_iv else None
         _aes_key(key)
         if iv is not None and len(iv) != BLOCK:
-            raise CryptoError(f"aesCBCiv must be {BLOCK} bytes, got {len(iv)}")
+            raise CryptoError(f"aesCBCiv must be {BLOCK} bytes, got {len(iv)}", "aesCBCiv")
         self.aes_key, self.cbc_iv = key, iv
 
     def encrypt(self, proto_id: int, plain: bytes) -> bytes:

@@ -17,12 +17,12 @@ from dataclasses import dataclass
 
 from google.protobuf.message import Message
 
-from venuewire.errors import InvalidRequest, VenueError
+from venuewire.errors import DecodeError, InvalidRequest, VenueError
 from venuewire.generated.futu import InitConnect_pb2
 from venuewire.generated.futu.enums import PacketEncAlgo, ProtoFmt, RetType
 from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.messages import decode_proto, encode_proto
-from venuewire.opend.crypto import SessionCipher
+from venuewire.opend.crypto import CryptoError, SessionCipher
 from venuewire.opend.frame import MAX_SERIAL, FrameDecoder, FrameError, encode_frame
 
 PUSH_IDS = frozenset(p.proto_id for p in OPEND.protocols if p.kind == "push")
@@ -155,12 +155,24 @@ class OpenDConnection:
                 raise OpenDError("InitConnect", RetType.Unknown, "reply carries no s2c", None)
             s2c = response.s2c
             if self.cipher.enabled:
-                self.cipher.set_aes(s2c.connAESKey, s2c.aesCBCiv if s2c.HasField("aesCBCiv") else None)
+                self._set_session_key(s2c)
             self.state = State.READY
             return Ready(s2c)
         if proto_id in PUSH_IDS:
             return Push(proto_id, body)
         return Reply(proto_id, serial_no, body)
+
+    def _set_session_key(self, s2c: InitConnect_pb2.S2C) -> None:
+        """Put InitConnect's AES key in force; an unusable one is a DecodeError naming the
+        field (built outside the `except`, so no exception holding the key is chained)."""
+        failure: tuple[str, str] | None = None
+        try:
+            self.cipher.set_aes(s2c.connAESKey, s2c.aesCBCiv if s2c.HasField("aesCBCiv") else None)
+        except CryptoError as exc:
+            failure = (exc.field or "connAESKey", str(exc))
+        if failure is not None:
+            self.state = State.CLOSED
+            raise DecodeError("futu", "InitConnect.Response", ("s2c", failure[0]), failure[1])
 
     def close(self) -> None:
         self.state = State.CLOSED

@@ -18,9 +18,23 @@ The thin I/O layer around `venuewire.qfex.protocol` (frames, pairing, connection
   cancellation) or answered by a frame that is not JSON makes the pairing unknown, so that
   connection is closed and the next call opens a new one.
 - Timeouts: `timeout` bounds each call as a whole (waiting for earlier calls, reconnecting,
-  the answer) and raises `Timeout`.
-- Reconnect: if the connection drops, the call in flight fails with `ConnectionLost` and the
-  next call reconnects and authenticates again with a fresh nonce and timestamp.
+  the answer) and raises `Timeout` (also a TimeoutError).
+- Reconnect: if the connection drops (also right after authenticating), the call in flight
+  fails with `ConnectionLost` (also a ConnectionError) and the next call reconnects and
+  authenticates again with a fresh nonce and timestamp.
+- Backoff (`venuewire.transport.Backoff`): after a failed attempt or a session that ended
+  within `healthy_after` s, the next attempt waits `backoff_initial` s, doubling per failure up
+  to `backoff_max` (with jitter); only a session that lasted `healthy_after` s resets it. So a
+  peer that accepts and closes at once sees a few attempts, never a storm.
+- HTTP 429 at the handshake is `RateLimited` with `retry_after` (the Retry-After header, in
+  seconds or as an HTTP date); no attempt is made before it has passed. On the first connection
+  every failure is raised to the caller. Once the client has been connected, a call that needs
+  a new connection waits its turn (backoff or Retry-After) and tries again within its own
+  timeout; when the turn comes after the call's deadline, the call fails at once with the
+  reason (RateLimited with the remaining `retry_after`, or ConnectionLost).
+- One event loop: an open client used from another loop (e.g. a second `asyncio.run`) raises
+  `WrongEventLoop` at once. `close()` frees it (from another loop it forgets the old loop's
+  connection, which can no longer be closed properly); then it may be used on a new loop.
 - A background reader answers the venue's WebSocket pings (aiohttp autoping) and notices a
   close at once; the client also pings every `heartbeat` s and drops a peer that does not pong.
 The secret never appears in a repr, a log line or an exception text; auth frames are never logged.
@@ -40,7 +54,7 @@ from typing import Any, Final
 import aiohttp
 
 from venuewire.credentials import QfexCredentials
-from venuewire.errors import AuthError, ConnectionLost, Timeout
+from venuewire.errors import AuthError, ConnectionLost, RateLimited, Timeout, VenueError, WrongEventLoop, retry_after
 from venuewire.generated.qfex.all_orders_response import AllOrdersResponse
 from venuewire.generated.registry import WS_QFEX_TRADE
 from venuewire.models import Order
@@ -58,7 +72,7 @@ from venuewire.qfex.protocol import (
     trade_url,
 )
 from venuewire.signing import new_nonce, qfex_auth_frame
-from venuewire.transport import positive_seconds
+from venuewire.transport import Backoff, LoopBound, positive_seconds
 
 __all__ = ["ClientStats", "QfexTradeClient"]
 
@@ -82,6 +96,8 @@ class ClientStats:
     timeouts: int = 0
     connections_lost: int = 0
     ignored_frames: int = 0
+    backoff_waits: int = 0
+    """Times a call waited for its turn to reconnect (backoff or Retry-After)."""
 
 
 class _Link:
@@ -95,19 +111,25 @@ class _Link:
         self.lost: ConnectionLost | None = None
         self.reader: asyncio.Task[None] | None = None
         self.closer: asyncio.Task[None] | None = None
+        self.on_end: Callable[[], None] | None = None
+        """Called once when an authenticated session ends (set once authenticated)."""
 
     @property
     def usable(self) -> bool:
         return self.lost is None and self.session.state is State.READY and not self.ws.closed
 
-    def fail(self, error: ConnectionLost) -> None:
-        """The connection is gone (or given up): the waiting call, if any, gets `error`."""
-        if self.lost is None:
-            self.lost = error
+    def fail(self, error: ConnectionLost, *, by_client: bool = False) -> None:
+        """The connection is gone (or given up): the waiting call, if any, gets `error`.
+        The first call ends the session (`on_end`, unless the client closed it on purpose)."""
+        first = self.lost is None
+        lost = self.lost = error if self.lost is None else self.lost
         self.session.close()
         waiter = self.waiter
         if waiter is not None and not waiter.done():
-            waiter.set_exception(self.lost)
+            waiter.set_exception(lost)
+        on_end, self.on_end = self.on_end, None
+        if first and on_end is not None and not by_client:
+            on_end()
 
 
 class QfexTradeClient:
@@ -115,8 +137,9 @@ class QfexTradeClient:
 
     `url` defaults to the registry's `wss://trade.qfex.com` and may point at
     `venuewire.sim.qfex` (`api_key` is added from `credentials`). `timeout` (s) bounds every
-    call; `heartbeat` (s, or None) is how often the client pings. `clock` (Unix seconds) and
-    `nonce` (fresh hex nonces) are for tests.
+    call; `heartbeat` (s, or None) is how often the client pings. `backoff_initial`,
+    `backoff_max` and `healthy_after` (s) shape the reconnect backoff (module docstring).
+    `clock` (Unix seconds) and `nonce` (fresh hex nonces) are for tests.
     """
 
     def __init__(
@@ -126,6 +149,9 @@ class QfexTradeClient:
         *,
         timeout: float = 10.0,
         heartbeat: float | None = 30.0,
+        backoff_initial: float = 0.1,
+        backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
         clock: Callable[[], float] = time.time,
         nonce: Callable[[], str] = new_nonce,
     ) -> None:
@@ -134,6 +160,11 @@ class QfexTradeClient:
         positive_seconds("timeout", timeout)
         if heartbeat is not None:
             positive_seconds("heartbeat", heartbeat)
+        self._backoff = Backoff(
+            positive_seconds("backoff_initial", backoff_initial),
+            positive_seconds("backoff_max", backoff_max),
+            positive_seconds("healthy_after", healthy_after),
+        )
         self._url = trade_url(url, credentials)
         self.url = str(self._url.with_query(None))
         self.timeout = float(timeout)
@@ -142,11 +173,18 @@ class QfexTradeClient:
         self._credentials = credentials
         self._clock = clock
         self._nonce = nonce
+        self._bound = LoopBound(VENUE, "QfexTradeClient")
         self._lock = asyncio.Lock()
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
         self._link: _Link | None = None
         self._http: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._generation = 0
+        self._ever_ready = False
+        self._not_before = 0.0
+        """Monotonic time before which no connection is attempted (backoff, Retry-After)."""
+        self._last_failure: tuple[bool, str] | None = None
+        """(was it an HTTP 429, what failed) of the last attempt or session, for fail-fast errors."""
 
     def __repr__(self) -> str:
         return f"QfexTradeClient(url={self.url!r}, credentials={self._credentials!r}, connected={self.connected})"
@@ -168,28 +206,48 @@ class QfexTradeClient:
 
     async def connect(self) -> None:
         """Connect and authenticate unless already connected. Raises Timeout, ConnectionLost,
-        AuthError (HTTP 401/403) or the venue's QfexError (e.g. QfexAuthError)."""
+        AuthError (HTTP 401/403), RateLimited (HTTP 429), the venue's QfexError (e.g.
+        QfexAuthError), or WrongEventLoop."""
+        self._enter()
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(self.timeout) as scope:
                 async with self._lock:
-                    await self._ready_link()
+                    await self._ready_link(_deadline(scope))
         except TimeoutError:
             self.stats.timeouts += 1
             raise Timeout(VENUE, f"connecting and authenticating to {self.url} took over {self.timeout:g} s") from None
 
     async def close(self) -> None:
         """Close the connection; a call in flight fails with ConnectionLost. The client may be
-        used again (the next call connects)."""
+        used again (the next call connects), also on another event loop. Called from another
+        loop than the one it was used on, it only forgets that loop's connection and session
+        (their loop is gone or not ours: they cannot be closed from here)."""
         self._generation += 1
+        try:
+            self._bound.check()
+        except WrongEventLoop:
+            self._link, self._http, self._lock_loop = None, None, None
+            self._tasks.clear()
+            self._bound.release()
+            self._ever_ready = False
+            return
         link, self._link = self._link, None
         if link is not None:
-            link.fail(ConnectionLost(VENUE, f"the client closed the connection to {self.url}"))
+            link.fail(ConnectionLost(VENUE, f"the client closed the connection to {self.url}"), by_client=True)
             self._close_link(link)
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=_CLOSE_TIMEOUT_S + 1)
         if self._http is not None:
             await self._http.close()
             self._http = None
+        self._bound.release()
+        self._ever_ready = False  # the next connection is a first one again: its failures are raised
+
+    def _enter(self) -> None:
+        """Start of every public coroutine: WrongEventLoop on a foreign loop; a fresh lock on a new one."""
+        loop = self._bound.check()
+        if self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
 
     # -- requests --------------------------------------------------------------------------------
     async def get_order(self, symbol: str, order_id: str) -> AllOrdersResponse:
@@ -199,16 +257,18 @@ class QfexTradeClient:
         `symbol` is a market (e.g. AAPL-USD), `order_id` a UUID: ValueError/TypeError naming
         the argument before anything is sent. Then: QfexError subclasses for error envelopes
         (also AuthError / RateLimited / InvalidRequest by kind), DecodeError for an answer that
-        does not match its schema, Timeout, ConnectionLost.
+        does not match its schema or holds a value its field cannot mean, Timeout,
+        ConnectionLost, the connect errors (see `connect`), WrongEventLoop.
         """
         check_get_order(symbol, order_id)
+        self._enter()
         self.stats.requests += 1
         phase = "waiting for earlier calls"
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(self.timeout) as scope:
                 async with self._lock:
                     phase = "connecting"
-                    link = await self._ready_link()
+                    link = await self._ready_link(_deadline(scope))
                     phase = "waiting for the answer"
                     text = link.session.get_order(symbol, order_id)
                     try:
@@ -241,22 +301,80 @@ class QfexTradeClient:
             self._http = aiohttp.ClientSession()
         return self._http
 
-    async def _ready_link(self) -> _Link:
-        """The authenticated connection, (re)opening it when needed. Call with the lock held."""
+    async def _ready_link(self, deadline: float) -> _Link:
+        """The authenticated connection, (re)opening it when needed, no sooner than the backoff
+        allows; `deadline` (loop time) is the calling call's. Call with the lock held."""
         link = self._link
         if link is not None and link.usable:
             return link
         if link is not None:
             self._give_up(link, "replaced by a new connection")
-        generation = self._generation
-        link = await self._open()
-        if generation != self._generation:  # close() ran while we were connecting
-            self._give_up(link, "the client was closed while connecting")
-            raise ConnectionLost(VENUE, f"the client was closed while connecting to {self.url}")
-        self._link = link
-        return link
+        while True:
+            await self._wait_turn(deadline)
+            generation = self._generation
+            try:
+                link = await self._attempt()
+            except (ConnectionLost, RateLimited):
+                if not self._ever_ready or self._not_before > deadline:
+                    raise  # the first connection, or no time left to wait for the next attempt
+                log.info("qfex: reconnecting to %s failed; trying again when the backoff allows", self.url)
+                continue
+            if generation != self._generation:  # close() ran while we were connecting
+                self._give_up(link, "the client was closed while connecting")
+                raise ConnectionLost(VENUE, f"the client was closed while connecting to {self.url}")
+            self._link = link
+            return link
+
+    async def _wait_turn(self, deadline: float) -> None:
+        """Sleep until the next attempt is allowed; when that is after `deadline`, raise at once
+        (RateLimited after an HTTP 429, with the seconds left as `retry_after`, else ConnectionLost)."""
+        wait = self._not_before - asyncio.get_running_loop().time()
+        if wait <= 0:
+            return
+        if self._not_before > deadline:
+            was_429, what = self._last_failure or (False, "the last connection failed")
+            text = f"{what}; the next attempt is allowed in {wait:.3g} s"
+            if was_429:
+                raise RateLimited(VENUE, text, 429, retry_after=wait)
+            raise ConnectionLost(VENUE, text)
+        self.stats.backoff_waits += 1
+        await asyncio.sleep(wait)
+
+    def _schedule_retry(self, was_429: bool, what: str, retry_after: float | None = None) -> None:
+        """A connection attempt failed or a session ended: the next attempt waits the backoff
+        delay (or Retry-After, whichever is longer)."""
+        now = asyncio.get_running_loop().time()
+        self._backoff.lost(now)
+        wait = max(self._backoff.delay(), retry_after or 0.0)
+        self._not_before = max(self._not_before, now + wait)
+        self._last_failure = (was_429, what)
+
+    async def _attempt(self) -> _Link:
+        """One connection attempt; whatever ends it early schedules the next one."""
+        try:
+            return await self._open()
+        except BaseException as exc:
+            wait = exc.retry_after if isinstance(exc, RateLimited) else None
+            was_429 = isinstance(exc, RateLimited) and exc.code == 429
+            what = exc.message if isinstance(exc, VenueError) else f"connecting to {self.url} was interrupted"
+            self._schedule_retry(was_429, what, wait)
+            raise
+
+    def _session_ended(self) -> None:
+        self._schedule_retry(False, f"the last session with {self.url} ended")
+
+    def _handshake_refusal(self, exc: aiohttp.WSServerHandshakeError) -> VenueError:
+        """The error for an HTTP status at the WebSocket handshake."""
+        status = exc.status
+        if status in (401, 403):
+            return AuthError(VENUE, f"{self.url} refused the connection (HTTP {status})", status)
+        if status == 429:
+            wait = retry_after(exc.headers or {})
+            return RateLimited(VENUE, f"{self.url} refused the connection (HTTP 429)", 429, retry_after=wait)
+        return ConnectionLost(VENUE, f"{self.url} refused the WebSocket (HTTP {status})")
 
     async def _open(self) -> _Link:
+        refusal: VenueError | None = None
         try:
             ws = await self._session().ws_connect(
                 self._url,
@@ -266,11 +384,11 @@ class QfexTradeClient:
                 max_msg_size=MAX_MESSAGE_SIZE,
             )
         except aiohttp.WSServerHandshakeError as exc:
-            if exc.status in (401, 403):
-                raise AuthError(VENUE, f"{self.url} refused the connection (HTTP {exc.status})", exc.status) from None
-            raise ConnectionLost(VENUE, f"{self.url} refused the WebSocket (HTTP {exc.status})") from None
+            refusal = self._handshake_refusal(exc)
         except (aiohttp.ClientError, OSError) as exc:
-            raise ConnectionLost(VENUE, f"cannot connect to {self.url}: {type(exc).__name__}") from None
+            refusal = ConnectionLost(VENUE, f"cannot connect to {self.url}: {type(exc).__name__}")
+        if refusal is not None:  # raised here, not in the except block: no aiohttp error in its context
+            raise refusal
         self.stats.connects += 1
         if self.stats.connects > 1:
             self.stats.reconnects += 1
@@ -286,6 +404,13 @@ class QfexTradeClient:
             self.stats.auth_failures += 1
             self._give_up(link, "authentication failed")
             raise event.error
+        if not link.usable:  # the venue closed right after accepting the auth frame
+            reason = link.lost.message if link.lost is not None else "the connection closed"
+            raise ConnectionLost(VENUE, f"{reason}, right after authenticating")
+        now = asyncio.get_running_loop().time()
+        self._backoff.connected(now)
+        link.on_end = self._session_ended
+        self._ever_ready = True
         log.info("qfex: connected and authenticated to %s", self.url)
         return link
 
@@ -378,3 +503,9 @@ class QfexTradeClient:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
+
+
+def _deadline(scope: asyncio.Timeout) -> float:
+    """The loop time at which `scope` (an `asyncio.timeout`) expires."""
+    when = scope.when()
+    return float("inf") if when is None else when

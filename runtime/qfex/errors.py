@@ -31,11 +31,23 @@ __all__ = [
     "QfexInvalidRequest",
     "QfexNotFound",
     "QfexRateLimited",
+    "code_named",
     "qfex_error",
 ]
 
 VENUE: Final = "qfex"
 _REDACTED: Final = "***"
+
+
+def code_named(name: str) -> str:
+    """The QFEX error code the registry's error table names `name` (e.g. "rate_limited" ->
+    "RateLimited"); KeyError when there is none."""
+    from venuewire.generated.registry import ERROR_CODES
+
+    for entry in ERROR_CODES:
+        if entry.venue == VENUE and entry.name == name:
+            return entry.code
+    raise KeyError(f"the registry names no qfex error {name!r}; see schemas/registry.toml")
 
 
 def _redact(incoming: Mapping[str, Any] | None) -> dict[str, Any] | None:

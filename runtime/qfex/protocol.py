@@ -40,6 +40,7 @@ from venuewire.generated.qfex.legacy_error import LegacyErrorMessage
 from venuewire.generated.registry import WS_QFEX_TRADE
 from venuewire.messages import decode_json, encode_json
 from venuewire.qfex.errors import VENUE, QfexError, qfex_error
+from venuewire.qfex.orders import check_response
 from venuewire.signing import QfexAuthFrame, qfex_ws_query
 
 __all__ = [
@@ -205,16 +206,20 @@ def _error_reply(data: str | bytes, legacy: bool) -> ErrorReply:
 
 def decode_frame(data: str | bytes) -> Incoming:
     """Classify and decode one frame from the venue. Never raises: a bad frame is a
-    `Malformed` or `Unreadable` carrying the DecodeError."""
+    `Malformed` or `Unreadable` carrying the DecodeError. An all_orders_response is also
+    checked value by value (`venuewire.qfex.orders.check_response`: finite numbers, update
+    times that are dates), so a typed answer never holds a value its field cannot mean."""
     try:
         envelope = _ENVELOPE.decode(data)
     except msgspec.DecodeError as exc:  # ValidationError (not an object) is a DecodeError too
         return Unreadable(DecodeError(VENUE, FRAME, (), f"not a JSON object: {exc}"))
+    except UnicodeDecodeError as exc:  # msgspec raises it for invalid UTF-8 inside a key
+        return Unreadable(DecodeError(VENUE, FRAME, (), f"not valid UTF-8 at byte {exc.start}: {exc.reason}"))
     try:
         if "err" in envelope:
             return _error_reply(data, legacy=False)
         if "all_orders_response" in envelope:
-            return OrdersReply(decode_json(AllOrdersResponseMessage, data).all_orders_response)
+            return OrdersReply(check_response(decode_json(AllOrdersResponseMessage, data).all_orders_response))
         if "authenticated" in envelope:
             return AuthReply(decode_json(AuthResponse, data).authenticated)
         kind = envelope.get("type")
@@ -228,7 +233,7 @@ def decode_frame(data: str | bytes) -> Incoming:
 def _type_text(raw: msgspec.Raw) -> str | None:
     try:
         return _TEXT.decode(raw)
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, UnicodeDecodeError):
         return None
 
 

@@ -1,31 +1,37 @@
 """An embedded BitMart WebSocket venue for tests, the demo and development: no account, no network.
 
-Both depth channels on one aiohttp server:
+Three sockets on one aiohttp server, their paths taken from the registry's URLs:
 
 - legacy (`sim.legacy_url`, path `/`, like `wss://openws.bitmart.com`): plain JSON text.
   `{"subscribe":"order","symbol":..,"precision":..}` subscribes; the first push for
   BMX_ETH at precision 6 is the seed's sample book, every later one (and every push for
   other pairs) comes from `venuewire.sim.books.BookGenerator` at the shared step with a tick
-  of 10^-precision. `{"subscribe":"ping"}` -> `{"subscribe":"pong"}`. A connection that has
-  not subscribed within `subscribe_within` s (registry: 5) is closed (code 1008). A refused
-  frame gets `{"subscribe":<its kind>,"message":...}` [guess: the venue documents only that
-  errors carry a message field]. The venue's one-connection-per-4-s-per-IP rule is
-  `min_connect_interval` (None by default, so tests can reconnect quickly; the registry's
-  value is `LEGACY_MIN_CONNECT_INTERVAL_S`); a connection refused by it gets HTTP 429 [guess].
-- v3 spot (`sim.url`, `/api?protocol=1.1`, like `wss://ws-manager-compress.bitmart.com`):
-  every JSON frame the server sends (pushes, login reply, error events) is a BINARY frame of
-  raw DEFLATE (wbits -15); the heartbeat reply is the text frame `pong` to a text `ping`.
-  `{"op":"subscribe","args":["spot/depth5:BTC_USDT"]}` subscribes (levels from the registry)
-  and pushes the book at once, then every `push_interval` s; `unsubscribe` stops it.
-  `{"op":"login","args":[api_key, ts_ms, sign]}` is checked exactly as `sign_bitmart_ws_login`
-  signs: `{"event":"login"}` on success, else an error event (see LOGIN_ERRORS). Any other
-  refused frame (bad JSON, unknown op, a channel that is not `spot/depth{5,20,50}:PAIR`) gets
-  `{"event":"error","message":...,"errorCode":ERROR_INVALID_REQUEST}` (the registry's
-  `refused_frame` code, 30000 [guess]).
+  of 10^-precision. `{"unsubscribe":"order",...}` (the subscribe's shape) stops that pair.
+  `{"subscribe":"ping"}` -> `{"subscribe":"pong"}`. A connection that has not subscribed
+  within `subscribe_within` s (registry: 5) is closed (code 1008). A refused frame gets
+  `{"subscribe":<its kind>,"message":...}` [guess: the venue documents only that errors carry
+  a message field]. The venue's one-connection-per-4-s-per-IP rule is `min_connect_interval`
+  (None by default, so tests can reconnect quickly; the registry's value is
+  `LEGACY_MIN_CONNECT_INTERVAL_S`); a connection refused by it gets HTTP 429 [guess].
+- v3 public (`sim.url`, `/api?protocol=1.1`, like `wss://ws-manager-compress.bitmart.com`):
+  every JSON frame the server sends (pushes, acks, error events) is a BINARY frame of raw
+  DEFLATE (wbits -15); the heartbeat reply is the text frame `pong` to a text `ping`.
+  `{"op":"subscribe","args":["spot/depth5:BTC_USDT",...]}` (levels from the registry, at most
+  the registry's `max_topics_per_subscribe` topics) is acknowledged topic by topic
+  (`{"event":"subscribe","topic":...}`) and pushes each book at once, then every
+  `push_interval` s; `unsubscribe` is acknowledged likewise and stops them. No login here.
+  Every refused frame (bad JSON, unknown op, a login, a channel that is not
+  `spot/depth{5,20,50}:PAIR`, too many topics [guess: how the venue refuses that]) gets
+  `{"event":"error","message":"Unrecognized request: ...","errorCode":30039}` (the registry's
+  `refused_frame`).
+- v3 private (`sim.private_url`, `/user?protocol=1.1`): `{"op":"login","args":[api_key, ts_ms,
+  sign]}` is checked exactly as `sign_bitmart_ws_login` signs: `{"event":"login"}` on success,
+  else an error event (see LoginError: a bad signature is 30013 "Invalid sign"). Subscribes
+  are acknowledged after the login (no private channel pushes anything yet).
 
-Layers: `LegacySession` and `SpotSession` are pure state machines (frames in, frames out, no
-I/O); `BitmartSimulator` moves frames between them and aiohttp and applies `Fault`s
-(`sim.faults`, a set shared by every connection, applying from the next frame):
+Layers: `LegacySession`, `SpotSession` and `PrivateSession` are pure state machines (frames in,
+frames out, no I/O); `BitmartSimulator` moves frames between them and aiohttp and applies
+`Fault`s (`sim.faults`, a set shared by every connection, applying from the next frame):
 DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
 """
 
@@ -46,6 +52,7 @@ from decimal import Decimal
 from typing import Final
 
 import msgspec
+import yarl
 from aiohttp import WSCloseCode, WSMsgType, web
 
 from venuewire.errors import DecodeError, error_code
@@ -53,11 +60,19 @@ from venuewire.generated.bitmart.error_event import ErrorEvent
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthData, LegacyDepthPush, LegacyLevel
 from venuewire.generated.bitmart.legacy_pong import LegacyPong
 from venuewire.generated.bitmart.legacy_subscribe import LegacySubscribe
+from venuewire.generated.bitmart.legacy_unsubscribe import LegacyUnsubscribe
 from venuewire.generated.bitmart.login import Login
 from venuewire.generated.bitmart.login_response import LoginResponse
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
-from venuewire.generated.registry import AUTH_SCHEMES, WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
+from venuewire.generated.bitmart.subscribe_ack import AckEvent, SubscribeAck
+from venuewire.generated.registry import (
+    AUTH_SCHEMES,
+    WS_BITMART_LEGACY_DEPTH,
+    WS_BITMART_PRIVATE,
+    WS_BITMART_SPOT_DEPTH,
+    required,
+)
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
@@ -68,11 +83,13 @@ __all__ = [
     "LEGACY_LEVELS",
     "LEGACY_PATH",
     "LOGIN_ERRORS",
+    "PRIVATE_PATH",
     "SPOT_MAX_LEVELS",
     "SPOT_PATH",
     "BitmartSimulator",
     "Fault",
     "LegacySession",
+    "PrivateSession",
     "SimState",
     "SpotSession",
     "deflate",
@@ -86,38 +103,55 @@ log = logging.getLogger(__name__)
 
 Frame = str | bytes
 
-LEGACY_PATH: Final = "/"
-SPOT_PATH: Final = "/api"
-SPOT_QUERY: Final = "protocol=1.1"
+_LEGACY_URL = yarl.URL(WS_BITMART_LEGACY_DEPTH.url)
+_SPOT_URL = yarl.URL(WS_BITMART_SPOT_DEPTH.url)
+_PRIVATE_URL = yarl.URL(WS_BITMART_PRIVATE.url)
+LEGACY_PATH: Final = _LEGACY_URL.path or "/"
+SPOT_PATH: Final = _SPOT_URL.path
+SPOT_QUERY: Final = _SPOT_URL.query_string
+PRIVATE_PATH: Final = _PRIVATE_URL.path
+PRIVATE_QUERY: Final = _PRIVATE_URL.query_string
 LEGACY_LEVELS: Final = 20
 """Levels a side in each legacy push (as in the seed's sample)."""
 SPOT_MAX_LEVELS: Final = max(WS_BITMART_SPOT_DEPTH.levels)
 SUBSCRIBE_WITHIN_S: Final[int | None] = WS_BITMART_LEGACY_DEPTH.subscribe_within_s
 LEGACY_MIN_CONNECT_INTERVAL_S: Final[int | None] = WS_BITMART_LEGACY_DEPTH.min_connect_interval_s
-PING_TEXT: Final = WS_BITMART_SPOT_DEPTH.ping_text or "ping"
-PONG_TEXT: Final = WS_BITMART_SPOT_DEPTH.pong_text or "pong"
-LOGIN_TOLERANCE_S: Final[int] = AUTH_SCHEMES["bitmart_hmac_sha256_hex"].timestamp_tolerance_s or 60
+PING_TEXT: Final = required(WS_BITMART_SPOT_DEPTH.ping_text, "bitmart spot_depth ping_text")
+PONG_TEXT: Final = required(WS_BITMART_SPOT_DEPTH.pong_text, "bitmart spot_depth pong_text")
+CHANNEL_TEMPLATE: Final = required(WS_BITMART_SPOT_DEPTH.channel, "bitmart spot_depth channel")
+MAX_TOPICS_PER_SUBSCRIBE: Final[int] = required(
+    WS_BITMART_SPOT_DEPTH.max_topics_per_subscribe, "bitmart spot_depth max_topics_per_subscribe"
+)
+LOGIN_TOLERANCE_S: Final[int] = required(
+    AUTH_SCHEMES["bitmart_hmac_sha256_hex"].timestamp_tolerance_s, "bitmart timestamp_tolerance_s"
+)
 """How far a login timestamp may be from the server clock: the REST tolerance [guess for WS]."""
 
-ERROR_INVALID_REQUEST: Final = error_code("bitmart", "refused_frame")
-"""The error code of every refused non-login frame (the registry's `refused_frame`, a [guess])."""
+ERROR_INVALID_REQUEST: Final = error_code("bitmart", "refused_frame", scope="ws")
+"""The error code of every refused frame that is not a login (the registry's `refused_frame`:
+30039, as ccxt recorded for an unrecognised request)."""
 
 
 class LoginError(enum.IntEnum):
-    """Error codes of a refused v3 login, named in the registry (BitMart's REST
-    authentication codes [guess for WS])."""
+    """Error codes of a refused login on the private socket, named in the registry: a bad
+    signature is 30013 "Invalid sign" (ccxt's recorded frame); the others are BitMart's REST
+    authentication codes [guess for WS]."""
 
-    UNKNOWN_KEY = error_code("bitmart", "unknown_key")
-    BAD_SIGN = error_code("bitmart", "bad_sign")
-    TIMESTAMP_RANGE = error_code("bitmart", "timestamp_range")
-    TIMESTAMP_FORMAT = error_code("bitmart", "timestamp_format")
+    UNKNOWN_KEY = error_code("bitmart", "unknown_key", scope="ws")
+    BAD_SIGN = error_code("bitmart", "login_bad_sign", scope="ws")
+    TIMESTAMP_RANGE = error_code("bitmart", "timestamp_range", scope="ws")
+    TIMESTAMP_FORMAT = error_code("bitmart", "timestamp_format", scope="ws")
 
 
 LOGIN_ERRORS: Final = tuple(LoginError)
 OUTBOX_LIMIT: Final = 256
 """Frames waiting for a connection's writer; further pushes are skipped (a stuck reader)."""
 RECORD_LIMIT: Final = 10_000
-_SPOT_CHANNEL = re.compile(r"spot/depth(?P<levels>\d+):(?P<symbol>[A-Za-z0-9_]+)")
+_SPOT_CHANNEL = re.compile(
+    re.escape(CHANNEL_TEMPLATE)
+    .replace(r"\{levels\}", r"(?P<levels>\d+)")
+    .replace(r"\{symbol\}", r"(?P<symbol>[A-Za-z0-9_]+)")
+)
 _LEGACY_GARBAGE: Final = '{"subscribe":"depth","symbol":'
 _DEFLATE_GARBAGE: Final = b"\xff\xfe not deflate \x00"
 _ZERO = Decimal(0)
@@ -235,7 +269,7 @@ class SimState:
     faults: set[Fault] = field(default_factory=set)
     clock: Callable[[], float] = time.time
     received: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=RECORD_LIMIT))
-    """(channel "legacy" or "spot", frame text) of every frame received, oldest first."""
+    """(socket "legacy", "spot" or "private", frame text) of every frame received, oldest first."""
     logins: int = 0
     login_failures: int = 0
     spot_books: dict[str, BookGenerator] = field(default_factory=dict)
@@ -262,7 +296,8 @@ class SimState:
 
 
 class _LegacyKind(msgspec.Struct):
-    subscribe: str
+    subscribe: str | None = None
+    unsubscribe: str | None = None
 
 
 class LegacySession:
@@ -286,8 +321,13 @@ class LegacySession:
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         self.shared.received.append(("legacy", text))
         try:
-            kind = msgspec.json.decode(text, type=_LegacyKind).subscribe
+            frame = msgspec.json.decode(text, type=_LegacyKind)
         except (msgspec.ValidationError, msgspec.DecodeError):
+            frame = _LegacyKind()
+        if frame.unsubscribe is not None:
+            return self._unsubscribe(text)
+        kind = frame.subscribe
+        if kind is None:
             return self._error("error", "expected a JSON object with a subscribe field")
         if kind == "ping":
             return [encode_json(LegacyPong(subscribe="pong")).decode()]
@@ -307,6 +347,14 @@ class LegacySession:
                 return self._error(kind, f"precision {request.precision} is out of range for {request.symbol}")
         self.subscriptions.setdefault(key, 0)
         return self._push(key)
+
+    def _unsubscribe(self, text: str) -> list[Frame]:
+        try:
+            request = decode_json(LegacyUnsubscribe, text)
+        except DecodeError as exc:
+            return self._error("unsubscribe", f"invalid unsubscribe request: {exc.detail} at {exc.field_path}")
+        self.subscriptions.pop((request.symbol, request.precision), None)
+        return []
 
     def _push(self, key: tuple[str, int]) -> list[Frame]:
         sent = self.subscriptions[key]
@@ -330,24 +378,22 @@ class LegacySession:
         return out
 
 
-# --- one v3 connection, no I/O ---------------------------------------------------------------------
+# --- v3 connections, no I/O ---------------------------------------------------------------------
 
 
 class _SpotOp(msgspec.Struct):
     op: str
 
 
-class SpotSession:
-    """One v3 spot connection: `receive(frame) -> frames to send`, `pushes() -> frames due`.
-    JSON frames come out raw-DEFLATE compressed (bytes), the pong as text."""
+class _V3Session:
+    """What both v3 sockets share: JSON frames out raw-DEFLATE compressed (bytes), the text
+    ping answered by the text pong, error events, subscribe acks."""
+
+    where: str = "spot"
 
     def __init__(self, shared: SimState) -> None:
         self.shared = shared
-        self.channels: dict[str, tuple[int, str]] = {}
-        """channel -> (levels, symbol)."""
-        self.logged_in = False
         self.pushes_sent = 0
-        self._garbage = 0
 
     def _json(self, message: msgspec.Struct) -> bytes:
         return deflate(encode_json(message))
@@ -355,37 +401,121 @@ class SpotSession:
     def _error(self, code: int, message: str) -> list[Frame]:
         return [self._json(ErrorEvent(event="error", message=message, errorCode=code))]
 
+    def _refused(self, text: str) -> list[Frame]:
+        return self._error(ERROR_INVALID_REQUEST, f"Unrecognized request: {text[:200]}")
+
+    def _acks(self, op: SubscribeOp, topics: list[str]) -> list[Frame]:
+        return [self._json(SubscribeAck(event=AckEvent(op.value), topic=topic)) for topic in topics]
+
     def receive(self, data: Frame) -> list[Frame]:
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
-        self.shared.received.append(("spot", text))
+        self.shared.received.append((self.where, text))
         if text == PING_TEXT:
             return [PONG_TEXT]
         try:
             op = msgspec.json.decode(text, type=_SpotOp).op
         except (msgspec.ValidationError, msgspec.DecodeError):
-            return self._error(ERROR_INVALID_REQUEST, "Invalid request: expected ping or a JSON object with op")
-        if op == "login":
-            return self._login(text)
+            return self._refused(text)
+        return self._op(op, text)
+
+    def _op(self, op: str, text: str) -> list[Frame]:
+        raise NotImplementedError
+
+    def pushes(self) -> list[Frame]:
+        return []
+
+
+class SpotSession(_V3Session):
+    """One public v3 connection: `receive(frame) -> frames to send`, `pushes() -> frames due`.
+    No login here: a login frame is refused like any frame the socket does not know."""
+
+    def __init__(self, shared: SimState) -> None:
+        super().__init__(shared)
+        self.channels: dict[str, tuple[int, str]] = {}
+        """channel -> (levels, symbol)."""
+        self._garbage = 0
+
+    def _op(self, op: str, text: str) -> list[Frame]:
+        if op not in {o.value for o in SubscribeOp}:
+            return self._refused(text)
         try:
             request = decode_json(SpotSubscribe, text)
-        except DecodeError as exc:
-            what = "Invalid channel" if exc.field_path[:1] == ("args",) else "Invalid request"
-            return self._error(ERROR_INVALID_REQUEST, f"{what}: {exc.detail}")
+        except DecodeError:
+            return self._refused(text)
+        if len(request.args) > MAX_TOPICS_PER_SUBSCRIBE:
+            return self._error(
+                ERROR_INVALID_REQUEST, f"Unrecognized request: more than {MAX_TOPICS_PER_SUBSCRIBE} topics"
+            )
         parsed: dict[str, tuple[int, str]] = {}
         for channel in request.args:
             match = _SPOT_CHANNEL.fullmatch(channel)
             if match is None or int(match["levels"]) not in WS_BITMART_SPOT_DEPTH.levels:
-                return self._error(ERROR_INVALID_REQUEST, f"Invalid channel: {channel}")
+                return self._refused(text)
             parsed[channel] = (int(match["levels"]), match["symbol"])
+        out = self._acks(request.op, list(parsed))
         if request.op is SubscribeOp.unsubscribe:
             for channel in parsed:
                 self.channels.pop(channel, None)
-            return []
-        out: list[Frame] = []
+            return out
         for channel, spec in parsed.items():
             self.channels[channel] = spec
             out += self._push(*spec)
         return out
+
+    def _push(self, levels: int, symbol: str) -> list[Frame]:
+        self.pushes_sent += 1
+        if Fault.GARBAGE_FRAME in self.shared.faults:
+            self._garbage += 1
+            return [_DEFLATE_GARBAGE if self._garbage % 2 else deflate(b'{"table":"spot/depth')]
+        bids, asks = self.shared.spot_book(symbol).snapshot(self.shared.step)
+        data = SpotDepthData(
+            asks=[(price, size) for price, size, _ in asks[:levels]],
+            bids=[(price, size) for price, size, _ in bids[:levels]],
+            ms_t=int(self.shared.clock() * 1000),
+            symbol=symbol,
+        )
+        table = CHANNEL_TEMPLATE.format(levels=levels, symbol=symbol).partition(":")[0]
+        return [self._json(SpotDepthPush(table=table, data=[data]))]
+
+    def pushes(self) -> list[Frame]:
+        out: list[Frame] = []
+        for spec in list(self.channels.values()):
+            out += self._push(*spec)
+        return out
+
+
+class PrivateSession(_V3Session):
+    """One private v3 connection (`/user`): `{"op":"login",...}` is checked exactly as
+    `sign_bitmart_ws_login` signs; `{"event":"login"}` on success, else an error event (see
+    LoginError). After the login, subscribe/unsubscribe frames are acknowledged topic by
+    topic (no private channel pushes anything yet); before it they are refused [guess]."""
+
+    where = "private"
+
+    def __init__(self, shared: SimState) -> None:
+        super().__init__(shared)
+        self.logged_in = False
+        self.topics: set[str] = set()
+
+    def _op(self, op: str, text: str) -> list[Frame]:
+        if op == "login":
+            return self._login(text)
+        if op not in {o.value for o in SubscribeOp}:
+            return self._refused(text)
+        if not self.logged_in:
+            return self._error(ERROR_INVALID_REQUEST, "Unrecognized request: login first")
+        try:
+            request = msgspec.json.decode(text, type=_PrivateSubscribe)
+        except (msgspec.ValidationError, msgspec.DecodeError):
+            return self._refused(text)
+        if not request.args or len(request.args) > MAX_TOPICS_PER_SUBSCRIBE:
+            return self._refused(text)
+        kind = SubscribeOp(op)
+        if kind is SubscribeOp.subscribe:
+            self.topics.update(request.args)
+        else:
+            self.topics.difference_update(request.args)
+        return self._acks(kind, request.args)
 
     def _login(self, text: str) -> list[Frame]:
         shared = self.shared
@@ -393,7 +523,7 @@ class SpotSession:
             api_key, stamp, sign = decode_json(Login, text).args
         except DecodeError as exc:
             shared.login_failures += 1
-            return self._error(ERROR_INVALID_REQUEST, f"Invalid login request: {exc.detail}")
+            return self._error(ERROR_INVALID_REQUEST, f"Unrecognized request: {exc.detail}")
         code, message = self._check_login(api_key, stamp, sign)
         if code is not None:
             shared.login_failures += 1
@@ -415,33 +545,18 @@ class SpotSession:
         except ValueError:
             return LoginError.TIMESTAMP_FORMAT, "Login failed: timestamp must be Unix epoch milliseconds"
         if not hmac.compare_digest(sign.encode(), expected.encode()):
-            return LoginError.BAD_SIGN, "Login failed: signature mismatch"
+            return LoginError.BAD_SIGN, "Invalid sign"
         return None, ""
 
-    def _push(self, levels: int, symbol: str) -> list[Frame]:
-        self.pushes_sent += 1
-        if Fault.GARBAGE_FRAME in self.shared.faults:
-            self._garbage += 1
-            return [_DEFLATE_GARBAGE if self._garbage % 2 else deflate(b'{"table":"spot/depth')]
-        bids, asks = self.shared.spot_book(symbol).snapshot(self.shared.step)
-        data = SpotDepthData(
-            asks=[(price, size) for price, size, _ in asks[:levels]],
-            bids=[(price, size) for price, size, _ in bids[:levels]],
-            ms_t=int(self.shared.clock() * 1000),
-            symbol=symbol,
-        )
-        return [self._json(SpotDepthPush(table=f"spot/depth{levels}", data=[data]))]
 
-    def pushes(self) -> list[Frame]:
-        out: list[Frame] = []
-        for spec in list(self.channels.values()):
-            out += self._push(*spec)
-        return out
+class _PrivateSubscribe(msgspec.Struct):
+    op: str
+    args: list[str]
 
 
 # --- the aiohttp server ---------------------------------------------------------------------------
 
-Session = LegacySession | SpotSession
+Session = LegacySession | SpotSession | PrivateSession
 
 
 @dataclass(eq=False)
@@ -457,8 +572,9 @@ class _Connection:
 class BitmartSimulator(AppSimulator):
     """The BitMart simulator: `async with BitmartSimulator(port=0) as sim:`.
 
-    `sim.legacy_url` and `sim.url` are the two channels' ws:// URLs (`sim.port` the bound
-    port). `api_key`, `secret` and `memo` are the one account v3 logins are checked against.
+    `sim.legacy_url`, `sim.url` and `sim.private_url` are the three sockets' ws:// URLs
+    (`sim.port` the bound port). `api_key`, `secret` and `memo` are the one account private
+    logins are checked against.
     Every `push_interval` s the book step advances and every subscription gets a push.
     `subscribe_within` (s, None = never) closes legacy connections that have not subscribed;
     `min_connect_interval` (s, None = off) refuses a second legacy connection from one IP
@@ -512,6 +628,11 @@ class BitmartSimulator(AppSimulator):
         return f"ws://{self.host}:{self.port}{SPOT_PATH}?{SPOT_QUERY}"
 
     @property
+    def private_url(self) -> str:
+        """The v3 private socket (`/user?protocol=1.1`), the only one that takes a login."""
+        return f"ws://{self.host}:{self.port}{PRIVATE_PATH}?{PRIVATE_QUERY}"
+
+    @property
     def faults(self) -> set[Fault]:
         """The active faults; add or remove at any time (applies from the next frame)."""
         return self.state.faults
@@ -543,6 +664,7 @@ class BitmartSimulator(AppSimulator):
     def _routes(self, router: web.UrlDispatcher) -> None:
         router.add_get(LEGACY_PATH, self._legacy)
         router.add_get(SPOT_PATH, self._spot)
+        router.add_get(PRIVATE_PATH, self._private)
 
     async def drop_connections(self) -> None:
         """Close every client connection now (close code 1001); the server keeps listening."""
@@ -610,6 +732,9 @@ class BitmartSimulator(AppSimulator):
 
     async def _spot(self, request: web.Request) -> web.StreamResponse:
         return await self._serve(request, SpotSession(self.state))
+
+    async def _private(self, request: web.Request) -> web.StreamResponse:
+        return await self._serve(request, PrivateSession(self.state))
 
     async def _watchdog(self, conn: _Connection, within: float) -> None:
         await asyncio.sleep(within)

@@ -4,23 +4,28 @@ One aiohttp server (`sim.url`) serving `GET /v1/perpum/order` (REST_COINW_GET_OR
 for the keys it knows (`api_key` / `secret`, default DEFAULT_API_KEY / DEFAULT_SECRET;
 `serve()` reads VENUEWIRE_COINW_API_KEY / VENUEWIRE_COINW_SECRET first; `sim.add_key` adds
 more). Every answer is HTTP 200 with CoinW's envelope `{"code":N,"msg":..,"data":..}`;
-checks, in order:
+checks, in order (every code, limit, path and choice is the registry's, looked up by the
+error's name; the numbers below are today's values):
 
-    header api_key missing or unknown                      -> code 6000 (authentication failed)
+    header api_key missing or unknown                      -> auth_failed, 6000
     header timestamp missing, not digits, or more than
-      `timestamp_tolerance_s` (30) away from our clock      -> code 6001 [guess: CoinW's code for
-                                                              a stale timestamp is undocumented]
+      `timestamp_tolerance_s` (the auth scheme's, 30 s:
+      a [guess]) away from our clock                        -> bad_sign, 6001 [guess: CoinW's code
+                                                              for a stale timestamp is undocumented]
     header sign missing or not Base64(HMAC-SHA256(secret,
-      timestamp + "GET" + path + "?" + raw query))          -> code 6001 (signature check failed)
-    more than `rate_limit` (10) requests from the key in
-      any `rate_window_s` (1) s, sliding                    -> code 29001, or HTTP 429 with the
-                                                              same envelope when
+      timestamp + "GET" + path + "?" + raw query))          -> bad_sign, 6001
+    more than `rate_limit` (requests_per_second, 10) from
+      the key in any `rate_window_s` (1) s, sliding         -> rate_limited, 29001, or HTTP 429
+                                                              with the same envelope when
                                                               rate_limit_reply="http429"
-    positionType absent or empty                            -> code 402 (missing parameter)
-    positionType not one of the registry's choices          -> code 1 (invalid parameter)
-    sourceIds: an empty or non-digit id, or more than 20    -> code 1
-    instrument: not letters/digits/"_"                      -> code 1
-    instrument: not a market the simulator lists            -> code 9111 (not tradable) [guess]
+    positionType absent or empty                            -> missing_parameter, 402
+    positionType not one of the registry's choices          -> invalid_parameter, 1 [guess: how
+                                                              CoinW refuses an unknown kind is
+                                                              undocumented]
+    sourceIds: an empty or non-digit id, or more than
+      max_ids (20)                                          -> invalid_parameter, 1
+    instrument: not letters/digits/"_"                      -> invalid_parameter, 1
+    instrument: not a market the simulator lists            -> not_tradable, 9111 [guess]
     otherwise                                               -> code 0 with the open orders of
                                                               that positionType (ORDERS)
 
@@ -29,7 +34,10 @@ or re-encoded), as CoinW signs it; only the parameter values are percent-decoded
 The orders are fixed (ORDERS): per position type, the seed's plan order among them (id
 33308753605637070, above 2^53, sent as a bare JSON integer), ids sent as strings in some
 orders and as numbers in others, and decimals as strings in some fields and numbers in others,
-as CoinW mixes them. `execute` also returns a plan order, as the venue documents it may.
+as CoinW mixes them; a triggered market order with null orderPrice, margin and thirdOrderId,
+and the fields CoinW sends beyond its docs' table (tradePiece, avgPrice, processStatus,
+primaryId, stopLossType, stopProfitType, triggerType). `execute` also returns a plan order,
+as the venue documents it may.
 Filters: `sourceIds` keeps the orders whose id is listed; `instrument` keeps the orders of that
 market, compared case-insensitively.
 
@@ -59,7 +67,8 @@ import msgspec
 from aiohttp import web
 
 from venuewire.credentials import CoinwCredentials
-from venuewire.generated.registry import AUTH_SCHEMES
+from venuewire.errors import error_code
+from venuewire.generated.registry import AUTH_SCHEMES, required
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
 from venuewire.sim.server import AppSimulator
 
@@ -85,9 +94,13 @@ DEFAULT_API_KEY: Final = "venuewire-sim-coinw-key"
 DEFAULT_SECRET: Final = "venuewire-sim-coinw-secret"
 PATH: Final[str] = ENDPOINT.path
 POSITION_TYPES: Final[tuple[str, ...]] = ENDPOINT.choices["positionType"]
-MAX_IDS: Final[int] = ENDPOINT.max_ids or 20
-RATE_LIMIT: Final[int] = ENDPOINT.requests_per_second or 10
-SIGN_HEADER, API_KEY_HEADER, TIMESTAMP_HEADER = AUTH_SCHEMES[ENDPOINT.auth].headers
+_AUTH: Final = AUTH_SCHEMES[ENDPOINT.auth]
+SIGN_HEADER, API_KEY_HEADER, TIMESTAMP_HEADER = _AUTH.headers
+
+
+MAX_IDS: Final[int] = required(ENDPOINT.max_ids, "get_order_information max_ids")
+RATE_LIMIT: Final[int] = required(ENDPOINT.requests_per_second, "get_order_information requests_per_second")
+TIMESTAMP_TOLERANCE_S: Final[int] = required(_AUTH.timestamp_tolerance_s, "auth timestamp_tolerance_s")
 SEEN_KEPT: Final = 10_000
 
 MARKETS: Final[frozenset[str]] = frozenset({"BTC", "ETH", "SOL", "1000PEPE", "BTC_USDC", "ETH_USDC"})
@@ -95,11 +108,14 @@ MARKETS: Final[frozenset[str]] = frozenset({"BTC", "ETH", "SOL", "1000PEPE", "BT
 
 GARBAGE: Final = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
-# Error replies: the code and our own words for CoinW's documented meaning.
-UNKNOWN_KEY: Final = (6000, "authentication failed: the api_key is not known")
-BAD_SIGN: Final = (6001, "signature verification failed")
-STALE: Final = (6001, "the timestamp header is missing or outside the accepted window")
-RATE_LIMITED: Final = (29001, "too many requests: slow down")
+# Error replies: the registry's code (by name) and our own words for CoinW's documented meaning.
+UNKNOWN_KEY: Final = (error_code("coinw", "auth_failed"), "authentication failed: the api_key is not known")
+BAD_SIGN: Final = (error_code("coinw", "bad_sign"), "signature verification failed")
+STALE: Final = (error_code("coinw", "bad_sign"), "the timestamp header is missing or outside the accepted window")
+RATE_LIMITED: Final = (error_code("coinw", "rate_limited"), "too many requests: slow down")
+MISSING_PARAMETER: Final = error_code("coinw", "missing_parameter")
+INVALID_PARAMETER: Final = error_code("coinw", "invalid_parameter")
+NOT_TRADABLE: Final = error_code("coinw", "not_tradable")
 _DIGITS: Final = re.compile(r"[0-9]+")
 _INSTRUMENT: Final = re.compile(r"[A-Za-z0-9_]+")
 
@@ -295,13 +311,78 @@ _ETH_STOP_PROFIT_LOSS: Final = _order(
     updatedDate=1740906400000,
 )
 
+_SOL_PLAN_TRIGGER: Final = _order(
+    id=33308753640000003,
+    instrument="SOL",
+    direction="short",
+    posType="planTrigger",
+    originalType="plan",
+    orderStatus="unFinish",
+    orderPrice=None,  # a market order once triggered (triggerType 1): no limit price
+    quantity="12",
+    quantityUnit=1,
+    baseSize="1.2",
+    totalPiece=12,
+    currentPiece=12,
+    tradePiece=0,
+    avgPrice=None,
+    leverage=10,
+    margin=None,
+    positionMargin="0",
+    frozenFee="0.0865",
+    indexPrice="144.21",
+    triggerPrice="145.5",
+    triggerType=1,
+    processStatus=0,
+    primaryId=2874310690,
+    stopLossType=None,
+    stopProfitType=None,
+    thirdOrderId=None,  # placed without a client id
+    createdDate=1740906500000,
+    updatedDate=1740906501250,
+)
+_ETH_TRAILING: Final = _order(
+    id="33308753650000004",
+    instrument="ETH_USDC",
+    direction="long",
+    posType="plan",
+    originalType="moveStopProfitLoss",
+    orderStatus="part",
+    orderPrice="3000.5",
+    quantity="0.5",
+    quantityUnit=2,
+    baseSize="0.5",
+    totalPiece=5,
+    currentPiece=3,
+    tradePiece="2",
+    avgPrice="3001.25",
+    leverage="4",
+    margin="375.0625",
+    positionMargin=375.0625,
+    frozenFee=0.09,
+    indexPrice=3001.1,
+    processStatus=1,
+    stopLossType="execute",
+    stopLossPrice="2850",
+    stopProfitType=1,
+    stopProfitPrice="3300",
+    triggerPrice=None,
+    triggerType=None,
+    thirdOrderId="trail-eth-usdc",
+    createdDate=1740906600000,
+    updatedDate=1740906660000,
+)
+
 ORDERS: Final[dict[str, tuple[dict[str, Any], ...]]] = {
     "execute": (_PEPE_EXECUTE, _BTC_USDC_EXECUTE, _SEED_ORDER),
     "plan": (_SEED_ORDER, _ETH_PLAN),
     "moveStop": (_BTC_MOVE_STOP,),
     "stopProfitLoss": (_ETH_STOP_PROFIT_LOSS,),
+    "planTrigger": (_SOL_PLAN_TRIGGER,),
+    "moveStopProfitLoss": (_ETH_TRAILING,),
 }
-"""The open orders served per positionType, as wire values (ints, floats, strings, None)."""
+"""The open orders served per positionType, as wire values (ints, floats, strings, None). A
+choice of the registry's without rows here is served as no open orders."""
 
 
 # --- pure parts -------------------------------------------------------------------------------
@@ -352,24 +433,26 @@ def orders_reply(params: list[tuple[str, str]]) -> dict[str, Any]:
         values.setdefault(name, value)
     position_type = values.get("positionType", "")
     if not position_type:
-        return _failure(402, "missing parameter: positionType")
+        return _failure(MISSING_PARAMETER, "missing parameter: positionType")
     if position_type not in POSITION_TYPES:
-        return _failure(1, f"invalid parameter: positionType must be one of {', '.join(POSITION_TYPES)}")
-    orders = ORDERS[position_type]
+        return _failure(
+            INVALID_PARAMETER, f"invalid parameter: positionType must be one of {', '.join(POSITION_TYPES)}"
+        )
+    orders = ORDERS.get(position_type, ())
     if "sourceIds" in values:
         ids = values["sourceIds"].split(",")
         if not all(_DIGITS.fullmatch(i) for i in ids):
-            return _failure(1, "invalid parameter: sourceIds must be order ids joined by commas")
+            return _failure(INVALID_PARAMETER, "invalid parameter: sourceIds must be order ids joined by commas")
         if len(ids) > MAX_IDS:
-            return _failure(1, f"invalid parameter: at most {MAX_IDS} sourceIds")
+            return _failure(INVALID_PARAMETER, f"invalid parameter: at most {MAX_IDS} sourceIds")
         wanted = set(ids)
         orders = tuple(o for o in orders if str(o["id"]) in wanted)
     if "instrument" in values:
         instrument = values["instrument"]
         if not _INSTRUMENT.fullmatch(instrument):
-            return _failure(1, "invalid parameter: instrument")
+            return _failure(INVALID_PARAMETER, "invalid parameter: instrument")
         if instrument.upper() not in MARKETS:
-            return _failure(9111, f"{instrument[:40]} is not tradable")
+            return _failure(NOT_TRADABLE, f"{instrument[:40]} is not tradable")
         orders = tuple(o for o in orders if str(o["instrument"]).upper() == instrument.upper())
     return {"code": 0, "data": list(orders), "msg": ""}
 
@@ -431,7 +514,8 @@ class SimStats:
 class CoinwSimulator(AppSimulator):
     """The CoinW simulator: `async with CoinwSimulator(port=0) as sim:`; `sim.url` is the base URL.
 
-    `timestamp_tolerance_s` is how far the `timestamp` header may be from `clock()` (30 s);
+    `timestamp_tolerance_s` is how far the `timestamp` header may be from `clock()` (the
+    registry's auth scheme `timestamp_tolerance_s`, 30 s);
     `rate_limit` per `rate_window_s` is the per-key limit (the registry's 10 per second) and
     `rate_limit_reply` how it answers ("code": HTTP 200 with code 29001, "http429": HTTP 429
     with the same envelope). `slow_reply_s` is Fault.SLOW_REPLY's delay. `sim.seen` lists the
@@ -445,7 +529,7 @@ class CoinwSimulator(AppSimulator):
         *,
         api_key: str = DEFAULT_API_KEY,
         secret: str = DEFAULT_SECRET,
-        timestamp_tolerance_s: float = 30.0,
+        timestamp_tolerance_s: float = TIMESTAMP_TOLERANCE_S,
         rate_limit: int = RATE_LIMIT,
         rate_window_s: float = 1.0,
         rate_limit_reply: Literal["code", "http429"] = "code",

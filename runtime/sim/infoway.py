@@ -26,7 +26,10 @@ the plain-text permission notice on `stock` (the official SDK reports it), then
 `{"code":200,"msg":"ws connect success"}`. 10003 subscribes (codes merged in one frame) ->
 10004 ack with the same trace, one 10005 push per code at once and then every
 `push_interval` s (codes of unknown format are acked and stay silent, as the SDK reports
-the venue does); 11001 unsubscribes -> 11010; 10010 heartbeats get no reply. A frame that is
+the venue does); 11001 unsubscribes -> 11010; 10010 heartbeats get no reply, as the docs
+say (with `heart_apply=True`, each gets a `{"code":10011,"trace":<its trace>}` frame: the
+code the official SDK consumes as a control frame (registry `codes.heart_apply`); that the
+venue sends it, and in that shape, is a [guess]). A frame that is
 not JSON gets `{"code":515,...}`, one that is not one of these `{"code":506,...}`
 (507 when a parameter is missing; codes from the registry's WebSocket error table). Limits, per connection:
     more than `max_frames` (60) frames received within `frame_window_s` (60) -> closed, code 1008
@@ -69,7 +72,7 @@ from venuewire.generated.infoway.ws_ack import WsDepthAck
 from venuewire.generated.infoway.ws_depth import WsDepthPush
 from venuewire.generated.infoway.ws_subscribe import WsDepthSubscribe
 from venuewire.generated.infoway.ws_welcome import WsWelcome
-from venuewire.generated.registry import AUTH_SCHEMES, REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH
+from venuewire.generated.registry import AUTH_SCHEMES, REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH, required
 from venuewire.messages import decode_json, encode_json
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
 from venuewire.sim.server import AppSimulator
@@ -97,11 +100,11 @@ ENV_API_KEY: Final = "VENUEWIRE_INFOWAY_API_KEY"
 GREETING: Final = "You have permission to subscribe to all market data"
 MARKETS: Final[tuple[str, ...]] = REST_INFOWAY_BATCH_DEPTH.choices["market"]
 BUSINESSES: Final[tuple[str, ...]] = WS_INFOWAY_DEPTH.choices["business"]
-MAX_CODES: Final[int] = REST_INFOWAY_BATCH_DEPTH.max_codes or 100
+MAX_CODES: Final[int] = required(REST_INFOWAY_BATCH_DEPTH.max_codes, "infoway batch_depth max_codes")
 (API_KEY_HEADER,) = AUTH_SCHEMES[REST_INFOWAY_BATCH_DEPTH.auth].headers
 (API_KEY_QUERY,) = AUTH_SCHEMES[WS_INFOWAY_DEPTH.auth].query
-MAX_FRAMES: Final[int] = WS_INFOWAY_DEPTH.max_frames_per_minute or 60
-IDLE_TIMEOUT_S: Final[float] = float(WS_INFOWAY_DEPTH.idle_timeout_s or 60)
+MAX_FRAMES: Final[int] = required(WS_INFOWAY_DEPTH.max_frames_per_minute, "infoway depth max_frames_per_minute")
+IDLE_TIMEOUT_S: Final[float] = float(required(WS_INFOWAY_DEPTH.idle_timeout_s, "infoway depth idle_timeout_s"))
 WS_PATH: Final = "/ws"
 CODES: Final[dict[str, int]] = WS_INFOWAY_DEPTH.codes
 OUTBOX_LIMIT: Final = 1024
@@ -300,8 +303,10 @@ class WsSession:
         max_frames: int = MAX_FRAMES,
         frame_window_s: float = 60.0,
         idle_timeout_s: float = IDLE_TIMEOUT_S,
+        heart_apply: bool = False,
     ) -> None:
         self.state = state
+        self.heart_apply = heart_apply
         self.conn_id = conn_id
         self.business = business
         self.max_frames = max_frames
@@ -350,12 +355,18 @@ class WsSession:
             return [_error_frame(WS_ERRORS["not_json"], "the frame is not JSON")]
         code = value.get("code") if isinstance(value, dict) else None
         if code == CODES["heartbeat"]:
-            return []
+            return [self._heart_apply(value)] if self.heart_apply else []
         if code == CODES["subscribe"]:
             return self._subscribe(text)
         if code == CODES["unsubscribe"]:
             return self._unsubscribe(value)
         return [_error_frame(WS_ERRORS["param_error"], f"param error: unknown code {code!r}"[:100])]
+
+    @staticmethod
+    def _heart_apply(heartbeat: dict[str, object]) -> str:
+        trace = heartbeat.get("trace")
+        reply = {"code": CODES["heart_apply"], "trace": trace if isinstance(trace, str) else ""}
+        return msgspec.json.encode(reply).decode()
 
     def _subscribe(self, text: str) -> list[str]:
         try:
@@ -421,7 +432,8 @@ class InfowaySimulator(AppSimulator):
     `rate_limit_reply` how it answers ("http429", or "detail": HTTP 200 with the detail body).
     `max_frames` / `frame_window_s` and `idle_timeout_s` are the per-connection WebSocket
     limits (registry values by default; tests shorten them). `slow_reply_s` is
-    Fault.SLOW_REPLY's delay.
+    Fault.SLOW_REPLY's delay. `heart_apply` answers each heartbeat with a 10011 frame
+    (off by default: the docs say heartbeats get no reply).
     """
 
     def __init__(
@@ -438,6 +450,7 @@ class InfowaySimulator(AppSimulator):
         frame_window_s: float = 60.0,
         idle_timeout_s: float = IDLE_TIMEOUT_S,
         slow_reply_s: float = 2.0,
+        heart_apply: bool = False,
     ) -> None:
         if not isinstance(api_key, str) or not api_key:
             raise ValueError("api_key must be a non-empty string")
@@ -453,6 +466,7 @@ class InfowaySimulator(AppSimulator):
         self.frame_window_s = frame_window_s
         self.idle_timeout_s = idle_timeout_s
         self.slow_reply_s = slow_reply_s
+        self.heart_apply = heart_apply
         self.connections: set[_Connection] = set()
         self._conn_ids = itertools.count(1)
 
@@ -611,6 +625,7 @@ class InfowaySimulator(AppSimulator):
             max_frames=self.max_frames,
             frame_window_s=self.frame_window_s,
             idle_timeout_s=self.idle_timeout_s,
+            heart_apply=self.heart_apply,
         )
         conn = _Connection(ws, request, session)
         watchdog: asyncio.Task[None] | None = None

@@ -13,7 +13,9 @@ Two layers, websockets/h11 style:
 What it answers, like OpenD: InitConnect (plain, or RSA then AES-CBC / FTAES_ECB),
 KeepAlive, GetGlobalState, Qot_Sub, Qot_GetOrderBook (retType -1 unless the security was
 subscribed to SubType OrderBook on this connection), and Qot_UpdateOrderBook pushes for
-push-registered subscriptions. Anything before InitConnect closes the connection; a
+push-registered subscriptions. Like OpenD it refuses (retType -1) an unsubscribe, or an
+unsubscribe-all, that would cancel a subscription younger than OPEND.unsubscribe_after_s
+(a minute) by the simulator's clock. Anything before InitConnect closes the connection; a
 request missing required fields gets retType -500 naming them; an unknown protoID gets
 retType -1. Books come from `venuewire.sim.books.BookGenerator` (see `book_generator`).
 
@@ -31,7 +33,7 @@ import logging
 import secrets
 import string
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -78,8 +80,8 @@ AesMode = Literal["cbc", "ecb"]
 SecKey = tuple[int, str]
 """(QotMarket, code): how the simulator keys a security."""
 
-MAX_LEVELS = 40
-"""Deepest book Qot_GetOrderBook returns (OpenD's documented maximum, for SF quote rights)."""
+MAX_LEVELS = OPEND.max_order_book_levels
+"""Deepest book Qot_GetOrderBook returns (the registry's documented maximum)."""
 PUSH_LEVELS = 10
 """Levels per side in each Qot_UpdateOrderBook push."""
 SERVER_VER = 1011
@@ -248,6 +250,8 @@ class OpenDSession:
         self.close_reason: str | None = None
         self.subscriptions: dict[SecKey, dict[int, bool]] = {}
         """security -> {subType: push registered}."""
+        self.subscribed_at: dict[tuple[SecKey, int], float] = {}
+        """(security, subType) -> when it was subscribed (`shared.clock`), for the unsubscribe rule."""
         self.pushes_sent = 0
         self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=self.cipher.decrypt)
         self._push_serial = 0
@@ -373,11 +377,30 @@ class OpenDSession:
         )
         return self._reply(frame, GetGlobalState_pb2.Response(retType=RetType.Succeed, s2c=s2c))
 
+    def _too_young(self, pairs: Iterable[tuple[SecKey, int]]) -> str | None:
+        """The refusal text when one of `pairs` was subscribed less than OpenD's minimum
+        time ago (OPEND.unsubscribe_after_s), else None. The wording is the simulator's."""
+        now, minimum = self.shared.clock(), OPEND.unsubscribe_after_s
+        young = {pair: since for pair in pairs if (since := self.subscribed_at.get(pair)) is not None}
+        young = {pair: since for pair, since in young.items() if now - since < minimum}
+        if not young:
+            return None
+        names = ", ".join(f"{sec_symbol(key)} {SubType(sub_type).name}" for key, sub_type in young)
+        wait = minimum - (now - max(young.values()))
+        return (
+            f"cannot unsubscribe {names} yet: a subscription can be cancelled only once it is a minute "
+            f"({minimum:g} s) old; try again in {wait:.0f} s"
+        )
+
     def _sub(self, frame: Frame) -> list[bytes]:
         c2s = decode_proto(Qot_Sub_pb2.Request, frame.body).c2s
         ok = Qot_Sub_pb2.Response(retType=RetType.Succeed, s2c=Qot_Sub_pb2.S2C())
         if c2s.HasField("isUnsubAll") and c2s.isUnsubAll:
+            refusal = self._too_young(self.subscribed_at)
+            if refusal is not None:
+                return self._error(frame, RetType.Failed, refusal)
             self.subscriptions.clear()
+            self.subscribed_at.clear()
             return self._reply(frame, ok)
         keys = [(s.market, s.code) for s in c2s.securityList]
         sub_types = list(c2s.subTypeList)
@@ -390,18 +413,24 @@ class OpenDSession:
         if bad_types:
             return self._error(frame, RetType.Failed, f"unknown subType {bad_types}")
         if not c2s.isSubOrUnSub:
+            refusal = self._too_young((key, sub_type) for key in keys for sub_type in sub_types)
+            if refusal is not None:
+                return self._error(frame, RetType.Failed, refusal)
             for key in keys:
                 types = self.subscriptions.get(key, {})
                 for sub_type in sub_types:
                     types.pop(sub_type, None)
+                    self.subscribed_at.pop((key, sub_type), None)
                 if not types:
                     self.subscriptions.pop(key, None)
             return self._reply(frame, ok)
         register = c2s.isRegOrUnRegPush if c2s.HasField("isRegOrUnRegPush") else None
+        now = self.shared.clock()
         for key in keys:
             types = self.subscriptions.setdefault(key, {})
             for sub_type in sub_types:
                 types[sub_type] = register if register is not None else types.get(sub_type, False)
+                self.subscribed_at.setdefault((key, sub_type), now)  # a repeat keeps the first time [guess]
         out = self._reply(frame, ok)
         if register and c2s.isFirstPush and SubType.OrderBook in sub_types:
             for key in dict.fromkeys(keys):
@@ -497,7 +526,9 @@ class OpenDSimulator:
     encrypted: RSA for InitConnect, then AES-CBC (`aes_mode="cbc"`, the reply carries
     aesCBCiv) or FTAES_ECB (`"ecb"`), whatever the client asked for in packetEncAlgo.
     `keepalive_interval` (s) is what InitConnect tells clients; every `push_interval` s the
-    book step advances and push-registered order-book subscriptions get a push.
+    book step advances and push-registered order-book subscriptions get a push. `clock`
+    (Unix seconds, default time.time) stamps books and KeepAlive replies and times the
+    unsubscribe rule: tests move it forward instead of waiting a minute.
     """
 
     def __init__(
@@ -510,6 +541,7 @@ class OpenDSimulator:
         keepalive_interval: int = 10,
         push_interval: float = 0.2,
         max_body_len: int = OPEND.max_body_len,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if aes_mode not in ("cbc", "ecb"):
             raise ValueError(f"aes_mode must be 'cbc' or 'ecb', got {aes_mode!r}")
@@ -523,6 +555,7 @@ class OpenDSimulator:
             rsa_key=load_rsa_key(rsa_key_path) if rsa_key_path is not None else None,
             aes_mode=aes_mode,
             keepalive_interval=keepalive_interval,
+            clock=clock,
         )
         self.sessions: dict[OpenDSession, asyncio.StreamWriter] = {}
         self._server: asyncio.Server | None = None

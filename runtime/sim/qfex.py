@@ -10,8 +10,11 @@ Client frames are `{"type": ..., "params": {...}}`; checks, in order:
                                                                   the auth frame]
     no auth accepted within `auth_within_s` s (registry: 60)   -> close code 1008 [guess: the code]
     more than `rate_limit` (20) frames on one connection in
-      any `rate_window_s` (1) s, sliding; every frame counts    -> RateLimited [guess: QFEX publishes
-                                                                  no number for this channel]
+      any `rate_window_s` (1) s, sliding; every frame counts    -> RateLimited (a simulator setting:
+                                                                  QFEX's own budget is per user,
+                                                                  weighted, after auth only, see
+                                                                  WS_QFEX_TRADE.rate_limit; not
+                                                                  simulated yet)
     not a JSON object with a string "type"                     -> InvalidJSONFormat
     any type but auth before the connection is authenticated   -> PermissionDenied
     auth on an authenticated connection                        -> AlreadyAuthenticated
@@ -35,14 +38,16 @@ An error is `{"err": {"error_code", "message", "incoming_message"}}`, echoing th
 as received (null when it is not a JSON object) [guess: whether QFEX echoes every frame, auth
 included]; with `sim.error_form = "legacy"` it is the older `{"type": "error", "error_code",
 "message"}`. A refused auth leaves the connection open (the deadline still runs) [guess]. The
-server pings every `ping_interval_s` (15 s [guess]; the venue only says it pings) and closes a
-connection that does not pong (aiohttp's heartbeat).
+server pings every `ping_interval_s` (the registry's WS_QFEX_TRADE.ping_interval_s, a [guess]: the
+venue only says it pings) and closes a connection that does not pong (aiohttp's heartbeat).
+Error codes, the auth deadline and the nonce rules come from the registry too.
 
 get_order answers with the account's open or partly filled orders (ORDERS; never those in
 CLOSED_ORDERS) whose symbol and order_id match (the UUID compared case-insensitively); plain
 orders in `orders`, TAKE_PROFIT / STOP_LOSS / STOP_MARKET in `stop_orders`; both lists empty when
 nothing matches (an unknown symbol included [guess]). Numbers are JSON floats, update_time float
-seconds, trade_id null until a fill, as QFEX sends them. Every key sees the same account.
+seconds, trade_id null until a fill, as QFEX sends them; stop orders come in the documented
+stop-order shape (no update_time, trade_id, take_profit, stop_loss). Every key sees the same account.
 
 Layers: `expected_signature`, `verify_auth`, `get_order_reply`, `NonceBook`, `FrameLimit` and
 `TradeConnection` are pure (frames and clocks in, frames out); `QfexSimulator` moves frames and
@@ -72,7 +77,8 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from venuewire.credentials import QfexCredentials
 from venuewire.generated.qfex.auth import Auth, HmacAuthParams
 from venuewire.generated.qfex.get_order import GetOrder
-from venuewire.generated.registry import WS_QFEX_TRADE
+from venuewire.generated.registry import AUTH_SCHEMES, WS_QFEX_TRADE, required
+from venuewire.qfex.errors import code_named
 from venuewire.sim.server import AppSimulator
 
 __all__ = [
@@ -101,24 +107,27 @@ log = logging.getLogger(__name__)
 
 DEFAULT_API_KEY: Final = "qfex_pub_venuewire_sim"
 DEFAULT_SECRET: Final = "venuewire-sim-qfex-secret"
-AUTH_WITHIN_S: Final[int] = WS_QFEX_TRADE.auth_within_s or 60
-MAX_NONCE_LEN: Final[int] = WS_QFEX_TRADE.max_nonce_len or 100
-NONCE_WINDOW_S: Final[int] = WS_QFEX_TRADE.nonce_unique_window_s or 900
+AUTH_WITHIN_S: Final[int] = required(WS_QFEX_TRADE.auth_within_s, "qfex trade auth_within_s")
+MAX_NONCE_LEN: Final[int] = required(WS_QFEX_TRADE.max_nonce_len, "qfex trade max_nonce_len")
+NONCE_WINDOW_S: Final[int] = required(WS_QFEX_TRADE.nonce_unique_window_s, "qfex trade nonce_unique_window_s")
 RATE_LIMIT: Final = 20
-"""Frames per connection per second [guess: undocumented]."""
-PING_INTERVAL_S: Final = 15.0
-"""Seconds between the server's WebSocket pings [guess: the venue says it pings, not how often]."""
-TIMESTAMP_TOLERANCE_S: Final = 30.0
-"""How far an auth frame's unix_ts may be from the server clock [guess: undocumented]."""
+"""Frames per connection per second: a simulator setting, not the venue's budget (QFEX weighs
+messages per user across connections, `WS_QFEX_TRADE.rate_limit`; not simulated yet)."""
+PING_INTERVAL_S: Final[float] = float(required(WS_QFEX_TRADE.ping_interval_s, "qfex trade ping_interval_s"))
+"""Seconds between the server's WebSocket pings (registry; a [guess] there)."""
+TIMESTAMP_TOLERANCE_S: Final = float(
+    required(AUTH_SCHEMES[WS_QFEX_TRADE.auth].timestamp_tolerance_s, "qfex timestamp_tolerance_s")
+)
+"""How far an auth frame's unix_ts may be from the server clock (registry; a [guess] there)."""
 GARBAGE: Final = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 RECORD_LIMIT: Final = 10_000
 OUTBOX_LIMIT: Final = 256
 
-RATE_LIMITED: Final = "RateLimited"
-INVALID_JSON: Final = "InvalidJSONFormat"
-ALREADY_AUTHENTICATED: Final = "AlreadyAuthenticated"
-INVALID_PARAMETER: Final = "InvalidParameter"
-PERMISSION_DENIED: Final = "PermissionDenied"
+RATE_LIMITED: Final = code_named("rate_limited")
+INVALID_JSON: Final = code_named("invalid_json")
+ALREADY_AUTHENTICATED: Final = code_named("already_authenticated")
+INVALID_PARAMETER: Final = code_named("invalid_parameter")
+PERMISSION_DENIED: Final = code_named("permission_denied")
 
 _HEX: Final = re.compile(r"[0-9a-fA-F]+")
 _SYMBOL: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}")
@@ -159,6 +168,12 @@ def _order(**fields: Any) -> Frame:
     return base | fields
 
 
+def _stop_order(**fields: Any) -> Frame:
+    """A stop order in the documented stop-order shape: no update_time, trade_id, take_profit
+    or stop_loss; `price` is the trigger (docs.qfex.com, cancel_stop_order's order_response)."""
+    return {"time_in_force": "GTC", "user_id": USER_ID} | fields
+
+
 ORDERS: Final[tuple[Frame, ...]] = (
     _order(
         order_id=DEMO_ORDER_ID,
@@ -197,18 +212,16 @@ ORDERS: Final[tuple[Frame, ...]] = (
         quantity_remaining=2.708,
         update_time=1758208770.5512846,
     ),
-    _order(
+    _stop_order(
         order_id="1f6e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
         symbol="GOOG-USD",
         status="MODIFIED",
         quantity=1.0,
-        price=0.0,
-        stop_loss=240.0,
+        price=240.0,
         side="BUY",
         type="STOP_LOSS",
         client_order_id="venuewire-stop-1",
         quantity_remaining=1.0,
-        update_time=1758208790.25,
     ),
     _order(
         order_id="0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",

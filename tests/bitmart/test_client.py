@@ -15,13 +15,14 @@ import pytest
 
 import venuewire
 from venuewire.bitmart.client import LEGACY_BACKOFF_INITIAL_S, BitmartClient, BitmartStream
-from venuewire.bitmart.protocol import SpotDepthProtocol
+from venuewire.bitmart.protocol import SpotDepthProtocol, SpotState, V3Protocol
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import AuthError, ConnectionLost, InvalidRequest, Timeout
 from venuewire.events import DecodeFailure, Gap
 from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
 from venuewire.models import OrderBook
 from venuewire.sim.bitmart import BitmartSimulator, Fault
+from venuewire.transport import Reaction
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -57,6 +58,20 @@ async def take(
             if len(out) == count:
                 return out
     raise AssertionError(f"{count} x {kind} not seen in {limit} items")
+
+
+class PrivateProbe(V3Protocol[OrderBook]):
+    """A private-socket channel with no data of its own: `V3Protocol`'s login path, end to end."""
+
+    def _data(self, text: bytes) -> Reaction[OrderBook]:
+        return Reaction()
+
+
+def private_stream(sim: BitmartSimulator, credentials: BitmartCredentials, **kwargs: object) -> BitmartStream:
+    channel = PrivateProbe(sim.private_url, ["spot/user/order:BTC_USDT"], credentials=credentials)
+    options: dict[str, object] = {"backoff_initial": 0.05, "connect_timeout": 3}
+    options.update(kwargs)
+    return BitmartStream(channel, **options)  # type: ignore[arg-type]
 
 
 def sent(sim: BitmartSimulator, channel: str, op: str) -> list[dict[str, object]]:
@@ -100,15 +115,23 @@ async def test_v3_stream_gives_timestamped_books_of_the_asked_depth(sim, levels)
     assert sent(sim, "spot", "subscribe") == [{"op": "subscribe", "args": [f"spot/depth{levels}:BTC_USDT"]}]
 
 
-async def test_v3_stream_logs_in_first_with_credentials(sim):
+async def test_v3_depth_stream_never_logs_in_even_with_credentials(sim):
     async with client_for(sim, credentials=GOOD) as client, client.depth_stream("ETH_USDT", 5) as stream:
         await take(stream, 2, OrderBook)
         assert isinstance(stream.channel, SpotDepthProtocol) and stream.channel.state.name == "SUBSCRIBED"
-    assert sim.state.logins == 1 and sim.state.login_failures == 0
-    assert [op for _, op in ((w, json.loads(t)["op"]) for w, t in sim.received if w == "spot")] == [
-        "login",
-        "subscribe",
-    ]
+        assert stream.channel.acks == 1  # the simulator acknowledges the topic, as the venue does
+    assert sim.state.logins == 0 and sim.state.login_failures == 0
+    assert [json.loads(t)["op"] for w, t in sim.received if w == "spot"] == ["subscribe"]
+
+
+async def test_many_symbols_share_one_stream_in_frames_of_at_most_the_registrys_topics(sim):
+    symbols = [f"S{i}_USDT" for i in range(25)]
+    async with client_for(sim) as client, client.depth_stream(symbols, 5) as stream:
+        books = await take(stream, 50, OrderBook)
+        assert stream.channel.acks == 25
+    frames = sent(sim, "spot", "subscribe")
+    assert [len(f["args"]) for f in frames] == [20, 5]  # type: ignore[arg-type]
+    assert {b.symbol for b in books if isinstance(b, OrderBook)} == set(symbols)
 
 
 async def test_heartbeats_go_out_and_pongs_are_consumed(sim):
@@ -155,6 +178,7 @@ async def test_bad_arguments_raise_before_anything_is_sent(sim, call, argument):
         ({"ping_interval": -1}, "ping_interval"),
         ({"buffer": 0}, "buffer"),
         ({"idle_timeout": 0}, "idle_timeout"),
+        ({"healthy_after": -1}, "healthy_after"),
     ],
 )
 def test_bad_client_settings_raise_value_error_naming_them(kwargs, argument):
@@ -176,27 +200,38 @@ def test_defaults_come_from_the_registry():
     legacy = client.legacy_depth_stream("BMX_ETH", 6)
     # reconnects never come sooner than the venue's one-connection-per-4-s rule allows
     assert (WS_BITMART_LEGACY_DEPTH.min_connect_interval_s or 0) <= LEGACY_BACKOFF_INITIAL_S * 0.5
-    assert legacy._backoff[0] == LEGACY_BACKOFF_INITIAL_S
+    assert legacy._backoff.initial == LEGACY_BACKOFF_INITIAL_S
 
 
 # ---------------------------------------------------------------- refusals
 
 
+async def test_the_private_socket_logs_in_then_subscribes(sim):
+    async with private_stream(sim, GOOD) as stream:
+        reading = asyncio.ensure_future(anext(stream))  # the stream connects once iterated
+        await _until(lambda: stream.channel.acks == 1)
+        assert stream.channel.state is SpotState.SUBSCRIBED
+        reading.cancel()
+    assert sim.state.logins == 1
+    assert [json.loads(t)["op"] for w, t in sim.received if w == "private"] == ["login", "subscribe"]
+
+
 async def test_a_refused_login_ends_the_stream_with_auth_error_and_no_retry(sim):
     bad = BitmartCredentials("sim-api-key", "wrong-secret", MEMO)
-    async with client_for(sim, credentials=bad) as client:
-        stream = client.depth_stream("BTC_USDT")
+    async with private_stream(sim, bad) as stream:
         with pytest.raises(AuthError) as caught:
-            await take(stream, 1, OrderBook)
+            await asyncio.wait_for(anext(stream), WAIT)
         await asyncio.sleep(0.3)  # no reconnect, no second login
-    assert caught.value.venue == "bitmart" and caught.value.code == 30005
+    assert caught.value.venue == "bitmart" and caught.value.code == 30013  # "Invalid sign", as ccxt recorded
     assert stream.failure is caught.value
-    assert sim.state.login_failures == 1 and len(sent(sim, "spot", "login")) == 1
+    assert sim.state.login_failures == 1 and len(sent(sim, "private", "login")) == 1
 
 
 async def test_a_login_refused_after_a_reconnect_also_ends_the_stream(sim):
-    async with client_for(sim, credentials=GOOD) as client, client.depth_stream("BTC_USDT") as stream:
-        await take(stream, 1, OrderBook)
+    async with private_stream(sim, GOOD) as stream:
+        reading = asyncio.ensure_future(anext(stream))
+        await _until(lambda: stream.channel.acks == 1)
+        reading.cancel()
         sim.state.secret = "rotated-secret"  # the key was revoked while we were connected
         await sim.drop_connections()
         with pytest.raises(AuthError):
@@ -216,7 +251,7 @@ async def test_a_refused_legacy_subscription_is_invalid_request(sim):
 # ---------------------------------------------------------------- reconnects and faults
 
 
-async def test_reconnect_yields_a_gap_and_restores_login_and_subscription(sim):
+async def test_reconnect_yields_a_gap_and_restores_the_subscription(sim):
     async with client_for(sim, credentials=GOOD) as client, client.depth_stream("BTC_USDT", 20) as stream:
         await take(stream, 1, OrderBook)
         await sim.drop_connections()
@@ -225,9 +260,7 @@ async def test_reconnect_yields_a_gap_and_restores_login_and_subscription(sim):
     gap = items[0]
     assert isinstance(gap, Gap) and gap.started <= gap.ended and stream.gaps == [gap]
     assert isinstance(book, OrderBook) and len(book.bids) == 20
-    assert len(sent(sim, "spot", "subscribe")) == 2 and sim.state.logins == 2
-    stamps = [frame["args"][1] for frame in sent(sim, "spot", "login")]  # type: ignore[index]
-    assert len(stamps) == 2
+    assert len(sent(sim, "spot", "subscribe")) == 2 and sim.state.logins == 0
 
 
 async def test_each_gap_starts_at_its_own_outage(sim):
@@ -380,10 +413,10 @@ async def test_secrets_never_reach_logs_errors_or_reprs(sim, caplog):
         await sim.drop_connections()
         await take(stream, 1, Gap)
         texts += [repr(client), repr(stream), repr(stream.channel), repr(sim)]
-    async with client_for(sim, credentials=bad) as client, client.depth_stream("BTC_USDT") as stream:
+    async with private_stream(sim, bad) as stream:
         with pytest.raises(AuthError) as caught:
-            await take(stream, 1, OrderBook)
-        texts += [str(caught.value), repr(caught.value), repr(client)]
+            await asyncio.wait_for(anext(stream), WAIT)
+        texts += [str(caught.value), repr(caught.value), repr(stream.channel)]
     everything = caplog.text + " ".join(texts)
     for secret in (SECRET, MEMO, "another-secret-91", "another-memo-42"):
         assert secret not in everything

@@ -1,6 +1,6 @@
 """The official BitMart SDK's WebSocket client (bitmart-python-sdk-api, `SpotSocketClient`,
 which takes a URL) against our simulator: its inflate, its ping/pong, its login signature,
-its reconnect. Its pushes are checked with our generated classes.
+its reconnect; its login on the private socket. Its pushes are checked with our generated classes.
 
 The SDK re-arms a non-daemon `threading.Timer` for its ping forever (even after `stop()`),
 which would keep the test process alive; the subclass below sends one ping and arms nothing.
@@ -61,10 +61,12 @@ async def sim() -> AsyncIterator[BitmartSimulator]:
         yield server
 
 
-async def start(sim: BitmartSimulator, inbox: Inbox, secret: str = SECRET) -> OnePingSpotClient:
+async def start(
+    sim: BitmartSimulator, inbox: Inbox, secret: str = SECRET, *, private: bool = False
+) -> OnePingSpotClient:
     return await asyncio.to_thread(
         OnePingSpotClient,
-        stream_url=sim.url,
+        stream_url=sim.private_url if private else sim.url,
         on_message=inbox,
         timeout=5,
         api_key="interop-key",
@@ -90,14 +92,25 @@ async def test_sdk_reads_our_deflated_depth_pushes(sim):
     assert "ping" in [text for channel, text in sim.received if channel == "spot"]  # answered with a text pong
 
 
-async def test_sdk_login_signature_is_accepted(sim):
+async def test_sdk_reads_our_subscribe_acks(sim):
     inbox = Inbox()
     client = await start(sim, inbox)
     try:
+        client.subscribe(["spot/depth5:ETH_USDT"])
+        await inbox.wait_for(lambda ms: {"event": "subscribe", "topic": "spot/depth5:ETH_USDT"} in ms)
+        await inbox.wait_for(lambda ms: len(depth_pushes(ms)) >= 1)
+    finally:
+        await asyncio.to_thread(client.stop)
+
+
+async def test_sdk_login_signature_is_accepted_on_the_private_socket(sim):
+    inbox = Inbox()
+    client = await start(sim, inbox, private=True)
+    try:
         await asyncio.to_thread(client.login, 0.2)
         await inbox.wait_for(lambda ms: {"event": "login"} in ms)
-        client.subscribe(["spot/depth5:ETH_USDT"])
-        await inbox.wait_for(lambda ms: len(depth_pushes(ms)) >= 1)
+        client.subscribe(["spot/user/order:ETH_USDT"])
+        await inbox.wait_for(lambda ms: {"event": "subscribe", "topic": "spot/user/order:ETH_USDT"} in ms)
     finally:
         await asyncio.to_thread(client.stop)
     assert sim.state.logins == 1 and sim.state.login_failures == 0
@@ -105,14 +118,14 @@ async def test_sdk_login_signature_is_accepted(sim):
 
 async def test_sdk_with_a_wrong_secret_gets_the_error_event(sim):
     inbox = Inbox()
-    client = await start(sim, inbox, secret="not-the-secret")
+    client = await start(sim, inbox, secret="not-the-secret", private=True)
     try:
         await asyncio.to_thread(client.login, 0.2)
         await inbox.wait_for(lambda ms: any(m.get("event") == "error" for m in ms))
     finally:
         await asyncio.to_thread(client.stop)
     [event] = [m for m in inbox.snapshot() if m.get("event") == "error"]
-    assert event["errorCode"] == 30005 and SECRET not in event["message"]
+    assert event["errorCode"] == 30013 and event["message"] == "Invalid sign" and SECRET not in event["message"]
 
 
 async def test_sdk_recovers_from_a_dropped_connection(sim):

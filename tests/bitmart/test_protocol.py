@@ -15,28 +15,33 @@ from hypothesis import strategies as st
 
 from venuewire.bitmart.book import order_book_from_legacy, order_book_from_spot
 from venuewire.bitmart.protocol import (
+    MAX_TOPICS_PER_SUBSCRIBE,
     LegacyDepthProtocol,
     SpotDepthProtocol,
     SpotState,
+    V3Protocol,
     check_levels,
     check_precision,
     check_symbol,
     inflate,
     legacy_subscribe_frame,
+    legacy_unsubscribe_frame,
     spot_channel,
     spot_login_frame,
     spot_subscribe_frame,
+    spot_subscribe_frames,
 )
 from venuewire.credentials import BitmartCredentials
-from venuewire.errors import AuthError, DecodeError, InvalidRequest, RateLimited, VenueError
+from venuewire.errors import AuthError, DecodeError, InvalidRequest, RateLimited, VenueError, error_for
 from venuewire.events import DecodeFailure
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush
 from venuewire.generated.bitmart.spot_depth import SpotDepthPush
-from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
+from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_PRIVATE, WS_BITMART_SPOT_DEPTH
 from venuewire.messages import decode_json
 from venuewire.models import OrderBook
 from venuewire.signing import sign_bitmart_ws_login
 from venuewire.sim.bitmart import deflate
+from venuewire.transport import Reaction
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bitmart"
 URL = "ws://127.0.0.1:1/api?protocol=1.1"
@@ -56,6 +61,19 @@ def invalid_payloads(message: str) -> list[bytes]:
 
 def spot(**kwargs: object) -> SpotDepthProtocol:
     return SpotDepthProtocol(URL, "BTC_USDT", 5, **kwargs)  # type: ignore[arg-type]
+
+
+class PrivateProbe(V3Protocol[object]):
+    """A private-socket channel with no data of its own: the login path of `V3Protocol`."""
+
+    def _data(self, text: bytes) -> Reaction[object]:
+        return Reaction()
+
+
+def private(**kwargs: object) -> PrivateProbe:
+    options: dict[str, object] = {"credentials": CREDS}
+    options.update(kwargs)
+    return PrivateProbe(WS_BITMART_PRIVATE.url, ["spot/user/order:BTC_USDT"], **options)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- validation
@@ -134,20 +152,54 @@ def test_login_frame_signs_the_clock_timestamp():
     ]
 
 
-def test_spot_opening_logs_in_first_with_credentials_and_a_fresh_timestamp():
+def test_a_private_socket_logs_in_first_with_a_fresh_timestamp_and_subscribes_on_the_reply():
     times = iter([1700000000.0, 1700000042.5])
-    protocol = spot(credentials=CREDS, clock=lambda: next(times))
-    first = protocol.opening()
-    assert [json.loads(f)["op"] for f in first] == ["login", "subscribe"]
-    assert json.loads(first[0])["args"][1] == "1700000000000"
+    protocol = private(clock=lambda: next(times))
+    [login] = protocol.opening()
+    assert json.loads(login)["op"] == "login" and json.loads(login)["args"][1] == "1700000000000"
     assert protocol.state is SpotState.LOGGING_IN
+    reaction = protocol.receive(deflate(fixture("login_response", "login_ok.json").strip()))
+    assert reaction.items == [] and protocol.state is SpotState.SUBSCRIBED
+    assert [json.loads(f) for f in reaction.send] == [{"op": "subscribe", "args": ["spot/user/order:BTC_USDT"]}]
     assert json.loads(protocol.opening()[0])["args"][1] == "1700000042500"  # a reconnect signs anew
 
 
-def test_spot_opening_without_credentials_only_subscribes():
+def test_the_public_depth_channel_never_logs_in():
     protocol = spot()
     assert protocol.opening() == ['{"op":"subscribe","args":["spot/depth5:BTC_USDT"]}']
     assert protocol.state is SpotState.SUBSCRIBED
+    assert WS_BITMART_SPOT_DEPTH.auth == "none" and WS_BITMART_SPOT_DEPTH.login is None
+    assert WS_BITMART_PRIVATE.auth == "bitmart_ws_login" and WS_BITMART_PRIVATE.login == "bitmart/login"
+    assert WS_BITMART_PRIVATE.url == "wss://ws-manager-compress.bitmart.com/user?protocol=1.1"
+    with pytest.raises(TypeError):
+        SpotDepthProtocol(URL, "BTC_USDT", credentials=CREDS)  # type: ignore[call-arg]
+
+
+def test_subscribe_frames_carry_at_most_the_registrys_topics_each():
+    assert MAX_TOPICS_PER_SUBSCRIBE == WS_BITMART_SPOT_DEPTH.max_topics_per_subscribe == 20
+    topics = [f"spot/depth5:S{i}_USDT" for i in range(41)]
+    frames = [json.loads(f) for f in spot_subscribe_frames(topics)]
+    assert [len(f["args"]) for f in frames] == [20, 20, 1]
+    assert [t for f in frames for t in f["args"]] == topics
+    with pytest.raises(ValueError, match="at most 20"):
+        spot_subscribe_frame(topics[:21])
+    protocol = SpotDepthProtocol(URL, [f"S{i}_USDT" for i in range(21)], 20)
+    assert [len(json.loads(f)["args"]) for f in protocol.opening()] == [20, 1]
+
+
+@pytest.mark.parametrize("symbols", [[], ["BTC_USDT", "BTC_USDT"], ["BTC_USDT", "BTCUSDT"]])
+def test_bad_symbol_lists_raise_value_error_naming_symbol(symbols):
+    with pytest.raises(ValueError, match="symbol"):
+        SpotDepthProtocol(URL, symbols)
+
+
+def test_legacy_unsubscribe_has_the_subscribes_shape():
+    frame = legacy_unsubscribe_frame("BMX_ETH", 6)
+    assert frame.encode() == fixture("legacy_unsubscribe", "seed_pair.json").strip()
+    assert json.loads(frame).keys() - {"unsubscribe"} == json.loads(legacy_subscribe_frame("BMX_ETH", 6)).keys() - {
+        "subscribe"
+    }
+    assert LegacyDepthProtocol(URL, "BMX_ETH", 6).unsubscribe_frame == frame
 
 
 def test_heartbeats_come_from_the_registry():
@@ -157,7 +209,7 @@ def test_heartbeats_come_from_the_registry():
 
 
 def test_secrets_never_appear_in_frames_or_reprs():
-    protocol = spot(credentials=CREDS)
+    protocol = private()
     text = " ".join(str(f) for f in protocol.opening()) + repr(protocol) + repr(CREDS)
     assert "s3cret-value" not in text and "memo-value" not in text
 
@@ -292,30 +344,57 @@ def test_pong_is_consumed_text_or_deflated(frame):
 
 
 def test_login_reply_completes_the_login():
-    protocol = spot(credentials=CREDS)
+    protocol = private()
     protocol.opening()
     assert protocol.receive(deflate(fixture("login_response", "login_ok.json").strip())).items == []
     assert protocol.state is SpotState.SUBSCRIBED and protocol.failure is None
 
 
-def test_subscription_error_event_is_the_registry_typed_failure_and_fatal():
+def test_a_login_reply_on_a_socket_that_did_not_log_in_changes_nothing():
     protocol = spot()
     protocol.opening()
-    reaction = protocol.receive(deflate(fixture("error_event", "error_30000.json")))
+    reaction = protocol.receive('{"event":"login"}')
+    assert reaction.items == [] and reaction.send == [] and protocol.state is SpotState.SUBSCRIBED
+
+
+def test_a_refused_frame_is_30039_invalid_request_and_fatal():
+    protocol = spot()
+    protocol.opening()
+    reaction = protocol.receive(deflate(fixture("error_event", "refused_frame_30039.json")))
     assert reaction.items == [] and reaction.fatal is protocol.failure
     assert isinstance(protocol.failure, InvalidRequest)
-    assert protocol.failure.code == 30000 and "Invalid channel" in str(protocol.failure)
+    assert protocol.failure.code == 30039 and "Unrecognized request" in str(protocol.failure)
     assert protocol.state is SpotState.FAILED and protocol.opening() == []
 
 
-def test_error_30013_is_rate_limited_as_the_rest_table_says():
+def test_30013_on_the_websocket_is_an_auth_failure_while_rest_says_rate_limited():
     protocol = spot()
     protocol.opening()
-    reaction = protocol.receive(deflate(fixture("error_event", "error_30013.json")))
-    assert isinstance(reaction.fatal, RateLimited) and reaction.fatal.code == 30013
+    reaction = protocol.receive(deflate(fixture("error_event", "invalid_sign_30013.json")))
+    assert isinstance(reaction.fatal, AuthError) and reaction.fatal.code == 30013
+    assert "Invalid sign" in str(reaction.fatal)
+    assert isinstance(error_for("bitmart", 30013, "x", scope="rest"), RateLimited)
 
 
-@pytest.mark.parametrize("code", [30002, 30005, 30007, 30008])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("refused_frame_30039.json", "Unrecognized request"),
+        ("invalid_sign_30013.json", "Invalid sign"),
+        ("docs_format_error_message.json", "Invalid symbol param"),
+        ("sdk_example_without_event.json", "Invalid symbol param"),
+    ],
+)
+def test_error_events_carry_their_text_under_message_or_error_message(name, text):
+    for frame in (fixture("error_event", name).decode(), deflate(fixture("error_event", name))):
+        protocol = spot()
+        protocol.opening()
+        reaction = protocol.receive(frame)
+        assert reaction.fatal is not None and text in reaction.fatal.message
+        assert reaction.fatal.code == int(json.loads(fixture("error_event", name))["errorCode"])
+
+
+@pytest.mark.parametrize("code", [30002, 30005, 30007, 30008, 30013])
 def test_the_registrys_login_codes_are_auth_errors_even_after_the_login(code):
     protocol = spot()  # no login pending: the registry alone decides
     protocol.opening()
@@ -330,14 +409,18 @@ def test_a_legacy_refusal_is_fatal():
 
 
 def test_an_error_answering_a_pending_login_is_an_auth_error():
-    protocol = spot(credentials=CREDS)
+    protocol = private()
     protocol.opening()
-    protocol.receive('{"event":"error","message":"Login failed: signature mismatch","errorCode":30005}')
-    assert isinstance(protocol.failure, AuthError) and protocol.failure.code == 30005
+    protocol.receive('{"event":"error","message":"Invalid sign","errorCode":30013}')
+    assert isinstance(protocol.failure, AuthError) and protocol.failure.code == 30013
+    protocol = private()
+    protocol.opening()
+    protocol.receive('{"event":"error","message":"maintenance","errorCode":99999}')  # unknown code, login pending
+    assert isinstance(protocol.failure, AuthError) and "maintenance" in str(protocol.failure)
 
 
 def test_a_login_reply_carrying_an_error_code_is_an_auth_error():
-    protocol = spot(credentials=CREDS)
+    protocol = private()
     protocol.opening()
     protocol.receive('{"event":"login","errorCode":30004,"message":"bad"}')
     assert isinstance(protocol.failure, AuthError)
@@ -350,16 +433,31 @@ def test_an_unknown_error_after_login_is_a_plain_venue_error():
     assert type(protocol.failure) is VenueError and protocol.failure.code == 99999
 
 
-def test_subscribe_acknowledgements_are_ignored_and_unknown_events_reported():
+@pytest.mark.parametrize("name", ["subscribe_depth5.json", "unsubscribe_depth50.json"])
+def test_subscribe_acknowledgements_are_typed_and_counted(name):
     protocol = spot()
-    assert protocol.receive('{"event":"subscribe","topic":"spot/depth5:BTC_USDT"}').items == []
-    [item] = protocol.receive('{"event":"surprise"}').items
+    for frame in (fixture("subscribe_ack", name).decode(), deflate(fixture("subscribe_ack", name))):
+        assert protocol.receive(frame) == Reaction()
+    assert protocol.acks == 2 and protocol.failure is None
+    assert WS_BITMART_SPOT_DEPTH.ack == "bitmart/subscribe_ack"
+
+
+@pytest.mark.parametrize("payload", invalid_payloads("subscribe_ack"))
+def test_malformed_acks_are_decode_failures(payload):
+    protocol = spot()
+    [item] = protocol.receive(payload).items
+    assert isinstance(item, DecodeFailure) and protocol.acks == 0 and protocol.failure is None
+
+
+def test_unknown_events_are_reported():
+    [item] = spot().receive('{"event":"surprise"}').items
     assert isinstance(item, DecodeFailure) and item.error.field_path == ("event",)
 
 
-def test_malformed_error_event_is_a_decode_failure_not_a_failure():
+@pytest.mark.parametrize("payload", invalid_payloads("error_event"))
+def test_malformed_error_events_are_decode_failures_not_a_failure(payload):
     protocol = spot()
-    [item] = protocol.receive('{"event":"error","message":"x","errorCode":"30013"}').items
+    [item] = protocol.receive(payload).items
     assert isinstance(item, DecodeFailure) and protocol.failure is None
 
 
@@ -378,3 +476,26 @@ def test_the_legacy_ping_interval_is_the_registrys():
     assert WS_BITMART_LEGACY_DEPTH.ping_interval_s == 10
     interval, _ = LegacyDepthProtocol(URL, "BMX_ETH", 6).heartbeat() or (0, "")
     assert interval == WS_BITMART_LEGACY_DEPTH.ping_interval_s
+
+
+# ---------------------------------------------------------------- values out of range
+
+
+@pytest.mark.parametrize("ms_t", [10**17, -(10**17), 2**70, 253402300800000])
+def test_an_out_of_range_timestamp_is_a_decode_failure_naming_ms_t(ms_t):
+    push = json.loads(fixture("spot_depth", "depth5_btc_usdt.json"))
+    push["data"][0]["ms_t"] = ms_t
+    [item] = spot().receive(deflate(json.dumps(push).encode())).items
+    assert isinstance(item, DecodeFailure) and item.error.field_path == ("data", 0, "ms_t")
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity", "-inf"])
+def test_non_finite_values_are_decode_failures_in_both_channels(value):
+    push = json.loads(fixture("spot_depth", "depth5_btc_usdt.json"))
+    push["data"][0]["bids"][2][1] = value
+    [item] = spot().receive(json.dumps(push)).items
+    assert isinstance(item, DecodeFailure) and item.error.field_path == ("data", 0, "bids", 2, 1)
+    legacy = json.loads(fixture("legacy_depth", "seed_example.json"))
+    legacy["data"]["sells"][4]["price"] = value
+    [item] = LegacyDepthProtocol(URL, "BMX_ETH", 6).receive(json.dumps(legacy)).items
+    assert isinstance(item, DecodeFailure) and item.error.field_path == ("data", "sells", 4, "price")

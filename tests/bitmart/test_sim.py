@@ -20,6 +20,7 @@ import pytest
 
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush
 from venuewire.generated.bitmart.spot_depth import SpotDepthPush
+from venuewire.generated.bitmart.subscribe_ack import SubscribeAck
 from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
@@ -29,6 +30,7 @@ from venuewire.sim.bitmart import (
     BitmartSimulator,
     Fault,
     LegacySession,
+    PrivateSession,
     SimState,
     SpotSession,
     deflate,
@@ -118,6 +120,38 @@ async def test_legacy_refusals_carry_a_message(sim):
         assert "out of range" in (await receive_json(ws))["message"]
 
 
+async def test_legacy_unsubscribe_in_the_subscribes_shape_stops_the_pushes(sim):
+    async with connect(sim.legacy_url) as ws:
+        await ws.send_str('{"subscribe":"order","symbol":"BTC_USDT","precision":2}')
+        await receive(ws)
+        await ws.send_str(
+            (FIXTURES / "legacy_unsubscribe" / "seed_pair.json")
+            .read_text()
+            .replace("BMX_ETH", "BTC_USDT")
+            .replace("6", "2")
+        )
+        for _ in range(20):  # pushes already on their way drain, then silence
+            try:
+                await asyncio.wait_for(ws.receive(), 0.3)
+            except TimeoutError:
+                break
+        else:
+            pytest.fail("pushes went on after unsubscribe")
+
+
+def test_private_sessions_acknowledge_subscribes_only_after_the_login():
+    state = SimState(clock=lambda: 1_700_000_000.0)
+    session = PrivateSession(state)
+    [refused] = session.receive('{"op":"subscribe","args":["spot/user/order:BTC_USDT"]}')
+    assert isinstance(refused, bytes) and json.loads(deflate_roundtrip(refused))["errorCode"] == ERROR_INVALID_REQUEST
+    [ok] = session.receive(login_frame("sim-api-key", "sim-secret", "sim-memo", 1_700_000_000_000))
+    assert isinstance(ok, bytes) and json.loads(deflate_roundtrip(ok)) == {"event": "login"}
+    [ack] = session.receive('{"op":"subscribe","args":["spot/user/order:BTC_USDT"]}')
+    assert isinstance(ack, bytes)
+    assert decode_json(SubscribeAck, deflate_roundtrip(ack)).topic == "spot/user/order:BTC_USDT"
+    assert session.receive("ping") == ["pong"] and session.pushes() == []
+
+
 async def test_legacy_connection_without_subscription_is_closed():
     async with BitmartSimulator(port=0, subscribe_within=0.2) as server, connect(server.legacy_url) as ws:
         message = await receive(ws)
@@ -148,6 +182,7 @@ async def test_one_legacy_connection_per_interval_per_ip_when_enabled():
 async def test_v3_pushes_are_raw_deflate_binary_frames(sim):
     async with connect(sim.url) as ws:
         await ws.send_str('{"op":"subscribe","args":["spot/depth20:BTC_USDT"]}')
+        assert await receive_json(ws) == {"event": "subscribe", "topic": "spot/depth20:BTC_USDT"}
         for _ in range(3):
             message = await receive(ws)
             assert message.type is aiohttp.WSMsgType.BINARY
@@ -174,14 +209,27 @@ async def test_v3_text_ping_gets_text_pong(sim):
         '{"op":"subscribe","args":[]}',
         '{"op":"subscrbe","args":["spot/depth5:BTC_USDT"]}',
         "not json",
+        json.dumps({"op": "subscribe", "args": [f"spot/depth5:S{i}_USDT" for i in range(21)]}),
+        login_frame("sim-api-key", "sim-secret", "sim-memo"),  # the public socket takes no login
     ],
+    ids=["depth10", "ticker", "no-args", "misspelled-op", "not-json", "21-topics", "login"],
 )
 async def test_refused_v3_frames_get_the_registrys_refused_frame_code(sim, frame):
     async with connect(sim.url) as ws:
         await ws.send_str(frame)
         event = await receive_json(ws)
-        assert event["event"] == "error" and event["errorCode"] == ERROR_INVALID_REQUEST == 30000
-        assert event["message"]
+        assert event["event"] == "error" and event["errorCode"] == ERROR_INVALID_REQUEST == 30039
+        assert event["message"].startswith("Unrecognized request")
+    assert sim.state.logins == 0 and sim.state.login_failures == 0
+
+
+async def test_twenty_topics_in_one_frame_are_acknowledged_one_by_one(sim):
+    topics = [f"spot/depth5:S{i}_USDT" for i in range(WS_BITMART_SPOT_DEPTH.max_topics_per_subscribe or 0)]
+    async with connect(sim.url) as ws:
+        await ws.send_str(json.dumps({"op": "subscribe", "args": topics}))
+        frames = [await receive_json(ws) for _ in range(2 * len(topics))]
+    acks = [decode_json(SubscribeAck, json.dumps(f)) for f in frames if "event" in f]
+    assert [a.topic for a in acks] == topics and len(frames) - len(acks) == len(topics)
 
 
 async def test_unsubscribe_stops_the_pushes(sim):
@@ -189,17 +237,20 @@ async def test_unsubscribe_stops_the_pushes(sim):
         await ws.send_str('{"op":"subscribe","args":["spot/depth5:ETH_USDT"]}')
         await receive(ws)
         await ws.send_str('{"op":"unsubscribe","args":["spot/depth5:ETH_USDT"]}')
+        seen = []
         for _ in range(20):  # pushes already on their way drain, then silence
             try:
-                await asyncio.wait_for(ws.receive(), 0.3)
+                seen.append(inflate((await asyncio.wait_for(ws.receive(), 0.3)).data))
             except TimeoutError:
                 break
         else:
             pytest.fail("pushes went on after unsubscribe")
+    assert {"event": "unsubscribe", "topic": "spot/depth5:ETH_USDT"} in seen
 
 
-async def test_a_correct_login_is_acknowledged(sim):
-    async with connect(sim.url) as ws:
+async def test_a_correct_login_on_the_private_socket_is_acknowledged(sim):
+    assert sim.private_url.endswith("/user?protocol=1.1")
+    async with connect(sim.private_url) as ws:
         await ws.send_str(login_frame("sim-api-key", "sim-secret", "sim-memo"))
         assert await receive_json(ws) == {"event": "login"}
     assert sim.state.logins == 1
@@ -208,8 +259,8 @@ async def test_a_correct_login_is_acknowledged(sim):
 @pytest.mark.parametrize(
     "case",
     [
-        ("sim-api-key", "wrong-secret", "sim-memo", 0, 30005),
-        ("sim-api-key", "sim-secret", "wrong-memo", 0, 30005),
+        ("sim-api-key", "wrong-secret", "sim-memo", 0, 30013),
+        ("sim-api-key", "sim-secret", "wrong-memo", 0, 30013),
         ("other-key", "sim-secret", "sim-memo", 0, 30002),
         ("sim-api-key", "sim-secret", "sim-memo", -120_000, 30007),
     ],
@@ -217,7 +268,7 @@ async def test_a_correct_login_is_acknowledged(sim):
 )
 async def test_bad_logins_get_the_error_event(sim, case):
     api_key, secret, memo, skew_ms, code = case
-    async with connect(sim.url) as ws:
+    async with connect(sim.private_url) as ws:
         await ws.send_str(login_frame(api_key, secret, memo, int(time.time() * 1000) + skew_ms))
         event = await receive_json(ws)
     assert event["event"] == "error" and event["errorCode"] == code
@@ -225,7 +276,7 @@ async def test_bad_logins_get_the_error_event(sim, case):
 
 
 async def test_a_malformed_login_is_refused(sim):
-    async with connect(sim.url) as ws:
+    async with connect(sim.private_url) as ws:
         await ws.send_str('{"op":"login","args":["sim-api-key",1631044962431,"x"]}')
         assert (await receive_json(ws))["event"] == "error"
         await ws.send_str(json.dumps({"op": "login", "args": ["sim-api-key", "12", "x"]}))
@@ -311,9 +362,12 @@ def test_sessions_are_pure_and_deterministic():
 def test_every_sent_json_frame_matches_its_schema():
     state = SimState()
     session = SpotSession(state)
-    for frame in session.receive('{"op":"subscribe","args":["spot/depth5:BTC_USDT","spot/depth50:ETH_USDT"]}'):
-        assert isinstance(frame, bytes)
-        decode_json(SpotDepthPush, deflate_roundtrip(frame))
+    frames = session.receive('{"op":"subscribe","args":["spot/depth5:BTC_USDT","spot/depth50:ETH_USDT"]}')
+    assert all(isinstance(f, bytes) for f in frames)
+    texts = [deflate_roundtrip(f) for f in frames if isinstance(f, bytes)]
+    assert [decode_json(SubscribeAck, t).topic for t in texts[:2]] == ["spot/depth5:BTC_USDT", "spot/depth50:ETH_USDT"]
+    for text in texts[2:]:
+        decode_json(SpotDepthPush, text)
     assert len(session.pushes()) == 2
     assert WS_BITMART_SPOT_DEPTH.compression == "raw-deflate"
 

@@ -61,6 +61,8 @@ def test_decode_opend_frame_from_hex(tmp_path, capsys):
         (["decode", "coinw", "order_response"], b'{"code":0,"data":[{"id":true}]}', "$.data[0].id"),
         (["decode", "futu", "Qot_GetOrderBook.Response"], b"4654ff", "$.bodyLen"),
         (["decode", "infoway", "no_such_message"], b"{}", "no message 'no_such_message'"),
+        (["decode", "coinw", "order_response"], b'{"code":0,"msg":"\xff","data":[]}', "not valid UTF-8"),
+        (["decode", "qfex", "order"], b'{"a":' * 100_000, "nested too deeply"),
     ],
 )
 def test_invalid_input_exits_2_naming_the_field(tmp_path, capsys, argv, payload, expected):

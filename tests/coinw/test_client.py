@@ -19,7 +19,17 @@ import pytest
 
 from venuewire.coinw import RATE_WINDOW_S, CoinwClient, order_query
 from venuewire.credentials import CoinwCredentials
-from venuewire.errors import AuthError, ConnectionLost, DecodeError, InvalidRequest, RateLimited, Timeout
+from venuewire.errors import (
+    AuthError,
+    ConnectionLost,
+    DecodeError,
+    InvalidRequest,
+    PayloadTooLarge,
+    RateLimited,
+    Timeout,
+    WrongEventLoop,
+    error_code,
+)
 from venuewire.generated.coinw.order import Order as CoinwOrder
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
 from venuewire.messages import decode_json
@@ -44,6 +54,10 @@ async def sim() -> AsyncIterator[CoinwSimulator]:
 
 def make_client(sim: CoinwSimulator, secret: str = SECRET, key: str = KEY, **options: Any) -> CoinwClient:
     return CoinwClient(CoinwCredentials(key, secret), sim.url, **options)
+
+
+def sim_error_code(name: str) -> int:
+    return error_code("coinw", name)
 
 
 def unlimited() -> RateLimiter:
@@ -109,6 +123,24 @@ async def test_source_ids_and_instrument_narrow_the_answer(sim):
         with pytest.raises(InvalidRequest) as caught:
             await client.get_open_orders("plan", instrument="DOGE")
         assert caught.value.code == 9111
+
+
+@pytest.mark.parametrize("position_type", ["market", "Execute", "someNewKind"])
+async def test_an_unknown_position_type_is_sent_and_the_venues_refusal_comes_back_typed(sim, position_type):
+    async with make_client(sim) as client:
+        with pytest.raises(InvalidRequest) as caught:
+            await client.get_open_orders(position_type)
+    assert caught.value.code == sim_error_code("invalid_parameter") and caught.value.venue == "coinw"
+    assert sim.stats.requests == 1 and sim.seen[-1].raw_query == f"positionType={position_type}"
+
+
+async def test_plan_trigger_and_move_stop_profit_loss_are_served(sim):
+    async with make_client(sim) as client:
+        triggered = await client.get_open_orders_normalized("planTrigger")
+        trailing = await client.get_open_orders("moveStopProfitLoss")
+    assert triggered and trailing
+    market = [o for o in triggered if o.price is None]
+    assert market and all(o.client_order_id is None for o in market)  # orderPrice and thirdOrderId null
 
 
 # --- signing --------------------------------------------------------------------------------------------
@@ -198,8 +230,9 @@ async def test_more_than_twenty_ids_are_refused_before_sending(sim):
 @pytest.mark.parametrize(
     ("args", "error", "match"),
     [
-        (("market",), ValueError, "position_type"),
-        (("Execute",), ValueError, "position_type"),
+        (("",), ValueError, "position_type"),
+        (("plan&x=1",), ValueError, "position_type"),
+        ((7,), TypeError, "position_type"),
         (("plan", ["12", "3x"]), ValueError, r"source_ids\[1\]"),
         (("plan", "12,13"), TypeError, "source_ids"),
         (("plan", []), ValueError, "source_ids"),
@@ -229,6 +262,85 @@ def test_client_arguments_are_checked(kwargs, error, match):
     args = {"credentials": CoinwCredentials(KEY, SECRET), "base_url": "http://127.0.0.1:1"}
     with pytest.raises(error, match=match):
         CoinwClient(**(args | kwargs))
+
+
+async def test_a_reply_over_max_body_is_refused_before_it_is_buffered(sim):
+    async with make_client(sim, max_body=512) as client:
+        with pytest.raises(PayloadTooLarge) as caught:
+            await client.get_open_orders("execute")
+        assert caught.value.limit == 512 and caught.value.venue == "coinw"
+        assert isinstance(caught.value, DecodeError)
+    async with make_client(sim, max_body=1 << 20) as roomy:
+        assert await roomy.get_open_orders("execute")
+
+
+def test_max_body_is_checked():
+    with pytest.raises(ValueError, match="max_body"):
+        CoinwClient(CoinwCredentials(KEY, SECRET), "http://127.0.0.1:1", max_body=0)
+
+
+def test_a_client_used_from_a_second_event_loop_fails_at_once_then_works_after_close():
+    async def scenario() -> None:
+        async with CoinwSimulator(api_key=KEY, secret=SECRET) as server:
+            client = make_client(server)
+            await client.get_open_orders("plan")
+
+            def second_loop() -> float:
+                async def use() -> None:
+                    await client.get_open_orders("plan")
+
+                started = time.monotonic()
+                with pytest.raises(WrongEventLoop) as caught:
+                    asyncio.run(use())
+                assert caught.value.venue == "coinw" and isinstance(caught.value, RuntimeError)
+                with pytest.raises(WrongEventLoop):
+                    asyncio.run(client.get_open_orders_normalized("plan"))
+                return time.monotonic() - started
+
+            took = await asyncio.to_thread(second_loop)
+            assert took < 1.0  # at once, not after the timeout
+            await client.close()
+            assert await client.get_open_orders("plan")  # released: usable again
+            await client.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_second_loop_fails_at_once_even_while_the_limiter_would_make_it_wait():
+    # The limiter's window is full (1 request per 30 s): a call from another loop must not sit
+    # in the limiter's wait before anything notices the loop is wrong.
+    async def scenario() -> None:
+        async with CoinwSimulator(api_key=KEY, secret=SECRET) as server:
+            client = make_client(server, limiter=RateLimiter(1, 30.0))
+            await client.get_open_orders("plan")
+
+            def second_loop() -> float:
+                started = time.monotonic()
+                with pytest.raises(WrongEventLoop):
+                    asyncio.run(asyncio.wait_for(client.get_open_orders("plan"), 5))
+                return time.monotonic() - started
+
+            assert await asyncio.to_thread(second_loop) < 1.0
+            await client.close()
+
+    asyncio.run(scenario())
+
+
+def test_two_asyncio_runs_with_the_client_still_open():
+    async def first(client: CoinwClient, url: str) -> None:
+        with pytest.raises(ConnectionLost):  # nothing listens there: bound to this loop all the same
+            await client.get_open_orders("plan")
+
+    client = CoinwClient(CoinwCredentials(KEY, SECRET), "http://127.0.0.1:9", timeout=2)
+    asyncio.run(first(client, "http://127.0.0.1:9"))
+    started = time.monotonic()
+    with pytest.raises(WrongEventLoop):
+        asyncio.run(client.get_open_orders("plan"))
+    assert time.monotonic() - started < 1.0
+    asyncio.run(client.close())  # from yet another loop: released, nothing raised
+    with pytest.raises(ConnectionLost):
+        asyncio.run(client.get_open_orders("plan"))
+    asyncio.run(client.close())
 
 
 def test_defaults_are_the_registrys():

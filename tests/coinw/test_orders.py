@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from venuewire.coinw import order_from_coinw, orders_from_coinw
-from venuewire.coinw.orders import decimal_of, time_of
 from venuewire.coinw.rest import orders_result
 from venuewire.errors import DecodeError
 from venuewire.generated.coinw.order import Order as CoinwOrder
+from venuewire.generated.coinw.order import OrderStatus, PosType
 from venuewire.messages import decode_json
 from venuewire.models import Order
 
@@ -98,7 +98,7 @@ def test_a_json_number_decodes_to_the_decimal_of_its_own_text(value: float):
         f'"instrument":"BTC","orderStatus":"part","quantity":{text}}}',
     )
     assert order.quantity == Decimal(text)
-    assert decimal_of(order.quantity, "quantity") == Decimal(text)
+    assert order_from_coinw(order).quantity == Decimal(text)
 
 
 @pytest.mark.parametrize(
@@ -172,13 +172,125 @@ def test_optional_fields():
 
 
 def test_times_are_exact_utc_milliseconds():
-    assert time_of(1740905777123) == datetime(2025, 3, 2, 8, 56, 17, 123000, tzinfo=UTC)
-    assert time_of(0) == datetime(1970, 1, 1, tzinfo=UTC)
+    order = order_from_coinw(coinw_order(createdDate=1740905777123, updatedDate=0))
+    assert order.created_at == datetime(2025, 3, 2, 8, 56, 17, 123000, tzinfo=UTC)
+    assert order.updated_at == datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def test_every_fixture_order_normalizes():
-    for path in sorted((FIXTURES / "order").glob("*.json")):
-        typed = decode_json(CoinwOrder, path.read_bytes())
-        if isinstance(typed.quantity, Decimal):
-            order = order_from_coinw(typed)
-            assert order.order_id == str(typed.id) and isinstance(order.quantity, Decimal)
+@pytest.mark.parametrize("field", ["createdDate", "updatedDate"])
+@pytest.mark.parametrize("ms", [10**17, -(10**17), 10**30, -(10**30), 253402300800000])
+def test_a_time_outside_what_a_date_holds_is_a_decode_error_naming_the_field(field, ms):
+    with pytest.raises(DecodeError) as caught:
+        order_from_coinw(coinw_order(**{field: ms}))
+    assert caught.value.field_path == (field,) and caught.value.venue == "coinw"
+    assert "out of range for a date" in caught.value.detail
+    raw = json.dumps({"code": 0, "data": [{"id": 1, "posType": "plan", **REQUIRED, "quantity": 1, field: ms}]})
+    with pytest.raises(DecodeError) as in_reply:
+        orders_from_coinw(orders_result(200, {}, raw.encode()))
+    assert in_reply.value.message_name == "order_response" and in_reply.value.field_path == ("data", 0, field)
+
+
+def test_the_last_millisecond_of_year_9999_is_still_a_date():
+    order = order_from_coinw(coinw_order(createdDate=253402300799999))
+    assert order.created_at == datetime(9999, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
+
+
+# --- null and extra fields (protocols.md section 6; CoinW.Net CoinWFuturesOrder) -----------------
+
+NULLABLE = [
+    "orderPrice",
+    "thirdOrderId",
+    "margin",
+    "avgPrice",
+    "tradePiece",
+    "processStatus",
+    "stopLossPrice",
+    "stopLossRate",
+    "stopLossOrderPrice",
+    "stopLossType",
+    "stopProfitPrice",
+    "stopProfitRate",
+    "stopProfitOrderPrice",
+    "stopProfitType",
+    "triggerPrice",
+    "triggerType",
+]
+
+
+def test_a_market_order_with_every_nullable_field_null_decodes_and_normalizes_to_none():
+    order = coinw_order(posType="execute", **dict.fromkeys(NULLABLE))
+    for name in NULLABLE:
+        assert getattr(order, name) is None, name
+    normalized = order_from_coinw(order)
+    assert normalized.price is None and normalized.client_order_id is None
+    assert normalized.quantity == Decimal(1)
+
+
+@pytest.mark.parametrize("name", NULLABLE)
+def test_each_nullable_field_may_be_null_on_its_own(name):
+    assert getattr(coinw_order(**{name: None}), name) is None
+
+
+def test_the_documented_extra_fields_are_typed_exactly():
+    order = coinw_order(
+        tradePiece="1",
+        avgPrice="86070.000000000000000001",
+        processStatus=2,
+        primaryId=2874310689,
+        stopLossType="plan",
+        stopProfitType=2,
+    )
+    assert order.tradePiece == Decimal(1) and order.avgPrice == Decimal("86070.000000000000000001")
+    assert order.processStatus == 2 and order.primaryId == 2874310689
+    assert (order.stopLossType, order.stopProfitType) == ("plan", 2)
+    assert coinw_order(primaryId="2874310689").primaryId == "2874310689"
+    assert coinw_order(avgPrice=95400.5).avgPrice == Decimal("95400.5")
+
+
+@pytest.mark.parametrize("code", [0, 1, 2, 3, 9])
+def test_process_status_is_an_open_set_of_codes(code):
+    assert coinw_order(processStatus=code).processStatus == code
+
+
+@pytest.mark.parametrize("code", [0, 1, 7])
+def test_trigger_type_codes_decode_and_an_unknown_one_is_no_error(code):
+    assert coinw_order(triggerType=code).triggerType == code
+
+
+@pytest.mark.parametrize("status", ["finish", "cancel", "Finish", "Cancel", "cancelAll", "markerChange"])
+def test_lower_case_statuses_are_known_values(status):
+    order = coinw_order(orderStatus=status)
+    assert order.orderStatus.name != "UNKNOWN" and order.orderStatus == status
+    assert order_from_coinw(order).status == status
+
+
+def test_move_stop_profit_loss_is_a_known_order_kind():
+    assert coinw_order(posType="moveStopProfitLoss").posType is PosType.moveStopProfitLoss
+    assert OrderStatus("cancel") is OrderStatus.cancel
+
+
+DECIMAL_FIELDS = [
+    "baseSize", "fee", "currentPiece", "frozenFee", "indexPrice", "leverage", "makerFee", "takerFee", "margin",
+    "orderPrice", "totalPiece", "positionMargin", "quantity", "tradePiece", "avgPrice", "stopLossPrice",
+    "stopLossRate", "stopProfitPrice", "stopProfitRate", "stopLossOrderPrice", "stopProfitOrderPrice", "triggerPrice",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("bad", ["NaN", "Infinity", "-Infinity", "sNaN", "-sNaN"])
+@pytest.mark.parametrize("field", DECIMAL_FIELDS)
+def test_a_non_finite_number_in_any_price_or_size_of_a_reply_is_a_decode_error(field, bad):
+    raw = json.dumps({"code": 0, "data": [{"id": 1, "posType": "plan", **REQUIRED, "quantity": 1, field: bad}]})
+    with pytest.raises(DecodeError) as caught:
+        orders_result(200, {}, raw.encode())
+    assert caught.value.venue == "coinw" and caught.value.message_name == "order_response"
+    assert caught.value.field_path == ("data", 0, field)
+    assert "not a finite number" in caught.value.detail
+
+
+@pytest.mark.parametrize("spelled", [r"N\u0061N", r"\u0049nfinity", r"s\u004eaN", r"-\u0069nf"])
+def test_a_nan_spelled_with_json_escapes_is_caught_too(spelled):
+    raw = '{"code":0,"data":[{"id":1,"posType":"plan","createdDate":1,"direction":"long","instrument":"BTC",'
+    raw += f'"orderStatus":"unFinish","quantity":1,"stopLossPrice":"{spelled}"}}]}}'
+    with pytest.raises(DecodeError) as caught:
+        orders_result(200, {}, raw.encode())
+    assert caught.value.field_path == ("data", 0, "stopLossPrice")

@@ -20,6 +20,7 @@ from venuewire.coinw.rest import (
     orders_result,
 )
 from venuewire.errors import AuthError, DecodeError, InvalidRequest, RateLimited, VenueError
+from venuewire.generated.coinw.get_order_query import PositionType
 from venuewire.generated.coinw.order import Order
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
 
@@ -32,9 +33,16 @@ def envelope(code: int, msg: str = "", data: object = None) -> bytes:
 
 
 def test_limits_and_choices_come_from_the_registry():
-    assert POSITION_TYPES == ENDPOINT.choices["positionType"] == ("execute", "plan", "moveStop", "stopProfitLoss")
+    assert ENDPOINT.choices["positionType"] == POSITION_TYPES
+    # the seed's four, and the two its Precautions (and CoinW.Net) name
+    assert set(POSITION_TYPES) == {"execute", "plan", "moveStop", "stopProfitLoss", "planTrigger", "moveStopProfitLoss"}
     assert MAX_IDS == ENDPOINT.max_ids == 20
     assert REQUESTS_PER_SECOND == ENDPOINT.requests_per_second == 10
+
+
+def test_the_query_schema_lists_the_registrys_position_types():
+    assert tuple(PositionType) == ENDPOINT.choices["positionType"]
+    assert PositionType("someNewKind").name == "UNKNOWN"  # an open set, as the client treats it
 
 
 def test_query_order_and_raw_commas():
@@ -73,9 +81,11 @@ def test_any_twenty_distinct_ids_make_a_query_with_them_in_order(ids: list[int])
 @pytest.mark.parametrize(
     ("args", "error", "match"),
     [
-        (("EXECUTE",), ValueError, "position_type must be one of execute, plan, moveStop, stopProfitLoss"),
-        (("planTrigger",), ValueError, "position_type"),
         (("",), ValueError, "position_type"),
+        (("plan trigger",), ValueError, "position_type"),
+        (("plan&instrument=x",), ValueError, "position_type"),
+        (("\uff50lan",), ValueError, "position_type"),
+        (("p" * 41,), ValueError, "position_type"),
         ((None,), TypeError, "position_type"),
         (("execute", []), ValueError, "pass None"),
         (("execute", "123,456"), TypeError, "not one string"),
@@ -97,6 +107,16 @@ def test_any_twenty_distinct_ids_make_a_query_with_them_in_order(ids: list[int])
 def test_bad_arguments_are_refused_naming_them(args, error, match):
     with pytest.raises(error, match=match):
         order_query(*args)
+
+
+@pytest.mark.parametrize("position_type", ["planTrigger", "moveStopProfitLoss", "execute", "moveStop"])
+def test_every_documented_position_type_is_sent(position_type):
+    assert order_query(position_type) == f"positionType={position_type}"
+
+
+@pytest.mark.parametrize("position_type", ["EXECUTE", "market", "someNewKind", "plan_v2"])
+def test_an_unknown_position_type_is_the_venues_call_and_is_sent_as_given(position_type):
+    assert order_query(position_type, instrument="btc") == f"positionType={position_type}&instrument=btc"
 
 
 def test_twenty_one_ids_are_refused():
@@ -137,6 +157,11 @@ def test_success_without_data_is_no_orders():
         (403, {}, b"<html>Forbidden</html>", AuthError, 403),
         (502, {}, b"<html>Bad Gateway</html>", VenueError, 502),
         (500, {}, envelope(6001, "bad sign"), AuthError, 6001),
+        (200, {}, envelope(500, "Internal server error"), VenueError, 500),
+        (500, {}, envelope(500, "Internal server error"), VenueError, 500),
+        (402, {}, b"<html>Payment Required</html>", VenueError, 402),  # an HTTP status, not body code 402
+        (404, {}, b"Not Found", VenueError, 404),
+        (200, {}, b'{"code":6003,"message":"require more permission","retry":false,"success":false}', AuthError, 6003),
     ],
 )
 def test_every_failure_is_a_typed_error(status, headers, body, error, code):
@@ -151,6 +176,38 @@ def test_the_envelope_message_is_kept_and_the_meaning_fills_an_empty_one():
         orders_result(200, {}, envelope(6001, "bad sign"))
     with pytest.raises(AuthError, match="bad signature"):
         orders_result(200, {}, envelope(6001, ""))
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"code":6003,"message":"require more permission","retry":false,"success":false}',
+        b'{"code":6003,"msg":"require more permission"}',
+        b'{"code":6003,"msg":"","message":"require more permission"}',
+        b'{"code":6003,"msg":null,"message":"require more permission","data":null}',
+    ],
+)
+def test_the_venues_text_is_kept_whether_under_msg_or_message(body):
+    with pytest.raises(AuthError) as caught:
+        orders_result(200, {}, body)
+    assert caught.value.code == 6003 and caught.value.message == "require more permission"
+
+
+def test_code_500_is_a_server_error_with_the_venues_text():
+    with pytest.raises(VenueError) as caught:
+        orders_result(200, {}, b'{"code":500,"msg":"Internal server error"}')
+    assert type(caught.value) is VenueError and caught.value.code == 500
+    assert caught.value.message == "Internal server error"
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504, 520])
+def test_a_gateway_page_is_a_server_error_naming_the_status(status):
+    with pytest.raises(VenueError) as caught:
+        orders_result(status, {}, b"<html><title>Bad Gateway</title></html>")
+    error = caught.value
+    assert type(error) is VenueError and error.code == status
+    assert f"HTTP {status}" in error.message and "gateway or server error" in error.message
+    assert error.__context__ is None and error.__cause__ is None
 
 
 def test_retry_after_is_read_for_every_rate_limit():

@@ -22,6 +22,9 @@ import aiohttp
 import pytest
 from multidict import CIMultiDict
 
+from venuewire.errors import error_code
+from venuewire.generated.registry import AUTH_SCHEMES
+from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
 from venuewire.sim import coinw as sim_module
 from venuewire.sim.coinw import (
     DEFAULT_API_KEY,
@@ -150,7 +153,7 @@ def ids(reply: dict[str, Any]) -> list[str]:
 
 
 def test_orders_per_position_type_are_fixed_and_mixed_like_the_seed():
-    assert set(ORDERS) == {"execute", "plan", "moveStop", "stopProfitLoss"}
+    assert set(ORDERS) == set(ENDPOINT.choices["positionType"])  # every choice the registry declares
     for kind in ORDERS:
         first, second = orders_reply([("positionType", kind)]), orders_reply([("positionType", kind)])
         assert first == second and first["code"] == 0 and first["data"]
@@ -198,6 +201,34 @@ def test_sourceids_and_instrument_filter_case_insensitively():
 def test_bad_or_missing_parameters(params, code):
     reply = orders_reply(params)
     assert reply["code"] == code and reply["data"] is None and reply["msg"]
+
+
+def test_the_simulators_facts_are_the_registrys():
+    assert ENDPOINT.path == sim_module.PATH
+    assert ENDPOINT.choices["positionType"] == sim_module.POSITION_TYPES
+    assert (ENDPOINT.max_ids, ENDPOINT.requests_per_second) == (sim_module.MAX_IDS, sim_module.RATE_LIMIT)
+    auth = AUTH_SCHEMES[ENDPOINT.auth]
+    assert auth.headers == (sim_module.SIGN_HEADER, sim_module.API_KEY_HEADER, sim_module.TIMESTAMP_HEADER)
+    assert CoinwSimulator().tolerance_ms == auth.timestamp_tolerance_s * 1000
+    assert sim_module.UNKNOWN_KEY[0] == error_code("coinw", "auth_failed")
+    assert sim_module.BAD_SIGN[0] == sim_module.STALE[0] == error_code("coinw", "bad_sign")
+    assert sim_module.RATE_LIMITED[0] == error_code("coinw", "rate_limited")
+    assert orders_reply([])["code"] == error_code("coinw", "missing_parameter")
+    assert orders_reply([("positionType", "nope")])["code"] == error_code("coinw", "invalid_parameter")
+    doge = orders_reply([("positionType", "plan"), ("instrument", "DOGE")])
+    assert doge["code"] == error_code("coinw", "not_tradable")
+
+
+@pytest.mark.parametrize("kind", ["planTrigger", "moveStopProfitLoss"])
+def test_the_kinds_from_the_precautions_are_served(kind):
+    reply = orders_reply([("positionType", kind)])
+    assert reply["code"] == 0 and reply["data"]
+
+
+def test_a_triggered_market_order_has_null_price_margin_and_client_id():
+    (row,) = orders_reply([("positionType", "planTrigger")])["data"]
+    assert row["orderPrice"] is None and row["margin"] is None and row["thirdOrderId"] is None
+    assert row["triggerType"] == 1 and row["processStatus"] == 0
 
 
 def test_twenty_ids_are_fine():

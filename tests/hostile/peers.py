@@ -11,12 +11,18 @@ answer 429, stall, flood). Nothing here talks to anything but 127.0.0.1.
         peer.url                              # "http://127.0.0.1:PORT"
     async with tcp_peer(handler) as peer:     # handler(reader, writer) -> None, per connection
         peer.host, peer.port
+
+For WebSocket peers that must write raw bytes (a flood written at once, broken frames), a
+`tcp_peer` handler can accept the upgrade with `await ws_handshake(reader, writer)` and then
+write frames built with `ws_frame(payload, opcode=...)`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import hashlib
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -25,6 +31,7 @@ from aiohttp import web
 
 WsHandler = Callable[[web.WebSocketResponse, web.Request], Awaitable[None]]
 HttpHandler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+HandshakeHandler = Callable[[web.Request], Awaitable[web.StreamResponse | None]]
 TcpHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
@@ -72,7 +79,7 @@ async def _serve_app(app: web.Application, peer: Peer) -> AsyncIterator[Peer]:
 
 
 @contextlib.asynccontextmanager
-async def ws_peer(handler: WsHandler, *, handshake: HttpHandler | None = None) -> AsyncIterator[Peer]:
+async def ws_peer(handler: WsHandler, *, handshake: HandshakeHandler | None = None) -> AsyncIterator[Peer]:
     """A WebSocket server: `handler(ws, request)` runs for each accepted connection (the
     connection closes when it returns). `handshake(request)`, when given, answers the HTTP
     upgrade instead (e.g. a 429 with Retry-After) whenever it returns a response."""
@@ -129,7 +136,9 @@ async def tcp_peer(handler: TcpHandler) -> AsyncIterator[Peer]:
         if task is not None:
             tasks.add(task)  # type: ignore[arg-type]
         try:
-            with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError):
+            # CancelledError too: the teardown cancels handlers, and Python 3.11's start_server
+            # logs "Exception in callback" for a handler task that ends cancelled.
+            with contextlib.suppress(ConnectionError, asyncio.IncompleteReadError, asyncio.CancelledError):
                 await handler(reader, writer)
         finally:
             writer.close()
@@ -148,9 +157,44 @@ async def tcp_peer(handler: TcpHandler) -> AsyncIterator[Peer]:
             await asyncio.wait_for(server.wait_closed(), 2)
 
 
+_WS_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"  # RFC 6455 section 1.3
+
+
+async def ws_handshake(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
+    """Read a client's WebSocket upgrade request and accept it (HTTP 101, RFC 6455 section
+    4.2.2); returns the request head. After it, the connection carries raw frames."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    key = b""
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"sec-websocket-key":
+            key = value.strip()
+    accept = base64.b64encode(hashlib.sha1(key + _WS_GUID).digest())
+    writer.write(
+        b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        b"Sec-WebSocket-Accept: " + accept + b"\r\n\r\n"
+    )
+    await writer.drain()
+    return head
+
+
+def ws_frame(payload: bytes | str, *, opcode: int = 0x1, fin: bool = True) -> bytes:
+    """One unmasked server-to-client WebSocket frame (RFC 6455 section 5.2): text by default
+    (opcode 1; 2 binary, 8 close, 9 ping). Any payload and opcode, valid or not."""
+    data = payload.encode() if isinstance(payload, str) else payload
+    size = len(data)
+    if size < 126:
+        length = bytes([size])
+    elif size < 1 << 16:
+        length = bytes([126]) + size.to_bytes(2, "big")
+    else:
+        length = bytes([127]) + size.to_bytes(8, "big")
+    return bytes([(0x80 if fin else 0) | (opcode & 0x0F)]) + length + data
+
+
 async def hold(seconds: float = 30.0) -> None:
     """Keep a connection open doing nothing (a stall), until the test ends it."""
     await asyncio.sleep(seconds)
 
 
-__all__ = ["Peer", "hold", "http_peer", "tcp_peer", "ws_peer"]
+__all__ = ["Peer", "hold", "http_peer", "tcp_peer", "ws_frame", "ws_handshake", "ws_peer"]

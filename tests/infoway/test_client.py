@@ -413,3 +413,13 @@ async def test_the_api_key_never_shows_in_logs_errors_or_reprs(sim, caplog):
     assert caplog.records  # the reconnects and the bad frame were logged
     for text in texts:
         assert KEY not in text and WRONG not in text
+
+
+async def test_heart_apply_frames_are_consumed_as_control_frames():
+    async with served(push_interval=0.02, heart_apply=True) as (_, client):
+        async with fast(client, "crypto", ["BTCUSDT"], heartbeat_interval=0.05) as stream:
+            seen = await items_until(stream, last_is_book)
+            await until(lambda: stream.depth.stats.control >= 3, within=3.0)
+        stats = stream.depth.stats
+        assert stats.unknown == stats.decode_failures == stats.errors == 0
+        assert not any(isinstance(item, DecodeFailure) for item in seen)

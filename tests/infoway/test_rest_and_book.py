@@ -172,6 +172,54 @@ def test_timestamps_are_exact_utc_milliseconds():
     assert timestamp_of(9_999_999_999_999).tzinfo is UTC
 
 
+@pytest.mark.parametrize("t_ms", [10**17, -(10**17), 2**70])
+def test_a_timestamp_that_is_no_date_is_a_decode_error_naming_the_field(t_ms):
+    depth = Depth(s="X", t=t_ms, a=([], []), b=([], []))
+    with pytest.raises(DecodeError) as caught:
+        order_book_from_depth(depth, message="batch_depth_response", path=("data", 2))
+    assert caught.value.field_path == ("data", 2, "t")
+
+
+@pytest.mark.parametrize("bad", ["NaN", "sNaN", "Infinity", "-Infinity"])
+def test_a_price_or_volume_that_is_not_finite_is_a_decode_error_naming_it(bad):
+    depth = Depth(s="X", t=1, a=([Decimal(1)], [Decimal(1)]), b=([Decimal(1), Decimal(bad)], [Decimal(1), Decimal(2)]))
+    with pytest.raises(DecodeError) as caught:
+        order_book_from_depth(depth)
+    assert caught.value.field_path == ("b", 0, 1)
+    depth = Depth(s="X", t=1, a=([Decimal(1)], [Decimal(bad)]), b=([], []))
+    with pytest.raises(DecodeError) as caught:
+        order_book_from_depth(depth)
+    assert caught.value.field_path == ("a", 1, 0)
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error", "code"),
+    [
+        (502, b"<html>bad gateway</html>", VenueError, 502),
+        (503, b"<html>unavailable</html>", VenueError, 503),
+        (504, b"", VenueError, 504),
+        (524, b"<html>origin timeout</html>", VenueError, 524),
+        (499, b"", VenueError, 499),
+        (404, b"<html>no</html>", NotFound, 404),
+        (400, b"<html>bad</html>", InvalidRequest, 400),
+        (502, b'{"ret":502,"msg":"daily limit"}', RateLimited, 502),
+        (200, b'{"ret":503,"msg":"kline quantity exceeds the limit"}', InvalidRequest, 503),
+        (200, b'{"ret":510,"msg":"websocket connections exceeds the limit"}', RateLimited, 510),
+        (200, b'{"ret":511,"msg":"websocket heartbeat timeout"}', VenueError, 511),
+        (200, b'{"ret":400,"msg":"bad request"}', InvalidRequest, 400),
+        (200, b'{"ret":500,"msg":"server error","data":"junk"}', VenueError, 500),
+    ],
+)
+def test_http_statuses_and_ret_codes_are_separate_number_spaces(status, body, error, code):
+    with pytest.raises(VenueError) as caught:
+        batch_depth_result(status, {}, body)
+    assert type(caught.value) is error and caught.value.code == code
+    if body.startswith(b"{"):
+        assert "HTTP" not in caught.value.message
+    else:
+        assert f"HTTP {status}" in caught.value.message
+
+
 def test_an_empty_side_and_an_error_reply_give_empty_books():
     reply = decode_json(BatchDepthResponse, fixture("batch_depth_response/crypto_empty_side.json"))
     (book,) = order_books_from_response(reply)

@@ -299,3 +299,19 @@ async def test_serve_reports_where_it_listens_and_stops_when_cancelled(monkeypat
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(task, WAIT)
+
+
+async def test_heartbeats_get_no_reply_unless_heart_apply_is_on(http):
+    for heart_apply, expected in ((False, None), (True, {"code": 10011, "trace": "hb-1"})):
+        async with InfowaySimulator(api_key=KEY, push_interval=10, heart_apply=heart_apply) as sim:
+            ws = await http.ws_connect(f"{sim.ws_url}?business=crypto&apikey={KEY}")
+            await receive_json(ws)  # welcome
+            await ws.send_str('{"code":10010,"trace":"hb-1"}')
+            await ws.send_str('{"code":11001,"trace":"u","data":{"codes":"X"}}')
+            first = await receive_json(ws)
+            if expected is None:
+                assert first["code"] == 11010  # nothing came before the unsubscribe ack
+            else:
+                assert first == expected
+                assert (await receive_json(ws))["code"] == 11010
+            await ws.close()

@@ -63,7 +63,60 @@ def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None
 def simulator(*options: str) -> Iterator[int]:
     """`venuewire sim opend --port 0 ...` as a subprocess; yields its port, stops it after."""
     command = [sys.executable, "-m", "venuewire", "sim", "opend", "--port", "0", "--push-interval", str(PUSH_INTERVAL)]
-    proc = subprocess.Popen([*command, *options], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    with _process([*command, *options]) as (port, _proc, _lines):
+        yield port
+
+
+# The simulator with a clock the test moves: SIGUSR1 adds a minute (the unsubscribe rule's),
+# acknowledged with a line on stdout; SIGTERM stops it with exit code 0.
+CLOCKED_SIMULATOR = """
+import asyncio, signal, sys, time
+from venuewire.generated.registry import OPEND
+from venuewire.sim.opend import OpenDSimulator
+
+offset = 0.0
+
+def clock():
+    return time.time() + offset
+
+def advance():
+    global offset
+    offset += OPEND.unsubscribe_after_s
+    print("clock advanced", flush=True)
+
+async def main():
+    stop = asyncio.Event()
+    async with OpenDSimulator("127.0.0.1", 0, push_interval=float(sys.argv[1]), clock=clock) as sim:
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGUSR1, advance)
+        loop.add_signal_handler(signal.SIGTERM, stop.set)
+        print(f"listening on 127.0.0.1:{sim.port}", flush=True)
+        await stop.wait()
+
+asyncio.run(main())
+"""
+
+
+@contextmanager
+def clocked_simulator() -> Iterator[tuple[int, Callable[[], None]]]:
+    """The simulator with a test-driven clock, as a subprocess: yields (port, advance), where
+    advance() moves its clock on by a minute and returns once it has."""
+    command = [sys.executable, "-c", CLOCKED_SIMULATOR, str(PUSH_INTERVAL)]
+    with _process(command) as (port, proc, lines):
+
+        def advance() -> None:
+            proc.send_signal(signal.SIGUSR1)
+            line = lines.get(timeout=10)
+            assert line.strip() == "clock advanced", line
+
+        yield port, advance
+
+
+@contextmanager
+def _process(command: list[str]) -> Iterator[tuple[int, subprocess.Popen[str], queue.Queue[str]]]:
+    """Run a simulator process printing `listening on 127.0.0.1:PORT`; yields (port, the
+    process, its later stdout lines); terminates it after and checks it exited 0."""
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines: queue.Queue[str] = queue.Queue()
     assert proc.stdout is not None
     threading.Thread(target=lambda: [lines.put(line) for line in proc.stdout or ()], daemon=True).start()
@@ -74,7 +127,7 @@ def simulator(*options: str) -> Iterator[int]:
             raise AssertionError("the simulator printed no ready line within 20 s") from None
         match = READY_LINE.fullmatch(line.rstrip("\n"))
         assert match, f"unexpected ready line {line!r}"
-        yield int(match.group(1))
+        yield int(match.group(1)), proc, lines
     finally:
         proc.terminate()
         try:
@@ -201,7 +254,7 @@ def test_official_client_subscribes_reads_the_book_and_receives_pushes(mode: str
 
 @pytest.mark.parametrize("everything", [False, True], ids=["unsubscribe", "unsubscribe_all"])
 def test_official_client_stops_receiving_pushes_after_unsubscribe(everything: bool, futu_globals: None) -> None:
-    with simulator() as port:
+    with clocked_simulator() as (port, advance_clock):
         ctx = OpenQuoteContext(host="127.0.0.1", port=port, is_async_connect=True)
         try:
             wait_until(lambda: ctx.status == ContextStatus.READY, 20, "InitConnect")
@@ -209,10 +262,17 @@ def test_official_client_stops_receiving_pushes_after_unsubscribe(everything: bo
             ctx.set_handler(recorder)
             assert ctx.subscribe(["HK.00700"], [SubType.ORDER_BOOK])[0] == RET_OK
             wait_until(lambda: len(recorder.books) >= 1, 15, "a push")
-            if everything:
-                ret, message = ctx.unsubscribe_all()
-            else:  # also sends Qot_RegQotPush, which the simulator answers "unsupported"; ignored
-                ret, message = ctx.unsubscribe(["HK.00700"], [SubType.ORDER_BOOK])
+
+            def unsubscribe() -> tuple[int, str]:
+                if everything:
+                    return ctx.unsubscribe_all()  # type: ignore[no-any-return]
+                # also sends Qot_RegQotPush, which the simulator answers "unsupported"; ignored
+                return ctx.unsubscribe(["HK.00700"], [SubType.ORDER_BOOK])  # type: ignore[no-any-return]
+
+            ret, message = unsubscribe()
+            assert ret != RET_OK and "minute" in message, "like OpenD: no unsubscribe within a minute"
+            advance_clock()
+            ret, message = unsubscribe()
             assert ret == RET_OK, message
             time.sleep(3 * PUSH_INTERVAL)
             count = len(recorder.books)

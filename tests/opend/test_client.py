@@ -4,8 +4,11 @@ client documents, each test bounded by a timeout."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
+import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +16,9 @@ import pytest
 
 import venuewire
 from venuewire import OpenDClient, OpenDError, SubType
+from venuewire.errors import WrongEventLoop
+from venuewire.generated.futu.enums import RetType
+from venuewire.generated.registry import OPEND
 from venuewire.sim.opend import Fault, OpenDSimulator
 
 pytestmark = pytest.mark.timeout(30)
@@ -196,12 +202,140 @@ async def test_close_ends_update_streams(sim):
         await asyncio.wait_for(waiter, 2)
 
 
-async def test_unsubscribe_stops_pushes(sim):
-    async with OpenDClient(host="127.0.0.1", port=sim.port) as client:
+class Clock:
+    """A wall clock the test moves forward (the simulator's `clock`)."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def __call__(self) -> float:
+        return time.time() + self.offset
+
+
+async def test_unsubscribe_stops_pushes():
+    clock = Clock()
+    async with (
+        OpenDSimulator(host="127.0.0.1", port=0, push_interval=0.05, clock=clock) as sim,
+        OpenDClient(host="127.0.0.1", port=sim.port) as client,
+    ):
         await client.subscribe(["HK.00700"], push=True)
+        clock.offset += OPEND.unsubscribe_after_s  # OpenD refuses an unsubscribe within the minute
         await client.unsubscribe(["HK.00700"])
         stream = client.order_book_updates("HK.00700")
         await asyncio.sleep(0.3)
         assert stream.received == 0
         with pytest.raises(OpenDError):
             await client.get_order_book("HK.00700")
+
+
+async def test_unsubscribe_within_the_minute_is_refused_like_opend_and_the_subscription_stays():
+    clock = Clock()
+    async with (
+        OpenDSimulator(host="127.0.0.1", port=0, push_interval=0.05, clock=clock) as sim,
+        OpenDClient(host="127.0.0.1", port=sim.port) as client,
+    ):
+        await client.subscribe(["HK.00700"], push=True)
+        clock.offset += OPEND.unsubscribe_after_s - 1
+        with pytest.raises(OpenDError) as caught:
+            await client.unsubscribe(["HK.00700"])
+        assert isinstance(caught.value, venuewire.VenueError)
+        assert caught.value.ret_type == RetType.Failed and "minute" in caught.value.ret_msg
+        stream = client.order_book_updates("HK.00700")
+        assert (await asyncio.wait_for(anext(stream), 2)).security.code == "00700"  # still subscribed
+        await sim.drop_connections()  # and restored after a reconnect, since it was never given up
+        for _ in range(100):
+            item = await asyncio.wait_for(anext(stream), 2)
+            if stream.gaps and not isinstance(item, venuewire.Gap):
+                break
+        assert stream.gaps and item.security.code == "00700"
+        clock.offset += OPEND.unsubscribe_after_s  # the restored subscription is a new one: its own minute
+        await client.unsubscribe(["HK.00700"])
+
+
+def test_a_client_used_from_a_second_event_loop_fails_at_once_with_wrong_event_loop():
+    ready = threading.Event()
+    stop: list[tuple[asyncio.AbstractEventLoop, asyncio.Task[None]]] = []
+    port: list[int] = []
+
+    def serve() -> None:
+        async def main() -> None:
+            async with OpenDSimulator(host="127.0.0.1", port=0) as sim:
+                port.append(sim.port)
+                task = asyncio.current_task()
+                assert task is not None
+                stop.append((asyncio.get_running_loop(), task))
+                ready.set()
+                await asyncio.Event().wait()
+
+        with contextlib.suppress(asyncio.CancelledError, RuntimeError):
+            asyncio.run(main())
+
+    server = threading.Thread(target=serve, daemon=True)
+    server.start()
+    assert ready.wait(10)
+    first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
+    client = OpenDClient(host="127.0.0.1", port=port[0], request_timeout=2)
+    try:
+        first.run_until_complete(client.connect())
+        for call in (
+            client.get_global_state,
+            lambda: client.subscribe(["HK.00700"]),
+            lambda: client.get_order_book("HK.00700"),
+        ):
+            started = time.monotonic()
+            with pytest.raises(WrongEventLoop, match="event loop"):
+                second.run_until_complete(asyncio.wait_for(call(), 3))
+            assert time.monotonic() - started < 0.5
+        stream = client.order_book_updates("HK.00700")
+        with pytest.raises(WrongEventLoop):
+            second.run_until_complete(asyncio.wait_for(anext(stream), 3))
+        assert first.run_until_complete(client.get_global_state()).serverVer  # still fine on its own loop
+        first.run_until_complete(client.close())
+        second.run_until_complete(client.connect())  # closed: free to bind to a new loop
+        second.run_until_complete(client.close())
+    finally:
+        first.close()
+        second.close()
+        for loop, task in stop:
+            loop.call_soon_threadsafe(task.cancel)  # the simulator closes itself on the way out
+        server.join(10)
+
+
+TWO_RUNS = """
+import asyncio, sys, threading, time
+from venuewire import OpenDClient
+from venuewire.errors import WrongEventLoop
+from venuewire.sim.opend import OpenDSimulator
+
+ready, port = threading.Event(), []
+
+async def serve():
+    async with OpenDSimulator(host="127.0.0.1", port=0) as sim:
+        port.append(sim.port)
+        ready.set()
+        await asyncio.sleep(30)
+
+threading.Thread(target=lambda: asyncio.run(serve()), daemon=True).start()
+ready.wait(10)
+client = OpenDClient(host="127.0.0.1", port=port[0], request_timeout=5)
+asyncio.run(client.connect())  # the loop ends with the client still open
+started = time.monotonic()
+try:
+    asyncio.run(client.get_global_state())
+except WrongEventLoop as exc:
+    print("refused", round(time.monotonic() - started, 1), exc.venue)
+asyncio.run(client.close())  # its loop has ended: close forgets it
+async def again():
+    async with client:
+        return (await client.get_global_state()).serverVer
+print("again", asyncio.run(again()) > 0)
+"""
+
+
+def test_two_asyncio_runs_refuse_at_once_and_close_frees_the_client_for_a_new_loop():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", TWO_RUNS], check=False, capture_output=True, text=True, timeout=20)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["refused 0.0 futu", "again True"], done.stdout + done.stderr

@@ -10,6 +10,7 @@ import pytest
 
 import venuewire
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
+from venuewire.opend.book import check_s2c
 from venuewire.opend.symbols import format_symbol, parse_symbol, symbol_of, to_security
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "futu"
@@ -77,3 +78,75 @@ def test_push_s2c_normalizes_the_same_way():
     assert book.symbol == "US.AAPL"
     assert book.asks[1].price == Decimal("181.79")
     assert book.bid_timestamp is None
+
+
+@pytest.mark.parametrize(
+    ("symbol", "market", "code"),
+    [("HK_FUTURE.999010", 2, "999010"), ("hk_future.HSImain", 2, "HSImain"), ("EC.KXBTC-25DEC", 101, "KXBTC-25DEC")],
+)
+def test_hk_future_and_event_contract_markets_format_and_parse_both_ways(symbol, market, code):
+    assert parse_symbol(symbol) == (market, code)
+    assert format_symbol(market, code) == f"{symbol.split('.', 1)[0].upper()}.{code}"
+    assert parse_symbol(format_symbol(market, code)) == (market, code)
+
+
+def test_every_market_prefix_maps_as_the_official_client_maps_it():
+    import signal
+
+    saved = signal.getsignal(signal.SIGINT)
+    try:
+        from futu.common.constant import Market
+    finally:
+        signal.signal(signal.SIGINT, saved)  # futu-api replaces the SIGINT handler on import
+    theirs = {prefix: number for prefix, number in Market().load_dic().items() if number != 0}
+    ours = {prefix: parse_symbol(f"{prefix}.X")[0] for prefix in theirs}
+    assert ours == theirs
+    assert {prefix: format_symbol(number, "X").split(".")[0] for prefix, number in theirs.items()} == {
+        prefix: prefix for prefix in theirs
+    }
+
+
+def _s2c_with(**changes: float) -> Qot_GetOrderBook_pb2.S2C:
+    text = (FIXTURES / "Qot_GetOrderBook.Response" / "hk_with_details_and_hp_volume.json").read_text()
+    s2c = venuewire.decode_proto_json(Qot_GetOrderBook_pb2.Response, text).s2c
+    for name, value in changes.items():
+        if name == "ask_price":
+            s2c.orderBookAskList[0].price = value
+        elif name == "bid_price":
+            s2c.orderBookBidList[0].price = value
+        elif name == "hp_volume":
+            s2c.orderBookAskList[0].hpVolume = value
+        else:
+            setattr(s2c, name, value)
+    return s2c
+
+
+@pytest.mark.parametrize(
+    ("change", "value", "path"),
+    [
+        ("ask_price", float("nan"), ("orderBookAskList", 0, "price")),
+        ("bid_price", float("inf"), ("orderBookBidList", 0, "price")),
+        ("bid_price", float("-inf"), ("orderBookBidList", 0, "price")),
+        ("hp_volume", float("nan"), ("orderBookAskList", 0, "hpVolume")),
+        ("hp_volume", float("inf"), ("orderBookAskList", 0, "hpVolume")),
+        ("svrRecvTimeBidTimestamp", float("nan"), ("svrRecvTimeBidTimestamp",)),
+        ("svrRecvTimeBidTimestamp", float("inf"), ("svrRecvTimeBidTimestamp",)),
+        ("svrRecvTimeAskTimestamp", 1e300, ("svrRecvTimeAskTimestamp",)),
+        ("svrRecvTimeAskTimestamp", 1e17, ("svrRecvTimeAskTimestamp",)),
+    ],
+)
+def test_non_finite_doubles_and_out_of_range_times_are_decode_errors_naming_the_field(change, value, path):
+    s2c = _s2c_with(**{change: value})
+    for check in (venuewire.order_book_from_s2c, lambda s: check_s2c(s, "Qot_GetOrderBook.S2C")):
+        with pytest.raises(venuewire.DecodeError) as caught:
+            check(s2c)
+        assert caught.value.venue == "futu"
+        assert caught.value.field_path == path
+        assert "S2C" in caught.value.message_name
+
+
+def test_a_finite_book_passes_the_check_unchanged():
+    s2c = _s2c_with()
+    before = s2c.SerializeToString()
+    check_s2c(s2c, "Qot_GetOrderBook.S2C")
+    assert s2c.SerializeToString() == before

@@ -265,7 +265,15 @@ async def test_close_then_use_again(sim):
 def test_settings_are_checked():
     with pytest.raises(TypeError):
         QfexTradeClient(("key", "secret"), "ws://127.0.0.1:1/")  # type: ignore[arg-type]
-    for bad in ({"timeout": 0}, {"timeout": True}, {"heartbeat": -1}):
+    for bad in (
+        {"timeout": 0},
+        {"timeout": True},
+        {"heartbeat": -1},
+        {"backoff_initial": 0},
+        {"backoff_max": -1},
+        {"healthy_after": 0},
+        {"backoff_initial": 5.0, "backoff_max": 1.0},
+    ):
         with pytest.raises(ValueError):
             QfexTradeClient(CREDS, "ws://127.0.0.1:1/", **bad)
     with pytest.raises(ValueError):

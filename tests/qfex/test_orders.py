@@ -8,7 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
+from msgspec import UnsetType
 
 from venuewire.errors import DecodeError
 from venuewire.generated.qfex.all_orders_response import AllOrdersResponse, AllOrdersResponseMessage
@@ -129,3 +131,66 @@ def test_time_of_rounds_to_the_microsecond_in_utc():
     assert time_of(0.0000004) == datetime(1970, 1, 1, tzinfo=UTC)
     assert time_of(1.0000006) == datetime(1970, 1, 1, 0, 0, 1, 1, tzinfo=UTC)
     assert time_of(1758208770.5512846).tzinfo is UTC
+
+
+def test_stop_orders_in_the_documented_shape_decode_and_normalize():
+    """cancel_stop_order's order_response shape: no update_time, trade_id, take_profit, stop_loss."""
+    resp = response(load("all_orders_response", "stop_orders_documented_shape.json"))
+    take_profit, _ = resp.stop_orders
+    assert isinstance(take_profit.update_time, UnsetType) and isinstance(take_profit.trade_id, UnsetType)
+    assert isinstance(take_profit.take_profit, UnsetType) and isinstance(take_profit.stop_loss, UnsetType)
+    orders = orders_from_response(resp)
+    assert [(o.type, o.client_order_id, o.updated_at, o.price) for o in orders] == [
+        ("TAKE_PROFIT", "tp-1", None, Decimal("205.5")),
+        ("STOP_MARKET", None, None, Decimal("180.0")),
+    ]
+    cancelled = order_from_qfex(one(load("order", "stop_order_documented_shape.json")))
+    assert (cancelled.status, cancelled.remaining, cancelled.updated_at) == ("CANCELLED", Decimal("0.0"), None)
+
+
+def test_an_order_response_push_without_update_time_normalizes_with_updated_at_none():
+    order = order_from_qfex(one(load("order", "order_response_push_without_update_time.json")))
+    assert order.updated_at is None and order.created_at is None and order.quantity == Decimal("2.0")
+
+
+def test_twaps_are_a_known_typed_field_of_the_orders_answer():
+    resp = response(load("all_orders_response", "with_twaps.json"))
+    assert not isinstance(resp.twaps, UnsetType)
+    (twap,) = resp.twaps
+    assert (twap.twap_id, twap.client_twap_id, twap.status) == (
+        "4e9d2c7b-1a3f-4b6e-8d05-c7f2a9e1b3d4",
+        "slice-goog-7",
+        "RUNNING",
+    )
+    assert (twap.total_quantity, twap.filled_quantity) == (Decimal("8"), Decimal("2.5"))
+    assert orders_from_response(resp) == []  # a TWAP is no order of its own
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"), [('"e4a2c9d0-7f31-4b8e-a6d5-2c9f0e1b3a77"', True), ("null", True), ("881234", False)]
+)
+def test_trade_id_is_a_uuid_string_or_null(value: str, ok: bool):
+    text = json.dumps(load("order", "seed_first_order.json")).replace('"trade_id": null', f'"trade_id": {value}')
+    if ok:
+        assert decode_json(QfexOrder, text).trade_id == json.loads(value)
+    else:
+        with pytest.raises(DecodeError) as caught:
+            decode_json(QfexOrder, text)
+        assert caught.value.field_path == ("trade_id",)
+
+
+@pytest.mark.parametrize("bad", ["NaN", "Infinity", "-Infinity", "sNaN"])
+@pytest.mark.parametrize("field", ["quantity", "price", "quantity_remaining"])
+def test_nan_and_infinite_prices_and_sizes_are_decode_errors(field: str, bad: str):
+    order = msgspec.structs.replace(one(load("order", "seed_first_order.json")), **{field: Decimal(bad)})
+    with pytest.raises(DecodeError) as caught:
+        order_from_qfex(order, message="all_orders_response", path=("all_orders_response", "orders", 0))
+    assert caught.value.field_path == ("all_orders_response", "orders", 0, field)
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), 1e300, -1e300])
+def test_a_non_finite_or_huge_update_time_is_a_decode_error(bad: float):
+    order = msgspec.structs.replace(one(load("order", "seed_first_order.json")), update_time=bad)
+    with pytest.raises(DecodeError) as caught:
+        order_from_qfex(order)
+    assert caught.value.field_path == ("update_time",)

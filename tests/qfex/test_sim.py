@@ -121,9 +121,12 @@ def test_orders_are_valid_against_the_generated_classes_with_float_numbers():
     decoded = decode_json(AllOrdersResponseMessage, text).all_orders_response.orders
     assert len(decoded) == len(every)
     for raw in every:
-        for name in ("quantity", "price", "take_profit", "stop_loss", "quantity_remaining", "update_time"):
+        stop = raw["type"] in ("TAKE_PROFIT", "STOP_LOSS", "STOP_MARKET")
+        for name in ("quantity", "price", "quantity_remaining"):
             assert type(raw[name]) is float, (raw["order_id"], name)
-        assert raw["trade_id"] is None or isinstance(raw["trade_id"], str)
+        for name in ("take_profit", "stop_loss", "update_time"):  # absent from stop orders (documented shape)
+            assert (name not in raw) if stop else type(raw[name]) is float, (raw["order_id"], name)
+        assert ("trade_id" not in raw) if stop else (raw["trade_id"] is None or isinstance(raw["trade_id"], str))
     assert b'"quantity":10.0' in text and b'"trade_id":null' in text
     assert len({o["order_id"] for o in every}) == len(every)
 

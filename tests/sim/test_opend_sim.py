@@ -25,7 +25,7 @@ from venuewire.generated.futu import (
     Qot_UpdateOrderBook_pb2,
 )
 from venuewire.generated.futu.enums import PacketEncAlgo, RetType, SubType
-from venuewire.generated.registry import OpenDProtoID
+from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.messages import decode_proto, encode_proto
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import HEADER, HEADER_SIZE, ChecksumMismatch, Frame, FrameDecoder, encode_frame
@@ -440,12 +440,29 @@ async def test_pushes_only_for_push_registered_subscriptions(pushing):
         await raw.close()
 
 
-async def test_pushes_stop_after_unsubscribe(pushing):
+class Clock:
+    """A clock the test sets (the simulator's `clock`, Unix seconds)."""
+
+    def __init__(self, now: float = 1_700_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_pushes_stop_after_unsubscribe():
+    clock = Clock(time.time())
+    async with OpenDSimulator(host="127.0.0.1", port=0, push_interval=0.03, clock=clock) as pushing:
+        await _pushes_stop_after_unsubscribe(pushing, clock)
+
+
+async def _pushes_stop_after_unsubscribe(pushing: OpenDSimulator, clock: Clock) -> None:
     raw = await RawClient.connect(pushing)
     try:
         await raw.init()
         await raw.sub(HK_00700, US_AAPL, push=True)
         assert await raw.collect_pushes(0.2)
+        clock.now += OPEND.unsubscribe_after_s  # OpenD refuses an unsubscribe within a minute
         assert (await raw.sub(HK_00700, sub=False)).retType == RetType.Succeed
         raw.pushes.clear()  # pushes written before the reply may precede it
         codes = {p.s2c.security.code for p in await raw.collect_pushes(0.2)}
@@ -691,3 +708,58 @@ def test_session_pushes_nothing_before_init_connect_or_without_registration():
     session.subscriptions[(1, "00700")][SubType.OrderBook] = True
     (push,) = FrameDecoder().frames(b"".join(session.pushes()))
     assert push.proto_id == OpenDProtoID.Qot_UpdateOrderBook
+
+
+def sub_frame(
+    serial: int,
+    *keys: tuple[int, str],
+    sub: bool = True,
+    types: tuple[int, ...] = (SubType.OrderBook,),
+    unsub_all: bool = False,
+) -> bytes:
+    c2s = Qot_Sub_pb2.C2S(subTypeList=types, isSubOrUnSub=sub)
+    for market, code in keys:
+        c2s.securityList.add(market=market, code=code)
+    if unsub_all:
+        c2s.isUnsubAll = True
+    return encode_frame(OpenDProtoID.Qot_Sub, serial, encode_proto(Qot_Sub_pb2.Request(c2s=c2s)))
+
+
+def sub_reply(session: OpenDSession, data: bytes) -> Qot_Sub_pb2.Response:
+    (reply,) = FrameDecoder().frames(b"".join(session.receive_data(data)))
+    return decode_proto(Qot_Sub_pb2.Response, reply.body)
+
+
+@pytest.mark.parametrize("unsub_all", [False, True], ids=["unsubscribe", "unsubscribe_all"])
+def test_an_unsubscribe_within_a_minute_of_the_subscribe_is_refused_like_opend(unsub_all):
+    clock = Clock()
+    session = OpenDSession(SimState(clock=clock, token=lambda: "K" * 16), conn_id=42)
+    session.receive_data(init_frame())
+    hk, us = (1, "00700"), (11, "AAPL")
+    assert sub_reply(session, sub_frame(2, hk)).retType == RetType.Succeed
+    clock.now += 30
+    assert sub_reply(session, sub_frame(3, us)).retType == RetType.Succeed
+    clock.now += OPEND.unsubscribe_after_s - 30 - 0.5  # HK 59.5 s old, US 29.5 s
+    keys, types = ((), ()) if unsub_all else ((hk,), (SubType.OrderBook,))
+    unsubscribe = sub_frame(4, *keys, sub=False, types=types, unsub_all=unsub_all)
+    refused = sub_reply(session, unsubscribe)
+    assert refused.retType == RetType.Failed and "minute" in refused.retMsg and "HK.00700" in refused.retMsg
+    assert set(session.subscriptions) == {hk, us}, "a refused unsubscribe changes nothing"
+    clock.now += 0.5
+    expected = RetType.Failed if unsub_all else RetType.Succeed  # unsubscribe-all still holds US
+    assert sub_reply(session, unsubscribe).retType == expected
+    clock.now += 30
+    assert sub_reply(session, unsubscribe).retType == RetType.Succeed
+    assert set(session.subscriptions) == (set() if unsub_all else {us})
+
+
+def test_a_repeated_subscribe_keeps_its_first_time_and_unknown_subscriptions_unsubscribe_at_once():
+    clock = Clock()
+    session = OpenDSession(SimState(clock=clock, token=lambda: "K" * 16), conn_id=42)
+    session.receive_data(init_frame())
+    assert sub_reply(session, sub_frame(2, (1, "00700"))).retType == RetType.Succeed
+    clock.now += OPEND.unsubscribe_after_s - 1
+    assert sub_reply(session, sub_frame(3, (1, "00700"))).retType == RetType.Succeed
+    clock.now += 1
+    assert sub_reply(session, sub_frame(4, (1, "00700"), sub=False)).retType == RetType.Succeed
+    assert sub_reply(session, sub_frame(5, (11, "TSLA"), sub=False)).retType == RetType.Succeed
