@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo generate check-generated lint format typecheck test bench check lock clean
+.PHONY: help install protoc demo generate check-generated lint format typecheck test matrix bench check lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -24,14 +24,28 @@ $(STAMP): requirements/dev.lock pyproject.toml
 
 install: $(STAMP) ## create .venv from requirements/dev.lock and install venuewire (editable)
 
-demo: $(STAMP) ## every client against its embedded simulator (regenerates generated/ first only if stale)
+# protoc's own tool environment: grpcio-tools 1.66.2 needs protobuf<6 (not .venv's) and stamps
+# gencode 5.27.2, pyproject's protobuf floor (codegen/config.toml [protobuf]).
+PROTOC_ENV   := .build/protoc
+PROTOC_STAMP := $(PROTOC_ENV)/.installed-stamp
+
+$(PROTOC_STAMP): requirements/protoc.lock | $(STAMP)
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3.x (3.11+)"; exit 1; }
+	rm -rf $(PROTOC_ENV)
+	$(PYTHON) -m venv --without-pip $(PROTOC_ENV)
+	$(PIP) --python $(PROTOC_ENV)/bin/python install --no-deps -r requirements/protoc.lock
+	@touch $(PROTOC_STAMP)
+
+protoc: $(STAMP) $(PROTOC_STAMP) ## create .build/protoc (the pinned protoc of `make generate`) from requirements/protoc.lock
+
+demo: $(STAMP) $(PROTOC_STAMP) ## every client against its embedded simulator (regenerates generated/ first only if stale)
 	@$(PY) -m codegen --check >/dev/null 2>&1 || $(PY) -m codegen
 	$(VENV)/bin/venuewire demo
 
-generate: $(STAMP) ## regenerate generated/ from schemas/ (protoc + datamodel-code-generator + registry)
+generate: $(STAMP) $(PROTOC_STAMP) ## regenerate generated/ from schemas/ (protoc + datamodel-code-generator + registry)
 	$(PY) -m codegen
 
-check-generated: $(STAMP) ## fail if generated/ differs from a fresh build of schemas/
+check-generated: $(STAMP) $(PROTOC_STAMP) ## fail if generated/ differs from a fresh build of schemas/
 	$(PY) -m codegen --check
 
 lint: $(STAMP) ## ruff lint and format check (generated/ excluded: it is output)
@@ -50,6 +64,9 @@ typecheck: $(STAMP) ## mypy --strict over the installed package (generated code 
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
+
+matrix: $(STAMP) ## the protobuf matrix: contract tests on the oldest 5.x, newest 6.x and 7.x (.ci/matrix)
+	.ci/matrix
 
 bench: $(STAMP) ## benchmarks, side by side with the official clients; prints ratios and targets
 	$(PY) -m bench

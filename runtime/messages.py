@@ -7,20 +7,24 @@ OpenD messages are protobuf classes generated from schemas/proto. Every failure 
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cache
-from typing import Any, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
 import msgspec
-from google.protobuf import json_format
-from google.protobuf.message import DecodeError as ProtobufDecodeError
-from google.protobuf.message import Message
 
 from venuewire.errors import DecodeError, MissingRequiredFields
 from venuewire.generated.registry import MESSAGES, VENUES, MessageInfo
 
+if TYPE_CHECKING:
+    from google.protobuf.descriptor import Descriptor
+    from google.protobuf.message import Message
+
+# google.protobuf is imported only by the OpenD (proto) functions, when first needed, so that
+# JSON-only users (decode_json, encode_json) never load it.
 T = TypeVar("T")
-P = TypeVar("P", bound=Message)
+P = TypeVar("P", bound="Message")
 
 _DECIMALS_ON_WIRE = {v.key: v.decimals_on_wire for v in VENUES}
 _BY_CLASS: dict[tuple[str, str], MessageInfo] = {(m.module, m.class_name): m for m in MESSAGES}
@@ -126,6 +130,14 @@ def encode_proto(msg: Message) -> bytes:
     return msg.SerializeToString()
 
 
+@cache
+def _corrupt_body_errors() -> tuple[type[Exception], ...]:
+    """What protobuf's parsers raise for a corrupt body (evaluated only when one is raised)."""
+    from google.protobuf.message import DecodeError as ProtobufDecodeError
+
+    return (ProtobufDecodeError, ValueError, RuntimeError)
+
+
 _PROTO_FIELD = re.compile(r"Failed to parse (?P<name>\w+) field: ")
 _PROTO_AT = re.compile(r" at (?P<type>\w+)(?P<path>(?:\.\w+|\[\d+\])+)[.\s]*$")
 _PROTO_STEP = re.compile(r"(?P<name>\w+)|\[(?P<index>\d+)\]")
@@ -144,9 +156,47 @@ def _check_required(msg: Message, venue: str, name: str) -> None:
         raise DecodeError(venue, name, _proto_path(missing[0]), f"missing required field(s): {', '.join(missing)}")
 
 
+def _locate_in_json(cls: type[Message], data: str, names: list[str]) -> list[str | int]:
+    """The field path of a JSON parse error when protobuf names only the chain of fields
+    (protobuf 5 does, for some errors: "Failed to parse volume field: ..." without
+    "at Response.s2c.orderBookAskList[0].volume"): follows `names` through the JSON and,
+    at each list, finds the first element that alone fails to parse. Error path only."""
+    from google.protobuf import json_format, message_factory
+
+    path: list[str | int] = []
+    if not names:
+        return path
+    try:
+        node: Any = json.loads(data)
+    except (ValueError, RecursionError):
+        return list(names)
+    descriptor: Descriptor | None = cast("Descriptor", cls.DESCRIPTOR)
+    for step, name in enumerate(names):
+        path.append(name)
+        field = descriptor.fields_by_name.get(name) if descriptor is not None else None
+        if descriptor is None or field is None or not isinstance(node, dict):
+            return path + list(names[step + 1 :])
+        node = node.get(field.json_name, node.get(name))
+        if isinstance(node, list):
+            holder = message_factory.GetMessageClass(descriptor)
+            for index, item in enumerate(node):
+                try:
+                    json_format.ParseDict({name: [item]}, holder())
+                except (json_format.ParseError, RecursionError):
+                    path.append(index)
+                    node = item
+                    break
+            else:
+                return path + list(names[step + 1 :])
+        descriptor = field.message_type
+    return path
+
+
 def decode_proto_json(cls: type[P], data: bytes | str) -> P:
     """Parse an OpenD message body in its JSON form (protoFmtType 1, and the examples in
     OpenD's documentation), with the same required-field checks as `decode_proto`."""
+    from google.protobuf import json_format
+
     msg = cls()
     info = message_info(cls)
     if isinstance(data, bytes):
@@ -161,7 +211,10 @@ def decode_proto_json(cls: type[P], data: bytes | str) -> P:
         at = _PROTO_AT.search(text)
         # protobuf names the full path ("at Response.s2c.orderBookAskList[0].price") for
         # values it cannot convert; otherwise the chain of "Failed to parse X field" does.
-        path = _proto_path(at.group("path")) if at else [m.group("name") for m in _PROTO_FIELD.finditer(text)]
+        if at:
+            path = _proto_path(at.group("path"))
+        else:
+            path = _locate_in_json(cls, data, [m.group("name") for m in _PROTO_FIELD.finditer(text)])
         detail = _PROTO_FIELD.sub("", text[: at.start()] if at else text).strip().rstrip(".")
         raise DecodeError(info.venue, info.name, path, detail) from None
     _check_required(msg, info.venue, info.name)
@@ -178,7 +231,7 @@ def decode_proto(cls: type[P], data: bytes, *, check_required: bool = True) -> P
     """
     try:
         msg = cls.FromString(data)
-    except (ProtobufDecodeError, ValueError, RuntimeError) as exc:
+    except _corrupt_body_errors() as exc:
         info = message_info(cls)
         raise DecodeError(info.venue, info.name, (), f"corrupt protobuf body: {exc}") from None
     if check_required and not msg.IsInitialized():

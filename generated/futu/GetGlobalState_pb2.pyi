@@ -1,8 +1,7 @@
 from . import Common_pb2 as _Common_pb2
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
-from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+from typing import ClassVar as _ClassVar, Mapping as _Mapping, Optional as _Optional, Union as _Union
 from typing import Any as _Any
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -57,7 +56,7 @@ class S2C(_message.Message):
     marketSG: int
     marketMY: int
     marketJP: int
-    def __init__(self, marketHK: _Optional[int] = ..., marketUS: _Optional[int] = ..., marketSH: _Optional[int] = ..., marketSZ: _Optional[int] = ..., marketHKFuture: _Optional[int] = ..., qotLogined: _Optional[bool] = ..., trdLogined: _Optional[bool] = ..., serverVer: _Optional[int] = ..., serverBuildNo: _Optional[int] = ..., time: _Optional[int] = ..., localTime: _Optional[float] = ..., programStatus: _Optional[_Union[_Common_pb2.ProgramStatus, _Mapping[str, _Any]]] = ..., qotSvrIpAddr: _Optional[str] = ..., trdSvrIpAddr: _Optional[str] = ..., marketUSFuture: _Optional[int] = ..., connID: _Optional[int] = ..., marketSGFuture: _Optional[int] = ..., marketJPFuture: _Optional[int] = ..., marketSG: _Optional[int] = ..., marketMY: _Optional[int] = ..., marketJP: _Optional[int] = ...) -> None: ...
+    def __init__(self, marketHK: _Optional[int] = ..., marketUS: _Optional[int] = ..., marketSH: _Optional[int] = ..., marketSZ: _Optional[int] = ..., marketHKFuture: _Optional[int] = ..., qotLogined: bool = ..., trdLogined: bool = ..., serverVer: _Optional[int] = ..., serverBuildNo: _Optional[int] = ..., time: _Optional[int] = ..., localTime: _Optional[float] = ..., programStatus: _Optional[_Union[_Common_pb2.ProgramStatus, _Mapping[str, _Any]]] = ..., qotSvrIpAddr: _Optional[str] = ..., trdSvrIpAddr: _Optional[str] = ..., marketUSFuture: _Optional[int] = ..., connID: _Optional[int] = ..., marketSGFuture: _Optional[int] = ..., marketJPFuture: _Optional[int] = ..., marketSG: _Optional[int] = ..., marketMY: _Optional[int] = ..., marketJP: _Optional[int] = ...) -> None: ...
 
 class Request(_message.Message):
     __slots__ = ("c2s",)

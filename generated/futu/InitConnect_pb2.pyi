@@ -1,7 +1,6 @@
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Mapping as _Mapping
-from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+from typing import ClassVar as _ClassVar, Mapping as _Mapping, Optional as _Optional, Union as _Union
 from typing import Any as _Any
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -22,7 +21,7 @@ class C2S(_message.Message):
     pushProtoFmt: int
     programmingLanguage: str
     aiType: int
-    def __init__(self, clientVer: _Optional[int] = ..., clientID: _Optional[str] = ..., recvNotify: _Optional[bool] = ..., packetEncAlgo: _Optional[int] = ..., pushProtoFmt: _Optional[int] = ..., programmingLanguage: _Optional[str] = ..., aiType: _Optional[int] = ...) -> None: ...
+    def __init__(self, clientVer: _Optional[int] = ..., clientID: _Optional[str] = ..., recvNotify: bool = ..., packetEncAlgo: _Optional[int] = ..., pushProtoFmt: _Optional[int] = ..., programmingLanguage: _Optional[str] = ..., aiType: _Optional[int] = ...) -> None: ...
 
 class S2C(_message.Message):
     __slots__ = ("serverVer", "loginUserID", "connID", "connAESKey", "keepAliveInterval", "aesCBCiv", "userAttribution")

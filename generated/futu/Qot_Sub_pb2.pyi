@@ -2,8 +2,7 @@ from . import Qot_Common_pb2 as _Qot_Common_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
-from collections.abc import Iterable as _Iterable, Mapping as _Mapping
-from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 from typing import Any as _Any
 
 DESCRIPTOR: _descriptor.FileDescriptor
@@ -32,7 +31,7 @@ class C2S(_message.Message):
     extendedTime: bool
     session: int
     header: _Qot_Common_pb2.QotHeader
-    def __init__(self, securityList: _Optional[_Iterable[_Union[_Qot_Common_pb2.Security, _Mapping[str, _Any]]]] = ..., subTypeList: _Optional[_Iterable[int]] = ..., isSubOrUnSub: _Optional[bool] = ..., isRegOrUnRegPush: _Optional[bool] = ..., regPushRehabTypeList: _Optional[_Iterable[int]] = ..., isFirstPush: _Optional[bool] = ..., isUnsubAll: _Optional[bool] = ..., isSubOrderBookDetail: _Optional[bool] = ..., extendedTime: _Optional[bool] = ..., session: _Optional[int] = ..., header: _Optional[_Union[_Qot_Common_pb2.QotHeader, _Mapping[str, _Any]]] = ...) -> None: ...
+    def __init__(self, securityList: _Optional[_Iterable[_Union[_Qot_Common_pb2.Security, _Mapping[str, _Any]]]] = ..., subTypeList: _Optional[_Iterable[int]] = ..., isSubOrUnSub: bool = ..., isRegOrUnRegPush: bool = ..., regPushRehabTypeList: _Optional[_Iterable[int]] = ..., isFirstPush: bool = ..., isUnsubAll: bool = ..., isSubOrderBookDetail: bool = ..., extendedTime: bool = ..., session: _Optional[int] = ..., header: _Optional[_Union[_Qot_Common_pb2.QotHeader, _Mapping[str, _Any]]] = ...) -> None: ...
 
 class S2C(_message.Message):
     __slots__ = ()

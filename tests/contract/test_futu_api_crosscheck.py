@@ -34,10 +34,19 @@ def classes(ours_module: str, theirs_module: str, name: str) -> tuple[type[Messa
     return getattr(import_module(ours_module), name), getattr(import_module(theirs_module), name)
 
 
+# protobuf 7 has only FieldDescriptor.is_required/is_repeated, protobuf 5 only .label (the matrix runs both).
+def is_required(f: FieldDescriptor) -> bool:
+    return bool(f.is_required) if hasattr(f, "is_required") else f.label == FieldDescriptor.LABEL_REQUIRED
+
+
+def is_repeated(f: FieldDescriptor) -> bool:
+    return bool(f.is_repeated) if hasattr(f, "is_repeated") else f.label == FieldDescriptor.LABEL_REPEATED
+
+
 def field_facts(d: Descriptor) -> dict[str, tuple[Any, ...]]:
     facts = {}
     for f in d.fields:
-        label = "required" if f.is_required else "repeated" if f.is_repeated else "optional"
+        label = "required" if is_required(f) else "repeated" if is_repeated(f) else "optional"
         default = f.default_value if f.has_default_value else None
         ref = f.message_type.name if f.message_type else f.enum_type.name if f.enum_type else None
         facts[f.name] = (f.number, f.type, label, default, ref)
@@ -100,14 +109,14 @@ def populate(msg: Message, rng: random.Random, zero: bool, depth: int = 0) -> Me
         if f.message_type is not None:
             if depth >= 4:
                 continue
-            if f.is_repeated:
+            if is_repeated(f):
                 for _ in range(1 if zero else rng.randint(1, 3)):
                     populate(getattr(msg, f.name).add(), rng, zero, depth + 1)
             else:
                 sub = getattr(msg, f.name)
                 sub.SetInParent()
                 populate(sub, rng, zero, depth + 1)
-        elif f.is_repeated:
+        elif is_repeated(f):
             getattr(msg, f.name).extend(scalar(f, rng, zero) for _ in range(1 if zero else rng.randint(1, 3)))
         else:
             setattr(msg, f.name, scalar(f, rng, zero))
@@ -121,7 +130,7 @@ def assert_same_fields(a: Message, b: Message, path: str = "$") -> None:
     assert set(a_fields) == set(b_fields), path
     for name, f in a_fields.items():
         where = f"{path}.{name}"
-        if f.is_repeated:
+        if is_repeated(f):
             left, right = list(getattr(a, name)), list(getattr(b, name))
             assert len(left) == len(right), where
             for i, (x, y) in enumerate(zip(left, right, strict=True)):
