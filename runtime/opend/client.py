@@ -5,8 +5,21 @@
         s2c = await client.get_order_book("HK.00700", num=10)
         async for update in client.order_book_updates("HK.00700"):
             ...
+        # any declared OpenD message, typed by its file (protoID from the registry):
+        reply = await client.request(Qot_GetOrderBook_pb2.Request(c2s=...))  # -> .Response
+        async for item in client.pushes(Qot_UpdateOrderBook_pb2.Response):  # S2C | Gap | DecodeFailure
+            ...
 
 Behaviour a caller can rely on:
+- `request(message)` sends any Request class the registry declares (the generated
+  dispatch table, venuewire.generated.futu.dispatch, gives its protoID and Response
+  class). Any other object is `InvalidRequest` and a message missing required fields is
+  `MissingRequiredFields`, both before anything is sent. The wrapped methods
+  (get_order_book, subscribe, ...) are built on it.
+- `pushes(Response class)` streams every push of a declared push protoID as its S2C;
+  `order_book_updates(symbol)` is that stream for Qot_UpdateOrderBook, filtered to one
+  security. A push no stream takes (no stream open, or a protoID venuewire has no proto
+  for) is counted in `client.stats.pushes_unrouted` and logged at debug level.
 - Replies are matched on (protoID, serialNo); any number of requests may be in flight.
 - Every request has a timeout (default 10 s): `venuewire.Timeout`, and the request is
   forgotten. retType != 0 raises `OpenDError` (retType, retMsg, errCode).
@@ -22,17 +35,18 @@ Behaviour a caller can rely on:
   registry's [keepalive_min_s, keepalive_max_s] (0, negative or absurd values are never
   obeyed); nothing received for `idle_timeout` (default 2 x keepAliveInterval) means the
   peer is dead and the connection is dropped.
-- Slow consumers: each update stream holds at most `push_buffer` items. When it is full
+- Slow consumers: each push stream holds at most `push_buffer` items. When it is full
   the OLDEST item is discarded (every push is a full snapshot, so the newest supersedes
   it) and counted in `stream.dropped` and `client.stats.pushes_dropped`. Nothing is lost
   silently.
 - Values: a book whose price, hpVolume or svrRecvTime*Timestamp is NaN, infinite or out of
   range for a date is a `DecodeError` naming the field (`get_order_book` raises it).
-- A push that does not decode (or holds such values, or has retType != 0) is a
-  `DecodeFailure` event in the update streams (of its security when it can be read, else
-  of every stream) and is counted in `client.stats.decode_errors`; the stream goes on. A
-  reply's error goes to the waiting request. Neither stops the connection. A broken frame
-  (FrameError) does: the connection is closed, never resynchronised.
+- A push that does not decode (or holds such values, or has retType != 0, or no s2c) is
+  a `DecodeFailure` event in the streams of its protoID (of its security when it can be
+  read, else of every such stream) and is counted in `client.stats.decode_errors`; the
+  stream goes on. A reply's error goes to the waiting request. Neither stops the
+  connection. A broken frame (FrameError) does: the connection is closed, never
+  resynchronised.
 - Everything raised from the wire side is a `venuewire.VenueError`. The client belongs to
   the event loop it is first used on: any call from another loop raises `WrongEventLoop` at
   once (`close()` then lets it bind to a new loop).
@@ -44,17 +58,15 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections import deque
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Protocol, TypeVar, cast
 
 from google.protobuf.message import Message
 
-from venuewire.errors import ConnectionLost, DecodeError, Timeout, VenueError, WrongEventLoop
+from venuewire.errors import ConnectionLost, DecodeError, InvalidRequest, Timeout, VenueError, WrongEventLoop
 from venuewire.events import DecodeFailure, Gap, StreamEvent
 from venuewire.generated.futu import (
     GetGlobalState_pb2,
@@ -62,15 +74,18 @@ from venuewire.generated.futu import (
     Qot_GetOrderBook_pb2,
     Qot_Sub_pb2,
     Qot_UpdateOrderBook_pb2,
+    dispatch,
 )
+from venuewire.generated.futu.dispatch import OpenDTypedAPI, PushRoute
 from venuewire.generated.futu.enums import RetType, SubType
 from venuewire.generated.registry import OPEND, OpenDProtoID
-from venuewire.messages import decode_proto
+from venuewire.messages import decode_proto, encode_proto
 from venuewire.opend.book import check_s2c
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import FrameError
 from venuewire.opend.protocol import OpenDConnection, OpenDError, Push, Ready, Reply
-from venuewire.opend.symbols import format_symbol, parse_symbol, to_security
+from venuewire.opend.streams import PushStream
+from venuewire.opend.symbols import parse_symbol, to_security
 from venuewire.transport import Backoff, LoopBound, positive_seconds
 
 log = logging.getLogger("venuewire.opend")
@@ -79,16 +94,11 @@ R = TypeVar("R", bound=Message)
 READ_CHUNK = 256 * 1024
 TIMEOUT_TICK = 0.05  # request deadlines are checked this often
 RAW_KEPT = 64 * 1024  # bytes of an undecodable push kept in its DecodeFailure
-PUSH_MESSAGE = "Qot_UpdateOrderBook"
 UpdateItem = Qot_UpdateOrderBook_pb2.S2C | StreamEvent
 """What an update stream yields: a push's S2C (a full snapshot), a Gap or a DecodeFailure."""
 
-# Response class of every protocol venuewire has a schema for, from the registry.
-RESPONSE_CLASSES: dict[int, type[Message]] = {
-    p.proto_id: import_module(f"venuewire.generated.futu.{p.proto}_pb2").Response
-    for p in OPEND.protocols
-    if p.proto is not None
-}
+# Value checks of a push's S2C beyond decoding, by S2C class (the order books' prices).
+S2C_CHECKS: dict[type[Message], Callable[[Any, str], None]] = {Qot_UpdateOrderBook_pb2.S2C: check_s2c}
 
 
 @dataclass(slots=True)
@@ -98,68 +108,18 @@ class ClientStats:
     requests: int = 0
     pushes_received: int = 0
     pushes_dropped: int = 0
+    pushes_unrouted: int = 0
+    """Pushes no stream took: no stream open for their protoID, or no proto declared for it."""
     decode_errors: int = 0
     unmatched_replies: int = 0
     reconnects: int = 0
 
 
-class UpdateStream(AsyncIterator[UpdateItem]):
-    """Qot_UpdateOrderBook pushes for one security, in arrival order, as their S2C, with a
-    `Gap` event after each outage and a `DecodeFailure` event for each push that did not
-    decode (see the module doc for the slow-consumer policy). Ends when the client closes
-    (with ConnectionLost when the connection is lost and `reconnect` is off); `aclose()`
-    unregisters."""
+class UpdateStream(PushStream[Qot_UpdateOrderBook_pb2.S2C]):
+    """Qot_UpdateOrderBook pushes for one security (`key`): a filtered push stream."""
 
-    def __init__(self, client: OpenDClient, key: tuple[int, str], maxlen: int) -> None:
-        self._client = client
-        self.key = key
-        self.symbol = format_symbol(*key)
-        self._items: deque[UpdateItem] = deque()
-        self._maxlen = maxlen
-        self._wakeup = asyncio.Event()
-        self._closed = False
-        self._error: VenueError | None = None
-        self.dropped = 0
-        self.received = 0
-        self.decode_errors = 0
-        self.gaps: list[Gap] = []
-
-    def _put(self, item: UpdateItem) -> None:
-        if len(self._items) >= self._maxlen:
-            self._items.popleft()
-            self.dropped += 1
-            self._client.stats.pushes_dropped += 1
-        if isinstance(item, Gap):
-            self.gaps.append(item)
-        elif isinstance(item, DecodeFailure):
-            self.decode_errors += 1
-        self._items.append(item)
-        self.received += 1
-        self._wakeup.set()
-
-    def _finish(self, error: VenueError | None = None) -> None:
-        self._closed = True
-        self._error = error
-        self._wakeup.set()
-
-    def __aiter__(self) -> UpdateStream:
-        return self
-
-    async def __anext__(self) -> UpdateItem:
-        if not self._closed:
-            self._client._bound.check()
-        while not self._items:
-            if self._closed:
-                if self._error is not None:
-                    raise self._error
-                raise StopAsyncIteration
-            self._wakeup.clear()
-            await self._wakeup.wait()
-        return self._items.popleft()
-
-    async def aclose(self) -> None:
-        self._client._streams_remove(self)
-        self._finish()
+    key: tuple[int, str]
+    symbol: str
 
 
 def _request_name(response_cls: type[Message]) -> str:
@@ -179,8 +139,11 @@ class _Subscription:
     push: bool = False
 
 
-class OpenDClient:
-    """Async client for a Futu/moomoo OpenD gateway (or venuewire's simulator)."""
+class OpenDClient(OpenDTypedAPI):
+    """Async client for a Futu/moomoo OpenD gateway (or venuewire's simulator).
+
+    `request(message)` and `pushes(Response class)` are typed per message by the generated
+    OpenDTypedAPI: mypy infers e.g. Qot_GetOrderBook_pb2.Response from its Request."""
 
     def __init__(
         self,
@@ -230,7 +193,8 @@ class OpenDClient:
         self._outbox: list[bytes] = []
         self._last_received = 0.0
         self._subscriptions: dict[tuple[int, str], _Subscription] = {}
-        self._streams: dict[tuple[int, str], list[UpdateStream]] = {}
+        self._streams: dict[int, list[PushStream[Any]]] = {}
+        """protoID -> the open push streams of it."""
         self._ready = asyncio.Event()
         self._tasks: set[asyncio.Task[None]] = set()
         self._reconnecting: asyncio.Task[None] | None = None
@@ -417,7 +381,7 @@ class OpenDClient:
                 return
             request = KeepAlive_pb2.Request(c2s=KeepAlive_pb2.C2S(time=int(time.time())))
             try:
-                await self._call(OpenDProtoID.KeepAlive, request, KeepAlive_pb2.Response, within=period)
+                await self.request(request, timeout=period)
             except ConnectionLost:
                 return
             except VenueError as exc:  # Timeout, OpenDError, DecodeError: the read loop judges the peer
@@ -502,43 +466,50 @@ class OpenDClient:
             elif not future.done():
                 future.set_result(event.body)
         elif isinstance(event, Push):
-            self.stats.pushes_received += 1
-            if event.proto_id == OpenDProtoID.Qot_UpdateOrderBook:
-                self._on_order_book_push(event.body)
-            else:
-                log.debug("ignored push protoID=%s", event.proto_id)
+            self._on_push(event.proto_id, event.body)
 
-    def _on_order_book_push(self, body: bytes) -> None:
-        try:
-            response = decode_proto(Qot_UpdateOrderBook_pb2.Response, body)
-            if response.retType != RetType.Succeed:
-                detail = f"a push with retType {response.retType}: {response.retMsg or 'no message'}"
-                raise DecodeError("futu", f"{PUSH_MESSAGE}.Response", ("retType",), detail)
-            if not response.HasField("s2c"):
-                raise DecodeError("futu", f"{PUSH_MESSAGE}.Response", ("s2c",), "a push without s2c")
-            check_s2c(response.s2c, f"{PUSH_MESSAGE}.S2C")
-        except DecodeError as exc:
-            self._push_failed(exc, body)
+    def _on_push(self, proto_id: int, body: bytes) -> None:
+        """Decode a push for the streams of its protoID; count and log one no stream takes."""
+        self.stats.pushes_received += 1
+        streams = self._streams.get(proto_id)
+        route = dispatch.PUSHES.get(proto_id)
+        if not streams or route is None:
+            self.stats.pushes_unrouted += 1
+            log.debug(
+                "OpenD push protoID=%s (%s) taken by no stream (%s)",
+                proto_id,
+                _protocol_name(proto_id),
+                "no proto declared" if route is None else "no stream open",
+            )
             return
-        key = (response.s2c.security.market, response.s2c.security.code)
-        for stream in self._streams.get(key, ()):
-            stream._put(response.s2c)
+        try:
+            s2c = _push_s2c(route, body)
+        except DecodeError as exc:
+            self._push_failed(route, streams, exc, body)
+            return
+        key = _security_key(s2c)
+        for stream in streams:
+            if stream.wants(key):
+                stream._put(s2c)
 
-    def _push_failed(self, error: DecodeError, body: bytes) -> None:
-        """A push that did not decode: a DecodeFailure for its security's streams (every
-        stream when its security cannot be read), counted and logged."""
+    def _push_failed(self, route: PushRoute, streams: list[PushStream[Any]], error: DecodeError, body: bytes) -> None:
+        """A push that did not decode: a DecodeFailure for the streams of its security
+        (every stream of its protoID when its security cannot be read), counted and logged."""
         self.stats.decode_errors += 1
-        log.warning("OpenD %s:%s: undecodable order book push: %s", self.host, self.port, error)
-        key = _push_security(body)
-        streams = self._streams.get(key, []) if key is not None else [s for ss in self._streams.values() for s in ss]
+        log.warning("OpenD %s:%s: undecodable %s push: %s", self.host, self.port, route.name, error)
+        key = _lenient_security_key(route, body)
         failure = DecodeFailure(error, body[:RAW_KEPT])
         for stream in streams:
-            stream._put(failure)
+            if stream.wants(key):
+                stream._put(failure)
 
-    def _streams_remove(self, stream: UpdateStream) -> None:
-        streams = self._streams.get(stream.key)
+    def _streams_remove(self, stream: PushStream[Any]) -> None:
+        streams = self._streams.get(stream.route.proto_id)
         if streams and stream in streams:
             streams.remove(stream)
+
+    def _count_drop(self) -> None:
+        self.stats.pushes_dropped += 1
 
     # ------------------------------------------------------------------ requests
     async def _call(self, proto_id: int, request: Message, response_cls: type[R], within: float | None = None) -> R:
@@ -617,11 +588,49 @@ class OpenDClient:
                     name = _request_name(response_cls)
                     future.set_exception(Timeout("futu", f"{name} (serialNo {key[1]}) got no reply within {limit:g} s"))
 
+    async def _request(self, message: object, within: float | None) -> Message:
+        """`request()`: refuse what the registry does not declare (InvalidRequest) and what
+        misses required fields (MissingRequiredFields) before sending; then one `_call`."""
+        self._bound.check()
+        route = dispatch.REQUESTS.get(type(message)) if isinstance(message, Message) else None
+        if route is None or not isinstance(message, Message):
+            kind = type(message)
+            name = kind.DESCRIPTOR.full_name if issubclass(kind, Message) else kind.__qualname__
+            raise InvalidRequest(
+                "futu", f"{name} is not a request message the registry declares (schemas/registry.toml opend.protocols)"
+            )
+        if not message.IsInitialized():
+            encode_proto(message)  # raises MissingRequiredFields naming each field
+        within = None if within is None else positive_seconds("timeout", within)
+        return await self._call(route.proto_id, message, route.response, within)
+
+    def _pushes(self, response: object) -> PushStream[Any]:
+        """`pushes()`: a new stream of the push protocol whose Response class is `response`."""
+        route = next((r for r in dispatch.PUSHES.values() if r.response is response), None)
+        if route is None:
+            name = (
+                response.DESCRIPTOR.full_name
+                if isinstance(response, type) and issubclass(response, Message)
+                else repr(response)
+            )
+            raise InvalidRequest("futu", f"{name} is not the Response of a push protocol the registry declares")
+        return self._open_stream(PushStream(route, self.push_buffer, **self._stream_hooks()))
+
+    def _stream_hooks(self) -> dict[str, Any]:
+        return {"check": self._bound.check, "on_drop": self._count_drop, "on_close": self._streams_remove}
+
+    def _open_stream(self, stream: PushStream[Any]) -> PushStream[Any]:
+        if self._closing:
+            stream._finish()
+        else:
+            self._streams.setdefault(stream.route.proto_id, []).append(stream)
+        return stream
+
     async def get_global_state(self) -> GetGlobalState_pb2.S2C:
         """Market states and login state (GetGlobalState, protoID 1002)."""
         self._bound.check()
         request = GetGlobalState_pb2.Request(c2s=GetGlobalState_pb2.C2S(userID=self.login_user_id or 0))
-        response = await self._call(OpenDProtoID.GetGlobalState, request, GetGlobalState_pb2.Response)
+        response = await self.request(request)
         return response.s2c
 
     async def _sub(
@@ -633,7 +642,7 @@ class OpenDClient:
         c2s.subTypeList.extend(int(t) for t in sub_types)
         if subscribe and push:
             c2s.isFirstPush = True
-        await self._call(OpenDProtoID.Qot_Sub, Qot_Sub_pb2.Request(c2s=c2s), Qot_Sub_pb2.Response)
+        await self.request(Qot_Sub_pb2.Request(c2s=c2s))
 
     async def subscribe(
         self, symbols: Iterable[str], sub_types: Iterable[SubType | int] = (SubType.OrderBook,), push: bool = True
@@ -679,7 +688,7 @@ class OpenDClient:
             raise ValueError(f"num must be at least 1, got {num}")
         c2s = Qot_GetOrderBook_pb2.C2S(security=to_security(symbol), num=num)
         request = Qot_GetOrderBook_pb2.Request(c2s=c2s)
-        response = await self._call(OpenDProtoID.Qot_GetOrderBook, request, Qot_GetOrderBook_pb2.Response)
+        response = await self.request(request)
         try:
             check_s2c(response.s2c, "Qot_GetOrderBook.S2C")
         except DecodeError:
@@ -691,24 +700,52 @@ class OpenDClient:
         """Qot_UpdateOrderBook pushes for `symbol`, from now on, in arrival order, with Gap
         and DecodeFailure events (see UpdateStream). Subscribe with push=True for OpenD to
         send them."""
-        key = parse_symbol(symbol)
-        stream = UpdateStream(self, key, self.push_buffer)
-        if self._closing:
-            stream._finish()
-        else:
-            self._streams.setdefault(key, []).append(stream)
+        route = dispatch.PUSHES[OpenDProtoID.Qot_UpdateOrderBook]
+        stream = UpdateStream(route, self.push_buffer, key=parse_symbol(symbol), **self._stream_hooks())
+        self._open_stream(stream)
         return stream
 
 
-def _push_security(body: bytes) -> tuple[int, str] | None:
-    """(market, code) of a push that failed its checks, read leniently; None if unreadable."""
+def _protocol_name(proto_id: int) -> str:
     try:
-        response = Qot_UpdateOrderBook_pb2.Response.FromString(body)
-    except Exception:  # garbage: no security to name
-        return None
-    if response.HasField("s2c") and response.s2c.HasField("security"):
-        return (response.s2c.security.market, response.s2c.security.code)
+        return OpenDProtoID(proto_id).name
+    except ValueError:
+        return "not in the registry"
+
+
+def _push_s2c(route: PushRoute, body: bytes) -> Any:
+    """The checked S2C of a push (retType 0, s2c present, values checked) or DecodeError."""
+    response = decode_proto(route.response, body)
+    result = cast(_HasRetType, response)
+    if result.retType != RetType.Succeed:
+        detail = f"a push with retType {result.retType}: {result.retMsg or 'no message'}"
+        raise DecodeError("futu", f"{route.name}.Response", ("retType",), detail)
+    if not response.HasField("s2c"):
+        raise DecodeError("futu", f"{route.name}.Response", ("s2c",), "a push without s2c")
+    s2c = cast(Any, response).s2c
+    check = S2C_CHECKS.get(route.s2c)
+    if check is not None:
+        check(s2c, f"{route.name}.S2C")
+    return s2c
+
+
+def _security_key(s2c: Message) -> tuple[int, str] | None:
+    """(market, code) of a push's S2C about one security; None for other pushes."""
+    if "security" in s2c.DESCRIPTOR.fields_by_name and s2c.HasField("security"):
+        security = cast(Any, s2c).security
+        return (security.market, security.code)
     return None
 
 
-__all__ = ["ClientStats", "Gap", "OpenDClient", "OpenDError", "UpdateItem", "UpdateStream"]
+def _lenient_security_key(route: PushRoute, body: bytes) -> tuple[int, str] | None:
+    """(market, code) of a push that failed its checks, read leniently; None if unreadable."""
+    try:
+        response = route.response.FromString(body)
+    except Exception:  # garbage: no security to name
+        return None
+    if "s2c" in response.DESCRIPTOR.fields_by_name and response.HasField("s2c"):
+        return _security_key(cast(Any, response).s2c)
+    return None
+
+
+__all__ = ["ClientStats", "Gap", "OpenDClient", "OpenDError", "PushStream", "UpdateItem", "UpdateStream"]

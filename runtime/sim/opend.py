@@ -484,13 +484,17 @@ class OpenDSession:
         book = self._book_s2c(key, PUSH_LEVELS)
         s2c = Qot_UpdateOrderBook_pb2.S2C()
         s2c.MergeFromString(book.SerializeToString())  # same fields, same numbers
-        self._push_serial = self._push_serial + 1 if self._push_serial < MAX_SERIAL else 1
-        out = self._emit(
-            OpenDProtoID.Qot_UpdateOrderBook,
-            self._push_serial,
-            Qot_UpdateOrderBook_pb2.Response(retType=RetType.Succeed, s2c=s2c),
-            reply=False,
+        return self.push(
+            OpenDProtoID.Qot_UpdateOrderBook, Qot_UpdateOrderBook_pb2.Response(retType=RetType.Succeed, s2c=s2c)
         )
+
+    def push(self, proto_id: int, body: Message | bytes) -> list[bytes]:
+        """One push frame of any protoID with any body (a message, or raw bytes as they are),
+        once the session is READY; the faults apply as to every frame."""
+        if self.state is not SessionState.READY:
+            return []
+        self._push_serial = self._push_serial + 1 if self._push_serial < MAX_SERIAL else 1
+        out = self._emit(proto_id, self._push_serial, body, reply=False)
         self.pushes_sent += len(out)
         return out
 
@@ -629,6 +633,16 @@ class OpenDSimulator:
         if self._server is None:
             await self.start()
         await asyncio.Event().wait()
+
+    async def push(self, proto_id: int, body: Message | bytes) -> None:
+        """Send one push (any protoID, any body: tests use it for pushes the simulator does
+        not make itself, or bad ones) to every READY connection, now."""
+        for session, writer in list(self.sessions.items()):
+            out = session.push(proto_id, body)
+            if out and not writer.is_closing():
+                writer.writelines(out)
+                with contextlib.suppress(OSError):
+                    await writer.drain()
 
     async def drop_connections(self) -> None:
         """Close every client connection now (the server keeps listening)."""

@@ -450,8 +450,8 @@ async def test_a_push_flood_against_a_slow_consumer_stays_bounded_and_counts_dro
 async def test_a_stalled_peer_is_detected_and_the_client_reconnects():
     stack, peer, client = await serve(after_handshake(lambda r, w: hold(5)), idle_timeout=0.3)
     async with stack:
-        for _ in range(50):
-            if peer.connections >= 2:
+        for _ in range(100):  # the second connection, then its InitConnect (the Gap is recorded after it)
+            if peer.connections >= 2 and client.stats.reconnects >= 1:
                 break
             await asyncio.sleep(0.02)
         assert peer.connections >= 2

@@ -763,3 +763,22 @@ def test_a_repeated_subscribe_keeps_its_first_time_and_unknown_subscriptions_uns
     clock.now += 1
     assert sub_reply(session, sub_frame(4, (1, "00700"), sub=False)).retType == RetType.Succeed
     assert sub_reply(session, sub_frame(5, (11, "TSLA"), sub=False)).retType == RetType.Succeed
+
+
+async def test_push_sends_any_proto_id_and_body_to_ready_connections_only(sim):
+    waiting = await RawClient.connect(sim)  # no InitConnect yet: gets nothing
+    ready = await RawClient.connect(sim)
+    await ready.init()
+    try:
+        await sim.push(OpenDProtoID.Notify, b"\x08\x01")
+        frame = await ready.recv()
+        assert (frame.proto_id, frame.body) == (OpenDProtoID.Notify, b"\x08\x01")
+        await sim.push(OpenDProtoID.Qot_UpdateBasicQot, KeepAlive_pb2.Response(retType=0))
+        frame = await ready.recv()
+        assert frame.proto_id == OpenDProtoID.Qot_UpdateBasicQot
+        assert decode_proto(KeepAlive_pb2.Response, frame.body).retType == 0
+        with pytest.raises(TimeoutError):
+            await waiting.recv(within=QUIET)
+    finally:
+        await waiting.close()
+        await ready.close()
