@@ -800,6 +800,16 @@ def _add_book(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 # --- the top level ---------------------------------------------------------------------------
 
 
+def _version() -> str:
+    """The installed distribution's version (the package's own when run from a source tree)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("venuewire")
+    except metadata.PackageNotFoundError:  # pragma: no cover - not installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="venuewire",
@@ -807,6 +817,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  venuewire sim opend --port 0",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"venuewire {_version()}")
     parser.set_defaults(run=lambda _args: _usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     _add_demo(commands)

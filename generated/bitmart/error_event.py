@@ -13,15 +13,26 @@ ErrorCode: TypeAlias = Annotated[
         pattern="^[0-9]{1,18}$",
     ),
 ]
+"""
+The venue's error code, e.g. 30039; see the bitmart entries (scope ws) of the registry's error table. A JSON integer in ccxt's recorded frames, a string of digits on the docs' format page and in the SDK example.
+"""
 
 
 class ErrorEvent(Struct):
+    """
+    Server frame on a v3 socket (public or private) saying that a client frame (subscribe, unsubscribe, login, or one the server does not recognise) was refused. Three shapes are on record: {"event":"error","message":...,"errorCode":30039} (ccxt's recorded frames, ccxt ts/src/pro/bitmart.ts handleErrorMessage), {"event":"<operation>","errorMessage":...,"errorCode":"..."} (the docs' format page, https://developer-pro.bitmart.com/en/ws/spot_ws/format.html) and, with no event at all, {"errorMessage":...,"errorCode":"92001"} (bitmart-python-sdk-api examples/websocket/spot/websocket_stream/subscribe_1000.py). The errorCode is what makes a frame an error.
+    """
+
     errorCode: Annotated[
         int | ErrorCode,
         Meta(
             description="The venue's error code, e.g. 30039; see the bitmart entries (scope ws) of the registry's error table. A JSON integer in ccxt's recorded frames, a string of digits on the docs' format page and in the SDK example."
         ),
     ]
+    """
+    The venue's error code, e.g. 30039; see the bitmart entries (scope ws) of the registry's error table. A JSON integer in ccxt's recorded frames, a string of digits on the docs' format page and in the SDK example.
+    """
+
     event: (
         Annotated[
             str,
@@ -31,6 +42,10 @@ class ErrorEvent(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    The kind of frame: "error" (ccxt), or the operation that was refused such as "subscribe" or "login" (docs' format page); absent in the SDK example.
+    """
+
     message: (
         Annotated[
             str,
@@ -40,6 +55,10 @@ class ErrorEvent(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Human-readable explanation of the failure, under this key in ccxt's recorded frames.
+    """
+
     errorMessage: (
         Annotated[
             str,
@@ -49,3 +68,6 @@ class ErrorEvent(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Human-readable explanation of the failure, under this key on the docs' format page and in the SDK example.
+    """

@@ -8,54 +8,103 @@ from msgspec import Meta, Struct
 
 
 class LegacyLevel(Struct):
+    """
+    One aggregated price level; every number arrives as a string.
+    """
+
     amount: Annotated[
         Decimal, Meta(description="Quantity of the base coin resting at this price.")
     ]
+    """
+    Quantity of the base coin resting at this price.
+    """
+
     total: Annotated[
         Decimal,
         Meta(
             description="Running sum of amount from the best level down to and including this one (base coin)."
         ),
     ]
+    """
+    Running sum of amount from the best level down to and including this one (base coin).
+    """
+
     price: Annotated[
         Decimal, Meta(description="Price of the level, in the quote coin.")
     ]
+    """
+    Price of the level, in the quote coin.
+    """
+
     count: Annotated[
         Decimal,
         Meta(
             description='How many orders make up the level; a whole number, but sent as a string such as "3".'
         ),
     ]
+    """
+    How many orders make up the level; a whole number, but sent as a string such as "3".
+    """
 
 
 class LegacyDepthData(Struct):
+    """
+    Both sides of the book, best price first on each side.
+    """
+
     buys: Annotated[
         list[LegacyLevel],
         Meta(description="Bid side (resting buy orders), highest price first."),
     ]
+    """
+    Bid side (resting buy orders), highest price first.
+    """
+
     sells: Annotated[
         list[LegacyLevel],
         Meta(description="Ask side (resting sell orders), lowest price first."),
     ]
+    """
+    Ask side (resting sell orders), lowest price first.
+    """
 
 
 class LegacyDepthPush(Struct):
+    """
+    Server frame on the legacy public socket carrying an order-book snapshot for a pair requested with LegacySubscribe (the sample has 20 levels a side).
+    """
+
     subscribe: Annotated[
         Literal["depth"],
         Meta(
             description='Channel of the push; order-book snapshots are tagged "depth".'
         ),
     ]
+    """
+    Channel of the push; order-book snapshots are tagged "depth".
+    """
+
     symbol: Annotated[
         str,
         Meta(
             description="Pair the snapshot belongs to, as given in the request, e.g. BMX_ETH."
         ),
     ]
+    """
+    Pair the snapshot belongs to, as given in the request, e.g. BMX_ETH.
+    """
+
     precision: Annotated[
         int,
         Meta(
             description="Price decimals the levels were grouped by, echoed from the request."
         ),
     ]
+    """
+    Price decimals the levels were grouped by, echoed from the request.
+    """
+
     data: Annotated[LegacyDepthData, Meta(description="The two sides of the book.")]
+    """
+    The two sides of the book.
+    """

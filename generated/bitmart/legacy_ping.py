@@ -7,6 +7,13 @@ from msgspec import Meta, Struct
 
 
 class LegacyPing(Struct):
+    """
+    Client keep-alive frame on the legacy public socket; the server replies with LegacyPong.
+    """
+
     subscribe: Annotated[
         Literal["ping"], Meta(description='Frame kind: the literal "ping".')
     ]
+    """
+    Frame kind: the literal "ping".
+    """

@@ -7,6 +7,13 @@ from msgspec import Meta, Struct
 
 
 class LegacyPong(Struct):
+    """
+    Server answer to a LegacyPing on the legacy public socket.
+    """
+
     subscribe: Annotated[
         Literal["pong"], Meta(description='Frame kind: the literal "pong".')
     ]
+    """
+    Frame kind: the literal "pong".
+    """

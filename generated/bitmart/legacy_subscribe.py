@@ -7,21 +7,36 @@ from msgspec import Meta, Struct
 
 
 class LegacySubscribe(Struct):
+    """
+    Client frame on the legacy public socket (wss://openws.bitmart.com) that asks for order-book pushes for one pair. Must be sent within 5 s of connecting; the answers arrive as LegacyDepthPush frames.
+    """
+
     subscribe: Annotated[
         Literal["order"],
         Meta(
             description='Request kind; the order-book request is always the literal "order".'
         ),
     ]
+    """
+    Request kind; the order-book request is always the literal "order".
+    """
+
     symbol: Annotated[
         str,
         Meta(
             description="Pair to watch, base and quote joined by an underscore, e.g. BMX_ETH."
         ),
     ]
+    """
+    Pair to watch, base and quote joined by an underscore, e.g. BMX_ETH.
+    """
+
     precision: Annotated[
         int,
         Meta(
             description="Number of price decimals to aggregate the book to; the allowed range per pair comes from the symbol details endpoint."
         ),
     ]
+    """
+    Number of price decimals to aggregate the book to; the allowed range per pair comes from the symbol details endpoint.
+    """

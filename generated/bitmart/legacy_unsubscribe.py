@@ -7,16 +7,31 @@ from msgspec import Meta, Struct
 
 
 class LegacyUnsubscribe(Struct):
+    """
+    Client frame on the legacy public socket that stops the order-book pushes of one pair and precision. The archived docs say an unsubscribe has the same structure as the subscribe (knoppixmeister/api-docs WEBSOCKET.md, a copy of BitMart's archived WebSocket page); that the request kind moves to an "unsubscribe" key is a [guess].
+    """
+
     unsubscribe: Annotated[
         Literal["order"],
         Meta(
             description='Request kind being stopped: the literal "order", as in LegacySubscribe.'
         ),
     ]
+    """
+    Request kind being stopped: the literal "order", as in LegacySubscribe.
+    """
+
     symbol: Annotated[
         str, Meta(description="Pair to stop, as subscribed, e.g. BMX_ETH.")
     ]
+    """
+    Pair to stop, as subscribed, e.g. BMX_ETH.
+    """
+
     precision: Annotated[
         int,
         Meta(description="Price decimals of the subscription to stop, as subscribed."),
     ]
+    """
+    Price decimals of the subscription to stop, as subscribed.
+    """

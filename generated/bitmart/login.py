@@ -7,12 +7,23 @@ from msgspec import Meta, Struct
 
 
 class Login(Struct):
+    """
+    Client frame that authenticates the v3 private socket (wss://ws-manager-compress.bitmart.com/user?protocol=1.1, bitmart-python-sdk-api bitmart/lib/cloud_consts.py SPOT_PRIVATE_WS_URL) before private channels can be used; public channels such as depth never log in. The signature is the hex-encoded HMAC-SHA256, keyed by the API secret, of timestamp + "#" + memo + "#bitmart.WebSocket".
+    """
+
     op: Annotated[
         Literal["login"], Meta(description='Frame kind: the literal "login".')
     ]
+    """
+    Frame kind: the literal "login".
+    """
+
     args: Annotated[
         tuple[str, str, str],
         Meta(
             description="Exactly three strings, in order: API key, timestamp, signature."
         ),
     ]
+    """
+    Exactly three strings, in order: API key, timestamp, signature.
+    """

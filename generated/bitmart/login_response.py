@@ -7,6 +7,13 @@ from msgspec import Meta, Struct
 
 
 class LoginResponse(Struct):
+    """
+    Server frame on the v3 private socket confirming that a Login succeeded; a failed login is reported with an ErrorEvent instead (ccxt recorded {"event":"error","message":"Invalid sign","errorCode":30013}), or with this event carrying an errorCode (bitmart-python-sdk-api SpotSocketClient.receive).
+    """
+
     event: Annotated[
         Literal["login"], Meta(description='Event kind: the literal "login".')
     ]
+    """
+    Event kind: the literal "login".
+    """

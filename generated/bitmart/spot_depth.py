@@ -8,31 +8,61 @@ from msgspec import Meta, Struct
 
 
 class SpotDepthData(Struct):
+    """
+    Order-book snapshot of one symbol, up to the depth of the channel on each side.
+    """
+
     asks: Annotated[
         list[tuple[Decimal, Decimal]],
         Meta(description="Sell side, cheapest level first."),
     ]
+    """
+    Sell side, cheapest level first.
+    """
+
     bids: Annotated[
         list[tuple[Decimal, Decimal]],
         Meta(description="Buy side, dearest level first."),
     ]
+    """
+    Buy side, dearest level first.
+    """
+
     ms_t: Annotated[
         int,
         Meta(
             description="When the snapshot was taken, milliseconds since the Unix epoch."
         ),
     ]
+    """
+    When the snapshot was taken, milliseconds since the Unix epoch.
+    """
+
     symbol: Annotated[str, Meta(description="Pair of the snapshot, e.g. BTC_USDT.")]
+    """
+    Pair of the snapshot, e.g. BTC_USDT.
+    """
 
 
 class SpotDepthPush(Struct):
+    """
+    Server frame on the v3 spot public socket with order-book snapshots for the channels named by table.
+    """
+
     table: Annotated[
         str,
         Meta(
             description="Channel without the symbol, e.g. spot/depth5; left open because the venue has more depth tables than we model."
         ),
     ]
+    """
+    Channel without the symbol, e.g. spot/depth5; left open because the venue has more depth tables than we model.
+    """
+
     data: Annotated[
         list[SpotDepthData],
         Meta(description="Snapshots carried by this frame, normally one per symbol."),
     ]
+    """
+    Snapshots carried by this frame, normally one per symbol.
+    """

@@ -8,6 +8,8 @@ from msgspec import Meta, Struct
 
 
 class SubscribeOp(StrEnum):
+    """Subscription action; a closed set."""
+
     subscribe = "subscribe"
     unsubscribe = "unsubscribe"
 
@@ -20,13 +22,27 @@ DepthChannel: TypeAlias = Annotated[
         title="DepthChannel",
     ),
 ]
+"""
+Order-book channel written spot/depth<N>:<SYMBOL>, N being 5, 20 or 50 levels a side, e.g. spot/depth5:BTC_USDT.
+"""
 
 
 class SpotSubscribe(Struct):
+    """
+    Client frame on the v3 spot public socket that starts or stops order-book channels. Answers come as SpotDepthPush frames, or an ErrorEvent when the request is refused.
+    """
+
     op: Annotated[
         SubscribeOp, Meta(description="Whether to start or stop the listed channels.")
     ]
+    """
+    Whether to start or stop the listed channels.
+    """
+
     args: Annotated[
         list[DepthChannel],
         Meta(description="Channels to act on, at least one.", min_length=1),
     ]
+    """
+    Channels to act on, at least one.
+    """

@@ -8,15 +8,28 @@ from msgspec import Meta, Struct
 
 
 class AckEvent(StrEnum):
+    """The confirmed operation; a closed set."""
+
     subscribe = "subscribe"
     unsubscribe = "unsubscribe"
 
 
 class SubscribeAck(Struct):
+    """
+    Server frame on a v3 socket confirming one topic of a subscribe or unsubscribe frame, sent since 2024-02-29 (docs' changelog and format page, https://developer-pro.bitmart.com/en/ws/spot_ws/format.html; bitmart-python-sdk-api examples/websocket/spot/websocket_stream/subscribe_1000.py). A refusal is an ErrorEvent instead.
+    """
+
     event: Annotated[AckEvent, Meta(description="Which operation is confirmed.")]
+    """
+    Which operation is confirmed.
+    """
+
     topic: Annotated[
         str,
         Meta(
             description="The topic the operation applied to, as sent, e.g. spot/depth5:BTC_USDT."
         ),
     ]
+    """
+    The topic the operation applied to, as sent, e.g. spot/depth5:BTC_USDT.
+    """

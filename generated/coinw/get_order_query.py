@@ -8,6 +8,8 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 
 
 class PositionType(StrEnum):
+    """positionType values: the seed's parameter table lists execute, plan, moveStop and stopProfitLoss; its Precautions name planTrigger and moveStopProfitLoss, which CoinW.Net sends (CoinW.Net/Enums/FuturesOrderType.cs, CoinW.Net/Clients/FuturesApi/Rest/CoinWRestClientFuturesApiTrading.cs GetOpenOrdersAsync). The registry's choices (schemas/registry.toml) list the same values."""
+
     execute = "execute"
     plan = "plan"
     moveStop = "moveStop"
@@ -28,12 +30,20 @@ class PositionType(StrEnum):
 
 
 class GetOrderQuery(Struct):
+    """
+    Query string of GET /v1/perpum/order, which lists the caller's unfilled futures orders. Every value is sent as text; the signature covers the query exactly as sent, commas not percent-encoded.
+    """
+
     positionType: Annotated[
         PositionType,
         Meta(
             description="Which kind of order to list: execute (market), plan (planned/limit), moveStop (trailing stop), stopProfitLoss (take-profit and stop-loss), planTrigger (plan orders once triggered and placed), moveStopProfitLoss (trailing take-profit/stop-loss). The reply may include kinds other than the one asked for. An open set: a value not listed is the venue's to accept or refuse (code 1), so it is sent as given."
         ),
     ]
+    """
+    Which kind of order to list: execute (market), plan (planned/limit), moveStop (trailing stop), stopProfitLoss (take-profit and stop-loss), planTrigger (plan orders once triggered and placed), moveStopProfitLoss (trailing take-profit/stop-loss). The reply may include kinds other than the one asked for. An open set: a value not listed is the venue's to accept or refuse (code 1), so it is sent as given.
+    """
+
     sourceIds: (
         Annotated[
             str,
@@ -44,6 +54,10 @@ class GetOrderQuery(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Optional: up to 20 order ids joined with commas, no spaces, to fetch just those orders.
+    """
+
     instrument: (
         Annotated[
             str,
@@ -53,3 +67,6 @@ class GetOrderQuery(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Optional: base currency of the market to filter on, e.g. BTC; upper or lower case are both accepted.
+    """

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 
 class Direction(StrEnum):
+    """Position side."""
+
     long = "long"
     short = "short"
 
@@ -25,6 +27,8 @@ class Direction(StrEnum):
 
 
 class OrderStatus(StrEnum):
+    """Execution state: unFinish nothing filled, part partly filled, Finish fully filled, Cancel cancelled; cancelAll and markerChange are also seen, and finish/cancel arrive in lower case too. (source: the docs' field table; CoinW.Net CoinW.Net/Enums/FuturesOrderStatus.cs; lower case: CoinW.Net.UnitTests/Endpoints/Futures/Trading/GetOrderHistory7D.txt and the project's 2026-11-25 audit of CoinW.Net and the docs)"""
+
     unFinish = "unFinish"
     part = "part"
     Finish = "Finish"
@@ -47,6 +51,8 @@ class OrderStatus(StrEnum):
 
 
 class PosType(StrEnum):
+    """Order kind: plan (pending limit/plan order), planTrigger (plan order whose trigger fired), execute (market order), moveStopProfitLoss (trailing take-profit/stop-loss). (source: the docs' field table lists plan/planTrigger/execute; CoinW.Net CoinW.Net/Enums/FuturesOrderType.cs adds moveStopProfitLoss)"""
+
     plan = "plan"
     planTrigger = "planTrigger"
     execute = "execute"
@@ -65,6 +71,8 @@ class PosType(StrEnum):
 
 
 class OpenClose(StrEnum):
+    """Values of the order's status field: open or close."""
+
     open = "open"
     close = "close"
 
@@ -81,6 +89,8 @@ class OpenClose(StrEnum):
 
 
 class Source(StrEnum):
+    """Where the order was entered: the web site or the API."""
+
     web = "web"
     api = "api"
 
@@ -97,33 +107,61 @@ class Source(StrEnum):
 
 
 class Order(Struct):
+    """
+    One working (not fully filled) CoinW futures order, an item of GET /v1/perpum/order's data. CoinW's example disagrees with its own type table for many fields, so numeric fields accept both the documented and the observed JSON type and keep whichever arrives.
+    """
+
     id: Annotated[
         str | int,
         Meta(
             description="CoinW's order identifier. Documented as text but sent as a bare JSON integer larger than 2^53, so it is kept either as the string or as an exact int."
         ),
     ]
+    """
+    CoinW's order identifier. Documented as text but sent as a bare JSON integer larger than 2^53, so it is kept either as the string or as an exact int.
+    """
+
     createdDate: Annotated[
         int, Meta(description="When the order was placed, Unix epoch milliseconds.")
     ]
+    """
+    When the order was placed, Unix epoch milliseconds.
+    """
+
     direction: Annotated[
         Direction, Meta(description="Side of the position the order opens or adds to.")
     ]
+    """
+    Side of the position the order opens or adds to.
+    """
+
     instrument: Annotated[
         str,
         Meta(
             description="Market traded, named by its base currency: BTC is BTC/USDT, BTC_USDC is BTC/USDC."
         ),
     ]
+    """
+    Market traded, named by its base currency: BTC is BTC/USDT, BTC_USDC is BTC/USDC.
+    """
+
     orderStatus: Annotated[
         OrderStatus, Meta(description="How far the order has been executed.")
     ]
+    """
+    How far the order has been executed.
+    """
+
     posType: Annotated[
         PosType,
         Meta(
             description="Order kind now: a pending plan order, a triggered plan, or a market order."
         ),
     ]
+    """
+    Order kind now: a pending plan order, a triggered plan, or a market order.
+    """
+
     baseSize: (
         Annotated[
             Decimal,
@@ -131,6 +169,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Order size converted to the base currency (e.g. BTC).
+    """
+
     contractType: (
         Annotated[
             str | int,
@@ -140,15 +182,27 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Kind of contract; 1 means a perpetual. Documented as text, sent as a number.
+    """
+
     userId: (
         Annotated[
             int, Meta(description="Futures-account user number of the order's owner.")
         ]
         | UnsetType
     ) = UNSET
+    """
+    Futures-account user number of the order's owner.
+    """
+
     fee: (
         Annotated[Decimal, Meta(description="Trading fee charged so far.")] | UnsetType
     ) = UNSET
+    """
+    Trading fee charged so far.
+    """
+
     currentPiece: (
         Annotated[
             Decimal,
@@ -156,6 +210,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Contracts still in play for this order right now.
+    """
+
     frozenFee: (
         Annotated[
             Decimal,
@@ -163,16 +221,28 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Fee amount held back while the order is working.
+    """
+
     indexPrice: (
         Annotated[
             Decimal, Meta(description="Index price used as the trigger reference.")
         ]
         | UnsetType
     ) = UNSET
+    """
+    Index price used as the trigger reference.
+    """
+
     leverage: (
         Annotated[Decimal, Meta(description="Leverage multiple of the position.")]
         | UnsetType
     ) = UNSET
+    """
+    Leverage multiple of the position.
+    """
+
     liquidateBy: (
         Annotated[
             str,
@@ -182,12 +252,20 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    What opened or closed the position, e.g. manual (documented with a capital M, sent in lower case).
+    """
+
     makerFee: (
         Annotated[
             Decimal, Meta(description="Fee rate applied when the order adds liquidity.")
         ]
         | UnsetType
     ) = UNSET
+    """
+    Fee rate applied when the order adds liquidity.
+    """
+
     takerFee: (
         Annotated[
             Decimal,
@@ -195,6 +273,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Fee rate applied when the order removes liquidity.
+    """
+
     margin: (
         Annotated[
             Decimal,
@@ -205,6 +287,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Margin committed to this order; null when none is held yet (market orders). (source: the project's 2026-11-25 audit of CoinW.Net and the docs; note: CoinW.Net 3.4.0 CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it non-nullable)
+    """
+
     orderPrice: (
         Annotated[
             Decimal,
@@ -215,12 +301,20 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Limit price the user asked for; null for orders without one (market orders). (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable; the project's 2026-11-25 audit of CoinW.Net and the docs)
+    """
+
     totalPiece: (
         Annotated[
             Decimal, Meta(description="Contracts the order was placed for in total.")
         ]
         | UnsetType
     ) = UNSET
+    """
+    Contracts the order was placed for in total.
+    """
+
     originalType: (
         Annotated[
             str,
@@ -230,6 +324,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Order kind at placement (e.g. plan, execute), before any trigger changed it.
+    """
+
     positionMargin: (
         Annotated[
             Decimal,
@@ -237,10 +335,18 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Margin held by the position the order belongs to.
+    """
+
     positionModel: (
         Annotated[int, Meta(description="Margin mode: 0 isolated, 1 cross.")]
         | UnsetType
     ) = UNSET
+    """
+    Margin mode: 0 isolated, 1 cross.
+    """
+
     quantity: (
         Annotated[
             Decimal,
@@ -248,6 +354,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Order size, counted in the unit quantityUnit names.
+    """
+
     quantityUnit: (
         Annotated[
             int,
@@ -257,6 +367,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Unit of quantity: 0 quote currency (e.g. USDT), 1 contracts, 2 base currency (e.g. BTC).
+    """
+
     status: (
         Annotated[
             OpenClose,
@@ -266,6 +380,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Open/close state CoinW reports for the order: open or close. The docs give only the two values.
+    """
+
     stopLossPrice: (
         Annotated[
             Decimal,
@@ -276,6 +394,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Price that fires the attached stop-loss. Documented as text, sent as a number. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)
+    """
+
     stopLossRate: (
         Annotated[
             Decimal,
@@ -286,6 +408,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Stop-loss distance as a fraction of the order price. Documented as text, sent as a number. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)
+    """
+
     stopProfitPrice: (
         Annotated[
             Decimal,
@@ -296,6 +422,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Price that fires the attached take-profit. Documented as text, sent as a number. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)
+    """
+
     stopProfitRate: (
         Annotated[
             Decimal,
@@ -306,6 +436,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Take-profit distance as a fraction of the order price. Documented as text, sent as a number. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)
+    """
+
     stopLossOrderPrice: (
         Annotated[
             Decimal,
@@ -316,6 +450,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Limit price of the order the stop-loss places when it fires. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)
+    """
+
     stopProfitOrderPrice: (
         Annotated[
             Decimal,
@@ -326,6 +464,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Limit price of the order the take-profit places when it fires. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)
+    """
+
     updatedDate: (
         Annotated[
             int,
@@ -335,10 +477,18 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Time of the latest change to the order, Unix epoch milliseconds.
+    """
+
     source: (
         Annotated[Source, Meta(description="Channel the order came in through.")]
         | UnsetType
     ) = UNSET
+    """
+    Channel the order came in through.
+    """
+
     thirdOrderId: (
         Annotated[
             str,
@@ -349,6 +499,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    The client's own identifier for the order, as given when it was placed; null (or empty) for orders placed without one. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable; the project's 2026-11-25 audit of CoinW.Net and the docs)
+    """
+
     triggerPrice: (
         Annotated[
             Decimal,
@@ -359,6 +513,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Price at which a plan order is activated. Not in the field table; seen in the example. null when no value is set. (source: the docs' field table; CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable)
+    """
+
     triggerType: (
         Annotated[
             int | str,
@@ -369,6 +527,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    How the order a trigger places is priced: 0 limit, 1 market (an enumeration of codes, kept open: an unknown code, or a code sent as text, is kept as sent, never an error; null when the order has no trigger). Not in the docs' field table; the seed's example shows 1. (source: CoinW.Net CoinW.Net/Enums/TriggerOrderType.cs; the project's 2026-11-25 audit of CoinW.Net and the docs)
+    """
+
     tradePiece: (
         Annotated[
             Decimal,
@@ -379,6 +541,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Contracts of the order filled so far. Not in the docs' field table. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs; the project's 2026-11-25 audit of CoinW.Net and the docs; null accepted, as for every CoinW quantity that may be absent [guess])
+    """
+
     avgPrice: (
         Annotated[
             Decimal,
@@ -389,6 +555,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Average price of the fills so far; null while nothing is filled. Not in the docs' field table. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs types it nullable; the project's 2026-11-25 audit of CoinW.Net and the docs)
+    """
+
     processStatus: (
         Annotated[
             int,
@@ -399,6 +569,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Where the venue is in processing the order: 0 waiting, 1 processing, 2 success, 3 failed. Open: another code is kept as sent, never an error. (source: CoinW.Net CoinW.Net/Enums/ProcessingStatus.cs and CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs, which types it nullable; the project's 2026-11-25 audit of CoinW.Net and the docs)
+    """
+
     primaryId: (
         Annotated[
             str | int,
@@ -408,6 +582,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    A second identifier CoinW attaches to the order (e.g. 2874310689), kept as the string or the exact int sent. Its meaning is undocumented. (source: CoinW.Net CoinW.Net.UnitTests/Endpoints/Futures/Trading/GetOpenOrders.txt; the project's 2026-11-25 audit of CoinW.Net and the docs)
+    """
+
     stopLossType: (
         Annotated[
             str | int,
@@ -418,6 +596,10 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Order kind of the order the stop-loss places when it fires: a name (execute, plan, planTrigger, moveStopProfitLoss) or its code (2 execute, 1 plan, 3 planTrigger), kept as sent; null when none is attached. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs and CoinW.Net/Enums/FuturesOrderType.cs; the project's 2026-11-25 audit of CoinW.Net and the docs)
+    """
+
     stopProfitType: (
         Annotated[
             str | int,
@@ -428,3 +610,6 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Order kind of the order the take-profit places when it fires: a name (execute, plan, planTrigger, moveStopProfitLoss) or its code (2 execute, 1 plan, 3 planTrigger), kept as sent; null when none is attached. (source: CoinW.Net CoinW.Net/Objects/Models/CoinWFuturesOrder.cs and CoinW.Net/Enums/FuturesOrderType.cs; the project's 2026-11-25 audit of CoinW.Net and the docs)
+    """

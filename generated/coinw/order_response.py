@@ -8,12 +8,20 @@ from . import order
 
 
 class OrderResponse(Struct):
+    """
+    Reply to GET /v1/perpum/order. code 0 means success and data lists the orders that are still working; any other code is an error, explained under msg or, in the docs' other error shape, under message (with retry and success beside it), and data is then null or missing. (source: the seed's response example; the error shapes: https://www.coinw.com/api-doc/en/common/error-codes)
+    """
+
     code: Annotated[
         int,
         Meta(
             description="Outcome: 0 on success, otherwise a CoinW error number (e.g. 6001 bad signature, 29001 rate limited, 500 bad URL); the error table is in schemas/registry.toml."
         ),
     ]
+    """
+    Outcome: 0 on success, otherwise a CoinW error number (e.g. 6001 bad signature, 29001 rate limited, 500 bad URL); the error table is in schemas/registry.toml.
+    """
+
     msg: (
         Annotated[
             str,
@@ -24,6 +32,10 @@ class OrderResponse(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Empty on success, otherwise the reason for the failure (e.g. {"code":402,"msg":"param required"}). (source: https://www.coinw.com/api-doc/en/common/error-codes)
+    """
+
     message: (
         Annotated[
             str,
@@ -34,6 +46,10 @@ class OrderResponse(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    The reason for a failure in the docs' other error shape, e.g. {"code":6003,"message":"require more permission","retry":false,"success":false}; when both are present and msg is empty, this is the text. (source: https://www.coinw.com/api-doc/en/common/error-codes)
+    """
+
     retry: (
         Annotated[
             bool,
@@ -43,6 +59,10 @@ class OrderResponse(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Sent beside message: whether retrying the same request may succeed. (source: https://www.coinw.com/api-doc/en/common/error-codes)
+    """
+
     success: (
         Annotated[
             bool,
@@ -52,6 +72,10 @@ class OrderResponse(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Sent beside message: false on an error. (source: https://www.coinw.com/api-doc/en/common/error-codes; CoinW.Net CoinW.Net/Objects/Internal/CoinWResponse.cs reads it too)
+    """
+
     data: (
         Annotated[
             list[order.Order],
@@ -62,3 +86,6 @@ class OrderResponse(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    The matching unfilled orders; empty when none match, null or absent on errors.
+    """

@@ -8,14 +8,30 @@ from . import depth
 
 
 class BatchDepthResponse(Struct):
+    """
+    Reply to GET /{market}/batch_depth/{codes}. ret 200 carries data; any other ret is an error whose meaning is in msg.
+    """
+
     ret: Annotated[
         int,
         Meta(description="Result code: 200 on success, 5xx venue codes on failure."),
     ]
+    """
+    Result code: 200 on success, 5xx venue codes on failure.
+    """
+
     msg: Annotated[str, Meta(description='"success" or the reason for the failure.')]
+    """
+    "success" or the reason for the failure.
+    """
+
     traceId: (
         Annotated[str, Meta(description="Request identifier for support.")] | UnsetType
     ) = UNSET
+    """
+    Request identifier for support.
+    """
+
     data: (
         Annotated[
             list[depth.Depth],
@@ -24,3 +40,6 @@ class BatchDepthResponse(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    One depth snapshot per requested code that has data.
+    """

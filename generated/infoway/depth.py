@@ -8,13 +8,32 @@ from msgspec import Meta, Struct
 
 
 class Depth(Struct):
+    """
+    One symbol's order book as Infoway sends it. Sides are column-major: [[prices...], [volumes...]], as decimal strings. a holds the asks (sell side), b the bids.
+    """
+
     s: Annotated[str, Meta(description="Product code, e.g. 00700.HK or BTCUSDT.")]
+    """
+    Product code, e.g. 00700.HK or BTCUSDT.
+    """
+
     t: Annotated[int, Meta(description="Snapshot time, Unix epoch milliseconds.")]
+    """
+    Snapshot time, Unix epoch milliseconds.
+    """
+
     a: Annotated[
         tuple[list[Decimal], list[Decimal]],
         Meta(description="Asks: prices ascending, and their volumes.", title="Side"),
     ]
+    """
+    Asks: prices ascending, and their volumes.
+    """
+
     b: Annotated[
         tuple[list[Decimal], list[Decimal]],
         Meta(description="Bids: prices descending, and their volumes.", title="Side"),
     ]
+    """
+    Bids: prices descending, and their volumes.
+    """

@@ -7,4 +7,11 @@ from msgspec import Meta, Struct
 
 
 class ErrorDetail(Struct):
+    """
+    Error body without the usual envelope, e.g. {"detail": "Rate limit exceeded"}, sent with HTTP 429 and sometimes with HTTP 200.
+    """
+
     detail: Annotated[str, Meta(description="What went wrong.")]
+    """
+    What went wrong.
+    """

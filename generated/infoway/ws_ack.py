@@ -7,18 +7,37 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 
 
 class WsDepthAck(Struct):
+    """
+    Server frame 10004: the depth subscription was received.
+    """
+
     code: Annotated[
         Literal[10004], Meta(description="Frame type: depth subscribe acknowledgement.")
     ]
+    """
+    Frame type: depth subscribe acknowledgement.
+    """
+
     trace: (
         Annotated[str, Meta(description="The trace of the subscribe frame.")]
         | UnsetType
     ) = UNSET
+    """
+    The trace of the subscribe frame.
+    """
+
     msg: (
         Annotated[str, Meta(description="Outcome text, when the server sends one.")]
         | UnsetType
     ) = UNSET
+    """
+    Outcome text, when the server sends one.
+    """
+
     data: (
         Annotated[Any, Meta(description="Whatever the server attaches; kept as sent.")]
         | UnsetType
     ) = UNSET
+    """
+    Whatever the server attaches; kept as sent.
+    """

@@ -8,11 +8,26 @@ from . import depth
 
 
 class WsDepthPush(Struct):
+    """
+    Server frame 10005: a depth snapshot for one subscribed code.
+    """
+
     code: Annotated[Literal[10005], Meta(description="Frame type: depth push.")]
+    """
+    Frame type: depth push.
+    """
+
     data: Annotated[
         depth.Depth,
         Meta(description="The snapshot, same form as one item of batch_depth."),
     ]
+    """
+    The snapshot, same form as one item of batch_depth.
+    """
+
     trace: Annotated[str, Meta(description="Server trace identifier.")] | UnsetType = (
         UNSET
     )
+    """
+    Server trace identifier.
+    """

@@ -7,5 +7,16 @@ from msgspec import Meta, Struct
 
 
 class WsHeartbeat(Struct):
+    """
+    Client frame 10010, sent every 30 s; the server does not reply and drops a connection silent for 60 s.
+    """
+
     code: Annotated[Literal[10010], Meta(description="Frame type: heartbeat.")]
+    """
+    Frame type: heartbeat.
+    """
+
     trace: Annotated[str, Meta(description="Client-chosen identifier.")]
+    """
+    Client-chosen identifier.
+    """

@@ -10,11 +10,26 @@ class Data(Struct):
     codes: Annotated[
         str, Meta(description="Product codes joined with commas, e.g. BTCUSDT,ETHUSDT.")
     ]
+    """
+    Product codes joined with commas, e.g. BTCUSDT,ETHUSDT.
+    """
 
 
 class WsDepthSubscribe(Struct):
+    """
+    Client frame 10003: subscribe to depth pushes for the comma-joined codes.
+    """
+
     code: Annotated[Literal[10003], Meta(description="Frame type: depth subscribe.")]
+    """
+    Frame type: depth subscribe.
+    """
+
     trace: Annotated[
         str, Meta(description="Client-chosen identifier echoed in the ack.")
     ]
+    """
+    Client-chosen identifier echoed in the ack.
+    """
+
     data: Annotated[Data, Meta(title="WsDepthSubscribeData")]

@@ -7,7 +7,18 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 
 
 class WsWelcome(Struct):
+    """
+    First server frame after the WebSocket opens.
+    """
+
     code: Annotated[Literal[200], Meta(description="Connected.")]
+    """
+    Connected.
+    """
+
     msg: Annotated[str, Meta(description='e.g. "ws connect success".')] | UnsetType = (
         UNSET
     )
+    """
+    e.g. "ws connect success".
+    """

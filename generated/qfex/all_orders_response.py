@@ -8,10 +8,18 @@ from . import order, twap
 
 
 class AllOrdersResponse(Struct):
+    """
+    The orders found, split into plain orders and conditional (stop) orders.
+    """
+
     orders: Annotated[
         list[order.Order],
         Meta(description="Resting limit and market orders; empty when none match."),
     ]
+    """
+    Resting limit and market orders; empty when none match.
+    """
+
     stop_orders: (
         Annotated[
             list[order.Order],
@@ -21,6 +29,10 @@ class AllOrdersResponse(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Conditional orders waiting for their trigger; empty when none match. Stop orders come in the documented stop-order shape, without update_time, trade_id, take_profit or stop_loss (source: https://docs.qfex.com/websocket/channels/trade/stop_cancel_order).
+    """
+
     twaps: (
         Annotated[
             list[twap.Twap],
@@ -30,12 +42,22 @@ class AllOrdersResponse(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Active TWAPs, in get_user_orders' answer (source: https://docs.qfex.com/websocket/channels/trade/get_user_orders); absent from get_order's [guess].
+    """
 
 
 class AllOrdersResponseMessage(Struct):
+    """
+    Server frame answering get_order and get_user_orders: the account's open orders (partly filled ones included; filled and cancelled ones are left out).
+    """
+
     all_orders_response: Annotated[
         AllOrdersResponse,
         Meta(
             description="The orders found, split into plain orders and conditional (stop) orders."
         ),
     ]
+    """
+    The orders found, split into plain orders and conditional (stop) orders.
+    """

@@ -7,38 +7,69 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 
 
 class HmacAuthParams(Struct):
+    """
+    signature = lower-case hex of HMAC-SHA256(secret, nonce + ":" + decimal unix_ts).
+    """
+
     public_key: Annotated[
         str,
         Meta(
             description="The API public key (the same one given as api_key in the connection URL)."
         ),
     ]
+    """
+    The API public key (the same one given as api_key in the connection URL).
+    """
+
     nonce: Annotated[
         str,
         Meta(
             description="Fresh random hex string, at most 100 characters, never reused within 15 minutes."
         ),
     ]
+    """
+    Fresh random hex string, at most 100 characters, never reused within 15 minutes.
+    """
+
     unix_ts: Annotated[int, Meta(description="Current time, whole Unix epoch seconds.")]
+    """
+    Current time, whole Unix epoch seconds.
+    """
+
     signature: Annotated[
         str,
         Meta(
             description='Hex-encoded HMAC-SHA256 of "<nonce>:<unix_ts>" under the API secret.'
         ),
     ]
+    """
+    Hex-encoded HMAC-SHA256 of "<nonce>:<unix_ts>" under the API secret.
+    """
 
 
 class AuthParams(Struct):
+    """
+    Exactly one of hmac (recommended) or jwt, optionally with account_id. The exactly-one rule is the if/then/else below (a schema check; the typed class has both fields optional, because msgspec cannot decode an untagged union of two objects).
+    """
+
     hmac: (
         Annotated[HmacAuthParams, Meta(description="HMAC proof of the API secret.")]
         | UnsetType
     ) = UNSET
+    """
+    HMAC proof of the API secret.
+    """
+
     jwt: (
         Annotated[
             str, Meta(description="A valid QFEX JSON Web Token, used instead of hmac.")
         ]
         | UnsetType
     ) = UNSET
+    """
+    A valid QFEX JSON Web Token, used instead of hmac.
+    """
+
     account_id: (
         Annotated[
             str,
@@ -48,8 +79,22 @@ class AuthParams(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Optional sub-account (UUID) the session should act for; the primary account when absent.
+    """
 
 
 class Auth(Struct):
+    """
+    Client frame that authenticates a trade WebSocket session; it must arrive within 60 s of connecting. Carries either an HMAC proof or a JWT, never both.
+    """
+
     type: Annotated[Literal["auth"], Meta(description="Frame kind.")]
+    """
+    Frame kind.
+    """
+
     params: Annotated[AuthParams, Meta(description="The credentials.")]
+    """
+    The credentials.
+    """

@@ -7,6 +7,13 @@ from msgspec import Meta, Struct
 
 
 class AuthResponse(Struct):
+    """
+    Server frame confirming that the auth frame was accepted; from then on the server keeps the link alive with WebSocket ping frames.
+    """
+
     authenticated: Annotated[
         bool, Meta(description="true once the session is authenticated.")
     ]
+    """
+    true once the session is authenticated.
+    """

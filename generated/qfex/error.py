@@ -8,6 +8,8 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 
 
 class ErrorCode(StrEnum):
+    """Error reasons. RateLimited: too many weighted messages, back off. InvalidJSONFormat: not JSON or not a known frame shape. AlreadyAuthenticated: a second auth on one session. InvalidParameter: a parameter missing or out of range. PermissionDenied: the key lacks the right. ServerError: internal failure, retry later. InvalidOrder: malformed order. AlreadySubscribedToLeaderboard: duplicate leaderboard subscription. KycRequired / TncRequired: the account must finish identity checks / accept the terms first."""
+
     RateLimited = "RateLimited"
     InvalidJSONFormat = "InvalidJSONFormat"
     AlreadyAuthenticated = "AlreadyAuthenticated"
@@ -32,7 +34,15 @@ class ErrorCode(StrEnum):
 
 
 class ErrorBody(Struct):
+    """
+    What failed and, when available, the frame that caused it.
+    """
+
     error_code: Annotated[ErrorCode, Meta(description="Machine-readable reason.")]
+    """
+    Machine-readable reason.
+    """
+
     message: (
         Annotated[
             str, Meta(description="Human-readable detail; may be null or absent.")
@@ -40,6 +50,10 @@ class ErrorBody(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Human-readable detail; may be null or absent.
+    """
+
     incoming_message: (
         Annotated[
             dict[str, Any],
@@ -50,10 +64,20 @@ class ErrorBody(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    The offending client frame echoed back ({"type": ..., "params": {...}}), or null when it could not be read.
+    """
 
 
 class ErrorMessage(Struct):
+    """
+    Server frame sent instead of the expected reply when a client frame fails, on any channel.
+    """
+
     err: Annotated[
         ErrorBody,
         Meta(description="What failed and, when available, the frame that caused it."),
     ]
+    """
+    What failed and, when available, the frame that caused it.
+    """

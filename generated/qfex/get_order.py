@@ -7,12 +7,34 @@ from msgspec import Meta, Struct
 
 
 class GetOrderParams(Struct):
+    """
+    Which order to look up.
+    """
+
     symbol: Annotated[str, Meta(description="Market of the order, e.g. AAPL-USD.")]
+    """
+    Market of the order, e.g. AAPL-USD.
+    """
+
     order_id: Annotated[
         str, Meta(description="Exchange order identifier (UUID) to fetch.")
     ]
+    """
+    Exchange order identifier (UUID) to fetch.
+    """
 
 
 class GetOrder(Struct):
+    """
+    Client frame asking for one order of the authenticated account; the server answers with an all_orders_response frame.
+    """
+
     type: Annotated[Literal["get_order"], Meta(description="Frame kind.")]
+    """
+    Frame kind.
+    """
+
     params: Annotated[GetOrderParams, Meta(description="Which order to look up.")]
+    """
+    Which order to look up.
+    """

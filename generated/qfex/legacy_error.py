@@ -8,8 +8,20 @@ from . import error
 
 
 class LegacyErrorMessage(Struct):
+    """
+    Older, flat form of the error frame, still described in earlier QFEX docs: the same fields as err in error.json, at the top level, tagged with type "error".
+    """
+
     type: Annotated[Literal["error"], Meta(description="Frame kind.")]
+    """
+    Frame kind.
+    """
+
     error_code: Annotated[error.ErrorCode, Meta(description="Machine-readable reason.")]
+    """
+    Machine-readable reason.
+    """
+
     message: (
         Annotated[
             str, Meta(description="Human-readable detail; may be null or absent.")
@@ -17,6 +29,10 @@ class LegacyErrorMessage(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Human-readable detail; may be null or absent.
+    """
+
     incoming_message: (
         Annotated[
             dict[str, Any],
@@ -25,3 +41,6 @@ class LegacyErrorMessage(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    The offending client frame echoed back, or null.
+    """

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 
 class OrderStatus(StrEnum):
+    """Order state. ACK accepted and resting; FILLED filled, possibly only in part (compare quantity_remaining); MODIFIED, CANCELLED, CANCELLED_STP (self-trade prevention); REJECTED and the specific refusal reasons after it."""
+
     ACK = "ACK"
     FILLED = "FILLED"
     MODIFIED = "MODIFIED"
@@ -41,6 +43,8 @@ class OrderStatus(StrEnum):
 
 
 class Side(StrEnum):
+    """Order direction."""
+
     BUY = "BUY"
     SELL = "SELL"
 
@@ -57,6 +61,8 @@ class Side(StrEnum):
 
 
 class OrderType(StrEnum):
+    """Execution style: LIMIT, MARKET, ALO (add-liquidity only: refused if it would cross), and the conditional kinds TAKE_PROFIT, STOP_LOSS, STOP_MARKET seen in replies."""
+
     LIMIT = "LIMIT"
     MARKET = "MARKET"
     ALO = "ALO"
@@ -77,6 +83,8 @@ class OrderType(StrEnum):
 
 
 class TimeInForce(StrEnum):
+    """GTC rests until filled or cancelled; IOC fills what it can at once and drops the rest; FOK fills completely at once or not at all."""
+
     GTC = "GTC"
     IOC = "IOC"
     FOK = "FOK"
@@ -94,28 +102,68 @@ class TimeInForce(StrEnum):
 
 
 class Order(Struct):
+    """
+    One QFEX order as the trade WebSocket reports it: in all_orders_response (orders and stop_orders) and in order_response pushes. Quantities and prices are JSON numbers, read exactly as Decimal. Not every reply carries every field: the order_response push has no update_time (source: https://docs.qfex.com/websocket/channels/trade/order), and the documented stop-order object has no update_time, trade_id, take_profit or stop_loss (source: cancel_stop_order's order_response, https://docs.qfex.com/websocket/channels/trade/stop_cancel_order, and the cancel_on_disconnect example at https://docs.qfex.com/websocket/trade).
+    """
+
     order_id: Annotated[
         str,
         Meta(description="Exchange-assigned order identifier, a UUID in text form."),
     ]
+    """
+    Exchange-assigned order identifier, a UUID in text form.
+    """
+
     symbol: Annotated[str, Meta(description="Market the order trades, e.g. AAPL-USD.")]
+    """
+    Market the order trades, e.g. AAPL-USD.
+    """
+
     status: Annotated[
         OrderStatus,
         Meta(description="Current state of the order, or the reason it was refused."),
     ]
+    """
+    Current state of the order, or the reason it was refused.
+    """
+
     quantity: Annotated[Decimal, Meta(description="Size the order was placed for.")]
+    """
+    Size the order was placed for.
+    """
+
     price: Annotated[Decimal, Meta(description="Limit price, in the quote currency.")]
+    """
+    Limit price, in the quote currency.
+    """
+
     side: Annotated[Side, Meta(description="Buy or sell.")]
+    """
+    Buy or sell.
+    """
+
     type: Annotated[OrderType, Meta(description="How the order executes.")]
+    """
+    How the order executes.
+    """
+
     time_in_force: Annotated[
         TimeInForce, Meta(description="How long the order may rest on the book.")
     ]
+    """
+    How long the order may rest on the book.
+    """
+
     quantity_remaining: Annotated[
         Decimal,
         Meta(
             description="Part of quantity not yet filled; below quantity once the order is partly filled."
         ),
     ]
+    """
+    Part of quantity not yet filled; below quantity once the order is partly filled.
+    """
+
     take_profit: (
         Annotated[
             Decimal,
@@ -125,6 +173,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Take-profit trigger price attached to the order; 0 when none is set; absent from stop orders (source: docs.qfex.com stop_cancel_order).
+    """
+
     stop_loss: (
         Annotated[
             Decimal,
@@ -134,6 +186,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Stop-loss trigger price attached to the order; 0 when none is set; absent from stop orders (source: docs.qfex.com stop_cancel_order).
+    """
+
     user_id: (
         Annotated[
             str,
@@ -141,10 +197,18 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Identifier (UUID) of the account that owns the order.
+    """
+
     client_order_id: (
         Annotated[str, Meta(description="The caller's own identifier for the order.")]
         | UnsetType
     ) = UNSET
+    """
+    The caller's own identifier for the order.
+    """
+
     update_time: (
         Annotated[
             float,
@@ -154,6 +218,10 @@ class Order(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Time of the latest change, Unix epoch seconds with a fractional part; absent from stop orders and order_response pushes (source: docs.qfex.com, see above).
+    """
+
     trade_id: (
         Annotated[
             str,
@@ -164,3 +232,6 @@ class Order(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    Identifier of the latest fill, a UUID in text form, or null while nothing has filled; absent from stop orders (source: https://docs.qfex.com/websocket/channels/trade/get_user_orders; fills carry UUID trade_ids in https://docs.qfex.com/websocket/channels/trade/get_user_trades).
+    """

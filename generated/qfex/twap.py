@@ -8,12 +8,20 @@ from decimal import Decimal
 
 
 class Twap(Struct):
+    """
+    One active TWAP (an order the venue splits into child orders over time) as all_orders_response.twaps lists it (source: https://docs.qfex.com/websocket/channels/trade/get_user_orders; add_twap at https://docs.qfex.com/websocket/channels/trade/add_twap says a TWAP also appears there). Only the fields below are typed; the docs' example shows more that are not read yet. Which fields are always sent is a [guess]: only twap_id is required.
+    """
+
     twap_id: Annotated[
         str,
         Meta(
             description="Exchange-assigned TWAP identifier, a UUID in text form (source: get_user_orders example)."
         ),
     ]
+    """
+    Exchange-assigned TWAP identifier, a UUID in text form (source: get_user_orders example).
+    """
+
     client_twap_id: (
         Annotated[
             str,
@@ -24,6 +32,10 @@ class Twap(Struct):
         | None
         | UnsetType
     ) = UNSET
+    """
+    The caller's own identifier given in add_twap; optional there, so it may be absent [guess: or null].
+    """
+
     user_id: (
         Annotated[
             str,
@@ -31,6 +43,10 @@ class Twap(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Identifier (UUID) of the account that owns the TWAP.
+    """
+
     status: (
         Annotated[
             str,
@@ -40,10 +56,18 @@ class Twap(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    State of the TWAP as the engine reports it; the docs name no values [guess: an open set of strings].
+    """
+
     symbol: (
         Annotated[str, Meta(description="Market the TWAP trades, e.g. AAPL-USD.")]
         | UnsetType
     ) = UNSET
+    """
+    Market the TWAP trades, e.g. AAPL-USD.
+    """
+
     total_quantity: (
         Annotated[
             Decimal,
@@ -53,9 +77,16 @@ class Twap(Struct):
         ]
         | UnsetType
     ) = UNSET
+    """
+    Quantity to execute across the whole TWAP (add_twap's total_quantity).
+    """
+
     filled_quantity: (
         Annotated[
             Decimal, Meta(description="Quantity executed so far by the child orders.")
         ]
         | UnsetType
     ) = UNSET
+    """
+    Quantity executed so far by the child orders.
+    """

@@ -100,3 +100,10 @@ def test_every_command_has_help_with_an_example(command: list[str], capsys: pyte
     example = re.search(r"^example:\n  (venuewire .+)$", out, re.MULTILINE)
     assert example is not None, out
     assert example.group(1).split()[1 : 1 + len(command)] == command or not command
+
+
+def test_version_prints_the_installed_distributions_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib import metadata
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"venuewire {metadata.version('venuewire')}"

@@ -1,0 +1,333 @@
+"""Synchronous facade: every venuewire client without `async`, for scripts and notebooks.
+
+Each facade client owns one background event loop (an anyio blocking portal, in its own
+thread) and runs its async twin there, so calls, results, timeouts and errors are exactly
+the async client's: the same typed values come back, the same `venuewire.VenueError`s are
+raised in the caller's thread. Streams are plain iterators (`for book in stream: ...`),
+closed by `close()`, `with`, or by closing the client. Use a client as a context manager
+(entering connects where the async client connects on `async with`); `close()` stops its loop.
+
+    from venuewire import sync
+    from venuewire.sim.opend import OpenDSimulator
+
+    with sync.serve(OpenDSimulator(port=0)) as sim, sync.OpenDClient(sim.host, sim.port) as futu:
+        futu.subscribe(["HK.00700"])
+        book = futu.get_order_book("HK.00700")
+
+A facade client may be used from any one thread at a time; it is not meant to be shared
+between threads that call it concurrently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
+
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+
+from venuewire.generated.futu.enums import SubType  # a plain IntEnum: no protobuf import
+
+if TYPE_CHECKING:
+    from google.protobuf.message import Message
+
+    from venuewire.bitmart.client import BitmartClient as AsyncBitmartClient
+    from venuewire.coinw.client import CoinwClient as AsyncCoinwClient
+    from venuewire.events import StreamEvent
+    from venuewire.generated.coinw.order import Order as CoinwOrder
+    from venuewire.generated.futu import GetGlobalState_pb2, Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
+    from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
+    from venuewire.generated.qfex.all_orders_response import AllOrdersResponse
+    from venuewire.infoway.client import InfowayClient as AsyncInfowayClient
+    from venuewire.models import Order, OrderBook
+    from venuewire.opend.client import OpenDClient as AsyncOpenDClient
+    from venuewire.qfex.client import QfexTradeClient as AsyncQfexTradeClient
+
+P = ParamSpec("P")
+T = TypeVar("T")
+C = TypeVar("C")
+
+__all__ = ["BitmartClient", "CoinwClient", "InfowayClient", "OpenDClient", "QfexTradeClient", "Stream", "serve"]
+
+
+def _takes_args_of(_: Callable[P, object]) -> Callable[[Callable[..., None]], Callable[Concatenate[Any, P], None]]:
+    """Give a facade's `__init__` the exact parameters of its async twin (for mypy and editors)."""
+
+    def mirror(init: Callable[..., None]) -> Callable[Concatenate[Any, P], None]:
+        return cast("Callable[Concatenate[Any, P], None]", init)
+
+    return mirror
+
+
+class _Loop:
+    """One background event loop (anyio's blocking portal in its own thread)."""
+
+    def __init__(self) -> None:
+        self._cm: AbstractContextManager[BlockingPortal] | None = start_blocking_portal()
+        self.portal = self._cm.__enter__()
+
+    def call(self, func: Callable[..., Any], *args: Any) -> Any:
+        if self._cm is None:
+            from venuewire.errors import ConnectionLost
+
+            raise ConnectionLost("venuewire", "this synchronous client is closed")
+        return self.portal.call(func, *args)
+
+    def stop(self) -> None:
+        cm, self._cm = self._cm, None
+        if cm is not None:
+            cm.__exit__(None, None, None)
+
+
+_DONE: Any = object()
+
+
+class Stream(Iterator[T]):
+    """A stream of the async client as a blocking iterator: `next()` waits for the next item
+    (an OrderBook, a typed push, or a Gap / DecodeFailure event) and raises what the async
+    stream raises. `close()` (or `with`) ends it; `async_stream` is the async stream itself
+    (its `stats`, `dropped`, `gaps`)."""
+
+    def __init__(self, loop: _Loop, stream: AsyncIterator[T]) -> None:
+        self._loop = loop
+        self.async_stream = stream
+        self._closed = False
+
+    def __iter__(self) -> Stream[T]:
+        return self
+
+    def __next__(self) -> T:
+        if self._closed:
+            raise StopIteration
+        item = self._loop.call(_next_or_done, self.async_stream)
+        if item is _DONE:
+            self._closed = True
+            raise StopIteration
+        return cast(T, item)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            aclose = getattr(self.async_stream, "aclose", None)
+            if aclose is not None:
+                with contextlib.suppress(Exception):
+                    self._loop.call(aclose)
+
+    def __enter__(self) -> Stream[T]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+async def _next_or_done(stream: AsyncIterator[T]) -> T | Any:
+    try:
+        return await anext(stream)
+    except StopAsyncIteration:  # cannot cross a thread's future: a sentinel instead
+        return _DONE
+
+
+class _Facade(Generic[C]):
+    """What every facade client shares: its loop, its async client, the life cycle."""
+
+    def _start(self, factory: Callable[[], C]) -> None:
+        self._loop = _Loop()
+        self._streams: list[Stream[Any]] = []
+        try:
+            self.async_client: C = cast(C, self._loop.call(factory))  # built on its own loop
+        except BaseException:
+            self._loop.stop()
+            raise
+
+    def _call(self, func: Callable[..., Awaitable[T]], *args: Any) -> T:
+        return cast(T, self._loop.call(func, *args))
+
+    def _stream(self, make: Callable[[], AsyncIterator[T]]) -> Stream[T]:
+        stream: Stream[T] = Stream(self._loop, self._loop.call(make))
+        self._streams.append(stream)
+        return stream
+
+    def close(self) -> None:
+        """Close every stream, the async client, then the background loop."""
+        try:
+            for stream in self._streams:
+                stream.close()
+            closer = getattr(self.async_client, "close", None)
+            if closer is not None:
+                self._loop.call(closer)
+        finally:
+            self._loop.stop()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # a forgotten close must not leave a thread behind
+        loop = getattr(self, "_loop", None)
+        if loop is not None:
+            with contextlib.suppress(Exception):
+                loop.stop()
+
+
+if TYPE_CHECKING:
+    _like_opend = _takes_args_of(AsyncOpenDClient)
+    _like_bitmart = _takes_args_of(AsyncBitmartClient)
+    _like_infoway = _takes_args_of(AsyncInfowayClient)
+    _like_coinw = _takes_args_of(AsyncCoinwClient)
+    _like_qfex = _takes_args_of(AsyncQfexTradeClient)
+else:  # at run time the parameters are simply passed on
+
+    def _same(init: Callable[..., None]) -> Callable[..., None]:
+        return init
+
+    _like_opend = _like_bitmart = _like_infoway = _like_coinw = _like_qfex = _same
+
+
+class OpenDClient(_Facade["AsyncOpenDClient"]):
+    """`venuewire.OpenDClient` without async: the same parameters, methods, results and errors.
+    `with` connects (InitConnect); the update streams are iterators."""
+
+    @_like_opend
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from venuewire.opend.client import OpenDClient as Async
+
+        self._start(lambda: Async(*args, **kwargs))
+
+    def __enter__(self) -> OpenDClient:
+        self.connect()
+        return self
+
+    def connect(self) -> None:
+        self._call(self.async_client.connect)
+
+    def request(self, message: Message, *, timeout: float | None = None) -> Message:
+        """Any generated OpenD Request the registry declares -> its Response (retType checked).
+        The async client's `request` also infers the exact Response class for mypy."""
+
+        async def send() -> Message:
+            reply: Message = await self.async_client.request(message, timeout=timeout)  # type: ignore[call-overload]
+            return reply
+
+        return self._call(send)
+
+    def get_global_state(self) -> GetGlobalState_pb2.S2C:
+        return self._call(self.async_client.get_global_state)
+
+    def subscribe(
+        self, symbols: Iterable[str], sub_types: Iterable[SubType | int] = (SubType.OrderBook,), push: bool = True
+    ) -> None:
+        """Subscribe securities ("HK.00700") to quote types; with `push`, OpenD pushes updates."""
+        self._call(self.async_client.subscribe, list(symbols), list(sub_types), push)
+
+    def unsubscribe(self, symbols: Iterable[str], sub_types: Iterable[SubType | int] = (SubType.OrderBook,)) -> None:
+        self._call(self.async_client.unsubscribe, list(symbols), list(sub_types))
+
+    def get_order_book(self, symbol: str, num: int = 10) -> Qot_GetOrderBook_pb2.S2C:
+        return self._call(self.async_client.get_order_book, symbol, num)
+
+    def order_book_updates(self, symbol: str) -> Stream[Qot_UpdateOrderBook_pb2.S2C | StreamEvent]:
+        """Qot_UpdateOrderBook pushes for `symbol` (subscribe with push=True first)."""
+        return self._stream(lambda: self.async_client.order_book_updates(symbol))
+
+
+class BitmartClient(_Facade["AsyncBitmartClient"]):
+    """`venuewire.bitmart.BitmartClient` without async; its depth streams are iterators."""
+
+    @_like_bitmart
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from venuewire.bitmart.client import BitmartClient as Async
+
+        self._start(lambda: Async(*args, **kwargs))
+
+    def __enter__(self) -> BitmartClient:
+        return self
+
+    def depth_stream(self, symbol: str | Sequence[str], levels: int = 5) -> Stream[OrderBook | StreamEvent]:
+        return self._stream(lambda: self.async_client.depth_stream(symbol, levels))
+
+    def legacy_depth_stream(self, symbol: str, precision: int) -> Stream[OrderBook | StreamEvent]:
+        return self._stream(lambda: self.async_client.legacy_depth_stream(symbol, precision))
+
+
+class InfowayClient(_Facade["AsyncInfowayClient"]):
+    """`venuewire.infoway.InfowayClient` without async; `depth_stream` is an iterator."""
+
+    @_like_infoway
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from venuewire.infoway.client import InfowayClient as Async
+
+        self._start(lambda: Async(*args, **kwargs))
+
+    def __enter__(self) -> InfowayClient:
+        return self
+
+    def batch_depth(self, market: str, codes: Sequence[str]) -> BatchDepthResponse:
+        return self._call(self.async_client.batch_depth, market, list(codes))
+
+    def order_books(self, market: str, codes: Sequence[str]) -> list[OrderBook]:
+        return self._call(self.async_client.order_books, market, list(codes))
+
+    def depth_stream(self, market: str, codes: Sequence[str], **settings: Any) -> Stream[OrderBook | StreamEvent]:
+        """The WebSocket depth stream; `settings` are the async `depth_stream`'s keywords."""
+        return self._stream(lambda: self.async_client.depth_stream(market, list(codes), **settings))
+
+
+class CoinwClient(_Facade["AsyncCoinwClient"]):
+    """`venuewire.coinw.CoinwClient` without async."""
+
+    @_like_coinw
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from venuewire.coinw.client import CoinwClient as Async
+
+        self._start(lambda: Async(*args, **kwargs))
+
+    def __enter__(self) -> CoinwClient:
+        return self
+
+    def get_open_orders(
+        self, position_type: str, source_ids: Sequence[str | int] | None = None, instrument: str | None = None
+    ) -> list[CoinwOrder]:
+        return self._call(self.async_client.get_open_orders, position_type, source_ids, instrument)
+
+    def get_open_orders_normalized(
+        self, position_type: str, source_ids: Sequence[str | int] | None = None, instrument: str | None = None
+    ) -> list[Order]:
+        return self._call(self.async_client.get_open_orders_normalized, position_type, source_ids, instrument)
+
+
+class QfexTradeClient(_Facade["AsyncQfexTradeClient"]):
+    """`venuewire.qfex.QfexTradeClient` without async; `with` connects and authenticates."""
+
+    @_like_qfex
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from venuewire.qfex.client import QfexTradeClient as Async
+
+        self._start(lambda: Async(*args, **kwargs))
+
+    def __enter__(self) -> QfexTradeClient:
+        self.connect()
+        return self
+
+    def connect(self) -> None:
+        self._call(self.async_client.connect)
+
+    def get_order(self, symbol: str, order_id: str) -> AllOrdersResponse:
+        return self._call(self.async_client.get_order, symbol, order_id)
+
+    def get_order_normalized(self, symbol: str, order_id: str) -> list[Order]:
+        return self._call(self.async_client.get_order_normalized, symbol, order_id)
+
+
+@contextlib.contextmanager
+def serve(simulator: AbstractAsyncContextManager[T]) -> Iterator[T]:
+    """Run an async context manager (an embedded simulator) on a background loop of its own
+    for the duration of a `with` block: `with sync.serve(OpenDSimulator(port=0)) as sim:`."""
+    loop = _Loop()
+    try:
+        with loop.portal.wrap_async_context_manager(simulator) as running:
+            yield running
+    finally:
+        loop.stop()
