@@ -38,9 +38,24 @@ $(PROTOC_STAMP): requirements/protoc.lock | $(STAMP)
 
 protoc: $(STAMP) $(PROTOC_STAMP) ## create .build/protoc (the pinned protoc of `make generate`) from requirements/protoc.lock
 
-demo: $(STAMP) $(PROTOC_STAMP) ## every client against its embedded simulator (regenerates generated/ first only if stale)
-	@$(PY) -m codegen --check >/dev/null 2>&1 || $(PY) -m codegen
-	$(VENV)/bin/venuewire demo
+# make demo's own light environment: the runtime dependencies and the [cli] extra only
+# (requirements/demo.lock), venuewire installed editable. It runs the committed generated/
+# (CI's drift check keeps it equal to schemas/; after editing schemas/, `make generate`).
+DEMO_ENV   := .build/demo
+DEMO_STAMP := $(DEMO_ENV)/.installed-stamp
+
+$(DEMO_STAMP): requirements/demo.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found; install Python 3.11 or run make PYTHON=python3.x (3.11+)"; exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "error: venuewire needs Python 3.11 or newer")'
+	rm -rf $(DEMO_ENV)
+	$(PYTHON) -m venv $(DEMO_ENV)
+	$(DEMO_ENV)/bin/python -m pip --disable-pip-version-check --quiet install --no-deps -r requirements/demo.lock
+	$(DEMO_ENV)/bin/python -m pip --disable-pip-version-check --quiet install --no-deps --no-build-isolation -e .
+	$(DEMO_ENV)/bin/python -m pip --disable-pip-version-check check
+	@touch $(DEMO_STAMP)
+
+demo: $(DEMO_STAMP) ## every client against its embedded simulator, from a light runtime-only environment
+	$(DEMO_ENV)/bin/venuewire demo
 
 generate: $(STAMP) $(PROTOC_STAMP) ## regenerate generated/ from schemas/ (protoc + datamodel-code-generator + registry)
 	$(PY) -m codegen

@@ -481,8 +481,26 @@ def _levels(text: str) -> int:
     return value
 
 
+CLI_EXTRAS_HINT = "pip install 'venuewire[cli]'"
+
+
+def _without_cli_extras(command: str) -> bool:
+    """True (after one line on stderr saying how to get them) when the command line's extras
+    (rich, for tables and live views) are not installed: `pip install venuewire` alone is the
+    library; `venuewire[cli]` adds them."""
+    try:
+        import rich  # noqa: F401
+    except ImportError:
+        print(f"venuewire {command}: needs the command line's extras (rich): {CLI_EXTRAS_HINT}", file=sys.stderr)
+        return True
+    return False
+
+
 def _run_demo(args: argparse.Namespace) -> int:
     import os
+
+    if _without_cli_extras("demo"):
+        return 1
 
     from venuewire.demo import VENUES, DemoOptions, run_demo
     from venuewire.render import make_console
@@ -505,7 +523,9 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _add_demo(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from venuewire.demo import VENUES
+    from venuewire.generated.registry import VENUES as REGISTRY_VENUES  # venuewire.demo needs rich
+
+    venues = tuple(v.key for v in REGISTRY_VENUES)
 
     command = _add_command(
         group,
@@ -519,7 +539,7 @@ def _add_demo(group: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         _run_demo,
         summary="Run every typed client against its embedded simulator and show what it gets (make demo).",
     )
-    command.add_argument("--venue", choices=VENUES, help="run only this venue (default: all five, in this order)")
+    command.add_argument("--venue", choices=venues, help="run only this venue (default: all five)")
     command.add_argument(
         "--seconds",
         type=_positive_seconds,
@@ -718,6 +738,8 @@ async def _book(args: argparse.Namespace) -> int:
 def _run_book(args: argparse.Namespace) -> int:
     from venuewire.errors import VenueError
 
+    if _without_cli_extras("book"):
+        return 1
     venue = args.venue
     if venue in NO_BOOK:
         print(

@@ -107,3 +107,37 @@ def test_version_prints_the_installed_distributions_version(capsys: pytest.Captu
 
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"venuewire {metadata.version('venuewire')}"
+
+
+WITHOUT_RICH = "import sys; sys.modules['rich'] = None; from venuewire.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.mark.parametrize("command", [["demo", "--venue", "coinw"], ["book", "futu", "HK.00700"]])
+def test_commands_that_draw_tables_say_how_to_get_the_cli_extras(command: list[str]) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_RICH, *command], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"venuewire {command[0]}: needs the command line's extras (rich): pip install 'venuewire[cli]'"
+    ]
+
+
+def test_the_other_commands_work_without_the_cli_extras() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_RICH, "decode", "futu", "GetGlobalState.Request"],
+        input="0a020800",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "userID" in result.stdout
+
+
+def test_the_demo_runs_every_venue_of_the_registry() -> None:
+    from venuewire.demo import VENUES
+    from venuewire.generated.registry import VENUES as REGISTRY
+
+    assert sorted(VENUES) == sorted(v.key for v in REGISTRY)

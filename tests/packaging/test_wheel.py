@@ -76,3 +76,13 @@ def test_wheel_installs_and_imports_in_a_clean_virtual_environment(wheel: Path, 
     modules, messages = map(int, result.stdout.split())
     assert modules >= 20
     assert messages >= 40
+
+
+def test_a_plain_install_pulls_only_the_librarys_needs_and_rich_is_the_cli_extra(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as zf:
+        meta = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        lines = zf.read(meta).decode().splitlines()
+    requires = [line.removeprefix("Requires-Dist: ") for line in lines if line.startswith("Requires-Dist: ")]
+    plain = sorted(r.split(">")[0].split("<")[0].split("=")[0].strip() for r in requires if "extra ==" not in r)
+    assert plain == ["aiohttp", "anyio", "cryptography", "msgspec", "protobuf", "yarl"]
+    assert [r for r in requires if "extra ==" in r] == ['rich>=13; extra == "cli"']
