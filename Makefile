@@ -80,7 +80,7 @@ typecheck: $(STAMP) ## mypy --strict over the installed package (generated code 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest
 
-matrix: $(STAMP) ## the protobuf matrix: contract tests on the oldest 5.x, newest 6.x and 7.x (.ci/matrix)
+matrix: $(STAMP) ## compatibility matrix: protobuf 5.27.2 / newest 6.x / newest 7.x, and Python 3.12 / 3.13 (.ci/matrix)
 	.ci/matrix
 
 bench: $(STAMP) ## benchmarks, side by side with the official clients; prints ratios and targets
