@@ -84,5 +84,76 @@ def test_a_plain_install_pulls_only_the_librarys_needs_and_rich_is_the_cli_extra
         lines = zf.read(meta).decode().splitlines()
     requires = [line.removeprefix("Requires-Dist: ") for line in lines if line.startswith("Requires-Dist: ")]
     plain = sorted(r.split(">")[0].split("<")[0].split("=")[0].strip() for r in requires if "extra ==" not in r)
-    assert plain == ["aiohttp", "anyio", "cryptography", "msgspec", "protobuf", "yarl"]
+    assert plain == ["aiohttp", "anyio", "cryptography", "msgspec", "protobuf", "types-protobuf", "yarl"]
     assert [r for r in requires if "extra ==" in r] == ['rich>=13; extra == "cli"']
+
+
+# A consumer's program, type-checked with `mypy --strict` in an environment that has only the
+# wheel, what it declares, and mypy: the generated protobuf classes are typed there with no
+# extra step (types-protobuf is a declared dependency), the JSON classes and the clients too.
+CONSUMER = """
+from decimal import Decimal
+
+from venuewire import OrderBook
+from venuewire.generated.coinw.order import Order
+from venuewire.generated.futu import Qot_GetOrderBook_pb2
+from venuewire.opend.client import OpenDClient
+
+
+def best_ask(s2c: Qot_GetOrderBook_pb2.S2C) -> float:
+    return s2c.orderBookAskList[0].{ask_field}
+
+
+def order_price(order: Order) -> object:
+    return order.{order_field}
+
+
+def top(book: OrderBook) -> Decimal:
+    return book.bids[0].price
+
+
+async def book(client: OpenDClient) -> int:
+    req = Qot_GetOrderBook_pb2.Request()
+    req.c2s.num = 10
+    response = await client.request(req)
+    return len(response.s2c.orderBookBidList)
+"""
+
+
+def _consumer_env(wheel: Path, tmp_path: Path) -> Path:
+    env_dir = tmp_path / "consumer"
+    venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    pins = [f"{name}=={metadata.version(name)}" for name in ("mypy", "msgspec", "protobuf")]
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", str(wheel), *pins],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return python
+
+
+def _mypy(python: Path, tmp_path: Path, source: str) -> subprocess.CompletedProcess[str]:
+    program = tmp_path / "consumer.py"
+    program.write_text(source, encoding="utf-8")
+    return subprocess.run(
+        [str(python), "-m", "mypy", "--strict", "--no-incremental", str(program)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+
+
+def test_a_consumer_gets_real_types_from_the_wheel_and_a_typo_fails_mypy_strict(wheel: Path, tmp_path: Path) -> None:
+    python = _consumer_env(wheel, tmp_path)
+    good = _mypy(python, tmp_path, CONSUMER.format(ask_field="price", order_field="orderPrice"))
+    assert good.returncode == 0, good.stdout + good.stderr
+    proto_typo = _mypy(python, tmp_path, CONSUMER.format(ask_field="prise", order_field="orderPrice"))
+    assert proto_typo.returncode == 1, proto_typo.stdout
+    assert '"OrderBook" has no attribute "prise"' in proto_typo.stdout, proto_typo.stdout
+    json_typo = _mypy(python, tmp_path, CONSUMER.format(ask_field="price", order_field="orderPrise"))
+    assert json_typo.returncode == 1, json_typo.stdout
+    assert 'has no attribute "orderPrise"' in json_typo.stdout, json_typo.stdout
