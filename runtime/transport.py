@@ -41,11 +41,12 @@ import math
 import random
 import time
 import traceback
+import weakref
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Final, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, Self, TypedDict, TypeVar
 
 import aiohttp
 import yarl
@@ -69,6 +70,7 @@ log = logging.getLogger("venuewire.transport")
 T = TypeVar("T")
 R = TypeVar("R")
 T_co = TypeVar("T_co", covariant=True)
+S = TypeVar("S", bound="WsStream[Any]")
 Frame = str | bytes
 
 
@@ -406,6 +408,62 @@ _RAW_KEPT: Final = 64 * 1024
 """Bytes of a message a DecodeFailure keeps (events.DecodeFailure.raw)."""
 
 
+class Closing:
+    """`async with` for every WebSocket client, stream and session: entering runs `_entered()`
+    (e.g. connect; nothing by default) and returns the object, leaving awaits `close()`."""
+
+    async def _entered(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self._entered()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+
+class StreamOwner(Closing):
+    """A client that makes streams (`_track`) and closes every one it made on `close()`
+    (override `close` to close more, calling `close_streams`)."""
+
+    _streams: weakref.WeakSet[WsStream[Any]]
+
+    def _track(self, stream: S) -> S:
+        if not hasattr(self, "_streams"):
+            self._streams = weakref.WeakSet()
+        self._streams.add(stream)
+        return stream
+
+    async def close_streams(self) -> None:
+        """Close every stream this client made (a shared aiohttp session stays open)."""
+        for stream in list(getattr(self, "_streams", ())):
+            await stream.aclose()
+
+    async def close(self) -> None:
+        await self.close_streams()
+
+
+class WsStreamSettings(TypedDict, total=False):
+    """The keyword settings of `WsStream` (see it), for venue streams that pass them on."""
+
+    session: aiohttp.ClientSession | None
+    buffer: int
+    reconnect: bool
+    backoff_initial: float
+    backoff_max: float
+    healthy_after: float
+    connect_timeout: float
+    idle_timeout: float | None
+    send_limiter: RateLimiter | None
+    max_message_size: int
+
+
 @dataclass(frozen=True, slots=True)
 class _Closed:
     """The connection closed (the reason, for error texts)."""
@@ -447,7 +505,7 @@ class _Turns:
         return max(0.0, self.not_before - time.monotonic())
 
 
-class _WsEngine(Generic[T]):
+class _WsEngine(Closing, Generic[T]):
     """The one WebSocket engine's connection half, shared by `WsStream` (a reconnecting
     stream) and `WsSession` (a request/response session): the aiohttp session, the handshake
     and its error mapping, the message size cap, WebSocket pings, the reconnect turns
@@ -677,12 +735,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         self.stats.yielded += 1
         return self._items.popleft()
 
-    async def __aenter__(self) -> WsStream[T]:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def close(self) -> None:
+        """The same as `aclose()`."""
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -1045,14 +1099,8 @@ class WsSession(_WsEngine[T]):
         """The URL without its query (error texts name it)."""
         return self._target(self.protocol.url())[1]
 
-    async def __aenter__(self) -> WsSession[T]:
+    async def _entered(self) -> None:
         await self.connect()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
     def _enter(self) -> None:
         """Start of every public coroutine: WrongEventLoop on a foreign loop; a fresh lock on a new one."""
@@ -1364,6 +1412,7 @@ __all__ = [
     "DEFAULT_MAX_BODY",
     "Answer",
     "Backoff",
+    "Closing",
     "DecodeFailure",
     "Gap",
     "Http",
@@ -1373,11 +1422,13 @@ __all__ = [
     "Reaction",
     "SessionStats",
     "StreamEvent",
+    "StreamOwner",
     "StreamStats",
     "WsProtocol",
     "WsSession",
     "WsSessionProtocol",
     "WsStream",
+    "WsStreamSettings",
     "describe",
     "positive_seconds",
 ]

@@ -47,7 +47,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from types import TracebackType
 from typing import Final, Never
 
 import yarl
@@ -68,7 +67,7 @@ from venuewire.qfex.protocol import (
     trade_url,
 )
 from venuewire.signing import new_nonce, qfex_auth_frame
-from venuewire.transport import Answer, Frame, Reaction, SessionStats, WsSession, positive_seconds
+from venuewire.transport import Answer, Closing, Frame, Reaction, SessionStats, WsSession, positive_seconds
 
 __all__ = ["ClientStats", "QfexTradeClient"]
 
@@ -117,7 +116,7 @@ class _TradeProtocol:
         return Reaction(answer=Answer(event.response if isinstance(event, Answered) else event))
 
 
-class QfexTradeClient:
+class QfexTradeClient(Closing):
     """The QFEX trade WebSocket for one API key. Use as `async with` (connects and authenticates).
 
     `url` defaults to the registry's `wss://trade.qfex.com` and may point at
@@ -171,14 +170,8 @@ class QfexTradeClient:
         """Whether an authenticated connection is up now."""
         return self._engine.connected
 
-    async def __aenter__(self) -> QfexTradeClient:
+    async def _entered(self) -> None:
         await self.connect()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
     async def connect(self) -> None:
         """Connect and authenticate unless already connected. Raises Timeout, ConnectionLost,
