@@ -984,6 +984,9 @@ class SessionStats:
 
 
 _CLOSE_TIMEOUT_S: Final = 2.0
+SESSION_CORRELATIONS: Final = ("order",)
+"""How a `WsSession` can pair answers with requests (the registry's [[ws]] `correlation`):
+"order", the venue answers in request order and tags nothing, so one request is in flight."""
 
 
 class _Link:
@@ -1025,9 +1028,9 @@ class WsSession(_WsEngine[T]):
     """A request/response WebSocket session on the one engine: connect, send the protocol's
     `login()` frame and await its answer, then `request()`s, each awaiting its answer, with
     pushes (the Reaction's items) kept alongside (`next_push`, at most `buffer`, the oldest
-    dropped).
+    dropped). `correlation` is the channel's (registry [[ws]] `correlation`).
 
-    - Correlation by order (the venue's answers carry no id and come in request order): one
+    - Correlation "order" (the venue's answers carry no id and come in request order): one
       request is in flight per connection; callers queue on a lock. A request abandoned in
       flight (timeout, cancellation), or an `Answer(unpaired=True)`, makes the pairing
       unknown: that connection is dropped and the next call opens a new one.
@@ -1052,6 +1055,7 @@ class WsSession(_WsEngine[T]):
         self,
         protocol: WsSessionProtocol[T],
         *,
+        correlation: str = "order",
         timeout: float = 10.0,
         ping_interval: float | None = None,
         backoff_initial: float = 0.1,
@@ -1062,20 +1066,23 @@ class WsSession(_WsEngine[T]):
         session: aiohttp.ClientSession | None = None,
         what: str = "session",
     ) -> None:
+        if correlation not in SESSION_CORRELATIONS:
+            raise ValueError(f"a WsSession pairs answers by {', '.join(SESSION_CORRELATIONS)}, not {correlation!r}")
         if buffer < 1:
             raise ValueError("buffer must be at least 1")
         self.protocol = protocol
+        self.correlation = correlation
         self.timeout = positive_seconds("timeout", timeout)
         self._init_engine(
             protocol.venue,
             what,
             session=session,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            healthy_after=healthy_after,
+            backoff_initial=positive_seconds("backoff_initial", backoff_initial),
+            backoff_max=positive_seconds("backoff_max", backoff_max),
+            healthy_after=positive_seconds("healthy_after", healthy_after),
             connect_timeout=self.timeout,
             max_message_size=max_message_size,
-            ping_interval=ping_interval,
+            ping_interval=None if ping_interval is None else positive_seconds("ping_interval", ping_interval),
         )
         self.what = what
         self.stats = SessionStats()

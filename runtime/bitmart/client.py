@@ -49,7 +49,7 @@ from venuewire.bitmart.protocol import (
 )
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import VenueError
-from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
+from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH, required
 from venuewire.models import OrderBook
 from venuewire.transport import StreamOwner, WsStream, WsStreamSettings
 
@@ -60,7 +60,9 @@ ChannelProtocol = LegacyDepthProtocol | V3Protocol[OrderBook]
 IDLE_PINGS: Final = 3
 """A stream that hears nothing (not even a pong) for this many heartbeat intervals reconnects."""
 V3_BACKOFF_INITIAL_S: Final = 0.1
-LEGACY_MIN_CONNECT_INTERVAL_S: Final[int] = WS_BITMART_LEGACY_DEPTH.min_connect_interval_s or 0
+LEGACY_MIN_CONNECT_INTERVAL_S: Final[int] = required(
+    WS_BITMART_LEGACY_DEPTH.min_connect_interval_s, "bitmart legacy_depth min_connect_interval_s"
+)
 LEGACY_BACKOFF_INITIAL_S: Final = float(2 * LEGACY_MIN_CONNECT_INTERVAL_S) or V3_BACKOFF_INITIAL_S
 """Legacy reconnects start at twice the venue's one-connection-per-4-s limit, so even with
 the transport's jitter (x0.5 to x1) no reconnect comes sooner than the limit allows."""

@@ -53,7 +53,7 @@ import yarl
 
 from venuewire.credentials import QfexCredentials
 from venuewire.generated.qfex.all_orders_response import AllOrdersResponse
-from venuewire.generated.registry import WS_QFEX_TRADE
+from venuewire.generated.registry import WS_QFEX_TRADE, required
 from venuewire.models import Order
 from venuewire.qfex.errors import VENUE
 from venuewire.qfex.orders import orders_from_response
@@ -141,18 +141,18 @@ class QfexTradeClient(Closing):
     ) -> None:
         if not isinstance(credentials, QfexCredentials):
             raise TypeError("credentials must be QfexCredentials")
-        positive_seconds("timeout", timeout)
         if heartbeat is not None:
             positive_seconds("heartbeat", heartbeat)
         target = trade_url(url, credentials)
         self._protocol = _TradeProtocol(target, credentials, clock, nonce)
         self._engine: WsSession[Never] = WsSession(
             self._protocol,
+            correlation=required(WS_QFEX_TRADE.correlation, "qfex trade correlation"),
             timeout=timeout,
             ping_interval=heartbeat,
-            backoff_initial=positive_seconds("backoff_initial", backoff_initial),
-            backoff_max=positive_seconds("backoff_max", backoff_max),
-            healthy_after=positive_seconds("healthy_after", healthy_after),
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            healthy_after=healthy_after,
             max_message_size=MAX_MESSAGE_SIZE,
             what="QfexTradeClient",
         )

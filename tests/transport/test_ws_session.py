@@ -94,11 +94,10 @@ async def test_login_then_requests_paired_by_order_with_pushes_alongside():
 
 async def test_pushes_beyond_the_buffer_drop_the_oldest():
     pushes = [json.dumps({"push": f"p{i}"}) for i in range(5)]
-    async with ws_peer(peer_handler(pushes)) as peer:
-        async with WsSession(Toy(peer.ws_url), timeout=2.0, buffer=2) as session:
-            assert await session.request(ask(1), "ask") == 10
-            assert session.stats.dropped == 3
-            assert [await session.next_push(), await session.next_push()] == ["p3", "p4"]
+    async with ws_peer(peer_handler(pushes)) as peer, WsSession(Toy(peer.ws_url), timeout=2.0, buffer=2) as session:
+        assert await session.request(ask(1), "ask") == 10
+        assert session.stats.dropped == 3
+        assert [await session.next_push(), await session.next_push()] == ["p3", "p4"]
 
 
 async def test_a_refused_login_raises_its_error_and_counts():
@@ -122,14 +121,16 @@ async def test_a_message_over_the_cap_fails_the_waiting_call_then_it_reconnects_
 
 
 async def test_a_fatal_reaction_fails_the_call_and_drops_the_connection():
-    async with ws_peer(peer_handler([json.dumps({"fatal": "venue says stop"})])) as peer:
-        async with WsSession(Toy(peer.ws_url), timeout=2.0, backoff_initial=0.01) as session:
-            with pytest.raises(VenueError, match="venue says stop"):
-                await session.request(ask(1), "ask")
-            assert not session.connected
-            with pytest.raises(VenueError, match="venue says stop"):
-                await session.request(ask(2), "ask")
-            assert session.stats.connects == 2
+    async with (
+        ws_peer(peer_handler([json.dumps({"fatal": "venue says stop"})])) as peer,
+        WsSession(Toy(peer.ws_url), timeout=2.0, backoff_initial=0.01) as session,
+    ):
+        with pytest.raises(VenueError, match="venue says stop"):
+            await session.request(ask(1), "ask")
+        assert not session.connected
+        with pytest.raises(VenueError, match="venue says stop"):
+            await session.request(ask(2), "ask")
+        assert session.stats.connects == 2
 
 
 async def test_a_drop_fails_the_call_in_flight_with_connection_lost():
@@ -140,11 +141,10 @@ async def test_a_drop_fails_the_call_in_flight_with_connection_lost():
             else:
                 await ws.close()
 
-    async with ws_peer(handler) as peer:
-        async with WsSession(Toy(peer.ws_url), timeout=2.0) as session:
-            with pytest.raises(ConnectionLost):
-                await session.request(ask(1), "ask")
-            assert session.stats.connections_lost == 1
+    async with ws_peer(handler) as peer, WsSession(Toy(peer.ws_url), timeout=2.0) as session:
+        with pytest.raises(ConnectionLost):
+            await session.request(ask(1), "ask")
+        assert session.stats.connections_lost == 1
 
 
 async def test_a_receive_that_raises_is_a_decode_failure_push_not_a_dead_session():
@@ -154,8 +154,15 @@ async def test_a_receive_that_raises_is_a_decode_failure_push_not_a_dead_session
                 raise RuntimeError("protocol bug")
             return super().receive(data)
 
-    async with ws_peer(peer_handler(['{"boom": 1}'])) as peer:
-        async with WsSession(Buggy(peer.ws_url), timeout=2.0) as session:
-            assert await session.request(ask(3), "ask") == 30
-            failure = await asyncio.wait_for(session.next_push(), 1.0)
-            assert isinstance(failure, DecodeFailure) and "protocol bug" in str(failure.error)
+    async with ws_peer(peer_handler(['{"boom": 1}'])) as peer, WsSession(Buggy(peer.ws_url), timeout=2.0) as session:
+        assert await session.request(ask(3), "ask") == 30
+        failure = await asyncio.wait_for(session.next_push(), 1.0)
+        assert isinstance(failure, DecodeFailure) and "protocol bug" in str(failure.error)
+
+
+def test_settings_are_checked_and_only_known_correlations_accepted():
+    toy = Toy("ws://127.0.0.1:1/")
+    assert WsSession(toy).correlation == "order"
+    for bad in ({"correlation": "id"}, {"timeout": 0}, {"backoff_initial": 0}, {"healthy_after": 0}, {"buffer": 0}):
+        with pytest.raises(ValueError):
+            WsSession(toy, **bad)
