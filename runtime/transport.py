@@ -1,7 +1,12 @@
 """The one I/O layer the JSON venues share (aiohttp): HTTP requests, a rate limiter, and
-a reconnecting WebSocket stream engine. Venue logic stays pure and is passed in as a
-`WsProtocol`; this module only moves bytes, keeps time and turns failures into
-`venuewire.errors` types.
+the one reconnecting WebSocket engine in its two shapes: `WsStream` (a stream of pushes:
+BitMart, Infoway) and `WsSession` (login, then requests each awaiting its answer, pushes
+alongside: QFEX's trade session). Both share one connection half (`_WsEngine`: handshake and
+its error mapping, the size cap, pings, backoff and Retry-After turns, the send path, the
+protocol's reaction). Venue logic stays pure and is passed in as a `WsProtocol` or
+`WsSessionProtocol`; this module only moves bytes, keeps time and turns failures into
+`venuewire.errors` types. `Closing` / `StreamOwner` give every WebSocket client the same
+`async with` and close.
 
 Stream policy (the same for every venue, and for OpenD's update streams):
 - reconnect with the one `Backoff` policy: capped exponential backoff with jitter that grows
