@@ -164,6 +164,9 @@ class WsChannel:
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     rate_limit: WeightedLimit | None = None
     """The venue's weighted message budget on this channel, when it documents one."""
+    correlation: Literal["order"] | None = None
+    """How answers pair with requests on a request/response channel: "order", untagged
+    answers in request order (one request in flight). None on push-only channels."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -537,6 +540,7 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
         after_auth=True,
         model="ema",
     ),
+    correlation="order",
 )
 WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_BITMART_LEGACY_DEPTH,

@@ -1,7 +1,12 @@
 """The one I/O layer the JSON venues share (aiohttp): HTTP requests, a rate limiter, and
-a reconnecting WebSocket stream engine. Venue logic stays pure and is passed in as a
-`WsProtocol`; this module only moves bytes, keeps time and turns failures into
-`venuewire.errors` types.
+the one reconnecting WebSocket engine in its two shapes: `WsStream` (a stream of pushes:
+BitMart, Infoway) and `WsSession` (login, then requests each awaiting its answer, pushes
+alongside: QFEX's trade session). Both share one connection half (`_WsEngine`: handshake and
+its error mapping, the size cap, pings, backoff and Retry-After turns, the send path, the
+protocol's reaction). Venue logic stays pure and is passed in as a `WsProtocol` or
+`WsSessionProtocol`; this module only moves bytes, keeps time and turns failures into
+`venuewire.errors` types. `Closing` / `StreamOwner` give every WebSocket client the same
+`async with` and close.
 
 Stream policy (the same for every venue, and for OpenD's update streams):
 - reconnect with the one `Backoff` policy: capped exponential backoff with jitter that grows
@@ -41,11 +46,12 @@ import math
 import random
 import time
 import traceback
+import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Final, Generic, Protocol, TypeVar
+from typing import Any, Final, Generic, Protocol, Self, TypedDict, TypeVar
 
 import aiohttp
 import yarl
@@ -69,6 +75,7 @@ log = logging.getLogger("venuewire.transport")
 T = TypeVar("T")
 R = TypeVar("R")
 T_co = TypeVar("T_co", covariant=True)
+S = TypeVar("S", bound="WsStream[Any]")
 Frame = str | bytes
 
 
@@ -352,11 +359,14 @@ class Http:
 class Reaction(Generic[T]):
     """What a protocol makes of one incoming message: items for the caller, frames to send,
     and `fatal`: when set, the stream ends with this error after delivering `items` and
-    sending `send` (the connection is closed and never reopened, whatever `reconnect` says)."""
+    sending `send` (the connection is closed and never reopened, whatever `reconnect` says;
+    a `WsSession` fails the call waiting with it and drops the connection)."""
 
     items: list[T | DecodeFailure] = field(default_factory=list)
     send: list[Frame] = field(default_factory=list)
     fatal: VenueError | None = None
+    answer: Answer | None = None
+    """For a `WsSession`: the answer to the request in flight (or to the login)."""
 
 
 class _StreamEnded(Exception):
@@ -403,7 +413,241 @@ _RAW_KEPT: Final = 64 * 1024
 """Bytes of a message a DecodeFailure keeps (events.DecodeFailure.raw)."""
 
 
-class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
+class Closing:
+    """`async with` for every WebSocket client, stream and session: entering runs `_entered()`
+    (e.g. connect; nothing by default) and returns the object, leaving awaits `close()`."""
+
+    async def _entered(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self._entered()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+
+class StreamOwner(Closing):
+    """A client that makes streams (`_track`) and closes every one it made on `close()`
+    (override `close` to close more, calling `close_streams`)."""
+
+    _streams: weakref.WeakSet[WsStream[Any]]
+
+    def _track(self, stream: S) -> S:
+        if not hasattr(self, "_streams"):
+            self._streams = weakref.WeakSet()
+        self._streams.add(stream)
+        return stream
+
+    async def close_streams(self) -> None:
+        """Close every stream this client made (a shared aiohttp session stays open)."""
+        for stream in list(getattr(self, "_streams", ())):
+            await stream.aclose()
+
+    async def close(self) -> None:
+        await self.close_streams()
+
+
+class WsStreamSettings(TypedDict, total=False):
+    """The keyword settings of `WsStream` (see it), for venue streams that pass them on."""
+
+    session: aiohttp.ClientSession | None
+    buffer: int
+    reconnect: bool
+    backoff_initial: float
+    backoff_max: float
+    healthy_after: float
+    connect_timeout: float
+    idle_timeout: float | None
+    send_limiter: RateLimiter | None
+    max_message_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Closed:
+    """The connection closed (the reason, for error texts)."""
+
+    reason: str
+
+
+class _Receives(Protocol[T]):
+    venue: str
+
+    def receive(self, data: Frame) -> Reaction[T]: ...
+
+
+class _Turns:
+    """When the next connection attempt may start: the one `Backoff` policy, or an HTTP 429's
+    Retry-After when that is later. Both engines keep one (monotonic seconds)."""
+
+    def __init__(self, backoff: Backoff) -> None:
+        self.backoff = backoff
+        self.not_before = 0.0
+        self.last: VenueError | None = None
+        """What ended the last attempt or session (for the errors of calls that cannot wait)."""
+
+    def connected(self) -> None:
+        self.backoff.connected(time.monotonic())
+
+    def failed(self, error: VenueError) -> float:
+        """An attempt failed or a session ended with `error`: the seconds until the next turn."""
+        now = time.monotonic()
+        self.backoff.lost(now)
+        at_least = (error.retry_after or 0.0) if isinstance(error, RateLimited) else 0.0
+        wait = max(self.backoff.delay(), at_least)
+        self.not_before = max(self.not_before, now + wait)
+        self.last = error
+        return wait
+
+    def wait(self) -> float:
+        """Seconds until the next attempt is allowed (0: now)."""
+        return max(0.0, self.not_before - time.monotonic())
+
+
+class _WsEngine(Closing, Generic[T]):
+    """The one WebSocket engine's connection half, shared by `WsStream` (a reconnecting
+    stream) and `WsSession` (a request/response session): the aiohttp session, the handshake
+    and its error mapping, the message size cap, WebSocket pings, the reconnect turns
+    (`Backoff` and Retry-After), the send path (rate limited), the protocol's reaction to a
+    message and the event-loop binding."""
+
+    protocol: _Receives[T]
+
+    def _init_engine(
+        self,
+        venue: str,
+        what: str,
+        *,
+        session: aiohttp.ClientSession | None,
+        backoff_initial: float,
+        backoff_max: float,
+        healthy_after: float,
+        connect_timeout: float,
+        max_message_size: int,
+        ping_interval: float | None = None,
+        send_limiter: RateLimiter | None = None,
+    ) -> None:
+        self.venue = venue
+        self._session = session
+        self._own_session = session is None
+        self._backoff = Backoff(backoff_initial, backoff_max, healthy_after)
+        self._turns = _Turns(self._backoff)
+        self._connect_timeout = connect_timeout
+        self._max_message_size = max_message_size
+        self._ping_interval = ping_interval
+        self._limiter = send_limiter
+        self._loop_bound = LoopBound(venue, what)
+
+    def _http_session(self) -> aiohttp.ClientSession:
+        if self._session is None or (self._own_session and self._session.closed):
+            self._session = aiohttp.ClientSession()
+            self._own_session = True
+        return self._session
+
+    def _target(self, url: str) -> tuple[yarl.URL, str]:
+        """`url` parsed, and the text naming it in errors (never the query: it may carry a key)."""
+        failure: VenueError | None = None
+        try:
+            target = yarl.URL(url, encoded=True)
+            return target, str(target.with_query(None).with_fragment(None))
+        except (TypeError, ValueError) as exc:
+            failure = VenueError(self.venue, f"the protocol's URL is not a URL: {describe(exc)}")
+        raise failure
+
+    async def _open_ws(self, target: yarl.URL, where: str) -> aiohttp.ClientWebSocketResponse:
+        """The handshake: Timeout, AuthError (HTTP 401/403), RateLimited (429 with Retry-After),
+        ConnectionLost, each raised outside the `except` that caught aiohttp's error."""
+        failure: VenueError | None = None
+        try:
+            async with asyncio.timeout(self._connect_timeout):
+                return await self._http_session().ws_connect(
+                    target,
+                    timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=self._connect_timeout),
+                    max_msg_size=self._max_message_size,
+                    heartbeat=self._ping_interval,
+                    autoping=True,
+                )
+        except TimeoutError:
+            failure = Timeout(self.venue, f"connecting to {where} timed out")
+        except aiohttp.WSServerHandshakeError as exc:
+            failure = _refusal(self.venue, where, exc.status, exc.headers or {})
+        except (aiohttp.ClientError, OSError, ValueError) as exc:
+            failure = ConnectionLost(self.venue, f"cannot connect to {where}: {describe(exc)}")
+        raise failure
+
+    async def _next_message(
+        self, ws: aiohttp.ClientWebSocketResponse, idle_timeout: float | None
+    ) -> Frame | PayloadTooLarge | _Closed:
+        """The next text or binary message; PayloadTooLarge for one over the size cap (aiohttp
+        then closes the connection, 1009); `_Closed` when the connection closed. ConnectionLost
+        for `idle_timeout` s of silence or a WebSocket error."""
+        failure: VenueError | None = None
+        try:
+            async with asyncio.timeout(idle_timeout):
+                message = await ws.receive()
+        except TimeoutError:
+            failure = ConnectionLost(self.venue, f"nothing received for {idle_timeout:g} s")
+        if failure is not None:
+            raise failure
+        if message.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
+            data: Frame = message.data
+            return data
+        if message.type is aiohttp.WSMsgType.CLOSE:
+            extra = str(message.extra or "")[:120]
+            return _Closed(f"the venue closed the connection (code {message.data}{': ' + extra if extra else ''})")
+        if message.type is aiohttp.WSMsgType.ERROR:
+            exc = message.data if isinstance(message.data, BaseException) else ws.exception()
+            if isinstance(exc, aiohttp.WebSocketError) and exc.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG:
+                return PayloadTooLarge(self.venue, "WebSocket message", self._max_message_size)
+            raise ConnectionLost(self.venue, f"WebSocket error: {describe(exc)}")
+        return _Closed("the connection was closed")  # CLOSING, CLOSED
+
+    async def _send_on(self, ws: aiohttp.ClientWebSocketResponse | None, frame: Frame) -> None:
+        """Send `frame` on `ws` (rate limited when a limiter is set). ConnectionLost when not
+        connected or the send fails; TypeError for a non-frame."""
+        if not isinstance(frame, (str, bytes)):
+            raise TypeError(f"a frame is str or bytes, not {type(frame).__name__}")
+        if ws is None or ws.closed:
+            raise ConnectionLost(self.venue, "the stream is not connected")
+        if self._limiter is not None:
+            await self._limiter.acquire()
+        failure: VenueError
+        try:
+            if isinstance(frame, bytes):
+                await ws.send_bytes(frame)
+            else:
+                await ws.send_str(frame)
+            return
+        except (aiohttp.ClientError, OSError, RuntimeError) as exc:
+            failure = ConnectionLost(self.venue, f"sending a frame failed: {describe(exc)}")
+        raise failure
+
+    def _react(self, data: Frame) -> Reaction[T]:
+        """The protocol's reaction to one message. When `receive` raises (it should not) or
+        returns no Reaction of frames, that message is a DecodeFailure: a bug in venue code
+        costs one message, not the stream."""
+        error: DecodeError
+        try:
+            reaction = self.protocol.receive(data)
+            if isinstance(reaction, Reaction) and all(isinstance(f, (str, bytes)) for f in reaction.send):
+                return reaction
+            raise TypeError(f"receive() returned {type(reaction).__name__}, not a Reaction of str/bytes frames")
+        except DecodeError as exc:
+            error = exc
+        except Exception as exc:
+            text = _bug(self.venue, f"{type(self.protocol).__name__}.receive()", exc)
+            error = DecodeError(self.venue, "message", (), text)
+        raw = data if isinstance(data, bytes) else data.encode()
+        return Reaction(items=[DecodeFailure(error, raw[:_RAW_KEPT])])
+
+
+class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
     """A reconnecting WebSocket stream of a protocol's items plus `Gap` and
     `DecodeFailure` events. Iterate with `async for`; `aclose()` (or `async with`) stops it.
 
@@ -425,6 +669,8 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
     `__context__`/`__cause__` chain. Bound to the event loop it is first iterated on:
     `__anext__` and `send` raise WrongEventLoop from another; `aclose()` works from any."""
 
+    protocol: WsProtocol[T]
+
     def __init__(
         self,
         protocol: WsProtocol[T],
@@ -443,27 +689,30 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
         if buffer < 1:
             raise ValueError("buffer must be at least 1")
         self.protocol = protocol
-        self.venue = protocol.venue
+        self._init_engine(
+            protocol.venue,
+            "stream",
+            session=session,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            healthy_after=healthy_after,
+            connect_timeout=connect_timeout,
+            max_message_size=max_message_size,
+            send_limiter=send_limiter,
+        )
         self.stats = StreamStats()
         self.gaps: list[Gap] = []
-        self._session = session
-        self._own_session = session is None
         self._maxlen = buffer
         self._items: deque[T | StreamEvent] = deque()
         self._wakeup = asyncio.Event()
         self._reconnect = reconnect
-        self._backoff = Backoff(backoff_initial, backoff_max, healthy_after)
-        self._connect_timeout = connect_timeout
         self._idle_timeout = idle_timeout
-        self._limiter = send_limiter
-        self._max_message_size = max_message_size
         self._task: asyncio.Task[None] | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._error: VenueError | None = None
         self._closed = False
         self._ever_connected = False
         self._outage: tuple[float, str] | None = None
-        self._loop_bound = LoopBound(self.venue, "stream")
         self.connected = asyncio.Event()
 
     @property
@@ -491,12 +740,8 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
         self.stats.yielded += 1
         return self._items.popleft()
 
-    async def __aenter__(self) -> WsStream[T]:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def close(self) -> None:
+        """The same as `aclose()`."""
         await self.aclose()
 
     async def aclose(self) -> None:
@@ -540,24 +785,8 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
         """Send a frame on the current connection (rate limited when a limiter is set).
         ConnectionLost when not connected or the send fails; TypeError for a non-frame."""
         self._loop_bound.check()
-        if not isinstance(frame, (str, bytes)):
-            raise TypeError(f"a frame is str or bytes, not {type(frame).__name__}")
-        ws = self._ws
-        if ws is None or ws.closed:
-            raise ConnectionLost(self.venue, "the stream is not connected")
-        if self._limiter is not None:
-            await self._limiter.acquire()
-        failure: VenueError
-        try:
-            if isinstance(frame, bytes):
-                await ws.send_bytes(frame)
-            else:
-                await ws.send_str(frame)
-            self.stats.frames_sent += 1
-            return
-        except (aiohttp.ClientError, OSError) as exc:
-            failure = ConnectionLost(self.venue, f"sending a frame failed: {describe(exc)}")
-        raise failure
+        await self._send_on(self._ws, frame)
+        self.stats.frames_sent += 1
 
     # -- producer side
     def _put(self, item: T | StreamEvent) -> None:
@@ -592,13 +821,12 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
             self._wakeup.set()
 
     async def _engine(self) -> None:
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
+        self._http_session()
         while not self._closed:
-            at_least = 0.0
+            failure: VenueError
             try:
                 await self._connect_and_read()
-                reason = "connection closed by the venue"
+                failure = ConnectionLost(self.venue, "connection closed by the venue")
             except _StreamEnded as ended:  # the protocol ended the stream (or broke)
                 self._end(ended.error)
                 return
@@ -609,19 +837,18 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
                 if not self._ever_connected or not self._reconnect:
                     self._error = exc
                     return
-                reason = exc.message
-                at_least = exc.retry_after or 0.0
+                failure = exc
             except VenueError as exc:
                 if not self._ever_connected:  # the first connection failed: tell the caller
                     self._error = exc
                     return
-                reason = exc.message
-            self._backoff.lost(time.monotonic())
+                failure = exc
+            reason = failure.message
+            wait = self._turns.failed(failure)
             if not self._reconnect:
                 self._error = ConnectionLost(self.venue, reason)
                 return
             self._outage = self._outage or (time.time(), reason)
-            wait = max(self._backoff.delay(), at_least)
             log.warning("%s stream lost (%s); reconnecting in %.3g s", self.venue, reason, wait)
             await asyncio.sleep(wait)
 
@@ -637,60 +864,21 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
             error = VenueError(self.venue, _bug(self.venue, f"{type(self.protocol).__name__}.{name}()", exc))
         raise _StreamEnded(error)
 
-    def _react(self, data: Frame) -> Reaction[T]:
-        """The protocol's reaction to one message. When `receive` raises (it should not) or
-        returns no Reaction of frames, that message is a DecodeFailure: a bug in venue code
-        costs one message, not the stream."""
-        error: DecodeError
-        try:
-            reaction = self.protocol.receive(data)
-            if isinstance(reaction, Reaction) and all(isinstance(f, (str, bytes)) for f in reaction.send):
-                return reaction
-            raise TypeError(f"receive() returned {type(reaction).__name__}, not a Reaction of str/bytes frames")
-        except DecodeError as exc:
-            error = exc
-        except Exception as exc:
-            text = _bug(self.venue, f"{type(self.protocol).__name__}.receive()", exc)
-            error = DecodeError(self.venue, "message", (), text)
-        raw = data if isinstance(data, bytes) else data.encode()
-        return Reaction(items=[DecodeFailure(error, raw[:_RAW_KEPT])])
-
     async def _connect_and_read(self) -> None:
         """One session: connect, send the opening frames, read until it ends. Raises the
         VenueError that ended it (or returns when the venue closed it), _StreamEnded to end
         the stream for good. Every error is raised outside the `except` that caught the
         transport's, so none holds an aiohttp error in its chain."""
-        assert self._session is not None
-        url = self._hook("url", self.protocol.url)
+        target, where = self._hook("url", lambda: self._target(self.protocol.url()))
+        ws = await self._open_ws(target, where)
         failure: VenueError | None = None
-        try:
-            target = yarl.URL(url, encoded=True)
-            where = str(target.with_query(None).with_fragment(None))  # never the query: it may carry a key
-        except (TypeError, ValueError) as exc:
-            raise _StreamEnded(VenueError(self.venue, f"the protocol's URL is not a URL: {describe(exc)}")) from None
-        try:
-            async with asyncio.timeout(self._connect_timeout):
-                ws = await self._session.ws_connect(
-                    target,
-                    timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=self._connect_timeout),
-                    max_msg_size=self._max_message_size,
-                    autoping=True,
-                )
-        except TimeoutError:
-            failure = Timeout(self.venue, f"connecting to {where} timed out")
-        except aiohttp.WSServerHandshakeError as exc:
-            failure = _refusal(self.venue, where, exc.status, exc.headers or {})
-        except (aiohttp.ClientError, OSError, ValueError) as exc:
-            failure = ConnectionLost(self.venue, f"cannot connect to {where}: {describe(exc)}")
-        if failure is not None:
-            raise failure
         self._ws = ws
         self._ever_connected = True
         heartbeat: asyncio.Task[None] | None = None
         try:
             for frame in self._hook("opening", self.protocol.opening):
                 await self.send(frame)
-            self._backoff.connected(time.monotonic())
+            self._turns.connected()
             if self._outage is not None:
                 gap = Gap(self._outage[0], time.time(), self._outage[1])
                 self._outage = None
@@ -725,37 +913,23 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         while True:
-            failure: VenueError | None = None
-            try:
-                async with asyncio.timeout(self._idle_timeout):
-                    message = await ws.receive()
-            except TimeoutError:
-                failure = ConnectionLost(self.venue, f"nothing received for {self._idle_timeout:g} s")
-            if failure is not None:
-                raise failure
-            if message.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
-                self.stats.received += 1
-                reaction = self._react(message.data)
-                for item in reaction.items:
-                    if isinstance(item, DecodeFailure):
-                        self.stats.decode_errors += 1
-                        log.warning("%s: %s", self.venue, item.error)
-                    self._put(item)
-                for frame in reaction.send:
-                    await self.send(frame)
-                if reaction.fatal is not None:
-                    raise _StreamEnded(reaction.fatal)
-            elif message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSING, aiohttp.WSMsgType.CLOSED):
+            message = await self._next_message(ws, self._idle_timeout)
+            if isinstance(message, _Closed):
                 return
-            elif message.type == aiohttp.WSMsgType.ERROR:
-                exc = message.data if isinstance(message.data, BaseException) else ws.exception()
-                if isinstance(exc, aiohttp.WebSocketError) and exc.code == aiohttp.WSCloseCode.MESSAGE_TOO_BIG:
-                    # aiohttp stopped reading it at the cap and closes the connection (1009)
-                    self.stats.received += 1
-                    too_big = PayloadTooLarge(self.venue, "WebSocket message", self._max_message_size)
-                    self._decode_failure(too_big, b"")
-                    continue
-                raise ConnectionLost(self.venue, f"WebSocket error: {describe(exc)}")
+            self.stats.received += 1
+            if isinstance(message, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
+                self._decode_failure(message, b"")
+                continue
+            reaction = self._react(message)
+            for item in reaction.items:
+                if isinstance(item, DecodeFailure):
+                    self.stats.decode_errors += 1
+                    log.warning("%s: %s", self.venue, item.error)
+                self._put(item)
+            for frame in reaction.send:
+                await self.send(frame)
+            if reaction.fatal is not None:
+                raise _StreamEnded(reaction.fatal)
 
     async def _heartbeat(self, interval: float, frame: Frame) -> None:
         while True:
@@ -764,6 +938,456 @@ class WsStream(AsyncIterator["T | StreamEvent"], Generic[T]):
                 await self.send(frame)
             except VenueError:  # the connection is going: the reader sees it end
                 return
+
+
+# ---------------------------------------------------------------------------- request/response sessions
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A message that answers the request in flight (or the login): `value` for the caller,
+    or `error` to raise to it. `unpaired`: answers can no longer be paired with requests
+    (e.g. an answer that was not even readable), so the connection is dropped after it."""
+
+    value: object = None
+    error: VenueError | None = None
+    unpaired: bool = False
+
+
+class WsSessionProtocol(_Receives[T], Protocol[T]):
+    """The venue-specific, pure half of a request/response WebSocket session (`WsSession`).
+    `receive` returns a `Reaction` whose `answer` answers the pending request or login and
+    whose `items` are pushes; a Reaction with neither is an ignored frame."""
+
+    def url(self) -> str:
+        """The URL to connect to (query included)."""
+        ...
+
+    def login(self) -> Frame | None:
+        """A new connection is up: reset the per-connection state and return the frame whose
+        answer must come before any request (a login), or None."""
+        ...
+
+
+@dataclass(slots=True)
+class SessionStats:
+    """What a `WsSession` has done (tests and monitoring read these)."""
+
+    connects: int = 0
+    reconnects: int = 0
+    """Connections opened after the first (after a drop, a timeout, an unreadable answer, close())."""
+    auth_failures: int = 0
+    requests: int = 0
+    answered: int = 0
+    refused: int = 0
+    timeouts: int = 0
+    connections_lost: int = 0
+    ignored_frames: int = 0
+    backoff_waits: int = 0
+    """Times a call waited for its turn to reconnect (backoff or Retry-After)."""
+    pushes: int = 0
+    dropped: int = 0
+    """Pushes dropped because `buffer` of them were waiting already (the oldest goes)."""
+
+
+_CLOSE_TIMEOUT_S: Final = 2.0
+SESSION_CORRELATIONS: Final = ("order",)
+"""How a `WsSession` can pair answers with requests (the registry's [[ws]] `correlation`):
+"order", the venue answers in request order and tags nothing, so one request is in flight."""
+
+
+class _Link:
+    """One connection of a session: the socket, its reader, the one waiting call."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.ws = ws
+        self.waiter: asyncio.Future[Answer] | None = None
+        self.lost: ConnectionLost | None = None
+        self.reader: asyncio.Task[None] | None = None
+        self.closer: asyncio.Task[None] | None = None
+        self.on_end: Callable[[], None] | None = None
+        """Called once when a logged-in session ends (set once logged in)."""
+
+    @property
+    def usable(self) -> bool:
+        return self.lost is None and not self.ws.closed
+
+    def fail(self, error: ConnectionLost, *, by_client: bool = False) -> None:
+        """The connection is gone (or given up): the waiting call, if any, gets `error`. The
+        first call ends the session (`on_end`, unless the client closed it on purpose)."""
+        first = self.lost is None
+        lost = self.lost = error if self.lost is None else self.lost
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_exception(lost)
+        on_end, self.on_end = self.on_end, None
+        if first and on_end is not None and not by_client:
+            on_end()
+
+
+def _deadline(scope: asyncio.Timeout) -> float:
+    """The loop time at which `scope` (an `asyncio.timeout`) expires."""
+    when = scope.when()
+    return math.inf if when is None else when
+
+
+class WsSession(_WsEngine[T]):
+    """A request/response WebSocket session on the one engine: connect, send the protocol's
+    `login()` frame and await its answer, then `request()`s, each awaiting its answer, with
+    pushes (the Reaction's items) kept alongside (`next_push`, at most `buffer`, the oldest
+    dropped). `correlation` is the channel's (registry [[ws]] `correlation`).
+
+    - Correlation "order" (the venue's answers carry no id and come in request order): one
+      request is in flight per connection; callers queue on a lock. A request abandoned in
+      flight (timeout, cancellation), or an `Answer(unpaired=True)`, makes the pairing
+      unknown: that connection is dropped and the next call opens a new one.
+    - `timeout` bounds each call as a whole (waiting for earlier calls, reconnecting, the
+      answer): `Timeout` (also a TimeoutError) naming the call and the phase.
+    - Reconnect on demand: a lost connection fails the call in flight with ConnectionLost;
+      the next call reconnects and logs in again. Attempts keep the `Backoff` turns (and an
+      HTTP 429's Retry-After); on the first connection every failure is raised, later a call
+      waits its turn within its timeout, or fails at once with the reason (RateLimited with
+      the remaining `retry_after`, or ConnectionLost) when the turn comes after its deadline.
+    - A login answered with an error raises it (counted in `stats.auth_failures`).
+    - `ping_interval` s: WebSocket pings; a peer that does not pong is dropped. The venue's
+      pings are answered (autoping). Messages over `max_message_size` fail the call waiting.
+    - One event loop: WrongEventLoop at once from another; `close()` releases it (from
+      another loop it forgets the old loop's connection, which can no longer be closed).
+    Handshake errors are those of `WsStream`; no error holds an aiohttp error in its chain.
+    """
+
+    protocol: WsSessionProtocol[T]
+
+    def __init__(
+        self,
+        protocol: WsSessionProtocol[T],
+        *,
+        correlation: str = "order",
+        timeout: float = 10.0,
+        ping_interval: float | None = None,
+        backoff_initial: float = 0.1,
+        backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
+        max_message_size: int = 16 * 1024 * 1024,
+        buffer: int = 1024,
+        session: aiohttp.ClientSession | None = None,
+        what: str = "session",
+    ) -> None:
+        if correlation not in SESSION_CORRELATIONS:
+            raise ValueError(f"a WsSession pairs answers by {', '.join(SESSION_CORRELATIONS)}, not {correlation!r}")
+        if buffer < 1:
+            raise ValueError("buffer must be at least 1")
+        self.protocol = protocol
+        self.correlation = correlation
+        self.timeout = positive_seconds("timeout", timeout)
+        self._init_engine(
+            protocol.venue,
+            what,
+            session=session,
+            backoff_initial=positive_seconds("backoff_initial", backoff_initial),
+            backoff_max=positive_seconds("backoff_max", backoff_max),
+            healthy_after=positive_seconds("healthy_after", healthy_after),
+            connect_timeout=self.timeout,
+            max_message_size=max_message_size,
+            ping_interval=None if ping_interval is None else positive_seconds("ping_interval", ping_interval),
+        )
+        self.what = what
+        self.stats = SessionStats()
+        self._buffer = buffer
+        self._pushes: deque[T | DecodeFailure] = deque()
+        self._pushed = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._lock_loop: asyncio.AbstractEventLoop | None = None
+        self._link: _Link | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._generation = 0
+        self._ever_ready = False
+
+    @property
+    def connected(self) -> bool:
+        """Whether a logged-in connection is up now."""
+        return self._link is not None and self._link.usable
+
+    @property
+    def where(self) -> str:
+        """The URL without its query (error texts name it)."""
+        return self._target(self.protocol.url())[1]
+
+    async def _entered(self) -> None:
+        await self.connect()
+
+    def _enter(self) -> None:
+        """Start of every public coroutine: WrongEventLoop on a foreign loop; a fresh lock on a new one."""
+        loop = self._loop_bound.check()
+        if self._lock_loop is not loop:
+            self._lock, self._lock_loop = asyncio.Lock(), loop
+            self._pushed = asyncio.Event()
+
+    async def connect(self) -> None:
+        """Connect and log in unless connected. Raises Timeout, ConnectionLost, AuthError
+        (HTTP 401/403), RateLimited (HTTP 429), the login's error, or WrongEventLoop."""
+        self._enter()
+        try:
+            async with asyncio.timeout(self.timeout) as scope:
+                async with self._lock:
+                    await self._ready_link(_deadline(scope))
+        except TimeoutError:
+            self.stats.timeouts += 1
+            raise Timeout(
+                self.venue, f"connecting and logging in to {self.where} took over {self.timeout:g} s"
+            ) from None
+
+    async def request(self, make: Callable[[], Frame], what: str) -> object:
+        """Send the frame `make()` returns (called once connected and logged in, the lock
+        held) and return the value of its `Answer`, or raise the Answer's error. `what`
+        names the call in a Timeout. Errors: see `connect`, plus Timeout and ConnectionLost."""
+        self._enter()
+        self.stats.requests += 1
+        phase = "waiting for earlier calls"
+        try:
+            async with asyncio.timeout(self.timeout) as scope:
+                async with self._lock:
+                    phase = "connecting"
+                    link = await self._ready_link(_deadline(scope))
+                    phase = "waiting for the answer"
+                    try:
+                        answer = await self._exchange(link, make())
+                    except BaseException:
+                        self._give_up(link, f"{what} was abandoned in flight")  # its answer may still come
+                        raise
+        except TimeoutError:
+            self.stats.timeouts += 1
+            raise Timeout(self.venue, f"{what}: no result within {self.timeout:g} s ({phase})") from None
+        if answer.error is not None:
+            self.stats.refused += 1
+            raise answer.error
+        self.stats.answered += 1
+        return answer.value
+
+    async def next_push(self) -> T | DecodeFailure:
+        """The oldest push not yet taken, waiting for one (bound it with asyncio.timeout)."""
+        self._enter()
+        while not self._pushes:
+            self._pushed.clear()
+            await self._pushed.wait()
+        return self._pushes.popleft()
+
+    async def close(self) -> None:
+        """Close the connection; a call in flight fails with ConnectionLost. The session may be
+        used again (the next call connects), also on another event loop. Called from another
+        loop, it only forgets that loop's connection and session (they cannot be closed here)."""
+        self._generation += 1
+        try:
+            self._loop_bound.check()
+        except WrongEventLoop:
+            self._link, self._lock_loop = None, None
+            self._session = None if self._own_session else self._session
+            self._tasks.clear()
+            self._loop_bound.release()
+            self._ever_ready = False
+            return
+        link, self._link = self._link, None
+        if link is not None:
+            link.fail(ConnectionLost(self.venue, f"the client closed the connection to {self.where}"), by_client=True)
+            self._close_link(link)
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=_CLOSE_TIMEOUT_S + 1)
+        if self._own_session and self._session is not None:
+            await self._session.close()
+            self._session = None
+        self._loop_bound.release()
+        self._ever_ready = False  # the next connection is a first one again: its failures are raised
+
+    aclose = close
+
+    # -- connection
+    async def _ready_link(self, deadline: float) -> _Link:
+        """The logged-in connection, (re)opening it when needed, no sooner than the turns
+        allow; `deadline` (loop time) is the calling call's. Call with the lock held."""
+        link = self._link
+        if link is not None and link.usable:
+            return link
+        if link is not None:
+            self._give_up(link, "replaced by a new connection")
+        while True:
+            await self._wait_turn(deadline)
+            generation = self._generation
+            try:
+                link = await self._attempt()
+            except (ConnectionLost, RateLimited):
+                if not self._ever_ready or self._turns.not_before > deadline:
+                    raise  # the first connection, or no time left to wait for the next attempt
+                log.info("%s: reconnecting to %s failed; trying again when the backoff allows", self.venue, self.where)
+                continue
+            if generation != self._generation:  # close() ran while we were connecting
+                self._give_up(link, "the client was closed while connecting")
+                raise ConnectionLost(self.venue, f"the client was closed while connecting to {self.where}")
+            self._link = link
+            return link
+
+    async def _wait_turn(self, deadline: float) -> None:
+        """Sleep until the next attempt is allowed; when that is after `deadline`, raise at
+        once (RateLimited after a rate limit, with the seconds left as `retry_after`, else
+        ConnectionLost)."""
+        wait = self._turns.wait()
+        if wait <= 0:
+            return
+        if self._turns.not_before > deadline:
+            last = self._turns.last
+            what = last.message if last is not None else "the last connection failed"
+            text = f"{what}; the next attempt is allowed in {wait:.3g} s"
+            if isinstance(last, RateLimited):
+                raise RateLimited(self.venue, text, last.code, retry_after=wait)
+            raise ConnectionLost(self.venue, text)
+        self.stats.backoff_waits += 1
+        await asyncio.sleep(wait)
+
+    async def _attempt(self) -> _Link:
+        """One connection attempt; whatever ends it early schedules the next turn."""
+        try:
+            return await self._open()
+        except BaseException as exc:
+            interrupted = ConnectionLost(self.venue, f"connecting to {self.where} was interrupted")
+            self._turns.failed(exc if isinstance(exc, VenueError) else interrupted)
+            raise
+
+    def _session_ended(self) -> None:
+        self._turns.failed(ConnectionLost(self.venue, f"the last session with {self.where} ended"))
+
+    async def _open(self) -> _Link:
+        target, where = self._target(self.protocol.url())
+        ws = await self._open_ws(target, where)
+        self.stats.connects += 1
+        if self.stats.connects > 1:
+            self.stats.reconnects += 1
+        link = _Link(ws)
+        link.reader = self._spawn(self._read_link(link))
+        try:
+            frame = self.protocol.login()
+            answer = None if frame is None else await self._exchange(link, frame)
+        except BaseException:
+            self._give_up(link, "the login did not complete")
+            raise
+        if answer is not None and answer.error is not None:
+            self.stats.auth_failures += 1
+            self._give_up(link, "the login was refused")
+            raise answer.error
+        if not link.usable:  # the venue closed right after accepting the login
+            reason = link.lost.message if link.lost is not None else "the connection closed"
+            raise ConnectionLost(self.venue, f"{reason}, right after logging in")
+        self._turns.connected()
+        link.on_end = self._session_ended
+        self._ever_ready = True
+        log.info("%s: connected and logged in to %s", self.venue, where)
+        return link
+
+    async def _exchange(self, link: _Link, frame: Frame) -> Answer:
+        """Send one frame and wait for the Answer to it."""
+        if link.lost is not None:
+            raise link.lost
+        waiter: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        link.waiter = waiter
+        try:
+            try:
+                await self._send_on(link.ws, frame)
+            except ConnectionLost as exc:
+                link.fail(ConnectionLost(self.venue, f"sending to {self.where} failed: {exc.message}"))
+            return await waiter
+        finally:
+            link.waiter = None
+            if waiter.done() and not waiter.cancelled():
+                waiter.exception()  # retrieved, also when the caller was cancelled
+
+    async def _read_link(self, link: _Link) -> None:
+        """Read every message of one connection (answering pings) until it closes."""
+        reason = "the venue closed the connection"
+        try:
+            while True:
+                message = await self._next_message(link.ws, None)
+                if isinstance(message, _Closed):
+                    reason = message.reason
+                    break
+                if isinstance(message, PayloadTooLarge):
+                    self._answered(link, Answer(error=message, unpaired=True))
+                    continue
+                self._on_frame(link, message)
+        except asyncio.CancelledError:
+            reason = "the connection was closed"
+            raise
+        except VenueError as exc:
+            reason = exc.message
+        except Exception as exc:  # the socket failed under us
+            reason = f"the connection failed: {describe(exc)}"
+        finally:
+            if link.lost is None:
+                self.stats.connections_lost += 1
+                log.warning("%s: %s (%s)", self.venue, reason, self.where)
+            link.fail(ConnectionLost(self.venue, f"{reason} ({self.where})"))
+            if not link.ws.closed:
+                self._close_link(link)
+
+    def _on_frame(self, link: _Link, data: Frame) -> None:
+        if link.lost is not None:  # a connection given up: its frames pair with nothing
+            self.stats.ignored_frames += 1
+            return
+        reaction = self._react(data)
+        for item in reaction.items:
+            if isinstance(item, DecodeFailure):
+                log.warning("%s: %s", self.venue, item.error)
+            self._push(item)
+        for frame in reaction.send:
+            self._spawn(self._send_quietly(link, frame))
+        if reaction.answer is not None:
+            self._answered(link, reaction.answer)
+        elif not reaction.items and not reaction.send:
+            self.stats.ignored_frames += 1
+        if reaction.fatal is not None:
+            self._answered(link, Answer(error=reaction.fatal, unpaired=True))
+
+    def _answered(self, link: _Link, answer: Answer) -> None:
+        waiter = link.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(answer)
+        else:
+            self.stats.ignored_frames += 1
+        if answer.unpaired:
+            self._give_up(link, "an answer could not be paired with its request")
+
+    def _push(self, item: T | DecodeFailure) -> None:
+        if len(self._pushes) >= self._buffer:
+            self._pushes.popleft()
+            self.stats.dropped += 1
+        self._pushes.append(item)
+        self.stats.pushes += 1
+        self._pushed.set()
+
+    async def _send_quietly(self, link: _Link, frame: Frame) -> None:
+        with contextlib.suppress(VenueError):  # a send that fails: the reader sees the end
+            await self._send_on(link.ws, frame)
+
+    def _give_up(self, link: _Link, reason: str) -> None:
+        """Stop using `link` and close it in the background."""
+        link.fail(ConnectionLost(self.venue, f"{reason} ({self.where})"))
+        if self._link is link:
+            self._link = None
+        self._close_link(link)
+
+    def _close_link(self, link: _Link) -> None:
+        if link.closer is None:
+            link.closer = self._spawn(self._close_ws(link))
+
+    async def _close_ws(self, link: _Link) -> None:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(link.ws.close(), _CLOSE_TIMEOUT_S)
+        reader = link.reader
+        if reader is not None and reader is not asyncio.current_task() and not reader.done():
+            reader.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await reader
+
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.get_running_loop().create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
 
 def _checked_heartbeat(venue: str, protocol: object, beat: object) -> tuple[float, Frame]:
@@ -798,7 +1422,9 @@ def _refusal(venue: str, where: str, status: int, headers: Mapping[str, str]) ->
 
 __all__ = [
     "DEFAULT_MAX_BODY",
+    "Answer",
     "Backoff",
+    "Closing",
     "DecodeFailure",
     "Gap",
     "Http",
@@ -806,10 +1432,15 @@ __all__ = [
     "LoopBound",
     "RateLimiter",
     "Reaction",
+    "SessionStats",
     "StreamEvent",
+    "StreamOwner",
     "StreamStats",
     "WsProtocol",
+    "WsSession",
+    "WsSessionProtocol",
     "WsStream",
+    "WsStreamSettings",
     "describe",
     "positive_seconds",
 ]

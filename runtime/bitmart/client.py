@@ -33,10 +33,8 @@ in logs or errors.
 from __future__ import annotations
 
 import time
-import weakref
 from collections.abc import Callable, Sequence
-from types import TracebackType
-from typing import Final
+from typing import Final, Unpack
 
 import aiohttp
 import yarl
@@ -51,9 +49,9 @@ from venuewire.bitmart.protocol import (
 )
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import VenueError
-from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
+from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH, required
 from venuewire.models import OrderBook
-from venuewire.transport import WsStream
+from venuewire.transport import StreamOwner, WsStream, WsStreamSettings
 
 __all__ = ["BitmartClient", "BitmartStream"]
 
@@ -62,7 +60,9 @@ ChannelProtocol = LegacyDepthProtocol | V3Protocol[OrderBook]
 IDLE_PINGS: Final = 3
 """A stream that hears nothing (not even a pong) for this many heartbeat intervals reconnects."""
 V3_BACKOFF_INITIAL_S: Final = 0.1
-LEGACY_MIN_CONNECT_INTERVAL_S: Final[int] = WS_BITMART_LEGACY_DEPTH.min_connect_interval_s or 0
+LEGACY_MIN_CONNECT_INTERVAL_S: Final[int] = required(
+    WS_BITMART_LEGACY_DEPTH.min_connect_interval_s, "bitmart legacy_depth min_connect_interval_s"
+)
 LEGACY_BACKOFF_INITIAL_S: Final = float(2 * LEGACY_MIN_CONNECT_INTERVAL_S) or V3_BACKOFF_INITIAL_S
 """Legacy reconnects start at twice the venue's one-connection-per-4-s limit, so even with
 the transport's jitter (x0.5 to x1) no reconnect comes sooner than the limit allows."""
@@ -95,33 +95,11 @@ class BitmartStream(WsStream[OrderBook]):
     `channel` is the pure protocol (`LegacyDepthProtocol`, `SpotDepthProtocol` or another
     `V3Protocol`, e.g. a private channel)."""
 
-    def __init__(
-        self,
-        channel: ChannelProtocol,
-        *,
-        session: aiohttp.ClientSession | None = None,
-        buffer: int = 1024,
-        reconnect: bool = True,
-        backoff_initial: float = V3_BACKOFF_INITIAL_S,
-        backoff_max: float = 10.0,
-        healthy_after: float = 10.0,
-        connect_timeout: float = 10.0,
-        idle_timeout: float | None = None,
-        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    ) -> None:
+    def __init__(self, channel: ChannelProtocol, **settings: Unpack[WsStreamSettings]) -> None:
         self.channel = channel
-        super().__init__(
-            channel,
-            session=session,
-            buffer=buffer,
-            reconnect=reconnect,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            healthy_after=healthy_after,
-            connect_timeout=connect_timeout,
-            idle_timeout=idle_timeout,
-            max_message_size=max_message_size,
-        )
+        settings.setdefault("backoff_initial", V3_BACKOFF_INITIAL_S)
+        settings.setdefault("max_message_size", DEFAULT_MAX_MESSAGE_SIZE)
+        super().__init__(channel, **settings)
 
     def __repr__(self) -> str:
         return f"BitmartStream({self.channel!r})"
@@ -132,7 +110,7 @@ class BitmartStream(WsStream[OrderBook]):
         return self.channel.failure
 
 
-class BitmartClient:
+class BitmartClient(StreamOwner):
     """Factory of BitMart depth streams, for the real venue or any server speaking its
     protocol (e.g. `venuewire.sim.bitmart.BitmartSimulator`'s `legacy_url` and `url`).
 
@@ -189,39 +167,25 @@ class BitmartClient:
         self.healthy_after = float(healthy_after)
         self.max_message_size = max_message_size
         self.clock = clock
-        self._streams: weakref.WeakSet[BitmartStream] = weakref.WeakSet()
 
     def __repr__(self) -> str:
         return f"BitmartClient(legacy_url={self.legacy_url!r}, url={self.url!r}, credentials={self.credentials!r})"
 
-    async def __aenter__(self) -> BitmartClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
-    async def close(self) -> None:
-        """Close every stream this client made (the shared `session`, if any, stays open)."""
-        for stream in list(self._streams):
-            await stream.aclose()
-
     def _stream(self, channel: ChannelProtocol, ping_interval: float, backoff_initial: float) -> BitmartStream:
-        stream = BitmartStream(
-            channel,
-            session=self.session,
-            buffer=self.buffer,
-            reconnect=self.reconnect,
-            backoff_initial=backoff_initial,
-            backoff_max=max(self.backoff_max, backoff_initial),
-            healthy_after=self.healthy_after,
-            connect_timeout=self.connect_timeout,
-            idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
-            max_message_size=self.max_message_size,
+        return self._track(
+            BitmartStream(
+                channel,
+                session=self.session,
+                buffer=self.buffer,
+                reconnect=self.reconnect,
+                backoff_initial=backoff_initial,
+                backoff_max=max(self.backoff_max, backoff_initial),
+                healthy_after=self.healthy_after,
+                connect_timeout=self.connect_timeout,
+                idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
+                max_message_size=self.max_message_size,
+            )
         )
-        self._streams.add(stream)
-        return stream
 
     def legacy_depth_stream(self, symbol: str, precision: int) -> BitmartStream:
         """Books of `symbol` (e.g. "BMX_ETH") aggregated to `precision` price decimals, from

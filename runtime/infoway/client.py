@@ -24,10 +24,8 @@ from __future__ import annotations
 
 import logging
 import re
-import weakref
 from collections.abc import Awaitable, Callable, Sequence
-from types import TracebackType
-from typing import TypeVar
+from typing import TypeVar, Unpack
 from urllib.parse import quote
 
 from venuewire.credentials import InfowayCredentials
@@ -39,7 +37,16 @@ from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, IDLE_TIMEOUT_S, Inf
 from venuewire.infoway.rest import batch_depth_path, batch_depth_result
 from venuewire.models import OrderBook
 from venuewire.signing import infoway_headers
-from venuewire.transport import DEFAULT_MAX_BODY, Http, LoopBound, RateLimiter, WsStream, positive_seconds
+from venuewire.transport import (
+    DEFAULT_MAX_BODY,
+    Http,
+    LoopBound,
+    RateLimiter,
+    StreamOwner,
+    WsStream,
+    WsStreamSettings,
+    positive_seconds,
+)
 
 __all__ = ["InfowayClient", "InfowayDepthStream"]
 
@@ -99,30 +106,10 @@ class InfowayDepthStream(WsStream[OrderBook]):
     """
 
     def __init__(
-        self,
-        protocol: InfowayDepthProtocol,
-        credentials: InfowayCredentials,
-        *,
-        buffer: int = 1024,
-        reconnect: bool = True,
-        backoff_initial: float = 0.1,
-        backoff_max: float = 10.0,
-        healthy_after: float = 10.0,
-        connect_timeout: float = 10.0,
-        idle_timeout: float | None = IDLE_TIMEOUT_S,
-        send_limiter: RateLimiter | None = None,
+        self, protocol: InfowayDepthProtocol, credentials: InfowayCredentials, **settings: Unpack[WsStreamSettings]
     ) -> None:
-        super().__init__(
-            protocol,
-            buffer=buffer,
-            reconnect=reconnect,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            healthy_after=healthy_after,
-            connect_timeout=connect_timeout,
-            idle_timeout=idle_timeout,
-            send_limiter=send_limiter,
-        )
+        settings.setdefault("idle_timeout", IDLE_TIMEOUT_S)
+        super().__init__(protocol, **settings)
         self.depth = protocol
         self._scrub = _scrubber(credentials)
 
@@ -133,7 +120,7 @@ class InfowayDepthStream(WsStream[OrderBook]):
         await _clean(super()._connect_and_read(), self._scrub)
 
 
-class InfowayClient:
+class InfowayClient(StreamOwner):
     """Infoway REST batch depth and WebSocket depth streams for one API key.
 
     `base_url` / `ws_url` default to the venue's (the registry's) and may point at
@@ -167,26 +154,16 @@ class InfowayClient:
         self._credentials = credentials
         self._scrub = _scrubber(credentials)
         self._http = Http(VENUE, self.base_url, timeout=self.timeout, limiter=limiter, max_body=max_body)
-        self._streams: weakref.WeakSet[InfowayDepthStream] = weakref.WeakSet()
         self._bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
         return f"InfowayClient(base_url={self.base_url!r}, ws_url={self.ws_url!r}, credentials={self._credentials!r})"
 
-    async def __aenter__(self) -> InfowayClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
     async def close(self) -> None:
         """Close the HTTP session and every stream this client made (on the loop they are
         bound to: WrongEventLoop from another); the client may then be used on a new loop."""
         self._bound.check()
-        for stream in list(self._streams):
-            await stream.aclose()
+        await self.close_streams()
         await self._http.close()
         self._bound.release()
 
@@ -247,17 +224,17 @@ class InfowayClient:
         protocol = InfowayDepthProtocol(
             self._credentials, market, codes, base_url=self.ws_url, heartbeat_interval=heartbeat_interval
         )
-        stream = InfowayDepthStream(
-            protocol,
-            self._credentials,
-            buffer=buffer,
-            reconnect=reconnect,
-            backoff_initial=positive_seconds("backoff_initial", backoff_initial),
-            backoff_max=positive_seconds("backoff_max", backoff_max),
-            healthy_after=positive_seconds("healthy_after", healthy_after),
-            connect_timeout=self.timeout,
-            idle_timeout=positive_seconds("idle_timeout", idle_timeout),
-            send_limiter=send_limiter(positive_seconds("frame_window_s", frame_window_s)),
+        return self._track(
+            InfowayDepthStream(
+                protocol,
+                self._credentials,
+                buffer=buffer,
+                reconnect=reconnect,
+                backoff_initial=positive_seconds("backoff_initial", backoff_initial),
+                backoff_max=positive_seconds("backoff_max", backoff_max),
+                healthy_after=positive_seconds("healthy_after", healthy_after),
+                connect_timeout=self.timeout,
+                idle_timeout=positive_seconds("idle_timeout", idle_timeout),
+                send_limiter=send_limiter(positive_seconds("frame_window_s", frame_window_s)),
+            )
         )
-        self._streams.add(stream)
-        return stream

@@ -37,7 +37,7 @@ from venuewire.generated.qfex.auth_response import AuthResponse
 from venuewire.generated.qfex.error import ErrorMessage
 from venuewire.generated.qfex.get_order import GetOrder, GetOrderParams
 from venuewire.generated.qfex.legacy_error import LegacyErrorMessage
-from venuewire.generated.registry import WS_QFEX_TRADE
+from venuewire.generated.registry import WS_QFEX_TRADE, required
 from venuewire.messages import decode_json, encode_json
 from venuewire.qfex.errors import VENUE, QfexError, qfex_error
 from venuewire.qfex.orders import check_response
@@ -70,7 +70,7 @@ __all__ = [
     "trade_url",
 ]
 
-AUTH_WITHIN_S: Final[int] = WS_QFEX_TRADE.auth_within_s or 60
+AUTH_WITHIN_S: Final[int] = required(WS_QFEX_TRADE.auth_within_s, "qfex trade auth_within_s")
 """Seconds QFEX gives a new connection to authenticate (registry)."""
 FRAME: Final = "trade frame"
 """`DecodeError.message_name` of a frame that is not a JSON object at all."""

@@ -46,3 +46,12 @@ def test_error_codes_are_looked_up_by_name(name: str, code: str, kind: type):
 def test_an_unknown_error_name_is_a_key_error():
     with pytest.raises(KeyError, match="no qfex error"):
         code_named("no_such_name")
+
+
+def test_the_client_pairs_answers_as_the_registry_says():
+    from venuewire.credentials import QfexCredentials
+    from venuewire.qfex.client import QfexTradeClient
+
+    assert WS_QFEX_TRADE.correlation == "order"
+    client = QfexTradeClient(QfexCredentials("k", "s"), "ws://127.0.0.1:1/")
+    assert client._engine.correlation == WS_QFEX_TRADE.correlation
