@@ -77,7 +77,7 @@ from venuewire.generated.registry import (
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
 from venuewire.sim.books import BookGenerator, Level, book_parameters, symbol_seed
-from venuewire.sim.server import Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
+from venuewire.sim.server import Cache, Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
 
 __all__ = [
     "ERROR_INVALID_REQUEST",
@@ -232,24 +232,20 @@ class SimState:
     """(socket "legacy", "spot" or "private", frame text) of every frame received, oldest first."""
     logins: int = 0
     login_failures: int = 0
-    spot_books: dict[str, BookGenerator] = field(default_factory=dict)
-    legacy_books: dict[tuple[str, int], BookGenerator] = field(default_factory=dict)
+    spot_books: dict[str, BookGenerator] = field(default_factory=lambda: Cache(spot_generator))
+    legacy_books: dict[tuple[str, int], BookGenerator] = field(
+        default_factory=lambda: Cache(lambda key: legacy_generator(*key))
+    )
 
     def __repr__(self) -> str:  # never show the secret or memo
         return f"SimState(api_key={self.api_key!r}, step={self.step}, faults={self.faults!r})"
 
     def spot_book(self, symbol: str) -> BookGenerator:
-        gen = self.spot_books.get(symbol)
-        if gen is None:
-            gen = self.spot_books[symbol] = spot_generator(symbol)
-        return gen
+        return self.spot_books[symbol]
 
     def legacy_book(self, symbol: str, precision: int) -> BookGenerator:
-        key = (symbol, precision)
-        gen = self.legacy_books.get(key)
-        if gen is None:
-            gen = self.legacy_books[key] = legacy_generator(symbol, precision)
-        return gen
+        """Raises ValueError when the pair's price is too small for `precision`."""
+        return self.legacy_books[symbol, precision]
 
 
 # --- one legacy connection, no I/O --------------------------------------------------------------
@@ -572,16 +568,16 @@ class BitmartSimulator(WsSimulator[Session]):
 
     @property
     def legacy_url(self) -> str:
-        return f"ws://{self.host}:{self.port}{LEGACY_PATH}"
+        return self.address("ws", LEGACY_PATH)
 
     @property
     def url(self) -> str:
-        return f"ws://{self.host}:{self.port}{SPOT_PATH}?{SPOT_QUERY}"
+        return self.address("ws", SPOT_PATH, SPOT_QUERY)
 
     @property
     def private_url(self) -> str:
         """The v3 private socket (`/user?protocol=1.1`), the only one that takes a login."""
-        return f"ws://{self.host}:{self.port}{PRIVATE_PATH}?{PRIVATE_QUERY}"
+        return self.address("ws", PRIVATE_PATH, PRIVATE_QUERY)
 
     @property
     def step(self) -> int:

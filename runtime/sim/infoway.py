@@ -77,7 +77,16 @@ from venuewire.generated.infoway.ws_welcome import WsWelcome
 from venuewire.generated.registry import AUTH_SCHEMES, REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH, required
 from venuewire.messages import decode_json, encode_json
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
-from venuewire.sim.server import Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
+from venuewire.sim.server import (
+    Cache,
+    Connection,
+    Fault,
+    Frame,
+    SlidingWindow,
+    WsSimulator,
+    example,
+    serve_until_cancelled,
+)
 
 __all__ = [
     "CODE_PATTERNS",
@@ -126,6 +135,7 @@ CODE_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
 }
 """The code formats the simulator knows per market [guess, from the venue's examples and
 the official SDK's docstrings]: HK codes are five digits (`00700.HK`, never `700.HK`)."""
+
 
 @cache
 def example_books() -> dict[str, Depth]:
@@ -185,7 +195,7 @@ class SimState:
     faults: set[Fault] = field(default_factory=set)
     stats: SimStats = field(default_factory=SimStats)
     received: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=RECEIVED_KEPT))
-    _books: dict[str, BookGenerator] = field(default_factory=dict, repr=False)
+    _books: dict[str, BookGenerator] = field(default_factory=lambda: Cache(book_generator), repr=False)
 
     def __repr__(self) -> str:
         return f"SimState(step={self.step}, faults={sorted(f.name for f in self.faults)})"
@@ -194,10 +204,7 @@ class SimState:
         return key is not None and hmac.compare_digest(key.encode(), self.api_key.encode())
 
     def book(self, code: str) -> BookGenerator:
-        generator = self._books.get(code)
-        if generator is None:
-            generator = self._books[code] = book_generator(code)
-        return generator
+        return self._books[code]
 
     def depth(self, code: str) -> Depth:
         """`code`'s snapshot at the current step (`t` moves push_interval per step)."""
@@ -301,7 +308,7 @@ class WsSession:
         self.max_in_window = 0
         self.last_seen = now
         self.close_reason: str | None = None
-        self._window: deque[float] = deque()
+        self._window = SlidingWindow(frame_window_s)
         self._pattern = CODE_PATTERNS[business]
 
     def opening(self) -> list[str]:
@@ -312,16 +319,13 @@ class WsSession:
         return now - self.last_seen > self.idle_timeout_s
 
     def _count(self, now: float) -> bool:
-        window = self._window
-        window.append(now)
-        while window and now - window[0] >= self.frame_window_s:
-            window.popleft()
+        in_window = self._window.add(now)
         self.frames_received += 1
-        self.max_in_window = max(self.max_in_window, len(window))
+        self.max_in_window = max(self.max_in_window, in_window)
         stats = self.state.stats
         stats.frames_received += 1
-        stats.max_frames_in_window = max(stats.max_frames_in_window, len(window))
-        if len(window) > self.max_frames:
+        stats.max_frames_in_window = max(stats.max_frames_in_window, in_window)
+        if in_window > self.max_frames:
             self.close_reason = f"more than {self.max_frames} frames in {self.frame_window_s:g} s"
             return False
         return True
@@ -457,7 +461,7 @@ class InfowaySimulator(WsSimulator[WsSession]):
 
     @property
     def ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}{WS_PATH}"
+        return self.address("ws", WS_PATH)
 
     @property
     def stats(self) -> SimStats:

@@ -83,7 +83,7 @@ from venuewire.generated.qfex.order import Order, OrderStatus, OrderType
 from venuewire.generated.registry import AUTH_SCHEMES, WS_QFEX_TRADE, required
 from venuewire.messages import encode_json
 from venuewire.qfex.errors import code_named
-from venuewire.sim.server import Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
+from venuewire.sim.server import Connection, Fault, Frame, SlidingWindow, WsSimulator, example, serve_until_cancelled
 
 __all__ = [
     "CLOSED_ORDERS",
@@ -237,15 +237,13 @@ class FrameLimit:
         if limit < 1 or window_s <= 0:
             raise ValueError("rate_limit must be >= 1 and rate_window_s > 0")
         self.limit, self.window_s = limit, window_s
-        self._times: deque[float] = deque()
+        self._window = SlidingWindow(window_s)
 
     def allow(self, now: float) -> bool:
         """Whether a frame at `now` may go (it then counts)."""
-        while self._times and now - self._times[0] >= self.window_s:
-            self._times.popleft()
-        if len(self._times) >= self.limit:
+        if self._window.count(now) >= self.limit:
             return False
-        self._times.append(now)
+        self._window.add(now)
         return True
 
 
@@ -449,7 +447,7 @@ class QfexSimulator(WsSimulator[TradeConnection]):
 
     @property
     def url(self) -> str:
-        return f"ws://{self.host}:{self.port}/"
+        return self.address("ws")
 
     @property
     def stats(self) -> SimStats:

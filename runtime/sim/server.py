@@ -16,6 +16,8 @@ machinery, the faults, and the example data they serve.
 - `example(cls, name)`: a schema-valid example message shipped as package data
   (`venuewire/sim/data/<venue>/<message>/<name>.json`), decoded into its generated class.
 - `serve_until_cancelled(sim, ready)`: run a simulator for the CLI until cancelled.
+- `Cache` (values made on first use, e.g. a book generator per symbol) and `SlidingWindow`
+  (events in the last N seconds, for per-connection frame limits): small pure helpers.
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ import asyncio
 import contextlib
 import enum
 import logging
+from collections import deque
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from types import TracebackType
 from typing import Any, ClassVar, Final, Generic, Protocol, Self, TypeVar
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -38,9 +40,11 @@ __all__ = [
     "HANDLERS_WAIT_S",
     "OUTBOX_LIMIT",
     "AppSimulator",
+    "Cache",
     "Connection",
     "Fault",
     "Frame",
+    "SlidingWindow",
     "WsSimulator",
     "example",
     "serve_until_cancelled",
@@ -57,6 +61,8 @@ Frame = str | bytes
 """One WebSocket message: text (str) or binary (bytes)."""
 
 T = TypeVar("T")
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 def example(cls: type[T], name: str) -> T:
@@ -103,13 +109,15 @@ class AppSimulator:
         """Close every client connection now; the server keeps listening (nothing to close
         for a plain HTTP simulator)."""
 
+    def address(self, scheme: str, path: str = "/", query: str = "") -> str:
+        """`scheme://host:port/path?query`, with the bound port once started."""
+        return f"{scheme}://{self.host}:{self.port}{path}" + (f"?{query}" if query else "")
+
     async def __aenter__(self) -> Self:
         await self.start()
         return self
 
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
+    async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
 
     async def start(self) -> None:
@@ -144,6 +152,41 @@ class AppSimulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+class Cache(dict[K, V]):
+    """A dict that makes each missing value with `make(key)` on first use and keeps it
+    (a `make` that raises stores nothing)."""
+
+    def __init__(self, make: Callable[[K], V]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, key: K) -> V:
+        value = self[key] = self._make(key)
+        return value
+
+
+class SlidingWindow:
+    """The events of the last `window_s` seconds, by their times; pure (times are arguments)."""
+
+    def __init__(self, window_s: float) -> None:
+        if window_s <= 0:
+            raise ValueError("a sliding window needs window_s > 0")
+        self.window_s = window_s
+        self._times: deque[float] = deque()
+
+    def count(self, now: float) -> int:
+        """How many events happened less than `window_s` before `now`."""
+        times = self._times
+        while times and now - times[0] >= self.window_s:
+            times.popleft()
+        return len(times)
+
+    def add(self, now: float) -> int:
+        """Record an event at `now`; the count afterwards."""
+        self._times.append(now)
+        return self.count(now)
 
 
 async def serve_until_cancelled(sim: AppSimulator, ready: Callable[[str, int], None]) -> None:
@@ -269,7 +312,8 @@ class WsSimulator(AppSimulator, Generic[S]):
         if task is not None:
             self._handlers.add(task)
         ws = web.WebSocketResponse(
-            timeout=self.close_timeout_s, autoping=True, heartbeat=self.heartbeat, max_msg_size=MAX_MESSAGE_BYTES)
+            timeout=self.close_timeout_s, autoping=True, heartbeat=self.heartbeat, max_msg_size=MAX_MESSAGE_BYTES
+        )
         conn = Connection(ws, request, session, asyncio.Queue(self.outbox_limit))
         try:
             await ws.prepare(request)
