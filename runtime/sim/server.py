@@ -44,6 +44,7 @@ __all__ = [
     "Connection",
     "Fault",
     "Frame",
+    "Session",
     "SlidingWindow",
     "WsSimulator",
     "example",
