@@ -32,28 +32,29 @@ Three sockets on one aiohttp server, their paths taken from the registry's URLs:
 Layers: `LegacySession`, `SpotSession` and `PrivateSession` are pure state machines (frames in,
 frames out, no I/O); `BitmartSimulator` moves frames between them and aiohttp and applies
 `Fault`s (`sim.faults`, a set shared by every connection, applying from the next frame):
-DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
+DROP_CONNECTION, SLOW_REPLY, and GARBAGE_FRAME, which replaces every push by garbage (legacy:
+invalid JSON; v3: alternately bytes that are not DEFLATE and DEFLATE of invalid JSON) and
+leaves replies alone. The connection machinery is `venuewire.sim.server.WsSimulator`; the
+books come from the package's data files (see `seed_push` and `example_books`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import enum
 import hmac
-import logging
 import re
 import time
 import zlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final
+from functools import cache
+from typing import Any, Final
 
 import msgspec
 import yarl
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import web
 
 from venuewire.errors import DecodeError, error_code
 from venuewire.generated.bitmart.error_event import ErrorEvent
@@ -75,8 +76,8 @@ from venuewire.generated.registry import (
 )
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
-from venuewire.sim.books import BookGenerator, Level, symbol_seed
-from venuewire.sim.server import AppSimulator
+from venuewire.sim.books import BookGenerator, Level, book_parameters, symbol_seed
+from venuewire.sim.server import Cache, Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
 
 __all__ = [
     "ERROR_INVALID_REQUEST",
@@ -93,15 +94,12 @@ __all__ = [
     "SimState",
     "SpotSession",
     "deflate",
+    "example_books",
     "legacy_generator",
     "seed_push",
     "serve",
     "spot_generator",
 ]
-
-log = logging.getLogger(__name__)
-
-Frame = str | bytes
 
 _LEGACY_URL = yarl.URL(WS_BITMART_LEGACY_DEPTH.url)
 _SPOT_URL = yarl.URL(WS_BITMART_SPOT_DEPTH.url)
@@ -144,8 +142,6 @@ class LoginError(enum.IntEnum):
 
 
 LOGIN_ERRORS: Final = tuple(LoginError)
-OUTBOX_LIMIT: Final = 256
-"""Frames waiting for a connection's writer; further pushes are skipped (a stuck reader)."""
 RECORD_LIMIT: Final = 10_000
 _SPOT_CHANNEL = re.compile(
     re.escape(CHANNEL_TEMPLATE)
@@ -157,18 +153,6 @@ _DEFLATE_GARBAGE: Final = b"\xff\xfe not deflate \x00"
 _ZERO = Decimal(0)
 
 
-class Fault(enum.Enum):
-    """A misbehaviour the simulator adopts while the fault is in `BitmartSimulator.faults`."""
-
-    DROP_CONNECTION = "drop_connection"
-    """Each connection is cut (TCP aborted, no close frame) when its next frame is due."""
-    GARBAGE_FRAME = "garbage_frame"
-    """Every push is replaced by garbage: legacy invalid JSON; v3 alternately bytes that are
-    not DEFLATE and DEFLATE of invalid JSON. The connection stays up."""
-    SLOW_REPLY = "slow_reply"
-    """Every frame (replies and pushes) waits `slow_reply_s` seconds before it is written."""
-
-
 def deflate(data: bytes) -> bytes:
     """Raw DEFLATE (no zlib header or checksum, wbits -15), as the v3 venue sends."""
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -zlib.MAX_WBITS)
@@ -176,58 +160,34 @@ def deflate(data: bytes) -> bytes:
 
 
 # --- books ----------------------------------------------------------------------------------
-
-# The seed's sample (BMX_ETH, precision 6): (amount, price, count) a level, best first;
-# `total` is the running sum of `amount`, as the venue sends it.
-_SEED_BUYS: Final = (
-    ("30657.00", "0.000111", "1"), ("53266.60", "0.000110", "3"), ("41565.65", "0.000109", "4"),
-    ("25988.15", "0.000108", "6"), ("25035.94", "0.000107", "3"), ("27793.61", "0.000106", "6"),
-    ("64108.77", "0.000105", "11"), ("589004.64", "0.000104", "6"), ("131389.03", "0.000103", "10"),
-    ("18539.58", "0.000102", "4"), ("53118.54", "0.000101", "6"), ("95122.48", "0.000100", "13"),
-    ("45311.42", "0.000099", "4"), ("24245.14", "0.000098", "3"), ("167032.04", "0.000097", "3"),
-    ("34388.33", "0.000096", "5"), ("6120.15", "0.000095", "5"), ("52000.00", "0.000094", "3"),
-    ("64223.21", "0.000093", "2"), ("66343.53", "0.000092", "4"),
-)  # fmt: skip
-_SEED_SELLS: Final = (
-    ("7734.95", "0.000113", "3"), ("8110.00", "0.000114", "4"), ("31660.27", "0.000115", "6"),
-    ("22107.00", "0.000116", "2"), ("11382.69", "0.000117", "4"), ("13523.00", "0.000118", "8"),
-    ("22897.44", "0.000119", "7"), ("40973.15", "0.000120", "12"), ("36744.30", "0.000121", "9"),
-    ("81796.73", "0.000122", "5"), ("60000.00", "0.000123", "2"), ("40429.96", "0.000124", "3"),
-    ("42656.66", "0.000125", "8"), ("130782.16", "0.000126", "3"), ("226198.12", "0.000127", "5"),
-    ("440014.87", "0.000128", "3"), ("5903.72", "0.000129", "1"), ("100.00", "0.000130", "1"),
-    ("34947.00", "0.000132", "1"), ("50000.00", "0.000133", "1"),
-)  # fmt: skip
-SEED_SYMBOL: Final = "BMX_ETH"
-SEED_PRECISION: Final = 6
-
-# (mid, tick, lot) of the pairs the demo and tests use; any other pair gets a book derived
-# from its name. The legacy channel uses the mid and lot with a tick of 10^-precision.
-CATALOG: Final[dict[str, tuple[str, str, str]]] = {
-    "BMX_ETH": ("0.000112", "0.000001", "1000.00"),
-    "BTC_USDT": ("60000", "0.01", "0.00001"),
-    "ETH_USDT": ("3000", "0.01", "0.0001"),
-    "SOL_USDT": ("150", "0.001", "0.001"),
-}
+# Both come from the package's data files (validated by the schemas): the seed's sample
+# legacy push, and one example v3 book per pair the demo and tests use (its mid, tick and
+# lot drive the pair's generated books; the legacy channel uses the mid and lot with a tick
+# of 10^-precision). Any other pair gets a book derived from its name.
 
 
-def _seed_levels(levels: tuple[tuple[str, str, str], ...]) -> list[LegacyLevel]:
-    out, total = [], _ZERO
-    for amount, price, count in levels:
-        total += Decimal(amount)
-        out.append(LegacyLevel(Decimal(amount), total, Decimal(price), Decimal(count)))
-    return out
-
-
+@cache
 def seed_push() -> LegacyDepthPush:
-    """The seed's sample depth push (BMX_ETH, precision 6, 20 levels a side)."""
-    data = LegacyDepthData(buys=_seed_levels(_SEED_BUYS), sells=_seed_levels(_SEED_SELLS))
-    return LegacyDepthPush(subscribe="depth", symbol=SEED_SYMBOL, precision=SEED_PRECISION, data=data)
+    """The seed's sample depth push (BMX_ETH, precision 6, 20 levels a side), served as the
+    first legacy push for its pair and precision."""
+    return example(LegacyDepthPush, "seed_example")
+
+
+@cache
+def example_books() -> dict[str, SpotDepthData]:
+    """The example v3 book of each pair with one, by pair."""
+    return {book.symbol: book for book in example(SpotDepthPush, "books").data}
+
+
+SEED_SYMBOL: Final = seed_push().symbol
+SEED_PRECISION: Final = seed_push().precision
 
 
 def _catalog(symbol: str) -> tuple[Decimal, Decimal, Decimal]:
-    if symbol in CATALOG:
-        mid, tick, lot = CATALOG[symbol]
-        return Decimal(mid), Decimal(tick), Decimal(lot)
+    book = example_books().get(symbol)
+    if book is not None:
+        mid, tick, lot, _levels = book_parameters(book.bids, book.asks)
+        return mid, tick, lot
     return Decimal(10 + symbol_seed(symbol) % 490), Decimal("0.01"), Decimal("0.001")
 
 
@@ -272,24 +232,20 @@ class SimState:
     """(socket "legacy", "spot" or "private", frame text) of every frame received, oldest first."""
     logins: int = 0
     login_failures: int = 0
-    spot_books: dict[str, BookGenerator] = field(default_factory=dict)
-    legacy_books: dict[tuple[str, int], BookGenerator] = field(default_factory=dict)
+    spot_books: dict[str, BookGenerator] = field(default_factory=lambda: Cache(spot_generator))
+    legacy_books: dict[tuple[str, int], BookGenerator] = field(
+        default_factory=lambda: Cache(lambda key: legacy_generator(*key))
+    )
 
     def __repr__(self) -> str:  # never show the secret or memo
         return f"SimState(api_key={self.api_key!r}, step={self.step}, faults={self.faults!r})"
 
     def spot_book(self, symbol: str) -> BookGenerator:
-        gen = self.spot_books.get(symbol)
-        if gen is None:
-            gen = self.spot_books[symbol] = spot_generator(symbol)
-        return gen
+        return self.spot_books[symbol]
 
     def legacy_book(self, symbol: str, precision: int) -> BookGenerator:
-        key = (symbol, precision)
-        gen = self.legacy_books.get(key)
-        if gen is None:
-            gen = self.legacy_books[key] = legacy_generator(symbol, precision)
-        return gen
+        """Raises ValueError when the pair's price is too small for `precision`."""
+        return self.legacy_books[symbol, precision]
 
 
 # --- one legacy connection, no I/O --------------------------------------------------------------
@@ -559,17 +515,7 @@ class _PrivateSubscribe(msgspec.Struct):
 Session = LegacySession | SpotSession | PrivateSession
 
 
-@dataclass(eq=False)
-class _Connection:
-    ws: web.WebSocketResponse
-    request: web.Request
-    session: Session
-    outbox: asyncio.Queue[Frame] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
-    pushes_skipped: int = 0
-    writer: asyncio.Task[None] | None = None
-
-
-class BitmartSimulator(AppSimulator):
+class BitmartSimulator(WsSimulator[Session]):
     """The BitMart simulator: `async with BitmartSimulator(port=0) as sim:`.
 
     `sim.legacy_url`, `sim.url` and `sim.private_url` are the three sockets' ws:// URLs
@@ -580,6 +526,9 @@ class BitmartSimulator(AppSimulator):
     `min_connect_interval` (s, None = off) refuses a second legacy connection from one IP
     sooner than that with HTTP 429. `slow_reply_s` is Fault.SLOW_REPLY's delay.
     """
+
+    ticker_name = "bitmart-sim-ticker"
+    venue = "bitmart"
 
     def __init__(
         self,
@@ -604,13 +553,11 @@ class BitmartSimulator(AppSimulator):
         for name, value in (("api_key", api_key), ("secret", secret), ("memo", memo)):
             if not isinstance(value, str) or not value:
                 raise ValueError(f"{name} must be a non-empty string")
-        super().__init__(host, port)
+        self.state = SimState(api_key=api_key, secret=secret, memo=memo, clock=clock)
+        super().__init__(host, port, faults=self.state.faults, slow_reply_s=slow_reply_s)
         self.push_interval = push_interval
         self.subscribe_within = subscribe_within
         self.min_connect_interval = min_connect_interval
-        self.slow_reply_s = slow_reply_s
-        self.state = SimState(api_key=api_key, secret=secret, memo=memo, clock=clock)
-        self.connections: set[_Connection] = set()
         self.refused_connections = 0
         self._last_connect: dict[str, float] = {}
 
@@ -621,21 +568,16 @@ class BitmartSimulator(AppSimulator):
 
     @property
     def legacy_url(self) -> str:
-        return f"ws://{self.host}:{self.port}{LEGACY_PATH}"
+        return self.address("ws", LEGACY_PATH)
 
     @property
     def url(self) -> str:
-        return f"ws://{self.host}:{self.port}{SPOT_PATH}?{SPOT_QUERY}"
+        return self.address("ws", SPOT_PATH, SPOT_QUERY)
 
     @property
     def private_url(self) -> str:
         """The v3 private socket (`/user?protocol=1.1`), the only one that takes a login."""
-        return f"ws://{self.host}:{self.port}{PRIVATE_PATH}?{PRIVATE_QUERY}"
-
-    @property
-    def faults(self) -> set[Fault]:
-        """The active faults; add or remove at any time (applies from the next frame)."""
-        return self.state.faults
+        return self.address("ws", PRIVATE_PATH, PRIVATE_QUERY)
 
     @property
     def step(self) -> int:
@@ -658,60 +600,12 @@ class BitmartSimulator(AppSimulator):
     def legacy_book(self, symbol: str, precision: int) -> BookGenerator:
         return self.state.legacy_book(symbol, precision)
 
-    ticker_name = "bitmart-sim-ticker"
+    # -- the venue's behaviour (WsSimulator hooks) -------------------------------------------------
 
-    # -- lifecycle (AppSimulator) ----------------------------------------------------------------
     def _routes(self, router: web.UrlDispatcher) -> None:
         router.add_get(LEGACY_PATH, self._legacy)
         router.add_get(SPOT_PATH, self._spot)
         router.add_get(PRIVATE_PATH, self._private)
-
-    async def drop_connections(self) -> None:
-        """Close every client connection now (close code 1001); the server keeps listening."""
-        for conn in list(self.connections):
-            self._stop_writer(conn)
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"dropped"), 2)
-
-    # -- I/O ---------------------------------------------------------------------------------------
-
-    def _stop_writer(self, conn: _Connection) -> None:
-        if conn.writer is not None and not conn.writer.done():
-            conn.writer.cancel()
-
-    def _abort(self, conn: _Connection) -> None:
-        transport = conn.request.transport
-        if transport is not None:
-            transport.abort()
-
-    def _queue(self, conn: _Connection, frames: list[Frame], *, push: bool) -> None:
-        for frame in frames:
-            try:
-                conn.outbox.put_nowait(frame)
-            except asyncio.QueueFull:
-                if push:
-                    conn.pushes_skipped += 1
-                else:
-                    log.warning("bitmart simulator: reply dropped, the connection's outbox is full")
-
-    async def _write(self, conn: _Connection) -> None:
-        faults = self.state.faults
-        while True:
-            frame = await conn.outbox.get()
-            if Fault.SLOW_REPLY in faults:
-                await asyncio.sleep(self.slow_reply_s)
-            if Fault.DROP_CONNECTION in faults:
-                self._abort(conn)
-                return
-            if conn.ws.closed:
-                return
-            try:
-                if isinstance(frame, bytes):
-                    await conn.ws.send_bytes(frame)
-                else:
-                    await conn.ws.send_str(frame)
-            except (ConnectionError, RuntimeError):  # the peer went away mid-write
-                return
 
     def _too_soon(self, request: web.Request) -> bool:
         if self.min_connect_interval is None:
@@ -728,69 +622,28 @@ class BitmartSimulator(AppSimulator):
         if self._too_soon(request):
             self.refused_connections += 1
             return web.Response(status=429, text="too many connections: one every 4 s per IP")
-        return await self._serve(request, LegacySession(self.state))
+        return await self.serve_ws(request, LegacySession(self.state))
 
     async def _spot(self, request: web.Request) -> web.StreamResponse:
-        return await self._serve(request, SpotSession(self.state))
+        return await self.serve_ws(request, SpotSession(self.state))
 
     async def _private(self, request: web.Request) -> web.StreamResponse:
-        return await self._serve(request, PrivateSession(self.state))
+        return await self.serve_ws(request, PrivateSession(self.state))
 
-    async def _watchdog(self, conn: _Connection, within: float) -> None:
-        await asyncio.sleep(within)
-        if isinstance(conn.session, LegacySession) and not conn.session.subscribed and not conn.ws.closed:
-            self._stop_writer(conn)
-            await conn.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"no subscription within the limit")
+    def _helpers(self, conn: Connection[Session]) -> list[Coroutine[Any, Any, None]]:
+        session, within = conn.session, self.subscribe_within
+        if not isinstance(session, LegacySession) or within is None:
+            return []
+        return [self.close_unless(conn, within, lambda: session.subscribed, "no subscription within the limit")]
 
-    async def _serve(self, request: web.Request, session: Session) -> web.StreamResponse:
-        task = asyncio.current_task()
-        if task is not None:
-            self._handlers.add(task)
-        ws = web.WebSocketResponse(autoping=True, max_msg_size=1 << 20)
-        conn = _Connection(ws, request, session)
-        watchdog: asyncio.Task[None] | None = None
-        try:
-            await ws.prepare(request)
-            self.connections.add(conn)
-            conn.writer = asyncio.create_task(self._write(conn))
-            if isinstance(session, LegacySession) and self.subscribe_within is not None:
-                watchdog = asyncio.create_task(self._watchdog(conn, self.subscribe_within))
-            async for message in ws:
-                if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-                    self._queue(conn, session.receive(message.data), push=False)
-        except ConnectionError:
-            pass
-        except Exception:  # one connection's failure never reaches the server
-            log.exception("bitmart simulator: connection failed")
-        finally:
-            self.connections.discard(conn)
-            helpers = [h for h in (watchdog, conn.writer) if h is not None]
-            for helper in helpers:
-                helper.cancel()
-            if helpers:
-                await asyncio.wait(helpers, timeout=1)
-            with contextlib.suppress(Exception):
-                await ws.close()
-            if task is not None:
-                self._handlers.discard(task)
-        return ws
+    async def _on_frame(self, conn: Connection[Session], data: Frame) -> Sequence[Frame]:
+        return conn.session.receive(data)
 
-    async def _tick(self) -> None:
-        while True:
-            await asyncio.sleep(self.push_interval)
-            self.state.step += 1
-            for conn in list(self.connections):
-                if conn.ws.closed:
-                    continue
-                try:
-                    self._queue(conn, conn.session.pushes(), push=True)
-                except Exception:
-                    log.exception("bitmart simulator: pushes failed")
+    def _advance(self) -> None:
+        self.state.step += 1
 
 
 async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None:
     """Run a BitmartSimulator on host:port until cancelled; `ready(host, port)` once listening
     (port is the bound one when 0 was asked)."""
-    async with BitmartSimulator(host, port) as sim:
-        ready(sim.host, sim.port)
-        await asyncio.Event().wait()
+    await serve_until_cancelled(BitmartSimulator(host, port), ready)

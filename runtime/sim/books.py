@@ -12,12 +12,17 @@ symbol's SHA-256, never from Python's salted `hash`), and the book moves with th
 Bids are strictly descending, asks strictly ascending, every bid below every ask, every
 price a positive multiple of `tick`. The first n levels of a deeper generator equal the
 levels of a generator with `levels=n`, so one generator serves every requested depth.
+
+`BookGenerator.from_book` takes its parameters from an example book (the simulators' data
+files, which the schemas validate): see `book_parameters`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import random
+from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
 
 Level = tuple[Decimal, Decimal, int]
@@ -32,6 +37,30 @@ MAX_ORDERS = 20
 def _rng(seed: int, *parts: int) -> random.Random:
     text = ":".join(str(p) for p in (seed, *parts)).encode("ascii")
     return random.Random(int.from_bytes(hashlib.sha256(text).digest()[:16], "big"))
+
+
+def quantum(values: Sequence[Decimal]) -> Decimal:
+    """The largest step every value is a whole multiple of (their greatest common divisor),
+    e.g. 0.2 for 399.8, 400.0, 400.2. Raises ValueError for no values or only zeros."""
+    exponent = min(int(v.as_tuple().exponent) for v in values) if values else 0
+    step = math.gcd(*(int(v.scaleb(-exponent)) for v in values))
+    if step == 0:
+        raise ValueError("no non-zero value to take a step from")
+    return Decimal(step).scaleb(exponent)
+
+
+def book_parameters(
+    bids: Sequence[tuple[Decimal, Decimal]], asks: Sequence[tuple[Decimal, Decimal]]
+) -> tuple[Decimal, Decimal, Decimal, int]:
+    """(mid, tick, lot, levels) of an example book given as (price, size) pairs, best first:
+    the mid half way between the best bid and the best ask, the tick the largest step every
+    price is a multiple of, the lot likewise for the sizes, the levels of the deeper side.
+    Raises ValueError when a side is empty."""
+    if not bids or not asks:
+        raise ValueError("an example book needs both sides")
+    levels = [*bids, *asks]
+    mid = (bids[0][0] + asks[0][0]) / 2
+    return mid, quantum([p for p, _ in levels]), quantum([s for _, s in levels]), max(len(bids), len(asks))
 
 
 def symbol_seed(symbol: str) -> int:
@@ -80,6 +109,21 @@ class BookGenerator:
                 f"{symbol}: mid {mid} is too close to zero for tick {tick}, {levels} levels and drift {self.drift}"
             )
         self._cache: tuple[int, tuple[Level, ...], tuple[Level, ...]] | None = None
+
+    @classmethod
+    def from_book(
+        cls,
+        symbol: str,
+        bids: Sequence[tuple[Decimal, Decimal]],
+        asks: Sequence[tuple[Decimal, Decimal]],
+        levels: int | None = None,
+        *,
+        tick: Decimal | None = None,
+    ) -> BookGenerator:
+        """The generator whose mid, tick, lot and depth are those of the example book
+        (`book_parameters`); `levels` or `tick` replace the book's own when given."""
+        mid, book_tick, lot, depth = book_parameters(bids, asks)
+        return cls(symbol, mid, tick if tick is not None else book_tick, levels or depth, lot=lot)
 
     def __repr__(self) -> str:
         return f"BookGenerator({self.symbol!r}, mid={self.mid}, tick={self.tick}, levels={self.levels})"

@@ -38,31 +38,33 @@ Both are counted in `sim.stats` (as are the most frames any connection sent in o
 
 Layers: `batch_depth_reply`, `KeyRateLimit` and `WsSession` are pure (clock as an argument);
 `InfowaySimulator` moves bytes and applies the `Fault`s in `sim.faults` (a mutable set,
-applying from the next reply or frame while present): DROP_CONNECTION, GARBAGE_FRAME,
-SLOW_REPLY.
+applying from the next reply or frame while present): DROP_CONNECTION (REST: the connection
+is closed with no reply; WS: it is aborted before the next frame is written), GARBAGE_FRAME
+(REST: the reply body is cut in half, not JSON; WS: every frame written is cut in half) and
+SLOW_REPLY (REST replies and WS frames wait `slow_reply_s`). The WebSocket machinery is
+`venuewire.sim.server.WsSimulator`; the books come from the package's data files (see
+`example_books`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import enum
 import hmac
 import itertools
-import logging
 import math
 import os
 import re
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Final, Literal, cast
+from functools import cache
+from typing import Any, Final, Literal, cast
 
 import msgspec
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import web
 
 from venuewire.errors import DecodeError, error_code
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
@@ -75,10 +77,18 @@ from venuewire.generated.infoway.ws_welcome import WsWelcome
 from venuewire.generated.registry import AUTH_SCHEMES, REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH, required
 from venuewire.messages import decode_json, encode_json
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
-from venuewire.sim.server import AppSimulator
+from venuewire.sim.server import (
+    Cache,
+    Connection,
+    Fault,
+    Frame,
+    SlidingWindow,
+    WsSimulator,
+    example,
+    serve_until_cancelled,
+)
 
 __all__ = [
-    "CATALOG",
     "CODE_PATTERNS",
     "DEFAULT_API_KEY",
     "GREETING",
@@ -90,10 +100,10 @@ __all__ = [
     "WsSession",
     "batch_depth_reply",
     "book_generator",
+    "example_books",
     "serve",
 ]
 
-log = logging.getLogger(__name__)
 
 DEFAULT_API_KEY: Final = "venuewire-sim-infoway-key"
 ENV_API_KEY: Final = "VENUEWIRE_INFOWAY_API_KEY"
@@ -126,42 +136,26 @@ CODE_PATTERNS: Final[dict[str, re.Pattern[str]]] = {
 """The code formats the simulator knows per market [guess, from the venue's examples and
 the official SDK's docstrings]: HK codes are five digits (`00700.HK`, never `700.HK`)."""
 
-CATALOG: Final[dict[str, tuple[str, str, str, int]]] = {
-    "00700.HK": ("400", "0.2", "100", 10),
-    "09988.HK": ("80", "0.05", "100", 10),
-    "00285.HK": ("34.6", "0.05", "500", 10),
-    "002594.SZ": ("389", "0.01", "100", 5),
-    "600519.SH": ("1500", "0.01", "100", 5),
-    "AAPL.US": ("190", "0.01", "1", 10),
-    "TSLA.US": ("250", "0.01", "1", 10),
-    "BTCUSDT": ("104250", "0.01", "0.00001", 10),
-    "ETHUSDT": ("2500", "0.01", "0.0001", 10),
-    "EURUSD": ("1.08", "0.00001", "1000", 10),
-    "XAUUSD": ("2350", "0.01", "1", 10),
-}
-"""(mid, tick, lot, levels) of the codes the demo and tests use; any other code of a known
-format gets a book derived from its code."""
+
+@cache
+def example_books() -> dict[str, Depth]:
+    """The example book of each code the demo and tests use, by code: from the package's data
+    files (validated by the schemas); their mid, tick, lot and depth drive the served books."""
+    return {depth.s: depth for depth in example(BatchDepthResponse, "books").data or ()}
 
 
-class Fault(enum.Enum):
-    """A misbehaviour the simulator adopts while the fault is in `InfowaySimulator.faults`."""
-
-    DROP_CONNECTION = "drop_connection"
-    """REST: the connection is closed with no reply. WS: the connection is aborted before
-    the next frame is written."""
-    GARBAGE_FRAME = "garbage_frame"
-    """REST: the reply body is cut in half (not JSON). WS: every frame written is cut in half."""
-    SLOW_REPLY = "slow_reply"
-    """REST replies and WS frames wait `slow_reply_s` before they are written."""
+def _pairs(side: tuple[list[Decimal], list[Decimal]]) -> list[tuple[Decimal, Decimal]]:
+    prices, sizes = side
+    return list(zip(prices, sizes, strict=True))
 
 
 def book_generator(code: str) -> BookGenerator:
-    """The book of `code`: from CATALOG, or derived from the code (mid 10 to 500, tick 0.01,
-    10 levels; 5 levels and lots of 100 for Shanghai/Shenzhen and lots of 100 for HK)."""
-    entry = CATALOG.get(code)
-    if entry is not None:
-        mid, tick, lot, levels = entry
-        return BookGenerator(code, Decimal(mid), Decimal(tick), levels, lot=Decimal(lot))
+    """The book of `code`: from its example book (`example_books`), or derived from the code
+    (mid 10 to 500, tick 0.01, 10 levels; 5 levels and lots of 100 for Shanghai/Shenzhen and
+    lots of 100 for HK)."""
+    book = example_books().get(code)
+    if book is not None:
+        return BookGenerator.from_book(code, _pairs(book.b), _pairs(book.a))
     seed = symbol_seed(code)
     china = code.endswith((".SH", ".SZ"))
     board_lot = Decimal(100) if china or code.endswith(".HK") else Decimal(1)
@@ -201,7 +195,7 @@ class SimState:
     faults: set[Fault] = field(default_factory=set)
     stats: SimStats = field(default_factory=SimStats)
     received: deque[tuple[int, str]] = field(default_factory=lambda: deque(maxlen=RECEIVED_KEPT))
-    _books: dict[str, BookGenerator] = field(default_factory=dict, repr=False)
+    _books: dict[str, BookGenerator] = field(default_factory=lambda: Cache(book_generator), repr=False)
 
     def __repr__(self) -> str:
         return f"SimState(step={self.step}, faults={sorted(f.name for f in self.faults)})"
@@ -210,10 +204,7 @@ class SimState:
         return key is not None and hmac.compare_digest(key.encode(), self.api_key.encode())
 
     def book(self, code: str) -> BookGenerator:
-        generator = self._books.get(code)
-        if generator is None:
-            generator = self._books[code] = book_generator(code)
-        return generator
+        return self._books[code]
 
     def depth(self, code: str) -> Depth:
         """`code`'s snapshot at the current step (`t` moves push_interval per step)."""
@@ -317,7 +308,7 @@ class WsSession:
         self.max_in_window = 0
         self.last_seen = now
         self.close_reason: str | None = None
-        self._window: deque[float] = deque()
+        self._window = SlidingWindow(frame_window_s)
         self._pattern = CODE_PATTERNS[business]
 
     def opening(self) -> list[str]:
@@ -328,16 +319,13 @@ class WsSession:
         return now - self.last_seen > self.idle_timeout_s
 
     def _count(self, now: float) -> bool:
-        window = self._window
-        window.append(now)
-        while window and now - window[0] >= self.frame_window_s:
-            window.popleft()
+        in_window = self._window.add(now)
         self.frames_received += 1
-        self.max_in_window = max(self.max_in_window, len(window))
+        self.max_in_window = max(self.max_in_window, in_window)
         stats = self.state.stats
         stats.frames_received += 1
-        stats.max_frames_in_window = max(stats.max_frames_in_window, len(window))
-        if len(window) > self.max_frames:
+        stats.max_frames_in_window = max(stats.max_frames_in_window, in_window)
+        if in_window > self.max_frames:
             self.close_reason = f"more than {self.max_frames} frames in {self.frame_window_s:g} s"
             return False
         return True
@@ -414,16 +402,7 @@ class WsSession:
 # --- I/O --------------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class _Connection:
-    ws: web.WebSocketResponse
-    request: web.Request
-    session: WsSession
-    outbox: asyncio.Queue[tuple[str, bool]] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
-    writer: asyncio.Task[None] | None = None
-
-
-class InfowaySimulator(AppSimulator):
+class InfowaySimulator(WsSimulator[WsSession]):
     """The Infoway simulator: `async with InfowaySimulator(port=0) as sim:`.
 
     `sim.url` is the REST base URL (`http://127.0.0.1:PORT`), `sim.ws_url` the WebSocket URL
@@ -435,6 +414,10 @@ class InfowaySimulator(AppSimulator):
     Fault.SLOW_REPLY's delay. `heart_apply` answers each heartbeat with a 10011 frame
     (off by default: the docs say heartbeats get no reply).
     """
+
+    ticker_name = "infoway-sim-ticker"
+    venue = "infoway"
+    outbox_limit = OUTBOX_LIMIT
 
     def __init__(
         self,
@@ -458,16 +441,14 @@ class InfowaySimulator(AppSimulator):
             raise ValueError("push_interval, frame_window_s, idle_timeout_s must be positive, max_frames >= 1")
         if rate_limit_reply not in ("http429", "detail"):
             raise ValueError("rate_limit_reply must be 'http429' or 'detail'")
-        super().__init__(host, port)
         self.state = SimState(api_key=api_key, push_interval=push_interval)
+        super().__init__(host, port, faults=self.state.faults, slow_reply_s=slow_reply_s)
         self.rest_limit = KeyRateLimit(rest_limit, rest_window_s)
         self.rate_limit_reply = rate_limit_reply
         self.max_frames = max_frames
         self.frame_window_s = frame_window_s
         self.idle_timeout_s = idle_timeout_s
-        self.slow_reply_s = slow_reply_s
         self.heart_apply = heart_apply
-        self.connections: set[_Connection] = set()
         self._conn_ids = itertools.count(1)
 
     def __repr__(self) -> str:
@@ -480,12 +461,7 @@ class InfowaySimulator(AppSimulator):
 
     @property
     def ws_url(self) -> str:
-        return f"ws://{self.host}:{self.port}{WS_PATH}"
-
-    @property
-    def faults(self) -> set[Fault]:
-        """The active faults; add or remove at any time (applies from the next reply/frame)."""
-        return self.state.faults
+        return self.address("ws", WS_PATH)
 
     @property
     def stats(self) -> SimStats:
@@ -504,21 +480,12 @@ class InfowaySimulator(AppSimulator):
         """The generator of `code`'s book: `.snapshot(sim.step)` is what is served now."""
         return self.state.book(code)
 
-    ticker_name = "infoway-sim-ticker"
-
     # -- lifecycle (AppSimulator) ----------------------------------------------------------------
     def _routes(self, router: web.UrlDispatcher) -> None:
         router.add_get(WS_PATH, self._ws)
         router.add_get("/{market}/batch_depth/{codes}", self._rest)
         router.add_get("/{market}/batch_depth/", self._rest)
         router.add_get("/{market}/batch_depth", self._rest)
-
-    async def drop_connections(self) -> None:
-        """Close every WebSocket connection now (close code 1001); the server keeps listening."""
-        for conn in list(self.connections):
-            self._stop_writer(conn)
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"dropped"), 2)
 
     # -- REST ------------------------------------------------------------------------------------
     @staticmethod
@@ -553,56 +520,11 @@ class InfowaySimulator(AppSimulator):
             body = body[: len(body) // 2]
         return self._json(200, body)
 
-    # -- WebSocket -------------------------------------------------------------------------------
-    def _stop_writer(self, conn: _Connection) -> None:
-        if conn.writer is not None and not conn.writer.done():
-            conn.writer.cancel()
-
-    def _queue(self, conn: _Connection, frames: list[str], *, push: bool) -> None:
-        for frame in frames:
-            try:
-                conn.outbox.put_nowait((frame, push))
-            except asyncio.QueueFull:
-                if push:
-                    self.state.stats.pushes_skipped += 1
-                else:
-                    log.warning("infoway simulator: reply dropped, the connection's outbox is full")
-
-    async def _write(self, conn: _Connection) -> None:
-        faults = self.state.faults
-        while True:
-            frame, push = await conn.outbox.get()
-            if Fault.SLOW_REPLY in faults:
-                await asyncio.sleep(self.slow_reply_s)
-            if Fault.DROP_CONNECTION in faults:
-                self.state.stats.dropped_by_fault += 1
-                if conn.request.transport is not None:
-                    conn.request.transport.abort()
-                return
-            if Fault.GARBAGE_FRAME in faults:
-                frame = frame[: len(frame) // 2]
-            if conn.ws.closed:
-                return
-            try:
-                await conn.ws.send_str(frame)
-            except (ConnectionError, RuntimeError):  # the peer went away mid-write
-                return
-            if push:
-                self.state.stats.pushes_sent += 1
-
-    async def _close(self, conn: _Connection, reason: str) -> None:
-        self._stop_writer(conn)
-        with contextlib.suppress(Exception):
-            await asyncio.wait_for(conn.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=reason.encode()[:120]), 2)
-
-    async def _watchdog(self, conn: _Connection) -> None:
-        tick = min(1.0, self.idle_timeout_s / 4)
-        while not conn.ws.closed:
-            await asyncio.sleep(tick)
-            if conn.session.idle(time.monotonic()):
-                self.state.stats.closed_for_silence += 1
-                await self._close(conn, "heartbeat timeout")
-                return
+    # -- WebSocket (WsSimulator hooks) -----------------------------------------------------------
+    @property
+    def push_interval(self) -> float:  # type: ignore[override]
+        """Seconds between pushes (and between the `t` of successive snapshots)."""
+        return self.state.push_interval
 
     async def _ws(self, request: web.Request) -> web.StreamResponse:
         state = self.state
@@ -613,10 +535,6 @@ class InfowaySimulator(AppSimulator):
         if business not in BUSINESSES:
             state.stats.ws_refused += 1
             return web.Response(status=400, text="unknown business")
-        task = asyncio.current_task()
-        if task is not None:
-            self._handlers.add(task)
-        ws = web.WebSocketResponse(autoping=True, max_msg_size=1 << 20)
         session = WsSession(
             state,
             next(self._conn_ids),
@@ -627,52 +545,50 @@ class InfowaySimulator(AppSimulator):
             idle_timeout_s=self.idle_timeout_s,
             heart_apply=self.heart_apply,
         )
-        conn = _Connection(ws, request, session)
-        watchdog: asyncio.Task[None] | None = None
-        try:
-            await ws.prepare(request)
-            state.stats.ws_connections += 1
-            self.connections.add(conn)
-            conn.writer = asyncio.create_task(self._write(conn))
-            watchdog = asyncio.create_task(self._watchdog(conn))
-            self._queue(conn, session.opening(), push=False)
-            async for message in ws:
-                if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
-                    continue
-                replies = session.receive(message.data, time.monotonic())
-                if session.close_reason is not None:
-                    state.stats.closed_for_frame_limit += 1
-                    await self._close(conn, session.close_reason)
-                    break
-                self._queue(conn, replies, push=False)
-        except ConnectionError:
-            pass
-        except Exception:  # one connection's failure never reaches the server
-            log.exception("infoway simulator: connection failed")
-        finally:
-            self.connections.discard(conn)
-            helpers = [h for h in (watchdog, conn.writer) if h is not None]
-            for helper in helpers:
-                helper.cancel()
-            if helpers:
-                await asyncio.wait(helpers, timeout=1)
-            with contextlib.suppress(Exception):
-                await ws.close()
-            if task is not None:
-                self._handlers.discard(task)
-        return ws
+        return await self.serve_ws(request, session)
 
-    async def _tick(self) -> None:
-        while True:
-            await asyncio.sleep(self.state.push_interval)
-            self.state.step += 1
-            for conn in list(self.connections):
-                if conn.ws.closed:
-                    continue
-                try:
-                    self._queue(conn, conn.session.pushes(), push=True)
-                except Exception:
-                    log.exception("infoway simulator: pushes failed")
+    def _connected(self, conn: Connection[WsSession]) -> None:
+        self.state.stats.ws_connections += 1
+
+    def _opening(self, conn: Connection[WsSession]) -> Sequence[Frame]:
+        return conn.session.opening()
+
+    def _helpers(self, conn: Connection[WsSession]) -> list[Coroutine[Any, Any, None]]:
+        return [self._watchdog(conn)]
+
+    async def _watchdog(self, conn: Connection[WsSession]) -> None:
+        tick = min(1.0, self.idle_timeout_s / 4)
+        while not conn.ws.closed:
+            await asyncio.sleep(tick)
+            if conn.session.idle(time.monotonic()):
+                self.state.stats.closed_for_silence += 1
+                await self.policy_close(conn, "heartbeat timeout")
+                return
+
+    async def _on_frame(self, conn: Connection[WsSession], data: Frame) -> Sequence[Frame]:
+        session = conn.session
+        replies = session.receive(data, time.monotonic())
+        if session.close_reason is not None:
+            self.state.stats.closed_for_frame_limit += 1
+            await self.policy_close(conn, session.close_reason)
+            return []
+        return replies
+
+    def _garble(self, conn: Connection[WsSession], frame: Frame) -> Frame:
+        return frame[: len(frame) // 2]
+
+    def _dropped(self, conn: Connection[WsSession]) -> None:
+        self.state.stats.dropped_by_fault += 1
+
+    def _sent(self, conn: Connection[WsSession], frame: Frame, push: bool) -> None:
+        if push:
+            self.state.stats.pushes_sent += 1
+
+    def _push_skipped(self, conn: Connection[WsSession]) -> None:
+        self.state.stats.pushes_skipped += 1
+
+    def _advance(self) -> None:
+        self.state.step += 1
 
 
 async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None:
@@ -680,6 +596,4 @@ async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None
     listening (port is the bound one when 0 was asked). The key is $VENUEWIRE_INFOWAY_API_KEY
     when set, else DEFAULT_API_KEY."""
     api_key = os.environ.get(ENV_API_KEY) or DEFAULT_API_KEY
-    async with InfowaySimulator(host, port, api_key=api_key) as sim:
-        ready(sim.host, sim.port)
-        await asyncio.Event().wait()
+    await serve_until_cancelled(InfowaySimulator(host, port, api_key=api_key), ready)

@@ -52,34 +52,38 @@ stop-order shape (no update_time, trade_id, take_profit, stop_loss). Every key s
 Layers: `expected_signature`, `verify_auth`, `get_order_reply`, `NonceBook`, `FrameLimit` and
 `TradeConnection` are pure (frames and clocks in, frames out); `QfexSimulator` moves frames and
 applies the `Fault`s in `sim.faults` (a set shared by every connection, applying to each reply
-as it is written): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
+as it is written): DROP_CONNECTION, SLOW_REPLY, and GARBAGE_FRAME, which replaces each reply by a
+text frame that is not JSON (GARBAGE). The connection machinery is
+`venuewire.sim.server.WsSimulator`; the orders come from the package's data files.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import enum
 import hashlib
 import hmac
-import logging
 import os
 import re
 import time
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 import msgspec
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import web
 
 from venuewire.credentials import QfexCredentials
+from venuewire.generated.qfex.all_orders_response import AllOrdersResponse, AllOrdersResponseMessage
 from venuewire.generated.qfex.auth import Auth, HmacAuthParams
+from venuewire.generated.qfex.auth_response import AuthResponse
+from venuewire.generated.qfex.error import ErrorBody, ErrorCode, ErrorMessage
 from venuewire.generated.qfex.get_order import GetOrder
+from venuewire.generated.qfex.legacy_error import LegacyErrorMessage
+from venuewire.generated.qfex.order import Order, OrderStatus, OrderType
 from venuewire.generated.registry import AUTH_SCHEMES, WS_QFEX_TRADE, required
+from venuewire.messages import encode_json
 from venuewire.qfex.errors import code_named
-from venuewire.sim.server import AppSimulator
+from venuewire.sim.server import Connection, Fault, Frame, SlidingWindow, WsSimulator, example, serve_until_cancelled
 
 __all__ = [
     "CLOSED_ORDERS",
@@ -103,8 +107,6 @@ __all__ = [
     "verify_auth",
 ]
 
-log = logging.getLogger(__name__)
-
 DEFAULT_API_KEY: Final = "qfex_pub_venuewire_sim"
 DEFAULT_SECRET: Final = "venuewire-sim-qfex-secret"
 AUTH_WITHIN_S: Final[int] = required(WS_QFEX_TRADE.auth_within_s, "qfex trade auth_within_s")
@@ -121,7 +123,6 @@ TIMESTAMP_TOLERANCE_S: Final = float(
 """How far an auth frame's unix_ts may be from the server clock (registry; a [guess] there)."""
 GARBAGE: Final = "<html><body><h1>502 Bad Gateway</h1></body></html>"
 RECORD_LIMIT: Final = 10_000
-OUTBOX_LIMIT: Final = 256
 
 RATE_LIMITED: Final = code_named("rate_limited")
 INVALID_JSON: Final = code_named("invalid_json")
@@ -132,150 +133,36 @@ PERMISSION_DENIED: Final = code_named("permission_denied")
 _HEX: Final = re.compile(r"[0-9a-fA-F]+")
 _SYMBOL: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}")
 _UUID: Final = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
-_STOP_TYPES: Final = frozenset({"TAKE_PROFIT", "STOP_LOSS", "STOP_MARKET"})
-_OPEN_STATUSES: Final = frozenset({"ACK", "MODIFIED"})
+_STOP_TYPES: Final = frozenset({OrderType.TAKE_PROFIT, OrderType.STOP_LOSS, OrderType.STOP_MARKET})
+_OPEN_STATUSES: Final = frozenset({OrderStatus.ACK, OrderStatus.MODIFIED})
 
-Frame = dict[str, Any]
-
-
-class Fault(enum.Enum):
-    """A misbehaviour the simulator adopts while the fault is in `QfexSimulator.faults`."""
-
-    DROP_CONNECTION = "drop_connection"
-    """The connection is cut (TCP aborted, no close frame) when its next reply is due."""
-    GARBAGE_FRAME = "garbage_frame"
-    """Each reply is replaced by a text frame that is not JSON; the connection stays up."""
-    SLOW_REPLY = "slow_reply"
-    """Each reply waits `slow_reply_s` seconds before it is written."""
+Incoming = dict[str, Any]
+"""A client frame that is a JSON object, as received."""
 
 
 # --- the account's orders -------------------------------------------------------------------
+# From the package's data files (validated by the schemas): the open (or partly filled) orders
+# get_order can return, and the filled or cancelled ones it never returns.
 
-USER_ID: Final = "6b0c3a55-1d2e-4f7a-9c8b-5e4d3c2b1a09"
-DEMO_SYMBOL: Final = "AAPL-USD"
-DEMO_ORDER_ID: Final = "57cc1941-8ad1-4df3-b34c-bb556518befc"
+
+def _orders(name: str) -> tuple[Order, ...]:
+    reply = example(AllOrdersResponseMessage, name).all_orders_response
+    return (*reply.orders, *(reply.stop_orders or ()))
+
+
+ORDERS: Final[tuple[Order, ...]] = _orders("open_orders")
+"""The account's open (or partly filled) orders: plain orders first, then stop orders."""
+CLOSED_ORDERS: Final[tuple[Order, ...]] = _orders("closed_orders")
+"""Orders the account also has that get_order never returns (filled, cancelled)."""
+DEMO_SYMBOL: Final = ORDERS[0].symbol
+DEMO_ORDER_ID: Final = ORDERS[0].order_id
 """An open AAPL-USD limit order in ORDERS (the order id of the venue's get_order example)."""
 
 
-def _order(**fields: Any) -> Frame:
-    base: Frame = {
-        "take_profit": 0.0,
-        "stop_loss": 0.0,
-        "time_in_force": "GTC",
-        "user_id": USER_ID,
-        "trade_id": None,
-    }
-    return base | fields
-
-
-def _stop_order(**fields: Any) -> Frame:
-    """A stop order in the documented stop-order shape: no update_time, trade_id, take_profit
-    or stop_loss; `price` is the trigger (docs.qfex.com, cancel_stop_order's order_response)."""
-    return {"time_in_force": "GTC", "user_id": USER_ID} | fields
-
-
-ORDERS: Final[tuple[Frame, ...]] = (
-    _order(
-        order_id=DEMO_ORDER_ID,
-        symbol=DEMO_SYMBOL,
-        status="ACK",
-        quantity=10.0,
-        price=187.25,
-        side="BUY",
-        type="LIMIT",
-        client_order_id="venuewire-demo-1",
-        quantity_remaining=10.0,
-        update_time=1758208700.125,
-    ),
-    _order(
-        order_id="9c1d7e52-3b4a-4f0e-9d61-0a8b7c6d5e4f",
-        symbol=DEMO_SYMBOL,
-        status="FILLED",  # partly filled: FILLED with quantity left
-        quantity=5.0,
-        price=187.5,
-        side="SELL",
-        type="ALO",
-        client_order_id="venuewire-demo-2",
-        quantity_remaining=1.25,
-        update_time=1758208801.1034,
-        trade_id="e4a2c9d0-7f31-4b8e-a6d5-2c9f0e1b3a77",
-    ),
-    _order(
-        order_id="2f05173c-992a-426b-bcaf-6b341644bb62",
-        symbol="GOOG-USD",
-        status="ACK",
-        quantity=2.708,
-        price=251.25,
-        side="SELL",
-        type="LIMIT",
-        client_order_id="7a257796-a9c1-49bd-a80b-bcccdc81c103",
-        quantity_remaining=2.708,
-        update_time=1758208770.5512846,
-    ),
-    _stop_order(
-        order_id="1f6e2d3c-4b5a-4978-8695-a4b3c2d1e0f9",
-        symbol="GOOG-USD",
-        status="MODIFIED",
-        quantity=1.0,
-        price=240.0,
-        side="BUY",
-        type="STOP_LOSS",
-        client_order_id="venuewire-stop-1",
-        quantity_remaining=1.0,
-    ),
-    _order(
-        order_id="0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d",
-        symbol="US500-USD",
-        status="ACK",
-        quantity=0.5,
-        price=6612.5,
-        take_profit=6700.0,
-        stop_loss=6500.0,
-        side="BUY",
-        type="LIMIT",
-        time_in_force="GTC",
-        client_order_id="",
-        quantity_remaining=0.5,
-        update_time=1758208900.0,
-    ),
-)
-"""The account's open (or partly filled) orders, as wire values."""
-
-CLOSED_ORDERS: Final[tuple[Frame, ...]] = (
-    _order(
-        order_id="3e2d1c0b-a9f8-4e7d-b6c5-d4e3f2a1b0c9",
-        symbol=DEMO_SYMBOL,
-        status="FILLED",
-        quantity=3.0,
-        price=186.0,
-        side="BUY",
-        type="MARKET",
-        time_in_force="IOC",
-        client_order_id="venuewire-filled",
-        quantity_remaining=0.0,
-        update_time=1758208600.5,
-        trade_id="c0ffee00-1111-4222-8333-444455556666",
-    ),
-    _order(
-        order_id="4f3e2d1c-0b9a-4f8e-8d7c-6b5a4f3e2d1c",
-        symbol=DEMO_SYMBOL,
-        status="CANCELLED",
-        quantity=1.0,
-        price=190.0,
-        side="SELL",
-        type="LIMIT",
-        client_order_id="venuewire-cancelled",
-        quantity_remaining=1.0,
-        update_time=1758208650.75,
-    ),
-)
-"""Orders the account also has that get_order never returns (filled, cancelled)."""
-
-
-def is_open(order: Mapping[str, Any]) -> bool:
+def is_open(order: Order) -> bool:
     """Open or partly filled: ACK or MODIFIED, or FILLED with quantity left."""
-    status = order["status"]
-    return status in _OPEN_STATUSES or (status == "FILLED" and float(order["quantity_remaining"]) > 0)
+    status = order.status
+    return status in _OPEN_STATUSES or (status is OrderStatus.FILLED and order.quantity_remaining > 0)
 
 
 # --- pure parts -------------------------------------------------------------------------------
@@ -330,17 +217,17 @@ def verify_auth(  # noqa: PLR0917 - one argument per input of the check
     return None
 
 
-def get_order_reply(symbol: str, order_id: str) -> Frame:
+def get_order_reply(symbol: str, order_id: str) -> AllOrdersResponseMessage:
     """The all_orders_response for a checked get_order: the open orders with that symbol and
     order_id, stop types in stop_orders."""
     wanted = order_id.lower()
-    found = [o for o in (*ORDERS, *CLOSED_ORDERS) if o["symbol"] == symbol and o["order_id"] == wanted and is_open(o)]
-    return {
-        "all_orders_response": {
-            "orders": [o for o in found if o["type"] not in _STOP_TYPES],
-            "stop_orders": [o for o in found if o["type"] in _STOP_TYPES],
-        }
-    }
+    found = [o for o in (*ORDERS, *CLOSED_ORDERS) if o.symbol == symbol and o.order_id == wanted and is_open(o)]
+    return AllOrdersResponseMessage(
+        AllOrdersResponse(
+            orders=[o for o in found if o.type not in _STOP_TYPES],
+            stop_orders=[o for o in found if o.type in _STOP_TYPES],
+        )
+    )
 
 
 class FrameLimit:
@@ -350,15 +237,13 @@ class FrameLimit:
         if limit < 1 or window_s <= 0:
             raise ValueError("rate_limit must be >= 1 and rate_window_s > 0")
         self.limit, self.window_s = limit, window_s
-        self._times: deque[float] = deque()
+        self._window = SlidingWindow(window_s)
 
     def allow(self, now: float) -> bool:
         """Whether a frame at `now` may go (it then counts)."""
-        while self._times and now - self._times[0] >= self.window_s:
-            self._times.popleft()
-        if len(self._times) >= self.limit:
+        if self._window.count(now) >= self.limit:
             return False
-        self._times.append(now)
+        self._window.add(now)
         return True
 
 
@@ -412,8 +297,8 @@ class SimState:
         return f"SimState(keys={sorted(self.keys)}, error_form={self.error_form!r})"
 
 
-def _encode(frame: Frame) -> str:
-    return msgspec.json.encode(frame).decode()
+def _encode(message: msgspec.Struct) -> str:
+    return encode_json(message).decode()
 
 
 class TradeConnection:
@@ -426,10 +311,11 @@ class TradeConnection:
         self.authenticated = False
         self.limit = FrameLimit(shared.rate_limit, shared.rate_window_s)
 
-    def _error(self, code: str, message: str, incoming: Frame | None) -> list[str]:
+    def _error(self, code: str, message: str, incoming: Incoming | None) -> list[str]:
         if self.shared.error_form == "legacy":
-            return [_encode({"type": "error", "error_code": code, "message": message})]
-        return [_encode({"err": {"error_code": code, "message": message, "incoming_message": incoming}})]
+            return [_encode(LegacyErrorMessage(type="error", error_code=ErrorCode(code), message=message))]
+        body = ErrorBody(error_code=ErrorCode(code), message=message, incoming_message=incoming)
+        return [_encode(ErrorMessage(body))]
 
     def receive(self, data: str | bytes, *, now: float, mono: float) -> list[str]:
         stats = self.shared.stats
@@ -456,7 +342,11 @@ class TradeConnection:
         stats.unsupported += 1
         return self._error(INVALID_JSON, f"unknown type {kind[:40]!r}: the simulator has auth and get_order", incoming)
 
-    def _auth(self, incoming: Frame, now: float) -> list[str]:
+    def pushes(self) -> list[str]:
+        """Nothing: the simulator implements no subscription on this socket."""
+        return []
+
+    def _auth(self, incoming: Incoming, now: float) -> list[str]:
         shared, stats = self.shared, self.shared.stats
         if self.authenticated:
             stats.already_authenticated += 1
@@ -478,9 +368,9 @@ class TradeConnection:
         shared.nonces.add(self.api_key, proof.nonce, now)
         self.authenticated = True
         stats.authenticated += 1
-        return [_encode({"authenticated": True})]
+        return [_encode(AuthResponse(authenticated=True))]
 
-    def _get_order(self, incoming: Frame) -> list[str]:
+    def _get_order(self, incoming: Incoming) -> list[str]:
         stats = self.shared.stats
         try:
             request = msgspec.convert(incoming, GetOrder)
@@ -501,16 +391,7 @@ class TradeConnection:
 # --- the aiohttp server ---------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
-class _Connection:
-    ws: web.WebSocketResponse
-    request: web.Request
-    session: TradeConnection
-    outbox: asyncio.Queue[str] = field(default_factory=lambda: asyncio.Queue(OUTBOX_LIMIT))
-    helpers: list[asyncio.Task[None]] = field(default_factory=list)
-
-
-class QfexSimulator(AppSimulator):
+class QfexSimulator(WsSimulator[TradeConnection]):
     """The QFEX simulator: `async with QfexSimulator() as sim:`; `sim.url` is the ws:// URL
     (add `?api_key=`), `sim.port` the bound port.
 
@@ -520,6 +401,9 @@ class QfexSimulator(AppSimulator):
     pings; `slow_reply_s` Fault.SLOW_REPLY's delay; `error_form` "err" or "legacy".
     `sim.auths` lists the HMAC auth frames checked.
     """
+
+    venue = "qfex"
+    close_timeout_s = 1.0
 
     def __init__(
         self,
@@ -544,17 +428,13 @@ class QfexSimulator(AppSimulator):
         if error_form not in ("err", "legacy"):
             raise ValueError("error_form must be 'err' or 'legacy'")
         FrameLimit(rate_limit, rate_window_s)  # checks the numbers
-        super().__init__(host, port)
+        super().__init__(host, port, slow_reply_s=slow_reply_s, heartbeat=ping_interval_s)
         self.auth_within_s = auth_within_s
         self.clock = clock
-        self.slow_reply_s = slow_reply_s
-        self.ping_interval_s = ping_interval_s
         self.state = SimState(
             tolerance_s=timestamp_tolerance_s, rate_limit=rate_limit, rate_window_s=rate_window_s, error_form=error_form
         )
         self.add_key(api_key, secret)
-        self.faults: set[Fault] = set()
-        self.connections: set[_Connection] = set()
 
     def __repr__(self) -> str:
         return f"QfexSimulator(host={self.host!r}, port={self.port}, faults={sorted(f.name for f in self.faults)})"
@@ -567,7 +447,7 @@ class QfexSimulator(AppSimulator):
 
     @property
     def url(self) -> str:
-        return f"ws://{self.host}:{self.port}/"
+        return self.address("ws")
 
     @property
     def stats(self) -> SimStats:
@@ -587,85 +467,48 @@ class QfexSimulator(AppSimulator):
             raise ValueError("error_form must be 'err' or 'legacy'")
         self.state.error_form = form
 
-    # -- lifecycle (AppSimulator) ----------------------------------------------------------------
+    @property
+    def ping_interval_s(self) -> float | None:
+        """Seconds between the server's pings (None: none), for connections accepted from now."""
+        return self.heartbeat
+
+    @ping_interval_s.setter
+    def ping_interval_s(self, seconds: float | None) -> None:
+        self.heartbeat = seconds
+
+    # -- the venue's behaviour (WsSimulator hooks) -------------------------------------------------
+
     def _routes(self, router: web.UrlDispatcher) -> None:
         router.add_get("/", self._handle)
-
-    async def drop_connections(self) -> None:
-        """Close every client connection now (close code 1001); the server keeps listening."""
-        for conn in list(self.connections):
-            self._stop_helpers(conn)
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"going away"), 2)
-
-    # -- I/O ---------------------------------------------------------------------------------------
-    def _stop_helpers(self, conn: _Connection) -> None:
-        for helper in conn.helpers:
-            if helper is not asyncio.current_task():
-                helper.cancel()
-
-    async def _write(self, conn: _Connection) -> None:
-        while True:
-            text = await conn.outbox.get()
-            if Fault.SLOW_REPLY in self.faults:
-                await asyncio.sleep(self.slow_reply_s)
-            if Fault.DROP_CONNECTION in self.faults:
-                self.stats.dropped_by_fault += 1
-                if conn.request.transport is not None:
-                    conn.request.transport.abort()
-                return
-            if Fault.GARBAGE_FRAME in self.faults:
-                self.stats.garbage_sent += 1
-                text = GARBAGE
-            if conn.ws.closed:
-                return
-            try:
-                await conn.ws.send_str(text)
-            except (ConnectionError, RuntimeError):  # the peer went away mid-write
-                return
-
-    async def _deadline(self, conn: _Connection) -> None:
-        await asyncio.sleep(self.auth_within_s)
-        if not conn.session.authenticated and not conn.ws.closed:
-            self.stats.auth_timeouts += 1
-            await conn.ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"not authenticated in time")
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         api_key = request.query.get("api_key", "")
         if api_key not in self.state.keys:
             self.stats.refused_connections += 1
             return web.Response(status=401, text="unknown or missing api_key")
-        task = asyncio.current_task()
-        if task is not None:
-            self._handlers.add(task)
-        ws = web.WebSocketResponse(timeout=1.0, heartbeat=self.ping_interval_s, max_msg_size=1 << 20)
-        conn = _Connection(ws, request, TradeConnection(self.state, api_key))
-        try:
-            await ws.prepare(request)
-            self.stats.connections += 1
-            self.connections.add(conn)
-            conn.helpers += [asyncio.create_task(self._write(conn)), asyncio.create_task(self._deadline(conn))]
-            async for message in ws:
-                if message.type in (WSMsgType.TEXT, WSMsgType.BINARY):
-                    for reply in conn.session.receive(message.data, now=self.clock(), mono=time.monotonic()):
-                        try:
-                            conn.outbox.put_nowait(reply)
-                        except asyncio.QueueFull:
-                            log.warning("qfex simulator: reply dropped, the connection's outbox is full")
-        except ConnectionError:
-            pass
-        except Exception:  # one connection's failure never reaches the server
-            log.exception("qfex simulator: connection failed")
-        finally:
-            self.connections.discard(conn)
-            self._stop_helpers(conn)
-            if conn.helpers:
-                await asyncio.wait(conn.helpers, timeout=1)
-            with contextlib.suppress(Exception):
-                await ws.close()
-            if task is not None:
-                self._handlers.discard(task)
-        return ws
+        return await self.serve_ws(request, TradeConnection(self.state, api_key))
+
+    def _connected(self, conn: Connection[TradeConnection]) -> None:
+        self.stats.connections += 1
+
+    def _helpers(self, conn: Connection[TradeConnection]) -> list[Coroutine[Any, Any, None]]:
+        def count() -> None:
+            self.stats.auth_timeouts += 1
+
+        def authenticated() -> bool:
+            return conn.session.authenticated
+
+        return [self.close_unless(conn, self.auth_within_s, authenticated, "not authenticated in time", count)]
+
+    async def _on_frame(self, conn: Connection[TradeConnection], data: Frame) -> Sequence[Frame]:
+        return conn.session.receive(data, now=self.clock(), mono=time.monotonic())
+
+    def _dropped(self, conn: Connection[TradeConnection]) -> None:
+        self.stats.dropped_by_fault += 1
+
+    def _garble(self, conn: Connection[TradeConnection], frame: Frame) -> Frame:
+        self.stats.garbage_sent += 1
+        return GARBAGE
 
 
 async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None:
@@ -674,6 +517,4 @@ async def serve(host: str, port: int, ready: Callable[[str, int], None]) -> None
     and VENUEWIRE_QFEX_SECRET when set, else DEFAULT_API_KEY and DEFAULT_SECRET."""
     api_key = os.environ.get(QfexCredentials.ENV_PUBLIC_KEY) or DEFAULT_API_KEY
     secret = os.environ.get(QfexCredentials.ENV_SECRET) or DEFAULT_SECRET
-    async with QfexSimulator(host, port, api_key=api_key, secret=secret) as sim:
-        ready(sim.host, sim.port)
-        await asyncio.Event().wait()
+    await serve_until_cancelled(QfexSimulator(host, port, api_key=api_key, secret=secret), ready)

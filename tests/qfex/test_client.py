@@ -79,10 +79,10 @@ async def test_authenticates_and_gets_an_order_typed_and_normalized(sim, nonces)
 
 async def test_every_open_order_comes_back_for_its_own_id(sim):
     async with client(sim) as qfex:
-        for raw in ORDERS:
-            resp = await within(qfex.get_order(raw["symbol"], raw["order_id"]))
+        for order in ORDERS:
+            resp = await within(qfex.get_order(order.symbol, order.order_id))
             found = [*resp.orders, *(resp.stop_orders or [])]
-            assert [o.order_id for o in found] == [raw["order_id"]]
+            assert [o.order_id for o in found] == [order.order_id]
 
 
 async def test_bad_arguments_fail_before_anything_is_sent(sim):
@@ -222,7 +222,7 @@ async def test_concurrent_callers_are_serialized_and_each_gets_its_own_answer(si
     sim.slow_reply_s = 0.1
     async with client(sim) as qfex:
         sim.faults.add(Fault.SLOW_REPLY)
-        wanted = [(o["symbol"], o["order_id"]) for o in ORDERS]
+        wanted = [(o.symbol, o.order_id) for o in ORDERS]
         results = await within(asyncio.gather(*(qfex.get_order(s, i) for s, i in wanted)))
         for (_, order_id), resp in zip(wanted, results, strict=True):
             assert [o.order_id for o in [*resp.orders, *(resp.stop_orders or [])]] == [order_id]

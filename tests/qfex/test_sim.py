@@ -16,15 +16,16 @@ import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import aiohttp
 import msgspec
 import pytest
 
-from venuewire.generated.qfex.all_orders_response import AllOrdersResponseMessage
+from venuewire.generated.qfex.all_orders_response import AllOrdersResponse, AllOrdersResponseMessage
 from venuewire.generated.qfex.auth import HmacAuthParams
-from venuewire.messages import decode_json
+from venuewire.messages import decode_json, encode_json
 from venuewire.sim import qfex as sim_module
 from venuewire.sim.qfex import (
     CLOSED_ORDERS,
@@ -115,12 +116,12 @@ def error_code(reply: dict[str, Any]) -> str:
 # --- the orders -------------------------------------------------------------------------------
 
 
-def test_orders_are_valid_against_the_generated_classes_with_float_numbers():
+def test_orders_encode_as_qfex_sends_them_with_float_numbers():
     every = [*ORDERS, *CLOSED_ORDERS]
-    text = msgspec.json.encode({"all_orders_response": {"orders": every, "stop_orders": []}})
-    decoded = decode_json(AllOrdersResponseMessage, text).all_orders_response.orders
-    assert len(decoded) == len(every)
-    for raw in every:
+    text = encode_json(AllOrdersResponseMessage(AllOrdersResponse(orders=list(every), stop_orders=[])))
+    raws = json.loads(text)["all_orders_response"]["orders"]
+    assert len(raws) == len(every)
+    for raw in raws:
         stop = raw["type"] in ("TAKE_PROFIT", "STOP_LOSS", "STOP_MARKET")
         for name in ("quantity", "price", "quantity_remaining"):
             assert type(raw[name]) is float, (raw["order_id"], name)
@@ -128,25 +129,25 @@ def test_orders_are_valid_against_the_generated_classes_with_float_numbers():
             assert (name not in raw) if stop else type(raw[name]) is float, (raw["order_id"], name)
         assert ("trade_id" not in raw) if stop else (raw["trade_id"] is None or isinstance(raw["trade_id"], str))
     assert b'"quantity":10.0' in text and b'"trade_id":null' in text
-    assert len({o["order_id"] for o in every}) == len(every)
+    assert len({o.order_id for o in every}) == len(every)
 
 
 def test_demo_order_is_an_open_order_on_the_demo_symbol():
-    demo = [o for o in ORDERS if o["order_id"] == DEMO_ORDER_ID]
-    assert len(demo) == 1 and demo[0]["symbol"] == DEMO_SYMBOL == "AAPL-USD" and is_open(demo[0])
+    demo = [o for o in ORDERS if o.order_id == DEMO_ORDER_ID]
+    assert len(demo) == 1 and demo[0].symbol == DEMO_SYMBOL == "AAPL-USD" and is_open(demo[0])
     assert all(is_open(o) for o in ORDERS) and not any(is_open(o) for o in CLOSED_ORDERS)
 
 
 def test_get_order_reply_returns_only_open_matching_orders_split_by_kind():
-    assert get_order_reply(DEMO_SYMBOL, DEMO_ORDER_ID)["all_orders_response"]["orders"][0]["order_id"] == DEMO_ORDER_ID
-    partly = get_order_reply(DEMO_SYMBOL, PARTLY_FILLED_ID.upper())["all_orders_response"]
-    assert [o["quantity_remaining"] for o in partly["orders"]] == [1.25] and partly["stop_orders"] == []
-    stop = get_order_reply("GOOG-USD", STOP_ID)["all_orders_response"]
-    assert stop["orders"] == [] and [o["type"] for o in stop["stop_orders"]] == ["STOP_LOSS"]
-    empty = {"all_orders_response": {"orders": [], "stop_orders": []}}
+    assert get_order_reply(DEMO_SYMBOL, DEMO_ORDER_ID).all_orders_response.orders[0].order_id == DEMO_ORDER_ID
+    partly = get_order_reply(DEMO_SYMBOL, PARTLY_FILLED_ID.upper()).all_orders_response
+    assert [o.quantity_remaining for o in partly.orders] == [Decimal("1.25")] and partly.stop_orders == []
+    stop = get_order_reply("GOOG-USD", STOP_ID).all_orders_response
+    assert stop.orders == [] and [o.type for o in stop.stop_orders or []] == ["STOP_LOSS"]
+    empty = AllOrdersResponseMessage(AllOrdersResponse(orders=[], stop_orders=[]))
     assert get_order_reply("GOOG-USD", DEMO_ORDER_ID) == empty  # symbol does not match
     for closed in CLOSED_ORDERS:
-        assert get_order_reply(closed["symbol"], closed["order_id"]) == empty
+        assert get_order_reply(closed.symbol, closed.order_id) == empty
 
 
 # --- pure checks ------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from venuewire.sim.books import BookGenerator, Level
+from venuewire.sim.books import BookGenerator, Level, book_parameters, quantum
 
 TICKS = [Decimal("0.01"), Decimal("0.05"), Decimal("0.2"), Decimal("0.5"), Decimal(1)]
 
@@ -110,3 +110,33 @@ def test_impossible_parameters_are_refused(mid, tick, levels, lot):
 def test_a_negative_step_is_refused():
     with pytest.raises(ValueError, match="step"):
         tencent().snapshot(-1)
+
+
+def test_quantum_is_the_largest_step_every_value_is_a_multiple_of():
+    assert quantum([Decimal("399.8"), Decimal("400.0"), Decimal("400.2")]) == Decimal("0.2")
+    assert quantum([Decimal("60000.00"), Decimal("59999.99")]) == Decimal("0.01")
+    assert quantum([Decimal("1000.00"), Decimal("3000")]) == Decimal(1000)
+    with pytest.raises(ValueError, match="non-zero"):
+        quantum([Decimal(0)])
+    with pytest.raises(ValueError, match="non-zero"):
+        quantum([])
+
+
+def test_book_parameters_come_from_an_example_book():
+    bids = [(Decimal("399.8"), Decimal(300)), (Decimal("399.4"), Decimal(500))]
+    asks = [(Decimal("400.2"), Decimal(100)), (Decimal("400.4"), Decimal(200)), (Decimal("401.0"), Decimal(700))]
+    assert book_parameters(bids, asks) == (Decimal(400), Decimal("0.2"), Decimal(100), 3)
+    with pytest.raises(ValueError, match="both sides"):
+        book_parameters([], asks)
+
+
+def test_a_generator_from_an_example_book_keeps_its_grid():
+    gen = tencent(5)
+    bids, asks = gen.snapshot(0)
+    bid_pairs, ask_pairs = [(p, s) for p, s, _ in bids], [(p, s) for p, s, _ in asks]
+    derived = BookGenerator.from_book("HK.00700", bid_pairs, ask_pairs)
+    assert (derived.tick, derived.lot, derived.levels) == (Decimal("0.2"), Decimal(100), 5)
+    for step in (0, 1, 99):
+        assert_well_formed(derived, *derived.snapshot(step))
+    deeper = BookGenerator.from_book("HK.00700", bid_pairs[:1], ask_pairs[:1], 20, tick=Decimal("0.2"))
+    assert (deeper.levels, deeper.tick) == (20, Decimal("0.2"))
