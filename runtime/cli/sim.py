@@ -53,17 +53,22 @@ async def _serve(sim: Any, ready: Callable[[str, int], None]) -> None:
 def _run_one(args: argparse.Namespace) -> int:
     tool: VenueTool = args.tool
     spec = tool.simulator
-    try:
-        sim = spec.create(args.host, args.port, **(spec.settings(args) if spec.settings else {}))
-    except (OSError, ValueError) as exc:  # an unreadable or unsuitable key file, a bad setting
-        print(f"venuewire sim {tool.key}: {exc}", file=sys.stderr)
-        return 2
 
     def ready(host: str, port: int) -> None:
         print(f"listening on {host}:{port}", flush=True)
 
+    server = spec.server()
+    if server is not None:
+        serve = server(args.host, args.port, ready)
+    else:
+        try:
+            sim = spec.create(args.host, args.port, **(spec.settings(args) if spec.settings else {}))
+        except (OSError, ValueError) as exc:  # an unreadable or unsuitable key file, a bad setting
+            print(f"venuewire sim {tool.key}: {exc}", file=sys.stderr)
+            return 2
+        serve = _serve(sim, ready)
     try:
-        asyncio.run(_until_signalled(_serve(sim, ready)))
+        asyncio.run(_until_signalled(serve))
     except KeyboardInterrupt:
         pass
     except OSError as exc:
@@ -85,7 +90,8 @@ async def _serve_one(tool: VenueTool, host: str, port: int) -> None:
         print(f"{tool.key}: listening on {bound_host}:{bound_port}", flush=True)
 
     try:
-        await _serve(tool.simulator.create(host, port), ready)
+        server = tool.simulator.server()
+        await (server(host, port, ready) if server is not None else _serve(tool.simulator.create(host, port), ready))
     except (OSError, ImportError, ValueError) as exc:
         raise _SimFailed(tool.key, port, exc) from None
 

@@ -12,9 +12,10 @@ venue list of their own. Imports of clients and simulators happen when a row is 
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib
 import os
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -52,10 +53,13 @@ class Simulator:
     """A venue's embedded simulator: `path` is "module:Class" (constructed as
     `Class(host=..., port=..., **settings)`), `simulates` what it serves (the `sim KEY` help),
     `host`/`port` the `sim KEY` defaults, `options` its extra command-line options and
-    `settings` the constructor arguments read from them."""
+    `settings` the constructor arguments read from them. `serve`, when set, is the module's
+    own "module:serve" (`serve(host, port, ready)`, keys from the VENUEWIRE_* variables) that
+    `sim KEY` and `sim all` run instead of the bare class."""
 
     path: str
     simulates: str
+    serve: str | None = None
     example: str = "--port 0"
     host: str = "127.0.0.1"
     port: int = 0
@@ -64,6 +68,10 @@ class Simulator:
 
     def create(self, host: str, port: int, **settings: Any) -> Any:
         return _load(self.path)(host=host, port=port, **settings)
+
+    def server(self) -> Callable[[str, int, Callable[[str, int], None]], Coroutine[Any, Any, None]] | None:
+        """The module's own `serve(host, port, ready)`, when the row names one."""
+        return None if self.serve is None else _load(self.serve)
 
 
 @dataclass(frozen=True)
@@ -218,13 +226,14 @@ def _bitmart_client(sim: Any, timeout: float, port: int) -> Any:
     )
 
 
-def _bitmart_live(args: argparse.Namespace) -> Any:
+def _bitmart_live(args: argparse.Namespace, *, login: bool = False) -> Any:
+    """`login`: sign in with the VENUEWIRE_BITMART_* credentials when any of them is set."""
     from venuewire.bitmart.client import BitmartClient
     from venuewire.credentials import BitmartCredentials
     from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH
 
     credentials = None
-    if args.venue == "bitmart" and any(os.environ.get(var) for var in BitmartCredentials.ENV_VARS):
+    if login and any(os.environ.get(var) for var in BitmartCredentials.ENV_VARS):
         credentials = BitmartCredentials.from_env()  # all of them, or AuthError naming the missing
     return BitmartClient(
         args.url or WS_BITMART_LEGACY_DEPTH.url,
@@ -365,12 +374,19 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
         key="bitmart",
         simulator=Simulator(
             "venuewire.sim.bitmart:BitmartSimulator",
-            "BitMart WebSocket depth: the legacy channel and v3 spot (raw-DEFLATE frames, login).",
+            serve="venuewire.sim.bitmart:serve",
+            simulates="BitMart WebSocket depth: the legacy channel and v3 spot (raw-DEFLATE frames, login).",
         ),
         client=_bitmart_client,
         account=BITMART_ACCOUNT,
         books=(
-            Book("bitmart", "v3 spot/depth{5,20,50} WebSocket channel", "BTC_USDT", _bitmart_live, _bitmart_book),
+            Book(
+                "bitmart",
+                "v3 spot/depth{5,20,50} WebSocket channel",
+                "BTC_USDT",
+                functools.partial(_bitmart_live, login=True),
+                _bitmart_book,
+            ),
             Book(
                 "bitmart-legacy",
                 "legacy depth channel, aggregated to --precision decimals",
@@ -386,7 +402,8 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
         key="coinw",
         simulator=Simulator(
             "venuewire.sim.coinw:CoinwSimulator",
-            "CoinW futures REST: signed GET /v1/perpum/order with its limits and error codes.",
+            serve="venuewire.sim.coinw:serve",
+            simulates="CoinW futures REST: signed GET /v1/perpum/order with its limits and error codes.",
         ),
         client=_coinw_client,
         no_book="CoinW futures is served for its open orders (signed REST) only",
@@ -397,7 +414,8 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
         key="infoway",
         simulator=Simulator(
             "venuewire.sim.infoway:InfowaySimulator",
-            "Infoway REST batch_depth and the WebSocket depth stream, with their limits.",
+            serve="venuewire.sim.infoway:serve",
+            simulates="Infoway REST batch_depth and the WebSocket depth stream, with their limits.",
         ),
         client=_infoway_client,
         books=(
@@ -415,7 +433,9 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
     VenueTool(
         key="qfex",
         simulator=Simulator(
-            "venuewire.sim.qfex:QfexSimulator", "QFEX trading WebSocket: HMAC auth within the minute and get_order."
+            "venuewire.sim.qfex:QfexSimulator",
+            serve="venuewire.sim.qfex:serve",
+            simulates="QFEX trading WebSocket: HMAC auth within the minute and get_order.",
         ),
         client=_qfex_client,
         no_book="QFEX is served for its trade WebSocket (auth, get_order) only",
