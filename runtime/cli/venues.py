@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from venuewire.cli.common import CommandFailed
 from venuewire.generated.registry import OPEND
+from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as COINW_ORDERS
 from venuewire.generated.registry import VENUES as REGISTRY
 
 __all__ = [
@@ -403,7 +404,8 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
         simulator=Simulator(
             "venuewire.sim.coinw:CoinwSimulator",
             serve="venuewire.sim.coinw:serve",
-            simulates="CoinW futures REST: signed GET /v1/perpum/order with its limits and error codes.",
+            simulates=f"CoinW futures REST: signed {COINW_ORDERS.method} {COINW_ORDERS.path} with its limits and error "
+            "codes.",
         ),
         client=_coinw_client,
         no_book="CoinW futures is served for its open orders (signed REST) only",

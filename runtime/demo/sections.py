@@ -234,11 +234,13 @@ async def coinw(run: Run, sim: Any, client: Any) -> None:
     from venuewire.coinw.orders import orders_from_coinw
     from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
 
+    endpoint = REST_COINW_GET_ORDER_INFORMATION
     orders: list[Order] = []
     groups: list[str] = []
-    for position_type in REST_COINW_GET_ORDER_INFORMATION.choices["positionType"]:
+    for position_type in endpoint.choices["positionType"]:
         typed = await run.timed(
-            f"get_open_orders({position_type}) (signed GET /v1/perpum/order)", client.get_open_orders(position_type)
+            f"get_open_orders({position_type}) (signed {endpoint.method} {endpoint.path})",
+            client.get_open_orders(position_type),
         )
         run.summary.messages += 1
         normalized = orders_from_coinw(typed)
