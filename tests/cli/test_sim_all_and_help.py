@@ -77,7 +77,7 @@ def test_sim_all_with_a_taken_base_port_exits_1_with_one_line() -> None:
         )
     assert result.returncode == 1
     (line,) = result.stderr.splitlines()
-    assert line.startswith(f"venuewire sim all: opend cannot run on 127.0.0.1:{port}")
+    assert line.startswith(f"venuewire sim all: futu cannot run on 127.0.0.1:{port}")
 
 
 @pytest.mark.parametrize(
@@ -88,8 +88,8 @@ def test_sim_all_with_a_taken_base_port_exits_1_with_one_line() -> None:
         ["book"],
         ["sim"],
         ["sim", "all"],
-        ["sim", "opend"],
-        *[["sim", name] for name in SIM_ALL if name != "opend"],
+        ["sim", "futu"],
+        *[["sim", name] for name in SIM_ALL if name != "futu"],
         ["schemas"],
         ["decode"],
     ],
@@ -141,3 +141,48 @@ def test_the_demo_runs_every_venue_of_the_registry() -> None:
     from venuewire.generated.registry import VENUES as REGISTRY
 
     assert sorted(VENUES) == sorted(v.key for v in REGISTRY)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sim", "opend"],
+        ["sim", "opend", "--port", "0"],
+        ["book", "opend", "HK.00700"],
+        ["decode", "opend", "GetGlobalState.Request"],
+        ["demo", "--venue", "opend"],
+        ["schemas", "--venue", "opend"],
+    ],
+)
+def test_opend_is_not_a_venue_key_and_the_error_names_futu(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    (line,) = captured.err.splitlines()
+    assert line.startswith(f"venuewire {argv[0]}: unknown venue 'opend'; did you mean 'futu'?"), line
+
+
+def test_a_mistyped_simulator_gets_the_closest_key(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sim", "bitmrt"]) == 2
+    (line,) = capsys.readouterr().err.splitlines()
+    assert "unknown venue 'bitmrt'; did you mean 'bitmart'?" in line
+
+
+def test_the_venue_table_is_the_registrys_venues_in_its_order() -> None:
+    from venuewire.cli.venues import TOOLS
+    from venuewire.generated.registry import VENUES as REGISTRY
+
+    assert [tool.key for tool in TOOLS] == [v.key for v in REGISTRY]
+    assert [tool.title for tool in TOOLS] == [v.title for v in REGISTRY]
+    assert tuple(v.key for v in REGISTRY) == SIM_ALL
+    for tool in TOOLS:  # every row's simulator and demo section resolve
+        sim = tool.simulator.create("127.0.0.1", 0)
+        assert (sim.host, sim.port) == ("127.0.0.1", 0)
+        assert callable(tool.section())
+        assert bool(tool.books) != bool(tool.no_book), tool.key
+
+
+@pytest.mark.parametrize("name", SIM_ALL)
+def test_each_simulator_help_names_its_key(name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sim", name, "--help"]) == 0
+    assert f"venuewire sim {name} " in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""The official futu-api client (`futu.OpenQuoteContext`) against `venuewire sim opend` run as
+"""The official futu-api client (`futu.OpenQuoteContext`) against `venuewire sim futu` run as
 a subprocess: connect, subscribe HK.00700 to ORDER_BOOK, get_order_book and receive pushes
 through an OrderBookHandlerBase, in plaintext, RSA + AES-CBC and RSA + FTAES_ECB.
 
@@ -61,8 +61,8 @@ def wait_until(condition: Callable[[], bool], seconds: float, what: str) -> None
 
 @contextmanager
 def simulator(*options: str) -> Iterator[int]:
-    """`venuewire sim opend --port 0 ...` as a subprocess; yields its port, stops it after."""
-    command = [sys.executable, "-m", "venuewire", "sim", "opend", "--port", "0", "--push-interval", str(PUSH_INTERVAL)]
+    """`venuewire sim futu --port 0 ...` as a subprocess; yields its port, stops it after."""
+    command = [sys.executable, "-m", "venuewire", "sim", "futu", "--port", "0", "--push-interval", str(PUSH_INTERVAL)]
     with _process([*command, *options]) as (port, _proc, _lines):
         yield port
 

@@ -1,4 +1,4 @@
-"""The `venuewire` command: help everywhere, usage errors, and `sim opend` as a real process
+"""The `venuewire` command: help everywhere, usage errors, and `sim futu` as a real process
 (ready line, SIGTERM and Ctrl-C stop it with exit 0)."""
 
 from __future__ import annotations
@@ -22,11 +22,11 @@ from venuewire.opend.frame import FrameDecoder, encode_frame
 READY = re.compile(r"listening on 127\.0\.0\.1:(\d+)\n")
 
 
-@pytest.mark.parametrize("argv", [[], ["sim"], ["sim", "opend"]], ids=["venuewire", "sim", "sim-opend"])
+@pytest.mark.parametrize("argv", [[], ["sim"], ["sim", "futu"]], ids=["venuewire", "sim", "sim-futu"])
 def test_every_command_has_help_with_an_example(argv, capsys):
     assert main([*argv, "--help"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("usage: venuewire") and "example:\n  venuewire sim opend" in out
+    assert out.startswith("usage: venuewire") and "example:\n  venuewire sim futu" in out
 
 
 @pytest.mark.parametrize("argv", [[], ["sim"]])
@@ -39,10 +39,10 @@ def test_a_command_group_alone_prints_its_usage(argv, capsys):
     "argv",
     [
         ["sim", "nowhere"],
-        ["sim", "opend", "--cbc", "--ecb"],
-        ["sim", "opend", "--port", "eleven"],
-        ["sim", "opend", "--push-interval", "0"],
-        ["sim", "opend", "--rsa-key", "/nonexistent/conn_key.txt"],
+        ["sim", "futu", "--cbc", "--ecb"],
+        ["sim", "futu", "--port", "eleven"],
+        ["sim", "futu", "--push-interval", "0"],
+        ["sim", "futu", "--rsa-key", "/nonexistent/conn_key.txt"],
     ],
 )
 def test_usage_errors_exit_2(argv, capsys):
@@ -51,7 +51,7 @@ def test_usage_errors_exit_2(argv, capsys):
 
 
 def start(*options: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "venuewire", "sim", "opend", "--port", "0", *options]
+    command = [sys.executable, "-m", "venuewire", "sim", "futu", "--port", "0", *options]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -78,7 +78,7 @@ async def init_connect(port: int) -> int:
 
 @pytest.mark.timeout(30)
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
-def test_sim_opend_serves_then_stops_cleanly_on_a_signal(sig):
+def test_sim_futu_serves_then_stops_cleanly_on_a_signal(sig):
     proc = start("--push-interval", "0.5")
     try:
         assert asyncio.run(init_connect(ready_port(proc))) == 0
@@ -93,13 +93,13 @@ def test_sim_opend_serves_then_stops_cleanly_on_a_signal(sig):
 
 
 @pytest.mark.timeout(30)
-def test_sim_opend_on_a_busy_port_exits_1():
+def test_sim_futu_on_a_busy_port_exits_1():
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-        command = [sys.executable, "-m", "venuewire", "sim", "opend", "--port", str(port)]
+        command = [sys.executable, "-m", "venuewire", "sim", "futu", "--port", str(port)]
         done = subprocess.run(command, capture_output=True, text=True, timeout=20, env=env, check=False)
     assert done.returncode == 1
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr

@@ -1,0 +1,274 @@
+"""How `venuewire demo` exercises each venue: one section per row of the venue table
+(`venuewire.cli.venues.TOOLS`, its `demo` field), `async (run, simulator, client) -> None`.
+The simulator is started and the client opened (not yet connected) by venuewire.demo.run;
+a section connects, makes its requests through `run` (bounded, timed) and fills
+`run.summary`. Per venue:
+
+- futu     subscribe HK.00700 and US.AAPL, both 10-level books (Qot_GetOrderBook), then both
+           books live from Qot_UpdateOrderBook pushes.
+- bitmart  the legacy depth channel (BMX_ETH, precision 6) and the v3 spot/depth20 channel
+           (BTC_USDT, after a signed login), live side by side; text ping -> pong round trips.
+- coinw    signed get_open_orders for every position type; one orders table.
+- infoway  batch_depth for codes of the stock, crypto and common markets, then the WebSocket
+           depth stream (BTCUSDT, ETHUSDT) live.
+- qfex     authenticate (HMAC), then get_order(DEMO_SYMBOL, DEMO_ORDER_ID).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from typing import Any, Final
+
+from rich.columns import Columns
+from rich.console import Group
+
+from venuewire.cli.venues import moved_url
+from venuewire.demo.run import CLIENT_TIMEOUT_S, DemoFailed, Run
+from venuewire.events import DecodeFailure, Gap
+from venuewire.models import Order, OrderBook
+from venuewire.render import LiveView, book_table, orders_table, side_by_side
+
+__all__ = ["bitmart", "coinw", "futu", "infoway", "qfex"]
+
+RTT_SAMPLES: Final = 20
+QFEX_SAMPLES: Final = 10
+"""get_order calls on one QFEX connection (its simulator allows 20 frames a second, auth included)."""
+
+FUTU_SYMBOLS: Final = ("HK.00700", "US.AAPL")
+BITMART_LEGACY: Final = ("BMX_ETH", 6)
+BITMART_SPOT: Final = ("BTC_USDT", 20)
+INFOWAY_REST: Final = (
+    ("stock", ("00700.HK", "AAPL.US", "600519.SH")),
+    ("crypto", ("BTCUSDT", "ETHUSDT")),
+    ("common", ("EURUSD", "XAUUSD")),
+)
+INFOWAY_STREAM: Final = ("crypto", ("BTCUSDT", "ETHUSDT"))
+
+
+# --- futu --------------------------------------------------------------------------------------
+
+
+async def futu(run: Run, sim: Any, client: Any) -> None:
+    """Both FUTU_SYMBOLS' books (Qot_GetOrderBook), then both live from Qot_UpdateOrderBook pushes."""
+    from venuewire.opend.book import order_book_from_s2c
+
+    await run.timed(f"connecting to OpenD at {client.host}:{client.port} (InitConnect)", client.connect())
+    run.console.print(f"connected: connID {client.conn_id}, serverVer {client.server_ver}")
+    await run.timed(f"subscribing {', '.join(FUTU_SYMBOLS)} (Qot_Sub)", client.subscribe(FUTU_SYMBOLS, push=True))
+    books: dict[str, OrderBook] = {}
+    for symbol in FUTU_SYMBOLS:
+        s2c = await run.timed(f"Qot_GetOrderBook {symbol}", client.get_order_book(symbol, num=run.options.levels))
+        books[symbol] = order_book_from_s2c(s2c)
+    run.console.print(side_by_side(*(book_table(books[s], run.options.levels) for s in FUTU_SYMBOLS)))
+    for i in range(RTT_SAMPLES):
+        symbol = FUTU_SYMBOLS[i % len(FUTU_SYMBOLS)]
+        await run.timed(f"Qot_GetOrderBook {symbol}", client.get_order_book(symbol, num=run.options.levels))
+
+    run.console.print(f"live: Qot_UpdateOrderBook pushes for {run.options.seconds:g} s")
+    streams = [client.order_book_updates(symbol) for symbol in FUTU_SYMBOLS]
+    for stream in streams:
+        run.closing("closing an update stream", stream.aclose)
+    pushes = dict.fromkeys(FUTU_SYMBOLS, 0)
+    deadline = asyncio.get_running_loop().time() + run.options.seconds
+    with LiveView(run.console) as view:
+
+        def show() -> None:
+            tables = [
+                book_table(books[s], run.options.levels, title=f"futu {s} live, {pushes[s]} pushes")
+                for s in FUTU_SYMBOLS
+            ]
+            view.update(side_by_side(*tables))
+
+        def on_push(symbol: str) -> Callable[[Any], None]:
+            def handle(item: Any) -> None:
+                if isinstance(item, Gap | DecodeFailure):  # counted in client.stats / client.gaps
+                    return
+                books[symbol] = order_book_from_s2c(item)
+                pushes[symbol] += 1
+                show()
+
+            return handle
+
+        show()
+        await run.together(
+            *(
+                run.pump(f"reading Qot_UpdateOrderBook pushes for {s}", stream, deadline, on_push(s))
+                for s, stream in zip(FUTU_SYMBOLS, streams, strict=True)
+            )
+        )
+    run.summary.messages = client.stats.requests + client.stats.pushes_received
+    run.summary.decode_errors = client.stats.decode_errors
+    run.summary.gaps = len(client.gaps)
+
+
+# --- bitmart -----------------------------------------------------------------------------------
+
+
+async def _ping_rtts(run: Run, url: str, count: int) -> None:
+    """`count` text ping -> pong round trips on a side connection to the v3 endpoint."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session:
+        ws = await run.step(
+            "opening a WebSocket to measure ping round trips",
+            session.ws_connect(url, timeout=aiohttp.ClientWSTimeout(ws_close=CLIENT_TIMEOUT_S)),
+        )
+        async with ws:
+            for _ in range(count):
+                started = time.perf_counter()
+                await run.step("sending a ping", ws.send_str("ping"))
+                while True:
+                    message = await run.step("waiting for the pong", ws.receive())
+                    if message.type is not aiohttp.WSMsgType.TEXT:
+                        raise DemoFailed(run.venue, "waiting for the pong", f"got a {message.type.name} frame")
+                    if message.data == "pong":
+                        break
+                run.summary.latencies.append(time.perf_counter() - started)
+
+
+async def bitmart(run: Run, sim: Any, client: Any) -> None:
+    """The legacy and the v3 depth channels live side by side, then ping round trips on v3."""
+    legacy_symbol, precision = BITMART_LEGACY
+    spot_symbol, depth = BITMART_SPOT
+    legacy = client.legacy_depth_stream(legacy_symbol, precision)
+    spot = client.depth_stream(spot_symbol, depth)
+    books: dict[str, OrderBook] = {}
+    counts = {"legacy": 0, "v3": 0}
+    titles = {
+        "legacy": f"legacy {legacy_symbol} @{precision}",
+        "v3": f"v3 depth{depth} {spot_symbol}",
+    }
+    run.console.print(f"live: both channels for {run.options.seconds:g} s")
+    deadline = asyncio.get_running_loop().time() + run.options.seconds
+    with LiveView(run.console) as view:
+
+        def show() -> None:
+            tables = [
+                book_table(books[k], run.options.levels, title=f"{titles[k]}, {counts[k]} pushes")
+                for k in ("legacy", "v3")
+                if k in books
+            ]
+            view.update(side_by_side(*tables))
+
+        def on_item(key: str) -> Callable[[object], None]:
+            def handle(item: object) -> None:  # Gap / DecodeFailure events: counted by the stream
+                if isinstance(item, OrderBook):
+                    books[key] = item
+                    counts[key] += 1
+                    show()
+
+            return handle
+
+        await run.together(
+            run.pump(f"reading the legacy depth stream ({legacy_symbol})", legacy, deadline, on_item("legacy")),
+            run.pump(f"reading the v3 depth stream ({spot_symbol})", spot, deadline, on_item("v3")),
+        )
+    if not counts["legacy"] or not counts["v3"]:
+        missing = "legacy" if not counts["legacy"] else "v3"
+        raise DemoFailed(run.venue, f"reading the {missing} depth stream", "no book received (only events)")
+    await _ping_rtts(run, moved_url(sim.url, sim.port, run.dial_port), RTT_SAMPLES)
+    run.summary.latency_of = "v3 text ping -> pong"
+    run.summary.messages = legacy.stats.received + spot.stats.received
+    run.summary.decode_errors = legacy.stats.decode_errors + spot.stats.decode_errors
+    run.summary.gaps = len(legacy.gaps) + len(spot.gaps)
+
+
+# --- infoway -----------------------------------------------------------------------------------
+
+
+async def infoway(run: Run, sim: Any, client: Any) -> None:
+    """batch_depth for INFOWAY_REST, then the WebSocket depth stream of INFOWAY_STREAM live."""
+    from venuewire.infoway.book import order_books_from_response
+
+    rest_books: list[OrderBook] = []
+    for market, codes in INFOWAY_REST:
+        reply = await run.timed(f"batch_depth {market} {','.join(codes)}", client.batch_depth(market, codes))
+        rest_books.extend(order_books_from_response(reply))
+        run.summary.messages += 1
+    levels = min(run.options.levels, 5)
+    run.console.print(
+        Group(
+            f"batch_depth: {len(rest_books)} books from {len(INFOWAY_REST)} markets (top {levels} levels)",
+            Columns([book_table(b, levels) for b in rest_books], padding=(0, 4)),
+        )
+    )
+
+    market, codes = INFOWAY_STREAM
+    stream = client.depth_stream(market, codes)
+    run.closing("closing the depth stream", stream.aclose)
+    books: dict[str, OrderBook] = {}
+    counts = dict.fromkeys(codes, 0)
+    run.console.print(f"live: WebSocket depth stream ({market}: {', '.join(codes)}) for {run.options.seconds:g} s")
+    deadline = asyncio.get_running_loop().time() + run.options.seconds
+    with LiveView(run.console) as view:
+
+        def handle(item: object) -> None:
+            if isinstance(item, OrderBook):
+                books[item.symbol] = item
+                counts[item.symbol] = counts.get(item.symbol, 0) + 1
+                view.update(
+                    side_by_side(
+                        *(
+                            book_table(books[c], run.options.levels, title=f"infoway {c} live, {counts[c]} pushes")
+                            for c in codes
+                            if c in books
+                        )
+                    )
+                )
+
+        await run.pump(f"reading the depth stream ({market})", stream, deadline, handle)
+    if not books:
+        raise DemoFailed(run.venue, "reading the depth stream", "no book received (only events)")
+    run.summary.messages += stream.stats.received
+    run.summary.decode_errors = stream.stats.decode_errors
+    run.summary.gaps = len(stream.gaps)
+
+
+# --- coinw -------------------------------------------------------------------------------------
+
+
+async def coinw(run: Run, sim: Any, client: Any) -> None:
+    """Signed get_open_orders for every position type the registry lists; one orders table."""
+    from venuewire.coinw.orders import orders_from_coinw
+    from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
+
+    endpoint = REST_COINW_GET_ORDER_INFORMATION
+    orders: list[Order] = []
+    groups: list[str] = []
+    for position_type in endpoint.choices["positionType"]:
+        typed = await run.timed(
+            f"get_open_orders({position_type}) (signed {endpoint.method} {endpoint.path})",
+            client.get_open_orders(position_type),
+        )
+        run.summary.messages += 1
+        normalized = orders_from_coinw(typed)
+        orders.extend(normalized)
+        groups.extend([position_type] * len(normalized))
+    run.console.print(
+        orders_table(orders, title="CoinW open orders, one signed request per position type", groups=groups)
+    )
+
+
+# --- qfex --------------------------------------------------------------------------------------
+
+
+async def qfex(run: Run, sim: Any, client: Any) -> None:
+    """HMAC auth, then QFEX_SAMPLES get_order calls for the simulator's demo order."""
+    from venuewire.qfex.orders import orders_from_response
+    from venuewire.sim.qfex import DEMO_ORDER_ID, DEMO_SYMBOL
+
+    await run.step(f"connecting and authenticating to {client.url}", client.connect())
+    run.console.print(f"authenticated to {client.url} (HMAC-SHA256 over nonce and timestamp)")
+    answer = None
+    for _ in range(QFEX_SAMPLES):
+        answer = await run.timed(
+            f"get_order({DEMO_SYMBOL}, {DEMO_ORDER_ID})", client.get_order(DEMO_SYMBOL, DEMO_ORDER_ID)
+        )
+    assert answer is not None
+    orders = orders_from_response(answer)
+    run.console.print(orders_table(orders, title=f"QFEX get_order {DEMO_SYMBOL} {DEMO_ORDER_ID}"))
+    if not orders:
+        raise DemoFailed(run.venue, f"get_order({DEMO_SYMBOL}, {DEMO_ORDER_ID})", "the simulator returned no order")
+    run.summary.messages = client.stats.answered + client.stats.connects  # answers, plus the auth reply
