@@ -21,7 +21,7 @@ BUILT: dict[str, tuple[Path, descriptor_pb2.FileDescriptorSet]] = {}
 """package -> (its schemas/proto folder, the descriptor set protoc made of it), for later steps."""
 
 # Field numbers in descriptor.proto, the path elements of SourceCodeInfo locations.
-_FILE_MESSAGE, _FILE_SYNTAX, _MESSAGE_FIELD, _MESSAGE_NESTED = 4, 12, 2, 3
+_FILE_MESSAGE, _FILE_ENUM, _FILE_SYNTAX, _MESSAGE_FIELD, _MESSAGE_NESTED = 4, 5, 12, 2, 3
 GENCODE_MARK = re.compile(r"^# Protobuf Python Version: (\S+)$", re.M)
 
 
@@ -80,11 +80,14 @@ def _enums_module(fds: descriptor_pb2.FileDescriptorSet, package: str) -> str:
     ]
     seen: set[str] = set()
     for fd in sorted(fds.file, key=lambda f: f.name):
-        for enum in fd.enum_type:
+        where = {tuple(loc.path): loc for loc in fd.source_code_info.location}
+        for i, enum in enumerate(fd.enum_type):
             if enum.name in seen:
                 raise SystemExit(f"codegen: enum {enum.name} is declared twice in schemas/proto/{package}")
             seen.add(enum.name)
-            lines += ["", "", f"class {enum.name}(IntEnum):", f'    """{enum.name} from {fd.name}."""', ""]
+            comment = _comment(where.get((_FILE_ENUM, i)))
+            doc = f"{comment} ({enum.name} from {fd.name})" if comment else f"{enum.name} from {fd.name}."
+            lines += ["", "", f"class {enum.name}(IntEnum):", _docstring(doc, 4), ""]
             for value in enum.value:
                 name = value.name.removeprefix(f"{enum.name}_")
                 if keyword.iskeyword(name) or not name.isidentifier():
