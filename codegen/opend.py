@@ -182,8 +182,8 @@ def _examples_module(reg: registry_model.Registry, package: str) -> str:
     """generated/<package>/examples.py: the checked example data of every protocol with a proto."""
     source, fds = protobuf.BUILT[package]
     pool = descriptor_pool.DescriptorPool()
-    for fd in _in_dependency_order(fds):
-        pool.Add(fd)
+    for proto in _in_dependency_order(fds):
+        pool.Add(proto)
     requests: dict[int, str] = {}
     responses: dict[int, str] = {}
     for p in reg.opend.protocols:
@@ -216,7 +216,7 @@ def _checked_example(path: Path, message: Message, role: str, *, push: bool, whe
         json_format.Parse(text, message)
     except (json_format.ParseError, ValueError) as exc:
         raise SystemExit(f"codegen: {shown}: not a valid {message.DESCRIPTOR.full_name}: {exc}") from None
-    missing = message.FindInitializationErrors()
+    missing: list[str] = message.FindInitializationErrors()  # type: ignore[attr-defined]  # not in the stubs
     if missing:
         raise SystemExit(f"codegen: {shown}: required fields missing: {', '.join(missing)}")
     if role == "Response":

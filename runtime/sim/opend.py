@@ -486,10 +486,6 @@ class OpenDSession:
         self.pushes_sent += len(out)
         return out
 
-    def push_example(self, proto_id: int) -> list[bytes]:
-        """The example push of a declared push protoID (see `example_body`)."""
-        return self.push(proto_id, example_body(proto_id))
-
     def pushes(self) -> list[bytes]:
         """One Qot_UpdateOrderBook per security subscribed to OrderBook with push registered,
         at the shared step."""
@@ -651,13 +647,7 @@ class OpenDSimulator:
         schemas/proto/futu/examples/<proto>.Response.json) to every READY connection, now:
         how tests and demos make OpenD's event pushes (Notify, ...) that have no
         subscription behaviour here. KeyError for a protoID without example data."""
-        example_body(proto_id)  # refuse an unknown protoID before anything is sent
-        for session, writer in list(self.sessions.items()):
-            out = session.push_example(proto_id)
-            if out and not writer.is_closing():
-                writer.writelines(out)
-                with contextlib.suppress(OSError):
-                    await writer.drain()
+        await self.push(proto_id, example_body(proto_id))
 
     async def drop_connections(self) -> None:
         """Close every client connection now (the server keeps listening)."""
