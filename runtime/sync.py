@@ -21,28 +21,24 @@ between threads that call it concurrently.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from venuewire.generated.futu.enums import SubType  # a plain IntEnum: no protobuf import
-
 if TYPE_CHECKING:
-    from google.protobuf.message import Message
-
     from venuewire.bitmart.client import BitmartClient as AsyncBitmartClient
     from venuewire.coinw.client import CoinwClient as AsyncCoinwClient
     from venuewire.events import StreamEvent
     from venuewire.generated.coinw.order import Order as CoinwOrder
-    from venuewire.generated.futu import GetGlobalState_pb2, Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
     from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
     from venuewire.generated.qfex.all_orders_response import AllOrdersResponse
     from venuewire.infoway.client import InfowayClient as AsyncInfowayClient
     from venuewire.models import Order, OrderBook
     from venuewire.opend.client import OpenDClient as AsyncOpenDClient
+    from venuewire.opend.sync import OpenDClient
     from venuewire.qfex.client import QfexTradeClient as AsyncQfexTradeClient
 
 P = ParamSpec("P")
@@ -186,53 +182,6 @@ else:  # at run time the parameters are simply passed on
     _like_opend = _like_bitmart = _like_infoway = _like_coinw = _like_qfex = _same
 
 
-class OpenDClient(_Facade["AsyncOpenDClient"]):
-    """`venuewire.OpenDClient` without async: the same parameters, methods, results and errors.
-    `with` connects (InitConnect); the update streams are iterators."""
-
-    @_like_opend
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from venuewire.opend.client import OpenDClient as Async
-
-        self._start(lambda: Async(*args, **kwargs))
-
-    def __enter__(self) -> OpenDClient:
-        self.connect()
-        return self
-
-    def connect(self) -> None:
-        self._call(self.async_client.connect)
-
-    def request(self, message: Message, *, timeout: float | None = None) -> Message:
-        """Any generated OpenD Request the registry declares -> its Response (retType checked).
-        The async client's `request` also infers the exact Response class for mypy."""
-
-        async def send() -> Message:
-            reply: Message = await self.async_client.request(message, timeout=timeout)  # type: ignore[call-overload]
-            return reply
-
-        return self._call(send)
-
-    def get_global_state(self) -> GetGlobalState_pb2.S2C:
-        return self._call(self.async_client.get_global_state)
-
-    def subscribe(
-        self, symbols: Iterable[str], sub_types: Iterable[SubType | int] = (SubType.OrderBook,), push: bool = True
-    ) -> None:
-        """Subscribe securities ("HK.00700") to quote types; with `push`, OpenD pushes updates."""
-        self._call(self.async_client.subscribe, list(symbols), list(sub_types), push)
-
-    def unsubscribe(self, symbols: Iterable[str], sub_types: Iterable[SubType | int] = (SubType.OrderBook,)) -> None:
-        self._call(self.async_client.unsubscribe, list(symbols), list(sub_types))
-
-    def get_order_book(self, symbol: str, num: int = 10) -> Qot_GetOrderBook_pb2.S2C:
-        return self._call(self.async_client.get_order_book, symbol, num)
-
-    def order_book_updates(self, symbol: str) -> Stream[Qot_UpdateOrderBook_pb2.S2C | StreamEvent]:
-        """Qot_UpdateOrderBook pushes for `symbol` (subscribe with push=True first)."""
-        return self._stream(lambda: self.async_client.order_book_updates(symbol))
-
-
 class BitmartClient(_Facade["AsyncBitmartClient"]):
     """`venuewire.bitmart.BitmartClient` without async; its depth streams are iterators."""
 
@@ -319,6 +268,19 @@ class QfexTradeClient(_Facade["AsyncQfexTradeClient"]):
 
     def get_order_normalized(self, symbol: str, order_id: str) -> list[Order]:
         return self._call(self.async_client.get_order_normalized, symbol, order_id)
+
+
+# OpenDClient (venuewire.opend.sync) loads on first use (PEP 562): it needs protobuf, the JSON
+# venues' facades do not. Hidden from type checkers, which see the TYPE_CHECKING import above.
+if not TYPE_CHECKING:
+
+    def __getattr__(name: str) -> Any:
+        if name != "OpenDClient":
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from venuewire.opend.sync import OpenDClient
+
+        globals()[name] = OpenDClient
+        return OpenDClient
 
 
 @contextlib.contextmanager

@@ -44,3 +44,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_PROGRAMSTATUS']._serialized_start=90
   _globals['_PROGRAMSTATUS']._serialized_end=181
 # @@protoc_insertion_point(module_scope)
+
+# venuewire codegen: the .proto comments as docstrings (help(); the .pyi stubs carry them for editors).
+_globals['PacketID'].__doc__ = 'Common.PacketID (schemas/proto/futu/Common.proto). OpenD shared types. Written for venuewire from the documented wire facts (see README "Where the facts come from"). The proto package never reaches the wire; it only keeps these names apart from the official client\'s in one process.\n\nFields:\n    connID (required uint64)\n    serialNo (required uint32)'
+_globals['ProgramStatus'].__doc__ = 'Common.ProgramStatus (schemas/proto/futu/Common.proto). OpenD shared types. Written for venuewire from the documented wire facts (see README "Where the facts come from"). The proto package never reaches the wire; it only keeps these names apart from the official client\'s in one process.\n\nFields:\n    type (required ProgramStatusType)\n    strExtDesc (optional string)'

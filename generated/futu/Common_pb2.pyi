@@ -68,6 +68,7 @@ ProgramStatusType_ForceLogout: ProgramStatusType
 ProgramStatusType_DisclaimerPullFailed: ProgramStatusType
 
 class PacketID(_message.Message):
+    """Common.PacketID (schemas/proto/futu/Common.proto). OpenD shared types. Written for venuewire from the documented wire facts (see README "Where the facts come from"). The proto package never reaches the wire; it only keeps these names apart from the official client's in one process."""
     __slots__ = ("connID", "serialNo")
     CONNID_FIELD_NUMBER: _ClassVar[int]
     SERIALNO_FIELD_NUMBER: _ClassVar[int]
@@ -76,6 +77,7 @@ class PacketID(_message.Message):
     def __init__(self, connID: _Optional[int] = ..., serialNo: _Optional[int] = ...) -> None: ...
 
 class ProgramStatus(_message.Message):
+    """Common.ProgramStatus (schemas/proto/futu/Common.proto). OpenD shared types. Written for venuewire from the documented wire facts (see README "Where the facts come from"). The proto package never reaches the wire; it only keeps these names apart from the official client's in one process."""
     __slots__ = ("type", "strExtDesc")
     TYPE_FIELD_NUMBER: _ClassVar[int]
     STREXTDESC_FIELD_NUMBER: _ClassVar[int]

@@ -41,3 +41,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESPONSE']._serialized_start=628
   _globals['_RESPONSE']._serialized_end=743
 # @@protoc_insertion_point(module_scope)
+
+# venuewire codegen: the .proto comments as docstrings (help(); the .pyi stubs carry them for editors).
+_globals['C2S'].__doc__ = 'GetGlobalState.C2S (schemas/proto/futu/GetGlobalState.proto). OpenD GetGlobalState (protoID 1002): market states and login state.\n\nFields:\n    userID (required uint64): loginUserID from InitConnect; 0 must still be encoded'
+_globals['S2C'].__doc__ = 'GetGlobalState.S2C (schemas/proto/futu/GetGlobalState.proto). OpenD GetGlobalState (protoID 1002): market states and login state.\n\nFields:\n    marketHK (required int32)\n    marketUS (required int32)\n    marketSH (required int32)\n    marketSZ (required int32)\n    marketHKFuture (required int32)\n    qotLogined (required bool)\n    trdLogined (required bool)\n    serverVer (required int32)\n    serverBuildNo (required int32)\n    time (required int64)\n    localTime (optional double)\n    programStatus (optional ProgramStatus)\n    qotSvrIpAddr (optional string)\n    trdSvrIpAddr (optional string)\n    marketUSFuture (optional int32)\n    connID (optional uint64)\n    marketSGFuture (optional int32)\n    marketJPFuture (optional int32)\n    marketSG (optional int32)\n    marketMY (optional int32)\n    marketJP (optional int32)'
+_globals['Request'].__doc__ = 'GetGlobalState.Request (schemas/proto/futu/GetGlobalState.proto). OpenD GetGlobalState (protoID 1002): market states and login state.\n\nFields:\n    c2s (required C2S)'
+_globals['Response'].__doc__ = 'GetGlobalState.Response (schemas/proto/futu/GetGlobalState.proto). OpenD GetGlobalState (protoID 1002): market states and login state.\n\nFields:\n    retType (required int32): Common.RetType\n    retMsg (optional string)\n    errCode (optional int32)\n    s2c (optional S2C)'

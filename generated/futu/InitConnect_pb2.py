@@ -40,3 +40,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESPONSE']._serialized_start=420
   _globals['_RESPONSE']._serialized_end=532
 # @@protoc_insertion_point(module_scope)
+
+# venuewire codegen: the .proto comments as docstrings (help(); the .pyi stubs carry them for editors).
+_globals['C2S'].__doc__ = 'InitConnect.C2S (schemas/proto/futu/InitConnect.proto). OpenD InitConnect (protoID 1001): the first request on every connection.\n\nFields:\n    clientVer (required int32)\n    clientID (required string)\n    recvNotify (optional bool)\n    packetEncAlgo (optional int32): Common.PacketEncAlgo\n    pushProtoFmt (optional int32): Common.ProtoFmt\n    programmingLanguage (optional string)\n    aiType (optional int32)'
+_globals['S2C'].__doc__ = 'InitConnect.S2C (schemas/proto/futu/InitConnect.proto). OpenD InitConnect (protoID 1001): the first request on every connection.\n\nFields:\n    serverVer (required int32)\n    loginUserID (required uint64)\n    connID (required uint64)\n    connAESKey (required string): 16 ASCII bytes: the AES-128 key for later frames\n    keepAliveInterval (required int32): seconds\n    aesCBCiv (optional string): present: AES-CBC with this IV; absent: FTAES_ECB\n    userAttribution (optional int32)'
+_globals['Request'].__doc__ = 'InitConnect.Request (schemas/proto/futu/InitConnect.proto). OpenD InitConnect (protoID 1001): the first request on every connection.\n\nFields:\n    c2s (required C2S)'
+_globals['Response'].__doc__ = 'InitConnect.Response (schemas/proto/futu/InitConnect.proto). OpenD InitConnect (protoID 1001): the first request on every connection.\n\nFields:\n    retType (required int32): Common.RetType\n    retMsg (optional string)\n    errCode (optional int32)\n    s2c (optional S2C)'

@@ -6,6 +6,7 @@ from typing import Any as _Any
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class C2S(_message.Message):
+    """InitConnect.C2S (schemas/proto/futu/InitConnect.proto). OpenD InitConnect (protoID 1001): the first request on every connection."""
     __slots__ = ("clientVer", "clientID", "recvNotify", "packetEncAlgo", "pushProtoFmt", "programmingLanguage", "aiType")
     CLIENTVER_FIELD_NUMBER: _ClassVar[int]
     CLIENTID_FIELD_NUMBER: _ClassVar[int]
@@ -18,12 +19,15 @@ class C2S(_message.Message):
     clientID: str
     recvNotify: bool
     packetEncAlgo: int
+    """Common.PacketEncAlgo"""
     pushProtoFmt: int
+    """Common.ProtoFmt"""
     programmingLanguage: str
     aiType: int
     def __init__(self, clientVer: _Optional[int] = ..., clientID: _Optional[str] = ..., recvNotify: bool = ..., packetEncAlgo: _Optional[int] = ..., pushProtoFmt: _Optional[int] = ..., programmingLanguage: _Optional[str] = ..., aiType: _Optional[int] = ...) -> None: ...
 
 class S2C(_message.Message):
+    """InitConnect.S2C (schemas/proto/futu/InitConnect.proto). OpenD InitConnect (protoID 1001): the first request on every connection."""
     __slots__ = ("serverVer", "loginUserID", "connID", "connAESKey", "keepAliveInterval", "aesCBCiv", "userAttribution")
     SERVERVER_FIELD_NUMBER: _ClassVar[int]
     LOGINUSERID_FIELD_NUMBER: _ClassVar[int]
@@ -36,24 +40,30 @@ class S2C(_message.Message):
     loginUserID: int
     connID: int
     connAESKey: str
+    """16 ASCII bytes: the AES-128 key for later frames"""
     keepAliveInterval: int
+    """seconds"""
     aesCBCiv: str
+    """present: AES-CBC with this IV; absent: FTAES_ECB"""
     userAttribution: int
     def __init__(self, serverVer: _Optional[int] = ..., loginUserID: _Optional[int] = ..., connID: _Optional[int] = ..., connAESKey: _Optional[str] = ..., keepAliveInterval: _Optional[int] = ..., aesCBCiv: _Optional[str] = ..., userAttribution: _Optional[int] = ...) -> None: ...
 
 class Request(_message.Message):
+    """InitConnect.Request (schemas/proto/futu/InitConnect.proto). OpenD InitConnect (protoID 1001): the first request on every connection."""
     __slots__ = ("c2s",)
     C2S_FIELD_NUMBER: _ClassVar[int]
     c2s: C2S
     def __init__(self, c2s: _Optional[_Union[C2S, _Mapping[str, _Any]]] = ...) -> None: ...
 
 class Response(_message.Message):
+    """InitConnect.Response (schemas/proto/futu/InitConnect.proto). OpenD InitConnect (protoID 1001): the first request on every connection."""
     __slots__ = ("retType", "retMsg", "errCode", "s2c")
     RETTYPE_FIELD_NUMBER: _ClassVar[int]
     RETMSG_FIELD_NUMBER: _ClassVar[int]
     ERRCODE_FIELD_NUMBER: _ClassVar[int]
     S2C_FIELD_NUMBER: _ClassVar[int]
     retType: int
+    """Common.RetType"""
     retMsg: str
     errCode: int
     s2c: S2C

@@ -40,3 +40,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESPONSE']._serialized_start=147
   _globals['_RESPONSE']._serialized_end=257
 # @@protoc_insertion_point(module_scope)
+
+# venuewire codegen: the .proto comments as docstrings (help(); the .pyi stubs carry them for editors).
+_globals['C2S'].__doc__ = 'KeepAlive.C2S (schemas/proto/futu/KeepAlive.proto). OpenD KeepAlive (protoID 1004), sent every 0.8 x keepAliveInterval.\n\nFields:\n    time (required int64): client unix time, seconds'
+_globals['S2C'].__doc__ = 'KeepAlive.S2C (schemas/proto/futu/KeepAlive.proto). OpenD KeepAlive (protoID 1004), sent every 0.8 x keepAliveInterval.\n\nFields:\n    time (required int64): server unix time, seconds'
+_globals['Request'].__doc__ = 'KeepAlive.Request (schemas/proto/futu/KeepAlive.proto). OpenD KeepAlive (protoID 1004), sent every 0.8 x keepAliveInterval.\n\nFields:\n    c2s (required C2S)'
+_globals['Response'].__doc__ = 'KeepAlive.Response (schemas/proto/futu/KeepAlive.proto). OpenD KeepAlive (protoID 1004), sent every 0.8 x keepAliveInterval.\n\nFields:\n    retType (required int32): Common.RetType\n    retMsg (optional string)\n    errCode (optional int32)\n    s2c (optional S2C)'

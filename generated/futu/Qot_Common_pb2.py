@@ -46,3 +46,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_QOTHEADER']._serialized_start=294
   _globals['_QOTHEADER']._serialized_end=327
 # @@protoc_insertion_point(module_scope)
+
+# venuewire codegen: the .proto comments as docstrings (help(); the .pyi stubs carry them for editors).
+_globals['Security'].__doc__ = 'A tradable security: market is a QotMarket value, code the exchange code ("00700").\n\nFields:\n    market (required int32)\n    code (required string)'
+_globals['OrderBookDetail'].__doc__ = 'One exchange order queued at a price level.\n\nFields:\n    orderID (required int64)\n    volume (required int64)'
+_globals['OrderBook'].__doc__ = 'One price level. orederCount (sic) is the wire name. hpVolume, when present, is the high-precision volume and wins over volume.\n\nFields:\n    price (required double)\n    volume (required int64)\n    orederCount (required int32)\n    detailList (repeated OrderBookDetail)\n    hpVolume (optional double)'
+_globals['QotHeader'].__doc__ = 'Qot_Common.QotHeader (schemas/proto/futu/Qot_Common.proto). OpenD quote types shared by the quote messages. Written for venuewire from the documented wire facts. Fields that hold enum values are declared int32 on the wire, as OpenD declares them; the enums below name the values.\n\nFields:\n    securityFirm (optional int32)'

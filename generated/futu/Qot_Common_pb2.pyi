@@ -93,6 +93,7 @@ OrderBookType_Normal: OrderBookType
 OrderBookType_Odd: OrderBookType
 
 class Security(_message.Message):
+    """A tradable security: market is a QotMarket value, code the exchange code ("00700")."""
     __slots__ = ("market", "code")
     MARKET_FIELD_NUMBER: _ClassVar[int]
     CODE_FIELD_NUMBER: _ClassVar[int]
@@ -101,6 +102,7 @@ class Security(_message.Message):
     def __init__(self, market: _Optional[int] = ..., code: _Optional[str] = ...) -> None: ...
 
 class OrderBookDetail(_message.Message):
+    """One exchange order queued at a price level."""
     __slots__ = ("orderID", "volume")
     ORDERID_FIELD_NUMBER: _ClassVar[int]
     VOLUME_FIELD_NUMBER: _ClassVar[int]
@@ -109,6 +111,7 @@ class OrderBookDetail(_message.Message):
     def __init__(self, orderID: _Optional[int] = ..., volume: _Optional[int] = ...) -> None: ...
 
 class OrderBook(_message.Message):
+    """One price level. orederCount (sic) is the wire name. hpVolume, when present, is the high-precision volume and wins over volume."""
     __slots__ = ("price", "volume", "orederCount", "detailList", "hpVolume")
     PRICE_FIELD_NUMBER: _ClassVar[int]
     VOLUME_FIELD_NUMBER: _ClassVar[int]
@@ -123,6 +126,7 @@ class OrderBook(_message.Message):
     def __init__(self, price: _Optional[float] = ..., volume: _Optional[int] = ..., orederCount: _Optional[int] = ..., detailList: _Optional[_Iterable[_Union[OrderBookDetail, _Mapping[str, _Any]]]] = ..., hpVolume: _Optional[float] = ...) -> None: ...
 
 class QotHeader(_message.Message):
+    """Qot_Common.QotHeader (schemas/proto/futu/Qot_Common.proto). OpenD quote types shared by the quote messages. Written for venuewire from the documented wire facts. Fields that hold enum values are declared int32 on the wire, as OpenD declares them; the enums below name the values."""
     __slots__ = ("securityFirm",)
     SECURITYFIRM_FIELD_NUMBER: _ClassVar[int]
     securityFirm: int

@@ -41,3 +41,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESPONSE']._serialized_start=459
   _globals['_RESPONSE']._serialized_end=567
 # @@protoc_insertion_point(module_scope)
+
+# venuewire codegen: the .proto comments as docstrings (help(); the .pyi stubs carry them for editors).
+_globals['C2S'].__doc__ = 'Qot_Sub.C2S (schemas/proto/futu/Qot_Sub.proto). OpenD Qot_Sub (protoID 3001): subscribe or unsubscribe quote data.\n\nFields:\n    securityList (repeated Security)\n    subTypeList (repeated int32): Qot_Common.SubType\n    isSubOrUnSub (required bool): false (unsubscribe) must still be encoded\n    isRegOrUnRegPush (optional bool)\n    regPushRehabTypeList (repeated int32)\n    isFirstPush (optional bool)\n    isUnsubAll (optional bool)\n    isSubOrderBookDetail (optional bool)\n    extendedTime (optional bool)\n    session (optional int32)\n    header (optional QotHeader)'
+_globals['S2C'].__doc__ = 'Qot_Sub.S2C (schemas/proto/futu/Qot_Sub.proto). OpenD Qot_Sub (protoID 3001): subscribe or unsubscribe quote data.'
+_globals['Request'].__doc__ = 'Qot_Sub.Request (schemas/proto/futu/Qot_Sub.proto). OpenD Qot_Sub (protoID 3001): subscribe or unsubscribe quote data.\n\nFields:\n    c2s (required C2S)'
+_globals['Response'].__doc__ = 'Qot_Sub.Response (schemas/proto/futu/Qot_Sub.proto). OpenD Qot_Sub (protoID 3001): subscribe or unsubscribe quote data.\n\nFields:\n    retType (required int32): Common.RetType\n    retMsg (optional string)\n    errCode (optional int32)\n    s2c (optional S2C)'

@@ -8,6 +8,7 @@ from typing import Any as _Any
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class C2S(_message.Message):
+    """Qot_Sub.C2S (schemas/proto/futu/Qot_Sub.proto). OpenD Qot_Sub (protoID 3001): subscribe or unsubscribe quote data."""
     __slots__ = ("securityList", "subTypeList", "isSubOrUnSub", "isRegOrUnRegPush", "regPushRehabTypeList", "isFirstPush", "isUnsubAll", "isSubOrderBookDetail", "extendedTime", "session", "header")
     SECURITYLIST_FIELD_NUMBER: _ClassVar[int]
     SUBTYPELIST_FIELD_NUMBER: _ClassVar[int]
@@ -22,7 +23,9 @@ class C2S(_message.Message):
     HEADER_FIELD_NUMBER: _ClassVar[int]
     securityList: _containers.RepeatedCompositeFieldContainer[_Qot_Common_pb2.Security]
     subTypeList: _containers.RepeatedScalarFieldContainer[int]
+    """Qot_Common.SubType"""
     isSubOrUnSub: bool
+    """false (unsubscribe) must still be encoded"""
     isRegOrUnRegPush: bool
     regPushRehabTypeList: _containers.RepeatedScalarFieldContainer[int]
     isFirstPush: bool
@@ -34,22 +37,26 @@ class C2S(_message.Message):
     def __init__(self, securityList: _Optional[_Iterable[_Union[_Qot_Common_pb2.Security, _Mapping[str, _Any]]]] = ..., subTypeList: _Optional[_Iterable[int]] = ..., isSubOrUnSub: bool = ..., isRegOrUnRegPush: bool = ..., regPushRehabTypeList: _Optional[_Iterable[int]] = ..., isFirstPush: bool = ..., isUnsubAll: bool = ..., isSubOrderBookDetail: bool = ..., extendedTime: bool = ..., session: _Optional[int] = ..., header: _Optional[_Union[_Qot_Common_pb2.QotHeader, _Mapping[str, _Any]]] = ...) -> None: ...
 
 class S2C(_message.Message):
+    """Qot_Sub.S2C (schemas/proto/futu/Qot_Sub.proto). OpenD Qot_Sub (protoID 3001): subscribe or unsubscribe quote data."""
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class Request(_message.Message):
+    """Qot_Sub.Request (schemas/proto/futu/Qot_Sub.proto). OpenD Qot_Sub (protoID 3001): subscribe or unsubscribe quote data."""
     __slots__ = ("c2s",)
     C2S_FIELD_NUMBER: _ClassVar[int]
     c2s: C2S
     def __init__(self, c2s: _Optional[_Union[C2S, _Mapping[str, _Any]]] = ...) -> None: ...
 
 class Response(_message.Message):
+    """Qot_Sub.Response (schemas/proto/futu/Qot_Sub.proto). OpenD Qot_Sub (protoID 3001): subscribe or unsubscribe quote data."""
     __slots__ = ("retType", "retMsg", "errCode", "s2c")
     RETTYPE_FIELD_NUMBER: _ClassVar[int]
     RETMSG_FIELD_NUMBER: _ClassVar[int]
     ERRCODE_FIELD_NUMBER: _ClassVar[int]
     S2C_FIELD_NUMBER: _ClassVar[int]
     retType: int
+    """Common.RetType"""
     retMsg: str
     errCode: int
     s2c: S2C

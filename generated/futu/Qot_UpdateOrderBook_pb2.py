@@ -37,3 +37,7 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_RESPONSE']._serialized_start=435
   _globals['_RESPONSE']._serialized_end=555
 # @@protoc_insertion_point(module_scope)
+
+# venuewire codegen: the .proto comments as docstrings (help(); the .pyi stubs carry them for editors).
+_globals['S2C'].__doc__ = 'Qot_UpdateOrderBook.S2C (schemas/proto/futu/Qot_UpdateOrderBook.proto). OpenD Qot_UpdateOrderBook (protoID 3013, push): a full top-N snapshot pushed for a security subscribed with push on. Same S2C fields as Qot_GetOrderBook.\n\nFields:\n    security (required Security)\n    name (optional string)\n    orderBookAskList (repeated OrderBook)\n    orderBookBidList (repeated OrderBook)\n    svrRecvTimeBid (optional string)\n    svrRecvTimeBidTimestamp (optional double)\n    svrRecvTimeAsk (optional string)\n    svrRecvTimeAskTimestamp (optional double)\n    orderBookType (optional int32): Qot_Common.OrderBookType'
+_globals['Response'].__doc__ = 'Qot_UpdateOrderBook.Response (schemas/proto/futu/Qot_UpdateOrderBook.proto). OpenD Qot_UpdateOrderBook (protoID 3013, push): a full top-N snapshot pushed for a security subscribed with push on. Same S2C fields as Qot_GetOrderBook.\n\nFields:\n    retType (required int32): Common.RetType\n    retMsg (optional string)\n    errCode (optional int32)\n    s2c (optional S2C)'

@@ -8,6 +8,7 @@ from typing import Any as _Any
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class S2C(_message.Message):
+    """Qot_UpdateOrderBook.S2C (schemas/proto/futu/Qot_UpdateOrderBook.proto). OpenD Qot_UpdateOrderBook (protoID 3013, push): a full top-N snapshot pushed for a security subscribed with push on. Same S2C fields as Qot_GetOrderBook."""
     __slots__ = ("security", "name", "orderBookAskList", "orderBookBidList", "svrRecvTimeBid", "svrRecvTimeBidTimestamp", "svrRecvTimeAsk", "svrRecvTimeAskTimestamp", "orderBookType")
     SECURITY_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
@@ -27,15 +28,18 @@ class S2C(_message.Message):
     svrRecvTimeAsk: str
     svrRecvTimeAskTimestamp: float
     orderBookType: int
+    """Qot_Common.OrderBookType"""
     def __init__(self, security: _Optional[_Union[_Qot_Common_pb2.Security, _Mapping[str, _Any]]] = ..., name: _Optional[str] = ..., orderBookAskList: _Optional[_Iterable[_Union[_Qot_Common_pb2.OrderBook, _Mapping[str, _Any]]]] = ..., orderBookBidList: _Optional[_Iterable[_Union[_Qot_Common_pb2.OrderBook, _Mapping[str, _Any]]]] = ..., svrRecvTimeBid: _Optional[str] = ..., svrRecvTimeBidTimestamp: _Optional[float] = ..., svrRecvTimeAsk: _Optional[str] = ..., svrRecvTimeAskTimestamp: _Optional[float] = ..., orderBookType: _Optional[int] = ...) -> None: ...
 
 class Response(_message.Message):
+    """Qot_UpdateOrderBook.Response (schemas/proto/futu/Qot_UpdateOrderBook.proto). OpenD Qot_UpdateOrderBook (protoID 3013, push): a full top-N snapshot pushed for a security subscribed with push on. Same S2C fields as Qot_GetOrderBook."""
     __slots__ = ("retType", "retMsg", "errCode", "s2c")
     RETTYPE_FIELD_NUMBER: _ClassVar[int]
     RETMSG_FIELD_NUMBER: _ClassVar[int]
     ERRCODE_FIELD_NUMBER: _ClassVar[int]
     S2C_FIELD_NUMBER: _ClassVar[int]
     retType: int
+    """Common.RetType"""
     retMsg: str
     errCode: int
     s2c: S2C

@@ -3,10 +3,11 @@
 
 `REQUESTS`: for every request protocol of the registry with a proto file, the Request
 class -> its protoID and the Response class that decodes the reply (`REPLIES`: the same
-by protoID). `PUSHES`: for every
-push protocol with a proto file, protoID -> the Response class that decodes the push and
-its S2C. `OpenDTypedAPI` holds one overload per message, so mypy infers the Response (and
-the push S2C) of each call; OpenDClient implements `_request` and `_pushes`.
+by protoID). `PUSHES`: for every push protocol with a proto file, protoID -> the Response
+class that decodes the push and its S2C. `OpenDTypedAPI` holds one overload per message,
+so mypy infers the Response (and the push S2C) of each call; OpenDClient implements
+`_request` and `_pushes`. `OpenDSyncTypedAPI` is the same surface without async, for
+venuewire.sync.OpenDClient (streams are plain iterators).
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from venuewire.generated.futu import (
 
 
 if TYPE_CHECKING:
+    from venuewire.events import StreamEvent
     from venuewire.opend.streams import PushStream
+    from venuewire.sync import Stream
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +80,7 @@ PUSHES: Final[dict[int, PushRoute]] = {
 
 
 class OpenDTypedAPI:
-    """`request` and `pushes`, typed per declared message (see the module doc)."""
+    """`request` and `pushes`, typed per declared message (OpenDClient implements them)."""
 
     @overload
     async def request(
@@ -100,7 +103,7 @@ class OpenDTypedAPI:
         self, message: Qot_GetOrderBook_pb2.Request, *, timeout: float | None = None
     ) -> Qot_GetOrderBook_pb2.Response: ...
     async def request(self, message: Message, *, timeout: float | None = None) -> Message:
-        """Send `message` (a declared Request) and return its Response (OpenDClient._request)."""
+        """Send `message` (a declared Request) and return its Response (retType checked)."""
         return await self._request(message, timeout)
 
     async def _request(self, message: object, within: float | None) -> Message:
@@ -109,8 +112,48 @@ class OpenDTypedAPI:
     def pushes(
         self, response: type[Qot_UpdateOrderBook_pb2.Response]
     ) -> PushStream[Qot_UpdateOrderBook_pb2.S2C]:
-        """A stream of the pushes `response` decodes, as their S2C (OpenDClient._pushes)."""
+        """A stream of the pushes `response` decodes, as their S2C, with Gap and DecodeFailure events."""
         return self._pushes(response)
 
     def _pushes(self, response: object) -> PushStream[Any]:
+        raise NotImplementedError
+
+
+class OpenDSyncTypedAPI:
+    """The same typed `request` and `pushes` without async (venuewire.sync.OpenDClient)."""
+
+    @overload
+    def request(
+        self, message: InitConnect_pb2.Request, *, timeout: float | None = None
+    ) -> InitConnect_pb2.Response: ...
+    @overload
+    def request(
+        self, message: GetGlobalState_pb2.Request, *, timeout: float | None = None
+    ) -> GetGlobalState_pb2.Response: ...
+    @overload
+    def request(
+        self, message: KeepAlive_pb2.Request, *, timeout: float | None = None
+    ) -> KeepAlive_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_Sub_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_Sub_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetOrderBook_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetOrderBook_pb2.Response: ...
+    def request(self, message: Message, *, timeout: float | None = None) -> Message:
+        """Send `message` (a declared Request) and return its Response (retType checked)."""
+        return self._request(message, timeout)
+
+    def _request(self, message: object, within: float | None) -> Message:
+        raise NotImplementedError
+
+    def pushes(
+        self, response: type[Qot_UpdateOrderBook_pb2.Response]
+    ) -> Stream[Qot_UpdateOrderBook_pb2.S2C | StreamEvent]:
+        """A stream of the pushes `response` decodes, as their S2C, with Gap and DecodeFailure events."""
+        return self._pushes(response)
+
+    def _pushes(self, response: object) -> Stream[Any | StreamEvent]:
         raise NotImplementedError

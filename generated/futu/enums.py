@@ -5,7 +5,7 @@ from enum import IntEnum
 
 
 class RetType(IntEnum):
-    """RetType from futu/Common.proto."""
+    """Result of a request, carried in every Response.retType. (RetType from futu/Common.proto)"""
 
     Succeed = 0
     Failed = -1
@@ -16,7 +16,7 @@ class RetType(IntEnum):
 
 
 class PacketEncAlgo(IntEnum):
-    """PacketEncAlgo from futu/Common.proto."""
+    """Body encryption negotiated by InitConnect. (PacketEncAlgo from futu/Common.proto)"""
 
     FTAES_ECB = 0
     None_ = -1
@@ -25,7 +25,7 @@ class PacketEncAlgo(IntEnum):
 
 
 class ProtoFmt(IntEnum):
-    """ProtoFmt from futu/Common.proto."""
+    """Body format announced in the frame header (protoFmtType). (ProtoFmt from futu/Common.proto)"""
 
     Protobuf = 0
     Json = 1

@@ -452,9 +452,13 @@ class OpenDClient(OpenDTypedAPI):
                 stream._put(gap)
 
     async def _restore_subscriptions(self) -> None:
+        """One Qot_Sub per set of (sub types, push) for every security that has it."""
+        groups: dict[tuple[tuple[int, ...], bool], list[tuple[int, str]]] = {}
         for key, sub in self._subscriptions.items():
             if sub.sub_types:
-                await self._sub([key], sorted(sub.sub_types), subscribe=True, push=sub.push)
+                groups.setdefault((tuple(sorted(sub.sub_types)), sub.push), []).append(key)
+        for (sub_types, push), keys in groups.items():
+            await self._sub(keys, sub_types, subscribe=True, push=push)
 
     # ------------------------------------------------------------------ dispatch
     def _dispatch(self, event: Ready | Reply | Push) -> None:

@@ -10,14 +10,19 @@ Two layers, websockets/h11 style:
 - `OpenDSimulator`: the thin asyncio server (streams, no threads) that moves bytes between
   sockets and sessions and advances the book step every `push_interval` seconds.
 
-What it answers, like OpenD: InitConnect (plain, or RSA then AES-CBC / FTAES_ECB),
-KeepAlive, GetGlobalState, Qot_Sub, Qot_GetOrderBook (retType -1 unless the security was
-subscribed to SubType OrderBook on this connection), and Qot_UpdateOrderBook pushes for
-push-registered subscriptions. Like OpenD it refuses (retType -1) an unsubscribe, or an
-unsubscribe-all, that would cancel a subscription younger than OPEND.unsubscribe_after_s
-(a minute) by the simulator's clock. Anything before InitConnect closes the connection; a
-request missing required fields gets retType -500 naming them; an unknown protoID gets
-retType -1. Books come from `venuewire.sim.books.BookGenerator` (see `book_generator`).
+Every request protoID the registry declares with a proto file is answered: the request is
+decoded and checked, and the reply is its example Response (schemas/proto/futu/examples/,
+shipped as venuewire.generated.futu.examples), so a new message needs no code here. Real
+behaviour is code: InitConnect (plain, or RSA then AES-CBC / FTAES_ECB), KeepAlive (the
+server's time), Qot_Sub (the connection's subscriptions), Qot_GetOrderBook (retType -1
+unless the security was subscribed to SubType OrderBook on this connection) and
+Qot_UpdateOrderBook pushes for push-registered subscriptions. Like OpenD it refuses
+(retType -1) an unsubscribe, or an unsubscribe-all, that would cancel a subscription younger
+than OPEND.unsubscribe_after_s (a minute) by the simulator's clock. Any declared push
+protoID's example goes out on `OpenDSimulator.push_example(protoID)`. Anything before
+InitConnect closes the connection; a request missing required fields gets retType -500
+naming them; an undeclared protoID gets retType -1. Books come from
+`venuewire.sim.books.BookGenerator` (see `book_generator`).
 
 `Fault`s in `OpenDSimulator.faults` (a set shared by every connection) apply from the next
 frame written, for as long as they are in the set.
@@ -28,6 +33,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import enum
+import functools
 import itertools
 import logging
 import secrets
@@ -46,18 +52,18 @@ from google.protobuf.message import Message
 
 from venuewire.errors import DecodeError
 from venuewire.generated.futu import (
-    Common_pb2,
-    GetGlobalState_pb2,
     InitConnect_pb2,
     KeepAlive_pb2,
     Qot_Common_pb2,
     Qot_GetOrderBook_pb2,
     Qot_Sub_pb2,
     Qot_UpdateOrderBook_pb2,
+    dispatch,
+    examples,
 )
 from venuewire.generated.futu.enums import OrderBookType, QotMarket, RetType, SubType
 from venuewire.generated.registry import OPEND, OpenDProtoID
-from venuewire.messages import decode_proto, encode_proto
+from venuewire.messages import decode_proto, decode_proto_json, encode_proto
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import MAX_SERIAL, Frame, FrameDecoder, FrameError, encode_frame
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
@@ -85,7 +91,6 @@ MAX_LEVELS = OPEND.max_order_book_levels
 PUSH_LEVELS = 10
 """Levels per side in each Qot_UpdateOrderBook push."""
 SERVER_VER = 1011
-SERVER_BUILD_NO = 7108
 LOGIN_USER_ID = 10_000_001
 WRONG_SERIAL_OFFSET = 1000
 PUSH_BACKLOG_LIMIT = 4 * 1024 * 1024
@@ -289,9 +294,7 @@ class OpenDSession:
             return []
         if frame.proto_fmt != OPEND.proto_fmt_protobuf:
             return self._error(frame, RetType.Failed, "the simulator only speaks protobuf bodies (protoFmtType 0)")
-        handler = _HANDLERS.get(frame.proto_id)
-        if handler is None:
-            return self._error(frame, RetType.Failed, f"unsupported protoID {frame.proto_id}")
+        handler = _HANDLERS.get(frame.proto_id, OpenDSession._example_reply)
         try:
             return handler(self, frame)
         except DecodeError as exc:
@@ -324,6 +327,15 @@ class OpenDSession:
 
     # -- requests -------------------------------------------------------------------------
 
+    def _example_reply(self, frame: Frame) -> list[bytes]:
+        """Any other declared request protoID: its request is decoded and checked, and the
+        reply is the registry's example Response (venuewire.generated.futu.examples)."""
+        route = dispatch.REPLIES.get(frame.proto_id)
+        if route is None or frame.proto_id not in examples.RESPONSES:
+            return self._error(frame, RetType.Failed, f"unsupported protoID {frame.proto_id}")
+        decode_proto(route.request, frame.body)
+        return self._reply(frame, example_body(frame.proto_id))
+
     def _init_connect(self, frame: Frame) -> list[bytes]:
         decode_proto(InitConnect_pb2.Request, frame.body)
         if self.state is SessionState.READY:
@@ -352,30 +364,6 @@ class OpenDSession:
             return []
         s2c = KeepAlive_pb2.S2C(time=int(self.shared.clock()))
         return self._reply(frame, KeepAlive_pb2.Response(retType=RetType.Succeed, s2c=s2c))
-
-    def _global_state(self, frame: Frame) -> list[bytes]:
-        decode_proto(GetGlobalState_pb2.Request, frame.body)
-        now = self.shared.clock()
-        trading = 5  # QotMarketState Afternoon: a plausible, fixed session
-        s2c = GetGlobalState_pb2.S2C(
-            marketHK=trading,
-            marketUS=trading,
-            marketSH=trading,
-            marketSZ=trading,
-            marketHKFuture=trading,
-            qotLogined=True,
-            trdLogined=False,
-            serverVer=SERVER_VER,
-            serverBuildNo=SERVER_BUILD_NO,
-            time=int(now),
-            localTime=now,
-            programStatus=Common_pb2.ProgramStatus(type=Common_pb2.ProgramStatusType_Ready),
-            qotSvrIpAddr="127.0.0.1",
-            trdSvrIpAddr="127.0.0.1",
-            marketUSFuture=trading,
-            connID=self.conn_id,
-        )
-        return self._reply(frame, GetGlobalState_pb2.Response(retType=RetType.Succeed, s2c=s2c))
 
     def _too_young(self, pairs: Iterable[tuple[SecKey, int]]) -> str | None:
         """The refusal text when one of `pairs` was subscribed less than OpenD's minimum
@@ -510,10 +498,20 @@ class OpenDSession:
         return out
 
 
+@functools.cache
+def example_body(proto_id: int) -> bytes:
+    """The encoded example Response of a declared protoID: the reply to a request protocol or
+    the body of a push (venuewire.generated.futu.examples, checked by codegen)."""
+    route = dispatch.REPLIES.get(proto_id) or dispatch.PUSHES.get(proto_id)
+    text = examples.RESPONSES.get(proto_id)
+    if route is None or text is None:
+        raise KeyError(f"protoID {proto_id} has no proto and example data in the registry")
+    return encode_proto(decode_proto_json(route.response, text))
+
+
 _HANDLERS: dict[int, Handler] = {
     OpenDProtoID.InitConnect: OpenDSession._init_connect,
     OpenDProtoID.KeepAlive: OpenDSession._keep_alive,
-    OpenDProtoID.GetGlobalState: OpenDSession._global_state,
     OpenDProtoID.Qot_Sub: OpenDSession._sub,
     OpenDProtoID.Qot_GetOrderBook: OpenDSession._order_book,
 }
@@ -643,6 +641,13 @@ class OpenDSimulator:
                 writer.writelines(out)
                 with contextlib.suppress(OSError):
                     await writer.drain()
+
+    async def push_example(self, proto_id: int) -> None:
+        """Push the example data of a declared push protoID (any one with a proto and
+        schemas/proto/futu/examples/<proto>.Response.json) to every READY connection, now:
+        how tests and demos make OpenD's event pushes (Notify, ...) that have no
+        subscription behaviour here. KeyError for a protoID without example data."""
+        await self.push(proto_id, example_body(proto_id))
 
     async def drop_connections(self) -> None:
         """Close every client connection now (the server keeps listening)."""

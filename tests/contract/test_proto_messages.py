@@ -38,7 +38,12 @@ def as_dict(msg: Any) -> dict[str, Any]:
     return json_format.MessageToDict(msg, preserving_proto_field_name=True)
 
 
-VALID = [(m, p) for m in PROTO_MESSAGES for p in sorted((FIXTURES / m.name).glob("*.json"))]
+EXAMPLES = Path(__file__).resolve().parents[2] / "schemas" / "proto" / "futu" / "examples"
+# The example data the simulator serves (schemas/proto/futu/examples/<File>.<Message>.json)
+# are valid fixtures too.
+VALID = [(m, p) for m in PROTO_MESSAGES for p in sorted((FIXTURES / m.name).glob("*.json"))] + [
+    (m, EXAMPLES / f"{m.name}.json") for m in PROTO_MESSAGES if (EXAMPLES / f"{m.name}.json").is_file()
+]
 INVALID = [(m, p) for m in PROTO_MESSAGES for p in sorted((FIXTURES / m.name / "invalid").glob("*.json"))]
 
 
@@ -140,3 +145,19 @@ def test_order_book_level_keeps_the_wire_misspelling_and_hp_volume():
     assert level.hpVolume == 3.25
     names = [f.name for f in level.DESCRIPTOR.fields]
     assert names == ["price", "volume", "orederCount", "detailList", "hpVolume"]
+
+
+def test_every_example_file_names_a_declared_frame_message_and_is_in_the_package():
+    from venuewire.generated.futu import examples
+
+    names = {m.name: m for m in FRAME_MESSAGES}
+    files = sorted(EXAMPLES.glob("*.json"))
+    assert files
+    for path in files:
+        message = names.get(path.stem)
+        assert message is not None, f"{path.name}: no declared protocol has this message"
+        table = examples.REQUESTS if message.class_name == "Request" else examples.RESPONSES
+        assert json.loads(table[message.proto_id]) == json.loads(path.read_text(encoding="utf-8"))
+    declared = {p.proto_id for p in OPEND.protocols if p.proto is not None}
+    assert set(examples.RESPONSES) == declared
+    assert set(examples.REQUESTS) == {p.proto_id for p in OPEND.protocols if p.proto and p.kind == "request"}

@@ -16,7 +16,7 @@ import pytest
 from google.protobuf.message import Message
 
 from tests.opend import typed_opend_usage
-from venuewire import OpenDClient, OpenDError
+from venuewire import OpenDClient, OpenDError, decode_proto_json
 from venuewire.errors import InvalidRequest, MissingRequiredFields
 from venuewire.events import DecodeFailure, Gap
 from venuewire.generated.futu import (
@@ -28,6 +28,7 @@ from venuewire.generated.futu import (
     Qot_Sub_pb2,
     Qot_UpdateOrderBook_pb2,
     dispatch,
+    examples,
 )
 from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.sim.opend import OpenDSimulator
@@ -253,3 +254,37 @@ async def test_order_book_updates_is_a_filter_over_the_push_stream(sim):
         seen = {(await next_s2c(everything)).security.code for _ in range(6)}
         assert seen == {"00700", "AAPL"}
         assert [(await next_s2c(only_hk)).security.code for _ in range(3)] == ["00700"] * 3
+
+
+async def test_every_declared_request_example_is_answered_with_its_typed_response(sim):
+    # The generated example data: one Request per declared request protocol (InitConnect is the handshake).
+    async with OpenDClient(host="127.0.0.1", port=sim.port) as client:
+        await client.subscribe(["HK.00700"], push=False)  # Qot_GetOrderBook's example needs it, as on OpenD
+        routes = [r for r in dispatch.REQUESTS.values() if r.proto_id != OpenDProtoID.InitConnect]
+        assert {r.proto_id for r in routes} == set(examples.REQUESTS) - {OpenDProtoID.InitConnect}
+        for route in routes:
+            message = decode_proto_json(route.request, examples.REQUESTS[route.proto_id])
+            response = await client.request(message, timeout=5)  # type: ignore[call-overload]
+            assert type(response) is route.response and response.retType == 0, route.name
+
+
+async def test_a_request_without_simulator_code_gets_its_example_response(sim):
+    # GetGlobalState has no code in the simulator: the reply is the registry's example data.
+    async with OpenDClient(host="127.0.0.1", port=sim.port) as client:
+        reply = await client.request(GetGlobalState_pb2.Request(c2s=GetGlobalState_pb2.C2S(userID=0)))
+    example = decode_proto_json(GetGlobalState_pb2.Response, examples.RESPONSES[OpenDProtoID.GetGlobalState])
+    assert reply == example and reply.s2c.qotLogined
+
+
+async def test_push_example_sends_a_declared_push_to_its_typed_stream(sim):
+    async with OpenDClient(host="127.0.0.1", port=sim.port) as client:
+        stream = client.pushes(Qot_UpdateOrderBook_pb2.Response)
+        await sim.push_example(OpenDProtoID.Qot_UpdateOrderBook)
+        item = await asyncio.wait_for(anext(stream), 5)
+        expected = decode_proto_json(
+            Qot_UpdateOrderBook_pb2.Response, examples.RESPONSES[OpenDProtoID.Qot_UpdateOrderBook]
+        )
+        assert isinstance(item, Qot_UpdateOrderBook_pb2.S2C) and item == expected.s2c
+        with pytest.raises(KeyError, match=str(int(OpenDProtoID.Qot_UpdateBasicQot))):
+            await sim.push_example(OpenDProtoID.Qot_UpdateBasicQot)  # declared, but no proto yet
+        await stream.aclose()

@@ -1,0 +1,70 @@
+"""`venuewire.sync.OpenDClient`: the OpenD client without async (see venuewire.sync).
+
+Its `request` and `pushes` are typed per declared message by the generated
+OpenDSyncTypedAPI, exactly like the async client's: mypy infers the Response of each
+Request and the S2C of each push stream. It lives here, not in venuewire.sync, because it
+needs the protobuf classes: `venuewire.sync` loads it on first use, so the JSON venues'
+facades never import protobuf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from google.protobuf.message import Message
+
+from venuewire.generated.futu import GetGlobalState_pb2, Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
+from venuewire.generated.futu.dispatch import OpenDSyncTypedAPI
+from venuewire.generated.futu.enums import SubType
+from venuewire.sync import Stream, _Facade, _like_opend
+
+if TYPE_CHECKING:
+    from venuewire.events import StreamEvent
+    from venuewire.opend.client import OpenDClient as AsyncOpenDClient  # noqa: F401 (a string base below)
+
+__all__ = ["OpenDClient"]
+
+
+class OpenDClient(OpenDSyncTypedAPI, _Facade["AsyncOpenDClient"]):
+    """`venuewire.OpenDClient` without async: the same parameters, methods, results and errors.
+    `with` connects (InitConnect); `request(message)` returns the message's typed Response,
+    `pushes(Response class)` and the update streams are iterators."""
+
+    @_like_opend
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from venuewire.opend.client import OpenDClient as Async
+
+        self._start(lambda: Async(*args, **kwargs))
+
+    def __enter__(self) -> OpenDClient:
+        self.connect()
+        return self
+
+    def connect(self) -> None:
+        self._call(self.async_client.connect)
+
+    def _request(self, message: object, within: float | None) -> Message:
+        return self._call(self.async_client._request, message, within)
+
+    def _pushes(self, response: object) -> Stream[Any]:
+        return self._stream(lambda: self.async_client._pushes(response))
+
+    def get_global_state(self) -> GetGlobalState_pb2.S2C:
+        return self._call(self.async_client.get_global_state)
+
+    def subscribe(
+        self, symbols: Iterable[str], sub_types: Iterable[SubType | int] = (SubType.OrderBook,), push: bool = True
+    ) -> None:
+        """Subscribe securities ("HK.00700") to quote types; with `push`, OpenD pushes updates."""
+        self._call(self.async_client.subscribe, list(symbols), list(sub_types), push)
+
+    def unsubscribe(self, symbols: Iterable[str], sub_types: Iterable[SubType | int] = (SubType.OrderBook,)) -> None:
+        self._call(self.async_client.unsubscribe, list(symbols), list(sub_types))
+
+    def get_order_book(self, symbol: str, num: int = 10) -> Qot_GetOrderBook_pb2.S2C:
+        return self._call(self.async_client.get_order_book, symbol, num)
+
+    def order_book_updates(self, symbol: str) -> Stream[Qot_UpdateOrderBook_pb2.S2C | StreamEvent]:
+        """Qot_UpdateOrderBook pushes for `symbol` (subscribe with push=True first)."""
+        return self._stream(lambda: self.async_client.order_book_updates(symbol))

@@ -1,0 +1,62 @@
+"""The synchronous OpenD facade's `request` and `pushes` are typed per message exactly like
+the async client's (the generated OpenDSyncTypedAPI): mypy --strict infers each Response
+and push S2C, and refuses other messages; at run time the same calls return those classes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.sync import typed_sync_usage
+from venuewire import sync
+from venuewire.errors import InvalidRequest
+from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
+from venuewire.generated.futu.dispatch import OpenDSyncTypedAPI
+from venuewire.sim.opend import OpenDSimulator
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.timeout(30)
+def test_sync_request_and_pushes_return_the_typed_classes_at_run_time() -> None:
+    with sync.serve(OpenDSimulator(port=0, push_interval=0.05)) as sim, sync.OpenDClient(sim.host, sim.port) as futu:
+        assert isinstance(futu, OpenDSyncTypedAPI)
+        s2c = typed_sync_usage.typed_calls(futu)
+        assert isinstance(s2c, Qot_UpdateOrderBook_pb2.S2C) and s2c.security.code == "00700"
+        with pytest.raises(InvalidRequest):
+            futu.request(Qot_GetOrderBook_pb2.C2S())  # type: ignore[call-overload]
+        with pytest.raises(InvalidRequest):
+            futu.pushes(Qot_GetOrderBook_pb2.Response)  # type: ignore[call-overload]
+
+
+@pytest.mark.timeout(240)
+def test_mypy_strict_infers_sync_responses_and_refuses_other_messages(tmp_path: Path) -> None:
+    package = tmp_path / "src" / "venuewire"
+    package.mkdir(parents=True)
+    for entry in (ROOT / "runtime").iterdir():
+        if entry.name != "__pycache__":
+            (package / entry.name).symlink_to(entry)
+    (package / "generated").symlink_to(ROOT / "generated")
+    bad = tmp_path / "bad_sync_usage.py"
+    bad.write_text(
+        "from venuewire import sync\n"
+        "from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2\n"
+        "def f(client: sync.OpenDClient) -> None:\n"
+        "    client.request(Qot_GetOrderBook_pb2.C2S())\n"
+        "    client.pushes(Qot_GetOrderBook_pb2.Response)\n"
+        "    r: Qot_UpdateOrderBook_pb2.Response = client.request(Qot_GetOrderBook_pb2.Request())\n"
+        "    s: Qot_GetOrderBook_pb2.S2C = next(client.pushes(Qot_UpdateOrderBook_pb2.Response))\n",
+        encoding="utf-8",
+    )
+    good = ROOT / "tests" / "sync" / "typed_sync_usage.py"
+    cmd = [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--follow-imports=silent"]
+    cmd += ["--cache-dir", str(tmp_path / "cache"), str(good), str(bad)]
+    env = {**os.environ, "MYPYPATH": str(tmp_path / "src")}
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=220, check=False)
+    errors = [line.split(":")[:2] for line in result.stdout.splitlines() if ": error:" in line]
+    # typed_sync_usage.py is accepted; each misuse in bad_sync_usage.py is refused, by its line
+    assert errors == [[bad.name, str(n)] for n in (4, 5, 6, 7)], result.stdout

@@ -1,0 +1,40 @@
+"""Typed use of the synchronous `venuewire.sync.OpenDClient.request` / `pushes`: mypy --strict
+must accept this module (tests/sync/test_sync_typing.py checks it), and the test runs it
+against the simulator, so every `assert_type` below is also true at run time."""
+
+from __future__ import annotations
+
+from typing import assert_type
+
+from venuewire import sync
+from venuewire.events import DecodeFailure, Gap
+from venuewire.generated.futu import (
+    GetGlobalState_pb2,
+    KeepAlive_pb2,
+    Qot_Common_pb2,
+    Qot_GetOrderBook_pb2,
+    Qot_Sub_pb2,
+    Qot_UpdateOrderBook_pb2,
+)
+
+
+def typed_calls(client: sync.OpenDClient) -> Qot_UpdateOrderBook_pb2.S2C:
+    """Each result has the Response class of its own file, inferred by mypy, without async."""
+    keep = client.request(KeepAlive_pb2.Request(c2s=KeepAlive_pb2.C2S(time=1)))
+    assert_type(keep, KeepAlive_pb2.Response)
+    assert isinstance(keep, KeepAlive_pb2.Response)
+    state = client.request(GetGlobalState_pb2.Request(c2s=GetGlobalState_pb2.C2S(userID=0)), timeout=5)
+    assert_type(state, GetGlobalState_pb2.Response)
+    assert isinstance(state, GetGlobalState_pb2.Response)
+    security = Qot_Common_pb2.Security(market=1, code="00700")
+    sub = Qot_Sub_pb2.C2S(securityList=[security], subTypeList=[2], isSubOrUnSub=True, isRegOrUnRegPush=True)
+    assert_type(client.request(Qot_Sub_pb2.Request(c2s=sub)), Qot_Sub_pb2.Response)
+    book = client.request(Qot_GetOrderBook_pb2.Request(c2s=Qot_GetOrderBook_pb2.C2S(security=security, num=3)))
+    assert_type(book, Qot_GetOrderBook_pb2.Response)
+    assert len(book.s2c.orderBookAskList) == 3
+    with client.pushes(Qot_UpdateOrderBook_pb2.Response) as stream:
+        for item in stream:
+            assert_type(item, Qot_UpdateOrderBook_pb2.S2C | Gap | DecodeFailure)
+            if isinstance(item, Qot_UpdateOrderBook_pb2.S2C):
+                return item
+    raise AssertionError("the push stream ended")
