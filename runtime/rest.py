@@ -78,9 +78,7 @@ def _text(value: QueryValue) -> str:
     return str(value)
 
 
-def request_target(
-    endpoint: RestEndpoint, path: Mapping[str, str], query: Mapping[str, QueryValue]
-) -> tuple[str, str]:
+def request_target(endpoint: RestEndpoint, path: Mapping[str, str], query: Mapping[str, QueryValue]) -> tuple[str, str]:
     """(path, query) of one request, exactly as signed and sent (see the module doc).
     ValueError naming a missing, empty or unknown path parameter."""
     values = {}
@@ -181,7 +179,7 @@ def _decode(response: type[S], endpoint: RestEndpoint, body: bytes) -> S:
     return reply
 
 
-def _typed_reply(
+def _typed_reply(  # noqa: PLR0917 - read_reply's arguments and the envelope
     endpoint: RestEndpoint, envelope: Envelope, response: type[S], status: int, headers: Mapping[str, str], body: bytes
 ) -> S:
     """`read_reply` for an envelope with `typed_errors`: the whole body decodes first."""

@@ -436,7 +436,7 @@ def infoway_ws_query(credentials: InfowayCredentials) -> dict[str, str]:
 # ---------------------------------------------------------------- by auth scheme
 
 
-def rest_auth_headers(  # noqa: PLR0913 - one argument per signed part of the request
+def rest_auth_headers(
     scheme: str,
     credentials: CoinwCredentials | InfowayCredentials | None,
     *,

@@ -33,7 +33,6 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Final
 
 from venuewire.coinw.orders import orders_from_coinw
 from venuewire.coinw.rest import (
@@ -90,7 +89,13 @@ class CoinwClient(CoinwRestAPI):
         self.limiter = limiter if limiter is not None else RateLimiter(REQUESTS_PER_SECOND, RATE_WINDOW_S)
         self._credentials = credentials
         self._rest = RestCaller(
-            VENUE, self.base_url, credentials, timeout=self.timeout, limiter=self.limiter, clock=clock, max_body=max_body
+            VENUE,
+            self.base_url,
+            credentials,
+            timeout=self.timeout,
+            limiter=self.limiter,
+            clock=clock,
+            max_body=max_body,
         )
         self._loop_bound = LoopBound(VENUE)
 

@@ -169,7 +169,13 @@ class InfowayClient(InfowayRestAPI):
         self._credentials = credentials
         self._scrub = _scrubber(credentials)
         self._rest = RestCaller(
-            VENUE, self.base_url, credentials, timeout=self.timeout, limiter=limiter, max_body=max_body, check=check_reply
+            VENUE,
+            self.base_url,
+            credentials,
+            timeout=self.timeout,
+            limiter=limiter,
+            max_body=max_body,
+            check=check_reply,
         )
         self._streams: weakref.WeakSet[InfowayDepthStream] = weakref.WeakSet()
         self._bound = LoopBound(VENUE)

@@ -41,6 +41,9 @@ as the venue documents it may.
 Filters: `sourceIds` keeps the orders whose id is listed; `instrument` keeps the orders of that
 market, compared case-insensitively.
 
+Every other [[rest]] route of CoinW in the registry is served too (`venuewire.sim.rest`): after
+the same faults, signature and rate-limit checks it answers its response's example.
+
 Layers: `verify_request`, `orders_reply` and `KeyRateLimit` are pure (clock as an argument);
 `CoinwSimulator` moves bytes and applies the `Fault`s in `sim.faults` (a mutable set, applying
 from the next request while present): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
@@ -49,10 +52,7 @@ from the next request while present): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY
 from __future__ import annotations
 
 import asyncio
-import base64
 import enum
-import hashlib
-import hmac
 import logging
 import os
 import re
@@ -68,8 +68,9 @@ from aiohttp import web
 
 from venuewire.credentials import CoinwCredentials
 from venuewire.errors import error_code
-from venuewire.generated.registry import AUTH_SCHEMES, required
+from venuewire.generated.registry import AUTH_SCHEMES, RestEndpoint, required
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
+from venuewire.sim import rest
 from venuewire.sim.server import AppSimulator
 
 __all__ = [
@@ -391,9 +392,14 @@ choice of the registry's without rows here is served as no open orders."""
 def expected_sign(secret: str, timestamp: str, method: str, path: str, raw_query: str) -> str:
     """The `sign` CoinW expects: Base64(HMAC-SHA256(secret, timestamp + METHOD + path +
     ("?" + raw_query if raw_query) )), the query exactly as it arrived."""
-    message = f"{timestamp}{method.upper()}{path}{'?' + raw_query if raw_query else ''}"
-    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
+    return rest.expected_coinw_sign(secret, timestamp, method, path, raw_query)
+
+
+_REFUSALS: Final[dict[rest.AuthRefusal, tuple[int, str]]] = {
+    "unknown_key": UNKNOWN_KEY,
+    "stale": STALE,
+    "bad_sign": BAD_SIGN,
+}
 
 
 def verify_request(  # noqa: PLR0917 - one argument per part of the request
@@ -404,21 +410,12 @@ def verify_request(  # noqa: PLR0917 - one argument per part of the request
     raw_query: str,
     now_ms: int,
     tolerance_ms: int,
+    endpoint: RestEndpoint = ENDPOINT,
 ) -> tuple[int, str] | None:
     """None when the request is authentic, else CoinW's (code, msg) for why not (see the
     module docstring). `headers` must look names up case-insensitively."""
-    api_key = headers.get(API_KEY_HEADER)
-    secret = keys.get(api_key) if api_key else None
-    if secret is None:
-        return UNKNOWN_KEY
-    timestamp = headers.get(TIMESTAMP_HEADER, "")
-    if not _DIGITS.fullmatch(timestamp) or abs(int(timestamp) - now_ms) > tolerance_ms:
-        return STALE
-    sign = headers.get(SIGN_HEADER, "")
-    good = expected_sign(secret, timestamp, method, path, raw_query)
-    if not hmac.compare_digest(sign.encode(), good.encode()):
-        return BAD_SIGN
-    return None
+    why = rest.verify_auth(endpoint, keys, rest.Arrived(headers, method, path, raw_query), now_ms, tolerance_ms)
+    return None if why is None else _REFUSALS[why]
 
 
 def _failure(code: int, msg: str) -> dict[str, Any]:
@@ -457,26 +454,12 @@ def orders_reply(params: list[tuple[str, str]]) -> dict[str, Any]:
     return {"code": 0, "data": list(orders), "msg": ""}
 
 
-class KeyRateLimit:
+class KeyRateLimit(rest.KeyRateLimit):
     """At most `limit` requests per key in any `window_s` seconds (sliding); pure."""
-
-    def __init__(self, limit: int, window_s: float) -> None:
-        if limit < 1 or window_s <= 0:
-            raise ValueError("rate_limit must be >= 1 and rate_window_s > 0")
-        self.limit, self.window_s = limit, window_s
-        self.most_in_window = 0
-        self._times: dict[str, deque[float]] = {}
 
     def allow(self, key: str, now: float) -> bool:
         """Whether a request from `key` at `now` may go (it then counts)."""
-        times = self._times.setdefault(key, deque())
-        while times and now - times[0] >= self.window_s:
-            times.popleft()
-        if len(times) >= self.limit:
-            return False
-        times.append(now)
-        self.most_in_window = max(self.most_in_window, len(times))
-        return True
+        return self.wait(key, now) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,7 +527,7 @@ class CoinwSimulator(AppSimulator):
         self._keys: dict[str, str] = {}
         self.add_key(api_key, secret)
         self.tolerance_ms = round(timestamp_tolerance_s * 1000)
-        self.limit = KeyRateLimit(rate_limit, rate_window_s)
+        self.limit = KeyRateLimit(rate_limit, rate_window_s, name="rate_limit")
         self.rate_limit_reply = rate_limit_reply
         self.slow_reply_s = slow_reply_s
         self.clock = clock
@@ -567,11 +550,11 @@ class CoinwSimulator(AppSimulator):
 
     # -- lifecycle (AppSimulator) ----------------------------------------------------------------
     def _routes(self, router: web.UrlDispatcher) -> None:
-        router.add_get(PATH, self._handle)
+        rest.RestRoutes("coinw", self._handle).add_to(router)
 
     # -- requests --------------------------------------------------------------------------------
     def _reply(self, envelope: dict[str, Any], status: int = 200) -> web.Response:
-        return web.Response(status=status, body=msgspec.json.encode(envelope), content_type="application/json")
+        return rest.json_response(msgspec.json.encode(envelope), status)
 
     def _record(self, request: web.Request, raw_query: str, code: int | None) -> None:
         headers = request.headers
@@ -586,7 +569,7 @@ class CoinwSimulator(AppSimulator):
             )
         )
 
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
+    async def _handle(self, endpoint: RestEndpoint, request: web.Request) -> web.StreamResponse:
         self.stats.requests += 1
         raw_path, _, raw_query = request.raw_path.partition("?")
         if Fault.SLOW_REPLY in self.faults:
@@ -603,7 +586,7 @@ class CoinwSimulator(AppSimulator):
             return web.Response(status=200, body=GARBAGE, content_type="text/html")
         now_ms = round(self.clock() * 1000)
         refused = verify_request(
-            self._keys, request.headers, request.method, raw_path, raw_query, now_ms, self.tolerance_ms
+            self._keys, request.headers, request.method, raw_path, raw_query, now_ms, self.tolerance_ms, endpoint
         )
         if refused is not None:
             code, msg = refused
@@ -621,6 +604,10 @@ class CoinwSimulator(AppSimulator):
             self._record(request, raw_query, RATE_LIMITED[0])
             status = 429 if self.rate_limit_reply == "http429" else 200
             return self._reply(_failure(*RATE_LIMITED), status)
+        if endpoint != ENDPOINT:  # no behaviour of its own: the registry's example reply
+            self.stats.served += 1
+            self._record(request, raw_query, 0)
+            return rest.json_response(rest.example_reply(endpoint))
         envelope = orders_reply(parse_qsl(raw_query, keep_blank_values=True))
         code = int(envelope["code"])
         if code == 0:
