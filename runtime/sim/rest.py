@@ -37,6 +37,7 @@ __all__ = [
     "KeyRateLimit",
     "RestRoutes",
     "example_reply",
+    "examples",
     "expected_coinw_sign",
     "json_response",
     "verify_auth",
@@ -159,10 +160,16 @@ class KeyRateLimit:
 
 
 def example_reply(endpoint: RestEndpoint) -> bytes:
-    """The JSON of the example of the endpoint's response (from its schema's `examples`)."""
+    """The JSON of the (first) example of the endpoint's response (its schema's `examples`)."""
     venue, message = endpoint.response.split("/", 1)
-    examples: Mapping[str, bytes] = import_module(f"venuewire.generated.{venue}.examples").EXAMPLES
-    return examples[message]
+    return examples(venue, message)[0]
+
+
+def examples(venue: str, message: str) -> tuple[bytes, ...]:
+    """The JSON of every example of `message` (schemas/json/<venue>/<message>.json `examples`),
+    as codegen checked and shipped them (venuewire.generated.<venue>.examples)."""
+    shipped: Mapping[str, tuple[bytes, ...]] = import_module(f"venuewire.generated.{venue}.examples").EXAMPLES
+    return shipped[message]
 
 
 class RestRoutes:

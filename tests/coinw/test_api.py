@@ -74,7 +74,7 @@ def test_the_envelope_kind_is_registry_data():
 
 
 def test_a_nan_anywhere_in_a_reply_is_a_decode_error_naming_the_field():
-    body = b'{"code":0,"data":[' + EXAMPLES["order_response"].split(b'"data":[', 1)[1].replace(
+    body = b'{"code":0,"data":[' + EXAMPLES["order_response"][0].split(b'"data":[', 1)[1].replace(
         b'"fee":"0"', b'"fee":"NaN"', 1
     )
     with pytest.raises(DecodeError) as caught:
