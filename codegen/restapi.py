@@ -11,15 +11,18 @@ response class. The body of each method is one call of the hand-written caller
 
 generated/<venue>/examples.py holds `EXAMPLES`: message name -> the JSON of every entry of
 that schema's root `examples`, each checked against its schema here (the simulators answer a
-declared endpoint with its response's first example, and serve other examples as their data). A request property whose type has no
-plain query form (an object, an array, a number with no exact text) is refused, naming the
-file and the JSON pointer, instead of being sent in some guessed form.
+declared endpoint with its response's first example, and serve other examples as their data).
+
+A request property whose type has no plain query form (an object, an array, a number with no
+exact text) is refused, naming the file and the JSON pointer, instead of being sent in some
+guessed form.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +123,20 @@ def _method(endpoint: RestEndpoint, const: str, schemas: Path, by_ref: dict[str,
             imports.add(f"from {request.module} import {request.class_name}")
             params.append(f"body: {request.class_name}")
             body_arg = "body"
-    doc = f"{endpoint.method} {endpoint.path}"
+    doc = [f"`{endpoint.method} {endpoint.path}` (registry: {endpoint.venue} {endpoint.name})."]
     if request_doc:
-        doc += f": {request_doc}"
-    doc += f". Returns a {response.class_name}; venue errors raise their venuewire.VenueError subclass."
+        doc += ["", f"Request: {request_doc}."]
+    doc += [
+        "",
+        f"Returns the typed {response.class_name}. An envelope error code, an HTTP failure or a reply that",
+        "is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).",
+    ]
+    body_doc = textwrap.fill("\n".join(doc[:1]), 96, subsequent_indent="        ")
+    rest_doc = [textwrap.fill(line, 96, initial_indent="        ", subsequent_indent="        ") for line in doc[1:]]
+    docstring = body_doc + "".join(f"\n{line}" if line.strip() else "\n" for line in rest_doc) + "\n        "
     lines = [
         f"    async def {endpoint.name}({', '.join(params)}) -> {response.class_name}:\n",
-        f'        """{doc}"""\n',
+        f'        """{docstring}"""\n',
         "        return await self._rest.call(\n",
         f"            {const}, {response.class_name}, path={path_arg}, query={query_arg}, body={body_arg}\n",
         "        )\n",

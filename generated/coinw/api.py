@@ -25,7 +25,14 @@ class CoinwRestAPI:
     async def get_order_information(
         self, *, positionType: str, sourceIds: str | None = None, instrument: str | None = None
     ) -> OrderResponse:
-        """GET /v1/perpum/order: Query string of GET /v1/perpum/order, which lists the caller's unfilled futures orders. Returns a OrderResponse; venue errors raise their venuewire.VenueError subclass."""
+        """`GET /v1/perpum/order` (registry: coinw get_order_information).
+
+        Request: Query string of GET /v1/perpum/order, which lists the caller's unfilled futures
+        orders.
+
+        Returns the typed OrderResponse. An envelope error code, an HTTP failure or a reply that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
         return await self._rest.call(
             REST_COINW_GET_ORDER_INFORMATION,
             OrderResponse,

@@ -23,7 +23,12 @@ class InfowayRestAPI:
     _rest: RestCaller
 
     async def batch_depth(self, market: str, codes: str) -> BatchDepthResponse:
-        """GET /{market}/batch_depth/{codes}. Returns a BatchDepthResponse; venue errors raise their venuewire.VenueError subclass."""
+        """`GET /{market}/batch_depth/{codes}` (registry: infoway batch_depth).
+
+        Returns the typed BatchDepthResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
         return await self._rest.call(
             REST_INFOWAY_BATCH_DEPTH,
             BatchDepthResponse,
