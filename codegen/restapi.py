@@ -98,6 +98,7 @@ def _method(endpoint: RestEndpoint, const: str, schemas: Path, by_ref: dict[str,
     query_arg = "{}"
     body_arg = "None"
     request_doc = ""
+    names = set(path_params)
     if endpoint.request is not None:
         request = by_ref[endpoint.request]
         where = schemas / request.schema
@@ -119,10 +120,17 @@ def _method(endpoint: RestEndpoint, const: str, schemas: Path, by_ref: dict[str,
             if keyword:
                 params += ["*", *keyword]
             query_arg = "{" + ", ".join(f"{n!r}: {n}" for n in props) + "}"
+            names |= set(props)
         else:
             imports.add(f"from {request.module} import {request.class_name}")
             params.append(f"body: {request.class_name}")
             body_arg = "body"
+    for key in endpoint.choices:
+        if key not in names and endpoint.method in ("GET", "DELETE"):
+            raise SystemExit(
+                f"codegen: registry.toml: [[rest]] {endpoint.venue}.{endpoint.name}: choices.{key} is neither a "
+                "path parameter nor a property of the request schema"
+            )
     doc = [f"`{endpoint.method} {endpoint.path}` (registry: {endpoint.venue} {endpoint.name})."]
     if request_doc:
         doc += ["", f"Request: {request_doc}."]

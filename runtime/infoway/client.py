@@ -6,7 +6,8 @@
             async for item in stream:          # OrderBook, or a Gap / DecodeFailure event
                 ...
 
-The thin I/O layer: requests go through `venuewire.transport.Http`, streams are
+The thin I/O layer: requests go through the generated `InfowayRestAPI` and `venuewire.rest`
+(one HTTP caller for every JSON venue), streams are
 `venuewire.transport.WsStream`s driven by the pure `InfowayDepthProtocol`; checks, paths,
 reply interpretation and normalization are pure functions in `rest`, `protocol`, `book`.
 Arguments are checked before anything is sent (ValueError naming the argument).

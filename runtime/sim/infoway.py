@@ -19,6 +19,8 @@ REST `GET /{market}/batch_depth/{codes}` (REST_INFOWAY_BATCH_DEPTH), header `api
                                              `venuewire.sim.books.BookGenerator` at `sim.step`
 The per-key limit is `rest_limit` requests per `rest_window_s` (default 10 per second: the
 venue's real limit depends on the plan and is not in the registry) [guess].
+Every other [[rest]] route of Infoway in the registry is served too (`venuewire.sim.rest`): after
+the same faults, key and limit checks it answers its response's example.
 
 WebSocket `/ws?business=<market>&apikey=<key>` (WS_INFOWAY_DEPTH): a wrong key is refused
 at the handshake with HTTP 401 and an unknown business with HTTP 400 [guess]. On connect:

@@ -86,3 +86,40 @@ def test_the_served_example_is_the_schemas_example_and_decodes_typed():
     reply = msgspec.json.decode(sim_rest.example_reply(ENDPOINT), type=OrderResponse)
     assert reply.code == 0 and reply.data and reply.data[0].id == 33308753605637070
     assert reply.data[0].frozenFee == Decimal("0.0168")
+
+
+async def test_a_post_with_path_parameters_signs_exactly_the_path_and_body_it_sends():
+    import dataclasses
+
+    from aiohttp import web
+
+    from venuewire.generated.coinw.get_order_query import GetOrderQuery
+    from venuewire.rest import RestCaller
+
+    endpoint = dataclasses.replace(ENDPOINT, name="post_thing", method="POST", path="/v1/things/{thing}")
+    seen: list[tuple[str, str, dict[str, str]]] = []
+
+    async def handle(request: web.Request) -> web.Response:
+        seen.append((request.raw_path, (await request.read()).decode(), dict(request.headers)))
+        return web.json_response({"code": 0, "data": []})
+
+    app = web.Application()
+    app.router.add_post("/v1/things/{thing}", handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        caller = RestCaller("coinw", f"http://127.0.0.1:{port}", CoinwCredentials(KEY, SECRET), clock=lambda: 1700000000.5)
+        reply = await caller.call(
+            endpoint, OrderResponse, path={"thing": "a b,c"}, body=GetOrderQuery(positionType="plan")
+        )
+        await caller.close()
+    finally:
+        await runner.cleanup()
+    assert reply.code == 0 and reply.data == []
+    ((raw_path, body, headers),) = seen
+    assert raw_path == "/v1/things/a%20b,c" and body == '{"positionType":"plan"}'
+    assert headers["Content-Type"] == "application/json" and headers["timestamp"] == "1700000000500"
+    assert headers["sign"] == sim_rest.expected_coinw_sign(SECRET, "1700000000500", "POST", raw_path, "", body)
