@@ -111,7 +111,8 @@ async def test_a_post_with_path_parameters_signs_exactly_the_path_and_body_it_se
     await site.start()
     port = runner.addresses[0][1]
     try:
-        caller = RestCaller("coinw", f"http://127.0.0.1:{port}", CoinwCredentials(KEY, SECRET), clock=lambda: 1700000000.5)
+        url = f"http://127.0.0.1:{port}"
+        caller = RestCaller("coinw", url, CoinwCredentials(KEY, SECRET), clock=lambda: 1700000000.5)
         reply = await caller.call(
             endpoint, OrderResponse, path={"thing": "a b,c"}, body=GetOrderQuery(positionType="plan")
         )
