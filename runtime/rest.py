@@ -55,7 +55,15 @@ from venuewire.signing import rest_auth_headers
 from venuewire.transport import DEFAULT_MAX_BODY, Http, RateLimiter, positive_seconds
 from venuewire.values import finite_decimal
 
-__all__ = ["RATE_WINDOW_S", "RestCaller", "RestCredentials", "http_status_error", "read_reply", "request_target"]
+__all__ = [
+    "RATE_WINDOW_S",
+    "RestCaller",
+    "RestCredentials",
+    "http_status_error",
+    "payload",
+    "read_reply",
+    "request_target",
+]
 
 log = logging.getLogger("venuewire.rest")
 
@@ -228,6 +236,11 @@ def read_reply(endpoint: RestEndpoint, response: type[S], status: int, headers: 
     elif status != 200:
         raise http_status_error(envelope, venue, status, headers, text)
     return _decode(response, endpoint, body)
+
+
+def payload(endpoint: RestEndpoint, reply: msgspec.Struct) -> object:
+    """The payload of a decoded reply: its field the endpoint's envelope names `data`."""
+    return getattr(reply, ENVELOPES[endpoint.envelope].data)
 
 
 # ---------------------------------------------------------------------------- I/O

@@ -42,6 +42,7 @@ from venuewire.coinw.rest import (
     check_instrument,
     check_position_type,
     check_source_ids,
+    open_orders,
 )
 from venuewire.credentials import CoinwCredentials
 from venuewire.generated.coinw.api import CoinwRestAPI
@@ -139,7 +140,7 @@ class CoinwClient(CoinwRestAPI):
         ids = ",".join(check_source_ids(source_ids)) if source_ids is not None else None
         instrument = check_instrument(instrument) if instrument is not None else None
         reply = await self.get_order_information(positionType=position_type, sourceIds=ids, instrument=instrument)
-        return list(reply.data) if isinstance(reply.data, list) else []
+        return open_orders(reply)
 
     async def get_open_orders_normalized(
         self,

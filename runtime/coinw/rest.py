@@ -34,7 +34,7 @@ from venuewire.generated.coinw.order import Order
 from venuewire.generated.coinw.order_response import OrderResponse
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
 from venuewire.generated.registry import required
-from venuewire.rest import read_reply
+from venuewire.rest import payload, read_reply
 from venuewire.signing import coinw_query
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "check_instrument",
     "check_position_type",
     "check_source_ids",
+    "open_orders",
     "order_query",
     "orders_result",
 ]
@@ -141,5 +142,10 @@ def order_query(
 def orders_result(status: int, headers: Mapping[str, str], body: bytes) -> list[Order]:
     """The typed orders of one reply (null or absent `data`: none), or the typed error it
     stands for (see the module docstring). Raises VenueError subclasses only."""
-    reply = read_reply(ENDPOINT, OrderResponse, status, headers, body)
-    return list(reply.data) if isinstance(reply.data, list) else []
+    return open_orders(read_reply(ENDPOINT, OrderResponse, status, headers, body))
+
+
+def open_orders(reply: OrderResponse) -> list[Order]:
+    """The orders of a decoded reply: its envelope payload (`data`; null or absent: none)."""
+    orders = payload(ENDPOINT, reply)
+    return [order for order in orders if isinstance(order, Order)] if isinstance(orders, list) else []
