@@ -18,23 +18,46 @@ IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 CLASS_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 
 
-def _close_open_enums(node: Any, keyword: str, found: dict[str, dict[str, bool]], where: str) -> Any:
+def _close_open_enums(node: Any, keyword: str, found: dict[str, dict[str, Any]], where: str) -> Any:
     """Give the generator a plain `enum` where the schema says `x-open-enum`, and
-    record the class so its template adds the UNKNOWN fallback."""
+    record the class so its template adds the UNKNOWN fallback. `where` is "<file>#<pointer>"."""
     if isinstance(node, dict):
         node = {k: _close_open_enums(v, keyword, found, f"{where}/{k}") for k, v in node.items()}
         if keyword in node:
             title = node.get("title")
             if not isinstance(title, str) or not CLASS_NAME.match(title):
-                raise SystemExit(f"codegen: {where}: an {keyword} needs a PascalCase title (the class name)")
+                raise SystemExit(f"codegen: {_at(where)}: an {keyword} needs a PascalCase title (the class name)")
             if node.get("type") != "string" or "enum" in node:
-                raise SystemExit(f"codegen: {where}: an {keyword} must be type string without enum")
+                raise SystemExit(f"codegen: {_at(where)}: an {keyword} must be type string without enum")
             node["enum"] = node.pop(keyword)
-            found[title] = {"open_enum": True}
+            found[title] = {"open_enum": True, "where": where}
         return node
     if isinstance(node, list):
         return [_close_open_enums(v, keyword, found, f"{where}/{i}") for i, v in enumerate(node)]
     return node
+
+
+def _at(where: str) -> str:
+    """'<file>#<pointer>' as '<file>: <pointer>' for a message."""
+    file, _, pointer = where.partition("#")
+    return f"{file}: #{pointer}"
+
+
+OPEN_ENUM_MARK = "    def _missing_(cls, value: object) -> {title} | None:"
+
+
+def _check_open_enums(target: Path, open_enums: dict[str, dict[str, Any]], keyword: str) -> None:
+    """Refuse output where an `x-open-enum` came out as a closed enum (e.g. an inline one the
+    generator named after its property instead of its title, so the template never saw it):
+    each must be a class of its title with the UNKNOWN fallback, in some generated module."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(target.glob("*.py")))
+    for title, info in sorted(open_enums.items()):
+        if f"\nclass {title}(" not in text or OPEN_ENUM_MARK.format(title=title) not in text:
+            raise SystemExit(
+                f"codegen: {_at(str(info['where']))}: the {keyword} {title} would come out as a closed enum "
+                f"(no class {title} with the UNKNOWN fallback was generated); give it its own $defs entry "
+                "and $ref it"
+            )
 
 
 def _branch_key(branch: Any) -> str:
@@ -76,7 +99,7 @@ def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]
         with tempfile.TemporaryDirectory() as tmp:
             staged = Path(tmp) / venue
             staged.mkdir()
-            open_enums: dict[str, dict[str, bool]] = {}
+            open_enums: dict[str, dict[str, Any]] = {}
             titles: dict[str, str] = {}
             for path in schemas:
                 if not IDENTIFIER.match(path.stem):
@@ -86,11 +109,13 @@ def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]
                 if not isinstance(title, str) or not CLASS_NAME.match(title):
                     raise SystemExit(f"codegen: {path}: the root needs a PascalCase title (the class name)")
                 titles[path.stem] = title
-                staged_schema = _close_open_enums(schema, config["open_enum_keyword"], open_enums, str(path))
+                schema.pop("examples", None)  # data for the simulators (codegen.restapi), not for the classes
+                staged_schema = _close_open_enums(schema, config["open_enum_keyword"], open_enums, f"{path}#")
                 staged_schema = _exact_mixed_decimals(staged_schema, config["mixed_decimal"])
                 (staged / path.name).write_text(json.dumps(staged_schema, indent=1), encoding="utf-8")
             extra = Path(tmp) / "extra-template-data.json"
-            extra.write_text(json.dumps(open_enums, sort_keys=True), encoding="utf-8")
+            template_data = {title: {"open_enum": True} for title in open_enums}
+            extra.write_text(json.dumps(template_data, sort_keys=True), encoding="utf-8")
             target = out / venue
             cmd = [
                 sys.executable,
@@ -110,6 +135,7 @@ def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]
             if result.returncode != 0:
                 raise SystemExit(f"codegen: datamodel-code-generator failed for {venue}:\n{result.stderr}")
             shutil.rmtree(target / ".ruff_cache", ignore_errors=True)
+            _check_open_enums(target, open_enums, config["open_enum_keyword"])
         for stem, title in titles.items():
             module_file = target / f"{stem}.py"
             if not module_file.exists() or f"\nclass {title}(" not in module_file.read_text(encoding="utf-8"):

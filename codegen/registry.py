@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from codegen import registry_model
+from codegen import registry_model, restapi
 from codegen.opend import generate_dispatch
 from codegen.registry_model import MessageInfo, RegistryError, RestEndpoint, WsChannel
 
@@ -107,6 +107,11 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
         + ", ".join(f"{a.name!r}: {render(a)}" for a in reg.auth)
         + "}\n"
     )
+    lines.append(
+        "ENVELOPES: Final[dict[str, Envelope]] = {"
+        + ", ".join(f"{e.name!r}: {render(e)}" for e in reg.envelopes)
+        + "}\n"
+    )
     for kind, items, cls in (("REST", reg.rest, "RestEndpoint"), ("WS", reg.ws, "WsChannel")):
         names = []
         for item in items:
@@ -127,6 +132,10 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
     dispatch = generate_dispatch(reg, messages, out)
     if dispatch.is_file():
         targets.append(dispatch)
+    schemas = (root / config["source"]).parent
+    consts = {(e.venue, e.name): _const("REST", e.venue, e.name) for e in reg.rest}
+    targets += restapi.generate_api(reg, messages, schemas, out, consts)
+    targets += restapi.generate_examples(reg, messages, schemas, out)
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
     cmd = [sys.executable, "-m", "ruff", "format", "--quiet", "--line-length", "100", *map(str, targets)]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)

@@ -91,8 +91,34 @@ class AuthScheme:
 
 
 @dataclass(frozen=True, slots=True)
+class Envelope:
+    """Where a venue's JSON reply keeps its outcome: the `code` field and the value(s) that
+    mean success, the fields holding the venue's error text (the first non-empty one wins),
+    and the `data` field with the payload. `detail` names the text field of a gateway's error
+    body that carries no `code` (e.g. `{"detail": "Rate limit exceeded"}`), and
+    `rate_limited_detail` the (lower-case) words in it that mean a rate limit."""
+
+    name: str
+    code: str
+    success: tuple[int, ...]
+    text: tuple[str, ...]
+    data: str
+    http_4xx: Literal["invalid_request", "server"]
+    typed_errors: bool
+    """True: an error reply too must match the response schema (a wrongly typed field is a
+    DecodeError naming it); False: its code and text are read however the rest is shaped."""
+    """What an HTTP 4xx status (other than 401, 403, 429) without an envelope and without a
+    registry row is: the venue refusing the request ("invalid_request"), or a gateway or
+    server page that is not the venue's reply ("server")."""
+    detail: str | None = None
+    rate_limited_detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RestEndpoint:
-    """One REST endpoint, its auth scheme, messages and documented limits."""
+    """One REST endpoint: method, base URL and path (its `{name}` segments are path
+    parameters), auth scheme, envelope kind, request (query or body) and response messages,
+    and documented limits."""
 
     venue: str
     name: str
@@ -100,9 +126,11 @@ class RestEndpoint:
     base_url: str
     path: str
     auth: str
+    envelope: str
     response: str
     request: str | None = None
     requests_per_second: int | None = None
+    """At most this many requests per second (per key), when the venue documents a limit."""
     max_ids: int | None = None
     max_codes: int | None = None
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -241,6 +269,7 @@ class Registry:
     venues: tuple[Venue, ...]
     opend: OpenDFacts
     auth: tuple[AuthScheme, ...]
+    envelopes: tuple[Envelope, ...]
     rest: tuple[RestEndpoint, ...]
     ws: tuple[WsChannel, ...]
     errors: tuple[VenueErrorCode, ...]
@@ -305,15 +334,17 @@ def _record(where: str, cls: Any, table: Any, **extra: Any) -> Any:
 def load(path: Path) -> Registry:
     """Read and check registry.toml; cross-references (venues, auth schemes) included."""
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    top = {"venues", "opend", "auth", "rest", "ws", "errors"}
+    top = {"venues", "opend", "auth", "envelopes", "rest", "ws", "errors"}
     if set(data) != top:
         raise RegistryError(f"{path.name}: top-level tables must be {sorted(top)}, got {sorted(data)}")
     venues = tuple(_record(f"venues.{k}", Venue, v, key=k) for k, v in data["venues"].items())
     auth = tuple(_record(f"auth.{k}", AuthScheme, v, name=k) for k, v in data["auth"].items())
+    envelopes = tuple(_record(f"envelopes.{k}", Envelope, v, name=k) for k, v in data["envelopes"].items())
     reg = Registry(
         venues=venues,
         opend=_record("opend", OpenDFacts, data["opend"]),
         auth=auth,
+        envelopes=envelopes,
         rest=tuple(_record(f"rest[{i}]", RestEndpoint, v) for i, v in enumerate(data["rest"])),
         ws=tuple(_record(f"ws[{i}]", WsChannel, v) for i, v in enumerate(data["ws"])),
         errors=tuple(_record(f"errors[{i}]", VenueErrorCode, v) for i, v in enumerate(data["errors"])),
@@ -328,6 +359,15 @@ def load(path: Path) -> Registry:
     for item in endpoints:
         if item.auth not in auth_keys:
             raise RegistryError(f"{item.venue}.{item.name}: unknown auth scheme {item.auth!r}")
+    envelope_keys = {e.name for e in envelopes}
+    for rest in reg.rest:
+        if rest.envelope not in envelope_keys:
+            raise RegistryError(f"{rest.venue}.{rest.name}: unknown envelope {rest.envelope!r}")
+        if not rest.name.isidentifier() or rest.name.startswith("_"):
+            raise RegistryError(f"{rest.venue}.{rest.name}: a REST name must be a Python identifier (the method name)")
+    names = [(r.venue, r.name) for r in reg.rest]
+    if len(names) != len(set(names)):
+        raise RegistryError("rest: duplicate (venue, name)")
     ids = [p.proto_id for p in reg.opend.protocols]
     if len(ids) != len(set(ids)):
         raise RegistryError("opend.protocols: duplicate proto_id")

@@ -89,8 +89,34 @@ class AuthScheme:
 
 
 @dataclass(frozen=True, slots=True)
+class Envelope:
+    """Where a venue's JSON reply keeps its outcome: the `code` field and the value(s) that
+    mean success, the fields holding the venue's error text (the first non-empty one wins),
+    and the `data` field with the payload. `detail` names the text field of a gateway's error
+    body that carries no `code` (e.g. `{"detail": "Rate limit exceeded"}`), and
+    `rate_limited_detail` the (lower-case) words in it that mean a rate limit."""
+
+    name: str
+    code: str
+    success: tuple[int, ...]
+    text: tuple[str, ...]
+    data: str
+    http_4xx: Literal["invalid_request", "server"]
+    typed_errors: bool
+    """True: an error reply too must match the response schema (a wrongly typed field is a
+    DecodeError naming it); False: its code and text are read however the rest is shaped."""
+    """What an HTTP 4xx status (other than 401, 403, 429) without an envelope and without a
+    registry row is: the venue refusing the request ("invalid_request"), or a gateway or
+    server page that is not the venue's reply ("server")."""
+    detail: str | None = None
+    rate_limited_detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class RestEndpoint:
-    """One REST endpoint, its auth scheme, messages and documented limits."""
+    """One REST endpoint: method, base URL and path (its `{name}` segments are path
+    parameters), auth scheme, envelope kind, request (query or body) and response messages,
+    and documented limits."""
 
     venue: str
     name: str
@@ -98,9 +124,11 @@ class RestEndpoint:
     base_url: str
     path: str
     auth: str
+    envelope: str
     response: str
     request: str | None = None
     requests_per_second: int | None = None
+    """At most this many requests per second (per key), when the venue documents a limit."""
     max_ids: int | None = None
     max_codes: int | None = None
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -364,6 +392,31 @@ AUTH_SCHEMES: Final[dict[str, AuthScheme]] = {
     "infoway_api_key_query": AuthScheme(name="infoway_api_key_query", query=("apikey",)),
     "none": AuthScheme(name="none"),
 }
+ENVELOPES: Final[dict[str, Envelope]] = {
+    "coinw": Envelope(
+        name="coinw",
+        code="code",
+        success=(0,),
+        text=(
+            "msg",
+            "message",
+        ),
+        data="data",
+        http_4xx="server",
+        typed_errors=True,
+    ),
+    "infoway": Envelope(
+        name="infoway",
+        code="ret",
+        success=(200,),
+        text=("msg",),
+        data="data",
+        http_4xx="invalid_request",
+        typed_errors=False,
+        detail="detail",
+        rate_limited_detail="rate limit",
+    ),
+}
 REST_COINW_GET_ORDER_INFORMATION: Final[RestEndpoint] = RestEndpoint(
     venue="coinw",
     name="get_order_information",
@@ -371,6 +424,7 @@ REST_COINW_GET_ORDER_INFORMATION: Final[RestEndpoint] = RestEndpoint(
     base_url="https://api.coinw.com",
     path="/v1/perpum/order",
     auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
     response="coinw/order_response",
     request="coinw/get_order_query",
     requests_per_second=10,
@@ -393,6 +447,7 @@ REST_INFOWAY_BATCH_DEPTH: Final[RestEndpoint] = RestEndpoint(
     base_url="https://data.infoway.io",
     path="/{market}/batch_depth/{codes}",
     auth="infoway_api_key",
+    envelope="infoway",
     response="infoway/batch_depth_response",
     max_codes=100,
     choices={

@@ -58,6 +58,7 @@ __all__ = [
     "qfex_prehash",
     "qfex_rest_headers",
     "qfex_ws_query",
+    "rest_auth_headers",
     "sign_bitmart",
     "sign_bitmart_ws_login",
     "sign_coinw",
@@ -430,3 +431,33 @@ def infoway_headers(credentials: InfowayCredentials) -> dict[str, str]:
 def infoway_ws_query(credentials: InfowayCredentials) -> dict[str, str]:
     """Infoway WebSocket URL auth parameter `{"apikey": key}` (add `business` beside it)."""
     return {_INFOWAY_QUERY: credentials.api_key.reveal()}
+
+
+# ---------------------------------------------------------------- by auth scheme
+
+
+def rest_auth_headers(
+    scheme: str,
+    credentials: CoinwCredentials | InfowayCredentials | None,
+    *,
+    timestamp_ms: int,
+    method: str,
+    path: str,
+    query: str | None,
+    body: str | None,
+) -> dict[str, str]:
+    """The auth headers of one REST request under the registry's auth scheme `scheme`
+    (`AUTH_SCHEMES`): the signer of that scheme over exactly the path, query and body sent.
+    ValueError for a scheme with no REST signer; TypeError when `credentials` are not the
+    scheme's kind."""
+    if scheme == "none":
+        return {}
+    if scheme == _COINW_SCHEME.name:
+        if not isinstance(credentials, CoinwCredentials):
+            raise TypeError(f"auth scheme {scheme} signs with CoinwCredentials")
+        return coinw_headers(credentials, timestamp_ms, method, path, query, body)
+    if scheme == _INFOWAY_REST_SCHEME.name:
+        if not isinstance(credentials, InfowayCredentials):
+            raise TypeError(f"auth scheme {scheme} signs with InfowayCredentials")
+        return infoway_headers(credentials)
+    raise ValueError(f"auth scheme {scheme!r} has no REST signer in venuewire.signing")

@@ -307,22 +307,33 @@ class Http:
         return yarl.URL(self.base_url + path_and_query, encoded=True)
 
     async def request(
-        self, method: str, path_and_query: str, *, headers: Mapping[str, str] | None = None, body: bytes | None = None
+        self,
+        method: str,
+        path_and_query: str,
+        *,
+        headers: Mapping[str, str] | Callable[[], Mapping[str, str]] | None = None,
+        body: bytes | None = None,
+        limiter: RateLimiter | None = None,
     ) -> HttpReply:
+        """Send one request. `headers` may be a function: it is called for each attempt after
+        its limiter wait, so a signed timestamp is fresh. `limiter` replaces `self.limiter`
+        for this request."""
         self._loop_bound.check()
         url = self.url(path_and_query)
         what = f"{method} {url.path}"
         attempts = 2 if method.upper() in IDEMPOTENT_METHODS else 1
+        pacer = limiter if limiter is not None else self.limiter
         for attempt in range(1, attempts + 1):
-            if self.limiter is not None:
-                await self.limiter.acquire()
+            if pacer is not None:
+                await pacer.acquire()
+            sent = headers() if callable(headers) else headers
             self.attempts += 1
             # Errors are built inside `except` and raised after it, so that no aiohttp error
             # (holding the URL with its query, and the headers) hangs in their __context__.
             failure: VenueError
             try:
                 async with asyncio.timeout(self.timeout):
-                    async with self.session().request(method, url, headers=dict(headers or {}), data=body) as response:
+                    async with self.session().request(method, url, headers=dict(sent or {}), data=body) as response:
                         data = await self._read_body(response, what)
                         return HttpReply(response.status, dict(response.headers), data)
             except VenueError:  # ours (PayloadTooLarge); ConnectionLost is an OSError too

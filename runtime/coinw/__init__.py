@@ -1,8 +1,10 @@
 """CoinW futures: signed private REST, get order information (open orders).
 
-`CoinwClient` (client.py) is the entry point; `rest.py` (argument checks, the exact signed
-query, reply -> typed orders or error) and `orders.py` (typed order -> `venuewire.models.Order`)
-are pure. The simulator is `venuewire.sim.coinw`.
+`CoinwClient` (client.py) is the entry point: every registry endpoint as a typed method (the
+generated `venuewire.generated.coinw.api.CoinwRestAPI`, sent by `venuewire.rest`) plus
+`get_open_orders`; `rest.py` (the venue's argument rules, the exact query, reply -> typed orders
+or error) and `orders.py` (typed order -> `venuewire.models.Order`) are pure. The simulator is
+`venuewire.sim.coinw`.
 """
 
 from venuewire.coinw.client import RATE_WINDOW_S, CoinwClient

@@ -7,13 +7,12 @@
 The thin I/O layer around `venuewire.coinw.rest` (checks, the query, reply -> typed orders or
 a typed error) and `venuewire.coinw.orders` (normalization), both pure. Each request:
 1. checks its arguments (ValueError/TypeError naming the argument; nothing is sent);
-2. waits for the client-side rate limiter: at most the registry's `requests_per_second` (10)
-   in any `RATE_WINDOW_S` window, one second plus a margin, because the venue counts
-   arrivals and network jitter can bunch requests that left a second apart;
-3. reads the clock (after the wait, so the timestamp is fresh), signs exactly the query it
-   sends (`venuewire.signing.coinw_headers` over `coinw_query`'s output) and sends it
-   byte for byte (`coinw_url` / `transport.Http` never re-encode; commas stay raw);
-4. turns the reply into typed orders or the typed error: an envelope `code != 0` is
+2. goes out through the generated `CoinwRestAPI.get_order_information` and `venuewire.rest`:
+   the client-side rate limiter (at most the registry's `requests_per_second`, 10, in any
+   `RATE_WINDOW_S` window, one second plus a margin, because the venue counts arrivals),
+   then the clock (after the wait, so the timestamp is fresh) and the signature over exactly
+   the query sent (commas stay raw);
+3. turns the reply into typed orders or the typed error: an envelope `code != 0` is
    `error_for("coinw", code, text)` with the venue's text from `msg` or `message`
    (6000/6001/6003 AuthError, 29001/429 RateLimited, 1/402/9111 InvalidRequest, 500 and
    unknown codes VenueError), HTTP 429 RateLimited, another HTTP status without the envelope
@@ -34,28 +33,34 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import Final
 
 from venuewire.coinw.orders import orders_from_coinw
-from venuewire.coinw.rest import PATH, REQUESTS_PER_SECOND, VENUE, order_query, orders_result
+from venuewire.coinw.rest import (
+    PATH,
+    REQUESTS_PER_SECOND,
+    VENUE,
+    check_instrument,
+    check_position_type,
+    check_source_ids,
+    open_orders,
+)
 from venuewire.credentials import CoinwCredentials
+from venuewire.generated.coinw.api import CoinwRestAPI
 from venuewire.generated.coinw.order import Order
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
 from venuewire.models import Order as NormalizedOrder
-from venuewire.signing import coinw_headers, coinw_url
-from venuewire.transport import DEFAULT_MAX_BODY, Http, LoopBound, RateLimiter, positive_seconds
+from venuewire.rest import RATE_WINDOW_S, RestCaller
+from venuewire.signing import coinw_url
+from venuewire.transport import DEFAULT_MAX_BODY, LoopBound, RateLimiter, positive_seconds
 
 __all__ = ["RATE_WINDOW_S", "CoinwClient"]
 
 log = logging.getLogger("venuewire.coinw")
 
-RATE_WINDOW_S: Final = 1.1
-"""The client-side limiter's window: `requests_per_second` requests per 1.1 s (1 s plus 100 ms
-for jitter between our departures and the venue's arrivals)."""
 
-
-class CoinwClient:
-    """CoinW futures `GET /v1/perpum/order` for one API key. Use as `async with`.
+class CoinwClient(CoinwRestAPI):
+    """CoinW futures REST for one API key: every registry endpoint as a typed method
+    (`CoinwRestAPI`, generated) plus `get_open_orders`. Use as `async with`.
 
     `base_url` (`scheme://host[:port]`) defaults to the venue's and may point at
     `venuewire.sim.coinw`. `timeout` (s) bounds each request. `limiter` replaces the default
@@ -84,8 +89,15 @@ class CoinwClient:
         self.timeout = float(timeout)
         self.limiter = limiter if limiter is not None else RateLimiter(REQUESTS_PER_SECOND, RATE_WINDOW_S)
         self._credentials = credentials
-        self._clock = clock
-        self._http = Http(VENUE, self.base_url, timeout=self.timeout, max_body=max_body)
+        self._rest = RestCaller(
+            VENUE,
+            self.base_url,
+            credentials,
+            timeout=self.timeout,
+            limiter=self.limiter,
+            clock=clock,
+            max_body=max_body,
+        )
         self._loop_bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
@@ -103,7 +115,7 @@ class CoinwClient:
         """Close the HTTP session (the client can be used again, on any event loop: a new one
         is opened). From a loop other than the client's, its session is dropped, not awaited."""
         try:
-            await self._http.close()
+            await self._rest.close()
         finally:
             self._loop_bound.release()
 
@@ -124,14 +136,11 @@ class CoinwClient:
         VenueError subclasses in the module docstring.
         """
         self._loop_bound.check()
-        query = order_query(position_type, source_ids, instrument)
-        url = coinw_url(self.base_url, PATH, query)
-        await self.limiter.acquire()
-        timestamp_ms = int(self._clock() * 1000)
-        headers = coinw_headers(self._credentials, timestamp_ms, "GET", PATH, query, None)
-        reply = await self._http.request("GET", url.raw_path_qs, headers=headers)
-        log.debug("GET %s?%s -> HTTP %d, %d bytes", PATH, query, reply.status, len(reply.body))
-        return orders_result(reply.status, reply.headers, reply.body)
+        position_type = check_position_type(position_type)  # the venue's rules: ValueError/TypeError, nothing sent
+        ids = ",".join(check_source_ids(source_ids)) if source_ids is not None else None
+        instrument = check_instrument(instrument) if instrument is not None else None
+        reply = await self.get_order_information(positionType=position_type, sourceIds=ids, instrument=instrument)
+        return open_orders(reply)
 
     async def get_open_orders_normalized(
         self,

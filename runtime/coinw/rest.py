@@ -15,39 +15,27 @@ planTrigger, moveStopProfitLoss) are what CoinW documents, and any other value i
 for the venue to accept or refuse (its refusal comes back as the typed error). Only what could
 not be sent byte for byte unencoded is refused before sending.
 
-Replies, in the order they are checked:
-    HTTP 429                                  -> RateLimited (retry_after from Retry-After)
-    body `{"code":0,"data":[...]}`            -> the typed orders (null/absent data: none); a NaN
-                                                 or infinite decimal in any order field is a
-                                                 DecodeError naming it
-    body `{"code":N,"msg"|"message":..}`,     -> error_for("coinw", N, text): 6000/6001/6003
-      N != 0                                     AuthError, 29001/429 RateLimited, 1/402/9111
-                                                 InvalidRequest, 500 (bad URL) and any other a
-                                                 VenueError; the text is the venue's own
-    HTTP 401/403 without an envelope          -> AuthError
-    any other HTTP status without an envelope -> VenueError(code=status): a gateway or server
-                                                 error, never looked up as a body code
-    anything else (not JSON, wrong types)     -> DecodeError naming the field path
+Replies are read by `venuewire.rest.read_reply` through the registry's CoinW envelope
+(`code` 0 is success, the text under `msg` or `message`, the orders under `data`): an envelope
+code != 0 is error_for("coinw", code, text) (6000/6001/6003 AuthError, 29001/429 RateLimited,
+1/402/9111 InvalidRequest, 500 and unknown codes VenueError); HTTP 401/403/429 and other
+statuses without the envelope are typed by their status; anything else that is not the
+documented reply (not JSON, wrong types, a NaN or infinite decimal) is a DecodeError naming
+the field.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
-from http import HTTPStatus
 from typing import Final
 
-import msgspec
-
-from venuewire.errors import AuthError, DecodeError, RateLimited, VenueError, error_for, retry_after
 from venuewire.generated.coinw.order import Order
 from venuewire.generated.coinw.order_response import OrderResponse
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
 from venuewire.generated.registry import required
-from venuewire.messages import decode_json
+from venuewire.rest import payload, read_reply
 from venuewire.signing import coinw_query
-from venuewire.values import finite_decimal
 
 __all__ = [
     "MAX_IDS",
@@ -58,13 +46,13 @@ __all__ = [
     "check_instrument",
     "check_position_type",
     "check_source_ids",
+    "open_orders",
     "order_query",
     "orders_result",
 ]
 
 VENUE: Final = "coinw"
 PATH: Final[str] = ENDPOINT.path
-MESSAGE: Final = "order_response"
 POSITION_TYPES: Final[tuple[str, ...]] = ENDPOINT.choices["positionType"]
 """positionType values CoinW documents (the registry's choices); others are sent as given."""
 
@@ -151,64 +139,13 @@ def order_query(
     return coinw_query(params)
 
 
-def _with_retry_after(error: VenueError, headers: Mapping[str, str]) -> VenueError:
-    if isinstance(error, RateLimited) and error.retry_after is None:
-        error.retry_after = retry_after(headers)
-    return error
-
-
-def _status_error(status: int) -> VenueError:
-    """The error for an HTTP status that came without CoinW's envelope (a gateway's page, a
-    proxy's refusal): the status is the code; it is never read as an envelope code."""
-    if status in (401, 403):
-        return AuthError(VENUE, f"HTTP {status}: the request was refused", status)
-    try:
-        reason = f" {HTTPStatus(status).phrase}"
-    except ValueError:
-        reason = ""
-    what = "a gateway or server error" if status >= 500 else "not CoinW's JSON reply"
-    return VenueError(VENUE, f"HTTP {status}{reason} without CoinW's envelope: {what}", status)
-
-
-def _venue_text(reply: OrderResponse) -> str:
-    """The venue's own words for an error: `msg`, or `message` when `msg` is absent or empty."""
-    for text in (reply.msg, reply.message):
-        if isinstance(text, str) and text:
-            return text
-    return ""
-
-
-def _checked(orders: list[Order], body: bytes) -> list[Order]:
-    """`orders`, once every Decimal in them is finite (DecodeError naming the first that is
-    not). JSON numbers are finite, so only text can spell one: a body without "nan" or "inf"
-    (any case) and without a \\u escape (which could spell them) is not walked."""
-    lower = body.lower()
-    if b"nan" not in lower and b"inf" not in lower and b"\\u" not in body:
-        return orders
-    for index, order in enumerate(orders):
-        for name, value in zip(order.__struct_fields__, msgspec.structs.astuple(order), strict=True):
-            if isinstance(value, Decimal) and not value.is_finite():
-                finite_decimal(value, VENUE, MESSAGE, ("data", index, name))
-    return orders
-
-
 def orders_result(status: int, headers: Mapping[str, str], body: bytes) -> list[Order]:
-    """The typed orders of one reply, or the typed error it stands for (see the module
-    docstring). Raises VenueError subclasses only, none with another exception in its
-    `__context__` chain but the decoder's own."""
-    if status == 429:
-        raise RateLimited(VENUE, "HTTP 429: rate limit exceeded", 429, retry_after=retry_after(headers))
-    reply: OrderResponse | None = None
-    failure: DecodeError | None = None
-    try:
-        reply = decode_json(OrderResponse, body)
-    except DecodeError as exc:
-        failure = exc
-    if reply is None:
-        assert failure is not None
-        raise failure if status == 200 else _status_error(status)
-    if reply.code != 0:
-        raise _with_retry_after(error_for(VENUE, reply.code, _venue_text(reply)), headers)
-    if status != 200:
-        raise _status_error(status)
-    return _checked(list(reply.data), body) if isinstance(reply.data, list) else []
+    """The typed orders of one reply (null or absent `data`: none), or the typed error it
+    stands for (see the module docstring). Raises VenueError subclasses only."""
+    return open_orders(read_reply(ENDPOINT, OrderResponse, status, headers, body))
+
+
+def open_orders(reply: OrderResponse) -> list[Order]:
+    """The orders of a decoded reply: its envelope payload (`data`; null or absent: none)."""
+    orders = payload(ENDPOINT, reply)
+    return [order for order in orders if isinstance(order, Order)] if isinstance(orders, list) else []

@@ -6,7 +6,8 @@
             async for item in stream:          # OrderBook, or a Gap / DecodeFailure event
                 ...
 
-The thin I/O layer: requests go through `venuewire.transport.Http`, streams are
+The thin I/O layer: requests go through the generated `InfowayRestAPI` and `venuewire.rest`
+(one HTTP caller for every JSON venue), streams are
 `venuewire.transport.WsStream`s driven by the pure `InfowayDepthProtocol`; checks, paths,
 reply interpretation and normalization are pure functions in `rest`, `protocol`, `book`.
 Arguments are checked before anything is sent (ValueError naming the argument).
@@ -30,16 +31,16 @@ from urllib.parse import quote
 
 from venuewire.credentials import InfowayCredentials
 from venuewire.errors import VenueError
+from venuewire.generated.infoway.api import InfowayRestAPI
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
 from venuewire.generated.registry import REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH
 from venuewire.infoway.book import VENUE, order_books_from_response
 from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, IDLE_TIMEOUT_S, InfowayDepthProtocol, send_limiter
-from venuewire.infoway.rest import batch_depth_path, batch_depth_result
+from venuewire.infoway.rest import check_codes, check_market, check_reply
 from venuewire.models import OrderBook
-from venuewire.signing import infoway_headers
+from venuewire.rest import RestCaller
 from venuewire.transport import (
     DEFAULT_MAX_BODY,
-    Http,
     LoopBound,
     RateLimiter,
     StreamOwner,
@@ -120,8 +121,9 @@ class InfowayDepthStream(WsStream[OrderBook]):
         await _clean(super()._connect_and_read(), self._scrub)
 
 
-class InfowayClient(StreamOwner):
-    """Infoway REST batch depth and WebSocket depth streams for one API key.
+class InfowayClient(InfowayRestAPI, StreamOwner):
+    """Infoway REST (every registry endpoint as a typed method, `InfowayRestAPI`, generated)
+    and WebSocket depth streams for one API key.
 
     `base_url` / `ws_url` default to the venue's (the registry's) and may point at
     `venuewire.sim.infoway`. `timeout` (s) bounds every request and every WebSocket connect.
@@ -153,7 +155,15 @@ class InfowayClient(StreamOwner):
         self.ws_url = ws_url
         self._credentials = credentials
         self._scrub = _scrubber(credentials)
-        self._http = Http(VENUE, self.base_url, timeout=self.timeout, limiter=limiter, max_body=max_body)
+        self._rest = RestCaller(
+            VENUE,
+            self.base_url,
+            credentials,
+            timeout=self.timeout,
+            limiter=limiter,
+            max_body=max_body,
+            check=check_reply,
+        )
         self._bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
@@ -164,7 +174,7 @@ class InfowayClient(StreamOwner):
         bound to: WrongEventLoop from another); the client may then be used on a new loop."""
         self._bound.check()
         await self.close_streams()
-        await self._http.close()
+        await self._rest.close()
         self._bound.release()
 
     # -- REST ----------------------------------------------------------------------------------
@@ -181,14 +191,8 @@ class InfowayClient(StreamOwner):
         over `max_body`), WrongEventLoop.
         """
         self._bound.check()
-        path = batch_depth_path(market, codes)
-        return await _clean(self._batch_depth(path), self._scrub)
-
-    async def _batch_depth(self, path: str) -> BatchDepthResponse:
-        reply = await self._http.request(
-            REST_INFOWAY_BATCH_DEPTH.method, path, headers=infoway_headers(self._credentials)
-        )
-        return batch_depth_result(reply.status, reply.headers, reply.body)
+        joined = ",".join(check_codes(codes))
+        return await _clean(super().batch_depth(check_market(market), joined), self._scrub)
 
     async def order_books(self, market: str, codes: Sequence[str]) -> list[OrderBook]:
         """`batch_depth` normalized: one `OrderBook` per snapshot the venue returned, in its

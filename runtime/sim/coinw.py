@@ -41,6 +41,9 @@ as the venue documents it may.
 Filters: `sourceIds` keeps the orders whose id is listed; `instrument` keeps the orders of that
 market, compared case-insensitively.
 
+Every other [[rest]] route of CoinW in the registry is served too (`venuewire.sim.rest`): after
+the same faults, signature and rate-limit checks it answers its response's example.
+
 Layers: `verify_request`, `orders_reply` and `KeyRateLimit` are pure (clock as an argument);
 `CoinwSimulator` moves bytes and applies the `Fault`s in `sim.faults` (a mutable set, applying
 from the next request while present): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
@@ -49,10 +52,8 @@ from the next request while present): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY
 from __future__ import annotations
 
 import asyncio
-import base64
 import enum
-import hashlib
-import hmac
+import json
 import logging
 import os
 import re
@@ -68,8 +69,9 @@ from aiohttp import web
 
 from venuewire.credentials import CoinwCredentials
 from venuewire.errors import error_code
-from venuewire.generated.registry import AUTH_SCHEMES, required
+from venuewire.generated.registry import AUTH_SCHEMES, RestEndpoint, required
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
+from venuewire.sim import rest
 from venuewire.sim.server import AppSimulator
 
 __all__ = [
@@ -131,258 +133,28 @@ class Fault(enum.Enum):
     """The reply waits `slow_reply_s` seconds before it is written."""
 
 
-# --- the orders -------------------------------------------------------------------------------
+# --- the orders ---------------------------------------------------------------------------------
 
-_SEED_ORDER: Final[dict[str, Any]] = {
-    "baseSize": 0.002,
-    "contractType": 1,
-    "createdDate": 1740905644000,
-    "currentPiece": 2,
-    "direction": "long",
-    "fee": "0",
-    "frozenFee": "0.0168",
-    "id": 33308753605637070,
-    "indexPrice": 85880.1,
-    "instrument": "BTC",
-    "leverage": 2,
-    "liquidateBy": "manual",
-    "makerFee": "0.0001",
-    "margin": 84,
-    "orderPrice": 84000,
-    "orderStatus": "unFinish",
-    "originalType": "plan",
-    "posType": "plan",
-    "positionMargin": 84,
-    "positionModel": 0,
-    "quantity": 100,
-    "quantityUnit": 0,
-    "source": "api",
-    "status": "open",
-    "stopLossPrice": 83000,
-    "stopLossRate": 0.02380952,
-    "stopProfitPrice": 95000,
-    "stopProfitRate": 0.2619048,
-    "takerFee": "0.0006",
-    "thirdOrderId": "103-12-53",
-    "totalPiece": 2,
-    "triggerPrice": 84400,
-    "triggerType": 1,
-    "updatedDate": 1740905777000,
-    "userId": 1162061,
+OPEN_ORDER_IDS: Final[dict[str, tuple[str, ...]]] = {
+    "execute": ("33308753616147587", "1234567", "33308753605637070"),
+    "plan": ("33308753605637070", "33308753606524437"),
+    "moveStop": ("33308753620000001",),
+    "stopProfitLoss": ("33308753630000002",),
+    "planTrigger": ("33308753640000003",),
+    "moveStopProfitLoss": ("33308753650000004",),
 }
-"""The seed's example order, field for field."""
+"""The simulator's state: the ids of the open orders per positionType. The orders themselves are
+data, the `examples` of schemas/json/coinw/order.json (checked against the schema by codegen):
+the seed's plan order field for field (id 33308753605637070), and orders as CoinW mixes their
+types. A choice of the registry's without rows here is served as no open orders."""
 
-
-def _order(**fields: Any) -> dict[str, Any]:
-    base = {
-        "contractType": 1,
-        "fee": "0",
-        "liquidateBy": "manual",
-        "makerFee": "0.0001",
-        "takerFee": "0.0006",
-        "positionModel": 1,
-        "source": "api",
-        "status": "open",
-        "userId": 1162061,
-    }
-    return base | fields
-
-
-_ETH_PLAN: Final = _order(
-    id="33308753606524437",  # sent as a string, as CoinW's type table says
-    instrument="ETH",
-    direction="short",
-    posType="plan",
-    originalType="plan",
-    orderStatus="unFinish",
-    orderPrice="3150.25",
-    quantity="1.5",
-    quantityUnit=2,
-    baseSize="1.5",
-    totalPiece=15,
-    currentPiece=15,
-    leverage="10",
-    margin="472.5375",
-    positionMargin=472.5375,
-    fee=0,
-    frozenFee=0.2835225,
-    indexPrice="3098.61",
-    stopLossPrice=None,
-    stopProfitPrice=None,
-    thirdOrderId="",
-    createdDate=1740906000123,
-    updatedDate=1740906000123,
-)
-_PEPE_EXECUTE: Final = _order(
-    id=33308753616147587,
-    instrument="1000PEPE",
-    direction="long",
-    posType="execute",
-    originalType="execute",
-    orderStatus="part",
-    orderPrice=0.0123456,
-    quantity=50,
-    quantityUnit=1,
-    baseSize=50000,
-    totalPiece=50,
-    currentPiece=20,
-    leverage=5,
-    margin=0.0493824,
-    positionMargin="0.0493824",
-    fee="0.00037037",
-    frozenFee="0",
-    indexPrice=0.01235,
-    source="web",
-    thirdOrderId="pepe-1",
-    createdDate=1740906100000,
-    updatedDate=1740906160500,
-)
-_BTC_USDC_EXECUTE: Final = _order(
-    id=1234567,
-    instrument="BTC_USDC",
-    direction="short",
-    posType="execute",
-    originalType="execute",
-    orderStatus="unFinish",
-    orderPrice="86012.5",
-    quantity="250",
-    quantityUnit=0,
-    baseSize=0.0029,
-    totalPiece=29,
-    currentPiece=29,
-    leverage=20,
-    margin="12.5",
-    positionMargin=12.5,
-    frozenFee=0.15,
-    indexPrice=86000.0,
-    thirdOrderId="usdc-short-7",
-    createdDate=1740906200000,
-    updatedDate=1740906200000,
-)
-_BTC_MOVE_STOP: Final = _order(
-    id=33308753620000001,
-    instrument="btc",  # the venue's own case is not guaranteed; filters ignore it
-    direction="long",
-    posType="plan",
-    originalType="moveStop",
-    orderStatus="unFinish",
-    quantity=0.01,
-    quantityUnit=2,
-    baseSize=0.01,
-    totalPiece=10,
-    currentPiece=10,
-    leverage=3,
-    margin=287.0,
-    positionMargin=287.0,
-    frozenFee="0.0516",
-    indexPrice="86100.3",
-    triggerPrice="88000",
-    triggerType=1,
-    thirdOrderId="trail-btc",
-    createdDate=1740906300000,
-    updatedDate=1740906333000,
-)
-_ETH_STOP_PROFIT_LOSS: Final = _order(
-    id="33308753630000002",
-    instrument="ETH",
-    direction="long",
-    posType="plan",
-    originalType="stopProfitLoss",
-    orderStatus="unFinish",
-    orderPrice="3100",
-    quantity="2",
-    quantityUnit=2,
-    baseSize="2",
-    totalPiece=20,
-    currentPiece=20,
-    leverage="5",
-    margin=1240,
-    positionMargin="1240",
-    frozenFee="0.372",
-    indexPrice=3098.61,
-    stopLossPrice="2900",
-    stopLossRate="0.06451613",
-    stopLossOrderPrice="2895.5",
-    stopProfitPrice=3600,
-    stopProfitRate=0.16129032,
-    stopProfitOrderPrice="3605",
-    thirdOrderId="tpsl-eth",
-    createdDate=1740906400000,
-    updatedDate=1740906400000,
-)
-
-_SOL_PLAN_TRIGGER: Final = _order(
-    id=33308753640000003,
-    instrument="SOL",
-    direction="short",
-    posType="planTrigger",
-    originalType="plan",
-    orderStatus="unFinish",
-    orderPrice=None,  # a market order once triggered (triggerType 1): no limit price
-    quantity="12",
-    quantityUnit=1,
-    baseSize="1.2",
-    totalPiece=12,
-    currentPiece=12,
-    tradePiece=0,
-    avgPrice=None,
-    leverage=10,
-    margin=None,
-    positionMargin="0",
-    frozenFee="0.0865",
-    indexPrice="144.21",
-    triggerPrice="145.5",
-    triggerType=1,
-    processStatus=0,
-    primaryId=2874310690,
-    stopLossType=None,
-    stopProfitType=None,
-    thirdOrderId=None,  # placed without a client id
-    createdDate=1740906500000,
-    updatedDate=1740906501250,
-)
-_ETH_TRAILING: Final = _order(
-    id="33308753650000004",
-    instrument="ETH_USDC",
-    direction="long",
-    posType="plan",
-    originalType="moveStopProfitLoss",
-    orderStatus="part",
-    orderPrice="3000.5",
-    quantity="0.5",
-    quantityUnit=2,
-    baseSize="0.5",
-    totalPiece=5,
-    currentPiece=3,
-    tradePiece="2",
-    avgPrice="3001.25",
-    leverage="4",
-    margin="375.0625",
-    positionMargin=375.0625,
-    frozenFee=0.09,
-    indexPrice=3001.1,
-    processStatus=1,
-    stopLossType="execute",
-    stopLossPrice="2850",
-    stopProfitType=1,
-    stopProfitPrice="3300",
-    triggerPrice=None,
-    triggerType=None,
-    thirdOrderId="trail-eth-usdc",
-    createdDate=1740906600000,
-    updatedDate=1740906660000,
-)
-
+_BY_ID: Final[dict[str, dict[str, Any]]] = {
+    str(order["id"]): order for order in (json.loads(raw) for raw in rest.examples("coinw", "order"))
+}
 ORDERS: Final[dict[str, tuple[dict[str, Any], ...]]] = {
-    "execute": (_PEPE_EXECUTE, _BTC_USDC_EXECUTE, _SEED_ORDER),
-    "plan": (_SEED_ORDER, _ETH_PLAN),
-    "moveStop": (_BTC_MOVE_STOP,),
-    "stopProfitLoss": (_ETH_STOP_PROFIT_LOSS,),
-    "planTrigger": (_SOL_PLAN_TRIGGER,),
-    "moveStopProfitLoss": (_ETH_TRAILING,),
+    kind: tuple(_BY_ID[i] for i in ids) for kind, ids in OPEN_ORDER_IDS.items()
 }
-"""The open orders served per positionType, as wire values (ints, floats, strings, None). A
-choice of the registry's without rows here is served as no open orders."""
+"""The open orders served per positionType, as wire values (ints, floats, strings, None)."""
 
 
 # --- pure parts -------------------------------------------------------------------------------
@@ -391,9 +163,14 @@ choice of the registry's without rows here is served as no open orders."""
 def expected_sign(secret: str, timestamp: str, method: str, path: str, raw_query: str) -> str:
     """The `sign` CoinW expects: Base64(HMAC-SHA256(secret, timestamp + METHOD + path +
     ("?" + raw_query if raw_query) )), the query exactly as it arrived."""
-    message = f"{timestamp}{method.upper()}{path}{'?' + raw_query if raw_query else ''}"
-    digest = hmac.new(secret.encode(), message.encode(), hashlib.sha256).digest()
-    return base64.b64encode(digest).decode("ascii")
+    return rest.expected_coinw_sign(secret, timestamp, method, path, raw_query)
+
+
+_REFUSALS: Final[dict[rest.AuthRefusal, tuple[int, str]]] = {
+    "unknown_key": UNKNOWN_KEY,
+    "stale": STALE,
+    "bad_sign": BAD_SIGN,
+}
 
 
 def verify_request(  # noqa: PLR0917 - one argument per part of the request
@@ -404,21 +181,12 @@ def verify_request(  # noqa: PLR0917 - one argument per part of the request
     raw_query: str,
     now_ms: int,
     tolerance_ms: int,
+    endpoint: RestEndpoint = ENDPOINT,
 ) -> tuple[int, str] | None:
     """None when the request is authentic, else CoinW's (code, msg) for why not (see the
     module docstring). `headers` must look names up case-insensitively."""
-    api_key = headers.get(API_KEY_HEADER)
-    secret = keys.get(api_key) if api_key else None
-    if secret is None:
-        return UNKNOWN_KEY
-    timestamp = headers.get(TIMESTAMP_HEADER, "")
-    if not _DIGITS.fullmatch(timestamp) or abs(int(timestamp) - now_ms) > tolerance_ms:
-        return STALE
-    sign = headers.get(SIGN_HEADER, "")
-    good = expected_sign(secret, timestamp, method, path, raw_query)
-    if not hmac.compare_digest(sign.encode(), good.encode()):
-        return BAD_SIGN
-    return None
+    why = rest.verify_auth(endpoint, keys, rest.Arrived(headers, method, path, raw_query), now_ms, tolerance_ms)
+    return None if why is None else _REFUSALS[why]
 
 
 def _failure(code: int, msg: str) -> dict[str, Any]:
@@ -457,26 +225,12 @@ def orders_reply(params: list[tuple[str, str]]) -> dict[str, Any]:
     return {"code": 0, "data": list(orders), "msg": ""}
 
 
-class KeyRateLimit:
+class KeyRateLimit(rest.KeyRateLimit):
     """At most `limit` requests per key in any `window_s` seconds (sliding); pure."""
-
-    def __init__(self, limit: int, window_s: float) -> None:
-        if limit < 1 or window_s <= 0:
-            raise ValueError("rate_limit must be >= 1 and rate_window_s > 0")
-        self.limit, self.window_s = limit, window_s
-        self.most_in_window = 0
-        self._times: dict[str, deque[float]] = {}
 
     def allow(self, key: str, now: float) -> bool:
         """Whether a request from `key` at `now` may go (it then counts)."""
-        times = self._times.setdefault(key, deque())
-        while times and now - times[0] >= self.window_s:
-            times.popleft()
-        if len(times) >= self.limit:
-            return False
-        times.append(now)
-        self.most_in_window = max(self.most_in_window, len(times))
-        return True
+        return self.wait(key, now) is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -544,7 +298,7 @@ class CoinwSimulator(AppSimulator):
         self._keys: dict[str, str] = {}
         self.add_key(api_key, secret)
         self.tolerance_ms = round(timestamp_tolerance_s * 1000)
-        self.limit = KeyRateLimit(rate_limit, rate_window_s)
+        self.limit = KeyRateLimit(rate_limit, rate_window_s, name="rate_limit")
         self.rate_limit_reply = rate_limit_reply
         self.slow_reply_s = slow_reply_s
         self.clock = clock
@@ -567,11 +321,11 @@ class CoinwSimulator(AppSimulator):
 
     # -- lifecycle (AppSimulator) ----------------------------------------------------------------
     def _routes(self, router: web.UrlDispatcher) -> None:
-        router.add_get(PATH, self._handle)
+        rest.RestRoutes("coinw", self._handle).add_to(router)
 
     # -- requests --------------------------------------------------------------------------------
     def _reply(self, envelope: dict[str, Any], status: int = 200) -> web.Response:
-        return web.Response(status=status, body=msgspec.json.encode(envelope), content_type="application/json")
+        return rest.json_response(msgspec.json.encode(envelope), status)
 
     def _record(self, request: web.Request, raw_query: str, code: int | None) -> None:
         headers = request.headers
@@ -586,7 +340,7 @@ class CoinwSimulator(AppSimulator):
             )
         )
 
-    async def _handle(self, request: web.Request) -> web.StreamResponse:
+    async def _handle(self, endpoint: RestEndpoint, request: web.Request) -> web.StreamResponse:
         self.stats.requests += 1
         raw_path, _, raw_query = request.raw_path.partition("?")
         if Fault.SLOW_REPLY in self.faults:
@@ -603,7 +357,7 @@ class CoinwSimulator(AppSimulator):
             return web.Response(status=200, body=GARBAGE, content_type="text/html")
         now_ms = round(self.clock() * 1000)
         refused = verify_request(
-            self._keys, request.headers, request.method, raw_path, raw_query, now_ms, self.tolerance_ms
+            self._keys, request.headers, request.method, raw_path, raw_query, now_ms, self.tolerance_ms, endpoint
         )
         if refused is not None:
             code, msg = refused
@@ -621,6 +375,10 @@ class CoinwSimulator(AppSimulator):
             self._record(request, raw_query, RATE_LIMITED[0])
             status = 429 if self.rate_limit_reply == "http429" else 200
             return self._reply(_failure(*RATE_LIMITED), status)
+        if endpoint != ENDPOINT:  # no behaviour of its own: the registry's example reply
+            self.stats.served += 1
+            self._record(request, raw_query, 0)
+            return rest.json_response(rest.example_reply(endpoint))
         envelope = orders_reply(parse_qsl(raw_query, keep_blank_values=True))
         code = int(envelope["code"])
         if code == 0:

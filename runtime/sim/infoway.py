@@ -19,6 +19,8 @@ REST `GET /{market}/batch_depth/{codes}` (REST_INFOWAY_BATCH_DEPTH), header `api
                                              `venuewire.sim.books.BookGenerator` at `sim.step`
 The per-key limit is `rest_limit` requests per `rest_window_s` (default 10 per second: the
 venue's real limit depends on the plan and is not in the registry) [guess].
+Every other [[rest]] route of Infoway in the registry is served too (`venuewire.sim.rest`): after
+the same faults, key and limit checks it answers its response's example.
 
 WebSocket `/ws?business=<market>&apikey=<key>` (WS_INFOWAY_DEPTH): a wrong key is refused
 at the handshake with HTTP 401 and an unknown business with HTTP 400 [guess]. On connect:
@@ -49,6 +51,7 @@ SLOW_REPLY (REST replies and WS frames wait `slow_reply_s`). The WebSocket machi
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import itertools
 import math
@@ -74,8 +77,15 @@ from venuewire.generated.infoway.ws_ack import WsDepthAck
 from venuewire.generated.infoway.ws_depth import WsDepthPush
 from venuewire.generated.infoway.ws_subscribe import WsDepthSubscribe
 from venuewire.generated.infoway.ws_welcome import WsWelcome
-from venuewire.generated.registry import AUTH_SCHEMES, REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH, required
+from venuewire.generated.registry import (
+    AUTH_SCHEMES,
+    REST_INFOWAY_BATCH_DEPTH,
+    WS_INFOWAY_DEPTH,
+    RestEndpoint,
+    required,
+)
 from venuewire.messages import decode_json, encode_json
+from venuewire.sim import rest
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
 from venuewire.sim.server import (
     Cache,
@@ -250,24 +260,12 @@ def batch_depth_reply(state: SimState, market: str, codes_text: str) -> BatchDep
     )
 
 
-class KeyRateLimit:
+class KeyRateLimit(rest.KeyRateLimit):
     """At most `limit` requests per key in any `window_s` seconds (sliding); pure."""
-
-    def __init__(self, limit: int, window_s: float) -> None:
-        if limit < 1 or window_s <= 0:
-            raise ValueError("rest_limit must be >= 1 and rest_window_s > 0")
-        self.limit, self.window_s = limit, window_s
-        self._times: dict[str, deque[float]] = {}
 
     def allow(self, key: str, now: float) -> float | None:
         """None when the request may go, else the seconds until it could."""
-        times = self._times.setdefault(key, deque())
-        while times and now - times[0] >= self.window_s:
-            times.popleft()
-        if len(times) >= self.limit:
-            return self.window_s - (now - times[0])
-        times.append(now)
-        return None
+        return self.wait(key, now)
 
 
 # --- WebSocket (pure) -------------------------------------------------------------------------
@@ -443,7 +441,7 @@ class InfowaySimulator(WsSimulator[WsSession]):
             raise ValueError("rate_limit_reply must be 'http429' or 'detail'")
         self.state = SimState(api_key=api_key, push_interval=push_interval)
         super().__init__(host, port, faults=self.state.faults, slow_reply_s=slow_reply_s)
-        self.rest_limit = KeyRateLimit(rest_limit, rest_window_s)
+        self.rest_limit = KeyRateLimit(rest_limit, rest_window_s, name="rest_limit")
         self.rate_limit_reply = rate_limit_reply
         self.max_frames = max_frames
         self.frame_window_s = frame_window_s
@@ -483,16 +481,18 @@ class InfowaySimulator(WsSimulator[WsSession]):
     # -- lifecycle (AppSimulator) ----------------------------------------------------------------
     def _routes(self, router: web.UrlDispatcher) -> None:
         router.add_get(WS_PATH, self._ws)
-        router.add_get("/{market}/batch_depth/{codes}", self._rest)
-        router.add_get("/{market}/batch_depth/", self._rest)
-        router.add_get("/{market}/batch_depth", self._rest)
+        rest.RestRoutes(REST_INFOWAY_BATCH_DEPTH.venue, self._rest).add_to(router)
+        # batch_depth without its last segment: the venue answers "param lost" (ret 507)
+        without_codes = REST_INFOWAY_BATCH_DEPTH.path.removesuffix("{codes}")
+        for path in (without_codes, without_codes.rstrip("/")):
+            router.add_get(path, functools.partial(self._rest, REST_INFOWAY_BATCH_DEPTH))
 
     # -- REST ------------------------------------------------------------------------------------
     @staticmethod
     def _json(status: int, body: bytes, headers: dict[str, str] | None = None) -> web.Response:
-        return web.Response(status=status, body=body, content_type="application/json", headers=headers)
+        return rest.json_response(body, status, headers)
 
-    async def _rest(self, request: web.Request) -> web.StreamResponse:
+    async def _rest(self, endpoint: RestEndpoint, request: web.Request) -> web.StreamResponse:
         state = self.state
         state.stats.rest_requests += 1
         if Fault.SLOW_REPLY in state.faults:
@@ -502,11 +502,12 @@ class InfowaySimulator(WsSimulator[WsSession]):
             if request.transport is not None:
                 request.transport.abort()
             raise asyncio.CancelledError
-        key = request.headers.get(API_KEY_HEADER)
-        if not state.key_ok(key):
+        raw_path, _, raw_query = request.raw_path.partition("?")
+        keys = {state.api_key: state.api_key}
+        if rest.verify_auth(endpoint, keys, rest.Arrived(request.headers, request.method, raw_path, raw_query)):
             state.stats.rest_unauthorized += 1
             return self._json(401, b'{"ret":401,"msg":"Unauthorized"}')
-        assert key is not None
+        key = request.headers[API_KEY_HEADER]
         wait = self.rest_limit.allow(key, time.monotonic())
         if wait is not None:
             state.stats.rest_rate_limited += 1
@@ -514,8 +515,11 @@ class InfowaySimulator(WsSimulator[WsSession]):
             if self.rate_limit_reply == "detail":
                 return self._json(200, body)
             return self._json(429, body, {"Retry-After": str(max(1, math.ceil(wait)))})
-        reply = batch_depth_reply(state, request.match_info["market"], request.match_info.get("codes", ""))
-        body = encode_json(reply)
+        if endpoint == REST_INFOWAY_BATCH_DEPTH:
+            reply = batch_depth_reply(state, request.match_info["market"], request.match_info.get("codes", ""))
+            body = encode_json(reply)
+        else:  # no behaviour of its own: the registry's example reply
+            body = rest.example_reply(endpoint)
         if Fault.GARBAGE_FRAME in state.faults:
             body = body[: len(body) // 2]
         return self._json(200, body)

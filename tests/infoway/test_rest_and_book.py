@@ -252,3 +252,27 @@ def test_levels_pair_the_nth_price_with_the_nth_volume(asks, bids):
     book = order_book_from_depth(decode_json(Depth, raw))
     assert [(lv.price, lv.size) for lv in book.asks] == asks
     assert [(lv.price, lv.size) for lv in book.bids] == bids
+
+
+# --- the generated typed method (InfowayRestAPI) against the simulator ---------------------------
+
+
+async def test_the_generated_batch_depth_method_returns_the_typed_reply():
+    from venuewire.credentials import InfowayCredentials
+    from venuewire.generated.infoway.api import InfowayRestAPI
+    from venuewire.infoway.client import InfowayClient
+    from venuewire.sim.infoway import InfowaySimulator
+
+    key = "iw-api-test-key"
+    async with InfowaySimulator(api_key=key, rest_limit=1000) as sim:
+        async with InfowayClient(InfowayCredentials(key), sim.url, sim.ws_url, timeout=2.0) as client:
+            assert isinstance(client, InfowayRestAPI)
+            reply = await InfowayRestAPI.batch_depth(client, "stock", "00700.HK,AAPL.US")  # the generated body
+            wrapped = await client.batch_depth("stock", ["00700.HK", "AAPL.US"])  # the checked wrapper
+        async with InfowayClient(InfowayCredentials("wrong-key"), sim.url, sim.ws_url, timeout=2.0) as bad:
+            with pytest.raises(AuthError) as refused:
+                await InfowayRestAPI.batch_depth(bad, "stock", "00700.HK")
+    assert isinstance(reply, BatchDepthResponse) and reply.ret == 200 and reply.data
+    assert [d.s for d in reply.data] == ["00700.HK", "AAPL.US"] == [d.s for d in (wrapped.data or ())]
+    assert all(isinstance(price, Decimal) for price in reply.data[0].a[0])
+    assert refused.value.code == 401
