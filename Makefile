@@ -77,7 +77,7 @@ typecheck: $(STAMP) ## mypy --strict over the installed package (generated code 
 	cd .build/typecheck && ../../$(PY) -m mypy --config-file ../../pyproject.toml -p venuewire
 	$(PY) -m mypy --config-file pyproject.toml -p codegen
 
-test: $(STAMP) ## run the test suite
+test: $(STAMP) $(PROTOC_STAMP) ## run the test suite (the codegen proof tests run protoc: .build/protoc)
 	$(PY) -m pytest
 
 matrix: $(STAMP) ## compatibility matrix: protobuf 5.27.2 / newest 6.x / newest 7.x, and Python 3.12 / 3.13 (.ci/matrix)
