@@ -57,6 +57,7 @@ def test_mypy_strict_infers_sync_responses_and_refuses_other_messages(tmp_path: 
     cmd += ["--cache-dir", str(tmp_path / "cache"), str(good), str(bad)]
     env = {**os.environ, "MYPYPATH": str(tmp_path / "src")}
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=220, check=False)
+    assert result.returncode == 1 and not result.stderr.strip(), result.stdout + result.stderr  # mypy ran and refused
     errors = [line.split(":")[:2] for line in result.stdout.splitlines() if ": error:" in line]
     # typed_sync_usage.py is accepted; each misuse in bad_sync_usage.py is refused, by its line
     assert errors == [[bad.name, str(n)] for n in (4, 5, 6, 7)], result.stdout
