@@ -306,9 +306,12 @@ async def test_opend_depth_stream_refuses_a_bad_symbol_at_once_and_ends_when_the
 
 
 def test_the_sync_opend_facade_has_the_same_depth_stream() -> None:
-    with sync.serve(OpenDSimulator(port=0, push_interval=0.05)) as sim, sync.OpenDClient(sim.host, sim.port) as futu:
-        with futu.depth_stream("HK.00700") as books:
-            book = next(item for item in books if isinstance(item, OrderBook))
+    with (
+        sync.serve(OpenDSimulator(port=0, push_interval=0.05)) as sim,
+        sync.OpenDClient(sim.host, sim.port) as futu,
+        futu.depth_stream("HK.00700") as books,
+    ):
+        book = next(item for item in books if isinstance(item, OrderBook))
     assert book.symbol == "HK.00700" and isinstance(book.raw, Qot_UpdateOrderBook_pb2.S2C)
 
 
@@ -323,7 +326,7 @@ def test_every_venue_package_exports_the_same_names(venue: str) -> None:
     assert COMMON | clients <= names
     for name in names:
         assert getattr(package, name) is not None
-    assert package.VENUE == venue
+    assert venue == package.VENUE
     assert (package.Order, package.OrderBook) == (Order, OrderBook)
     assert (package.Gap, package.DecodeFailure) == (Gap, DecodeFailure)
     for cls in CLIENTS[venue]:
