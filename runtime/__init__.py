@@ -21,24 +21,32 @@ from venuewire.errors import (
     VenueError,
     WrongEventLoop,
 )
+from venuewire.events import DecodeFailure, Gap
 from venuewire.messages import decode_json, decode_proto, decode_proto_json, encode_json, encode_proto
-from venuewire.models import BookLevel, OrderBook, OrderDetail
+from venuewire.models import BookLevel, Order, OrderBook, OrderDetail
 
 if TYPE_CHECKING:
+    from venuewire.bitmart.client import BitmartClient
+    from venuewire.coinw.client import CoinwClient
     from venuewire.generated.futu.enums import SubType
+    from venuewire.infoway.client import InfowayClient
     from venuewire.opend.book import order_book_from_s2c
-    from venuewire.opend.client import ClientStats, Gap, OpenDClient, UpdateStream
+    from venuewire.opend.client import ClientStats, OpenDClient, UpdateStream
     from venuewire.opend.protocol import OpenDError
+    from venuewire.qfex.client import QfexTradeClient
 
 __version__ = "0.1.0"
 
-# The OpenD names load on first use (PEP 562), so that `import venuewire` and the JSON
-# venues' packages never import google.protobuf.
+# The clients load on first use (PEP 562): `import venuewire` stays cheap, and it and the
+# JSON venues' packages never import google.protobuf (only the OpenD names do).
 _LAZY = {
+    "BitmartClient": "venuewire.bitmart.client",
+    "CoinwClient": "venuewire.coinw.client",
+    "InfowayClient": "venuewire.infoway.client",
+    "QfexTradeClient": "venuewire.qfex.client",
     "SubType": "venuewire.generated.futu.enums",
     "order_book_from_s2c": "venuewire.opend.book",
     "ClientStats": "venuewire.opend.client",
-    "Gap": "venuewire.opend.client",
     "OpenDClient": "venuewire.opend.client",
     "UpdateStream": "venuewire.opend.client",
     "OpenDError": "venuewire.opend.protocol",
@@ -64,19 +72,25 @@ def __dir__() -> list[str]:
 
 __all__ = [
     "AuthError",
+    "BitmartClient",
     "BookLevel",
     "ClientStats",
+    "CoinwClient",
     "ConnectionLost",
     "DecodeError",
+    "DecodeFailure",
     "Gap",
+    "InfowayClient",
     "InvalidRequest",
     "MissingRequiredFields",
     "NotFound",
     "OpenDClient",
     "OpenDError",
+    "Order",
     "OrderBook",
     "OrderDetail",
     "PayloadTooLarge",
+    "QfexTradeClient",
     "RateLimited",
     "SubType",
     "Timeout",

@@ -37,6 +37,13 @@ class OrderBook(msgspec.Struct, frozen=True):
     `timestamp` is the venue's time for the whole snapshot when it gives one;
     `bid_timestamp` / `ask_timestamp` the venue's receive time per side when it gives
     those (OpenD).
+
+    `raw` is the venue's typed message the book was read from, set by every `depth_stream`
+    and by `InfowayClient.order_books`: the generated `SpotDepthData` / `LegacyDepthPush`
+    (BitMart) or `Depth` (Infoway), encoded as part of the book by `msgspec.json.encode`, or
+    the `Qot_UpdateOrderBook_pb2.S2C` (OpenD), a protobuf message msgspec cannot encode:
+    encode such a book as `msgspec.structs.replace(book, raw=None)` (or give an `enc_hook`).
+    None for books built directly by the normalizers.
     """
 
     venue: str
@@ -47,6 +54,7 @@ class OrderBook(msgspec.Struct, frozen=True):
     bid_timestamp: datetime | None = None
     ask_timestamp: datetime | None = None
     name: str | None = None
+    raw: object | None = None
 
     @property
     def best_bid(self) -> BookLevel | None:

@@ -117,7 +117,7 @@ class BitmartClient(StreamOwner):
     `credentials` (optional) are for BitMart's private socket (`WS_BITMART_PRIVATE`), whose
     login takes its timestamp from `clock()` (Unix seconds); depth streams are public and
     never send them. Stream settings apply to every stream the client makes: `buffer` items
-    at most waiting, `connect_timeout` s per connection attempt, `ping_interval` s between
+    at most waiting, `timeout` s per connection attempt, `ping_interval` s between
     heartbeats (default: the registry's 10 s), `idle_timeout` s of silence before a
     reconnect (default 3 heartbeat intervals), `reconnect` and the backoff bounds (the
     first legacy backoff defaults to 8 s, twice the venue's connection limit; v3's to 0.1 s;
@@ -135,7 +135,7 @@ class BitmartClient(StreamOwner):
         credentials: BitmartCredentials | None = None,
         session: aiohttp.ClientSession | None = None,
         buffer: int = 1024,
-        connect_timeout: float = 10.0,
+        timeout: float = 10.0,
         ping_interval: float | None = None,
         idle_timeout: float | None = None,
         reconnect: bool = True,
@@ -156,7 +156,7 @@ class BitmartClient(StreamOwner):
         self.credentials = credentials
         self.session = session
         self.buffer = buffer
-        self.connect_timeout = _positive("connect_timeout", connect_timeout)
+        self.timeout = _positive("timeout", timeout)
         self.ping_interval = None if ping_interval is None else _positive("ping_interval", ping_interval)
         self.idle_timeout = None if idle_timeout is None else _positive("idle_timeout", idle_timeout)
         self.reconnect = bool(reconnect)
@@ -181,7 +181,7 @@ class BitmartClient(StreamOwner):
                 backoff_initial=backoff_initial,
                 backoff_max=max(self.backoff_max, backoff_initial),
                 healthy_after=self.healthy_after,
-                connect_timeout=self.connect_timeout,
+                connect_timeout=self.timeout,
                 idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
                 max_message_size=self.max_message_size,
             )

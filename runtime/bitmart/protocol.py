@@ -283,7 +283,7 @@ class LegacyDepthProtocol:
         except DecodeError as exc:
             return self._other(data, exc)
         try:
-            return Reaction(items=[order_book_from_legacy(push)])
+            return Reaction(items=[msgspec.structs.replace(order_book_from_legacy(push), raw=push)])
         except DecodeError as exc:
             return Reaction(items=[_failure(exc, data)])
 
@@ -490,7 +490,7 @@ class SpotDepthProtocol(V3Protocol[OrderBook]):
         items: list[OrderBook | DecodeFailure] = []
         for index, data in enumerate(push.data):
             try:
-                items.append(order_book_from_spot(data, index))
+                items.append(msgspec.structs.replace(order_book_from_spot(data, index), raw=data))
             except DecodeError as exc:
                 items.append(_failure(exc, text))
         return Reaction(items=items)

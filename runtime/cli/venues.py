@@ -165,7 +165,7 @@ def _futu_sim_settings(args: argparse.Namespace) -> dict[str, Any]:
 def _futu_client(sim: Any, timeout: float, port: int) -> Any:
     from venuewire.opend.client import OpenDClient
 
-    return OpenDClient(sim.host, port, request_timeout=timeout, connect_timeout=timeout)
+    return OpenDClient(sim.host, port, timeout=timeout, connect_timeout=timeout)
 
 
 def _futu_live(args: argparse.Namespace) -> Any:
@@ -178,11 +178,10 @@ def _futu_live(args: argparse.Namespace) -> Any:
             raise CommandFailed(f"venuewire book: --url for futu must be HOST:PORT, got {args.url!r}", 2)
         port = int(text)
     timeout = args.timeout
-    return OpenDClient(host, port, request_timeout=timeout, connect_timeout=timeout, reconnect=args.watch)
+    return OpenDClient(host, port, timeout=timeout, connect_timeout=timeout, reconnect=args.watch)
 
 
 async def _futu_book(client: Any, args: argparse.Namespace) -> AsyncIterator[Any]:
-    from venuewire.events import DecodeFailure, Gap
     from venuewire.opend.book import order_book_from_s2c
 
     await client.connect()
@@ -191,8 +190,8 @@ async def _futu_book(client: Any, args: argparse.Namespace) -> AsyncIterator[Any
     async def books() -> AsyncIterator[Any]:
         yield order_book_from_s2c(await client.get_order_book(args.symbol, num=args.levels))
         if args.watch:
-            async for item in client.order_book_updates(args.symbol):
-                yield item if isinstance(item, Gap | DecodeFailure) else order_book_from_s2c(item)
+            async for item in client.depth_stream(args.symbol):  # OrderBook | Gap | DecodeFailure
+                yield item
 
     return books()
 
@@ -221,7 +220,7 @@ def _bitmart_client(sim: Any, timeout: float, port: int) -> Any:
         moved_url(sim.legacy_url, sim.port, port),
         moved_url(sim.url, sim.port, port),
         credentials=BitmartCredentials(BITMART_ACCOUNT["api_key"], BITMART_ACCOUNT["secret"], BITMART_ACCOUNT["memo"]),
-        connect_timeout=timeout,
+        timeout=timeout,
         backoff_initial=0.2,
         backoff_max=2.0,
     )
@@ -240,7 +239,7 @@ def _bitmart_live(args: argparse.Namespace, *, login: bool = False) -> Any:
         args.url or WS_BITMART_LEGACY_DEPTH.url,
         args.url or WS_BITMART_SPOT_DEPTH.url,
         credentials=credentials,
-        connect_timeout=args.timeout,
+        timeout=args.timeout,
         reconnect=args.watch,
     )
 
@@ -269,7 +268,7 @@ def _coinw_client(sim: Any, timeout: float, port: int) -> Any:
     from venuewire.sim.coinw import DEFAULT_API_KEY, DEFAULT_SECRET
 
     credentials = CoinwCredentials(DEFAULT_API_KEY, DEFAULT_SECRET)
-    return CoinwClient(credentials, base_url=moved_url(sim.url, sim.port, port), timeout=timeout)
+    return CoinwClient(credentials, url=moved_url(sim.url, sim.port, port), timeout=timeout)
 
 
 def _qfex_client(sim: Any, timeout: float, port: int) -> Any:
@@ -307,7 +306,7 @@ def _infoway_client(sim: Any, timeout: float, port: int) -> Any:
 
     return InfowayClient(
         InfowayCredentials(DEFAULT_API_KEY),
-        base_url=moved_url(sim.url, sim.port, port),
+        url=moved_url(sim.url, sim.port, port),
         ws_url=moved_url(sim.ws_url, sim.port, port),
         timeout=timeout,
     )
@@ -320,7 +319,7 @@ def _infoway_live(args: argparse.Namespace) -> Any:
 
     return InfowayClient(
         InfowayCredentials.from_env(),
-        base_url=args.url or REST_INFOWAY_BATCH_DEPTH.base_url,
+        url=args.url or REST_INFOWAY_BATCH_DEPTH.base_url,
         ws_url=args.ws_url or WS_INFOWAY_DEPTH.url,
         timeout=args.timeout,
     )

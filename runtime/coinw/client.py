@@ -1,6 +1,6 @@
 """CoinW futures private REST: the open (unfilled) orders of one account.
 
-    async with CoinwClient(CoinwCredentials.from_env()) as client:   # or base_url=sim.url
+    async with CoinwClient(CoinwCredentials.from_env()) as client:   # or url=sim.url
         orders = await client.get_open_orders("execute", source_ids=["33308753605637070"])
         normalized = await client.get_open_orders_normalized("planTrigger", instrument="btc")
 
@@ -32,7 +32,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from types import TracebackType
 
 from venuewire.coinw.orders import orders_from_coinw
 from venuewire.coinw.rest import (
@@ -51,18 +50,18 @@ from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
 from venuewire.models import Order as NormalizedOrder
 from venuewire.rest import RATE_WINDOW_S, RestCaller
 from venuewire.signing import coinw_url
-from venuewire.transport import DEFAULT_MAX_BODY, LoopBound, RateLimiter, positive_seconds
+from venuewire.transport import DEFAULT_MAX_BODY, Closing, LoopBound, RateLimiter, positive_seconds
 
 __all__ = ["RATE_WINDOW_S", "CoinwClient"]
 
 log = logging.getLogger("venuewire.coinw")
 
 
-class CoinwClient(CoinwRestAPI):
+class CoinwClient(CoinwRestAPI, Closing):
     """CoinW futures REST for one API key: every registry endpoint as a typed method
     (`CoinwRestAPI`, generated) plus `get_open_orders`. Use as `async with`.
 
-    `base_url` (`scheme://host[:port]`) defaults to the venue's and may point at
+    `url` (`scheme://host[:port]`) defaults to the venue's and may point at
     `venuewire.sim.coinw`. `timeout` (s) bounds each request. `limiter` replaces the default
     client-side limiter (REQUESTS_PER_SECOND per RATE_WINDOW_S); pass one shared limiter to
     every client of the same account. `clock` returns Unix time in seconds (tests skew it).
@@ -72,7 +71,7 @@ class CoinwClient(CoinwRestAPI):
     def __init__(
         self,
         credentials: CoinwCredentials,
-        base_url: str = REST_COINW_GET_ORDER_INFORMATION.base_url,
+        url: str = REST_COINW_GET_ORDER_INFORMATION.base_url,
         *,
         timeout: float = 10.0,
         limiter: RateLimiter | None = None,
@@ -82,16 +81,19 @@ class CoinwClient(CoinwRestAPI):
         if not isinstance(credentials, CoinwCredentials):
             raise TypeError("credentials must be CoinwCredentials")
         positive_seconds("timeout", timeout)
-        if not isinstance(base_url, str):
-            raise TypeError("base_url must be a str")
-        coinw_url(base_url, PATH, None)  # ValueError naming base_url when it is not scheme://host[:port]
-        self.base_url = base_url.rstrip("/")
+        if not isinstance(url, str):
+            raise TypeError("url must be a str")
+        try:
+            coinw_url(url, PATH, None)
+        except ValueError as exc:
+            raise ValueError(f"url must be http(s)://host[:port] with no path, query or fragment ({exc})") from None
+        self.url = url.rstrip("/")
         self.timeout = float(timeout)
         self.limiter = limiter if limiter is not None else RateLimiter(REQUESTS_PER_SECOND, RATE_WINDOW_S)
         self._credentials = credentials
         self._rest = RestCaller(
             VENUE,
-            self.base_url,
+            self.url,
             credentials,
             timeout=self.timeout,
             limiter=self.limiter,
@@ -101,15 +103,7 @@ class CoinwClient(CoinwRestAPI):
         self._loop_bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
-        return f"CoinwClient(base_url={self.base_url!r}, credentials={self._credentials!r})"
-
-    async def __aenter__(self) -> CoinwClient:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
+        return f"CoinwClient(url={self.url!r}, credentials={self._credentials!r})"
 
     async def close(self) -> None:
         """Close the HTTP session (the client can be used again, on any event loop: a new one

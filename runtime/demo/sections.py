@@ -26,7 +26,6 @@ from rich.console import Group
 
 from venuewire.cli.venues import moved_url
 from venuewire.demo.run import CLIENT_TIMEOUT_S, DemoFailed, Run
-from venuewire.events import DecodeFailure, Gap
 from venuewire.models import Order, OrderBook
 from venuewire.render import LiveView, book_table, orders_table, side_by_side
 
@@ -67,7 +66,7 @@ async def futu(run: Run, sim: Any, client: Any) -> None:
         await run.timed(f"Qot_GetOrderBook {symbol}", client.get_order_book(symbol, num=run.options.levels))
 
     run.console.print(f"live: Qot_UpdateOrderBook pushes for {run.options.seconds:g} s")
-    streams = [client.order_book_updates(symbol) for symbol in FUTU_SYMBOLS]
+    streams = [client.depth_stream(symbol) for symbol in FUTU_SYMBOLS]  # OrderBook | Gap | DecodeFailure
     for stream in streams:
         run.closing("closing an update stream", stream.aclose)
     pushes = dict.fromkeys(FUTU_SYMBOLS, 0)
@@ -81,13 +80,12 @@ async def futu(run: Run, sim: Any, client: Any) -> None:
             ]
             view.update(side_by_side(*tables))
 
-        def on_push(symbol: str) -> Callable[[Any], None]:
-            def handle(item: Any) -> None:
-                if isinstance(item, Gap | DecodeFailure):  # counted in client.stats / client.gaps
-                    return
-                books[symbol] = order_book_from_s2c(item)
-                pushes[symbol] += 1
-                show()
+        def on_push(symbol: str) -> Callable[[object], None]:
+            def handle(item: object) -> None:  # Gap / DecodeFailure events: counted in client.stats / client.gaps
+                if isinstance(item, OrderBook):
+                    books[symbol] = item
+                    pushes[symbol] += 1
+                    show()
 
             return handle
 

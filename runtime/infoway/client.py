@@ -1,6 +1,6 @@
 """Infoway market depth over REST (`batch_depth`) and the WebSocket depth stream.
 
-    async with InfowayClient(InfowayCredentials.from_env()) as client:
+    async with InfowayClient(InfowayCredentials.from_env()) as client:   # or (credentials, sim.url, sim.ws_url)
         books = await client.order_books("stock", ["00700.HK", "AAPL.US"])
         async with client.depth_stream("crypto", ["BTCUSDT", "ETHUSDT"]) as stream:
             async for item in stream:          # OrderBook, or a Gap / DecodeFailure event
@@ -28,6 +28,8 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar, Unpack
 from urllib.parse import quote
+
+import msgspec
 
 from venuewire.credentials import InfowayCredentials
 from venuewire.errors import VenueError
@@ -125,8 +127,11 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
     """Infoway REST (every registry endpoint as a typed method, `InfowayRestAPI`, generated)
     and WebSocket depth streams for one API key.
 
-    `base_url` / `ws_url` default to the venue's (the registry's) and may point at
-    `venuewire.sim.infoway`. `timeout` (s) bounds every request and every WebSocket connect.
+    `url` (REST) / `ws_url` (WebSocket) default to the venue's (the registry's) and may point
+    at `venuewire.sim.infoway`. `timeout` (s) bounds every request and every WebSocket connect.
+    The stream settings (`buffer`, `reconnect`, `ping_interval`, `idle_timeout`,
+    `backoff_initial`, `backoff_max`, `healthy_after`; see `depth_stream`) apply to every stream
+    the client makes unless `depth_stream` is given its own.
     `limiter` (optional) paces REST requests on our side (the venue's per-key limit depends on
     the plan and is not in the registry). `max_body` (bytes) caps a reply body before it is
     buffered: a larger reply fails with PayloadTooLarge (a DecodeError) as soon as its
@@ -138,26 +143,42 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
     def __init__(
         self,
         credentials: InfowayCredentials,
-        base_url: str = REST_INFOWAY_BATCH_DEPTH.base_url,
+        url: str = REST_INFOWAY_BATCH_DEPTH.base_url,
         ws_url: str = WS_INFOWAY_DEPTH.url,
         *,
         timeout: float = 10.0,
         limiter: RateLimiter | None = None,
         max_body: int = DEFAULT_MAX_BODY,
+        buffer: int = 1024,
+        reconnect: bool = True,
+        ping_interval: float = HEARTBEAT_INTERVAL_S,
+        idle_timeout: float = IDLE_TIMEOUT_S,
+        backoff_initial: float = 0.1,
+        backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
     ) -> None:
         if not isinstance(credentials, InfowayCredentials):
             raise TypeError("credentials must be InfowayCredentials")
-        for name, url in (("base_url", base_url), ("ws_url", ws_url)):
-            if not isinstance(url, str) or "://" not in url:
-                raise ValueError(f"{name} must be an absolute URL, got {url!r}")
+        for name, value in (("url", url), ("ws_url", ws_url)):
+            if not isinstance(value, str) or "://" not in value:
+                raise ValueError(f"{name} must be an absolute URL, got {value!r}")
         self.timeout = positive_seconds("timeout", timeout)
-        self.base_url = base_url.rstrip("/")
+        self.url = url.rstrip("/")
         self.ws_url = ws_url
+        if isinstance(buffer, bool) or not isinstance(buffer, int) or buffer < 1:
+            raise ValueError(f"buffer must be an int >= 1, got {buffer!r}")
+        self.buffer = buffer
+        self.reconnect = bool(reconnect)
+        self.ping_interval = positive_seconds("ping_interval", ping_interval)
+        self.idle_timeout = positive_seconds("idle_timeout", idle_timeout)
+        self.backoff_initial = positive_seconds("backoff_initial", backoff_initial)
+        self.backoff_max = positive_seconds("backoff_max", backoff_max)
+        self.healthy_after = positive_seconds("healthy_after", healthy_after)
         self._credentials = credentials
         self._scrub = _scrubber(credentials)
         self._rest = RestCaller(
             VENUE,
-            self.base_url,
+            self.url,
             credentials,
             timeout=self.timeout,
             limiter=limiter,
@@ -167,7 +188,7 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
         self._bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
-        return f"InfowayClient(base_url={self.base_url!r}, ws_url={self.ws_url!r}, credentials={self._credentials!r})"
+        return f"InfowayClient(url={self.url!r}, ws_url={self.ws_url!r}, credentials={self._credentials!r})"
 
     async def close(self) -> None:
         """Close the HTTP session and every stream this client made (on the loop they are
@@ -196,8 +217,11 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
 
     async def order_books(self, market: str, codes: Sequence[str]) -> list[OrderBook]:
         """`batch_depth` normalized: one `OrderBook` per snapshot the venue returned, in its
-        order (codes without data are absent). Same arguments and errors as `batch_depth`."""
-        return order_books_from_response(await self.batch_depth(market, codes))
+        order (codes without data are absent), each with its typed `Depth` as `raw`. Same
+        arguments and errors as `batch_depth`."""
+        reply = await self.batch_depth(market, codes)
+        books = order_books_from_response(reply)
+        return [msgspec.structs.replace(book, raw=depth) for book, depth in zip(books, reply.data or (), strict=True)]
 
     # -- WebSocket -----------------------------------------------------------------------------
     def depth_stream(
@@ -205,40 +229,50 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
         market: str,
         codes: Sequence[str],
         *,
-        buffer: int = 1024,
-        reconnect: bool = True,
-        heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
-        idle_timeout: float = IDLE_TIMEOUT_S,
-        backoff_initial: float = 0.1,
-        backoff_max: float = 10.0,
-        healthy_after: float = 10.0,
+        buffer: int | None = None,
+        reconnect: bool | None = None,
+        ping_interval: float | None = None,
+        idle_timeout: float | None = None,
+        backoff_initial: float | None = None,
+        backoff_max: float | None = None,
+        healthy_after: float | None = None,
         frame_window_s: float = 60.0,
     ) -> InfowayDepthStream:
-        """A reconnecting stream of depth books for `codes` on the `market` channel.
+        """A reconnecting stream of depth books for `codes` on the `market` channel. Each
+        setting left None is the client's.
 
-        One subscribe frame carries every code; a heartbeat goes every `heartbeat_interval`
-        s (registry: 30); nothing received for `idle_timeout` s (registry: 60) counts as a
+        One subscribe frame carries every code; a heartbeat goes every `ping_interval` s
+        (registry: 30); nothing received for `idle_timeout` s (registry: 60) counts as a
         lost connection. Sends never exceed the venue's 60 frames per minute per connection
         (`frame_window_s` is that minute; only tests shorten it). Reconnects wait
         `backoff_initial` s, doubling per failed attempt or short session up to `backoff_max`;
-        only a session that lasted `healthy_after` s resets the wait. Items are `OrderBook`s,
-        `Gap`s after reconnects and `DecodeFailure`s for frames that do not decode. Checks
-        the arguments now (ValueError); connects on the first `anext`.
+        only a session that lasted `healthy_after` s resets the wait. At most `buffer` items
+        wait (the oldest dropped). Items are `OrderBook`s (`raw`: the typed `Depth` push
+        data), `Gap`s after reconnects and `DecodeFailure`s for frames that do not decode.
+        Checks the arguments now (ValueError); connects on the first `anext`.
         """
+
+        def pick(name: str, value: float | None, default: float) -> float:
+            return default if value is None else positive_seconds(name, value)
+
         protocol = InfowayDepthProtocol(
-            self._credentials, market, codes, base_url=self.ws_url, heartbeat_interval=heartbeat_interval
+            self._credentials,
+            market,
+            codes,
+            base_url=self.ws_url,
+            heartbeat_interval=pick("ping_interval", ping_interval, self.ping_interval),
         )
         return self._track(
             InfowayDepthStream(
                 protocol,
                 self._credentials,
-                buffer=buffer,
-                reconnect=reconnect,
-                backoff_initial=positive_seconds("backoff_initial", backoff_initial),
-                backoff_max=positive_seconds("backoff_max", backoff_max),
-                healthy_after=positive_seconds("healthy_after", healthy_after),
+                buffer=self.buffer if buffer is None else buffer,
+                reconnect=self.reconnect if reconnect is None else reconnect,
+                backoff_initial=pick("backoff_initial", backoff_initial, self.backoff_initial),
+                backoff_max=pick("backoff_max", backoff_max, self.backoff_max),
+                healthy_after=pick("healthy_after", healthy_after, self.healthy_after),
                 connect_timeout=self.timeout,
-                idle_timeout=positive_seconds("idle_timeout", idle_timeout),
+                idle_timeout=pick("idle_timeout", idle_timeout, self.idle_timeout),
                 send_limiter=send_limiter(positive_seconds("frame_window_s", frame_window_s)),
             )
         )

@@ -195,7 +195,9 @@ class InfowayDepthProtocol:
         except DecodeError as exc:
             return self._not_a_push(data, exc)
         try:
-            book = order_book_from_depth(push.data, message=_PUSH_NAME, path=("data",))
+            book = msgspec.structs.replace(
+                order_book_from_depth(push.data, message=_PUSH_NAME, path=("data",)), raw=push.data
+            )
         except DecodeError as exc:
             return self._failure(data, exc)
         self.stats.pushes += 1

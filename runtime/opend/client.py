@@ -16,6 +16,8 @@ Behaviour a caller can rely on:
   class). Any other object is `InvalidRequest` and a message missing required fields is
   `MissingRequiredFields`, both before anything is sent. The wrapped methods
   (get_order_book, subscribe, ...) are built on it.
+- `depth_stream(symbols)` subscribes and yields normalized `OrderBook`s (`raw`: the typed
+  S2C) | Gap | DecodeFailure, like every venue's `depth_stream`.
 - `pushes(Response class)` streams every push of a declared push protoID as its S2C;
   `order_book_updates(symbol)` is that stream for Qot_UpdateOrderBook, filtered to one
   security. A push no stream takes (no stream open, or a protoID venuewire has no proto
@@ -35,7 +37,7 @@ Behaviour a caller can rely on:
   registry's [keepalive_min_s, keepalive_max_s] (0, negative or absurd values are never
   obeyed); nothing received for `idle_timeout` (default 2 x keepAliveInterval) means the
   peer is dead and the connection is dropped.
-- Slow consumers: each push stream holds at most `push_buffer` items. When it is full
+- Slow consumers: each push stream holds at most `buffer` items. When it is full
   the OLDEST item is discarded (every push is a full snapshot, so the newest supersedes
   it) and counted in `stream.dropped` and `client.stats.pushes_dropped`. Nothing is lost
   silently.
@@ -61,7 +63,6 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 from typing import Any, Protocol, TypeVar, cast
 
 from google.protobuf.message import Message
@@ -84,16 +85,15 @@ from venuewire.opend.book import check_s2c
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import FrameError
 from venuewire.opend.protocol import OpenDConnection, OpenDError, Push, Ready, Reply
-from venuewire.opend.streams import PushStream
+from venuewire.opend.streams import RAW_KEPT, BookStream, PushStream
 from venuewire.opend.symbols import parse_symbol, to_security
-from venuewire.transport import Backoff, LoopBound, positive_seconds
+from venuewire.transport import Backoff, Closing, LoopBound, positive_seconds
 
 log = logging.getLogger("venuewire.opend")
 
 R = TypeVar("R", bound=Message)
 READ_CHUNK = 256 * 1024
 TIMEOUT_TICK = 0.05  # request deadlines are checked this often
-RAW_KEPT = 64 * 1024  # bytes of an undecodable push kept in its DecodeFailure
 UpdateItem = Qot_UpdateOrderBook_pb2.S2C | StreamEvent
 """What an update stream yields: a push's S2C (a full snapshot), a Gap or a DecodeFailure."""
 
@@ -139,7 +139,7 @@ class _Subscription:
     push: bool = False
 
 
-class OpenDClient(OpenDTypedAPI):
+class OpenDClient(OpenDTypedAPI, Closing):
     """Async client for a Futu/moomoo OpenD gateway (or venuewire's simulator).
 
     `request(message)` and `pushes(Response class)` are typed per message by the generated
@@ -151,24 +151,24 @@ class OpenDClient(OpenDTypedAPI):
         port: int = OPEND.default_port,
         rsa_key_path: str | Path | None = None,
         *,
-        request_timeout: float = 10.0,
+        timeout: float = 10.0,
         connect_timeout: float = 10.0,
         reconnect: bool = True,
         backoff_initial: float = 0.1,
         backoff_max: float = 10.0,
         healthy_after: float = 10.0,
         idle_timeout: float | None = None,
-        push_buffer: int = 1024,
-        max_body_len: int = OPEND.max_body_len,
+        buffer: int = 1024,
+        max_body: int = OPEND.max_body_len,
     ) -> None:
         """`idle_timeout` (s): nothing received for this long drops the connection as dead
         (default 2 x the keepAliveInterval; keep it above 0.8 x that, the KeepAlive period).
         `healthy_after` (s): how long a session must last to reset the reconnect backoff."""
-        if push_buffer < 1:
-            raise ValueError("push_buffer must be at least 1")
+        if isinstance(buffer, bool) or not isinstance(buffer, int) or buffer < 1:
+            raise ValueError(f"buffer must be an int >= 1, got {buffer!r}")
         self.host, self.port = host, port
         self._rsa_key = load_rsa_key(rsa_key_path) if rsa_key_path is not None else None
-        self.request_timeout = positive_seconds("request_timeout", request_timeout)
+        self.timeout = positive_seconds("timeout", timeout)
         self.connect_timeout = positive_seconds("connect_timeout", connect_timeout)
         self.reconnect = reconnect
         self.backoff_initial = positive_seconds("backoff_initial", backoff_initial)
@@ -178,8 +178,8 @@ class OpenDClient(OpenDTypedAPI):
         self._backoff = Backoff(self.backoff_initial, self.backoff_max, self.healthy_after)
         self._bound = LoopBound("futu", "OpenDClient")
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.push_buffer = push_buffer
-        self.max_body_len = max_body_len
+        self.buffer = buffer
+        self.max_body = max_body
         self.stats = ClientStats()
         self.gaps: list[Gap] = []
         self.conn_id: int | None = None
@@ -201,14 +201,8 @@ class OpenDClient(OpenDTypedAPI):
         self._closing = False
 
     # ------------------------------------------------------------------ lifecycle
-    async def __aenter__(self) -> OpenDClient:
+    async def _entered(self) -> None:
         await self.connect()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
     @property
     def connected(self) -> bool:
@@ -298,7 +292,7 @@ class OpenDClient(OpenDTypedAPI):
         except OSError as exc:
             raise ConnectionLost("futu", f"cannot connect to {self.host}:{self.port}: {exc}") from None
         cipher = SessionCipher(rsa_key=self._rsa_key)
-        conn = OpenDConnection(cipher, self.max_body_len)
+        conn = OpenDConnection(cipher, self.max_body)
         try:
             writer.write(conn.initiate())
             await writer.drain()
@@ -518,7 +512,7 @@ class OpenDClient(OpenDTypedAPI):
     # ------------------------------------------------------------------ requests
     async def _call(self, proto_id: int, request: Message, response_cls: type[R], within: float | None = None) -> R:
         """Send one request and return its Response (retType checked) within `within` seconds."""
-        limit = self.request_timeout if within is None else within
+        limit = self.timeout if within is None else within
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
         if not self._ready.is_set():
@@ -618,7 +612,7 @@ class OpenDClient(OpenDTypedAPI):
                 else repr(response)
             )
             raise InvalidRequest("futu", f"{name} is not the Response of a push protocol the registry declares")
-        return self._open_stream(PushStream(route, self.push_buffer, **self._stream_hooks()))
+        return self._open_stream(PushStream(route, self.buffer, **self._stream_hooks()))
 
     def _stream_hooks(self) -> dict[str, Any]:
         return {"check": self._bound.check, "on_drop": self._count_drop, "on_close": self._streams_remove}
@@ -700,12 +694,30 @@ class OpenDClient(OpenDTypedAPI):
             raise
         return response.s2c
 
+    def depth_stream(self, symbols: str | Sequence[str]) -> BookStream:
+        """Normalized order books of `symbols` ("HK.00700" or a sequence of them) from
+        Qot_UpdateOrderBook pushes: `OrderBook`s (`raw`: the push's typed S2C), a `Gap` after
+        each reconnect, a `DecodeFailure` for a push that does not decode. The first `anext`
+        subscribes them to SubType.OrderBook with push (OpenDError / Timeout when refused);
+        the stream holds at most `buffer` items (the oldest dropped). ValueError for a bad
+        symbol at once."""
+        names = (symbols,) if isinstance(symbols, str) else tuple(symbols)
+        if not names:
+            raise ValueError("depth_stream needs at least one symbol")
+        keys = [parse_symbol(s) for s in names]
+        route = dispatch.PUSHES[OpenDProtoID.Qot_UpdateOrderBook]
+        pushes: PushStream[Qot_UpdateOrderBook_pb2.S2C] = PushStream(
+            route, self.buffer, keys=keys, **self._stream_hooks()
+        )
+        self._open_stream(pushes)
+        return BookStream(pushes, names, lambda: self.subscribe(names, (SubType.OrderBook,), push=True))
+
     def order_book_updates(self, symbol: str) -> UpdateStream:
         """Qot_UpdateOrderBook pushes for `symbol`, from now on, in arrival order, with Gap
         and DecodeFailure events (see UpdateStream). Subscribe with push=True for OpenD to
         send them."""
         route = dispatch.PUSHES[OpenDProtoID.Qot_UpdateOrderBook]
-        stream = UpdateStream(route, self.push_buffer, key=parse_symbol(symbol), **self._stream_hooks())
+        stream = UpdateStream(route, self.buffer, key=parse_symbol(symbol), **self._stream_hooks())
         self._open_stream(stream)
         return stream
 
@@ -752,4 +764,13 @@ def _lenient_security_key(route: PushRoute, body: bytes) -> tuple[int, str] | No
     return None
 
 
-__all__ = ["ClientStats", "Gap", "OpenDClient", "OpenDError", "PushStream", "UpdateItem", "UpdateStream"]
+__all__ = [
+    "BookStream",
+    "ClientStats",
+    "Gap",
+    "OpenDClient",
+    "OpenDError",
+    "PushStream",
+    "UpdateItem",
+    "UpdateStream",
+]

@@ -1,4 +1,5 @@
-"""Push streams of the OpenD client: one bounded, typed queue per `pushes(...)` call.
+"""Push streams of the OpenD client: one bounded, typed queue per `pushes(...)` call, and
+the order-book stream (`BookStream`, from `depth_stream`) built on one.
 
 Pure bookkeeping, no I/O: the client puts items in and finishes the stream; a consumer
 iterates it. What a stream holds is documented in venuewire.opend.client.
@@ -8,23 +9,31 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator, Callable
-from typing import Generic, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from types import TracebackType
+from typing import Final, Generic, TypeVar
 
+import msgspec
 from google.protobuf.message import Message
 
-from venuewire.errors import VenueError
+from venuewire.errors import DecodeError, VenueError
 from venuewire.events import DecodeFailure, Gap, StreamEvent
+from venuewire.generated.futu import Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.dispatch import PushRoute
+from venuewire.models import OrderBook
+from venuewire.opend.book import order_book_from_s2c
 from venuewire.opend.symbols import format_symbol
 
 S = TypeVar("S", bound=Message)
+RAW_KEPT: Final = 64 * 1024
+"""Bytes of an undecodable push kept in its DecodeFailure."""
 
 
 class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
     """The pushes of one protoID (`route`), as their S2C, in arrival order, with a `Gap`
     event after each outage and a `DecodeFailure` event for each push that did not decode.
-    With `key` ((market, code)) only that security's pushes. At most `maxlen` items are
+    With `key` ((market, code)) only that security's pushes, with `keys` only those
+    securities' (pushes whose security cannot be read go to every stream). At most `maxlen` items are
     held: when full the OLDEST is discarded and counted in `dropped` (and by `on_drop`).
     Ends when the client closes (with ConnectionLost when the connection is lost and
     `reconnect` is off); `aclose()` unregisters."""
@@ -35,6 +44,7 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
         maxlen: int,
         *,
         key: tuple[int, str] | None = None,
+        keys: Iterable[tuple[int, str]] | None = None,
         check: Callable[[], object] = lambda: None,
         on_drop: Callable[[], None] = lambda: None,
         on_close: Callable[[PushStream[S]], None] = lambda _stream: None,
@@ -42,6 +52,8 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
         self.route = route
         self.key = key
         self.symbol = format_symbol(*key) if key is not None else None
+        wanted = ({key} if key is not None else set()) | (set(keys) if keys is not None else set())
+        self._keys: frozenset[tuple[int, str]] | None = frozenset(wanted) if wanted else None
         self._items: deque[S | StreamEvent] = deque()
         self._maxlen = maxlen
         self._check, self._on_drop, self._on_close = check, on_drop, on_close
@@ -55,7 +67,7 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
 
     def wants(self, key: tuple[int, str] | None) -> bool:
         """Whether a push about security `key` (None: unknown) belongs in this stream."""
-        return self.key is None or key is None or key == self.key
+        return self._keys is None or key is None or key in self._keys
 
     def _put(self, item: S | StreamEvent) -> None:
         if len(self._items) >= self._maxlen:
@@ -95,4 +107,70 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
         self._finish()
 
 
-__all__ = ["PushStream"]
+BookItem = OrderBook | StreamEvent
+"""What an order-book stream yields: a normalized book (`raw`: the push's S2C), a Gap or a DecodeFailure."""
+
+
+class BookStream(AsyncIterator[BookItem]):
+    """Qot_UpdateOrderBook pushes of some securities as normalized `OrderBook`s, each with
+    the push's typed `Qot_UpdateOrderBook_pb2.S2C` as `raw`; a `Gap` after each outage, a
+    `DecodeFailure` for each push that does not decode. The first `anext` subscribes (a
+    refusal raises it and ends the stream); the client restores the subscription after a
+    reconnect. `pushes` is the underlying `PushStream` (`dropped`, `gaps`, `received`,
+    `decode_errors`). `aclose()` (or leaving `async with`) ends the stream; the subscription
+    stays (OpenD refuses to cancel one younger than a minute)."""
+
+    def __init__(
+        self,
+        pushes: PushStream[Qot_UpdateOrderBook_pb2.S2C],
+        symbols: tuple[str, ...],
+        subscribe: Callable[[], Awaitable[None]],
+    ) -> None:
+        self.pushes = pushes
+        self.symbols = symbols
+        self._subscribe: Callable[[], Awaitable[None]] | None = subscribe
+
+    def __repr__(self) -> str:
+        return f"BookStream({', '.join(self.symbols)})"
+
+    @property
+    def dropped(self) -> int:
+        return self.pushes.dropped
+
+    @property
+    def gaps(self) -> list[Gap]:
+        return self.pushes.gaps
+
+    def __aiter__(self) -> BookStream:
+        return self
+
+    async def __anext__(self) -> BookItem:
+        subscribe, self._subscribe = self._subscribe, None
+        if subscribe is not None:
+            try:
+                await subscribe()
+            except BaseException:
+                await self.pushes.aclose()
+                raise
+        item = await anext(self.pushes)
+        if isinstance(item, Gap | DecodeFailure):
+            return item
+        try:
+            return msgspec.structs.replace(order_book_from_s2c(item), raw=item)
+        except DecodeError as exc:  # the client checked the values already: a defence only
+            return DecodeFailure(exc, item.SerializeToString()[:RAW_KEPT])
+
+    async def aclose(self) -> None:
+        self._subscribe = None
+        await self.pushes.aclose()
+
+    async def __aenter__(self) -> BookStream:
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.aclose()
+
+
+__all__ = ["RAW_KEPT", "BookItem", "BookStream", "PushStream"]

@@ -9,7 +9,7 @@ facades never import protobuf.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from google.protobuf.message import Message
@@ -21,6 +21,7 @@ from venuewire.sync import Stream, _Facade, _like_opend
 
 if TYPE_CHECKING:
     from venuewire.events import StreamEvent
+    from venuewire.models import OrderBook
     from venuewire.opend.client import OpenDClient as AsyncOpenDClient  # noqa: F401 (a string base below)
 
 __all__ = ["OpenDClient"]
@@ -29,7 +30,7 @@ __all__ = ["OpenDClient"]
 class OpenDClient(OpenDSyncTypedAPI, _Facade["AsyncOpenDClient"]):
     """`venuewire.OpenDClient` without async: the same parameters, methods, results and errors.
     `with` connects (InitConnect); `request(message)` returns the message's typed Response,
-    `pushes(Response class)` and the update streams are iterators."""
+    `pushes(Response class)`, `depth_stream` and the update streams are iterators."""
 
     @_like_opend
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -64,6 +65,11 @@ class OpenDClient(OpenDSyncTypedAPI, _Facade["AsyncOpenDClient"]):
 
     def get_order_book(self, symbol: str, num: int = 10) -> Qot_GetOrderBook_pb2.S2C:
         return self._call(self.async_client.get_order_book, symbol, num)
+
+    def depth_stream(self, symbols: str | Sequence[str]) -> Stream[OrderBook | StreamEvent]:
+        """Normalized books of `symbols` from Qot_UpdateOrderBook pushes (subscribes on the first `next`)."""
+        names = symbols if isinstance(symbols, str) else list(symbols)
+        return self._stream(lambda: self.async_client.depth_stream(names))
 
     def order_book_updates(self, symbol: str) -> Stream[Qot_UpdateOrderBook_pb2.S2C | StreamEvent]:
         """Qot_UpdateOrderBook pushes for `symbol` (subscribe with push=True first)."""

@@ -41,7 +41,7 @@ async def sim() -> AsyncIterator[BitmartSimulator]:
 
 
 def client_for(sim: BitmartSimulator, **kwargs: object) -> BitmartClient:
-    options: dict[str, object] = {"backoff_initial": 0.05, "connect_timeout": 3}
+    options: dict[str, object] = {"backoff_initial": 0.05, "timeout": 3}
     options.update(kwargs)
     return BitmartClient(sim.legacy_url, sim.url, **options)  # type: ignore[arg-type]
 
@@ -174,7 +174,7 @@ async def test_bad_arguments_raise_before_anything_is_sent(sim, call, argument):
     [
         ({"legacy_url": "openws.bitmart.com"}, "legacy_url"),
         ({"url": "ftp://127.0.0.1/api"}, "url"),
-        ({"connect_timeout": 0}, "connect_timeout"),
+        ({"timeout": 0}, "timeout"),
         ({"ping_interval": -1}, "ping_interval"),
         ({"buffer": 0}, "buffer"),
         ({"idle_timeout": 0}, "idle_timeout"),
@@ -365,7 +365,7 @@ async def test_without_reconnect_a_drop_ends_the_stream_with_connection_lost(sim
 
 
 async def test_an_unreachable_venue_raises_instead_of_hanging():
-    client = BitmartClient("ws://127.0.0.1:9/", "ws://127.0.0.1:9/api?protocol=1.1", connect_timeout=2)
+    client = BitmartClient("ws://127.0.0.1:9/", "ws://127.0.0.1:9/api?protocol=1.1", timeout=2)
     for stream in (client.depth_stream("BTC_USDT"), client.legacy_depth_stream("BMX_ETH", 6)):
         with pytest.raises((ConnectionLost, Timeout)):
             await asyncio.wait_for(anext(stream), WAIT)

@@ -253,13 +253,13 @@ async def test_arguments_are_checked_before_anything_is_sent(sim, args, error, m
     [
         ({"timeout": 0}, ValueError, "timeout"),
         ({"timeout": -1.0}, ValueError, "timeout"),
-        ({"base_url": "api.coinw.com"}, ValueError, "base_url"),
-        ({"base_url": "https://api.coinw.com/v1"}, ValueError, "base_url"),
+        ({"url": "api.coinw.com"}, ValueError, r"^url "),
+        ({"url": "https://api.coinw.com/v1"}, ValueError, r"^url "),
         ({"credentials": SECRET}, TypeError, "credentials"),
     ],
 )
 def test_client_arguments_are_checked(kwargs, error, match):
-    args = {"credentials": CoinwCredentials(KEY, SECRET), "base_url": "http://127.0.0.1:1"}
+    args = {"credentials": CoinwCredentials(KEY, SECRET), "url": "http://127.0.0.1:1"}
     with pytest.raises(error, match=match):
         CoinwClient(**(args | kwargs))
 
@@ -345,7 +345,7 @@ def test_two_asyncio_runs_with_the_client_still_open():
 
 def test_defaults_are_the_registrys():
     client = CoinwClient(CoinwCredentials(KEY, SECRET))
-    assert client.base_url == ENDPOINT.base_url == "https://api.coinw.com"
+    assert client.url == ENDPOINT.base_url == "https://api.coinw.com"
     assert client.limiter.limit == 10 and client.limiter.per == RATE_WINDOW_S and client.timeout == 10.0
 
 

@@ -101,7 +101,7 @@ class Script:
 
 
 def client_of(peer: Peer, **options: Any) -> BitmartClient:
-    settings: dict[str, Any] = {"connect_timeout": WAIT, "reconnect": False, "backoff_initial": 0.05}
+    settings: dict[str, Any] = {"timeout": WAIT, "reconnect": False, "backoff_initial": 0.05}
     settings.update(options)
     return BitmartClient(peer.ws_url, peer.ws_url, **settings)
 

@@ -45,7 +45,7 @@ from venuewire.opend.frame import HEADER, HEADER_SIZE, MAGIC, RESERVED, Frame, d
 pytestmark = pytest.mark.timeout(30)
 
 AES_KEY = "k3yK3yk3yK3yk3y0"
-FAST = {"connect_timeout": 1.0, "request_timeout": 1.0, "backoff_initial": 0.05, "backoff_max": 0.5}
+FAST = {"connect_timeout": 1.0, "timeout": 1.0, "backoff_initial": 0.05, "backoff_max": 0.5}
 Handler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
 
@@ -303,7 +303,7 @@ async def test_a_body_len_bomb_is_refused_before_the_body_is_buffered():
             writer.write(chunk)
             await writer.drain()
 
-    stack, _, client = await serve(after_handshake(then), reconnect=False, max_body_len=256 * 1024)
+    stack, _, client = await serve(after_handshake(then), reconnect=False, max_body=256 * 1024)
     async with stack:
         tracemalloc.start()
         try:
@@ -348,7 +348,7 @@ async def test_protobuf_garbage_and_wrong_replies_reach_the_caller_as_venue_erro
             writer.write(next(replies)(request))
             await writer.drain()
 
-    stack, _, client = await serve(after_handshake(then), reconnect=False, request_timeout=0.3)
+    stack, _, client = await serve(after_handshake(then), reconnect=False, timeout=0.3)
     async with stack:
         with pytest.raises(DecodeError):
             await client.get_global_state()
@@ -429,7 +429,7 @@ async def test_a_push_flood_against_a_slow_consumer_stays_bounded_and_counts_dro
         await writer.drain()
         await hold(5)
 
-    stack, _, client = await serve(after_handshake(then), push_buffer=16)
+    stack, _, client = await serve(after_handshake(then), buffer=16)
     async with stack:
         stream = client.order_book_updates("HK.00700")
         for _ in range(100):
@@ -460,7 +460,7 @@ async def test_a_stalled_peer_is_detected_and_the_client_reconnects():
 
 async def test_a_stalled_peer_without_reconnect_ends_requests_and_streams_with_connection_lost():
     stack, _, client = await serve(after_handshake(lambda r, w: hold(5)), idle_timeout=0.3, reconnect=False,
-                                   request_timeout=5)  # fmt: skip
+                                   timeout=5)  # fmt: skip
     async with stack:
         stream = client.order_book_updates("HK.00700")
         started = time.monotonic()

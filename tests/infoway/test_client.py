@@ -158,20 +158,20 @@ async def test_arguments_are_checked_before_anything_is_sent(sim, market, codes,
     [
         ({"timeout": 0}, ValueError, "timeout"),
         ({"timeout": -1.0}, ValueError, "timeout"),
-        ({"base_url": "data.infoway.io"}, ValueError, "base_url"),
+        ({"url": "data.infoway.io"}, ValueError, r"^url "),
         ({"ws_url": ""}, ValueError, "ws_url"),
         ({"credentials": KEY}, TypeError, "credentials"),
     ],
 )
 def test_client_arguments_are_checked(kwargs, error, match):
-    args = {"credentials": InfowayCredentials(KEY), "base_url": "http://127.0.0.1:1", "ws_url": "ws://127.0.0.1:1/ws"}
+    args = {"credentials": InfowayCredentials(KEY), "url": "http://127.0.0.1:1", "ws_url": "ws://127.0.0.1:1/ws"}
     with pytest.raises(error, match=match):
         InfowayClient(**(args | kwargs))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
     ("option", "value"),
-    [("heartbeat_interval", 0), ("idle_timeout", 0), ("frame_window_s", -1), ("backoff_initial", 0), ("buffer", 0)],
+    [("ping_interval", 0), ("idle_timeout", 0), ("frame_window_s", -1), ("backoff_initial", 0), ("buffer", 0)],
 )
 async def test_stream_options_are_checked(sim, option, value):
     async with make_client(sim) as client:
@@ -257,7 +257,7 @@ async def test_every_outage_is_its_own_gap(sim):
 
 async def test_a_first_connection_lost_later_reconnects_instead_of_ending_the_stream():
     async with served(push_interval=0.02, idle_timeout_s=0.3) as (sim, client):
-        stream = fast(client, "crypto", ["BTCUSDT"], heartbeat_interval=100)
+        stream = fast(client, "crypto", ["BTCUSDT"], ping_interval=100)
         seen = await items_until(stream, book_after(Gap))  # the venue drops the silent first connection
     assert sim.stats.closed_for_silence >= 1
     assert [i for i in seen if isinstance(i, Gap)] == stream.gaps[:1]
@@ -325,14 +325,14 @@ async def test_ws_slow_replies_trip_the_idle_timeout_and_the_stream_reconnects()
 
 async def test_heartbeats_keep_the_connection_and_silence_gets_it_dropped():
     async with served(push_interval=0.02, idle_timeout_s=0.3) as (sim, client):
-        async with fast(client, "crypto", ["BTCUSDT"], heartbeat_interval=0.1) as stream:
+        async with fast(client, "crypto", ["BTCUSDT"], ping_interval=0.1) as stream:
             loop = asyncio.get_running_loop()
             end = loop.time() + 1.2
             await items_until(stream, lambda s: loop.time() > end)
         assert sim.stats.closed_for_silence == 0 and stream.stats.reconnects == 0
         heartbeats = [t for _, t in sim.received if json.loads(t)["code"] == 10010]
         assert len(heartbeats) >= 5
-        async with fast(client, "crypto", ["BTCUSDT"], heartbeat_interval=100) as silent:
+        async with fast(client, "crypto", ["BTCUSDT"], ping_interval=100) as silent:
             await items_until(silent, book_after(Gap))
         assert sim.stats.closed_for_silence >= 1
 
@@ -341,7 +341,7 @@ async def test_our_client_never_exceeds_sixty_frames_a_minute():
     # The minute shrunk to one second on both sides; heartbeats every millisecond try to
     # send a thousand frames a second, and the send limiter holds them to 60 a window.
     async with served(push_interval=0.05, frame_window_s=1.0) as (sim, client):
-        async with fast(client, "crypto", ["BTCUSDT"], heartbeat_interval=0.001, frame_window_s=1.0) as stream:
+        async with fast(client, "crypto", ["BTCUSDT"], ping_interval=0.001, frame_window_s=1.0) as stream:
             loop = asyncio.get_running_loop()
             end = loop.time() + 2.5
             await items_until(stream, lambda s: loop.time() > end)
@@ -355,7 +355,7 @@ async def test_our_client_never_exceeds_sixty_frames_a_minute():
 async def test_the_simulator_would_catch_a_client_sending_too_fast():
     # a limiter on a half-second window lets twice the venue's rate through
     async with served(push_interval=0.05, frame_window_s=1.0) as (sim, client):
-        stream = fast(client, "crypto", ["BTCUSDT"], heartbeat_interval=0.001, frame_window_s=0.5)
+        stream = fast(client, "crypto", ["BTCUSDT"], ping_interval=0.001, frame_window_s=0.5)
         await items_until(stream, book_after(Gap))
     assert sim.stats.closed_for_frame_limit >= 1
 
@@ -417,7 +417,7 @@ async def test_the_api_key_never_shows_in_logs_errors_or_reprs(sim, caplog):
 
 async def test_heart_apply_frames_are_consumed_as_control_frames():
     async with served(push_interval=0.02, heart_apply=True) as (_, client):
-        async with fast(client, "crypto", ["BTCUSDT"], heartbeat_interval=0.05) as stream:
+        async with fast(client, "crypto", ["BTCUSDT"], ping_interval=0.05) as stream:
             seen = await items_until(stream, last_is_book)
             await until(lambda: stream.depth.stats.control >= 3, within=3.0)
         stats = stream.depth.stats

@@ -96,7 +96,7 @@ async def test_encrypted_sessions(mode):
 
 
 async def test_a_stalled_reply_times_out_and_is_forgotten(sim):
-    async with OpenDClient(host="127.0.0.1", port=sim.port, request_timeout=0.5, reconnect=False) as client:
+    async with OpenDClient(host="127.0.0.1", port=sim.port, timeout=0.5, reconnect=False) as client:
         sim.faults.add(Fault.STALL)
         with pytest.raises(venuewire.Timeout):
             await client.get_global_state()
@@ -104,7 +104,7 @@ async def test_a_stalled_reply_times_out_and_is_forgotten(sim):
 
 
 async def test_disconnect_fails_pending_requests_at_once(sim):
-    async with OpenDClient(host="127.0.0.1", port=sim.port, request_timeout=10, reconnect=False) as client:
+    async with OpenDClient(host="127.0.0.1", port=sim.port, timeout=10, reconnect=False) as client:
         sim.faults.add(Fault.DROP_MID_FRAME)
         loop = asyncio.get_running_loop()
         started = loop.time()
@@ -116,7 +116,7 @@ async def test_disconnect_fails_pending_requests_at_once(sim):
 
 
 async def test_wrong_serial_replies_are_counted_not_matched(sim):
-    async with OpenDClient(host="127.0.0.1", port=sim.port, request_timeout=0.5) as client:
+    async with OpenDClient(host="127.0.0.1", port=sim.port, timeout=0.5) as client:
         sim.faults.add(Fault.WRONG_SERIAL)
         with pytest.raises(venuewire.Timeout):
             await client.get_global_state()
@@ -124,7 +124,7 @@ async def test_wrong_serial_replies_are_counted_not_matched(sim):
 
 
 async def test_corrupt_sha1_drops_the_connection_and_the_client_reconnects(sim):
-    async with OpenDClient(host="127.0.0.1", port=sim.port, request_timeout=5) as client:
+    async with OpenDClient(host="127.0.0.1", port=sim.port, timeout=5) as client:
         first = client.conn_id
         sim.faults.add(Fault.CORRUPT_SHA1)
         with pytest.raises(venuewire.ConnectionLost):
@@ -170,7 +170,7 @@ async def test_stream_resumes_after_a_reconnect_with_a_gap_event(sim):
 
 
 async def test_slow_consumer_drops_oldest_and_counts(sim):
-    async with OpenDClient(host="127.0.0.1", port=sim.port, push_buffer=2) as client:
+    async with OpenDClient(host="127.0.0.1", port=sim.port, buffer=2) as client:
         stream = client.order_book_updates("HK.00700")
         await client.subscribe(["HK.00700"], push=True)
         for _ in range(100):
@@ -274,7 +274,7 @@ def test_a_client_used_from_a_second_event_loop_fails_at_once_with_wrong_event_l
     server.start()
     assert ready.wait(10)
     first, second = asyncio.new_event_loop(), asyncio.new_event_loop()
-    client = OpenDClient(host="127.0.0.1", port=port[0], request_timeout=2)
+    client = OpenDClient(host="127.0.0.1", port=port[0], timeout=2)
     try:
         first.run_until_complete(client.connect())
         for call in (
@@ -317,7 +317,7 @@ async def serve():
 
 threading.Thread(target=lambda: asyncio.run(serve()), daemon=True).start()
 ready.wait(10)
-client = OpenDClient(host="127.0.0.1", port=port[0], request_timeout=5)
+client = OpenDClient(host="127.0.0.1", port=port[0], timeout=5)
 asyncio.run(client.connect())  # the loop ends with the client still open
 started = time.monotonic()
 try:

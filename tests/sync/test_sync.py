@@ -102,5 +102,5 @@ def test_qfex_get_order() -> None:
 
 
 def test_the_facade_takes_the_async_clients_parameters() -> None:
-    with pytest.raises(ValueError, match="request_timeout"):
-        sync.OpenDClient("127.0.0.1", 1, request_timeout=0)
+    with pytest.raises(ValueError, match=r"^timeout"):
+        sync.OpenDClient("127.0.0.1", 1, timeout=0)
