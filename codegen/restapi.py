@@ -199,10 +199,12 @@ def _validator(schemas: Path, venue: str, schema_path: Path) -> Any:
 
 
 def generate_examples(reg: Registry, messages: list[MessageInfo], schemas: Path, out: Path) -> list[Path]:
-    """Write generated/<venue>/examples.py for every JSON venue with REST endpoints."""
+    """Write generated/<venue>/examples.py for every JSON venue with REST endpoints or
+    WebSocket requests."""
     titles = {v.key: v.title for v in reg.venues}
     written: list[Path] = []
-    for venue in sorted({e.venue for e in reg.rest}):
+    ws_venues = {c.venue for c in reg.ws if c.requests}
+    for venue in sorted({e.venue for e in reg.rest} | ws_venues):
         entries: list[str] = []
         for message in sorted((m for m in messages if m.venue == venue and m.format == "json"), key=lambda m: m.name):
             path = schemas / message.schema
@@ -222,12 +224,14 @@ def generate_examples(reg: Registry, messages: list[MessageInfo], schemas: Path,
                 text = json.dumps(example, separators=(",", ":"), ensure_ascii=False)
                 texts.append(f"        {text.encode('utf-8')!r},\n")
             entries.append(f"    {message.name!r}: (\n{''.join(texts)}    ),\n")
-        for endpoint in (e for e in reg.rest if e.venue == venue):
-            name = endpoint.response.split("/", 1)[1]
+        served = [(e.response, e.name) for e in reg.rest if e.venue == venue]
+        served += [(r.reply, f"{c.name}.{r.name}") for c in reg.ws if c.venue == venue for r in c.requests]
+        for reply, what in served:
+            name = reply.split("/", 1)[1]
             if not any(entry.startswith(f"    {name!r}:") for entry in entries):
                 raise SystemExit(
-                    f"codegen: schemas/json/{endpoint.response}.json: #/examples: the response of "
-                    f"{venue}.{endpoint.name} needs an example (the simulator serves it)"
+                    f"codegen: schemas/json/{reply}.json: #/examples: the reply of "
+                    f"{venue}.{what} needs an example (the simulator serves it)"
                 )
         lines = [EXAMPLES_HEADER.format(venue=venue, title=titles[venue])]
         lines.append("EXAMPLES: Final[dict[str, tuple[bytes, ...]]] = {\n" + "".join(entries) + "}\n")

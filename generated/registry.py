@@ -153,6 +153,19 @@ class WeightedLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class WsRequest:
+    """One request of a request/response WebSocket channel, and the typed method codegen
+    writes for it (named `name`). `request` is the frame's message (an object whose `type` is
+    the constant `name` and whose `params` are the method's parameters), `reply` the answer's
+    message: an object whose one required key, `reply_key`, holds the answer."""
+
+    name: str
+    request: str
+    reply: str
+    reply_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class WsChannel:
     """One WebSocket channel: URL, auth, the messages it carries, heartbeats, limits."""
 
@@ -195,6 +208,8 @@ class WsChannel:
     correlation: Literal["order"] | None = None
     """How answers pair with requests on a request/response channel: "order", untagged
     answers in request order (one request in flight). None on push-only channels."""
+    requests: tuple[WsRequest, ...] = ()
+    """The requests the channel answers, each a typed method of the venue's client."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -596,6 +611,14 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
         model="ema",
     ),
     correlation="order",
+    requests=(
+        WsRequest(
+            name="get_order",
+            request="qfex/get_order",
+            reply="qfex/all_orders_response",
+            reply_key="all_orders_response",
+        ),
+    ),
 )
 WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_BITMART_LEGACY_DEPTH,
@@ -604,6 +627,7 @@ WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_INFOWAY_DEPTH,
     WS_QFEX_TRADE,
 )
+WS_QFEX_TRADE_GET_ORDER: Final[WsRequest] = WS_QFEX_TRADE.requests[0]
 ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
     VenueErrorCode(
         venue="coinw", code="6000", kind="auth", meaning="authentication failed", name="auth_failed"
