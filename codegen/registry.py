@@ -111,6 +111,12 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
         lines.append(f"    {p.name} = {p.proto_id}\n")
     lines.append("\n\n")
     lines.append(
+        "# Qot_Sub subscription type (Qot_Common.SubType) -> the push protoID it brings (opend.sub_types).\n"
+        "OPEND_SUB_TYPE_PUSHES: Final[dict[int, OpenDProtoID]] = {"
+        + ", ".join(f"{t.sub_type}: OpenDProtoID.{t.push}" for t in reg.opend.sub_types)
+        + "}\n"
+    )
+    lines.append(
         "AUTH_SCHEMES: Final[dict[str, AuthScheme]] = {"
         + ", ".join(f"{a.name!r}: {render(a)}" for a in reg.auth)
         + "}\n"

@@ -48,6 +48,16 @@ class OpenDMarket:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenDSubType:
+    """A Qot_Sub subscription type (Qot_Common.SubType `sub_type`, named `name`) and the push
+    protocol (an [[opend.protocols]] name) OpenD sends for it once the push is registered."""
+
+    name: str
+    sub_type: int
+    push: str
+
+
+@dataclass(frozen=True, slots=True)
 class OpenDFacts:
     """Framing, session and encryption constants of the OpenD TCP protocol."""
 
@@ -77,6 +87,8 @@ class OpenDFacts:
     keepalive_min_s: float = 1.0
     """A peer's keepAliveInterval is clamped to [keepalive_min_s, keepalive_max_s]."""
     keepalive_max_s: float = 300.0
+    sub_types: tuple[OpenDSubType, ...] = ()
+    """Which push protocol each Qot_Sub subscription type brings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,6 +409,13 @@ def load(path: Path) -> Registry:
     ids = [p.proto_id for p in reg.opend.protocols]
     if len(ids) != len(set(ids)):
         raise RegistryError("opend.protocols: duplicate proto_id")
+    pushes = {p.name for p in reg.opend.protocols if p.kind == "push"}
+    numbers = [t.sub_type for t in reg.opend.sub_types]
+    if len(numbers) != len(set(numbers)):
+        raise RegistryError("opend.sub_types: duplicate sub_type")
+    for sub in reg.opend.sub_types:
+        if sub.push not in pushes:
+            raise RegistryError(f"opend.sub_types {sub.name}: push {sub.push!r} is not a push in opend.protocols")
     seen: dict[tuple[str, str], set[str]] = {}
     for err in reg.errors:
         scopes = seen.setdefault((err.venue, err.code), set())

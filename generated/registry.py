@@ -46,6 +46,16 @@ class OpenDMarket:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenDSubType:
+    """A Qot_Sub subscription type (Qot_Common.SubType `sub_type`, named `name`) and the push
+    protocol (an [[opend.protocols]] name) OpenD sends for it once the push is registered."""
+
+    name: str
+    sub_type: int
+    push: str
+
+
+@dataclass(frozen=True, slots=True)
 class OpenDFacts:
     """Framing, session and encryption constants of the OpenD TCP protocol."""
 
@@ -75,6 +85,8 @@ class OpenDFacts:
     keepalive_min_s: float = 1.0
     """A peer's keepAliveInterval is clamped to [keepalive_min_s, keepalive_max_s]."""
     keepalive_max_s: float = 300.0
+    sub_types: tuple[OpenDSubType, ...] = ()
+    """Which push protocol each Qot_Sub subscription type brings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,6 +364,10 @@ OPEND: Final[OpenDFacts] = OpenDFacts(
         OpenDMarket(prefix="CC", market=91),
         OpenDMarket(prefix="EC", market=101),
     ),
+    sub_types=(
+        OpenDSubType(name="Basic", sub_type=1, push="Qot_UpdateBasicQot"),
+        OpenDSubType(name="OrderBook", sub_type=2, push="Qot_UpdateOrderBook"),
+    ),
 )
 
 
@@ -372,6 +388,11 @@ class OpenDProtoID(IntEnum):
     Qot_UpdateOrderBook = 3013
 
 
+# Qot_Sub subscription type (Qot_Common.SubType) -> the push protoID it brings (opend.sub_types).
+OPEND_SUB_TYPE_PUSHES: Final[dict[int, OpenDProtoID]] = {
+    1: OpenDProtoID.Qot_UpdateBasicQot,
+    2: OpenDProtoID.Qot_UpdateOrderBook,
+}
 AUTH_SCHEMES: Final[dict[str, AuthScheme]] = {
     "coinw_hmac_sha256_base64": AuthScheme(
         name="coinw_hmac_sha256_base64",
