@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from codegen import registry_model, restapi
+from codegen import registry_model, restapi, wsapi
 from codegen.opend import generate_dispatch
 from codegen.registry_model import MessageInfo, RegistryError, RestEndpoint, WsChannel
 
@@ -87,6 +87,14 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
                 raise RegistryError(f"{item.venue}.{item.name}.{name}: no schema schemas/json/{ref}.json")
             if not ref.startswith(f"{item.venue}/"):
                 raise RegistryError(f"{item.venue}.{item.name}.{name}: {ref} belongs to another venue")
+    for channel in reg.ws:
+        for req in channel.requests:
+            for name, ref in (("request", req.request), ("reply", req.reply)):
+                where = f"{channel.venue}.{channel.name}.requests.{req.name}.{name}"
+                if ref not in json_refs:
+                    raise RegistryError(f"{where}: no schema schemas/json/{ref}.json")
+                if not ref.startswith(f"{channel.venue}/"):
+                    raise RegistryError(f"{where}: {ref} belongs to another venue")
     catalogue = []
     for message in messages:
         proto = message.schema.rsplit("/", 1)[1].removesuffix(".proto")
@@ -102,6 +110,12 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
     for p in reg.opend.protocols:
         lines.append(f"    {p.name} = {p.proto_id}\n")
     lines.append("\n\n")
+    lines.append(
+        "# Qot_Sub subscription type (Qot_Common.SubType) -> the push protoID it brings (opend.sub_types).\n"
+        "OPEND_SUB_TYPE_PUSHES: Final[dict[int, OpenDProtoID]] = {"
+        + ", ".join(f"{t.sub_type}: OpenDProtoID.{t.push}" for t in reg.opend.sub_types)
+        + "}\n"
+    )
     lines.append(
         "AUTH_SCHEMES: Final[dict[str, AuthScheme]] = {"
         + ", ".join(f"{a.name!r}: {render(a)}" for a in reg.auth)
@@ -120,6 +134,12 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
             lines.append(f"{const}: Final[{cls}] = {render(item)}\n")
         plural = "REST_ENDPOINTS" if kind == "REST" else "WS_CHANNELS"
         lines.append(f"{plural}: Final[tuple[{cls}, ...]] = ({''.join(n + ', ' for n in names)})\n")
+    ws_consts: dict[tuple[str, str, str], str] = {}
+    for channel in reg.ws:
+        for index, req in enumerate(channel.requests):
+            const = _const("WS", channel.venue, f"{channel.name}_{req.name}")
+            ws_consts[(channel.venue, channel.name, req.name)] = const
+            lines.append(f"{const}: Final[WsRequest] = {_const('WS', channel.venue, channel.name)}.requests[{index}]\n")
     lines.append(f"ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = {render(reg.errors)}\n")
     lines.append(f"MESSAGES: Final[tuple[MessageInfo, ...]] = {render(tuple(catalogue))}\n")
     lines.append(
@@ -136,6 +156,7 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
     consts = {(e.venue, e.name): _const("REST", e.venue, e.name) for e in reg.rest}
     targets += restapi.generate_api(reg, messages, schemas, out, consts)
     targets += restapi.generate_examples(reg, messages, schemas, out)
+    targets += wsapi.generate_api(reg, messages, schemas, out, ws_consts)
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
     cmd = [sys.executable, "-m", "ruff", "format", "--quiet", "--line-length", "100", *map(str, targets)]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)

@@ -48,6 +48,16 @@ class OpenDMarket:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenDSubType:
+    """A Qot_Sub subscription type (Qot_Common.SubType `sub_type`, named `name`) and the push
+    protocol (an [[opend.protocols]] name) OpenD sends for it once the push is registered."""
+
+    name: str
+    sub_type: int
+    push: str
+
+
+@dataclass(frozen=True, slots=True)
 class OpenDFacts:
     """Framing, session and encryption constants of the OpenD TCP protocol."""
 
@@ -77,6 +87,8 @@ class OpenDFacts:
     keepalive_min_s: float = 1.0
     """A peer's keepAliveInterval is clamped to [keepalive_min_s, keepalive_max_s]."""
     keepalive_max_s: float = 300.0
+    sub_types: tuple[OpenDSubType, ...] = ()
+    """Which push protocol each Qot_Sub subscription type brings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +167,19 @@ class WeightedLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class WsRequest:
+    """One request of a request/response WebSocket channel, and the typed method codegen
+    writes for it (named `name`). `request` is the frame's message (an object whose `type` is
+    the constant `name` and whose `params` are the method's parameters), `reply` the answer's
+    message: an object whose one required key, `reply_key`, holds the answer."""
+
+    name: str
+    request: str
+    reply: str
+    reply_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class WsChannel:
     """One WebSocket channel: URL, auth, the messages it carries, heartbeats, limits."""
 
@@ -197,6 +222,8 @@ class WsChannel:
     correlation: Literal["order"] | None = None
     """How answers pair with requests on a request/response channel: "order", untagged
     answers in request order (one request in flight). None on push-only channels."""
+    requests: tuple[WsRequest, ...] = ()
+    """The requests the channel answers, each a typed method of the venue's client."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -368,9 +395,27 @@ def load(path: Path) -> Registry:
     names = [(r.venue, r.name) for r in reg.rest]
     if len(names) != len(set(names)):
         raise RegistryError("rest: duplicate (venue, name)")
+    for channel in reg.ws:
+        seen_requests: set[str] = set()
+        for req in channel.requests:
+            where = f"ws {channel.venue}.{channel.name} requests {req.name}"
+            if not req.name.isidentifier() or req.name.startswith("_"):
+                raise RegistryError(f"{where}: a request name must be a Python identifier (the method name)")
+            if req.name in seen_requests:
+                raise RegistryError(f"{where}: declared twice")
+            seen_requests.add(req.name)
+            if channel.correlation is None:
+                raise RegistryError(f"{where}: the channel declares requests but no correlation")
     ids = [p.proto_id for p in reg.opend.protocols]
     if len(ids) != len(set(ids)):
         raise RegistryError("opend.protocols: duplicate proto_id")
+    pushes = {p.name for p in reg.opend.protocols if p.kind == "push"}
+    numbers = [t.sub_type for t in reg.opend.sub_types]
+    if len(numbers) != len(set(numbers)):
+        raise RegistryError("opend.sub_types: duplicate sub_type")
+    for sub in reg.opend.sub_types:
+        if sub.push not in pushes:
+            raise RegistryError(f"opend.sub_types {sub.name}: push {sub.push!r} is not a push in opend.protocols")
     seen: dict[tuple[str, str], set[str]] = {}
     for err in reg.errors:
         scopes = seen.setdefault((err.venue, err.code), set())

@@ -46,6 +46,16 @@ class OpenDMarket:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenDSubType:
+    """A Qot_Sub subscription type (Qot_Common.SubType `sub_type`, named `name`) and the push
+    protocol (an [[opend.protocols]] name) OpenD sends for it once the push is registered."""
+
+    name: str
+    sub_type: int
+    push: str
+
+
+@dataclass(frozen=True, slots=True)
 class OpenDFacts:
     """Framing, session and encryption constants of the OpenD TCP protocol."""
 
@@ -75,6 +85,8 @@ class OpenDFacts:
     keepalive_min_s: float = 1.0
     """A peer's keepAliveInterval is clamped to [keepalive_min_s, keepalive_max_s]."""
     keepalive_max_s: float = 300.0
+    sub_types: tuple[OpenDSubType, ...] = ()
+    """Which push protocol each Qot_Sub subscription type brings."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +165,19 @@ class WeightedLimit:
 
 
 @dataclass(frozen=True, slots=True)
+class WsRequest:
+    """One request of a request/response WebSocket channel, and the typed method codegen
+    writes for it (named `name`). `request` is the frame's message (an object whose `type` is
+    the constant `name` and whose `params` are the method's parameters), `reply` the answer's
+    message: an object whose one required key, `reply_key`, holds the answer."""
+
+    name: str
+    request: str
+    reply: str
+    reply_key: str
+
+
+@dataclass(frozen=True, slots=True)
 class WsChannel:
     """One WebSocket channel: URL, auth, the messages it carries, heartbeats, limits."""
 
@@ -195,6 +220,8 @@ class WsChannel:
     correlation: Literal["order"] | None = None
     """How answers pair with requests on a request/response channel: "order", untagged
     answers in request order (one request in flight). None on push-only channels."""
+    requests: tuple[WsRequest, ...] = ()
+    """The requests the channel answers, each a typed method of the venue's client."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -337,6 +364,10 @@ OPEND: Final[OpenDFacts] = OpenDFacts(
         OpenDMarket(prefix="CC", market=91),
         OpenDMarket(prefix="EC", market=101),
     ),
+    sub_types=(
+        OpenDSubType(name="Basic", sub_type=1, push="Qot_UpdateBasicQot"),
+        OpenDSubType(name="OrderBook", sub_type=2, push="Qot_UpdateOrderBook"),
+    ),
 )
 
 
@@ -357,6 +388,11 @@ class OpenDProtoID(IntEnum):
     Qot_UpdateOrderBook = 3013
 
 
+# Qot_Sub subscription type (Qot_Common.SubType) -> the push protoID it brings (opend.sub_types).
+OPEND_SUB_TYPE_PUSHES: Final[dict[int, OpenDProtoID]] = {
+    1: OpenDProtoID.Qot_UpdateBasicQot,
+    2: OpenDProtoID.Qot_UpdateOrderBook,
+}
 AUTH_SCHEMES: Final[dict[str, AuthScheme]] = {
     "coinw_hmac_sha256_base64": AuthScheme(
         name="coinw_hmac_sha256_base64",
@@ -596,6 +632,14 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
         model="ema",
     ),
     correlation="order",
+    requests=(
+        WsRequest(
+            name="get_order",
+            request="qfex/get_order",
+            reply="qfex/all_orders_response",
+            reply_key="all_orders_response",
+        ),
+    ),
 )
 WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_BITMART_LEGACY_DEPTH,
@@ -604,6 +648,7 @@ WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_INFOWAY_DEPTH,
     WS_QFEX_TRADE,
 )
+WS_QFEX_TRADE_GET_ORDER: Final[WsRequest] = WS_QFEX_TRADE.requests[0]
 ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
     VenueErrorCode(
         venue="coinw", code="6000", kind="auth", meaning="authentication failed", name="auth_failed"

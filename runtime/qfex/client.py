@@ -47,13 +47,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from typing import Final, Never
+from typing import Final, Never, TypeVar
 
+import msgspec
 import yarl
 
 from venuewire.credentials import QfexCredentials
 from venuewire.generated.qfex.all_orders_response import AllOrdersResponse
-from venuewire.generated.registry import WS_QFEX_TRADE, required
+from venuewire.generated.qfex.ws_api import QfexTradeAPI
+from venuewire.generated.registry import WS_QFEX_TRADE, WsRequest, required
+from venuewire.messages import encode_json
 from venuewire.models import Order
 from venuewire.qfex.errors import VENUE
 from venuewire.qfex.orders import orders_from_response
@@ -61,6 +64,7 @@ from venuewire.qfex.protocol import (
     Answered,
     AuthFailed,
     Ignored,
+    PendingRequest,
     Refused,
     TradeSession,
     check_get_order,
@@ -116,7 +120,26 @@ class _TradeProtocol:
         return Reaction(answer=Answer(event.response if isinstance(event, Answered) else event))
 
 
-class QfexTradeClient(Closing):
+_Reply = TypeVar("_Reply", bound=msgspec.Struct)
+
+
+class _Requester:
+    """The generated methods' `WsRequester`: one request through the engine (pairing by order),
+    its answer checked to be the reply class."""
+
+    def __init__(self, engine: WsSession[Never], protocol: _TradeProtocol) -> None:
+        self._engine, self._protocol = engine, protocol
+
+    async def request(self, entry: WsRequest, frame: msgspec.Struct, reply: type[_Reply]) -> _Reply:
+        pending = PendingRequest(entry.name, entry.reply_key, reply)
+        text = encode_json(frame).decode()
+        answer = await self._engine.request(lambda: self._protocol.session.request(text, pending), entry.name)
+        if not isinstance(answer, reply):  # pragma: no cover - the protocol answers with the reply class
+            raise TypeError(f"unexpected answer to {entry.name}: {type(answer).__name__}")
+        return answer
+
+
+class QfexTradeClient(QfexTradeAPI, Closing):
     """The QFEX trade WebSocket for one API key. Use as `async with` (connects and authenticates).
 
     `url` defaults to the registry's `wss://trade.qfex.com` and may point at
@@ -161,6 +184,7 @@ class QfexTradeClient(Closing):
         self.heartbeat = None if heartbeat is None else float(heartbeat)
         self.stats: ClientStats = self._engine.stats
         self._credentials = credentials
+        self._ws = _Requester(self._engine, self._protocol)
 
     def __repr__(self) -> str:
         return f"QfexTradeClient(url={self.url!r}, credentials={self._credentials!r}, connected={self.connected})"
@@ -197,12 +221,7 @@ class QfexTradeClient(Closing):
         ConnectionLost, the connect errors (see `connect`), WrongEventLoop.
         """
         check_get_order(symbol, order_id)
-        answer = await self._engine.request(
-            lambda: self._protocol.session.get_order(symbol, order_id), f"get_order({symbol}, {order_id})"
-        )
-        if not isinstance(answer, AllOrdersResponse):  # pragma: no cover - the protocol pairs only these
-            raise TypeError(f"unexpected answer to get_order: {type(answer).__name__}")
-        return answer
+        return await super().get_order(symbol, order_id)
 
     async def get_order_normalized(self, symbol: str, order_id: str) -> list[Order]:
         """`get_order` as venue-neutral `venuewire.models.Order`s (`orders`, then `stop_orders`)."""

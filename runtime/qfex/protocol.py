@@ -8,8 +8,9 @@ One connection goes OPEN -> AUTHENTICATING -> READY -> CLOSED:
     AUTHENTICATING  {"authenticated": true}                           -> READY
                     an error envelope, {"authenticated": false} or an
                     unreadable frame                                  -> CLOSED (AuthFailed)
-    READY           `get_order(symbol, order_id)` sends one request; the next answer
-                    (all_orders_response or an error envelope) is its answer
+    READY           `get_order(symbol, order_id)` or `request(...)` (any request the registry
+                    declares: its frame, reply key and reply class) sends one request; the
+                    next answer (its reply or an error envelope) is its answer
     CLOSED          nothing more is sent or paired
 
 QFEX answers carry no request id and are sent in request order, so the session allows ONE
@@ -59,6 +60,7 @@ __all__ = [
     "Malformed",
     "OrdersReply",
     "OtherFrame",
+    "PendingRequest",
     "Refused",
     "State",
     "TradeSession",
@@ -254,6 +256,16 @@ class GetOrderRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingRequest:
+    """A request sent by `TradeSession.request`: the frame's `type`, the key of the reply's
+    one top-level field and the reply's message class (from the registry's WsRequest)."""
+
+    kind: str
+    reply_key: str
+    reply: type[msgspec.Struct]
+
+
+@dataclass(frozen=True, slots=True)
 class Authenticated:
     """The venue accepted the auth frame; requests may follow."""
 
@@ -268,10 +280,11 @@ class AuthFailed:
 
 @dataclass(frozen=True, slots=True)
 class Answered:
-    """The in-flight request's answer."""
+    """The in-flight request's answer: get_order's AllOrdersResponse, or a `PendingRequest`'s
+    reply message."""
 
-    request: GetOrderRequest
-    response: AllOrdersResponse
+    request: GetOrderRequest | PendingRequest
+    response: AllOrdersResponse | msgspec.Struct
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,7 +292,7 @@ class Refused:
     """The in-flight request failed with `error` (a QfexError or a DecodeError). When
     `close` is True the pairing of answers is lost and the session is CLOSED."""
 
-    request: GetOrderRequest
+    request: GetOrderRequest | PendingRequest
     error: VenueError
     close: bool = False
 
@@ -304,7 +317,7 @@ class TradeSession:
 
     def __init__(self) -> None:
         self.state = State.OPEN
-        self.in_flight: GetOrderRequest | None = None
+        self.in_flight: GetOrderRequest | PendingRequest | None = None
 
     def __repr__(self) -> str:
         return f"TradeSession(state={self.state.name}, in_flight={self.in_flight!r})"
@@ -321,10 +334,18 @@ class TradeSession:
         text = encode_get_order(symbol, order_id)
         self._require(State.READY, "send get_order")
         if self.in_flight is not None:
-            raise RuntimeError(
-                f"a get_order is already in flight ({self.in_flight.order_id}); QFEX pairs answers by order"
-            )
+            raise RuntimeError(f"a request is already in flight ({self.in_flight!r}); QFEX pairs answers by order")
         self.in_flight = GetOrderRequest(symbol, order_id)
+        return text
+
+    def request(self, text: str, pending: PendingRequest) -> str:
+        """Send `text`, the frame of the request `pending` describes; needs READY and nothing
+        in flight. Its answer is the next frame holding `pending.reply_key` (decoded as
+        `pending.reply`) or an error envelope echoing no frame or a frame of its kind."""
+        self._require(State.READY, f"send {pending.kind}")
+        if self.in_flight is not None:
+            raise RuntimeError(f"a request is already in flight ({self.in_flight!r}); QFEX pairs answers by order")
+        self.in_flight = pending
         return text
 
     def abandon(self) -> None:
@@ -350,10 +371,33 @@ class TradeSession:
         request = self.in_flight
         if self.state is not State.READY or request is None:
             return _ignored(incoming)
+        if isinstance(request, PendingRequest):
+            return self._pending(request, data, incoming)
         if isinstance(incoming, OrdersReply):
             self.in_flight = None
             return Answered(request, incoming.response)
         if isinstance(incoming, ErrorReply) and incoming.echoed_type in _ECHO_KINDS:
+            self.in_flight = None
+            return Refused(request, incoming.error)
+        if isinstance(incoming, Malformed):
+            self.in_flight = None
+            return Refused(request, incoming.error)
+        if isinstance(incoming, Unreadable):
+            self.close()
+            return Refused(request, incoming.error, close=True)
+        return _ignored(incoming)
+
+    def _pending(self, request: PendingRequest, data: str | bytes, incoming: Incoming) -> Event:
+        if isinstance(incoming, OrdersReply) and request.reply is AllOrdersResponseMessage:
+            self.in_flight = None
+            return Answered(request, AllOrdersResponseMessage(all_orders_response=incoming.response))
+        if isinstance(incoming, OtherFrame) and request.reply_key in incoming.keys:
+            self.in_flight = None
+            try:
+                return Answered(request, decode_json(request.reply, data))
+            except DecodeError as exc:
+                return Refused(request, exc)
+        if isinstance(incoming, ErrorReply) and incoming.echoed_type in (None, request.kind):
             self.in_flight = None
             return Refused(request, incoming.error)
         if isinstance(incoming, Malformed):

@@ -16,7 +16,10 @@ shipped as venuewire.generated.futu.examples), so a new message needs no code he
 behaviour is code: InitConnect (plain, or RSA then AES-CBC / FTAES_ECB), KeepAlive (the
 server's time), Qot_Sub (the connection's subscriptions), Qot_GetOrderBook (retType -1
 unless the security was subscribed to SubType OrderBook on this connection) and
-Qot_UpdateOrderBook pushes for push-registered subscriptions. Like OpenD it refuses
+Qot_UpdateOrderBook pushes for push-registered subscriptions. Any other subscription type
+the registry links to a push protocol (OPEND.sub_types) brings that push's example, once per
+push interval (and at once with isFirstPush) while some security has it push-registered, so
+a new push needs no code here either. Like OpenD it refuses
 (retType -1) an unsubscribe, or an unsubscribe-all, that would cancel a subscription younger
 than OPEND.unsubscribe_after_s (a minute) by the simulator's clock. Any declared push
 protoID's example goes out on `OpenDSimulator.push_example(protoID)`. Anything before
@@ -44,8 +47,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
-from typing import Literal, Self
+from typing import Literal
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from google.protobuf.message import Message
@@ -62,11 +64,12 @@ from venuewire.generated.futu import (
     examples,
 )
 from venuewire.generated.futu.enums import OrderBookType, QotMarket, RetType, SubType
-from venuewire.generated.registry import OPEND, OpenDProtoID
+from venuewire.generated.registry import OPEND, OPEND_SUB_TYPE_PUSHES, OpenDProtoID
 from venuewire.messages import decode_proto, decode_proto_json, encode_proto
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import MAX_SERIAL, Frame, FrameDecoder, FrameError, encode_frame
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
+from venuewire.sim.server import SimLifecycle
 
 __all__ = [
     "MAX_LEVELS",
@@ -420,9 +423,11 @@ class OpenDSession:
                 types[sub_type] = register if register is not None else types.get(sub_type, False)
                 self.subscribed_at.setdefault((key, sub_type), now)  # a repeat keeps the first time [guess]
         out = self._reply(frame, ok)
-        if register and c2s.isFirstPush and SubType.OrderBook in sub_types:
-            for key in dict.fromkeys(keys):
-                out += self._push(key)
+        if register and c2s.isFirstPush:
+            if SubType.OrderBook in sub_types:
+                for key in dict.fromkeys(keys):
+                    out += self._push(key)
+            out += self._example_pushes(sub_types)
         return out
 
     def _order_book(self, frame: Frame) -> list[bytes]:
@@ -486,16 +491,28 @@ class OpenDSession:
         self.pushes_sent += len(out)
         return out
 
+    def _example_pushes(self, sub_types: Iterable[int]) -> list[bytes]:
+        """The example push of each push protocol these sub types bring (OPEND.sub_types), for
+        those the simulator has no code of its own for and whose push has example data."""
+        out: list[bytes] = []
+        for proto_id in dict.fromkeys(OPEND_SUB_TYPE_PUSHES.get(t) for t in sub_types if t not in _OWN_PUSHES):
+            if proto_id is not None and proto_id in dispatch.PUSHES and proto_id in examples.RESPONSES:
+                out += self.push(proto_id, example_body(proto_id))
+        return out
+
     def pushes(self) -> list[bytes]:
         """One Qot_UpdateOrderBook per security subscribed to OrderBook with push registered,
-        at the shared step."""
+        at the shared step; then one example push per other push protocol some security's
+        push-registered sub types bring (`_example_pushes`)."""
         if self.state is not SessionState.READY:
             return []
         out: list[bytes] = []
+        registered: dict[int, None] = {}
         for key, types in list(self.subscriptions.items()):
             if types.get(SubType.OrderBook):
                 out += self._push(key)
-        return out
+            registered.update((t, None) for t, push in types.items() if push)
+        return out + self._example_pushes(registered)
 
 
 @functools.cache
@@ -509,6 +526,9 @@ def example_body(proto_id: int) -> bytes:
     return encode_proto(decode_proto_json(route.response, text))
 
 
+_OWN_PUSHES: frozenset[int] = frozenset({SubType.OrderBook})
+"""Sub types whose pushes are code here (the books); the others push their example."""
+
 _HANDLERS: dict[int, Handler] = {
     OpenDProtoID.InitConnect: OpenDSession._init_connect,
     OpenDProtoID.KeepAlive: OpenDSession._keep_alive,
@@ -520,7 +540,7 @@ _HANDLERS: dict[int, Handler] = {
 # --- the asyncio server -------------------------------------------------------------------
 
 
-class OpenDSimulator:
+class OpenDSimulator(SimLifecycle):
     """The OpenD simulator as an asyncio TCP server. Use as `async with OpenDSimulator(...) as sim:`.
 
     `port=0` binds a free port (`sim.port` is the real one once started). With
@@ -532,6 +552,8 @@ class OpenDSimulator:
     (Unix seconds, default time.time) stamps books and KeepAlive replies and times the
     unsubscribe rule: tests move it forward instead of waiting a minute.
     """
+
+    ticker_name = "opend-sim-ticker"
 
     def __init__(
         self,
@@ -549,8 +571,7 @@ class OpenDSimulator:
             raise ValueError(f"aes_mode must be 'cbc' or 'ecb', got {aes_mode!r}")
         if push_interval <= 0 or keepalive_interval <= 0:
             raise ValueError("push_interval and keepalive_interval must be positive")
-        self.host = host
-        self.port = port
+        super().__init__(host, port)
         self.push_interval = push_interval
         self.max_body_len = max_body_len
         self.state = SimState(
@@ -561,8 +582,6 @@ class OpenDSimulator:
         )
         self.sessions: dict[OpenDSession, asyncio.StreamWriter] = {}
         self._server: asyncio.Server | None = None
-        self._ticker: asyncio.Task[None] | None = None
-        self._handlers: set[asyncio.Task[None]] = set()
 
     # -- what tests look at -----------------------------------------------------------------
 
@@ -593,34 +612,18 @@ class OpenDSimulator:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
-
     async def start(self) -> None:
         if self._server is not None:
             raise RuntimeError("the simulator is already started")
         self._server = await asyncio.start_server(self._serve, self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
-        self._ticker = asyncio.create_task(self._tick(), name="opend-sim-ticker")
+        self._start_ticker()
 
     async def close(self) -> None:
         """Stop listening, close every connection and wait for their handlers."""
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
         if self._server is not None:
-            self._server.close()
-        await self.drop_connections()
-        if self._handlers:
-            await asyncio.wait(set(self._handlers), timeout=5)
+            self._server.close()  # first: a reconnecting client finds nothing to connect to
+        await self._wind_down()
         if self._server is not None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._server.wait_closed(), 5)

@@ -31,8 +31,12 @@ Client frames are `{"type": ..., "params": {...}}`; checks, in order:
       letters, digits and ._/:-, "order_id": a UUID}           -> InvalidParameter
     get_order                                                  -> {"all_orders_response": {"orders":
                                                                   [...], "stop_orders": [...]}}
+    any other request WS_QFEX_TRADE.requests declares, its
+      frame not matching the request schema                    -> InvalidParameter
+    any other request WS_QFEX_TRADE.requests declares          -> its reply schema's first example
+                                                                  (venuewire.generated.qfex.examples)
     any other type (subscribe, add_order, ...)                 -> InvalidJSONFormat [guess: the
-                                                                  simulator implements only these two]
+                                                                  simulator implements only these]
 
 An error is `{"err": {"error_code", "message", "incoming_message"}}`, echoing the offending frame
 as received (null when it is not a JSON object) [guess: whether QFEX echoes every frame, auth
@@ -61,6 +65,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import importlib
 import os
 import re
 import time
@@ -80,9 +85,10 @@ from venuewire.generated.qfex.error import ErrorBody, ErrorCode, ErrorMessage
 from venuewire.generated.qfex.get_order import GetOrder
 from venuewire.generated.qfex.legacy_error import LegacyErrorMessage
 from venuewire.generated.qfex.order import Order, OrderStatus, OrderType
-from venuewire.generated.registry import AUTH_SCHEMES, WS_QFEX_TRADE, required
+from venuewire.generated.registry import AUTH_SCHEMES, MESSAGES, WS_QFEX_TRADE, WsRequest, required
 from venuewire.messages import encode_json
 from venuewire.qfex.errors import code_named
+from venuewire.sim.rest import examples
 from venuewire.sim.server import Connection, Fault, Frame, SlidingWindow, WsSimulator, example, serve_until_cancelled
 
 __all__ = [
@@ -297,6 +303,18 @@ class SimState:
         return f"SimState(keys={sorted(self.keys)}, error_form={self.error_form!r})"
 
 
+DECLARED_REQUESTS: Final[dict[str, WsRequest]] = {r.name: r for r in WS_QFEX_TRADE.requests}
+"""Every request the registry declares on the trade socket, by frame type. Those without code
+of their own here (all but get_order) are answered with their reply's first example."""
+
+
+def _message_class(ref: str) -> type[msgspec.Struct]:
+    venue, name = ref.split("/", 1)
+    info = next(m for m in MESSAGES if m.venue == venue and m.name == name and m.format == "json")
+    cls: type[msgspec.Struct] = getattr(importlib.import_module(info.module), info.class_name)
+    return cls
+
+
 def _encode(message: msgspec.Struct) -> str:
     return encode_json(message).decode()
 
@@ -339,8 +357,11 @@ class TradeConnection:
             return self._error(PERMISSION_DENIED, "authenticate first", incoming)
         if kind == "get_order":
             return self._get_order(incoming)
+        declared = DECLARED_REQUESTS.get(kind)
+        if declared is not None:
+            return self._example_reply(declared, incoming)
         stats.unsupported += 1
-        return self._error(INVALID_JSON, f"unknown type {kind[:40]!r}: the simulator has auth and get_order", incoming)
+        return self._error(INVALID_JSON, f"unknown type {kind[:40]!r}: not a request the registry declares", incoming)
 
     def pushes(self) -> list[str]:
         """Nothing: the simulator implements no subscription on this socket."""
@@ -369,6 +390,17 @@ class TradeConnection:
         self.authenticated = True
         stats.authenticated += 1
         return [_encode(AuthResponse(authenticated=True))]
+
+    def _example_reply(self, declared: WsRequest, incoming: Incoming) -> list[str]:
+        stats = self.shared.stats
+        try:
+            msgspec.convert(incoming, _message_class(declared.request))
+        except msgspec.ValidationError as exc:
+            stats.invalid_params += 1
+            return self._error(INVALID_PARAMETER, f"bad {declared.name}: {exc}", incoming)
+        stats.served += 1
+        venue, message = declared.reply.split("/", 1)
+        return [examples(venue, message)[0].decode()]
 
     def _get_order(self, incoming: Incoming) -> list[str]:
         stats = self.shared.stats

@@ -87,8 +87,11 @@ class Fault(enum.Enum):
     """Every frame waits `slow_reply_s` seconds before it is written."""
 
 
-class AppSimulator:
-    """An aiohttp application on `host:port`, started by `start()` or `async with`."""
+class SimLifecycle:
+    """The life cycle every simulator shares, whatever it listens with: `async with` is
+    `start()` then `close()`; `ticker_name` set, `_tick()` runs as a task while it listens
+    (`_start_ticker`); `_wind_down()` stops the ticker, drops every connection and waits for
+    the connection handlers (`_handlers`)."""
 
     ticker_name: ClassVar[str | None] = None
     """When set, `_tick()` runs as a task of this name while the simulator listens."""
@@ -96,11 +99,13 @@ class AppSimulator:
     def __init__(self, host: str, port: int) -> None:
         self.host = host
         self.port = port
-        self._runner: web.AppRunner | None = None
         self._ticker: asyncio.Task[None] | None = None
         self._handlers: set[asyncio.Task[Any]] = set()
 
-    def _routes(self, router: web.UrlDispatcher) -> None:
+    async def start(self) -> None:
+        raise NotImplementedError
+
+    async def close(self) -> None:
         raise NotImplementedError
 
     async def _tick(self) -> None:
@@ -110,16 +115,41 @@ class AppSimulator:
         """Close every client connection now; the server keeps listening (nothing to close
         for a plain HTTP simulator)."""
 
-    def address(self, scheme: str, path: str = "/", query: str = "") -> str:
-        """`scheme://host:port/path?query`, with the bound port once started."""
-        return f"{scheme}://{self.host}:{self.port}{path}" + (f"?{query}" if query else "")
-
     async def __aenter__(self) -> Self:
         await self.start()
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.close()
+
+    def _start_ticker(self) -> None:
+        if self.ticker_name is not None:
+            self._ticker = asyncio.create_task(self._tick(), name=self.ticker_name)
+
+    async def _wind_down(self) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        await self.drop_connections()
+        if self._handlers:
+            await asyncio.wait(set(self._handlers), timeout=HANDLERS_WAIT_S)
+
+
+class AppSimulator(SimLifecycle):
+    """An aiohttp application on `host:port`, started by `start()` or `async with`."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(host, port)
+        self._runner: web.AppRunner | None = None
+
+    def _routes(self, router: web.UrlDispatcher) -> None:
+        raise NotImplementedError
+
+    def address(self, scheme: str, path: str = "/", query: str = "") -> str:
+        """`scheme://host:port/path?query`, with the bound port once started."""
+        return f"{scheme}://{self.host}:{self.port}{path}" + (f"?{query}" if query else "")
 
     async def start(self) -> None:
         """Listen on host:port (RuntimeError when already started; OSError when the port is taken)."""
@@ -137,19 +167,11 @@ class AppSimulator:
             raise
         self._runner = runner
         self.port = int(runner.addresses[0][1])
-        if self.ticker_name is not None:
-            self._ticker = asyncio.create_task(self._tick(), name=self.ticker_name)
+        self._start_ticker()
 
     async def close(self) -> None:
         """Stop the ticker, close every connection, stop listening. Safe to call twice."""
-        if self._ticker is not None:
-            self._ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._ticker
-            self._ticker = None
-        await self.drop_connections()
-        if self._handlers:
-            await asyncio.wait(set(self._handlers), timeout=HANDLERS_WAIT_S)
+        await self._wind_down()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -10,18 +10,14 @@ an OpenDClient gets both as their typed classes.
 
 from __future__ import annotations
 
-import filecmp
 import json
-import os
-import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.codegen.overlay import ROOT, changed, codegen, overlay, run_with, workspace
+
 pytestmark = pytest.mark.timeout(60)
 
 # Our own small .proto files, written from the facts of futu-api 10.11.7108's files.
@@ -161,16 +157,6 @@ CLIENT_SCRIPT = textwrap.dedent(
 )
 
 
-def _workspace(tmp: Path) -> Path:
-    """A copy of codegen/ and schemas/ (protoc's environment linked), as codegen's root."""
-    root = tmp / "repo"
-    root.mkdir()
-    shutil.copytree(ROOT / "codegen", root / "codegen", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(ROOT / "schemas", root / "schemas")
-    (root / ".build").symlink_to(ROOT / ".build")
-    return root
-
-
 def _add_the_two_messages(schemas: Path) -> None:
     futu = schemas / "proto" / "futu"
     (futu / "Qot_GetMarketState.proto").write_text(MARKET_STATE_PROTO, encoding="utf-8")
@@ -183,37 +169,10 @@ def _add_the_two_messages(schemas: Path) -> None:
     registry.write_text(text.replace(NOTIFY_DECLARED, NOTIFY_DECLARED + REGISTRY_ADDITION), encoding="utf-8")
 
 
-def _changed(fresh: Path, original: Path) -> list[str]:
-    def files(folder: Path) -> set[str]:
-        return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-
-    new, old = files(fresh), files(original)
-    changed = {f for f in new & old if not filecmp.cmp(fresh / f, original / f, shallow=False)}
-    return sorted((new - old) | (old - new) | changed)
-
-
-def _codegen(root: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "codegen"], cwd=root, env=env, capture_output=True, text=True, timeout=50, check=False
-    )
-
-
-def _overlay(tmp: Path, generated: Path) -> Path:
-    """A `venuewire` package of the repository's runtime/ with the temporary generated/."""
-    package = tmp / "src" / "venuewire"
-    package.mkdir(parents=True)
-    for entry in (ROOT / "runtime").iterdir():
-        if entry.name != "__pycache__":
-            (package / entry.name).symlink_to(entry)
-    (package / "generated").symlink_to(generated)
-    return tmp / "src"
-
-
 def test_a_request_and_a_push_need_only_proto_registry_and_examples(tmp_path: Path) -> None:
-    root = _workspace(tmp_path)
+    root = workspace(tmp_path)
     _add_the_two_messages(root / "schemas")
-    assert _changed(root / "schemas", ROOT / "schemas") == [
+    assert changed(root / "schemas", ROOT / "schemas") == [
         "proto/futu/Notify.proto",
         "proto/futu/Qot_GetMarketState.proto",
         "proto/futu/examples/Notify.Response.json",
@@ -222,24 +181,15 @@ def test_a_request_and_a_push_need_only_proto_registry_and_examples(tmp_path: Pa
         "registry.toml",
     ]
     before = {p: p.stat().st_mtime_ns for p in (ROOT / "generated").rglob("*") if p.is_file()}
-    built = _codegen(root)
+    built = codegen(root)
     assert built.returncode == 0, built.stderr
     assert {p: p.stat().st_mtime_ns for p in (ROOT / "generated").rglob("*") if p.is_file()} == before
     generated = root / "generated"
     stub = (generated / "futu" / "Qot_GetMarketState_pb2.pyi").read_text(encoding="utf-8")
     assert '    marketState: int\n    """Qot_Common.QotMarketState"""' in stub  # the comment reaches the editor
 
-    src = _overlay(tmp_path, generated)
-    env = {**os.environ, "PYTHONPATH": str(src), "PYTHONDONTWRITEBYTECODE": "1"}
-    run = subprocess.run(
-        [sys.executable, "-c", CLIENT_SCRIPT],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=40,
-        check=False,
-    )
+    src = overlay(tmp_path, generated)
+    run = run_with(src, tmp_path, CLIENT_SCRIPT)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert out["venuewire"].startswith(str(src)) and out["generated"].startswith(str(src))
@@ -255,20 +205,20 @@ def test_a_request_and_a_push_need_only_proto_registry_and_examples(tmp_path: Pa
 
 
 def test_codegen_refuses_a_declared_message_without_example_data(tmp_path: Path) -> None:
-    root = _workspace(tmp_path)
+    root = workspace(tmp_path)
     _add_the_two_messages(root / "schemas")
     (root / "schemas" / "proto" / "futu" / "examples" / "Qot_GetMarketState.Response.json").unlink()
-    built = _codegen(root)
+    built = codegen(root)
     assert built.returncode != 0
     assert "Qot_GetMarketState" in built.stderr and "examples/Qot_GetMarketState.Response.json" in built.stderr
     assert not (root / "generated").exists()
 
 
 def test_codegen_refuses_example_data_missing_a_required_field(tmp_path: Path) -> None:
-    root = _workspace(tmp_path)
+    root = workspace(tmp_path)
     _add_the_two_messages(root / "schemas")
     bad = {"retType": 0, "s2c": {"marketInfoList": [{"security": {"market": 1, "code": "00700"}, "name": "X"}]}}
     (root / "schemas" / "proto" / "futu" / "examples" / "Qot_GetMarketState.Response.json").write_text(json.dumps(bad))
-    built = _codegen(root)
+    built = codegen(root)
     assert built.returncode != 0
     assert "marketState" in built.stderr and "Qot_GetMarketState.Response.json" in built.stderr
