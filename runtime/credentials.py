@@ -171,6 +171,17 @@ class _Credentials:
             var = variables.get(exc.argument, exc.argument)
             raise AuthError(cls.venue, f"environment variable {var} is not valid: {exc}") from None
 
+    def _set(self, **values: object) -> None:
+        """Set the frozen fields (from a subclass's `__init__`, once its values are checked)."""
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __repr__(self) -> str:
+        """Every field by name, each `Secret` masked."""
+        values = ((f.name, getattr(self, f.name)) for f in fields(self))  # type: ignore[arg-type]
+        shown = ", ".join(f"{name}={_MASK if isinstance(v, Secret) else repr(v)}" for name, v in values)
+        return f"{type(self).__name__}({shown})"
+
     def __format__(self, format_spec: str) -> str:
         return format(repr(self), format_spec)
 
@@ -207,11 +218,7 @@ class CoinwCredentials(_Credentials):
     secret: Secret
 
     def __init__(self, api_key: str, secret: str | Secret) -> None:
-        object.__setattr__(self, "api_key", _public("api_key", api_key))
-        object.__setattr__(self, "secret", _secret("secret", secret))
-
-    def __repr__(self) -> str:
-        return f"CoinwCredentials(api_key={self.api_key!r}, secret={_MASK})"
+        self._set(api_key=_public("api_key", api_key), secret=_secret("secret", secret))
 
 
 @final
@@ -238,12 +245,7 @@ class BitmartCredentials(_Credentials):
     memo: Secret
 
     def __init__(self, api_key: str, secret: str | Secret, memo: str | Secret) -> None:
-        object.__setattr__(self, "api_key", _public("api_key", api_key))
-        object.__setattr__(self, "secret", _secret("secret", secret))
-        object.__setattr__(self, "memo", _secret("memo", memo))
-
-    def __repr__(self) -> str:
-        return f"BitmartCredentials(api_key={self.api_key!r}, secret={_MASK}, memo={_MASK})"
+        self._set(api_key=_public("api_key", api_key), secret=_secret("secret", secret), memo=_secret("memo", memo))
 
 
 @final
@@ -261,11 +263,7 @@ class QfexCredentials(_Credentials):
     secret: Secret
 
     def __init__(self, public_key: str, secret: str | Secret) -> None:
-        object.__setattr__(self, "public_key", _public("public_key", public_key))
-        object.__setattr__(self, "secret", _secret("secret", secret))
-
-    def __repr__(self) -> str:
-        return f"QfexCredentials(public_key={self.public_key!r}, secret={_MASK})"
+        self._set(public_key=_public("public_key", public_key), secret=_secret("secret", secret))
 
 
 @final
@@ -281,10 +279,7 @@ class InfowayCredentials(_Credentials):
     api_key: Secret
 
     def __init__(self, api_key: str | Secret) -> None:
-        object.__setattr__(self, "api_key", _token_secret("api_key", api_key))
-
-    def __repr__(self) -> str:
-        return f"InfowayCredentials(api_key={_MASK})"
+        self._set(api_key=_token_secret("api_key", api_key))
 
 
 Credentials: TypeAlias = CoinwCredentials | BitmartCredentials | QfexCredentials | InfowayCredentials

@@ -232,7 +232,27 @@ def _no_silent_retry(session: aiohttp.ClientSession) -> aiohttp.ClientSession:
     return session
 
 
-class Http:
+class Closing:
+    """`async with` for every WebSocket client, stream and session: entering runs `_entered()`
+    (e.g. connect; nothing by default) and returns the object, leaving awaits `close()`."""
+
+    async def _entered(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self._entered()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+
+class Http(Closing):
     """HTTP for one venue: `request` sends exactly the URL and body given (the query is
     not re-encoded, so what was signed is what is sent), with a timeout, and maps network
     failures to ConnectionLost / Timeout naming the venue, the method and the path (never
@@ -275,14 +295,6 @@ class Http:
         self._session = session
         self._own_session = session is None
         self._loop_bound = LoopBound(venue, "HTTP client")
-
-    async def __aenter__(self) -> Http:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -411,37 +423,27 @@ class WsProtocol(Protocol[T]):
 
 
 @dataclass(slots=True)
-class StreamStats:
+class EngineStats:
+    """What every WebSocket engine counts (a `WsStream`'s and a `WsSession`'s stats)."""
+
+    reconnects: int = 0
+    """Connections opened after the first (after a drop, a timeout, an unreadable answer, close())."""
+    dropped: int = 0
+    """Items dropped because `buffer` of them were waiting already (the oldest goes)."""
+
+
+@dataclass(slots=True)
+class StreamStats(EngineStats):
+    """What a `WsStream` has done: messages received, items yielded, DecodeFailures, frames sent."""
+
     received: int = 0
     yielded: int = 0
-    dropped: int = 0
     decode_errors: int = 0
-    reconnects: int = 0
     frames_sent: int = 0
 
 
 _RAW_KEPT: Final = 64 * 1024
 """Bytes of a message a DecodeFailure keeps (events.DecodeFailure.raw)."""
-
-
-class Closing:
-    """`async with` for every WebSocket client, stream and session: entering runs `_entered()`
-    (e.g. connect; nothing by default) and returns the object, leaving awaits `close()`."""
-
-    async def _entered(self) -> None:
-        return None
-
-    async def close(self) -> None:
-        raise NotImplementedError
-
-    async def __aenter__(self) -> Self:
-        await self._entered()
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.close()
 
 
 class StreamOwner(Closing):
@@ -979,24 +981,22 @@ class WsSessionProtocol(_Receives[T], Protocol[T]):
 
 
 @dataclass(slots=True)
-class SessionStats:
+class SessionStats(EngineStats):
     """What a `WsSession` has done (tests and monitoring read these)."""
 
     connects: int = 0
-    reconnects: int = 0
-    """Connections opened after the first (after a drop, a timeout, an unreadable answer, close())."""
     auth_failures: int = 0
     requests: int = 0
     answered: int = 0
     refused: int = 0
+    """Requests the venue answered with an error (raised to the caller)."""
     timeouts: int = 0
     connections_lost: int = 0
     ignored_frames: int = 0
+    """Frames that were no push and answered no waiting request (or came on a connection given up)."""
     backoff_waits: int = 0
     """Times a call waited for its turn to reconnect (backoff or Retry-After)."""
     pushes: int = 0
-    dropped: int = 0
-    """Pushes dropped because `buffer` of them were waiting already (the oldest goes)."""
 
 
 _CLOSE_TIMEOUT_S: Final = 2.0
@@ -1437,6 +1437,7 @@ __all__ = [
     "Backoff",
     "Closing",
     "DecodeFailure",
+    "EngineStats",
     "Gap",
     "Http",
     "HttpReply",

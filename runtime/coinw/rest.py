@@ -67,18 +67,24 @@ _WORD: Final = re.compile(r"[A-Za-z0-9_]+")
 _WORD_MAX: Final = 40
 
 
+def _word(name: str, value: str, expected: str) -> str:
+    """`value` when it is a str of ASCII letters, digits and "_" of at most _WORD_MAX
+    characters (text that can be sent unencoded); TypeError/ValueError naming `name`, with
+    `expected` saying what is asked for, otherwise."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if not _WORD.fullmatch(value) or len(value) > _WORD_MAX or not value.isascii():
+        raise ValueError(
+            f"{name} {value[:40]!r} must be {expected} (ASCII letters, digits and '_', at most {_WORD_MAX} characters)"
+        )
+    return value
+
+
 def check_position_type(position_type: str) -> str:
     """`position_type` as given: one of POSITION_TYPES, or any other word (ASCII letters, digits
     and "_", at most 40 characters), which is the venue's to accept or refuse. TypeError for a
     non-str; ValueError naming `position_type` for text that cannot be sent unencoded."""
-    if not isinstance(position_type, str):
-        raise TypeError(f"position_type must be a str, got {type(position_type).__name__}")
-    if not _WORD.fullmatch(position_type) or len(position_type) > _WORD_MAX or not position_type.isascii():
-        raise ValueError(
-            f"position_type {position_type[:40]!r} must be one of {', '.join(POSITION_TYPES)} or another word "
-            f"of ASCII letters, digits and '_' (at most {_WORD_MAX} characters) that can be sent unencoded"
-        )
-    return position_type
+    return _word("position_type", position_type, f"one of {', '.join(POSITION_TYPES)} or another word")
 
 
 def check_source_ids(source_ids: Sequence[str | int]) -> list[str]:
@@ -115,14 +121,7 @@ def check_instrument(instrument: str) -> str:
     """`instrument` as given (CoinW reads it case-insensitively, so it is not rewritten): a
     base currency such as BTC, btc, 1000PEPE or BTC_USDC (letters, digits and "_", at most 40
     characters). ValueError naming `instrument` otherwise."""
-    if not isinstance(instrument, str):
-        raise TypeError(f"instrument must be a str, got {type(instrument).__name__}")
-    if not _WORD.fullmatch(instrument) or len(instrument) > _WORD_MAX or not instrument.isascii():
-        raise ValueError(
-            f"instrument {instrument[:40]!r} must be a base currency such as BTC or 1000PEPE "
-            f"(ASCII letters, digits and '_', at most {_WORD_MAX} characters)"
-        )
-    return instrument
+    return _word("instrument", instrument, "a base currency such as BTC or 1000PEPE")
 
 
 def order_query(

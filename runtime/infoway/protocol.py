@@ -123,13 +123,18 @@ class DepthProtocolStats:
     """What one stream's protocol has seen (over every connection)."""
 
     connections: int = 0
+    """Connections opened (each sent the subscribe frame)."""
     welcomes: int = 0
     acks: int = 0
     pushes: int = 0
     control: int = 0
+    """Control frames that need no action (heartbeat, heart_apply and unsubscribe replies)."""
     notices: int = 0
+    """Plain-text notices (the stock channel's greeting)."""
     errors: int = 0
+    """Error frames from the venue (each kept in `errors`)."""
     unknown: int = 0
+    """Frames with a code this protocol does not know (ignored)."""
     decode_failures: int = 0
 
 

@@ -18,6 +18,7 @@ frame's SHA-1 of the plaintext catches it, so garbage is never passed on.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,23 +158,27 @@ class SessionCipher:
         self.aes_key, self.cbc_iv = key, iv
 
     def encrypt(self, proto_id: int, plain: bytes) -> bytes:
-        if self.rsa_key is None:
-            return plain
-        if proto_id == OpenDProtoID.InitConnect:
-            return rsa_encrypt(self.rsa_key, plain)
-        if self.aes_key is None:
-            raise CryptoError(f"protoID {proto_id} before InitConnect agreed an AES key")
-        if self.cbc_iv is not None:
-            return aes_cbc_encrypt(self.aes_key, self.cbc_iv, plain)
-        return ftaes_ecb_encrypt(self.aes_key, plain)
+        return self._cipher(proto_id, plain, rsa_encrypt, aes_cbc_encrypt, ftaes_ecb_encrypt)
 
     def decrypt(self, proto_id: int, wire: bytes) -> bytes:
+        return self._cipher(proto_id, wire, rsa_decrypt, aes_cbc_decrypt, ftaes_ecb_decrypt)
+
+    def _cipher(
+        self,
+        proto_id: int,
+        data: bytes,
+        rsa: Callable[[RSAPrivateKey, bytes], bytes],
+        cbc: Callable[[bytes, bytes, bytes], bytes],
+        ecb: Callable[[bytes, bytes], bytes],
+    ) -> bytes:
+        """`data` through the cipher the connection uses for `proto_id`: none without an RSA
+        key, RSA for InitConnect, then AES (CBC with an agreed IV, else OpenD's ECB)."""
         if self.rsa_key is None:
-            return wire
+            return data
         if proto_id == OpenDProtoID.InitConnect:
-            return rsa_decrypt(self.rsa_key, wire)
+            return rsa(self.rsa_key, data)
         if self.aes_key is None:
             raise CryptoError(f"protoID {proto_id} before InitConnect agreed an AES key")
         if self.cbc_iv is not None:
-            return aes_cbc_decrypt(self.aes_key, self.cbc_iv, wire)
-        return ftaes_ecb_decrypt(self.aes_key, wire)
+            return cbc(self.aes_key, self.cbc_iv, data)
+        return ecb(self.aes_key, data)

@@ -44,7 +44,7 @@ market, compared case-insensitively.
 Every other [[rest]] route of CoinW in the registry is served too (`venuewire.sim.rest`): after
 the same faults, signature and rate-limit checks it answers its response's example.
 
-Layers: `verify_request`, `orders_reply` and `KeyRateLimit` are pure (clock as an argument);
+Layers: `verify_request`, `orders_reply` and `venuewire.sim.rest.KeyRateLimit` are pure (clock as an argument);
 `CoinwSimulator` moves bytes and applies the `Fault`s in `sim.faults` (a mutable set, applying
 from the next request while present): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY.
 """
@@ -52,7 +52,6 @@ from the next request while present): DROP_CONNECTION, GARBAGE_FRAME, SLOW_REPLY
 from __future__ import annotations
 
 import asyncio
-import enum
 import json
 import logging
 import os
@@ -72,7 +71,7 @@ from venuewire.errors import error_code
 from venuewire.generated.registry import AUTH_SCHEMES, RestEndpoint, required
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as ENDPOINT
 from venuewire.sim import rest
-from venuewire.sim.server import AppSimulator
+from venuewire.sim.server import AppSimulator, Fault
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -81,7 +80,6 @@ __all__ = [
     "ORDERS",
     "CoinwSimulator",
     "Fault",
-    "KeyRateLimit",
     "SeenRequest",
     "SimStats",
     "expected_sign",
@@ -120,17 +118,6 @@ INVALID_PARAMETER: Final = error_code("coinw", "invalid_parameter")
 NOT_TRADABLE: Final = error_code("coinw", "not_tradable")
 _DIGITS: Final = re.compile(r"[0-9]+")
 _INSTRUMENT: Final = re.compile(r"[A-Za-z0-9_]+")
-
-
-class Fault(enum.Enum):
-    """A misbehaviour the simulator adopts while the fault is in `CoinwSimulator.faults`."""
-
-    DROP_CONNECTION = "drop_connection"
-    """The connection is aborted (TCP reset, no reply)."""
-    GARBAGE_FRAME = "garbage_frame"
-    """The reply is HTTP 200 with a body that is not JSON (a gateway's HTML error page)."""
-    SLOW_REPLY = "slow_reply"
-    """The reply waits `slow_reply_s` seconds before it is written."""
 
 
 # --- the orders ---------------------------------------------------------------------------------
@@ -225,14 +212,6 @@ def orders_reply(params: list[tuple[str, str]]) -> dict[str, Any]:
     return {"code": 0, "data": list(orders), "msg": ""}
 
 
-class KeyRateLimit(rest.KeyRateLimit):
-    """At most `limit` requests per key in any `window_s` seconds (sliding); pure."""
-
-    def allow(self, key: str, now: float) -> bool:
-        """Whether a request from `key` at `now` may go (it then counts)."""
-        return self.wait(key, now) is None
-
-
 @dataclass(frozen=True, slots=True)
 class SeenRequest:
     """One request as it arrived: the raw query (exactly the text after "?", undecoded), the
@@ -253,11 +232,14 @@ class SimStats:
 
     requests: int = 0
     served: int = 0
+    """Requests answered with code 0 (an example reply included)."""
     unknown_key: int = 0
     bad_signature: int = 0
     bad_timestamp: int = 0
+    """Requests refused for a `timestamp` header out of tolerance or not digits."""
     rate_limited: int = 0
     bad_params: int = 0
+    """Authentic requests answered with a non-zero code for their parameters."""
     dropped_by_fault: int = 0
     garbage_sent: int = 0
 
@@ -298,7 +280,7 @@ class CoinwSimulator(AppSimulator):
         self._keys: dict[str, str] = {}
         self.add_key(api_key, secret)
         self.tolerance_ms = round(timestamp_tolerance_s * 1000)
-        self.limit = KeyRateLimit(rate_limit, rate_window_s, name="rate_limit")
+        self.limit = rest.KeyRateLimit(rate_limit, rate_window_s, name="rate_limit")
         self.rate_limit_reply = rate_limit_reply
         self.slow_reply_s = slow_reply_s
         self.clock = clock
@@ -343,14 +325,12 @@ class CoinwSimulator(AppSimulator):
     async def _handle(self, endpoint: RestEndpoint, request: web.Request) -> web.StreamResponse:
         self.stats.requests += 1
         raw_path, _, raw_query = request.raw_path.partition("?")
-        if Fault.SLOW_REPLY in self.faults:
-            await asyncio.sleep(self.slow_reply_s)
-        if Fault.DROP_CONNECTION in self.faults:
+
+        def dropped() -> None:
             self.stats.dropped_by_fault += 1
             self._record(request, raw_query, None)
-            if request.transport is not None:
-                request.transport.abort()
-            raise asyncio.CancelledError
+
+        await rest.apply_faults(self.faults, request, self.slow_reply_s, dropped)
         if Fault.GARBAGE_FRAME in self.faults:
             self.stats.garbage_sent += 1
             self._record(request, raw_query, -1)
@@ -370,7 +350,7 @@ class CoinwSimulator(AppSimulator):
             self._record(request, raw_query, code)
             return self._reply(_failure(code, msg))
         api_key = request.headers[API_KEY_HEADER]
-        if not self.limit.allow(api_key, time.monotonic()):
+        if self.limit.wait(api_key, time.monotonic()) is not None:
             self.stats.rate_limited += 1
             self._record(request, raw_query, RATE_LIMITED[0])
             status = 429 if self.rate_limit_reply == "http429" else 200

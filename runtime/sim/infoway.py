@@ -38,7 +38,7 @@ not JSON gets `{"code":515,...}`, one that is not one of these `{"code":506,...}
     nothing received for `idle_timeout_s` (registry: 60)                   -> closed, code 1008
 Both are counted in `sim.stats` (as are the most frames any connection sent in one window).
 
-Layers: `batch_depth_reply`, `KeyRateLimit` and `WsSession` are pure (clock as an argument);
+Layers: `batch_depth_reply`, `venuewire.sim.rest.KeyRateLimit` and `WsSession` are pure (clock as an argument);
 `InfowaySimulator` moves bytes and applies the `Fault`s in `sim.faults` (a mutable set,
 applying from the next reply or frame while present): DROP_CONNECTION (REST: the connection
 is closed with no reply; WS: it is aborted before the next frame is written), GARBAGE_FRAME
@@ -104,7 +104,6 @@ __all__ = [
     "GREETING",
     "Fault",
     "InfowaySimulator",
-    "KeyRateLimit",
     "SimState",
     "SimStats",
     "WsSession",
@@ -185,11 +184,15 @@ class SimStats:
     rest_rate_limited: int = 0
     ws_connections: int = 0
     ws_refused: int = 0
+    """WebSocket handshakes refused (a bad key or an unknown business)."""
     frames_received: int = 0
     max_frames_in_window: int = 0
+    """The most frames one connection sent in one frame window."""
     closed_for_frame_limit: int = 0
     closed_for_silence: int = 0
+    """Connections closed because nothing came for `idle_timeout_s`."""
     dropped_by_fault: int = 0
+    """REST requests and connections cut by Fault.DROP_CONNECTION."""
     pushes_sent: int = 0
     pushes_skipped: int = 0
 
@@ -258,14 +261,6 @@ def batch_depth_reply(state: SimState, market: str, codes_text: str) -> BatchDep
     return BatchDepthResponse(
         ret=200, msg="success", traceId=str(uuid.uuid4()), data=[state.depth(code) for code in known]
     )
-
-
-class KeyRateLimit(rest.KeyRateLimit):
-    """At most `limit` requests per key in any `window_s` seconds (sliding); pure."""
-
-    def allow(self, key: str, now: float) -> float | None:
-        """None when the request may go, else the seconds until it could."""
-        return self.wait(key, now)
 
 
 # --- WebSocket (pure) -------------------------------------------------------------------------
@@ -441,7 +436,7 @@ class InfowaySimulator(WsSimulator[WsSession]):
             raise ValueError("rate_limit_reply must be 'http429' or 'detail'")
         self.state = SimState(api_key=api_key, push_interval=push_interval)
         super().__init__(host, port, faults=self.state.faults, slow_reply_s=slow_reply_s)
-        self.rest_limit = KeyRateLimit(rest_limit, rest_window_s, name="rest_limit")
+        self.rest_limit = rest.KeyRateLimit(rest_limit, rest_window_s, name="rest_limit")
         self.rate_limit_reply = rate_limit_reply
         self.max_frames = max_frames
         self.frame_window_s = frame_window_s
@@ -495,20 +490,18 @@ class InfowaySimulator(WsSimulator[WsSession]):
     async def _rest(self, endpoint: RestEndpoint, request: web.Request) -> web.StreamResponse:
         state = self.state
         state.stats.rest_requests += 1
-        if Fault.SLOW_REPLY in state.faults:
-            await asyncio.sleep(self.slow_reply_s)
-        if Fault.DROP_CONNECTION in state.faults:
+
+        def dropped() -> None:
             state.stats.dropped_by_fault += 1
-            if request.transport is not None:
-                request.transport.abort()
-            raise asyncio.CancelledError
+
+        await rest.apply_faults(state.faults, request, self.slow_reply_s, dropped)
         raw_path, _, raw_query = request.raw_path.partition("?")
         keys = {state.api_key: state.api_key}
         if rest.verify_auth(endpoint, keys, rest.Arrived(request.headers, request.method, raw_path, raw_query)):
             state.stats.rest_unauthorized += 1
             return self._json(401, b'{"ret":401,"msg":"Unauthorized"}')
         key = request.headers[API_KEY_HEADER]
-        wait = self.rest_limit.allow(key, time.monotonic())
+        wait = self.rest_limit.wait(key, time.monotonic())
         if wait is not None:
             state.stats.rest_rate_limited += 1
             body = encode_json(ErrorDetail(detail="Rate limit exceeded"))

@@ -11,18 +11,21 @@ faults, and how it words a refusal. For each request its handler calls:
   endpoint's auth scheme (pure; the scheme's header names come from the registry);
 - `KeyRateLimit.wait(key, now)`: a sliding window per key, from the endpoint's
   `requests_per_second` (pure);
+- `apply_faults(faults, request, slow_reply_s, dropped)`: Fault.SLOW_REPLY and
+  Fault.DROP_CONNECTION, as every REST simulator applies them;
 - `example_reply(endpoint)`: the response's example (venuewire.generated.<venue>.examples),
   served for every endpoint the venue's simulator has no behaviour of its own for.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import re
-from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Final, Literal
@@ -30,12 +33,14 @@ from typing import Final, Literal
 from aiohttp import web
 
 from venuewire.generated.registry import AUTH_SCHEMES, REST_ENDPOINTS, AuthScheme, RestEndpoint
+from venuewire.sim.server import Cache, Fault, SlidingWindow
 
 __all__ = [
     "Arrived",
     "AuthRefusal",
     "KeyRateLimit",
     "RestRoutes",
+    "apply_faults",
     "example_reply",
     "examples",
     "expected_coinw_sign",
@@ -132,28 +137,40 @@ def verify_auth(
 
 
 class KeyRateLimit:
-    """At most `limit` requests per key in any `window_s` seconds (sliding); pure.
-    `most_in_window` is the most requests one key had in a window; `name` names the limit in
-    the ValueError for bad bounds."""
+    """At most `limit` requests per key in any `window_s` seconds (a `SlidingWindow` per key);
+    pure. `most_in_window` is the most requests one key had in a window; `name` names the
+    limit in the ValueError for bad bounds."""
 
     def __init__(self, limit: int, window_s: float, *, name: str = "limit") -> None:
         if limit < 1 or window_s <= 0:
             raise ValueError(f"{name} must be >= 1 per a window > 0 s, got {limit!r} per {window_s!r} s")
         self.limit, self.window_s = limit, window_s
         self.most_in_window = 0
-        self._times: dict[str, deque[float]] = {}
+        self._windows: Cache[str, SlidingWindow] = Cache(lambda _key: SlidingWindow(window_s))
 
     def wait(self, key: str, now: float) -> float | None:
         """None when a request from `key` at `now` may go (it then counts), else the seconds
         until it could."""
-        times = self._times.setdefault(key, deque())
-        while times and now - times[0] >= self.window_s:
-            times.popleft()
-        if len(times) >= self.limit:
-            return self.window_s - (now - times[0])
-        times.append(now)
-        self.most_in_window = max(self.most_in_window, len(times))
-        return None
+        window = self._windows[key]
+        wait = window.admit(now, self.limit)
+        if wait is None:
+            self.most_in_window = max(self.most_in_window, window.count(now))
+        return wait
+
+
+async def apply_faults(
+    faults: AbstractSet[Fault], request: web.Request, slow_reply_s: float, dropped: Callable[[], None]
+) -> None:
+    """The faults every REST simulator shares, before it answers `request`: Fault.SLOW_REPLY
+    waits `slow_reply_s`; Fault.DROP_CONNECTION calls `dropped()`, aborts the TCP connection and
+    ends the handler (CancelledError). Fault.GARBAGE_FRAME is the venue's (what garbage it sends)."""
+    if Fault.SLOW_REPLY in faults:
+        await asyncio.sleep(slow_reply_s)
+    if Fault.DROP_CONNECTION in faults:
+        dropped()
+        if request.transport is not None:
+            request.transport.abort()
+        raise asyncio.CancelledError
 
 
 # --- routes and examples --------------------------------------------------------------------------

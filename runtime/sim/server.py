@@ -76,15 +76,16 @@ def example(cls: type[T], name: str) -> T:
 
 
 class Fault(enum.Enum):
-    """A misbehaviour a WebSocket simulator adopts while the fault is in `sim.faults`."""
+    """A misbehaviour a simulator adopts while the fault is in `sim.faults`."""
 
     DROP_CONNECTION = "drop_connection"
-    """Each connection is cut (TCP aborted, no close frame) when its next frame is due."""
+    """Each connection is cut (TCP aborted, no close frame, no HTTP reply) when its next frame
+    or reply is due."""
     GARBAGE_FRAME = "garbage_frame"
-    """Frames are replaced by garbage (what kind, and which frames, is the venue's choice:
-    see its module); the connection stays up."""
+    """Frames or replies are replaced by garbage (what kind, and which, is the venue's choice:
+    see its module); a WebSocket connection stays up."""
     SLOW_REPLY = "slow_reply"
-    """Every frame waits `slow_reply_s` seconds before it is written."""
+    """Every frame or reply waits `slow_reply_s` seconds before it is written."""
 
 
 class SimLifecycle:
@@ -210,6 +211,15 @@ class SlidingWindow:
         """Record an event at `now`; the count afterwards."""
         self._times.append(now)
         return self.count(now)
+
+    def admit(self, now: float, limit: int) -> float | None:
+        """A limit of `limit` events per window: None when fewer than `limit` happened in the
+        window before `now` (the event at `now` is then recorded), else the seconds until the
+        oldest leaves it (nothing recorded)."""
+        if self.count(now) >= limit:
+            return self.window_s - (now - self._times[0])
+        self._times.append(now)
+        return None
 
 
 async def serve_until_cancelled(sim: AppSimulator, ready: Callable[[str, int], None]) -> None:

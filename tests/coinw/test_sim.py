@@ -33,11 +33,11 @@ from venuewire.sim.coinw import (
     ORDERS,
     CoinwSimulator,
     Fault,
-    KeyRateLimit,
     expected_sign,
     orders_reply,
     verify_request,
 )
+from venuewire.sim.rest import KeyRateLimit
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -237,11 +237,11 @@ def test_twenty_ids_are_fine():
 
 def test_key_rate_limit_is_a_sliding_window_per_key():
     limit = KeyRateLimit(10, 1.0)
-    assert all(limit.allow("a", 0.05 * i) for i in range(10))
-    assert not limit.allow("a", 0.5)
-    assert limit.allow("b", 0.5)
-    assert not limit.allow("a", 0.99)
-    assert limit.allow("a", 1.0)  # the first one left the window
+    assert all(limit.wait("a", 0.05 * i) is None for i in range(10))
+    assert limit.wait("a", 0.5) is not None
+    assert limit.wait("b", 0.5) is None
+    assert limit.wait("a", 0.99) is not None
+    assert limit.wait("a", 1.0) is None  # the first one left the window
     assert limit.most_in_window == 10
 
 

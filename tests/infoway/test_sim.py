@@ -20,12 +20,12 @@ from venuewire.sim.infoway import (
     DEFAULT_API_KEY,
     GREETING,
     InfowaySimulator,
-    KeyRateLimit,
     SimState,
     WsSession,
     batch_depth_reply,
     book_generator,
 )
+from venuewire.sim.rest import KeyRateLimit
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -107,10 +107,10 @@ def test_batch_depth_reply_limits_and_codes():
 
 def test_key_rate_limit_is_a_sliding_window_per_key():
     limit = KeyRateLimit(2, 1.0)
-    assert limit.allow("a", 0.0) is None and limit.allow("a", 0.1) is None
-    assert limit.allow("a", 0.5) == pytest.approx(0.5)
-    assert limit.allow("b", 0.5) is None
-    assert limit.allow("a", 1.0) is None
+    assert limit.wait("a", 0.0) is None and limit.wait("a", 0.1) is None
+    assert limit.wait("a", 0.5) == pytest.approx(0.5)
+    assert limit.wait("b", 0.5) is None
+    assert limit.wait("a", 1.0) is None
     with pytest.raises(ValueError):
         KeyRateLimit(0, 1.0)
 
