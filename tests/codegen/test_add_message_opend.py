@@ -168,7 +168,24 @@ def _workspace(tmp: Path) -> Path:
     shutil.copytree(ROOT / "codegen", root / "codegen", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "schemas", root / "schemas")
     (root / ".build").symlink_to(ROOT / ".build")
+    _remove_the_two_messages(root / "schemas")
     return root
+
+
+def _remove_the_two_messages(schemas: Path) -> None:
+    """The repository has both messages now: the copy goes back to the state before them."""
+    futu = schemas / "proto" / "futu"
+    for name in ["Notify.proto", "Qot_GetMarketState.proto", *EXAMPLES]:
+        (futu / ("examples/" + name if name.endswith(".json") else name)).unlink()
+    registry = schemas / "registry.toml"
+    text = registry.read_text(encoding="utf-8")
+    block = (
+        '[[opend.protocols]]\nname = "Qot_GetMarketState"\nproto_id = 3223\nkind = "request"\n'
+        'proto = "Qot_GetMarketState"\n\n'
+    )
+    assert text.count(NOTIFY_DECLARED + 'proto = "Notify"\n') == 1 and text.count(block) == 1
+    text = text.replace(NOTIFY_DECLARED + 'proto = "Notify"\n', NOTIFY_DECLARED).replace(block, "")
+    registry.write_text(text, encoding="utf-8")
 
 
 def _add_the_two_messages(schemas: Path) -> None:
