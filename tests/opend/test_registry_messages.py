@@ -130,4 +130,3 @@ async def test_typed_fields_of_the_new_replies_and_pushes(sim):
         assert isinstance(event, Notify_pb2.S2C)
         assert event.type == enums.NotifyType.ConnStatus and event.connectStatus.qotLogined
         assert json_format.MessageToDict(event)["connectStatus"] == {"qotLogined": True, "trdLogined": False}
-
