@@ -21,9 +21,25 @@ from venuewire.generated.futu import (
     GetGlobalState_pb2,
     InitConnect_pb2,
     KeepAlive_pb2,
+    Notify_pb2,
+    Qot_GetBasicQot_pb2,
+    Qot_GetBroker_pb2,
+    Qot_GetKL_pb2,
+    Qot_GetMarketState_pb2,
     Qot_GetOrderBook_pb2,
+    Qot_GetRT_pb2,
+    Qot_GetSecuritySnapshot_pb2,
+    Qot_GetStaticInfo_pb2,
+    Qot_GetSubInfo_pb2,
+    Qot_GetTicker_pb2,
+    Qot_RequestHistoryKL_pb2,
     Qot_Sub_pb2,
+    Qot_UpdateBasicQot_pb2,
+    Qot_UpdateBroker_pb2,
+    Qot_UpdateKL_pb2,
     Qot_UpdateOrderBook_pb2,
+    Qot_UpdateRT_pb2,
+    Qot_UpdateTicker_pb2,
 )
 
 
@@ -64,8 +80,44 @@ REQUESTS: Final[dict[type[Message], RequestRoute]] = {
         "KeepAlive", 1004, KeepAlive_pb2.Request, KeepAlive_pb2.Response
     ),
     Qot_Sub_pb2.Request: RequestRoute("Qot_Sub", 3001, Qot_Sub_pb2.Request, Qot_Sub_pb2.Response),
+    Qot_GetSubInfo_pb2.Request: RequestRoute(
+        "Qot_GetSubInfo", 3003, Qot_GetSubInfo_pb2.Request, Qot_GetSubInfo_pb2.Response
+    ),
+    Qot_GetBasicQot_pb2.Request: RequestRoute(
+        "Qot_GetBasicQot", 3004, Qot_GetBasicQot_pb2.Request, Qot_GetBasicQot_pb2.Response
+    ),
+    Qot_GetKL_pb2.Request: RequestRoute(
+        "Qot_GetKL", 3006, Qot_GetKL_pb2.Request, Qot_GetKL_pb2.Response
+    ),
+    Qot_GetRT_pb2.Request: RequestRoute(
+        "Qot_GetRT", 3008, Qot_GetRT_pb2.Request, Qot_GetRT_pb2.Response
+    ),
+    Qot_GetTicker_pb2.Request: RequestRoute(
+        "Qot_GetTicker", 3010, Qot_GetTicker_pb2.Request, Qot_GetTicker_pb2.Response
+    ),
     Qot_GetOrderBook_pb2.Request: RequestRoute(
         "Qot_GetOrderBook", 3012, Qot_GetOrderBook_pb2.Request, Qot_GetOrderBook_pb2.Response
+    ),
+    Qot_GetBroker_pb2.Request: RequestRoute(
+        "Qot_GetBroker", 3014, Qot_GetBroker_pb2.Request, Qot_GetBroker_pb2.Response
+    ),
+    Qot_RequestHistoryKL_pb2.Request: RequestRoute(
+        "Qot_RequestHistoryKL",
+        3103,
+        Qot_RequestHistoryKL_pb2.Request,
+        Qot_RequestHistoryKL_pb2.Response,
+    ),
+    Qot_GetStaticInfo_pb2.Request: RequestRoute(
+        "Qot_GetStaticInfo", 3202, Qot_GetStaticInfo_pb2.Request, Qot_GetStaticInfo_pb2.Response
+    ),
+    Qot_GetSecuritySnapshot_pb2.Request: RequestRoute(
+        "Qot_GetSecuritySnapshot",
+        3203,
+        Qot_GetSecuritySnapshot_pb2.Request,
+        Qot_GetSecuritySnapshot_pb2.Response,
+    ),
+    Qot_GetMarketState_pb2.Request: RequestRoute(
+        "Qot_GetMarketState", 3223, Qot_GetMarketState_pb2.Request, Qot_GetMarketState_pb2.Response
     ),
 }
 
@@ -73,8 +125,20 @@ REQUESTS: Final[dict[type[Message], RequestRoute]] = {
 REPLIES: Final[dict[int, RequestRoute]] = {route.proto_id: route for route in REQUESTS.values()}
 
 PUSHES: Final[dict[int, PushRoute]] = {
+    1003: PushRoute("Notify", 1003, Notify_pb2.Response, Notify_pb2.S2C),
+    3005: PushRoute(
+        "Qot_UpdateBasicQot", 3005, Qot_UpdateBasicQot_pb2.Response, Qot_UpdateBasicQot_pb2.S2C
+    ),
+    3007: PushRoute("Qot_UpdateKL", 3007, Qot_UpdateKL_pb2.Response, Qot_UpdateKL_pb2.S2C),
+    3009: PushRoute("Qot_UpdateRT", 3009, Qot_UpdateRT_pb2.Response, Qot_UpdateRT_pb2.S2C),
+    3011: PushRoute(
+        "Qot_UpdateTicker", 3011, Qot_UpdateTicker_pb2.Response, Qot_UpdateTicker_pb2.S2C
+    ),
     3013: PushRoute(
         "Qot_UpdateOrderBook", 3013, Qot_UpdateOrderBook_pb2.Response, Qot_UpdateOrderBook_pb2.S2C
+    ),
+    3015: PushRoute(
+        "Qot_UpdateBroker", 3015, Qot_UpdateBroker_pb2.Response, Qot_UpdateBroker_pb2.S2C
     ),
 }
 
@@ -100,8 +164,48 @@ class OpenDTypedAPI:
     ) -> Qot_Sub_pb2.Response: ...
     @overload
     async def request(
+        self, message: Qot_GetSubInfo_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetSubInfo_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_GetBasicQot_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetBasicQot_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_GetKL_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetKL_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_GetRT_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetRT_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_GetTicker_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetTicker_pb2.Response: ...
+    @overload
+    async def request(
         self, message: Qot_GetOrderBook_pb2.Request, *, timeout: float | None = None
     ) -> Qot_GetOrderBook_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_GetBroker_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetBroker_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_RequestHistoryKL_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_RequestHistoryKL_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_GetStaticInfo_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetStaticInfo_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_GetSecuritySnapshot_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetSecuritySnapshot_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Qot_GetMarketState_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetMarketState_pb2.Response: ...
     async def request(self, message: Message, *, timeout: float | None = None) -> Message:
         """Send `message` (a declared Request) and return its Response (retType checked)."""
         return await self._request(message, timeout)
@@ -109,9 +213,33 @@ class OpenDTypedAPI:
     async def _request(self, message: object, within: float | None) -> Message:
         raise NotImplementedError
 
+    @overload
+    def pushes(self, response: type[Notify_pb2.Response]) -> PushStream[Notify_pb2.S2C]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateBasicQot_pb2.Response]
+    ) -> PushStream[Qot_UpdateBasicQot_pb2.S2C]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateKL_pb2.Response]
+    ) -> PushStream[Qot_UpdateKL_pb2.S2C]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateRT_pb2.Response]
+    ) -> PushStream[Qot_UpdateRT_pb2.S2C]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateTicker_pb2.Response]
+    ) -> PushStream[Qot_UpdateTicker_pb2.S2C]: ...
+    @overload
     def pushes(
         self, response: type[Qot_UpdateOrderBook_pb2.Response]
-    ) -> PushStream[Qot_UpdateOrderBook_pb2.S2C]:
+    ) -> PushStream[Qot_UpdateOrderBook_pb2.S2C]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateBroker_pb2.Response]
+    ) -> PushStream[Qot_UpdateBroker_pb2.S2C]: ...
+    def pushes(self, response: type[Message]) -> PushStream[Any]:
         """A stream of the pushes `response` decodes, as their S2C, with Gap and DecodeFailure events."""
         return self._pushes(response)
 
@@ -140,8 +268,48 @@ class OpenDSyncTypedAPI:
     ) -> Qot_Sub_pb2.Response: ...
     @overload
     def request(
+        self, message: Qot_GetSubInfo_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetSubInfo_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetBasicQot_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetBasicQot_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetKL_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetKL_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetRT_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetRT_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetTicker_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetTicker_pb2.Response: ...
+    @overload
+    def request(
         self, message: Qot_GetOrderBook_pb2.Request, *, timeout: float | None = None
     ) -> Qot_GetOrderBook_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetBroker_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetBroker_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_RequestHistoryKL_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_RequestHistoryKL_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetStaticInfo_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetStaticInfo_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetSecuritySnapshot_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetSecuritySnapshot_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Qot_GetMarketState_pb2.Request, *, timeout: float | None = None
+    ) -> Qot_GetMarketState_pb2.Response: ...
     def request(self, message: Message, *, timeout: float | None = None) -> Message:
         """Send `message` (a declared Request) and return its Response (retType checked)."""
         return self._request(message, timeout)
@@ -149,9 +317,35 @@ class OpenDSyncTypedAPI:
     def _request(self, message: object, within: float | None) -> Message:
         raise NotImplementedError
 
+    @overload
+    def pushes(
+        self, response: type[Notify_pb2.Response]
+    ) -> Stream[Notify_pb2.S2C | StreamEvent]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateBasicQot_pb2.Response]
+    ) -> Stream[Qot_UpdateBasicQot_pb2.S2C | StreamEvent]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateKL_pb2.Response]
+    ) -> Stream[Qot_UpdateKL_pb2.S2C | StreamEvent]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateRT_pb2.Response]
+    ) -> Stream[Qot_UpdateRT_pb2.S2C | StreamEvent]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateTicker_pb2.Response]
+    ) -> Stream[Qot_UpdateTicker_pb2.S2C | StreamEvent]: ...
+    @overload
     def pushes(
         self, response: type[Qot_UpdateOrderBook_pb2.Response]
-    ) -> Stream[Qot_UpdateOrderBook_pb2.S2C | StreamEvent]:
+    ) -> Stream[Qot_UpdateOrderBook_pb2.S2C | StreamEvent]: ...
+    @overload
+    def pushes(
+        self, response: type[Qot_UpdateBroker_pb2.Response]
+    ) -> Stream[Qot_UpdateBroker_pb2.S2C | StreamEvent]: ...
+    def pushes(self, response: type[Message]) -> Stream[Any | StreamEvent]:
         """A stream of the pushes `response` decodes, as their S2C, with Gap and DecodeFailure events."""
         return self._pushes(response)
 

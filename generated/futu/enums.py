@@ -49,6 +49,40 @@ class ProgramStatusType(IntEnum):
     DisclaimerPullFailed = 12
 
 
+class NotifyType(IntEnum):
+    """NotifyType from futu/Notify.proto."""
+
+    None_ = 0
+    GtwEvent = 1
+    ProgramStatus = 2
+    ConnStatus = 3
+    QotRight = 4
+    APILevel = 5
+    APIQuota = 6
+    UsedQuota = 7
+
+
+class GtwEventType(IntEnum):
+    """GtwEventType from futu/Notify.proto."""
+
+    None_ = 0
+    LocalCfgLoadFailed = 1
+    APISvrRunFailed = 2
+    ForceUpdate = 3
+    LoginFailed = 4
+    UnAgreeDisclaimer = 5
+    NetCfgMissing = 6
+    KickedOut = 7
+    LoginPwdChanged = 8
+    BanLogin = 9
+    NeedPicVerifyCode = 10
+    NeedPhoneVerifyCode = 11
+    AppDataNotExist = 12
+    NessaryDataMissing = 13
+    TradePwdChanged = 14
+    EnableDeviceLock = 15
+
+
 class QotMarket(IntEnum):
     """QotMarket from futu/Qot_Common.proto."""
 
@@ -100,3 +134,319 @@ class OrderBookType(IntEnum):
 
     Normal = 0
     Odd = 1
+
+
+class SecurityType(IntEnum):
+    """---- added for the quote messages (Qot_Get*/Qot_Update*, Qot_RequestHistoryKL, Qot_GetStaticInfo, Qot_GetSecuritySnapshot): the enums their int32 fields name, and the messages they share. (SecurityType from futu/Qot_Common.proto)"""
+
+    Unknown = 0
+    Bond = 1
+    Bwrt = 2
+    Eqty = 3
+    Trust = 4
+    Warrant = 5
+    Index = 6
+    Plate = 7
+    Drvt = 8
+    PlateSet = 9
+    Future = 10
+    Forex = 11
+    Crypto = 12
+
+
+class WarrantType(IntEnum):
+    """WarrantType from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    Buy = 1
+    Sell = 2
+    Bull = 3
+    Bear = 4
+    InLine = 5
+
+
+class OptionType(IntEnum):
+    """OptionType from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    Call = 1
+    Put = 2
+
+
+class IndexOptionType(IntEnum):
+    """IndexOptionType from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    Normal = 1
+    Small = 2
+
+
+class OptionAreaType(IntEnum):
+    """OptionAreaType from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    American = 1
+    European = 2
+    Bermuda = 3
+
+
+class QotMarketState(IntEnum):
+    """QotMarketState from futu/Qot_Common.proto."""
+
+    None_ = 0
+    Auction = 1
+    WaitingOpen = 2
+    Morning = 3
+    Rest = 4
+    Afternoon = 5
+    Closed = 6
+    PreMarketBegin = 8
+    PreMarketEnd = 9
+    AfterHoursBegin = 10
+    AfterHoursEnd = 11
+    FUTU_SWITCH_DATE = 12
+    NightOpen = 13
+    NightEnd = 14
+    FutureDayOpen = 15
+    FutureDayBreak = 16
+    FutureDayClose = 17
+    FutureDayWaitForOpen = 18
+    HkCas = 19
+    FutureNightWait = 20
+    FutureAfternoon = 21
+    FutureSwitchDate = 22
+    FutureOpen = 23
+    FutureBreak = 24
+    FutureBreakOver = 25
+    FutureClose = 26
+    StibAfterHoursWait = 27
+    AShareAfterHoursWait = 27
+    StibAfterHoursBegin = 28
+    AShareAfterHoursBegin = 28
+    StibAfterHoursEnd = 29
+    AShareAfterHoursEnd = 29
+    CLOSE_AUCTION = 30
+    AFTERNOON_END = 31
+    NIGHT = 32
+    OVERNIGHT_BEGIN = 33
+    OVERNIGHT_END = 34
+    TRADE_AT_LAST = 35
+    TRADE_AUCTION = 36
+    OVERNIGHT = 37
+
+
+class RehabType(IntEnum):
+    """RehabType from futu/Qot_Common.proto."""
+
+    None_ = 0
+    Forward = 1
+    Backward = 2
+
+
+class KLType(IntEnum):
+    """KLType from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    KLType_1Min = 1
+    Day = 2
+    Week = 3
+    Month = 4
+    Year = 5
+    KLType_5Min = 6
+    KLType_15Min = 7
+    KLType_30Min = 8
+    KLType_60Min = 9
+    KLType_3Min = 10
+    Quarter = 11
+    KLType_10Min = 12
+    KLType_120Min = 13
+    KLType_180Min = 14
+    KLType_240Min = 15
+
+
+class KLFields(IntEnum):
+    """KLFields from futu/Qot_Common.proto."""
+
+    None_ = 0
+    High = 1
+    Open = 2
+    Low = 4
+    Close = 8
+    LastClose = 16
+    Volume = 32
+    Turnover = 64
+    TurnoverRate = 128
+    PE = 256
+    ChangeRate = 512
+
+
+class TickerDirection(IntEnum):
+    """TickerDirection from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    Bid = 1
+    Ask = 2
+    Neutral = 3
+
+
+class TickerType(IntEnum):
+    """TickerType from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    Automatch = 1
+    Late = 2
+    NoneAutomatch = 3
+    InterAutomatch = 4
+    InterNoneAutomatch = 5
+    OddLot = 6
+    Auction = 7
+    Bulk = 8
+    Crash = 9
+    CrossMarket = 10
+    BulkSold = 11
+    FreeOnBoard = 12
+    Rule127Or155 = 13
+    Delay = 14
+    MarketCenterClosePrice = 15
+    NextDay = 16
+    MarketCenterOpening = 17
+    PriorReferencePrice = 18
+    MarketCenterOpenPrice = 19
+    Seller = 20
+    T = 21
+    ExtendedTradingHours = 22
+    Contingent = 23
+    AvgPrice = 24
+    OTCSold = 25
+    OddLotCrossMarket = 26
+    DerivativelyPriced = 27
+    ReOpeningPriced = 28
+    ClosingPriced = 29
+    ComprehensiveDelayPrice = 30
+    Overseas = 31
+
+
+class DarkStatus(IntEnum):
+    """DarkStatus from futu/Qot_Common.proto."""
+
+    None_ = 0
+    Trading = 1
+    End = 2
+
+
+class SecurityStatus(IntEnum):
+    """SecurityStatus from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    Normal = 1
+    Listing = 2
+    Purchasing = 3
+    Subscribing = 4
+    BeforeDrakTradeOpening = 5
+    DrakTrading = 6
+    DrakTradeEnd = 7
+    ToBeOpen = 8
+    Suspended = 9
+    Called = 10
+    ExpiredLastTradingDate = 11
+    Expired = 12
+    Delisted = 13
+    ChangeToTemporaryCode = 14
+    TemporaryCodeTradeEnd = 15
+    ChangedPlateTradeEnd = 16
+    ChangedCodeTradeEnd = 17
+    RecoverableCircuitBreaker = 18
+    UnRecoverableCircuitBreaker = 19
+    AfterCombination = 20
+    AfterTransation = 21
+
+
+class PriceType(IntEnum):
+    """PriceType from futu/Qot_Common.proto."""
+
+    Unknow = 0
+    Outside = 1
+    WithIn = 2
+
+
+class QotRight(IntEnum):
+    """QotRight from futu/Qot_Common.proto."""
+
+    Unknow = 0
+    Bmp = 1
+    Level1 = 2
+    Level2 = 3
+    SF = 4
+    No = 5
+    Level3 = 6
+
+
+class AssetClass(IntEnum):
+    """AssetClass from futu/Qot_Common.proto."""
+
+    Unknow = 0
+    Stock = 1
+    Bond = 2
+    Commodity = 3
+    CurrencyMarket = 4
+    Future = 5
+    Swap = 6
+
+
+class ExpirationCycle(IntEnum):
+    """ExpirationCycle from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    Week = 1
+    Month = 2
+    MonthEnd = 3
+    Quarter = 4
+    WeekMon = 11
+    WeekTue = 12
+    WeekWed = 13
+    WeekThu = 14
+    WeekFri = 15
+
+
+class OptionStandardType(IntEnum):
+    """OptionStandardType from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    Standard = 1
+    NonStandard = 2
+
+
+class OptionSettlementMode(IntEnum):
+    """OptionSettlementMode from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    AM = 1
+    PM = 2
+
+
+class ExchType(IntEnum):
+    """ExchType from futu/Qot_Common.proto."""
+
+    Unknown = 0
+    HK_MainBoard = 1
+    HK_GEMBoard = 2
+    HK_HKEX = 3
+    US_NYSE = 4
+    US_Nasdaq = 5
+    US_Pink = 6
+    US_AMEX = 7
+    US_Option = 8
+    US_NYMEX = 9
+    US_COMEX = 10
+    US_CBOT = 11
+    US_CME = 12
+    US_CBOE = 13
+    CN_SH = 14
+    CN_SZ = 15
+    CN_STIB = 16
+    SG_SGX = 17
+    JP_OSE = 18
+    CC_CRYPTO = 19
+    MY_MYX = 20
+    JP_TSE = 21
+    JP_Nikkei = 22

@@ -157,6 +157,29 @@ CLIENT_SCRIPT = textwrap.dedent(
 )
 
 
+def _workspace(tmp: Path) -> Path:
+    """The shared workspace copy, without the two messages the repository now has."""
+    root = workspace(tmp)
+    _remove_the_two_messages(root / "schemas")
+    return root
+
+
+def _remove_the_two_messages(schemas: Path) -> None:
+    """The repository has both messages now: the copy goes back to the state before them."""
+    futu = schemas / "proto" / "futu"
+    for name in ["Notify.proto", "Qot_GetMarketState.proto", *EXAMPLES]:
+        (futu / ("examples/" + name if name.endswith(".json") else name)).unlink()
+    registry = schemas / "registry.toml"
+    text = registry.read_text(encoding="utf-8")
+    block = (
+        '[[opend.protocols]]\nname = "Qot_GetMarketState"\nproto_id = 3223\nkind = "request"\n'
+        'proto = "Qot_GetMarketState"\n\n'
+    )
+    assert text.count(NOTIFY_DECLARED + 'proto = "Notify"\n') == 1 and text.count(block) == 1
+    text = text.replace(NOTIFY_DECLARED + 'proto = "Notify"\n', NOTIFY_DECLARED).replace(block, "")
+    registry.write_text(text, encoding="utf-8")
+
+
 def _add_the_two_messages(schemas: Path) -> None:
     futu = schemas / "proto" / "futu"
     (futu / "Qot_GetMarketState.proto").write_text(MARKET_STATE_PROTO, encoding="utf-8")
@@ -170,7 +193,7 @@ def _add_the_two_messages(schemas: Path) -> None:
 
 
 def test_a_request_and_a_push_need_only_proto_registry_and_examples(tmp_path: Path) -> None:
-    root = workspace(tmp_path)
+    root = _workspace(tmp_path)
     _add_the_two_messages(root / "schemas")
     assert changed(root / "schemas", ROOT / "schemas") == [
         "proto/futu/Notify.proto",
@@ -205,7 +228,7 @@ def test_a_request_and_a_push_need_only_proto_registry_and_examples(tmp_path: Pa
 
 
 def test_codegen_refuses_a_declared_message_without_example_data(tmp_path: Path) -> None:
-    root = workspace(tmp_path)
+    root = _workspace(tmp_path)
     _add_the_two_messages(root / "schemas")
     (root / "schemas" / "proto" / "futu" / "examples" / "Qot_GetMarketState.Response.json").unlink()
     built = codegen(root)
@@ -215,7 +238,7 @@ def test_codegen_refuses_a_declared_message_without_example_data(tmp_path: Path)
 
 
 def test_codegen_refuses_example_data_missing_a_required_field(tmp_path: Path) -> None:
-    root = workspace(tmp_path)
+    root = _workspace(tmp_path)
     _add_the_two_messages(root / "schemas")
     bad = {"retType": 0, "s2c": {"marketInfoList": [{"security": {"market": 1, "code": "00700"}, "name": "X"}]}}
     (root / "schemas" / "proto" / "futu" / "examples" / "Qot_GetMarketState.Response.json").write_text(json.dumps(bad))

@@ -35,7 +35,17 @@ def test_opend_proto_ids_are_the_documented_ones():
     assert OpenDProtoID.Qot_GetOrderBook == 3012
     assert OpenDProtoID.Qot_UpdateOrderBook == 3013
     pushes = {p.name for p in OPEND.protocols if p.kind == "push"}
-    assert pushes == {"Notify", "Qot_UpdateBasicQot", "Qot_UpdateOrderBook"}
+    assert pushes == {
+        "Notify",
+        "Qot_UpdateBasicQot",
+        "Qot_UpdateKL",
+        "Qot_UpdateRT",
+        "Qot_UpdateTicker",
+        "Qot_UpdateOrderBook",
+        "Qot_UpdateBroker",
+    }
+    assert OpenDProtoID.Notify == 1003 and OpenDProtoID.Qot_GetMarketState == 3223
+    assert (OpenDProtoID.Qot_GetKL, OpenDProtoID.Qot_RequestHistoryKL) == (3006, 3103)
     assert (OPEND.magic, OPEND.header_size, OPEND.keepalive_factor) == ("FT", 44, 0.8)
 
 

@@ -24,7 +24,17 @@ from venuewire.generated.futu import (
     InitConnect_pb2,
     KeepAlive_pb2,
     Qot_Common_pb2,
+    Qot_GetBasicQot_pb2,
+    Qot_GetBroker_pb2,
+    Qot_GetKL_pb2,
+    Qot_GetMarketState_pb2,
     Qot_GetOrderBook_pb2,
+    Qot_GetRT_pb2,
+    Qot_GetSecuritySnapshot_pb2,
+    Qot_GetStaticInfo_pb2,
+    Qot_GetSubInfo_pb2,
+    Qot_GetTicker_pb2,
+    Qot_RequestHistoryKL_pb2,
     Qot_Sub_pb2,
     Qot_UpdateOrderBook_pb2,
     dispatch,
@@ -48,11 +58,26 @@ async def sim() -> AsyncIterator[OpenDSimulator]:
 def sample_requests() -> dict[str, Message]:
     """One valid request per declared request protocol with a proto (InitConnect is the handshake)."""
     sub = Qot_Sub_pb2.C2S(securityList=[HK], subTypeList=[2], isSubOrUnSub=True, isRegOrUnRegPush=False)
+    history = Qot_RequestHistoryKL_pb2.C2S(
+        rehabType=1, klType=2, security=HK, beginTime="2025-01-02", endTime="2025-01-31", maxAckKLNum=5
+    )
     return {
         "KeepAlive": KeepAlive_pb2.Request(c2s=KeepAlive_pb2.C2S(time=1)),
         "GetGlobalState": GetGlobalState_pb2.Request(c2s=GetGlobalState_pb2.C2S(userID=0)),
         "Qot_Sub": Qot_Sub_pb2.Request(c2s=sub),
         "Qot_GetOrderBook": Qot_GetOrderBook_pb2.Request(c2s=Qot_GetOrderBook_pb2.C2S(security=HK, num=2)),
+        "Qot_GetSubInfo": Qot_GetSubInfo_pb2.Request(c2s=Qot_GetSubInfo_pb2.C2S(isReqAllConn=True)),
+        "Qot_GetBasicQot": Qot_GetBasicQot_pb2.Request(c2s=Qot_GetBasicQot_pb2.C2S(securityList=[HK])),
+        "Qot_GetKL": Qot_GetKL_pb2.Request(c2s=Qot_GetKL_pb2.C2S(rehabType=0, klType=2, security=HK, reqNum=10)),
+        "Qot_GetRT": Qot_GetRT_pb2.Request(c2s=Qot_GetRT_pb2.C2S(security=HK)),
+        "Qot_GetTicker": Qot_GetTicker_pb2.Request(c2s=Qot_GetTicker_pb2.C2S(security=HK, maxRetNum=5)),
+        "Qot_GetBroker": Qot_GetBroker_pb2.Request(c2s=Qot_GetBroker_pb2.C2S(security=HK)),
+        "Qot_RequestHistoryKL": Qot_RequestHistoryKL_pb2.Request(c2s=history),
+        "Qot_GetStaticInfo": Qot_GetStaticInfo_pb2.Request(c2s=Qot_GetStaticInfo_pb2.C2S(market=1, secType=3)),
+        "Qot_GetSecuritySnapshot": Qot_GetSecuritySnapshot_pb2.Request(
+            c2s=Qot_GetSecuritySnapshot_pb2.C2S(securityList=[HK])
+        ),
+        "Qot_GetMarketState": Qot_GetMarketState_pb2.Request(c2s=Qot_GetMarketState_pb2.C2S(securityList=[HK])),
     }
 
 
@@ -285,6 +310,6 @@ async def test_push_example_sends_a_declared_push_to_its_typed_stream(sim):
             Qot_UpdateOrderBook_pb2.Response, examples.RESPONSES[OpenDProtoID.Qot_UpdateOrderBook]
         )
         assert isinstance(item, Qot_UpdateOrderBook_pb2.S2C) and item == expected.s2c
-        with pytest.raises(KeyError, match=str(int(OpenDProtoID.Qot_UpdateBasicQot))):
-            await sim.push_example(OpenDProtoID.Qot_UpdateBasicQot)  # declared, but no proto yet
+        with pytest.raises(KeyError, match=str(int(OpenDProtoID.GetUserInfo))):
+            await sim.push_example(OpenDProtoID.GetUserInfo)  # declared, no proto yet
         await stream.aclose()

@@ -394,7 +394,7 @@ async def test_a_corrupt_protobuf_body_gets_retType_invalid(client):
     assert reply.retType == RetType.Invalid
 
 
-@pytest.mark.parametrize("proto_id", [OpenDProtoID.Qot_GetBasicQot, OpenDProtoID.Qot_UpdateOrderBook, 4242])
+@pytest.mark.parametrize("proto_id", [OpenDProtoID.Qot_RegQotPush, OpenDProtoID.Qot_UpdateOrderBook, 4242])
 async def test_unknown_proto_ids_are_answered_unsupported(client, proto_id):
     serial = client.send(proto_id, b"")
     frame = await client.recv()

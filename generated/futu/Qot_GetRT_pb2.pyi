@@ -1,0 +1,50 @@
+from . import Common_pb2 as _Common_pb2
+from . import Qot_Common_pb2 as _Qot_Common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+from typing import Any as _Any
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class C2S(_message.Message):
+    """Qot_GetRT.C2S (schemas/proto/futu/Qot_GetRT.proto). OpenD Qot_GetRT (protoID 3008): today's time-share (minute) data of a security subscribed to SubType_RT."""
+    __slots__ = ("security", "header")
+    SECURITY_FIELD_NUMBER: _ClassVar[int]
+    HEADER_FIELD_NUMBER: _ClassVar[int]
+    security: _Qot_Common_pb2.Security
+    header: _Qot_Common_pb2.QotHeader
+    def __init__(self, security: _Optional[_Union[_Qot_Common_pb2.Security, _Mapping[str, _Any]]] = ..., header: _Optional[_Union[_Qot_Common_pb2.QotHeader, _Mapping[str, _Any]]] = ...) -> None: ...
+
+class S2C(_message.Message):
+    """Qot_GetRT.S2C (schemas/proto/futu/Qot_GetRT.proto). OpenD Qot_GetRT (protoID 3008): today's time-share (minute) data of a security subscribed to SubType_RT."""
+    __slots__ = ("security", "name", "rtList")
+    SECURITY_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    RTLIST_FIELD_NUMBER: _ClassVar[int]
+    security: _Qot_Common_pb2.Security
+    name: str
+    rtList: _containers.RepeatedCompositeFieldContainer[_Qot_Common_pb2.TimeShare]
+    def __init__(self, security: _Optional[_Union[_Qot_Common_pb2.Security, _Mapping[str, _Any]]] = ..., name: _Optional[str] = ..., rtList: _Optional[_Iterable[_Union[_Qot_Common_pb2.TimeShare, _Mapping[str, _Any]]]] = ...) -> None: ...
+
+class Request(_message.Message):
+    """Qot_GetRT.Request (schemas/proto/futu/Qot_GetRT.proto). OpenD Qot_GetRT (protoID 3008): today's time-share (minute) data of a security subscribed to SubType_RT."""
+    __slots__ = ("c2s",)
+    C2S_FIELD_NUMBER: _ClassVar[int]
+    c2s: C2S
+    def __init__(self, c2s: _Optional[_Union[C2S, _Mapping[str, _Any]]] = ...) -> None: ...
+
+class Response(_message.Message):
+    """Qot_GetRT.Response (schemas/proto/futu/Qot_GetRT.proto). OpenD Qot_GetRT (protoID 3008): today's time-share (minute) data of a security subscribed to SubType_RT."""
+    __slots__ = ("retType", "retMsg", "errCode", "s2c")
+    RETTYPE_FIELD_NUMBER: _ClassVar[int]
+    RETMSG_FIELD_NUMBER: _ClassVar[int]
+    ERRCODE_FIELD_NUMBER: _ClassVar[int]
+    S2C_FIELD_NUMBER: _ClassVar[int]
+    retType: int
+    """Common.RetType"""
+    retMsg: str
+    errCode: int
+    s2c: S2C
+    def __init__(self, retType: _Optional[int] = ..., retMsg: _Optional[str] = ..., errCode: _Optional[int] = ..., s2c: _Optional[_Union[S2C, _Mapping[str, _Any]]] = ...) -> None: ...

@@ -1,0 +1,30 @@
+from . import Common_pb2 as _Common_pb2
+from . import Qot_Common_pb2 as _Qot_Common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+from typing import Any as _Any
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class S2C(_message.Message):
+    """Qot_UpdateBasicQot.S2C (schemas/proto/futu/Qot_UpdateBasicQot.proto). OpenD Qot_UpdateBasicQot (protoID 3005, push): basic quotes pushed for securities subscribed to SubType_Basic with push on."""
+    __slots__ = ("basicQotList",)
+    BASICQOTLIST_FIELD_NUMBER: _ClassVar[int]
+    basicQotList: _containers.RepeatedCompositeFieldContainer[_Qot_Common_pb2.BasicQot]
+    def __init__(self, basicQotList: _Optional[_Iterable[_Union[_Qot_Common_pb2.BasicQot, _Mapping[str, _Any]]]] = ...) -> None: ...
+
+class Response(_message.Message):
+    """Qot_UpdateBasicQot.Response (schemas/proto/futu/Qot_UpdateBasicQot.proto). OpenD Qot_UpdateBasicQot (protoID 3005, push): basic quotes pushed for securities subscribed to SubType_Basic with push on."""
+    __slots__ = ("retType", "retMsg", "errCode", "s2c")
+    RETTYPE_FIELD_NUMBER: _ClassVar[int]
+    RETMSG_FIELD_NUMBER: _ClassVar[int]
+    ERRCODE_FIELD_NUMBER: _ClassVar[int]
+    S2C_FIELD_NUMBER: _ClassVar[int]
+    retType: int
+    """Common.RetType"""
+    retMsg: str
+    errCode: int
+    s2c: S2C
+    def __init__(self, retType: _Optional[int] = ..., retMsg: _Optional[str] = ..., errCode: _Optional[int] = ..., s2c: _Optional[_Union[S2C, _Mapping[str, _Any]]] = ...) -> None: ...

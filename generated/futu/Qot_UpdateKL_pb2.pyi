@@ -1,0 +1,40 @@
+from . import Common_pb2 as _Common_pb2
+from . import Qot_Common_pb2 as _Qot_Common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+from typing import Any as _Any
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class S2C(_message.Message):
+    """Qot_UpdateKL.S2C (schemas/proto/futu/Qot_UpdateKL.proto). OpenD Qot_UpdateKL (protoID 3007, push): candles pushed for a security subscribed to SubType_KL_* with push on."""
+    __slots__ = ("rehabType", "klType", "security", "name", "klList")
+    REHABTYPE_FIELD_NUMBER: _ClassVar[int]
+    KLTYPE_FIELD_NUMBER: _ClassVar[int]
+    SECURITY_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    KLLIST_FIELD_NUMBER: _ClassVar[int]
+    rehabType: int
+    """Qot_Common.RehabType"""
+    klType: int
+    """Qot_Common.KLType"""
+    security: _Qot_Common_pb2.Security
+    name: str
+    klList: _containers.RepeatedCompositeFieldContainer[_Qot_Common_pb2.KLine]
+    def __init__(self, rehabType: _Optional[int] = ..., klType: _Optional[int] = ..., security: _Optional[_Union[_Qot_Common_pb2.Security, _Mapping[str, _Any]]] = ..., name: _Optional[str] = ..., klList: _Optional[_Iterable[_Union[_Qot_Common_pb2.KLine, _Mapping[str, _Any]]]] = ...) -> None: ...
+
+class Response(_message.Message):
+    """Qot_UpdateKL.Response (schemas/proto/futu/Qot_UpdateKL.proto). OpenD Qot_UpdateKL (protoID 3007, push): candles pushed for a security subscribed to SubType_KL_* with push on."""
+    __slots__ = ("retType", "retMsg", "errCode", "s2c")
+    RETTYPE_FIELD_NUMBER: _ClassVar[int]
+    RETMSG_FIELD_NUMBER: _ClassVar[int]
+    ERRCODE_FIELD_NUMBER: _ClassVar[int]
+    S2C_FIELD_NUMBER: _ClassVar[int]
+    retType: int
+    """Common.RetType"""
+    retMsg: str
+    errCode: int
+    s2c: S2C
+    def __init__(self, retType: _Optional[int] = ..., retMsg: _Optional[str] = ..., errCode: _Optional[int] = ..., s2c: _Optional[_Union[S2C, _Mapping[str, _Any]]] = ...) -> None: ...
