@@ -371,6 +371,13 @@ class TradeSession:
         request = self.in_flight
         if self.state is not State.READY or request is None:
             return _ignored(incoming)
+        # a frame that fails to decode answers whichever request is in flight
+        if isinstance(incoming, Malformed):
+            self.in_flight = None
+            return Refused(request, incoming.error)
+        if isinstance(incoming, Unreadable):
+            self.close()
+            return Refused(request, incoming.error, close=True)
         if isinstance(request, PendingRequest):
             return self._pending(request, data, incoming)
         if isinstance(incoming, OrdersReply):
@@ -379,12 +386,6 @@ class TradeSession:
         if isinstance(incoming, ErrorReply) and incoming.echoed_type in _ECHO_KINDS:
             self.in_flight = None
             return Refused(request, incoming.error)
-        if isinstance(incoming, Malformed):
-            self.in_flight = None
-            return Refused(request, incoming.error)
-        if isinstance(incoming, Unreadable):
-            self.close()
-            return Refused(request, incoming.error, close=True)
         return _ignored(incoming)
 
     def _pending(self, request: PendingRequest, data: str | bytes, incoming: Incoming) -> Event:
@@ -400,12 +401,6 @@ class TradeSession:
         if isinstance(incoming, ErrorReply) and incoming.echoed_type in (None, request.kind):
             self.in_flight = None
             return Refused(request, incoming.error)
-        if isinstance(incoming, Malformed):
-            self.in_flight = None
-            return Refused(request, incoming.error)
-        if isinstance(incoming, Unreadable):
-            self.close()
-            return Refused(request, incoming.error, close=True)
         return _ignored(incoming)
 
     def _authenticating(self, incoming: Incoming) -> Event:
