@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from codegen import registry_model, restapi, wsapi
+from codegen import registry_model, restapi, wsapi, wsdispatch
 from codegen.opend import generate_dispatch
 from codegen.registry_model import MessageInfo, RegistryError, RestEndpoint, WsChannel
 
@@ -28,8 +28,10 @@ MESSAGE_FIELDS = (
     "request",
     "response",
     "subscribe",
+    "unsubscribe",
     "push",
     "ack",
+    "unsubscribe_ack",
     "login",
     "login_reply",
     "error",
@@ -37,6 +39,7 @@ MESSAGE_FIELDS = (
     "ping",
     "pong",
     "heartbeat",
+    "heart_apply",
     "welcome",
 )
 
@@ -157,6 +160,7 @@ def generate(root: Path, config: dict[str, Any], messages: list[MessageInfo], ou
     targets += restapi.generate_api(reg, messages, schemas, out, consts)
     targets += restapi.generate_examples(reg, messages, schemas, out)
     targets += wsapi.generate_api(reg, messages, schemas, out, ws_consts)
+    targets += wsdispatch.generate_dispatch(reg, messages, schemas, out)
     env = {**os.environ, "RUFF_NO_CACHE": "true"}
     cmd = [sys.executable, "-m", "ruff", "format", "--quiet", "--line-length", "100", *map(str, targets)]
     result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)

@@ -188,9 +188,10 @@ class WsChannel:
     url: str
     auth: str
     subscribe: str | None = None
+    unsubscribe: str | None = None
     push: str | None = None
-    request: str | None = None
     ack: str | None = None
+    unsubscribe_ack: str | None = None
     login: str | None = None
     login_reply: str | None = None
     error: str | None = None
@@ -198,7 +199,14 @@ class WsChannel:
     ping: str | None = None
     pong: str | None = None
     heartbeat: str | None = None
+    heart_apply: str | None = None
     welcome: str | None = None
+    dispatch: str | None = None
+    """The key whose value tells the channel's frames apart (Infoway: `code`); codegen writes
+    the channel's dispatch table from it (generated/<venue>/ws_dispatch.py): which generated
+    class decodes which frame, read from each message's schema (`const`, or an integer
+    `minimum`..`maximum` range, of that key; a message without either is told by a required
+    key of its own). None: the channel has no dispatch table."""
     channel: str | None = None
     levels: tuple[int, ...] = ()
     ping_text: str | None = None

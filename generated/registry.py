@@ -186,9 +186,10 @@ class WsChannel:
     url: str
     auth: str
     subscribe: str | None = None
+    unsubscribe: str | None = None
     push: str | None = None
-    request: str | None = None
     ack: str | None = None
+    unsubscribe_ack: str | None = None
     login: str | None = None
     login_reply: str | None = None
     error: str | None = None
@@ -196,7 +197,14 @@ class WsChannel:
     ping: str | None = None
     pong: str | None = None
     heartbeat: str | None = None
+    heart_apply: str | None = None
     welcome: str | None = None
+    dispatch: str | None = None
+    """The key whose value tells the channel's frames apart (Infoway: `code`); codegen writes
+    the channel's dispatch table from it (generated/<venue>/ws_dispatch.py): which generated
+    class decodes which frame, read from each message's schema (`const`, or an integer
+    `minimum`..`maximum` range, of that key; a message without either is told by a required
+    key of its own). None: the channel has no dispatch table."""
     channel: str | None = None
     levels: tuple[int, ...] = ()
     ping_text: str | None = None
@@ -551,9 +559,12 @@ WS_BITMART_LEGACY_DEPTH: Final[WsChannel] = WsChannel(
     url="wss://openws.bitmart.com",
     auth="none",
     subscribe="bitmart/legacy_subscribe",
+    unsubscribe="bitmart/legacy_unsubscribe",
     push="bitmart/legacy_depth",
+    error="bitmart/legacy_error",
     ping="bitmart/legacy_ping",
     pong="bitmart/legacy_pong",
+    dispatch="subscribe",
     ping_interval_s=10,
     subscribe_within_s=5,
     min_connect_interval_s=4,
@@ -599,10 +610,15 @@ WS_INFOWAY_DEPTH: Final[WsChannel] = WsChannel(
     url="wss://data.infoway.io/ws",
     auth="infoway_api_key_query",
     subscribe="infoway/ws_subscribe",
+    unsubscribe="infoway/ws_unsubscribe",
     push="infoway/ws_depth",
     ack="infoway/ws_ack",
+    unsubscribe_ack="infoway/ws_unsubscribe_ack",
+    error="infoway/ws_error",
     heartbeat="infoway/ws_heartbeat",
+    heart_apply="infoway/ws_heart_apply",
     welcome="infoway/ws_welcome",
+    dispatch="code",
     heartbeat_interval_s=30,
     idle_timeout_s=60,
     max_frames_per_minute=60,
@@ -633,8 +649,6 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
     name="trade",
     url="wss://trade.qfex.com",
     auth="qfex_hmac_sha256_hex",
-    push="qfex/all_orders_response",
-    request="qfex/get_order",
     login="qfex/auth",
     login_reply="qfex/auth_response",
     error="qfex/error",
@@ -2189,6 +2203,14 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="bitmart",
+        name="legacy_error",
+        format="json",
+        schema="json/bitmart/legacy_error.json",
+        module="venuewire.generated.bitmart.legacy_error",
+        class_name="LegacyError",
+    ),
+    MessageInfo(
+        venue="bitmart",
         name="legacy_ping",
         format="json",
         schema="json/bitmart/legacy_ping.json",
@@ -2325,6 +2347,22 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="infoway",
+        name="ws_error",
+        format="json",
+        schema="json/infoway/ws_error.json",
+        module="venuewire.generated.infoway.ws_error",
+        class_name="WsError",
+    ),
+    MessageInfo(
+        venue="infoway",
+        name="ws_heart_apply",
+        format="json",
+        schema="json/infoway/ws_heart_apply.json",
+        module="venuewire.generated.infoway.ws_heart_apply",
+        class_name="WsHeartApply",
+    ),
+    MessageInfo(
+        venue="infoway",
         name="ws_heartbeat",
         format="json",
         schema="json/infoway/ws_heartbeat.json",
@@ -2338,6 +2376,22 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
         schema="json/infoway/ws_subscribe.json",
         module="venuewire.generated.infoway.ws_subscribe",
         class_name="WsDepthSubscribe",
+    ),
+    MessageInfo(
+        venue="infoway",
+        name="ws_unsubscribe",
+        format="json",
+        schema="json/infoway/ws_unsubscribe.json",
+        module="venuewire.generated.infoway.ws_unsubscribe",
+        class_name="WsDepthUnsubscribe",
+    ),
+    MessageInfo(
+        venue="infoway",
+        name="ws_unsubscribe_ack",
+        format="json",
+        schema="json/infoway/ws_unsubscribe_ack.json",
+        module="venuewire.generated.infoway.ws_unsubscribe_ack",
+        class_name="WsUnsubscribeAck",
     ),
     MessageInfo(
         venue="infoway",
@@ -2417,8 +2471,10 @@ MESSAGE_ROLES: Final[tuple[str, ...]] = (
     "request",
     "response",
     "subscribe",
+    "unsubscribe",
     "push",
     "ack",
+    "unsubscribe_ack",
     "login",
     "login_reply",
     "error",
@@ -2426,5 +2482,6 @@ MESSAGE_ROLES: Final[tuple[str, ...]] = (
     "ping",
     "pong",
     "heartbeat",
+    "heart_apply",
     "welcome",
 )

@@ -8,8 +8,12 @@ Legacy channel (`WS_BITMART_LEGACY_DEPTH`, plain JSON text):
               connections that have not subscribed within `subscribe_within_s`)
     heartbeat {"subscribe":"ping"} every `ping_interval` s; {"subscribe":"pong"} is consumed
     pushes    {"subscribe":"depth",...,"data":{"buys":[...],"sells":[...]}} -> OrderBook
-    errors    a frame with a `message` field and no `data` -> `failure` (InvalidRequest)
+    errors    a frame with a `message` field (LegacyError) -> `failure` (InvalidRequest: the
+              frame carries no error code to look up)
+    unknown   another `subscribe` value: counted (`unknown`), logged and a DecodeFailure item
     stop      {"unsubscribe":"order",...} (`legacy_unsubscribe_frame`, the subscribe's shape)
+    Which class decodes which frame is the generated dispatch table
+    `BITMART_LEGACY_DEPTH_SERVER` (venuewire.generated.bitmart.ws_dispatch, from the registry).
 
 v3 sockets (`V3Protocol`: the public `WS_BITMART_SPOT_DEPTH` and the private `WS_BITMART_PRIVATE`):
     opening   public: the subscribe frames, at most `max_topics_per_subscribe` topics each
@@ -34,6 +38,7 @@ that does not decode is a `DecodeFailure` item and the stream goes on.
 from __future__ import annotations
 
 import enum
+import logging
 import re
 import time
 import zlib
@@ -48,6 +53,7 @@ from venuewire.errors import AuthError, DecodeError, InvalidRequest, VenueError,
 from venuewire.events import DecodeFailure
 from venuewire.generated.bitmart.error_event import ErrorEvent
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush
+from venuewire.generated.bitmart.legacy_error import LegacyError
 from venuewire.generated.bitmart.legacy_ping import LegacyPing
 from venuewire.generated.bitmart.legacy_pong import LegacyPong
 from venuewire.generated.bitmart.legacy_subscribe import LegacySubscribe
@@ -57,7 +63,9 @@ from venuewire.generated.bitmart.login_response import LoginResponse
 from venuewire.generated.bitmart.spot_depth import SpotDepthPush
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
 from venuewire.generated.bitmart.subscribe_ack import SubscribeAck
+from venuewire.generated.bitmart.ws_dispatch import BITMART_LEGACY_DEPTH_SERVER
 from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH, required
+from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.messages import decode_json, encode_json, message_info
 from venuewire.models import OrderBook
 from venuewire.signing import bitmart_ws_login_frame
@@ -87,6 +95,7 @@ __all__ = [
 
 
 _T = TypeVar("_T")
+log = logging.getLogger("venuewire.bitmart")
 
 
 CHANNEL_TEMPLATE: Final[str] = required(WS_BITMART_SPOT_DEPTH.channel, "bitmart spot_depth channel")
@@ -108,6 +117,7 @@ MAX_PRECISION: Final = 2**31 - 1
 
 _SYMBOL = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
 _SPOT_DEPTH = message_info(SpotDepthPush).name
+_LEGACY_DEPTH = message_info(LegacyDepthPush).name
 _ERROR_EVENT = message_info(ErrorEvent).name
 _PONG_BYTES = PONG_TEXT.encode()
 _LEGACY_PING_FRAME: Final[str] = encode_json(LegacyPing(subscribe="ping")).decode()
@@ -232,23 +242,12 @@ def _failure(error: DecodeError, raw: Frame) -> DecodeFailure:
 # ---------------------------------------------------------------- legacy channel
 
 
-class _LegacyEnvelope(msgspec.Struct):
-    """Just enough of any legacy frame to tell a pong or an error from a push [guess: the
-    error form is only documented as "carries a message field"]."""
-
-    subscribe: str | None = None
-    message: str | None = None
-    data: msgspec.Raw | None = None
-
-
-_LEGACY_ENVELOPE = msgspec.json.Decoder(_LegacyEnvelope)
-
-
 class LegacyDepthProtocol:
     """The legacy `order` -> `depth` channel for one symbol and precision (no I/O).
 
     `url` as given (the registry's is `WS_BITMART_LEGACY_DEPTH.url`). `failure` holds the
-    venue's refusal once one arrives; `pongs` counts heartbeat replies.
+    venue's refusal once one arrives; `pongs` counts heartbeat replies, `unknown` frames of a
+    kind the channel does not declare.
     """
 
     venue = VENUE
@@ -264,6 +263,7 @@ class LegacyDepthProtocol:
         self.unsubscribe_frame = legacy_unsubscribe_frame(symbol, precision)
         self.failure: VenueError | None = None
         self.pongs = 0
+        self.unknown = 0
 
     def __repr__(self) -> str:
         return f"LegacyDepthProtocol({self.symbol!r}, precision={self.precision})"
@@ -279,30 +279,29 @@ class LegacyDepthProtocol:
 
     def receive(self, data: Frame) -> Reaction[OrderBook]:
         try:
-            push = decode_json(LegacyDepthPush, data)
-        except DecodeError as exc:
-            return self._other(data, exc)
+            route, kind = BITMART_LEGACY_DEPTH_SERVER.route(data)
+        except Unrouted as exc:
+            return Reaction(items=[_failure(DecodeError(VENUE, _LEGACY_DEPTH, exc.path, exc.reason), data)])
+        if route is None:
+            self.unknown += 1
+            log.info("bitmart: legacy frame of kind %r (not a kind the channel declares)", kind)
+            error = DecodeError(VENUE, _LEGACY_DEPTH, (BITMART_LEGACY_DEPTH_SERVER.key,), f"unexpected value {kind!r}")
+            return Reaction(items=[_failure(error, data)])
         try:
-            return Reaction(items=[msgspec.structs.replace(order_book_from_legacy(push), raw=push)])
+            message = decode_json(route.cls, data)
+            if isinstance(message, LegacyDepthPush):
+                return Reaction(items=[msgspec.structs.replace(order_book_from_legacy(message), raw=message)])
         except DecodeError as exc:
             return Reaction(items=[_failure(exc, data)])
-
-    def _other(self, data: Frame, push_error: DecodeError) -> Reaction[OrderBook]:
-        try:
-            decode_json(LegacyPong, data)
-        except DecodeError:
-            pass
-        else:
+        if isinstance(message, LegacyError):
+            self.failure = InvalidRequest(VENUE, f"legacy channel refused {self.subscribe_frame}: {message.message}")
+            return Reaction(fatal=self.failure)
+        if isinstance(message, LegacyPong):
             self.pongs += 1
             return Reaction()
-        try:
-            envelope = _LEGACY_ENVELOPE.decode(data)
-        except _MSGSPEC_ERRORS:
-            return Reaction(items=[_failure(push_error, data)])
-        if envelope.message is not None and envelope.data is None:
-            self.failure = InvalidRequest(VENUE, f"legacy channel refused {self.subscribe_frame}: {envelope.message}")
-            return Reaction(fatal=self.failure)
-        return Reaction(items=[_failure(push_error, data)])
+        self.unknown += 1
+        log.info("bitmart: legacy %s frame ignored", route.role)
+        return Reaction()
 
 
 # ---------------------------------------------------------------- v3 sockets

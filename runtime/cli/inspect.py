@@ -26,8 +26,10 @@ def message_routes() -> dict[tuple[str, str], list[str]]:
     routes: dict[tuple[str, str], list[str]] = {}
     carriers = [(f"{r.method} {r.path}", r) for r in REST_ENDPOINTS] + [(w.url, w) for w in WS_CHANNELS]
     for where, carrier in carriers:
-        for role in MESSAGE_ROLES:
-            ref = getattr(carrier, role, None)
+        refs = [(role, getattr(carrier, role, None)) for role in MESSAGE_ROLES]
+        for request in getattr(carrier, "requests", ()):  # a WebSocket channel's [[ws.requests]]
+            refs += [(f"{request.name} request", request.request), (f"{request.name} reply", request.reply)]
+        for role, ref in refs:
             if ref is not None:
                 venue, name = ref.split("/", 1)
                 routes.setdefault((venue, name), []).append(f"{where} ({role})")

@@ -11,10 +11,15 @@ Facts come from `WS_INFOWAY_DEPTH` in the registry:
     consumed   welcome {"code":200,...} (codes["welcome"]), ack 10004, and the control frames
                unsubscribe ack 11010, heartbeat echoes 10010 and 10011 (codes["heart_apply"],
                which the official SDK also consumes silently): counted in `stats`, nothing yielded
-    errors     {"code":4xx|5xx,"msg":...} and "Subscribe fail: ..." text: counted, logged, kept in
-               `errors` (typed by the registry's WebSocket error table: `error_for(...,
-               scope="ws")`), nothing yielded; the stream goes on
+    errors     {"code":4xx|5xx,"msg":...} (WsError) and "Subscribe fail: ..." text: counted,
+               logged, kept in `errors` (typed by the registry's WebSocket error table:
+               `error_for(..., scope="ws")`), nothing yielded; the stream goes on
+    unknown    a code no message of the channel has: counted (`stats.unknown`) and logged
     other      anything that does not decode -> a DecodeFailure item; the stream goes on
+
+Which class decodes which frame is the generated dispatch table `INFOWAY_DEPTH_SERVER`
+(venuewire.generated.infoway.ws_dispatch: by `code`, from the registry's [[ws]] entry and the
+schemas); this module only says what each kind of frame does.
 
 The venue counts every frame a connection sends, heartbeats included, against
 `max_frames_per_minute`; the client puts a `RateLimiter` on sends (see `send_limiter`).
@@ -27,7 +32,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal, cast
+from typing import Final, Literal, cast
 from urllib.parse import quote
 
 import msgspec
@@ -35,12 +40,13 @@ import msgspec
 from venuewire.credentials import InfowayCredentials
 from venuewire.errors import DecodeError, InvalidRequest, VenueError, error_for
 from venuewire.events import DecodeFailure
-from venuewire.generated.infoway.ws_ack import WsDepthAck
 from venuewire.generated.infoway.ws_depth import WsDepthPush
+from venuewire.generated.infoway.ws_dispatch import INFOWAY_DEPTH_SERVER
+from venuewire.generated.infoway.ws_error import WsError
 from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
 from venuewire.generated.infoway.ws_subscribe import Data, WsDepthSubscribe
-from venuewire.generated.infoway.ws_welcome import WsWelcome
 from venuewire.generated.registry import WS_INFOWAY_DEPTH, required
+from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.infoway.book import VENUE, order_book_from_depth
 from venuewire.infoway.rest import WS_BUSINESSES, check_codes, check_market
 from venuewire.messages import decode_json, encode_json, message_info
@@ -78,18 +84,19 @@ MAX_RAW: Final = 64 * 1024
 MAX_ERRORS_KEPT: Final = 100
 
 _SUBSCRIBE: Final = CODES["subscribe"]
-_ACK: Final = CODES["ack"]
-_PUSH: Final = CODES["push"]
 _HEARTBEAT: Final = CODES["heartbeat"]
-_UNSUBSCRIBE_ACK: Final = CODES["unsubscribe_ack"]
-_CONTROL: Final = frozenset({_HEARTBEAT, _UNSUBSCRIBE_ACK, CODES["heart_apply"]})
-_WELCOME: Final = CODES["welcome"]
+_COUNTED: Final[dict[str, str]] = {
+    "welcome": "welcomes",
+    "ack": "acks",
+    "unsubscribe_ack": "control",
+    "heartbeat": "control",
+    "heart_apply": "control",
+}
+"""The `stats` counter of each frame kind (dispatch role) that needs no action."""
 _PUSH_NAME: Final = message_info(WsDepthPush).name
 _SUBSCRIBE_FAIL: Final = "Subscribe fail:"
 _GREETING: Final = "You have permission"
 """The plain-text notice the stock channel sends first (per the official SDK) [guess]."""
-
-_ANY = msgspec.json.Decoder(Any)
 
 
 def send_limiter(window_s: float = 60.0, limit: int = MAX_FRAMES_PER_MINUTE) -> RateLimiter:
@@ -134,8 +141,12 @@ class DepthProtocolStats:
     errors: int = 0
     """Error frames from the venue (each kept in `errors`)."""
     unknown: int = 0
-    """Frames with a code this protocol does not know (ignored)."""
+    """Frames with a code no message of the channel has (logged, nothing yielded)."""
     decode_failures: int = 0
+    heart_applies: int = 0
+    """heart_apply (10011) frames, also counted in `control`."""
+    unsubscribe_acks: int = 0
+    """Unsubscribe acks (11010), also counted in `control`."""
 
 
 def _raw(data: Frame) -> bytes:
@@ -196,9 +207,35 @@ class InfowayDepthProtocol:
 
     def receive(self, data: Frame) -> Reaction[OrderBook]:
         try:
-            push = decode_json(WsDepthPush, data)
+            route, code = INFOWAY_DEPTH_SERVER.route(data)
+        except Unrouted as exc:
+            return self._unrouted(data, exc)
+        if route is None:
+            self.stats.unknown += 1
+            log.info("infoway: frame with code %s (no message of the channel has it) ignored", code)
+            return Reaction()
+        try:
+            message = decode_json(route.cls, data)
         except DecodeError as exc:
-            return self._not_a_push(data, exc)
+            return self._failure(data, exc)
+        if isinstance(message, WsDepthPush):
+            return self._push(data, message)
+        if isinstance(message, WsError):
+            return self._error(error_for(VENUE, message.code, message.msg or "", scope="ws"))
+        counter = _COUNTED.get(route.role)
+        if counter is None:  # a kind the registry declares that this protocol has no use for
+            self.stats.unknown += 1
+            log.info("infoway: %s frame (code %s) ignored", route.role, code)
+            return Reaction()
+        setattr(self.stats, counter, getattr(self.stats, counter) + 1)
+        if route.role == "heart_apply":
+            self.stats.heart_applies += 1
+        elif route.role == "unsubscribe_ack":
+            self.stats.unsubscribe_acks += 1
+        return Reaction()
+
+    # -- what each kind of frame does ---------------------------------------------------------
+    def _push(self, data: Frame, push: WsDepthPush) -> Reaction[OrderBook]:
         try:
             book = msgspec.structs.replace(
                 order_book_from_depth(push.data, message=_PUSH_NAME, path=("data",)), raw=push.data
@@ -208,7 +245,6 @@ class InfowayDepthProtocol:
         self.stats.pushes += 1
         return Reaction(items=[book])
 
-    # -- everything that is not a well-formed push ------------------------------------------
     def _failure(self, data: Frame, error: DecodeError) -> Reaction[OrderBook]:
         self.stats.decode_failures += 1
         return Reaction(items=[DecodeFailure(error, _raw(data))])
@@ -219,37 +255,9 @@ class InfowayDepthProtocol:
         log.warning("infoway: the venue sent an error: %s", error)
         return Reaction()
 
-    def _not_a_push(self, data: Frame, push_error: DecodeError) -> Reaction[OrderBook]:
-        try:
-            value = _ANY.decode(data)
-        except (msgspec.DecodeError, UnicodeDecodeError):  # msgspec: invalid UTF-8 in a string
-            return self._text(data, push_error)
-        if not isinstance(value, dict):
-            return self._failure(data, push_error)
-        code = value.get("code")
-        if code == _PUSH or type(code) is not int:
-            return self._failure(data, push_error)
-        try:
-            if code == _ACK:
-                decode_json(WsDepthAck, data)
-                self.stats.acks += 1
-            elif code == _WELCOME:
-                decode_json(WsWelcome, data)
-                self.stats.welcomes += 1
-            elif code in _CONTROL:
-                self.stats.control += 1
-            elif 400 <= code < 10000:
-                msg = value.get("msg")
-                return self._error(error_for(VENUE, code, msg if isinstance(msg, str) else "", scope="ws"))
-            else:
-                self.stats.unknown += 1
-                log.debug("infoway: frame with code %s ignored", code)
-        except DecodeError as exc:
-            return self._failure(data, exc)
-        return Reaction()
-
-    def _text(self, data: Frame, push_error: DecodeError) -> Reaction[OrderBook]:
-        if isinstance(data, str):
+    def _unrouted(self, data: Frame, exc: Unrouted) -> Reaction[OrderBook]:
+        """A frame that is not a JSON object with a `code`: a text notice, or a DecodeFailure."""
+        if exc.not_json and isinstance(data, str):
             text = data.strip()
             if text.startswith(_SUBSCRIBE_FAIL):
                 reason = text[len(_SUBSCRIBE_FAIL) :].strip() or "subscription refused"
@@ -257,4 +265,4 @@ class InfowayDepthProtocol:
             if text.startswith(_GREETING):
                 self.stats.notices += 1
                 return Reaction()
-        return self._failure(data, push_error)
+        return self._failure(data, DecodeError(VENUE, _PUSH_NAME, exc.path, exc.reason))

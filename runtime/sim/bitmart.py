@@ -59,6 +59,8 @@ from aiohttp import web
 from venuewire.errors import DecodeError, error_code
 from venuewire.generated.bitmart.error_event import ErrorEvent
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthData, LegacyDepthPush, LegacyLevel
+from venuewire.generated.bitmart.legacy_error import LegacyError
+from venuewire.generated.bitmart.legacy_ping import LegacyPing
 from venuewire.generated.bitmart.legacy_pong import LegacyPong
 from venuewire.generated.bitmart.legacy_subscribe import LegacySubscribe
 from venuewire.generated.bitmart.legacy_unsubscribe import LegacyUnsubscribe
@@ -67,6 +69,7 @@ from venuewire.generated.bitmart.login_response import LoginResponse
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
 from venuewire.generated.bitmart.subscribe_ack import AckEvent, SubscribeAck
+from venuewire.generated.bitmart.ws_dispatch import BITMART_LEGACY_DEPTH_CLIENT
 from venuewire.generated.registry import (
     AUTH_SCHEMES,
     WS_BITMART_LEGACY_DEPTH,
@@ -74,6 +77,7 @@ from venuewire.generated.registry import (
     WS_BITMART_SPOT_DEPTH,
     required,
 )
+from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
 from venuewire.sim.books import BookGenerator, Level, book_parameters, symbol_seed
@@ -251,11 +255,6 @@ class SimState:
 # --- one legacy connection, no I/O --------------------------------------------------------------
 
 
-class _LegacyKind(msgspec.Struct):
-    subscribe: str | None = None
-    unsubscribe: str | None = None
-
-
 class LegacySession:
     """One legacy connection: `receive(text) -> frames to send`, `pushes() -> frames due`.
     `subscribed` once a valid `order` request arrived."""
@@ -271,46 +270,41 @@ class LegacySession:
         return bool(self.subscriptions)
 
     def _error(self, kind: str, message: str) -> list[Frame]:
-        return [msgspec.json.encode({"subscribe": kind, "message": message}).decode()]
+        return [encode_json(LegacyError(message=message, subscribe=kind)).decode()]
 
     def receive(self, data: Frame) -> list[Frame]:
         text = data if isinstance(data, str) else data.decode("utf-8", "replace")
         self.shared.received.append(("legacy", text))
         try:
-            frame = msgspec.json.decode(text, type=_LegacyKind)
-        except (msgspec.ValidationError, msgspec.DecodeError):
-            frame = _LegacyKind()
-        if frame.unsubscribe is not None:
-            return self._unsubscribe(text)
-        kind = frame.subscribe
-        if kind is None:
+            route, kind = BITMART_LEGACY_DEPTH_CLIENT.route(text)
+        except Unrouted:
             return self._error("error", "expected a JSON object with a subscribe field")
-        if kind == "ping":
-            return [encode_json(LegacyPong(subscribe="pong")).decode()]
-        if kind != "order":
-            return self._error(kind, f"unsupported request {kind!r}")
+        if route is None:
+            return self._error(str(kind), f"unsupported request {kind!r}")
         try:
-            request = decode_json(LegacySubscribe, text)
+            request = decode_json(route.cls, text)
         except DecodeError as exc:
-            return self._error(kind, f"invalid order request: {exc.detail} at {exc.field_path}")
+            why = f"invalid {route.role} request: {exc.detail} at {exc.field_path}"
+            return self._error(str(kind) or route.role, why)
+        if isinstance(request, LegacyPing):
+            return [encode_json(LegacyPong(subscribe="pong")).decode()]
+        if isinstance(request, LegacyUnsubscribe):
+            self.subscriptions.pop((request.symbol, request.precision), None)
+            return []
+        if not isinstance(request, LegacySubscribe):
+            return self._error(str(kind), f"unsupported request {kind!r}")
         if not request.symbol or request.precision < 0:
-            return self._error(kind, "symbol and a non-negative precision are required")
+            return self._error(request.subscribe, "symbol and a non-negative precision are required")
         key = (request.symbol, request.precision)
         if key != (SEED_SYMBOL, SEED_PRECISION):
             try:
                 self.shared.legacy_book(*key)
             except ValueError:
-                return self._error(kind, f"precision {request.precision} is out of range for {request.symbol}")
+                return self._error(
+                    request.subscribe, f"precision {request.precision} is out of range for {request.symbol}"
+                )
         self.subscriptions.setdefault(key, 0)
         return self._push(key)
-
-    def _unsubscribe(self, text: str) -> list[Frame]:
-        try:
-            request = decode_json(LegacyUnsubscribe, text)
-        except DecodeError as exc:
-            return self._error("unsubscribe", f"invalid unsubscribe request: {exc.detail} at {exc.field_path}")
-        self.subscriptions.pop((request.symbol, request.precision), None)
-        return []
 
     def _push(self, key: tuple[str, int]) -> list[Frame]:
         sent = self.subscriptions[key]

@@ -64,7 +64,7 @@ from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import Any, Final, Literal, cast
+from typing import Any, Final, Literal, TypeVar, cast
 
 import msgspec
 from aiohttp import web
@@ -75,7 +75,13 @@ from venuewire.generated.infoway.depth import Depth
 from venuewire.generated.infoway.error_detail import ErrorDetail
 from venuewire.generated.infoway.ws_ack import WsDepthAck
 from venuewire.generated.infoway.ws_depth import WsDepthPush
+from venuewire.generated.infoway.ws_dispatch import INFOWAY_DEPTH_CLIENT
+from venuewire.generated.infoway.ws_error import WsError
+from venuewire.generated.infoway.ws_heart_apply import WsHeartApply
+from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
 from venuewire.generated.infoway.ws_subscribe import WsDepthSubscribe
+from venuewire.generated.infoway.ws_unsubscribe import WsDepthUnsubscribe
+from venuewire.generated.infoway.ws_unsubscribe_ack import WsUnsubscribeAck
 from venuewire.generated.infoway.ws_welcome import WsWelcome
 from venuewire.generated.registry import (
     AUTH_SCHEMES,
@@ -84,6 +90,7 @@ from venuewire.generated.registry import (
     RestEndpoint,
     required,
 )
+from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.messages import decode_json, encode_json
 from venuewire.sim import rest
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
@@ -267,7 +274,19 @@ def batch_depth_reply(state: SimState, market: str, codes_text: str) -> BatchDep
 
 
 def _error_frame(code: int, msg: str) -> str:
-    return msgspec.json.encode({"code": code, "msg": msg}).decode()
+    return encode_json(WsError(code=code, msg=msg)).decode()
+
+
+_T = TypeVar("_T", bound=msgspec.Struct)
+
+
+def _decoded(cls: type[_T], text: str) -> _T | str:
+    """`text` as `cls`, or the error frame refusing it (507 for a missing field, else 506)."""
+    try:
+        return decode_json(cls, text)
+    except DecodeError as exc:
+        name = "param_lost" if "missing" in exc.detail else "param_error"
+        return _error_frame(WS_ERRORS[name], f"param error: {exc.message}"[:200])
 
 
 class WsSession:
@@ -331,34 +350,30 @@ class WsSession:
             return []
         self.last_seen = now
         try:
-            value = msgspec.json.decode(text)
-        except msgspec.DecodeError:
-            return [_error_frame(WS_ERRORS["not_json"], "the frame is not JSON")]
-        code = value.get("code") if isinstance(value, dict) else None
-        if code == CODES["heartbeat"]:
-            return [self._heart_apply(value)] if self.heart_apply else []
-        if code == CODES["subscribe"]:
-            return self._subscribe(text)
-        if code == CODES["unsubscribe"]:
-            return self._unsubscribe(value)
-        return [_error_frame(WS_ERRORS["param_error"], f"param error: unknown code {code!r}"[:100])]
+            route, code = INFOWAY_DEPTH_CLIENT.route(text)
+        except Unrouted as exc:
+            if exc.not_json:
+                return [_error_frame(WS_ERRORS["not_json"], "the frame is not JSON")]
+            return [_error_frame(WS_ERRORS["param_error"], f"param error: {exc.reason}"[:100])]
+        if route is None:
+            return [_error_frame(WS_ERRORS["param_error"], f"param error: unknown code {code!r}"[:100])]
+        frame = _decoded(route.cls, text)
+        if isinstance(frame, str):
+            return [frame]
+        if isinstance(frame, WsHeartbeat):
+            return [self._heart_apply(frame)] if self.heart_apply else []
+        if isinstance(frame, WsDepthSubscribe):
+            return self._subscribe(frame)
+        if isinstance(frame, WsDepthUnsubscribe):
+            return self._unsubscribe(frame)
+        return [_error_frame(WS_ERRORS["param_error"], f"param error: code {code!r} is not served"[:100])]
 
     @staticmethod
-    def _heart_apply(heartbeat: dict[str, object]) -> str:
-        trace = heartbeat.get("trace")
-        reply = {"code": CODES["heart_apply"], "trace": trace if isinstance(trace, str) else ""}
-        return msgspec.json.encode(reply).decode()
+    def _heart_apply(heartbeat: WsHeartbeat) -> str:
+        reply = WsHeartApply(code=cast("Literal[10011]", CODES["heart_apply"]), trace=heartbeat.trace)
+        return encode_json(reply).decode()
 
-    def _subscribe(self, text: str) -> list[str]:
-        try:
-            frame = decode_json(WsDepthSubscribe, text)
-        except DecodeError as exc:
-            return [
-                _error_frame(
-                    WS_ERRORS["param_lost" if "missing" in exc.detail else "param_error"],
-                    f"param error: {exc.message}"[:200],
-                )
-            ]
+    def _subscribe(self, frame: WsDepthSubscribe) -> list[str]:
         codes = [c.strip() for c in frame.data.codes.split(",") if c.strip()]
         if not codes:
             return [_error_frame(WS_ERRORS["param_lost"], "param lost: codes")]
@@ -368,16 +383,11 @@ class WsSession:
             self.subscribed[code] = None
         return [encode_json(ack).decode(), *self._pushes(new)]
 
-    def _unsubscribe(self, value: dict[str, object]) -> list[str]:
-        data = value.get("data")
-        codes = data.get("codes") if isinstance(data, dict) else None
-        if not isinstance(codes, str):
-            return [_error_frame(WS_ERRORS["param_lost"], "param lost: codes")]
-        for code in codes.split(","):
+    def _unsubscribe(self, frame: WsDepthUnsubscribe) -> list[str]:
+        for code in frame.data.codes.split(","):
             self.subscribed.pop(code.strip(), None)
-        trace = value.get("trace")
-        reply = {"code": CODES["unsubscribe_ack"], "trace": trace if isinstance(trace, str) else "", "msg": "ok"}
-        return [msgspec.json.encode(reply).decode()]
+        ack = WsUnsubscribeAck(code=cast("Literal[11010]", CODES["unsubscribe_ack"]), trace=frame.trace, msg="ok")
+        return [encode_json(ack).decode()]
 
     def _pushes(self, codes: list[str]) -> list[str]:
         code = cast("Literal[10005]", CODES["push"])

@@ -410,3 +410,18 @@ async def test_venuewire_sim_bitmart_runs_as_a_process_and_stops_on_sigterm():
         if proc.returncode is None:
             proc.kill()
             await proc.wait()
+
+
+def test_legacy_refusals_are_legacy_error_frames():
+    from venuewire.generated.bitmart.legacy_error import LegacyError
+
+    session = LegacySession(SimState())
+    for frame, kind in (
+        ('{"subscribe":"order","symbol":"BMX_ETH"}', "order"),
+        ('{"subscribe":"price","symbol":"BMX_ETH"}', "price"),
+        ('{"unsubscribe":"order"}', "unsubscribe"),
+        ("[1]", "error"),
+    ):
+        (reply,) = session.receive(frame)
+        error = decode_json(LegacyError, reply)
+        assert error.subscribe == kind and error.message, frame

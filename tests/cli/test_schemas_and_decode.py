@@ -25,6 +25,11 @@ def test_schemas_lists_every_message_with_where_it_travels(capsys):
     assert "GET /v1/perpum/order (response)" in by_name["order_response"]
     assert "wss://openws.bitmart.com (push)" in by_name["legacy_depth"]
     assert "schemas/json/qfex/get_order.json" in by_name["get_order"]
+    # QFEX's request and reply are read from the channel's [[ws.requests]]
+    assert "wss://trade.qfex.com (get_order request)" in by_name["get_order"]
+    assert "wss://trade.qfex.com (get_order reply)" in by_name["all_orders_response"]
+    assert "wss://data.infoway.io/ws (unsubscribe_ack)" in by_name["ws_unsubscribe_ack"]
+    assert any(line.split()[:2] == ["bitmart", "legacy_error"] and "openws.bitmart.com (error)" in line for line in out)
 
 
 def test_schemas_filters_by_venue(capsys):

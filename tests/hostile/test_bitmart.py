@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import tracemalloc
 import zlib
 from collections.abc import Awaitable, Callable
@@ -479,3 +480,59 @@ async def test_secrets_never_reach_an_error_from_a_hostile_peer(caplog):
         texts = repr(client) + repr(stream) + repr(stream.channel)
     assert_no_secret(error, [SECRET, MEMO])
     assert SECRET not in texts + caplog.text and MEMO not in texts + caplog.text
+
+
+# ---------------------------------------------------------------- legacy control frames, each through its schema
+# The error frame (LegacyError, told by its `message` key): valid -> the stream ends with the typed
+# refusal; malformed -> a DecodeFailure naming the field and the stream goes on. A `subscribe`
+# kind the channel does not declare -> counted in `unknown`, logged and a DecodeFailure item.
+
+
+async def test_a_legacy_error_frame_carries_the_venues_text_in_its_typed_error():
+    frame = '{"subscribe":"depth","message":"precision 9 is out of range for BMX_ETH"}'
+    async with ws_peer(Script(GOOD_LEGACY, frame)) as peer, client_of(peer) as client:
+        stream = client.legacy_depth_stream("BMX_ETH", 6)
+        assert isinstance(await anext(stream), OrderBook)
+        error = await stream_error(stream)
+    assert type(error) is InvalidRequest and error.venue == "bitmart"
+    assert "precision 9 is out of range" in error.message
+    assert stream.channel.failure is error and peer.connections == 1
+
+
+@pytest.mark.parametrize(
+    ("frame", "path"),
+    [
+        ('{"subscribe":"order","message":5}', ("message",)),
+        ('{"message":null}', ("message",)),
+        ('{"message":"x","subscribe":["order"]}', ("subscribe",)),
+        ('{"subscribe":7}', ("subscribe",)),
+        ('{"subscribe":null,"symbol":"BMX_ETH"}', ("subscribe",)),
+        ('{"symbol":"BMX_ETH"}', ("subscribe",)),
+    ],
+)
+async def test_a_malformed_legacy_control_frame_is_a_decode_failure_and_the_stream_goes_on(frame, path):
+    async with ws_peer(Script(frame, GOOD_LEGACY)) as peer, client_of(peer) as client:
+        stream = client.legacy_depth_stream("BMX_ETH", 6)
+        (failure,) = await failures_then_book(stream, 1)
+    assert failure.error.venue == "bitmart" and failure.error.field_path == path
+    assert failure.raw == frame.encode() and stream.channel.failure is None
+
+
+@pytest.mark.parametrize("kind", ["price", "kline", "trade"])
+async def test_an_undeclared_legacy_kind_is_counted_logged_and_a_decode_failure(kind, caplog):
+    caplog.set_level(logging.INFO, logger="venuewire.bitmart")
+    frame = json.dumps({"subscribe": kind, "symbol": "BMX_ETH", "data": {}})
+    async with ws_peer(Script(frame, GOOD_LEGACY)) as peer, client_of(peer) as client:
+        stream = client.legacy_depth_stream("BMX_ETH", 6)
+        (failure,) = await failures_then_book(stream, 1)
+    assert failure.error.field_path == ("subscribe",) and kind in failure.error.detail
+    assert stream.channel.unknown == 1 and stream.channel.failure is None
+    assert any(kind in r.getMessage() and r.name == "venuewire.bitmart" for r in caplog.records)
+
+
+async def test_legacy_pongs_are_counted_through_their_schema():
+    script = Script('{"subscribe":"pong"}', '{"subscribe":"pong"}', GOOD_LEGACY)
+    async with ws_peer(script) as peer, client_of(peer) as client:
+        stream = client.legacy_depth_stream("BMX_ETH", 6)
+        assert isinstance(await anext(stream), OrderBook)
+    assert stream.channel.pongs == 2 and stream.channel.unknown == 0 and stream.stats.decode_errors == 0

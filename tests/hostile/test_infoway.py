@@ -606,3 +606,72 @@ def test_a_stream_left_open_on_an_ended_loop_fails_at_once_on_the_next():
 def _debug_logs(caplog: pytest.LogCaptureFixture) -> None:
     """Capture every log level, so the secrets grep sees debug lines too."""
     caplog.set_level(logging.DEBUG)
+
+
+# ---------------------------------------------------------------- control frames, each through its schema
+# Valid: counted in its own counter, nothing yielded. Malformed: a DecodeFailure naming the field,
+# and the stream goes on. An unknown code: counted in `unknown` and logged, never an item.
+
+CONTROL_FRAMES = [
+    ("unsubscribe ack", '{"code":11010,"trace":"u-1","msg":"ok"}', "unsubscribe_acks"),
+    ("unsubscribe ack, bare", '{"code":11010}', "unsubscribe_acks"),
+    ("heart_apply", '{"code":10011,"trace":"hb-1"}', "heart_applies"),
+    ("heartbeat echo", '{"code":10010,"trace":"hb-2"}', "control"),
+]
+
+
+@pytest.mark.parametrize(("what", "frame", "counter"), CONTROL_FRAMES, ids=[c[0] for c in CONTROL_FRAMES])
+async def test_a_valid_control_frame_is_counted_through_its_schema(what, frame, counter):
+    async with ws_peer(serving(frame, push(GOOD))) as peer, client_of(peer) as client, stream_of(client) as stream:
+        (book,) = await take(stream, 1)
+        assert isinstance(book, OrderBook)
+        stats = stream.depth.stats
+        assert getattr(stats, counter) == 1 and stats.control == 1, what
+        assert stats.decode_failures == stats.errors == stats.unknown == 0
+
+
+MALFORMED_CONTROL = [
+    ("unsubscribe ack, trace a number", '{"code":11010,"trace":7}', ("trace",)),
+    ("unsubscribe ack, msg an object", '{"code":11010,"msg":{"x":1}}', ("msg",)),
+    ("heart_apply, trace null", '{"code":10011,"trace":null}', ("trace",)),
+    ("heartbeat echo without its trace", '{"code":10010}', ("trace",)),
+    ("error, msg a number", '{"code":506,"msg":5}', ("msg",)),
+    ("error, trace a list", '{"code":509,"msg":"apikey invalid","trace":[1]}', ("trace",)),
+    ("code a string", '{"code":"11010"}', ("code",)),
+    ("code missing", '{"trace":"t"}', ("code",)),
+    ("code a boolean", '{"code":true}', ("code",)),
+]
+
+
+@pytest.mark.parametrize(("what", "frame", "path"), MALFORMED_CONTROL, ids=[c[0] for c in MALFORMED_CONTROL])
+async def test_a_malformed_control_frame_is_a_decode_failure_and_the_stream_goes_on(what, frame, path):
+    async with ws_peer(serving(frame, push(GOOD))) as peer, client_of(peer) as client, stream_of(client) as stream:
+        failure, book = await take(stream, 2)
+        assert isinstance(failure, DecodeFailure), what
+        assert failure.error.venue == "infoway" and failure.error.field_path == path
+        assert failure.raw == frame.encode()
+        assert isinstance(book, OrderBook)
+        stats = stream.depth.stats
+        assert stats.decode_failures == 1 and stats.control == stats.errors == stats.unknown == 0
+
+
+@pytest.mark.parametrize("frame", ['{"code":10099,"trace":"t"}', '{"code":12}', '{"code":11011,"data":[1]}'])
+async def test_an_unknown_code_is_counted_and_logged_never_dropped_silently(frame, caplog):
+    caplog.set_level(logging.INFO, logger="venuewire.infoway")
+    async with ws_peer(serving(frame, push(GOOD))) as peer, client_of(peer) as client, stream_of(client) as stream:
+        (book,) = await take(stream, 1)
+        assert isinstance(book, OrderBook)
+        stats = stream.depth.stats
+        assert stats.unknown == 1 and stats.decode_failures == stats.errors == stats.control == 0
+    code = str(json.loads(frame)["code"])
+    assert any("infoway" in r.getMessage() and code in r.getMessage() for r in ours(caplog))
+
+
+async def test_an_error_frame_with_trace_and_trace_id_is_typed_by_the_registry_table():
+    frame = '{"code":505,"msg":"products quantity exceed","trace":"t-1","traceId":"t-1"}'
+    async with ws_peer(serving(frame, push(GOOD))) as peer, client_of(peer) as client, stream_of(client) as stream:
+        (book,) = await take(stream, 1)
+        assert isinstance(book, OrderBook)
+        (error,) = stream.depth.errors
+        assert type(error) is InvalidRequest and error.code == 505 and error.venue == "infoway"
+        assert "products quantity exceed" in error.message

@@ -315,3 +315,26 @@ async def test_heartbeats_get_no_reply_unless_heart_apply_is_on(http):
                 assert first == expected
                 assert (await receive_json(ws))["code"] == 11010
             await ws.close()
+
+
+def test_control_and_error_frames_the_session_sends_decode_as_their_schemas():
+    from venuewire.generated.infoway.ws_error import WsError
+    from venuewire.generated.infoway.ws_heart_apply import WsHeartApply
+    from venuewire.generated.infoway.ws_unsubscribe_ack import WsUnsubscribeAck
+
+    session = WsSession(SimState(api_key=KEY), 1, "crypto", 0.0, heart_apply=True)
+    session.receive('{"code":10003,"trace":"s","data":{"codes":"BTCUSDT"}}', 0.0)
+    (ack,) = session.receive('{"code":11001,"trace":"u","data":{"codes":"BTCUSDT"}}', 0.0)
+    assert decode_json(WsUnsubscribeAck, ack).trace == "u" and session.pushes() == []
+    (beat,) = session.receive('{"code":10010,"trace":"hb-7"}', 0.0)
+    assert decode_json(WsHeartApply, beat).trace == "hb-7"
+    # malformed control frames are refused with the registry's WebSocket codes, as WsError frames
+    for frame, code in (
+        ('{"code":11001,"trace":"u"}', 507),  # no data: a missing parameter
+        ('{"code":11001,"trace":"u","data":{"codes":5}}', 506),
+        ('{"code":10010}', 507),
+        ('{"code":"10010","trace":"x"}', 506),
+        ("[1]", 506),
+    ):
+        (error,) = session.receive(frame, 0.0)
+        assert decode_json(WsError, error).code == code, frame
