@@ -45,6 +45,8 @@ from venuewire.generated.infoway.ws_dispatch import INFOWAY_DEPTH_SERVER
 from venuewire.generated.infoway.ws_error import WsError
 from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
 from venuewire.generated.infoway.ws_subscribe import Data, WsDepthSubscribe
+from venuewire.generated.infoway.ws_unsubscribe import Data as UnsubscribeData
+from venuewire.generated.infoway.ws_unsubscribe import WsDepthUnsubscribe
 from venuewire.generated.registry import WS_INFOWAY_DEPTH, required
 from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.infoway.book import VENUE, order_book_from_depth
@@ -66,6 +68,7 @@ __all__ = [
     "heartbeat_frame",
     "send_limiter",
     "subscribe_frame",
+    "unsubscribe_frame",
     "ws_url",
 ]
 
@@ -117,6 +120,14 @@ def ws_url(base: str, market: str, credentials: InfowayCredentials) -> str:
 def subscribe_frame(codes: Sequence[str], trace: str) -> str:
     """The one depth subscribe frame for every code: `{"code":10003,"trace":..,"data":{"codes":"A,B"}}`."""
     frame = WsDepthSubscribe(code=cast("Literal[10003]", _SUBSCRIBE), trace=trace, data=Data(codes=",".join(codes)))
+    return encode_json(frame).decode()
+
+
+def unsubscribe_frame(codes: Sequence[str], trace: str) -> str:
+    """The depth unsubscribe frame, `{"code":11001,"trace":..,"data":{"codes":"A,B"}}` (the venue
+    answers with an unsubscribe ack, 11010)."""
+    data = UnsubscribeData(codes=",".join(check_codes(codes, max_codes=None)))
+    frame = WsDepthUnsubscribe(code=cast("Literal[11001]", CODES["unsubscribe"]), trace=trace, data=data)
     return encode_json(frame).decode()
 
 

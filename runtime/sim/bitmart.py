@@ -9,8 +9,9 @@ Three sockets on one aiohttp server, their paths taken from the registry's URLs:
   of 10^-precision. `{"unsubscribe":"order",...}` (the subscribe's shape) stops that pair.
   `{"subscribe":"ping"}` -> `{"subscribe":"pong"}`. A connection that has not subscribed
   within `subscribe_within` s (registry: 5) is closed (code 1008). A refused frame gets
-  `{"subscribe":<its kind>,"message":...}` [guess: the venue documents only that errors carry
-  a message field]. The venue's one-connection-per-4-s-per-IP rule is `min_connect_interval`
+  `{"subscribe":<its kind>,"message":...}` (LegacyError) [guess: the venue documents only that
+  errors carry a message field]. Client frames are told apart by the generated dispatch table
+  `BITMART_LEGACY_DEPTH_CLIENT`. The venue's one-connection-per-4-s-per-IP rule is `min_connect_interval`
   (None by default, so tests can reconnect quickly; the registry's value is
   `LEGACY_MIN_CONNECT_INTERVAL_S`); a connection refused by it gets HTTP 429 [guess].
 - v3 public (`sim.url`, `/api?protocol=1.1`, like `wss://ws-manager-compress.bitmart.com`):

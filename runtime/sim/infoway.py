@@ -33,7 +33,10 @@ say (with `heart_apply=True`, each gets a `{"code":10011,"trace":<its trace>}` f
 code the official SDK consumes as a control frame (registry `codes.heart_apply`); that the
 venue sends it, and in that shape, is a [guess]). A frame that is
 not JSON gets `{"code":515,...}`, one that is not one of these `{"code":506,...}`
-(507 when a parameter is missing; codes from the registry's WebSocket error table). Limits, per connection:
+(507 when a parameter is missing; codes from the registry's WebSocket error table). Which
+class decodes which client frame is the generated dispatch table `INFOWAY_DEPTH_CLIENT`, and
+every frame sent (welcome, acks, heart_apply, error frames) is built as its generated class
+(WsWelcome, WsDepthAck, WsUnsubscribeAck, WsHeartApply, WsError). Limits, per connection:
     more than `max_frames` (60) frames received within `frame_window_s` (60) -> closed, code 1008
     nothing received for `idle_timeout_s` (registry: 60)                   -> closed, code 1008
 Both are counted in `sim.stats` (as are the most frames any connection sent in one window).

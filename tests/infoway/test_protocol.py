@@ -188,3 +188,21 @@ def test_anything_undecodable_is_a_decode_failure(frame, path):
 def test_a_huge_bad_frame_keeps_at_most_64_kib():
     (item,) = protocol().receive("x" * (MAX_RAW + 10)).items
     assert isinstance(item, DecodeFailure) and len(item.raw) == MAX_RAW
+
+
+def test_the_unsubscribe_frame_is_its_schema_and_the_simulator_acks_it():
+    from venuewire.generated.infoway.ws_unsubscribe import WsDepthUnsubscribe
+    from venuewire.generated.infoway.ws_unsubscribe_ack import WsUnsubscribeAck
+    from venuewire.infoway.protocol import unsubscribe_frame
+    from venuewire.messages import decode_json
+    from venuewire.sim.infoway import SimState, WsSession
+
+    frame = unsubscribe_frame(["BTCUSDT", "ETHUSDT"], "u-1")
+    assert json.loads(frame) == {"code": 11001, "trace": "u-1", "data": {"codes": "BTCUSDT,ETHUSDT"}}
+    assert decode_json(WsDepthUnsubscribe, frame).data.codes == "BTCUSDT,ETHUSDT"
+    session = WsSession(SimState(api_key="k"), 1, "crypto", 0.0)
+    session.receive('{"code":10003,"trace":"s","data":{"codes":"BTCUSDT,ETHUSDT"}}', 0.0)
+    (ack,) = session.receive(frame, 0.0)
+    assert decode_json(WsUnsubscribeAck, ack).trace == "u-1" and session.pushes() == []
+    with pytest.raises(ValueError):
+        unsubscribe_frame([], "u-2")
