@@ -151,7 +151,12 @@ class _Credentials:
     __slots__ = ()
     venue: ClassVar[str]
     ENV_VARS: ClassVar[tuple[str, ...]]
+    """The environment variables `from_env` reads (those of `_ENV_ARGS`, in order)."""
     _ENV_ARGS: ClassVar[tuple[tuple[str, str], ...]]  # (constructor argument, environment variable)
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls.ENV_VARS = tuple(var for _, var in cls._ENV_ARGS)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -211,7 +216,6 @@ class CoinwCredentials(_Credentials):
     venue: ClassVar[str] = "coinw"
     ENV_API_KEY: ClassVar[str] = "VENUEWIRE_COINW_API_KEY"
     ENV_SECRET: ClassVar[str] = "VENUEWIRE_COINW_SECRET"
-    ENV_VARS: ClassVar[tuple[str, ...]] = (ENV_API_KEY, ENV_SECRET)
     _ENV_ARGS: ClassVar[tuple[tuple[str, str], ...]] = (("api_key", ENV_API_KEY), ("secret", ENV_SECRET))
 
     api_key: str
@@ -233,7 +237,6 @@ class BitmartCredentials(_Credentials):
     ENV_API_KEY: ClassVar[str] = "VENUEWIRE_BITMART_API_KEY"
     ENV_SECRET: ClassVar[str] = "VENUEWIRE_BITMART_SECRET"
     ENV_MEMO: ClassVar[str] = "VENUEWIRE_BITMART_MEMO"
-    ENV_VARS: ClassVar[tuple[str, ...]] = (ENV_API_KEY, ENV_SECRET, ENV_MEMO)
     _ENV_ARGS: ClassVar[tuple[tuple[str, str], ...]] = (
         ("api_key", ENV_API_KEY),
         ("secret", ENV_SECRET),
@@ -256,7 +259,6 @@ class QfexCredentials(_Credentials):
     venue: ClassVar[str] = "qfex"
     ENV_PUBLIC_KEY: ClassVar[str] = "VENUEWIRE_QFEX_PUBLIC_KEY"
     ENV_SECRET: ClassVar[str] = "VENUEWIRE_QFEX_SECRET"
-    ENV_VARS: ClassVar[tuple[str, ...]] = (ENV_PUBLIC_KEY, ENV_SECRET)
     _ENV_ARGS: ClassVar[tuple[tuple[str, str], ...]] = (("public_key", ENV_PUBLIC_KEY), ("secret", ENV_SECRET))
 
     public_key: str
@@ -273,7 +275,6 @@ class InfowayCredentials(_Credentials):
 
     venue: ClassVar[str] = "infoway"
     ENV_API_KEY: ClassVar[str] = "VENUEWIRE_INFOWAY_API_KEY"
-    ENV_VARS: ClassVar[tuple[str, ...]] = (ENV_API_KEY,)
     _ENV_ARGS: ClassVar[tuple[tuple[str, str], ...]] = (("api_key", ENV_API_KEY),)
 
     api_key: Secret

@@ -24,7 +24,7 @@ import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Concatenate, Generic, ParamSpec, Protocol, Self, TypeVar, cast
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
@@ -44,6 +44,13 @@ if TYPE_CHECKING:
 P = ParamSpec("P")
 T = TypeVar("T")
 C = TypeVar("C")
+
+
+class _Connects(Protocol):
+    async def connect(self) -> None: ...
+
+
+K = TypeVar("K", bound=_Connects)
 
 __all__ = ["BitmartClient", "CoinwClient", "InfowayClient", "OpenDClient", "QfexTradeClient", "Stream", "serve"]
 
@@ -156,6 +163,10 @@ class _Facade(Generic[C]):
         finally:
             self._loop.stop()
 
+    def __enter__(self) -> Self:
+        """Ready at once: the async client connects on first use, as it does on `async with`."""
+        return self
+
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
@@ -166,6 +177,17 @@ class _Facade(Generic[C]):
         if loop is not None:
             with contextlib.suppress(Exception):
                 loop.stop()
+
+
+class _Connecting(_Facade[K]):
+    """A facade whose `with` connects (and logs in), as its async twin's `async with` does."""
+
+    def __enter__(self) -> Self:
+        self.connect()
+        return self
+
+    def connect(self) -> None:
+        self._call(self.async_client.connect)
 
 
 if TYPE_CHECKING:
@@ -191,9 +213,6 @@ class BitmartClient(_Facade["AsyncBitmartClient"]):
 
         self._start(lambda: Async(*args, **kwargs))
 
-    def __enter__(self) -> BitmartClient:
-        return self
-
     def depth_stream(self, symbol: str | Sequence[str], levels: int = 5) -> Stream[OrderBook | StreamEvent]:
         return self._stream(lambda: self.async_client.depth_stream(symbol, levels))
 
@@ -209,9 +228,6 @@ class InfowayClient(_Facade["AsyncInfowayClient"]):
         from venuewire.infoway.client import InfowayClient as Async
 
         self._start(lambda: Async(*args, **kwargs))
-
-    def __enter__(self) -> InfowayClient:
-        return self
 
     def batch_depth(self, market: str, codes: Sequence[str]) -> BatchDepthResponse:
         return self._call(self.async_client.batch_depth, market, list(codes))
@@ -233,9 +249,6 @@ class CoinwClient(_Facade["AsyncCoinwClient"]):
 
         self._start(lambda: Async(*args, **kwargs))
 
-    def __enter__(self) -> CoinwClient:
-        return self
-
     def get_open_orders(
         self, position_type: str, source_ids: Sequence[str | int] | None = None, instrument: str | None = None
     ) -> list[CoinwOrder]:
@@ -247,7 +260,7 @@ class CoinwClient(_Facade["AsyncCoinwClient"]):
         return self._call(self.async_client.get_open_orders_normalized, position_type, source_ids, instrument)
 
 
-class QfexTradeClient(_Facade["AsyncQfexTradeClient"]):
+class QfexTradeClient(_Connecting["AsyncQfexTradeClient"]):
     """`venuewire.qfex.QfexTradeClient` without async; `with` connects and authenticates."""
 
     @_like_qfex
@@ -255,13 +268,6 @@ class QfexTradeClient(_Facade["AsyncQfexTradeClient"]):
         from venuewire.qfex.client import QfexTradeClient as Async
 
         self._start(lambda: Async(*args, **kwargs))
-
-    def __enter__(self) -> QfexTradeClient:
-        self.connect()
-        return self
-
-    def connect(self) -> None:
-        self._call(self.async_client.connect)
 
     def get_order(self, symbol: str, order_id: str) -> AllOrdersResponse:
         return self._call(self.async_client.get_order, symbol, order_id)

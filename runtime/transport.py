@@ -538,9 +538,7 @@ class _WsEngine(Closing, Generic[T]):
         what: str,
         *,
         session: aiohttp.ClientSession | None,
-        backoff_initial: float,
-        backoff_max: float,
-        healthy_after: float,
+        backoff: Backoff,
         connect_timeout: float,
         max_message_size: int,
         ping_interval: float | None = None,
@@ -549,7 +547,7 @@ class _WsEngine(Closing, Generic[T]):
         self.venue = venue
         self._session = session
         self._own_session = session is None
-        self._backoff = Backoff(backoff_initial, backoff_max, healthy_after)
+        self._backoff = backoff
         self._turns = _Turns(self._backoff)
         self._connect_timeout = connect_timeout
         self._max_message_size = max_message_size
@@ -706,9 +704,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             protocol.venue,
             "stream",
             session=session,
-            backoff_initial=backoff_initial,
-            backoff_max=backoff_max,
-            healthy_after=healthy_after,
+            backoff=Backoff(backoff_initial, backoff_max, healthy_after),
             connect_timeout=connect_timeout,
             max_message_size=max_message_size,
             send_limiter=send_limiter,
@@ -1093,9 +1089,11 @@ class WsSession(_WsEngine[T]):
             protocol.venue,
             what,
             session=session,
-            backoff_initial=positive_seconds("backoff_initial", backoff_initial),
-            backoff_max=positive_seconds("backoff_max", backoff_max),
-            healthy_after=positive_seconds("healthy_after", healthy_after),
+            backoff=Backoff(
+                positive_seconds("backoff_initial", backoff_initial),
+                positive_seconds("backoff_max", backoff_max),
+                positive_seconds("healthy_after", healthy_after),
+            ),
             connect_timeout=self.timeout,
             max_message_size=max_message_size,
             ping_interval=None if ping_interval is None else positive_seconds("ping_interval", ping_interval),

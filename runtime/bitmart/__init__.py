@@ -2,26 +2,18 @@
 
 `book` and `protocol` are pure (frames in, books and frames out, no I/O); `client` is the
 thin layer on the shared `venuewire.transport.WsStream`. The simulator is `venuewire.sim.bitmart`.
-
-Every venue package exports the same names: its client class(es), the normalized `Order` and
-`OrderBook`, the stream events `Gap` and `DecodeFailure`, and `VENUE` (its registry key).
 """
 
 from venuewire.bitmart.book import VENUE, order_book_from_legacy, order_book_from_spot, order_books_from_spot
 from venuewire.bitmart.client import BitmartClient, BitmartStream
 from venuewire.bitmart.protocol import LegacyDepthProtocol, SpotDepthProtocol, SpotState, V3Protocol
-from venuewire.events import DecodeFailure, Gap
-from venuewire.models import Order, OrderBook
+from venuewire.exports import DecodeFailure, Gap, Order, OrderBook
 
 __all__ = [
     "VENUE",
     "BitmartClient",
     "BitmartStream",
-    "DecodeFailure",
-    "Gap",
     "LegacyDepthProtocol",
-    "Order",
-    "OrderBook",
     "SpotDepthProtocol",
     "SpotState",
     "V3Protocol",
@@ -29,3 +21,4 @@ __all__ = [
     "order_book_from_spot",
     "order_books_from_spot",
 ]
+__all__ += ["DecodeFailure", "Gap", "Order", "OrderBook"]  # venuewire.exports.__all__

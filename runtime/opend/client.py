@@ -631,6 +631,17 @@ class OpenDClient(OpenDTypedAPI, Closing):
         response = await self.request(request)
         return response.s2c
 
+    def _sub_args(
+        self, what: str, symbols: Iterable[str], sub_types: Iterable[SubType | int]
+    ) -> tuple[list[tuple[int, str]], list[int]]:
+        """The (market, code) keys and sub types of a (un)subscribe call, checked."""
+        self._bound.check()
+        keys = [parse_symbol(s) for s in symbols]
+        types = [int(t) for t in sub_types]
+        if not keys or not types:
+            raise ValueError(f"{what} needs at least one symbol and one sub type")
+        return keys, types
+
     async def _sub(
         self, keys: Sequence[tuple[int, str]], sub_types: Sequence[int], subscribe: bool, push: bool
     ) -> None:
@@ -647,11 +658,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
     ) -> None:
         """Subscribe securities ("HK.00700") to quote types; with `push`, OpenD pushes updates.
         Subscriptions are remembered and restored after a reconnect."""
-        self._bound.check()
-        keys = [parse_symbol(s) for s in symbols]
-        types = [int(t) for t in sub_types]
-        if not keys or not types:
-            raise ValueError("subscribe needs at least one symbol and one sub type")
+        keys, types = self._sub_args("subscribe", symbols, sub_types)
         await self._sub(keys, types, subscribe=True, push=push)
         for key in keys:
             sub = self._subscriptions.setdefault(key, _Subscription())
@@ -664,11 +671,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         """Cancel subscriptions. OpenD refuses (OpenDError, retType -1) to cancel one made less
         than a minute ago (OPEND.unsubscribe_after_s); a refused one stays recorded and is
         restored after a reconnect."""
-        self._bound.check()
-        keys = [parse_symbol(s) for s in symbols]
-        types = [int(t) for t in sub_types]
-        if not keys or not types:
-            raise ValueError("unsubscribe needs at least one symbol and one sub type")
+        keys, types = self._sub_args("unsubscribe", symbols, sub_types)
         await self._sub(keys, types, subscribe=False, push=False)
         for key in keys:
             sub = self._subscriptions.get(key)

@@ -17,7 +17,7 @@ from google.protobuf.message import Message
 from venuewire.generated.futu import GetGlobalState_pb2, Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.dispatch import OpenDSyncTypedAPI
 from venuewire.generated.futu.enums import SubType
-from venuewire.sync import Stream, _Facade, _like_opend
+from venuewire.sync import Stream, _Connecting, _like_opend
 
 if TYPE_CHECKING:
     from venuewire.events import StreamEvent
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["OpenDClient"]
 
 
-class OpenDClient(OpenDSyncTypedAPI, _Facade["AsyncOpenDClient"]):
+class OpenDClient(OpenDSyncTypedAPI, _Connecting["AsyncOpenDClient"]):
     """`venuewire.OpenDClient` without async: the same parameters, methods, results and errors.
     `with` connects (InitConnect); `request(message)` returns the message's typed Response,
     `pushes(Response class)`, `depth_stream` and the update streams are iterators."""
@@ -37,13 +37,6 @@ class OpenDClient(OpenDSyncTypedAPI, _Facade["AsyncOpenDClient"]):
         from venuewire.opend.client import OpenDClient as Async
 
         self._start(lambda: Async(*args, **kwargs))
-
-    def __enter__(self) -> OpenDClient:
-        self.connect()
-        return self
-
-    def connect(self) -> None:
-        self._call(self.async_client.connect)
 
     def _request(self, message: object, within: float | None) -> Message:
         return self._call(self.async_client._request, message, within)

@@ -16,7 +16,7 @@ import msgspec
 import pytest
 
 import venuewire
-from venuewire import sync
+from venuewire import exports, sync
 from venuewire.bitmart import BitmartClient
 from venuewire.bitmart.book import order_book_from_legacy, order_book_from_spot
 from venuewire.coinw import CoinwClient
@@ -324,6 +324,9 @@ def test_every_venue_package_exports_the_same_names(venue: str) -> None:
     names = set(package.__all__)
     clients = {cls.__name__ for cls in CLIENTS[venue]}
     assert COMMON | clients <= names
+    assert set(exports.__all__) <= names
+    for name in exports.__all__:  # one contract: every venue package re-exports the same objects
+        assert getattr(package, name) is getattr(exports, name)
     for name in names:
         assert getattr(package, name) is not None
     assert venue == package.VENUE
@@ -341,6 +344,12 @@ def test_every_venue_package_names_its_simulator_where_it_is(venue: str) -> None
     assert found, package.__name__
     simulator = importlib.import_module(found.group(1))
     assert any(name.endswith("Simulator") and inspect.isclass(obj) for name, obj in vars(simulator).items())
+
+
+def test_the_shared_exports_are_the_common_names_but_the_venue_key() -> None:
+    assert set(exports.__all__) == COMMON - {"VENUE"}
+    assert exports.Order is Order and exports.OrderBook is OrderBook
+    assert exports.Gap is Gap and exports.DecodeFailure is DecodeFailure
 
 
 def test_the_top_level_exports_the_models_and_events() -> None:
