@@ -96,7 +96,9 @@ def _body_value(schema: dict[str, Any], node: Any, where: Path, pointer: str, de
     if "$ref" in node:
         node = _resolve(schema, node, where, pointer)
     if "anyOf" in node or "oneOf" in node or "allOf" in node:
-        raise _fail(where, pointer, "a body property must have one type (anyOf/oneOf/allOf would be sent in a guessed form)")
+        raise _fail(
+            where, pointer, "a body property must have one type (anyOf/oneOf/allOf would be sent in a guessed form)"
+        )
     kind = node.get("type")
     if isinstance(kind, list):
         raise _fail(where, pointer, f"a body property must have one type, got {kind!r}")
@@ -104,7 +106,8 @@ def _body_value(schema: dict[str, Any], node: Any, where: Path, pointer: str, de
         return
     if kind == "number":
         if node.get("format") != "decimal":
-            raise _fail(where, pointer, 'a number in a body needs "format": "decimal" (a float would not keep its digits)')
+            why = 'a number in a body needs "format": "decimal" (a float would not keep its digits)'
+            raise _fail(where, pointer, why)
         return
     if kind == "array" and depth < 3:
         _body_value(schema, node.get("items"), where, f"{pointer}/items", depth + 1)
@@ -113,7 +116,8 @@ def _body_value(schema: dict[str, Any], node: Any, where: Path, pointer: str, de
         for name, child in node["properties"].items():
             _body_value(schema, child, where, f"{pointer}/properties/{name}", depth + 1)
         return
-    raise _fail(where, pointer, f"a body property must be a string, integer, boolean, decimal, array or object, got {kind!r}")
+    why = f"a body property must be a string, integer, boolean, decimal, array or object, got {kind!r}"
+    raise _fail(where, pointer, why)
 
 
 def _check_body(schema: dict[str, Any], where: Path) -> None:

@@ -10,6 +10,7 @@ Every venue package exports the same names: its client class(es), the normalized
 `OrderBook`, the stream events `Gap` and `DecodeFailure`, and `VENUE` (its registry key).
 """
 
+from venuewire.coinw.book import order_book_from_coinw
 from venuewire.coinw.client import RATE_WINDOW_S, CoinwClient
 from venuewire.coinw.orders import order_from_coinw, orders_from_coinw
 from venuewire.coinw.rest import MAX_IDS, POSITION_TYPES, VENUE, order_query, orders_result
@@ -26,6 +27,7 @@ __all__ = [
     "Gap",
     "Order",
     "OrderBook",
+    "order_book_from_coinw",
     "order_from_coinw",
     "order_query",
     "orders_from_coinw",
