@@ -6,9 +6,9 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 from typing import Annotated
 
 
-class InstrumentsQuery(Struct):
+class InstrumentsQuery(Struct, forbid_unknown_fields=True):
     """
-    Query string of the public GET /v1/perpum/instruments, the contract specifications.
+    Query string of the public GET /v1/perpum/instruments, the contract specifications. Closed: a request we send carries only these parameters.
     """
 
     name: (

@@ -6,9 +6,9 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 from typing import Annotated
 
 
-class OrderHistoryQuery(Struct):
+class OrderHistoryQuery(Struct, forbid_unknown_fields=True):
     """
-    Query string of GET /v1/perpum/orders/history, a page of the caller's finished and cancelled orders of the last 7 days.
+    Query string of GET /v1/perpum/orders/history, a page of the caller's finished and cancelled orders of the last 7 days. Closed: a request we send carries only these parameters.
     """
 
     instrument: (
