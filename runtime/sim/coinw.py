@@ -41,6 +41,18 @@ as the venue documents it may.
 Filters: `sourceIds` keeps the orders whose id is listed; `instrument` keeps the orders of that
 market, compared case-insensitively.
 
+The trading endpoints (issue 14) are answered by `Desk` (`sim.desk`), one account's state, after
+the same checks (the signature covers the JSON body exactly as it arrived, after the path):
+place order (POST /v1/perpum/order), modify (PUT), cancel (DELETE), batch cancel (DELETE
+/v1/perpum/batchOrders), current orders (/v1/perpum/orders/open), history
+(/v1/perpum/orders/history), positions (/v1/perpum/positions, /positions/all), close position
+(DELETE /v1/perpum/positions), assets (/v1/perpum/account/getUserAssets), and the unsigned
+instruments and depth. Their data are files: data/coinw/positions_response/positions.json,
+assets_response/assets.json, instruments_response/instruments.json, depth_response/<base>.json.
+Refusals: a missing field 402, a wrong value 1, a body that is not a JSON object 1 [guess], an
+unknown market 9111, an order or position id that is not open 9012 [doc: cancel an order], a
+margin-mode change while the market has open orders 9050 [doc: place an order].
+
 Every other [[rest]] route of CoinW in the registry is served too (`venuewire.sim.rest`): after
 the same faults, signature and rate-limit checks it answers its response's example.
 

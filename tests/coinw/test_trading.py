@@ -297,3 +297,20 @@ def test_every_trading_endpoint_is_declared_with_its_body_or_query():
         "close_position": "coinw/close_position_body",
     }
     assert {coinw[n].auth for n in ("get_instruments", "get_depth")} == {"none"}
+
+
+def test_the_desk_starts_from_its_data_files():
+    from tests.contract.jsonfixtures import message_class
+    from venuewire.generated.registry import MESSAGES
+    from venuewire.messages import decode_json
+    from venuewire.sim.coinw import Desk, sim_data
+
+    desk = Desk()
+    by_name = {m.name: m for m in MESSAGES if m.venue == "coinw"}
+    positions = sim_data("positions_response", "positions")
+    assert list(desk.positions.values()) == positions["data"]
+    assert desk.assets == sim_data("assets_response", "assets")["data"]
+    assert desk.instruments == sim_data("instruments_response", "instruments")["data"]
+    for base in BOOKS:
+        book = decode_json(message_class(by_name["depth_response"]), json.dumps(sim_data("depth_response", base)))
+        assert book.data.n == base
