@@ -101,6 +101,7 @@ def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]
             staged.mkdir()
             open_enums: dict[str, dict[str, Any]] = {}
             titles: dict[str, str] = {}
+            closed: set[str] = set()
             for path in schemas:
                 if not IDENTIFIER.match(path.stem):
                     raise SystemExit(f"codegen: {path}: file names must be snake_case identifiers")
@@ -109,12 +110,16 @@ def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]
                 if not isinstance(title, str) or not CLASS_NAME.match(title):
                     raise SystemExit(f"codegen: {path}: the root needs a PascalCase title (the class name)")
                 titles[path.stem] = title
+                if schema.get("additionalProperties") is False:  # a closed root: unknown fields refused
+                    closed.add(title)
                 schema.pop("examples", None)  # data for the simulators (codegen.restapi), not for the classes
                 staged_schema = _close_open_enums(schema, config["open_enum_keyword"], open_enums, f"{path}#")
                 staged_schema = _exact_mixed_decimals(staged_schema, config["mixed_decimal"])
                 (staged / path.name).write_text(json.dumps(staged_schema, indent=1), encoding="utf-8")
             extra = Path(tmp) / "extra-template-data.json"
-            template_data = {title: {"open_enum": True} for title in open_enums}
+            template_data: dict[str, dict[str, Any]] = {title: {"open_enum": True} for title in open_enums}
+            for title in closed:
+                template_data.setdefault(title, {})["base_class_kwargs"] = {"forbid_unknown_fields": True}
             extra.write_text(json.dumps(template_data, sort_keys=True), encoding="utf-8")
             target = out / venue
             cmd = [

@@ -26,6 +26,7 @@ schemas/registry.toml and run `make generate` to change one.
 
 MESSAGE_FIELDS = (
     "request",
+    "body",
     "response",
     "subscribe",
     "unsubscribe",

@@ -141,6 +141,9 @@ class RestEndpoint:
     envelope: str
     response: str
     request: str | None = None
+    body: str | None = None
+    """The JSON body's message (POST, PUT, DELETE): codegen types the method's `body` with it and
+    the caller signs and sends exactly its encoding."""
     requests_per_second: int | None = None
     """At most this many requests per second (per key), when the venue documents a limit."""
     max_ids: int | None = None

@@ -5,7 +5,8 @@ For each venue with REST endpoints, generated/<venue>/api.py holds one class,
 `<Venue>RestAPI`, with one `async def <entry name>(...)` per endpoint: its path parameters
 (`{name}` segments of `path`) as positional `str`s, then, for GET/DELETE, one keyword per
 property of the request schema (the query, in the schema's order; required ones without a
-default), or, for POST/PUT, `body`: the generated request class. It returns the generated
+default), or, for POST/PUT, `body`: the generated request class; an entry's `body` (POST, PUT
+or DELETE) adds `body`: its generated class, whose JSON encoding is what is signed and sent. It returns the generated
 response class. The body of each method is one call of the hand-written caller
 (`venuewire.rest.RestCaller.call`), which the venue's client sets as `self._rest`.
 
@@ -15,7 +16,7 @@ declared endpoint with its response's first example, and serve other examples as
 
 A request property whose type has no plain query form (an object, an array, a number with no
 exact text) is refused, naming the file and the JSON pointer, instead of being sent in some
-guessed form.
+guessed form; so is a body property with several types or a float (see `_check_body`).
 """
 
 from __future__ import annotations
@@ -83,6 +84,54 @@ def _query_type(schema: dict[str, Any], node: dict[str, Any], where: Path, point
     return QUERY_TYPES[kind]
 
 
+BODY_SCALARS = {"string", "integer", "boolean"}
+
+
+def _body_value(schema: dict[str, Any], node: Any, where: Path, pointer: str, depth: int = 0) -> None:
+    """Refuse a body property whose JSON form the generated class would not reproduce exactly:
+    only strings, integers, booleans, decimal numbers (`"format": "decimal"`), enums of those,
+    arrays of them and objects of them (at most 3 levels) are sent."""
+    if not isinstance(node, dict):
+        raise _fail(where, pointer, "a body property must be a schema object")
+    if "$ref" in node:
+        node = _resolve(schema, node, where, pointer)
+    if "anyOf" in node or "oneOf" in node or "allOf" in node:
+        raise _fail(
+            where, pointer, "a body property must have one type (anyOf/oneOf/allOf would be sent in a guessed form)"
+        )
+    kind = node.get("type")
+    if isinstance(kind, list):
+        raise _fail(where, pointer, f"a body property must have one type, got {kind!r}")
+    if kind in BODY_SCALARS:
+        return
+    if kind == "number":
+        if node.get("format") != "decimal":
+            why = 'a number in a body needs "format": "decimal" (a float would not keep its digits)'
+            raise _fail(where, pointer, why)
+        return
+    if kind == "array" and depth < 3:
+        _body_value(schema, node.get("items"), where, f"{pointer}/items", depth + 1)
+        return
+    if kind == "object" and depth < 3 and isinstance(node.get("properties"), dict):
+        for name, child in node["properties"].items():
+            _body_value(schema, child, where, f"{pointer}/properties/{name}", depth + 1)
+        return
+    why = f"a body property must be a string, integer, boolean, decimal, array or object, got {kind!r}"
+    raise _fail(where, pointer, why)
+
+
+def _check_body(schema: dict[str, Any], where: Path) -> None:
+    """Refuse a body schema codegen cannot translate into a class that encodes to its JSON."""
+    props = schema.get("properties")
+    if schema.get("type") != "object" or not isinstance(props, dict) or not props:
+        raise _fail(where, "#", "a body schema must be an object with properties")
+    for name, node in props.items():
+        pointer = f"#/properties/{name}"
+        if not name.isidentifier() or name.startswith("_"):
+            raise _fail(where, pointer, f"body field {name!r} cannot be a class attribute of the same name")
+        _body_value(schema, node, where, pointer)
+
+
 def _first_sentence(text: str) -> str:
     head = text.split(". ", 1)[0].strip().rstrip(".")
     return head.replace('"""', "'''").replace("\\", "\\\\")
@@ -125,6 +174,21 @@ def _method(endpoint: RestEndpoint, const: str, schemas: Path, by_ref: dict[str,
             imports.add(f"from {request.module} import {request.class_name}")
             params.append(f"body: {request.class_name}")
             body_arg = "body"
+    if endpoint.body is not None:
+        if endpoint.method == "GET" or (endpoint.request is not None and endpoint.method in ("POST", "PUT")):
+            raise SystemExit(
+                f"codegen: registry.toml: [[rest]] {endpoint.venue}.{endpoint.name}: a body needs POST, PUT or "
+                "DELETE and no second body under request"
+            )
+        body = by_ref[endpoint.body]
+        where = schemas / body.schema
+        body_schema = json.loads(where.read_text(encoding="utf-8"))
+        _check_body(body_schema, where)
+        request_doc = request_doc or _first_sentence(str(body_schema.get("description", "")))
+        imports.add(f"from {body.module} import {body.class_name}")
+        params.append(f"body: {body.class_name}")
+        body_arg = "body"
+        names |= set(body_schema.get("properties", {}))
     for key in endpoint.choices:
         if key not in names and endpoint.method in ("GET", "DELETE"):
             raise SystemExit(

@@ -139,6 +139,9 @@ class RestEndpoint:
     envelope: str
     response: str
     request: str | None = None
+    body: str | None = None
+    """The JSON body's message (POST, PUT, DELETE): codegen types the method's `body` with it and
+    the caller signs and sends exactly its encoding."""
     requests_per_second: int | None = None
     """At most this many requests per second (per key), when the venue documents a limit."""
     max_ids: int | None = None
@@ -527,6 +530,154 @@ REST_COINW_GET_ORDER_INFORMATION: Final[RestEndpoint] = RestEndpoint(
         )
     },
 )
+REST_COINW_PLACE_ORDER: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="place_order",
+    method="POST",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/order",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/order_id_response",
+    body="coinw/place_order_body",
+    requests_per_second=30,
+    choices={
+        "positionType": (
+            "execute",
+            "plan",
+            "planTrigger",
+        )
+    },
+)
+REST_COINW_CANCEL_ORDER: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="cancel_order",
+    method="DELETE",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/order",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/ack_response",
+    body="coinw/cancel_order_body",
+    requests_per_second=10,
+)
+REST_COINW_MODIFY_ORDER: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="modify_order",
+    method="PUT",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/order",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/modify_order_response",
+    body="coinw/modify_order_body",
+    requests_per_second=10,
+)
+REST_COINW_BATCH_CANCEL_ORDERS: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="batch_cancel_orders",
+    method="DELETE",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/batchOrders",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/ack_response",
+    body="coinw/batch_cancel_body",
+    requests_per_second=10,
+    max_ids=20,
+)
+REST_COINW_GET_CURRENT_ORDERS: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="get_current_orders",
+    method="GET",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/orders/open",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/order_page_response",
+    request="coinw/current_orders_query",
+    requests_per_second=10,
+)
+REST_COINW_GET_ORDER_HISTORY: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="get_order_history",
+    method="GET",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/orders/history",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/order_page_response",
+    request="coinw/order_history_query",
+    requests_per_second=2,
+)
+REST_COINW_GET_POSITIONS: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="get_positions",
+    method="GET",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/positions",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/positions_response",
+    request="coinw/positions_query",
+    requests_per_second=10,
+)
+REST_COINW_GET_ALL_POSITIONS: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="get_all_positions",
+    method="GET",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/positions/all",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/positions_response",
+    requests_per_second=30,
+)
+REST_COINW_CLOSE_POSITION: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="close_position",
+    method="DELETE",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/positions",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/order_id_response",
+    body="coinw/close_position_body",
+    requests_per_second=30,
+)
+REST_COINW_GET_USER_ASSETS: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="get_user_assets",
+    method="GET",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/account/getUserAssets",
+    auth="coinw_hmac_sha256_base64",
+    envelope="coinw",
+    response="coinw/assets_response",
+    requests_per_second=10,
+)
+REST_COINW_GET_INSTRUMENTS: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="get_instruments",
+    method="GET",
+    base_url="https://api.coinw.com",
+    path="/v1/perpum/instruments",
+    auth="none",
+    envelope="coinw",
+    response="coinw/instruments_response",
+    request="coinw/instruments_query",
+)
+REST_COINW_GET_DEPTH: Final[RestEndpoint] = RestEndpoint(
+    venue="coinw",
+    name="get_depth",
+    method="GET",
+    base_url="https://api.coinw.com",
+    path="/v1/perpumPublic/depth",
+    auth="none",
+    envelope="coinw",
+    response="coinw/depth_response",
+    request="coinw/depth_query",
+)
 REST_INFOWAY_BATCH_DEPTH: Final[RestEndpoint] = RestEndpoint(
     venue="infoway",
     name="batch_depth",
@@ -551,6 +702,18 @@ REST_INFOWAY_BATCH_DEPTH: Final[RestEndpoint] = RestEndpoint(
 )
 REST_ENDPOINTS: Final[tuple[RestEndpoint, ...]] = (
     REST_COINW_GET_ORDER_INFORMATION,
+    REST_COINW_PLACE_ORDER,
+    REST_COINW_CANCEL_ORDER,
+    REST_COINW_MODIFY_ORDER,
+    REST_COINW_BATCH_CANCEL_ORDERS,
+    REST_COINW_GET_CURRENT_ORDERS,
+    REST_COINW_GET_ORDER_HISTORY,
+    REST_COINW_GET_POSITIONS,
+    REST_COINW_GET_ALL_POSITIONS,
+    REST_COINW_CLOSE_POSITION,
+    REST_COINW_GET_USER_ASSETS,
+    REST_COINW_GET_INSTRUMENTS,
+    REST_COINW_GET_DEPTH,
     REST_INFOWAY_BATCH_DEPTH,
 )
 WS_BITMART_LEGACY_DEPTH: Final[WsChannel] = WsChannel(
@@ -750,6 +913,20 @@ ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
         kind="invalid_request",
         meaning="symbol not tradable",
         name="not_tradable",
+    ),
+    VenueErrorCode(
+        venue="coinw",
+        code="9012",
+        kind="not_found",
+        meaning="position or order not found",
+        name="not_found",
+    ),
+    VenueErrorCode(
+        venue="coinw",
+        code="9050",
+        kind="invalid_request",
+        meaning="the margin mode cannot be changed while orders are open",
+        name="margin_mode_locked",
     ),
     VenueErrorCode(
         venue="coinw",
@@ -2283,11 +2460,107 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="coinw",
+        name="ack_response",
+        format="json",
+        schema="json/coinw/ack_response.json",
+        module="venuewire.generated.coinw.ack_response",
+        class_name="AckResponse",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="assets_response",
+        format="json",
+        schema="json/coinw/assets_response.json",
+        module="venuewire.generated.coinw.assets_response",
+        class_name="AssetsResponse",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="batch_cancel_body",
+        format="json",
+        schema="json/coinw/batch_cancel_body.json",
+        module="venuewire.generated.coinw.batch_cancel_body",
+        class_name="BatchCancelBody",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="cancel_order_body",
+        format="json",
+        schema="json/coinw/cancel_order_body.json",
+        module="venuewire.generated.coinw.cancel_order_body",
+        class_name="CancelOrderBody",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="close_position_body",
+        format="json",
+        schema="json/coinw/close_position_body.json",
+        module="venuewire.generated.coinw.close_position_body",
+        class_name="ClosePositionBody",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="current_orders_query",
+        format="json",
+        schema="json/coinw/current_orders_query.json",
+        module="venuewire.generated.coinw.current_orders_query",
+        class_name="CurrentOrdersQuery",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="depth_query",
+        format="json",
+        schema="json/coinw/depth_query.json",
+        module="venuewire.generated.coinw.depth_query",
+        class_name="DepthQuery",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="depth_response",
+        format="json",
+        schema="json/coinw/depth_response.json",
+        module="venuewire.generated.coinw.depth_response",
+        class_name="DepthResponse",
+    ),
+    MessageInfo(
+        venue="coinw",
         name="get_order_query",
         format="json",
         schema="json/coinw/get_order_query.json",
         module="venuewire.generated.coinw.get_order_query",
         class_name="GetOrderQuery",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="instruments_query",
+        format="json",
+        schema="json/coinw/instruments_query.json",
+        module="venuewire.generated.coinw.instruments_query",
+        class_name="InstrumentsQuery",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="instruments_response",
+        format="json",
+        schema="json/coinw/instruments_response.json",
+        module="venuewire.generated.coinw.instruments_response",
+        class_name="InstrumentsResponse",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="modify_order_body",
+        format="json",
+        schema="json/coinw/modify_order_body.json",
+        module="venuewire.generated.coinw.modify_order_body",
+        class_name="ModifyOrderBody",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="modify_order_response",
+        format="json",
+        schema="json/coinw/modify_order_response.json",
+        module="venuewire.generated.coinw.modify_order_response",
+        class_name="ModifyOrderResponse",
     ),
     MessageInfo(
         venue="coinw",
@@ -2299,11 +2572,67 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="coinw",
+        name="order_history_query",
+        format="json",
+        schema="json/coinw/order_history_query.json",
+        module="venuewire.generated.coinw.order_history_query",
+        class_name="OrderHistoryQuery",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="order_id_response",
+        format="json",
+        schema="json/coinw/order_id_response.json",
+        module="venuewire.generated.coinw.order_id_response",
+        class_name="OrderIdResponse",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="order_page_response",
+        format="json",
+        schema="json/coinw/order_page_response.json",
+        module="venuewire.generated.coinw.order_page_response",
+        class_name="OrderPageResponse",
+    ),
+    MessageInfo(
+        venue="coinw",
         name="order_response",
         format="json",
         schema="json/coinw/order_response.json",
         module="venuewire.generated.coinw.order_response",
         class_name="OrderResponse",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="place_order_body",
+        format="json",
+        schema="json/coinw/place_order_body.json",
+        module="venuewire.generated.coinw.place_order_body",
+        class_name="PlaceOrderBody",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="position",
+        format="json",
+        schema="json/coinw/position.json",
+        module="venuewire.generated.coinw.position",
+        class_name="Position",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="positions_query",
+        format="json",
+        schema="json/coinw/positions_query.json",
+        module="venuewire.generated.coinw.positions_query",
+        class_name="PositionsQuery",
+    ),
+    MessageInfo(
+        venue="coinw",
+        name="positions_response",
+        format="json",
+        schema="json/coinw/positions_response.json",
+        module="venuewire.generated.coinw.positions_response",
+        class_name="PositionsResponse",
     ),
     MessageInfo(
         venue="infoway",
@@ -2469,6 +2798,7 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
 # The fields of RestEndpoint and WsChannel that name a message, by the role it plays.
 MESSAGE_ROLES: Final[tuple[str, ...]] = (
     "request",
+    "body",
     "response",
     "subscribe",
     "unsubscribe",

@@ -8,7 +8,8 @@ The generated `venuewire.generated.<venue>.api.<Venue>RestAPI` classes call it, 
 [[rest]] entry. For each request, `call`:
 1. builds the path (each `{name}` segment filled with its parameter, percent-encoded but for
    ","), the query (`name=value` in the order given, None dropped, values percent-encoded but
-   for ","; ints as digits, bools as true/false) and the JSON body;
+   for ","; ints as digits, bools as true/false) and the JSON body (the endpoint's `body` message,
+   POST, PUT or DELETE: encoded once, and those very bytes are both signed and sent);
 2. sends it through `transport.Http` with the endpoint's limiter (the caller's `limiter` when
    given, else one per endpoint of the registry's `requests_per_second` per `RATE_WINDOW_S`),
    the auth headers made after each limiter wait by the endpoint's auth scheme

@@ -10,8 +10,35 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from venuewire.generated.coinw.ack_response import AckResponse
+from venuewire.generated.coinw.assets_response import AssetsResponse
+from venuewire.generated.coinw.batch_cancel_body import BatchCancelBody
+from venuewire.generated.coinw.cancel_order_body import CancelOrderBody
+from venuewire.generated.coinw.close_position_body import ClosePositionBody
+from venuewire.generated.coinw.depth_response import DepthResponse
+from venuewire.generated.coinw.instruments_response import InstrumentsResponse
+from venuewire.generated.coinw.modify_order_body import ModifyOrderBody
+from venuewire.generated.coinw.modify_order_response import ModifyOrderResponse
+from venuewire.generated.coinw.order_id_response import OrderIdResponse
+from venuewire.generated.coinw.order_page_response import OrderPageResponse
 from venuewire.generated.coinw.order_response import OrderResponse
-from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
+from venuewire.generated.coinw.place_order_body import PlaceOrderBody
+from venuewire.generated.coinw.positions_response import PositionsResponse
+from venuewire.generated.registry import (
+    REST_COINW_BATCH_CANCEL_ORDERS,
+    REST_COINW_CANCEL_ORDER,
+    REST_COINW_CLOSE_POSITION,
+    REST_COINW_GET_ALL_POSITIONS,
+    REST_COINW_GET_CURRENT_ORDERS,
+    REST_COINW_GET_DEPTH,
+    REST_COINW_GET_INSTRUMENTS,
+    REST_COINW_GET_ORDER_HISTORY,
+    REST_COINW_GET_ORDER_INFORMATION,
+    REST_COINW_GET_POSITIONS,
+    REST_COINW_GET_USER_ASSETS,
+    REST_COINW_MODIFY_ORDER,
+    REST_COINW_PLACE_ORDER,
+)
 
 if TYPE_CHECKING:
     from venuewire.rest import RestCaller
@@ -39,4 +66,200 @@ class CoinwRestAPI:
             path={},
             query={"positionType": positionType, "sourceIds": sourceIds, "instrument": instrument},
             body=None,
+        )
+
+    async def place_order(self, body: PlaceOrderBody) -> OrderIdResponse:
+        """`POST /v1/perpum/order` (registry: coinw place_order).
+
+        Request: JSON body of POST /v1/perpum/order, which places one futures order.
+
+        Returns the typed OrderIdResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_PLACE_ORDER, OrderIdResponse, path={}, query={}, body=body
+        )
+
+    async def cancel_order(self, body: CancelOrderBody) -> AckResponse:
+        """`DELETE /v1/perpum/order` (registry: coinw cancel_order).
+
+        Request: JSON body of DELETE /v1/perpum/order, which cancels one unfilled order by id.
+
+        Returns the typed AckResponse. An envelope error code, an HTTP failure or a reply that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_CANCEL_ORDER, AckResponse, path={}, query={}, body=body
+        )
+
+    async def modify_order(self, body: ModifyOrderBody) -> ModifyOrderResponse:
+        """`PUT /v1/perpum/order` (registry: coinw modify_order).
+
+        Request: JSON body of PUT /v1/perpum/order, which changes an open plan order: its id
+        plus the order's new terms, numbers as text.
+
+        Returns the typed ModifyOrderResponse. An envelope error code, an HTTP failure or a
+        reply that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_MODIFY_ORDER, ModifyOrderResponse, path={}, query={}, body=body
+        )
+
+    async def batch_cancel_orders(self, body: BatchCancelBody) -> AckResponse:
+        """`DELETE /v1/perpum/batchOrders` (registry: coinw batch_cancel_orders).
+
+        Request: JSON body of DELETE /v1/perpum/batchOrders, which cancels several unfilled
+        orders at once.
+
+        Returns the typed AckResponse. An envelope error code, an HTTP failure or a reply that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_BATCH_CANCEL_ORDERS, AckResponse, path={}, query={}, body=body
+        )
+
+    async def get_current_orders(
+        self,
+        *,
+        instrument: str,
+        positionType: str,
+        page: int | None = None,
+        pageSize: int | None = None,
+    ) -> OrderPageResponse:
+        """`GET /v1/perpum/orders/open` (registry: coinw get_current_orders).
+
+        Request: Query string of GET /v1/perpum/orders/open, a page of the caller's unfilled
+        orders of one kind in one market.
+
+        Returns the typed OrderPageResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_GET_CURRENT_ORDERS,
+            OrderPageResponse,
+            path={},
+            query={
+                "instrument": instrument,
+                "positionType": positionType,
+                "page": page,
+                "pageSize": pageSize,
+            },
+            body=None,
+        )
+
+    async def get_order_history(
+        self,
+        *,
+        instrument: str | None = None,
+        originType: str | None = None,
+        page: int | None = None,
+        pageSize: int | None = None,
+    ) -> OrderPageResponse:
+        """`GET /v1/perpum/orders/history` (registry: coinw get_order_history).
+
+        Request: Query string of GET /v1/perpum/orders/history, a page of the caller's finished
+        and cancelled orders of the last 7 days.
+
+        Returns the typed OrderPageResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_GET_ORDER_HISTORY,
+            OrderPageResponse,
+            path={},
+            query={
+                "instrument": instrument,
+                "originType": originType,
+                "page": page,
+                "pageSize": pageSize,
+            },
+            body=None,
+        )
+
+    async def get_positions(self, *, instrument: str) -> PositionsResponse:
+        """`GET /v1/perpum/positions` (registry: coinw get_positions).
+
+        Request: Query string of GET /v1/perpum/positions, the caller's open positions in one
+        market.
+
+        Returns the typed PositionsResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_GET_POSITIONS,
+            PositionsResponse,
+            path={},
+            query={"instrument": instrument},
+            body=None,
+        )
+
+    async def get_all_positions(self) -> PositionsResponse:
+        """`GET /v1/perpum/positions/all` (registry: coinw get_all_positions).
+
+        Returns the typed PositionsResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_GET_ALL_POSITIONS, PositionsResponse, path={}, query={}, body=None
+        )
+
+    async def close_position(self, body: ClosePositionBody) -> OrderIdResponse:
+        """`DELETE /v1/perpum/positions` (registry: coinw close_position).
+
+        Request: JSON body of DELETE /v1/perpum/positions, which closes all or part of one
+        position.
+
+        Returns the typed OrderIdResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_CLOSE_POSITION, OrderIdResponse, path={}, query={}, body=body
+        )
+
+    async def get_user_assets(self) -> AssetsResponse:
+        """`GET /v1/perpum/account/getUserAssets` (registry: coinw get_user_assets).
+
+        Returns the typed AssetsResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_GET_USER_ASSETS, AssetsResponse, path={}, query={}, body=None
+        )
+
+    async def get_instruments(self, *, name: str | None = None) -> InstrumentsResponse:
+        """`GET /v1/perpum/instruments` (registry: coinw get_instruments).
+
+        Request: Query string of the public GET /v1/perpum/instruments, the contract
+        specifications.
+
+        Returns the typed InstrumentsResponse. An envelope error code, an HTTP failure or a
+        reply that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_GET_INSTRUMENTS,
+            InstrumentsResponse,
+            path={},
+            query={"name": name},
+            body=None,
+        )
+
+    async def get_depth(self, *, base: str) -> DepthResponse:
+        """`GET /v1/perpumPublic/depth` (registry: coinw get_depth).
+
+        Request: Query string of the public GET /v1/perpumPublic/depth, one market's order book.
+
+        Returns the typed DepthResponse. An envelope error code, an HTTP failure or a reply that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_COINW_GET_DEPTH, DepthResponse, path={}, query={"base": base}, body=None
         )

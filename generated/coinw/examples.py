@@ -8,6 +8,19 @@ from __future__ import annotations
 from typing import Final
 
 EXAMPLES: Final[dict[str, tuple[bytes, ...]]] = {
+    "ack_response": (b'{"code":0,"msg":""}',),
+    "assets_response": (
+        b'{"code":0,"data":{"alFreeze":0,"alMargin":"54.41","almightyGold":0,"availableMargin":"945.59","availableUsdt":"945.59","time":1751973010000,"userId":1162061},"msg":""}',
+    ),
+    "depth_response": (
+        b'{"code":0,"data":{"asks":[{"p":"30000.5","m":"0.5"},{"p":30001,"m":1.25}],"bids":[{"p":"29999.5","m":"0.75"},{"p":29999,"m":2}],"n":"btc","t":1751973010000},"msg":""}',
+    ),
+    "instruments_response": (
+        b'{"code":0,"data":[{"name":"BTC","base":"btc","quote":"usdt","id":1,"pricePrecision":1,"oneLotSize":0.001,"minSize":1,"makerFee":"0.0001","takerFee":"0.0006","minLeverage":1,"maxLeverage":200,"defaultLeverage":20,"leverage":[5,10,20,50,100],"maxPosition":20000,"status":"online"}],"msg":""}',
+    ),
+    "modify_order_response": (
+        b'{"code":0,"data":{"editId":33308760000000003,"originId":33308760000000001},"msg":""}',
+    ),
     "order": (
         b'{"contractType":1,"fee":"0.00037037","liquidateBy":"manual","makerFee":"0.0001","takerFee":"0.0006","positionModel":1,"source":"web","status":"open","userId":1162061,"id":33308753616147587,"instrument":"1000PEPE","direction":"long","posType":"execute","originalType":"execute","orderStatus":"part","orderPrice":0.0123456,"quantity":50,"quantityUnit":1,"baseSize":50000,"totalPiece":50,"currentPiece":20,"leverage":5,"margin":0.0493824,"positionMargin":"0.0493824","frozenFee":"0","indexPrice":0.01235,"thirdOrderId":"pepe-1","createdDate":1740906100000,"updatedDate":1740906160500}',
         b'{"contractType":1,"fee":"0","liquidateBy":"manual","makerFee":"0.0001","takerFee":"0.0006","positionModel":1,"source":"api","status":"open","userId":1162061,"id":1234567,"instrument":"BTC_USDC","direction":"short","posType":"execute","originalType":"execute","orderStatus":"unFinish","orderPrice":"86012.5","quantity":"250","quantityUnit":0,"baseSize":0.0029,"totalPiece":29,"currentPiece":29,"leverage":20,"margin":"12.5","positionMargin":12.5,"frozenFee":0.15,"indexPrice":86000.0,"thirdOrderId":"usdc-short-7","createdDate":1740906200000,"updatedDate":1740906200000}',
@@ -18,7 +31,17 @@ EXAMPLES: Final[dict[str, tuple[bytes, ...]]] = {
         b'{"contractType":1,"fee":"0","liquidateBy":"manual","makerFee":"0.0001","takerFee":"0.0006","positionModel":1,"source":"api","status":"open","userId":1162061,"id":33308753640000003,"instrument":"SOL","direction":"short","posType":"planTrigger","originalType":"plan","orderStatus":"unFinish","orderPrice":null,"quantity":"12","quantityUnit":1,"baseSize":"1.2","totalPiece":12,"currentPiece":12,"tradePiece":0,"avgPrice":null,"leverage":10,"margin":null,"positionMargin":"0","frozenFee":"0.0865","indexPrice":"144.21","triggerPrice":"145.5","triggerType":1,"processStatus":0,"primaryId":2874310690,"stopLossType":null,"stopProfitType":null,"thirdOrderId":null,"createdDate":1740906500000,"updatedDate":1740906501250}',
         b'{"contractType":1,"fee":"0","liquidateBy":"manual","makerFee":"0.0001","takerFee":"0.0006","positionModel":1,"source":"api","status":"open","userId":1162061,"id":"33308753650000004","instrument":"ETH_USDC","direction":"long","posType":"plan","originalType":"moveStopProfitLoss","orderStatus":"part","orderPrice":"3000.5","quantity":"0.5","quantityUnit":2,"baseSize":"0.5","totalPiece":5,"currentPiece":3,"tradePiece":"2","avgPrice":"3001.25","leverage":"4","margin":"375.0625","positionMargin":375.0625,"frozenFee":0.09,"indexPrice":3001.1,"processStatus":1,"stopLossType":"execute","stopLossPrice":"2850","stopProfitType":1,"stopProfitPrice":"3300","triggerPrice":null,"triggerType":null,"thirdOrderId":"trail-eth-usdc","createdDate":1740906600000,"updatedDate":1740906660000}',
     ),
+    "order_id_response": (
+        b'{"code":0,"data":{"value":"33308760000000001"},"msg":""}',
+        b'{"code":0,"data":{"value":33308760000000002},"msg":""}',
+    ),
+    "order_page_response": (
+        b'{"code":0,"data":{"nextId":0,"prevId":0,"rows":[{"id":33308760000000001,"instrument":"BTC","direction":"long","leverage":"10","quantity":"10","quantityUnit":0,"positionModel":1,"posType":"plan","orderPrice":"30000","orderStatus":"unFinish","createdDate":1751970000000,"updatedDate":1751970000000,"thirdOrderId":"vw-1","source":"api","status":"open"}],"total":1},"msg":""}',
+    ),
     "order_response": (
         b'{"code":0,"data":[{"baseSize":0.002,"contractType":1,"createdDate":1740905644000,"currentPiece":2,"direction":"long","fee":"0","frozenFee":"0.0168","id":33308753605637070,"indexPrice":85880.1,"instrument":"BTC","leverage":2,"liquidateBy":"manual","makerFee":"0.0001","margin":84,"orderPrice":84000,"orderStatus":"unFinish","originalType":"plan","posType":"plan","positionMargin":84,"positionModel":0,"quantity":100,"quantityUnit":0,"source":"api","status":"open","stopLossPrice":83000,"stopLossRate":0.02380952,"stopProfitPrice":95000,"stopProfitRate":0.2619048,"takerFee":"0.0006","thirdOrderId":"103-12-53","totalPiece":2,"triggerPrice":84400,"triggerType":1,"updatedDate":1740905777000,"userId":1162061}],"msg":""}',
+    ),
+    "positions_response": (
+        b'{"code":0,"data":[{"id":2435521222635399758,"instrument":"BTC","base":"btc","direction":"short","openPrice":"108827.9","currentPiece":1,"totalPiece":1,"closedPiece":0,"quantity":"54.41","quantityUnit":1,"leverage":2,"margin":54.3486,"positionMargin":"54.41","positionModel":0,"profitUnreal":"-0.0002","profitReal":0,"fee":"0.0652","fundingFee":"0","indexPrice":108828,"liquidationPrice":162591.2248,"orderPrice":0,"posType":"execute","originalType":"execute","status":"open","source":"api","createdDate":1751973010000,"updatedDate":1751973010000,"userId":1162061}],"msg":""}',
     ),
 }

@@ -7,6 +7,7 @@ or error) and `orders.py` (typed order -> `venuewire.models.Order`) are pure. Th
 `venuewire.sim.coinw`.
 """
 
+from venuewire.coinw.book import order_book_from_coinw
 from venuewire.coinw.client import RATE_WINDOW_S, CoinwClient
 from venuewire.coinw.orders import order_from_coinw, orders_from_coinw
 from venuewire.coinw.rest import MAX_IDS, POSITION_TYPES, VENUE, order_query, orders_result
@@ -18,6 +19,7 @@ __all__ = [
     "RATE_WINDOW_S",
     "VENUE",
     "CoinwClient",
+    "order_book_from_coinw",
     "order_from_coinw",
     "order_query",
     "orders_from_coinw",

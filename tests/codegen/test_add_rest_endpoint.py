@@ -1,7 +1,7 @@
 """Adding a REST endpoint is registry + schemas (its example inside), nothing else.
 
 From a temporary copy of schemas/ with one extra CoinW endpoint declared (GET
-/v1/perpum/positions: one [[rest]] entry, a query schema and a response schema carrying its
+/v1/perpum/positions/history: one [[rest]] entry, a query schema and a response schema carrying its
 example), codegen writes a temporary generated/; a subprocess that loads venuewire with that
 generated/ in place of the repo's calls the new typed method of the stock `CoinwClient`
 against the stock `CoinwSimulator` and gets the example back, typed. No runtime file, no
@@ -28,24 +28,24 @@ pytestmark = pytest.mark.timeout(60)
 
 # The one endpoint added. Its facts are test data (the test proves the pipeline, not CoinW).
 REGISTRY_ENTRY = """
-# CoinW current positions: [guess] test data for tests/codegen/test_add_rest_endpoint.py
+# CoinW position history: [guess] test data for tests/codegen/test_add_rest_endpoint.py
 [[rest]]
 venue = "coinw"
-name = "get_positions"
+name = "get_position_history"
 method = "GET"
 base_url = "https://api.coinw.com"
-path = "/v1/perpum/positions"
+path = "/v1/perpum/positions/history"
 auth = "coinw_hmac_sha256_base64"
 envelope = "coinw"
-request = "coinw/get_positions_query"
-response = "coinw/position_response"
+request = "coinw/get_position_history_query"
+response = "coinw/position_history_response"
 requests_per_second = 10
 """
 
 QUERY_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "GetPositionsQuery",
-    "description": "Query string of GET /v1/perpum/positions.",
+    "title": "GetPositionHistoryQuery",
+    "description": "Query string of GET /v1/perpum/positions/history.",
     "x-source": "[guess] test data",
     "type": "object",
     "properties": {
@@ -65,8 +65,8 @@ EXAMPLE = {
 
 RESPONSE_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "PositionResponse",
-    "description": "Reply to GET /v1/perpum/positions.",
+    "title": "PositionHistoryResponse",
+    "description": "Reply to GET /v1/perpum/positions/history.",
     "x-source": "[guess] test data",
     "type": "object",
     "properties": {
@@ -115,10 +115,10 @@ from venuewire.sim.coinw import CoinwSimulator
 async def main() -> None:
     async with CoinwSimulator(api_key="k", secret="s") as sim:
         async with CoinwClient(CoinwCredentials("k", "s"), sim.url) as client:
-            reply = await client.get_positions(instrument="BTC")
+            reply = await client.get_position_history(instrument="BTC")
         async with CoinwClient(CoinwCredentials("k", "wrong"), sim.url) as bad:
             try:
-                await bad.get_positions(instrument="BTC")
+                await bad.get_position_history(instrument="BTC")
                 refused = None
             except AuthError as exc:
                 refused = exc.code
@@ -160,8 +160,8 @@ def test_one_registry_entry_and_its_schemas_give_a_typed_method_the_simulator_an
     (work / "codegen").symlink_to(ROOT / "codegen")  # the templates and config, unchanged
     (work / ".build").symlink_to(ROOT / ".build")  # protoc's tool environment
     added = [
-        work / "schemas" / "json" / "coinw" / "get_positions_query.json",
-        work / "schemas" / "json" / "coinw" / "position_response.json",
+        work / "schemas" / "json" / "coinw" / "get_position_history_query.json",
+        work / "schemas" / "json" / "coinw" / "position_history_response.json",
     ]
     added[0].write_text(json.dumps(QUERY_SCHEMA, indent=1), encoding="utf-8")
     added[1].write_text(json.dumps(RESPONSE_SCHEMA, indent=1), encoding="utf-8")
@@ -183,12 +183,12 @@ def test_one_registry_entry_and_its_schemas_give_a_typed_method_the_simulator_an
     )
     assert build.returncode == 0, build.stderr
     api = ast.parse((out / "coinw" / "api.py").read_text(encoding="utf-8"))
-    (method,) = [n for n in ast.walk(api) if isinstance(n, ast.AsyncFunctionDef) and n.name == "get_positions"]
+    (method,) = [n for n in ast.walk(api) if isinstance(n, ast.AsyncFunctionDef) and n.name == "get_position_history"]
     keywords = {a.arg: ast.unparse(a.annotation) for a in method.args.kwonlyargs if a.annotation is not None}
     assert keywords == {"instrument": "str", "openIds": "str | None"}
     required, optional = method.args.kw_defaults
     assert required is None and optional is not None and ast.unparse(optional) == "None"  # instrument is required
-    assert ast.unparse(method.returns) == "PositionResponse"
+    assert ast.unparse(method.returns) == "PositionHistoryResponse"
 
     run = subprocess.run(
         [sys.executable, "-c", textwrap.dedent(CLIENT), str(out)],
@@ -202,7 +202,7 @@ def test_one_registry_entry_and_its_schemas_give_a_typed_method_the_simulator_an
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)
     assert result["generated_from"].startswith(str(out))
-    assert result["class"] == "venuewire.generated.coinw.position_response.PositionResponse"
+    assert result["class"] == "venuewire.generated.coinw.position_history_response.PositionHistoryResponse"
     assert result["item"] == "Position" and result["open_price"] == "Decimal('84000.5')"
     assert result["id"] == 33308753605637070  # above 2^53, exact
     assert result["reply"] == EXAMPLE
