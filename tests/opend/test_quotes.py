@@ -363,14 +363,14 @@ async def test_the_subscription_quota_is_refused_beyond_its_size(sim: OpenDSimul
 
 async def test_a_quote_subscription_cannot_be_cancelled_within_a_minute() -> None:
     now = [1_800_000_000.0]
-    async with OpenDSimulator(port=0, push_interval=0.05, clock=lambda: now[0]) as sim:
-        async with OpenDClient(host=sim.host, port=sim.port) as client:
-            await client.subscribe([HK], [SubType.Ticker, SubType.KL_1Min], push=False)
-            with pytest.raises(OpenDError, match="minute") as info:
-                await client.unsubscribe([HK], [SubType.Ticker])
-            assert info.value.ret_type == RetType.Failed
-            now[0] += OPEND.unsubscribe_after_s
+    clocked = OpenDSimulator(port=0, push_interval=0.05, clock=lambda: now[0])
+    async with clocked as sim, OpenDClient(host=sim.host, port=sim.port) as client:
+        await client.subscribe([HK], [SubType.Ticker, SubType.KL_1Min], push=False)
+        with pytest.raises(OpenDError, match="minute") as info:
             await client.unsubscribe([HK], [SubType.Ticker])
-            with pytest.raises(OpenDError, match="SubType Ticker"):
-                await client.get_trades(HK)
-            assert await client.get_candles(HK, KLType.KLType_1Min)
+        assert info.value.ret_type == RetType.Failed
+        now[0] += OPEND.unsubscribe_after_s
+        await client.unsubscribe([HK], [SubType.Ticker])
+        with pytest.raises(OpenDError, match="SubType Ticker"):
+            await client.get_trades(HK)
+        assert await client.get_candles(HK, KLType.KLType_1Min)
