@@ -5,27 +5,39 @@ is the thin asyncio layer around them; `sync` is its synchronous facade
 (`venuewire.sync.OpenDClient`). The simulator is `venuewire.sim.opend` (`OpenDSimulator`).
 
 Every venue package exports the same names: its client class(es), the normalized `Order` and
-`OrderBook`, the stream events `Gap` and `DecodeFailure`, and `VENUE` (its registry key).
+`OrderBook`, the stream events `Gap` and `DecodeFailure`, and `VENUE` (its registry key);
+this one also the quote models `Quote`, `Trade`, `Candle` and their normalizers (`quotes`).
 """
 
 from venuewire.events import DecodeFailure, Gap
-from venuewire.models import Order, OrderBook
+from venuewire.models import Candle, Order, OrderBook, Quote, Trade
 from venuewire.opend.book import VENUE, order_book_from_s2c
-from venuewire.opend.client import ClientStats, OpenDClient, UpdateStream
+from venuewire.opend.client import CandleStream, ClientStats, OpenDClient, QuoteStream, TradeStream, UpdateStream
 from venuewire.opend.protocol import OpenDError
-from venuewire.opend.streams import BookStream, PushStream
+from venuewire.opend.quotes import candles_from_s2c, quotes_from_s2c, trades_from_s2c
+from venuewire.opend.streams import BookStream, NormalizedStream, PushStream
 
 __all__ = [
     "VENUE",
     "BookStream",
+    "Candle",
+    "CandleStream",
     "ClientStats",
     "DecodeFailure",
     "Gap",
+    "NormalizedStream",
     "OpenDClient",
     "OpenDError",
     "Order",
     "OrderBook",
     "PushStream",
+    "Quote",
+    "QuoteStream",
+    "Trade",
+    "TradeStream",
     "UpdateStream",
+    "candles_from_s2c",
     "order_book_from_s2c",
+    "quotes_from_s2c",
+    "trades_from_s2c",
 ]

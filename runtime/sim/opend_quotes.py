@@ -16,7 +16,9 @@ Time strings are in the market's time zone (HK and A-shares Beijing time, US Eas
 beside them are UTC seconds. A candle's time stamp is the start of its period [guess].
 
 The request handlers here refuse, like OpenD, data of a security that is not subscribed to
-the matching sub type on the connection (retType -1; the wording is ours).
+the matching sub type on the connection (retType -1; the wording is ours, [guess]), and
+Qot_GetSubInfo reports the connection's subscriptions and the quota they use (the quota
+refusal itself is in venuewire.sim.opend's Qot_Sub).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from venuewire.generated.futu import (
     Qot_GetBasicQot_pb2,
     Qot_GetKL_pb2,
     Qot_GetRT_pb2,
+    Qot_GetSubInfo_pb2,
     Qot_GetTicker_pb2,
     Qot_RequestHistoryKL_pb2,
     Qot_UpdateBasicQot_pb2,
@@ -456,12 +459,33 @@ def request_history_kl(session: OpenDSession, frame: Frame) -> list[bytes]:
     return session._reply(frame, Qot_RequestHistoryKL_pb2.Response(retType=RetType.Succeed, s2c=s2c))
 
 
+def get_sub_info(session: OpenDSession, frame: Frame) -> list[bytes]:
+    """This connection's subscriptions by sub type and the quota they use (each security x sub
+    type takes one); the simulator knows no other connection's, whatever isReqAllConn asks."""
+    decode_proto(Qot_GetSubInfo_pb2.Request, frame.body)
+    by_type: dict[int, list[Qot_Common_pb2.Security]] = {}
+    for key, types in session.subscriptions.items():
+        for sub_type in types:
+            by_type.setdefault(sub_type, []).append(Qot_Common_pb2.Security(market=key[0], code=key[1]))
+    used = len(session.subscribed_at)
+    conn = Qot_Common_pb2.ConnSubInfo(
+        subInfoList=[Qot_Common_pb2.SubInfo(subType=t, securityList=s) for t, s in sorted(by_type.items())],
+        usedQuota=used,
+        isOwnConnData=True,
+    )
+    s2c = Qot_GetSubInfo_pb2.S2C(
+        connSubInfoList=[conn], totalUsedQuota=used, remainQuota=max(0, session.shared.sub_quota - used)
+    )
+    return session._reply(frame, Qot_GetSubInfo_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+
+
 HANDLERS: Final[dict[int, Callable[[OpenDSession, Frame], list[bytes]]]] = {
     OpenDProtoID.Qot_GetBasicQot: get_basic_qot,
     OpenDProtoID.Qot_GetTicker: get_ticker,
     OpenDProtoID.Qot_GetKL: get_kl,
     OpenDProtoID.Qot_GetRT: get_rt,
     OpenDProtoID.Qot_RequestHistoryKL: request_history_kl,
+    OpenDProtoID.Qot_GetSubInfo: get_sub_info,
 }
 """The quote requests answered from the tapes (protoID -> handler)."""
 

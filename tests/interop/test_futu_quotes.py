@@ -1,7 +1,7 @@
 """The official futu-api `OpenQuoteContext` reads quotes, tickers and candles from `venuewire
 sim futu` (a subprocess: the moving market of venuewire.sim.opend_quotes), plain and
-encrypted: get_stock_quote, get_rt_ticker, get_cur_kline and request_history_kline after the
-refusal OpenD gives before subscribing, and StockQuoteHandlerBase / TickerHandlerBase /
+encrypted: get_stock_quote, get_rt_ticker, get_cur_kline, request_history_kline and query_subscription
+after the refusal OpenD gives before subscribing, and StockQuoteHandlerBase / TickerHandlerBase /
 CurKlineHandlerBase receive the pushes. Each result is compared field by field with what
 venuewire's own client (`venuewire.sync.OpenDClient`) reads from the same simulator.
 
@@ -20,6 +20,7 @@ from tests.interop.test_futu_official_client import KEY, futu_globals, simulator
 from venuewire import sync
 from venuewire.generated.futu.enums import KLType
 from venuewire.generated.futu.enums import SubType as Sub
+from venuewire.generated.registry import OPEND
 from venuewire.models import Candle, Quote, Trade
 
 from futu import (  # isort: skip  (imported after test_futu_official_client restored SIGINT)
@@ -145,6 +146,11 @@ def test_official_quote_calls_and_handlers_match_venuewire(mode: str, futu_globa
             ret, message = ctx.subscribe([HK], futu_types)
             assert ret == RET_OK, message
             ours.subscribe([HK], [Sub.Basic, Sub.Ticker, Sub.KL_1Min, Sub.KL_Day], push=False)
+            ret, subscriptions = ctx.query_subscription()
+            assert ret == RET_OK, subscriptions
+            assert (subscriptions["own_used"], subscriptions["total_used"]) == (4, 4)  # its own connection's
+            assert subscriptions["remain"] == OPEND.sub_quota - 4
+            assert subscriptions["sub_list"] == {t: [HK] for t in ("QUOTE", "TICKER", "K_1M", "K_DAY")}
 
             def quotes() -> tuple[dict[str, Any], Quote]:
                 ret, frame = ctx.get_stock_quote([HK])

@@ -19,6 +19,7 @@ from venuewire.events import DecodeFailure, Gap
 from venuewire.generated.futu import (
     Qot_Common_pb2,
     Qot_GetKL_pb2,
+    Qot_GetSubInfo_pb2,
     Qot_UpdateBasicQot_pb2,
     Qot_UpdateKL_pb2,
     Qot_UpdateTicker_pb2,
@@ -357,6 +358,14 @@ async def test_the_subscription_quota_is_refused_beyond_its_size(sim: OpenDSimul
         assert info.value.ret_type == RetType.Failed and "quota" in info.value.ret_msg
         assert "2 of 3" in info.value.ret_msg
         await client.subscribe([US], [SubType.KL_Day], push=False)  # one more fits
+        info_reply = await client.request(Qot_GetSubInfo_pb2.Request(c2s=Qot_GetSubInfo_pb2.C2S()))
+        (conn,) = info_reply.s2c.connSubInfoList
+        assert (info_reply.s2c.totalUsedQuota, info_reply.s2c.remainQuota, conn.usedQuota) == (3, 0, 3)
+        assert {(s.subType, tuple(x.code for x in s.securityList)) for s in conn.subInfoList} == {
+            (SubType.Basic, ("00700",)),
+            (SubType.Ticker, ("00700",)),
+            (SubType.KL_Day, ("AAPL",)),
+        }
         with pytest.raises(OpenDError, match="SubType KL_Day"):
             await client.get_candles(HK, KLType.Day)  # the refused subscription was not made
 

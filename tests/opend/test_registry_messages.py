@@ -43,6 +43,7 @@ OWN_BEHAVIOUR = {
     "Qot_GetKL",
     "Qot_GetRT",
     "Qot_RequestHistoryKL",
+    "Qot_GetSubInfo",
 }
 REQUESTS = [p for p in OPEND.protocols if p.kind == "request" and p.proto and p.name not in OWN_BEHAVIOUR]
 PUSHES = [p for p in OPEND.protocols if p.kind == "push" and p.proto]
