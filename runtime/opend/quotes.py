@@ -18,7 +18,9 @@ no `datetime` holds is a `DecodeError`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Final
 
 from google.protobuf.message import Message
@@ -93,6 +95,11 @@ def _time(row: Any, field: str, message: str, path: tuple[str | int, ...]) -> da
     return utc_from_seconds(seconds, VENUE, message, (*path, field))
 
 
+def _numbers(row: Any, message: str, path: tuple[str | int, ...]) -> Callable[[str], Decimal]:
+    """field name -> the Decimal of that double field of `row` (DecodeError naming it)."""
+    return lambda field: decimal_of(getattr(row, field), message, (*path, field))
+
+
 def _volume(row: Any, message: str, path: tuple[str | int, ...]) -> Any:
     if row.HasField("hpVolume"):
         return decimal_of(row.hpVolume, message, (*path, "hpVolume"))
@@ -103,10 +110,7 @@ def quote_from_basic(
     qot: BasicQot, *, message: str = "Qot_Common.BasicQot", path: tuple[str | int, ...] = (), raw: object = None
 ) -> Quote:
     """The neutral Quote of one BasicQot (price: curPrice, time: updateTimestamp)."""
-
-    def num(field: str) -> Any:
-        return decimal_of(getattr(qot, field), message, (*path, field))
-
+    num = _numbers(qot, message, path)
     return Quote(
         venue=VENUE,
         symbol=symbol_of(qot.security),
@@ -141,15 +145,16 @@ def trade_from_ticker(
     raw: object = None,
 ) -> Trade:
     """The neutral Trade of one Ticker row (time: timestamp; trade_id: sequence as text)."""
+    num = _numbers(row, message, path)
     return Trade(
         venue=VENUE,
         symbol=symbol_of(security),
-        price=decimal_of(row.price, message, (*path, "price")),
+        price=num("price"),
         size=_volume(row, message, path),
         time=_time(row, "timestamp", message, path),
         side=_SIDES.get(row.dir),
         trade_id=str(row.sequence),
-        turnover=decimal_of(row.turnover, message, (*path, "turnover")),
+        turnover=num("turnover"),
         raw=raw,
     )
 
@@ -172,10 +177,7 @@ def candle_from_kline(
     raw: object = None,
 ) -> Candle:
     """The neutral Candle of one KLine row of `kl_type` (time: timestamp)."""
-
-    def num(field: str) -> Any:
-        return decimal_of(getattr(row, field), message, (*path, field))
-
+    num = _numbers(row, message, path)
     return Candle(
         venue=VENUE,
         symbol=symbol_of(security),

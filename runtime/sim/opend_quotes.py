@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from google.protobuf.message import Message
@@ -391,14 +391,40 @@ def get_basic_qot(session: OpenDSession, frame: Frame) -> list[bytes]:
     return session._reply(frame, Qot_GetBasicQot_pb2.Response(retType=RetType.Succeed, s2c=s2c))
 
 
+def _security_reply(
+    session: OpenDSession,
+    frame: Frame,
+    response_cls: type[Any],
+    security: Qot_Common_pb2.Security,
+    *,
+    sub_type: int | None,
+    fill: Callable[[Any, Tape], object],
+) -> list[bytes]:
+    """The reply about one security: OpenD's refusal unless it is subscribed to `sub_type`
+    (None: no subscription needed), else a Response whose s2c has the security, its name and
+    what `fill(s2c, tape)` adds."""
+    if sub_type is not None:
+        refusal = _not_subscribed(session, frame, (security.market, security.code), sub_type)
+        if refusal is not None:
+            return refusal
+    tape = _tape(session, security)
+    response = response_cls(retType=RetType.Succeed)
+    response.s2c.security.CopyFrom(tape.security())
+    response.s2c.name = tape.name
+    fill(response.s2c, tape)
+    return session._reply(frame, response)
+
+
 def get_ticker(session: OpenDSession, frame: Frame) -> list[bytes]:
     c2s = decode_proto(Qot_GetTicker_pb2.Request, frame.body).c2s
-    refusal = _not_subscribed(session, frame, (c2s.security.market, c2s.security.code), SubType.Ticker)
-    if refusal is not None:
-        return refusal
-    tape = _tape(session, c2s.security)
-    s2c = Qot_GetTicker_pb2.S2C(security=tape.security(), name=tape.name, tickerList=tape.tickers(c2s.maxRetNum))
-    return session._reply(frame, Qot_GetTicker_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+    return _security_reply(
+        session,
+        frame,
+        Qot_GetTicker_pb2.Response,
+        c2s.security,
+        sub_type=SubType.Ticker,
+        fill=lambda s2c, tape: s2c.tickerList.extend(tape.tickers(c2s.maxRetNum)),
+    )
 
 
 def _bad_kl_type(session: OpenDSession, frame: Frame, kl_type: int) -> list[bytes] | None:
@@ -409,26 +435,31 @@ def _bad_kl_type(session: OpenDSession, frame: Frame, kl_type: int) -> list[byte
 
 def get_kl(session: OpenDSession, frame: Frame) -> list[bytes]:
     c2s = decode_proto(Qot_GetKL_pb2.Request, frame.body).c2s
-    refusal = _bad_kl_type(session, frame, c2s.klType) or _not_subscribed(
-        session, frame, (c2s.security.market, c2s.security.code), _SUB_OF_KL[c2s.klType]
-    )
+    refusal = _bad_kl_type(session, frame, c2s.klType)
     if refusal is not None:
         return refusal
     if c2s.reqNum < 1:
         return session._error(frame, RetType.Failed, f"reqNum must be at least 1, got {c2s.reqNum}")
-    tape = _tape(session, c2s.security)
-    s2c = Qot_GetKL_pb2.S2C(security=tape.security(), name=tape.name, klList=tape.klines(c2s.klType, c2s.reqNum))
-    return session._reply(frame, Qot_GetKL_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+    return _security_reply(
+        session,
+        frame,
+        Qot_GetKL_pb2.Response,
+        c2s.security,
+        sub_type=_SUB_OF_KL[c2s.klType],
+        fill=lambda s2c, tape: s2c.klList.extend(tape.klines(c2s.klType, c2s.reqNum)),
+    )
 
 
 def get_rt(session: OpenDSession, frame: Frame) -> list[bytes]:
     c2s = decode_proto(Qot_GetRT_pb2.Request, frame.body).c2s
-    refusal = _not_subscribed(session, frame, (c2s.security.market, c2s.security.code), SubType.RT)
-    if refusal is not None:
-        return refusal
-    tape = _tape(session, c2s.security)
-    s2c = Qot_GetRT_pb2.S2C(security=tape.security(), name=tape.name, rtList=tape.time_shares())
-    return session._reply(frame, Qot_GetRT_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+    return _security_reply(
+        session,
+        frame,
+        Qot_GetRT_pb2.Response,
+        c2s.security,
+        sub_type=SubType.RT,
+        fill=lambda s2c, tape: s2c.rtList.extend(tape.time_shares()),
+    )
 
 
 def _parse_time(text: str, zone: tzinfo) -> float | None:
@@ -446,17 +477,22 @@ def request_history_kl(session: OpenDSession, frame: Frame) -> list[bytes]:
     refusal = _bad_kl_type(session, frame, c2s.klType)
     if refusal is not None:
         return refusal
-    tape = _tape(session, c2s.security)
-    begin, end = _parse_time(c2s.beginTime, tape.zone), _parse_time(c2s.endTime, tape.zone)
+    zone = market_zone(c2s.security.market)
+    begin, end = _parse_time(c2s.beginTime, zone), _parse_time(c2s.endTime, zone)
     if begin is None or end is None:
         text = f"beginTime {c2s.beginTime!r} / endTime {c2s.endTime!r} must look like 2025-04-07 or 2025-04-07 10:15:00"
         return session._error(frame, RetType.Failed, text)
     if len(c2s.endTime) <= len("2025-04-07"):  # a date ends at the end of that day
         end += 86_400 - 1
     limit = c2s.maxAckKLNum if c2s.HasField("maxAckKLNum") and c2s.maxAckKLNum > 0 else HISTORY_MAX
-    klines = tape.history(c2s.klType, begin, end, limit)
-    s2c = Qot_RequestHistoryKL_pb2.S2C(security=tape.security(), name=tape.name, klList=klines)
-    return session._reply(frame, Qot_RequestHistoryKL_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+    return _security_reply(
+        session,
+        frame,
+        Qot_RequestHistoryKL_pb2.Response,
+        c2s.security,
+        sub_type=None,
+        fill=lambda s2c, tape: s2c.klList.extend(tape.history(c2s.klType, begin, end, limit)),
+    )
 
 
 def get_sub_info(session: OpenDSession, frame: Frame) -> list[bytes]:
