@@ -16,7 +16,12 @@ shipped as venuewire.generated.futu.examples), so a new message needs no code he
 behaviour is code: InitConnect (plain, or RSA then AES-CBC / FTAES_ECB), KeepAlive (the
 server's time), Qot_Sub (the connection's subscriptions), Qot_GetOrderBook (retType -1
 unless the security was subscribed to SubType OrderBook on this connection) and
-Qot_UpdateOrderBook pushes for push-registered subscriptions. Any other subscription type
+Qot_UpdateOrderBook pushes for push-registered subscriptions (odd-lot books for
+OrderBook_Odd). Quotes, tickers, candles and time shares move over time
+(venuewire.sim.opend_quotes: Qot_GetBasicQot, Qot_GetTicker, Qot_GetKL, Qot_GetRT,
+Qot_RequestHistoryKL, Qot_GetSubInfo and the Basic, Ticker, RT and KL_* pushes); Qot_Sub
+refuses (retType -1) to go beyond `SimState.sub_quota` (OPEND.sub_quota) subscriptions
+(security x subType) on a connection. Any other subscription type
 the registry links to a push protocol (OPEND.sub_types) brings that push's example, once per
 push interval (and at once with isFirstPush) while some security has it push-registered, so
 a new push needs no code here either. Like OpenD it refuses
