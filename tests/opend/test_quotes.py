@@ -322,17 +322,27 @@ async def test_quote_stream_filters_its_symbols_and_survives_a_bad_push(sim: Ope
         assert client.stats.decode_errors >= 1
 
 
-async def test_trade_stream_resubscribes_after_a_reconnect(sim: OpenDSimulator) -> None:
+STREAMS = {
+    "quote_stream": (lambda c: c.quote_stream([HK]), Quote),
+    "trade_stream": (lambda c: c.trade_stream([HK]), Trade),
+    "candle_stream": (lambda c: c.candle_stream([HK], KLType.KLType_3Min), Candle),
+}
+
+
+@pytest.mark.parametrize("name", sorted(STREAMS))
+async def test_each_stream_resubscribes_after_a_reconnect(sim: OpenDSimulator, name: str) -> None:
+    make, model = STREAMS[name]
     async with OpenDClient(host=sim.host, port=sim.port, backoff_initial=0.05) as client:
-        stream = client.trade_stream([HK])
-        assert isinstance(await _next(stream), Trade)
+        stream = make(client)
+        assert isinstance(await _next(stream), model)
         await sim.drop_connections()
         items = [await _next(stream)]
         while not isinstance(items[-1], Gap):
             items.append(await _next(stream))
-        after = await _next(stream)
-        assert isinstance(after, Trade) and after.symbol == HK
+        after = await _next(stream)  # the subscription was restored on the new connection
+        assert isinstance(after, model) and after.symbol == HK
         assert stream.gaps and repr(stream) == "NormalizedStream(HK.00700)"
+        assert len(sim.sessions) == 1 and next(iter(sim.sessions)).subscriptions
 
 
 def test_streams_refuse_bad_arguments_at_once() -> None:
