@@ -1,6 +1,6 @@
 """The official futu-api `OpenQuoteContext` reads quotes, tickers and candles from `venuewire
-sim futu` (a subprocess: the moving market of venuewire.sim.opend_quotes), plain and
-encrypted: get_stock_quote, get_rt_ticker, get_cur_kline, request_history_kline and query_subscription
+sim futu` (a subprocess: the moving market of venuewire.sim.opend_quotes), plain, RSA +
+AES-CBC and RSA + FTAES_ECB: get_stock_quote, get_rt_ticker, get_cur_kline, request_history_kline and query_subscription
 after the refusal OpenD gives before subscribing, and StockQuoteHandlerBase / TickerHandlerBase /
 CurKlineHandlerBase receive the pushes. Each result is compared field by field with what
 venuewire's own client (`venuewire.sync.OpenDClient`) reads from the same simulator.
@@ -121,7 +121,7 @@ def same_step(ask: Any, key: Any, attempts: int = 10) -> tuple[Any, Any]:
     raise AssertionError("futu-api and venuewire never read the same simulator step")
 
 
-@pytest.mark.parametrize("mode", ["plain", "cbc"])
+@pytest.mark.parametrize("mode", ["plain", "cbc", "ecb"])
 def test_official_quote_calls_and_handlers_match_venuewire(mode: str, futu_globals: None) -> None:
     options = ["--push-interval", PUSH_INTERVAL]
     key_path: Path | None = None

@@ -393,3 +393,24 @@ async def test_a_quote_subscription_cannot_be_cancelled_within_a_minute() -> Non
         with pytest.raises(OpenDError, match="SubType Ticker"):
             await client.get_trades(HK)
         assert await client.get_candles(HK, KLType.KLType_1Min)
+
+
+def test_the_synchronous_facade_reads_quotes_trades_and_candles() -> None:
+    from venuewire import sync
+
+    with (
+        sync.serve(OpenDSimulator(port=0, push_interval=0.05)) as server,
+        sync.OpenDClient(server.host, server.port) as futu,
+    ):
+        futu.subscribe([HK], [SubType.Basic, SubType.Ticker, SubType.KL_Day], push=False)
+        (quote,) = futu.get_quotes(HK)
+        assert quote.symbol == HK and quote.price > 0
+        trades = futu.get_trades(HK, num=10)
+        assert trades and all(isinstance(t, Trade) for t in trades)
+        (candle,) = futu.get_candles(HK, KLType.Day, num=5)
+        assert candle.interval == "Day" and candle.low <= candle.close <= candle.high
+        week = futu.history_candles(HK, "2025-03-03", "2025-03-07")
+        assert len(week) == 5 and week == futu.history_candles(HK, "2025-03-03", "2025-03-07")
+        for item in futu.candle_stream(HK, KLType.KLType_1Min):
+            assert isinstance(item, Candle) and item.interval == "1Min"
+            break
