@@ -55,6 +55,8 @@ class OpenDSubType:
     name: str
     sub_type: int
     push: str
+    kl_type: int | None = None
+    """For candle sub types: the Qot_Common.KLType of the candles the push carries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,8 @@ class OpenDFacts:
     keepalive_max_s: float = 300.0
     sub_types: tuple[OpenDSubType, ...] = ()
     """Which push protocol each Qot_Sub subscription type brings."""
+    sub_quota: int = 100
+    """Subscriptions (security x sub type) one OpenD account holds at once (the lowest tier)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -53,6 +53,8 @@ class OpenDSubType:
     name: str
     sub_type: int
     push: str
+    kl_type: int | None = None
+    """For candle sub types: the Qot_Common.KLType of the candles the push carries."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +89,8 @@ class OpenDFacts:
     keepalive_max_s: float = 300.0
     sub_types: tuple[OpenDSubType, ...] = ()
     """Which push protocol each Qot_Sub subscription type brings."""
+    sub_quota: int = 100
+    """Subscriptions (security x sub type) one OpenD account holds at once (the lowest tier)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -409,6 +413,25 @@ OPEND: Final[OpenDFacts] = OpenDFacts(
     sub_types=(
         OpenDSubType(name="Basic", sub_type=1, push="Qot_UpdateBasicQot"),
         OpenDSubType(name="OrderBook", sub_type=2, push="Qot_UpdateOrderBook"),
+        OpenDSubType(name="Ticker", sub_type=4, push="Qot_UpdateTicker"),
+        OpenDSubType(name="RT", sub_type=5, push="Qot_UpdateRT"),
+        OpenDSubType(name="Broker", sub_type=14, push="Qot_UpdateBroker"),
+        OpenDSubType(name="OrderBook_Odd", sub_type=22, push="Qot_UpdateOrderBook"),
+        OpenDSubType(name="KL_Day", sub_type=6, push="Qot_UpdateKL", kl_type=2),
+        OpenDSubType(name="KL_5Min", sub_type=7, push="Qot_UpdateKL", kl_type=6),
+        OpenDSubType(name="KL_15Min", sub_type=8, push="Qot_UpdateKL", kl_type=7),
+        OpenDSubType(name="KL_30Min", sub_type=9, push="Qot_UpdateKL", kl_type=8),
+        OpenDSubType(name="KL_60Min", sub_type=10, push="Qot_UpdateKL", kl_type=9),
+        OpenDSubType(name="KL_1Min", sub_type=11, push="Qot_UpdateKL", kl_type=1),
+        OpenDSubType(name="KL_Week", sub_type=12, push="Qot_UpdateKL", kl_type=3),
+        OpenDSubType(name="KL_Month", sub_type=13, push="Qot_UpdateKL", kl_type=4),
+        OpenDSubType(name="KL_Qurater", sub_type=15, push="Qot_UpdateKL", kl_type=11),
+        OpenDSubType(name="KL_Year", sub_type=16, push="Qot_UpdateKL", kl_type=5),
+        OpenDSubType(name="KL_3Min", sub_type=17, push="Qot_UpdateKL", kl_type=10),
+        OpenDSubType(name="KL_10Min", sub_type=18, push="Qot_UpdateKL", kl_type=12),
+        OpenDSubType(name="KL_120Min", sub_type=19, push="Qot_UpdateKL", kl_type=13),
+        OpenDSubType(name="KL_180Min", sub_type=20, push="Qot_UpdateKL", kl_type=14),
+        OpenDSubType(name="KL_240Min", sub_type=21, push="Qot_UpdateKL", kl_type=15),
     ),
 )
 
@@ -446,6 +469,25 @@ class OpenDProtoID(IntEnum):
 OPEND_SUB_TYPE_PUSHES: Final[dict[int, OpenDProtoID]] = {
     1: OpenDProtoID.Qot_UpdateBasicQot,
     2: OpenDProtoID.Qot_UpdateOrderBook,
+    4: OpenDProtoID.Qot_UpdateTicker,
+    5: OpenDProtoID.Qot_UpdateRT,
+    14: OpenDProtoID.Qot_UpdateBroker,
+    22: OpenDProtoID.Qot_UpdateOrderBook,
+    6: OpenDProtoID.Qot_UpdateKL,
+    7: OpenDProtoID.Qot_UpdateKL,
+    8: OpenDProtoID.Qot_UpdateKL,
+    9: OpenDProtoID.Qot_UpdateKL,
+    10: OpenDProtoID.Qot_UpdateKL,
+    11: OpenDProtoID.Qot_UpdateKL,
+    12: OpenDProtoID.Qot_UpdateKL,
+    13: OpenDProtoID.Qot_UpdateKL,
+    15: OpenDProtoID.Qot_UpdateKL,
+    16: OpenDProtoID.Qot_UpdateKL,
+    17: OpenDProtoID.Qot_UpdateKL,
+    18: OpenDProtoID.Qot_UpdateKL,
+    19: OpenDProtoID.Qot_UpdateKL,
+    20: OpenDProtoID.Qot_UpdateKL,
+    21: OpenDProtoID.Qot_UpdateKL,
 }
 AUTH_SCHEMES: Final[dict[str, AuthScheme]] = {
     "coinw_hmac_sha256_base64": AuthScheme(

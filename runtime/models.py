@@ -89,3 +89,64 @@ class Order(msgspec.Struct, frozen=True):
     remaining: Decimal | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+# -- quotes
+
+
+class Quote(msgspec.Struct, frozen=True):
+    """A security's current quote, venue-neutral: the last trade price and the session's
+    open, high, low, previous close, volume and turnover, every number a Decimal.
+    `updated_at` is the venue's time of the quote (UTC), None when it sends none. `raw` is
+    the venue's typed message the quote was read from (None when built directly)."""
+
+    venue: str
+    symbol: str
+    price: Decimal
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    prev_close: Decimal
+    volume: Decimal
+    turnover: Decimal
+    updated_at: datetime | None = None
+    name: str | None = None
+    suspended: bool = False
+    raw: object | None = None
+
+
+class Trade(msgspec.Struct, frozen=True):
+    """One trade printed on the tape (a ticker row), venue-neutral. `side` is the
+    aggressor: "buy", "sell", or None when the venue calls it neutral or unknown.
+    `trade_id` is the venue's sequence or id as exact text; `time` UTC (None when not sent)."""
+
+    venue: str
+    symbol: str
+    price: Decimal
+    size: Decimal
+    time: datetime | None = None
+    side: str | None = None
+    trade_id: str | None = None
+    turnover: Decimal | None = None
+    raw: object | None = None
+
+
+class Candle(msgspec.Struct, frozen=True):
+    """One candle (K-line) of `interval` (the venue's period name, e.g. "1Min", "Day"),
+    venue-neutral: open, high, low, close, volume and turnover as Decimals; `time` the
+    venue's time stamp of the candle (UTC, None when not sent); `blank` for a period without
+    trades (the prices are then the venue's carried-over values or zero)."""
+
+    venue: str
+    symbol: str
+    interval: str
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: Decimal
+    turnover: Decimal
+    time: datetime | None = None
+    prev_close: Decimal | None = None
+    blank: bool = False
+    raw: object | None = None

@@ -3,22 +3,35 @@
 `frame` and `crypto` are pure protocol code (bytes in, bytes out, no I/O); `client`
 is the thin asyncio layer around them; `sync` is its synchronous facade
 (`venuewire.sync.OpenDClient`). The simulator is `venuewire.sim.opend` (`OpenDSimulator`).
+This package also exports the quote models `Quote`, `Trade`, `Candle` and their normalizers.
 """
 
 from venuewire.exports import DecodeFailure, Gap, Order, OrderBook
+from venuewire.models import Candle, Quote, Trade
 from venuewire.opend.book import VENUE, order_book_from_s2c
-from venuewire.opend.client import ClientStats, OpenDClient, UpdateStream
+from venuewire.opend.client import CandleStream, ClientStats, OpenDClient, QuoteStream, TradeStream, UpdateStream
 from venuewire.opend.protocol import OpenDError
-from venuewire.opend.streams import BookStream, PushStream
+from venuewire.opend.quotes import candles_from_s2c, quotes_from_s2c, trades_from_s2c
+from venuewire.opend.streams import BookStream, NormalizedStream, PushStream
 
 __all__ = [
     "VENUE",
     "BookStream",
+    "Candle",
+    "CandleStream",
     "ClientStats",
+    "NormalizedStream",
     "OpenDClient",
     "OpenDError",
     "PushStream",
+    "Quote",
+    "QuoteStream",
+    "Trade",
+    "TradeStream",
     "UpdateStream",
+    "candles_from_s2c",
     "order_book_from_s2c",
+    "quotes_from_s2c",
+    "trades_from_s2c",
 ]
 __all__ += ["DecodeFailure", "Gap", "Order", "OrderBook"]  # venuewire.exports.__all__

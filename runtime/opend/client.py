@@ -72,33 +72,60 @@ from venuewire.events import DecodeFailure, Gap, StreamEvent
 from venuewire.generated.futu import (
     GetGlobalState_pb2,
     KeepAlive_pb2,
+    Qot_GetBasicQot_pb2,
+    Qot_GetKL_pb2,
     Qot_GetOrderBook_pb2,
+    Qot_GetTicker_pb2,
+    Qot_RequestHistoryKL_pb2,
     Qot_Sub_pb2,
+    Qot_UpdateBasicQot_pb2,
+    Qot_UpdateKL_pb2,
     Qot_UpdateOrderBook_pb2,
+    Qot_UpdateTicker_pb2,
     dispatch,
 )
 from venuewire.generated.futu.dispatch import OpenDTypedAPI, PushRoute
-from venuewire.generated.futu.enums import RetType, SubType
+from venuewire.generated.futu.enums import KLType, RehabType, RetType, SubType
 from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.messages import decode_proto, encode_proto
+from venuewire.models import Candle, Quote, Trade
 from venuewire.opend.book import check_s2c
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import FrameError
 from venuewire.opend.protocol import OpenDConnection, OpenDError, Push, Ready, Reply
-from venuewire.opend.streams import RAW_KEPT, BookStream, PushStream
+from venuewire.opend.quotes import candles_from_s2c, kl_sub_type, quotes_from_s2c, trades_from_s2c
+from venuewire.opend.streams import RAW_KEPT, BookStream, NormalizedStream, PushStream
 from venuewire.opend.symbols import parse_symbol, to_security
 from venuewire.transport import Backoff, Closing, LoopBound, positive_seconds
 
 log = logging.getLogger("venuewire.opend")
 
 R = TypeVar("R", bound=Message)
+R2 = TypeVar("R2")
 READ_CHUNK = 256 * 1024
 TIMEOUT_TICK = 0.05  # request deadlines are checked this often
 UpdateItem = Qot_UpdateOrderBook_pb2.S2C | StreamEvent
 """What an update stream yields: a push's S2C (a full snapshot), a Gap or a DecodeFailure."""
 
+
 # Value checks of a push's S2C beyond decoding, by S2C class (the order books' prices).
-S2C_CHECKS: dict[type[Message], Callable[[Any, str], None]] = {Qot_UpdateOrderBook_pb2.S2C: check_s2c}
+def _discard(_items: object) -> None:
+    return None
+
+
+# The quote pushes are checked by normalizing them (the streams normalize them again).
+S2C_CHECKS: dict[type[Message], Callable[[Any, str], None]] = {
+    Qot_UpdateOrderBook_pb2.S2C: check_s2c,
+    Qot_UpdateBasicQot_pb2.S2C: lambda s2c, _name: _discard(quotes_from_s2c(s2c)),
+    Qot_UpdateTicker_pb2.S2C: lambda s2c, _name: _discard(trades_from_s2c(s2c)),
+    Qot_UpdateKL_pb2.S2C: lambda s2c, _name: _discard(candles_from_s2c(s2c)),
+}
+QuoteStream = NormalizedStream[Qot_UpdateBasicQot_pb2.S2C, Quote]
+"""`quote_stream`: Quote | Gap | DecodeFailure."""
+TradeStream = NormalizedStream[Qot_UpdateTicker_pb2.S2C, Trade]
+"""`trade_stream`: Trade | Gap | DecodeFailure."""
+CandleStream = NormalizedStream[Qot_UpdateKL_pb2.S2C, Candle]
+"""`candle_stream`: Candle | Gap | DecodeFailure."""
 
 
 @dataclass(slots=True)
@@ -715,6 +742,133 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._open_stream(pushes)
         return BookStream(pushes, names, lambda: self.subscribe(names, (SubType.OrderBook,), push=True))
 
+    # ------------------------------------------------------------------ quotes, trades, candles
+    def _checked(self, build: Callable[[], R2]) -> R2:
+        try:
+            return build()
+        except DecodeError:
+            self.stats.decode_errors += 1
+            raise
+
+    async def get_quotes(self, symbols: str | Sequence[str]) -> list[Quote]:
+        """Normalized quotes of `symbols` (Qot_GetBasicQot, protoID 3004), in OpenD's order,
+        each with its `Qot_Common_pb2.BasicQot` as `raw`. Each symbol must be subscribed to
+        SubType.Basic first (OpenD refuses otherwise: OpenDError). DecodeError naming the
+        field for a NaN, infinite or out-of-range value."""
+        self._bound.check()
+        names = _names(symbols, "get_quotes")
+        c2s = Qot_GetBasicQot_pb2.C2S(securityList=[to_security(n) for n in names])
+        response = await self.request(Qot_GetBasicQot_pb2.Request(c2s=c2s))
+        return self._checked(lambda: quotes_from_s2c(response.s2c))
+
+    async def get_trades(self, symbol: str, num: int = 100) -> list[Trade]:
+        """The latest `num` trades of `symbol` (Qot_GetTicker, protoID 3010), oldest first,
+        each with its `Qot_Common_pb2.Ticker` as `raw`. Subscribe to SubType.Ticker first."""
+        self._bound.check()
+        if num < 1:
+            raise ValueError(f"num must be at least 1, got {num}")
+        c2s = Qot_GetTicker_pb2.C2S(security=to_security(symbol), maxRetNum=num)
+        response = await self.request(Qot_GetTicker_pb2.Request(c2s=c2s))
+        return self._checked(lambda: trades_from_s2c(response.s2c))
+
+    async def get_candles(
+        self,
+        symbol: str,
+        kl_type: KLType | int = KLType.Day,
+        *,
+        num: int = 100,
+        rehab_type: RehabType | int = RehabType.Forward,
+    ) -> list[Candle]:
+        """The latest `num` candles of `kl_type` (Qot_GetKL, protoID 3006), oldest first, each
+        with its `Qot_Common_pb2.KLine` as `raw`. Subscribe to the candle sub type of
+        `kl_type` first (`venuewire.opend.quotes.kl_sub_type`, e.g. SubType.KL_Day)."""
+        self._bound.check()
+        kl_sub_type(kl_type)  # ValueError for a KLType without candles
+        if num < 1:
+            raise ValueError(f"num must be at least 1, got {num}")
+        c2s = Qot_GetKL_pb2.C2S(
+            rehabType=int(rehab_type), klType=int(kl_type), security=to_security(symbol), reqNum=num
+        )
+        response = await self.request(Qot_GetKL_pb2.Request(c2s=c2s))
+        return self._checked(lambda: candles_from_s2c(response.s2c, int(kl_type)))
+
+    async def history_candles(
+        self,
+        symbol: str,
+        begin: str,
+        end: str,
+        *,
+        kl_type: KLType | int = KLType.Day,
+        max_count: int = 1000,
+        rehab_type: RehabType | int = RehabType.Forward,
+    ) -> list[Candle]:
+        """Candles of `kl_type` from `begin` to `end` ("2025-04-01" or "2025-04-01 09:30:00",
+        the market's own time, as OpenD takes them) by Qot_RequestHistoryKL (protoID 3103),
+        at most `max_count` (one page; no subscription needed), oldest first."""
+        self._bound.check()
+        kl_sub_type(kl_type)
+        if max_count < 1:
+            raise ValueError(f"max_count must be at least 1, got {max_count}")
+        c2s = Qot_RequestHistoryKL_pb2.C2S(
+            rehabType=int(rehab_type),
+            klType=int(kl_type),
+            security=to_security(symbol),
+            beginTime=begin,
+            endTime=end,
+            maxAckKLNum=max_count,
+        )
+        response = await self.request(Qot_RequestHistoryKL_pb2.Request(c2s=c2s))
+        return self._checked(lambda: candles_from_s2c(response.s2c, int(kl_type)))
+
+    def _normalized(
+        self,
+        proto_id: int,
+        symbols: str | Sequence[str],
+        sub_type: int,
+        normalize: Callable[[Any, frozenset[tuple[int, str]]], list[Any]],
+        what: str,
+    ) -> NormalizedStream[Any, Any]:
+        names = _names(symbols, what)
+        keys = frozenset(parse_symbol(n) for n in names)
+        pushes: PushStream[Any] = PushStream(dispatch.PUSHES[proto_id], self.buffer, keys=keys, **self._stream_hooks())
+        self._open_stream(pushes)
+        return NormalizedStream(
+            pushes, names, lambda: self.subscribe(names, (sub_type,), push=True), lambda s2c: normalize(s2c, keys)
+        )
+
+    def quote_stream(self, symbols: str | Sequence[str]) -> QuoteStream:
+        """Normalized quotes of `symbols` from Qot_UpdateBasicQot pushes (`raw`: the BasicQot),
+        a `Gap` after each reconnect, a `DecodeFailure` for a push that does not decode. The
+        first `anext` subscribes them to SubType.Basic with push; the subscription is restored
+        after a reconnect. ValueError for a bad symbol at once."""
+        return self._normalized(OpenDProtoID.Qot_UpdateBasicQot, symbols, SubType.Basic, _quotes_of, "quote_stream")
+
+    def trade_stream(self, symbols: str | Sequence[str]) -> TradeStream:
+        """Normalized trades of `symbols` from Qot_UpdateTicker pushes (`raw`: the Ticker row),
+        one item per row, with Gap and DecodeFailure events; subscribes to SubType.Ticker with
+        push on the first `anext`."""
+        return self._normalized(
+            OpenDProtoID.Qot_UpdateTicker,
+            symbols,
+            SubType.Ticker,
+            lambda s2c, _keys: trades_from_s2c(s2c),
+            "trade_stream",
+        )
+
+    def candle_stream(self, symbols: str | Sequence[str], kl_type: KLType | int = KLType.KLType_1Min) -> CandleStream:
+        """Normalized candles of `kl_type` of `symbols` from Qot_UpdateKL pushes (`raw`: the
+        KLine; each push holds the candle being formed, so the same period comes again as it
+        grows), with Gap and DecodeFailure events; subscribes to the candle sub type of
+        `kl_type` with push on the first `anext`. ValueError for a KLType without candles."""
+        kl = int(kl_type)
+        return self._normalized(
+            OpenDProtoID.Qot_UpdateKL,
+            symbols,
+            kl_sub_type(kl),
+            lambda s2c, _keys: candles_from_s2c(s2c) if s2c.klType == kl else [],
+            "candle_stream",
+        )
+
     def order_book_updates(self, symbol: str) -> UpdateStream:
         """Qot_UpdateOrderBook pushes for `symbol`, from now on, in arrival order, with Gap
         and DecodeFailure events (see UpdateStream). Subscribe with push=True for OpenD to
@@ -723,6 +877,23 @@ class OpenDClient(OpenDTypedAPI, Closing):
         stream = UpdateStream(route, self.buffer, key=parse_symbol(symbol), **self._stream_hooks())
         self._open_stream(stream)
         return stream
+
+
+def _names(symbols: str | Sequence[str], what: str) -> tuple[str, ...]:
+    names = (symbols,) if isinstance(symbols, str) else tuple(symbols)
+    if not names:
+        raise ValueError(f"{what} needs at least one symbol")
+    for name in names:
+        parse_symbol(name)  # ValueError naming a bad one
+    return names
+
+
+def _quotes_of(s2c: Qot_UpdateBasicQot_pb2.S2C, keys: frozenset[tuple[int, str]]) -> list[Quote]:
+    """The quotes of a Qot_UpdateBasicQot push for the securities in `keys` (a push may hold
+    several securities' quotes)."""
+    mine = Qot_UpdateBasicQot_pb2.S2C()
+    mine.basicQotList.extend(q for q in s2c.basicQotList if (q.security.market, q.security.code) in keys)
+    return quotes_from_s2c(mine) if len(mine.basicQotList) != len(s2c.basicQotList) else quotes_from_s2c(s2c)
 
 
 def _protocol_name(proto_id: int) -> str:
@@ -769,11 +940,14 @@ def _lenient_security_key(route: PushRoute, body: bytes) -> tuple[int, str] | No
 
 __all__ = [
     "BookStream",
+    "CandleStream",
     "ClientStats",
     "Gap",
     "OpenDClient",
     "OpenDError",
     "PushStream",
+    "QuoteStream",
+    "TradeStream",
     "UpdateItem",
     "UpdateStream",
 ]

@@ -107,31 +107,34 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
         self._finish()
 
 
-BookItem = OrderBook | StreamEvent
-"""What an order-book stream yields: a normalized book (`raw`: the push's S2C), a Gap or a DecodeFailure."""
+T = TypeVar("T")
 
 
-class BookStream(AsyncIterator[BookItem]):
-    """Qot_UpdateOrderBook pushes of some securities as normalized `OrderBook`s, each with
-    the push's typed `Qot_UpdateOrderBook_pb2.S2C` as `raw`; a `Gap` after each outage, a
-    `DecodeFailure` for each push that does not decode. The first `anext` subscribes (a
-    refusal raises it and ends the stream); the client restores the subscription after a
-    reconnect. `pushes` is the underlying `PushStream` (`dropped`, `gaps`, `received`,
-    `decode_errors`). `aclose()` (or leaving `async with`) ends the stream; the subscription
-    stays (OpenD refuses to cancel one younger than a minute)."""
+class NormalizedStream(AsyncIterator[T | StreamEvent], Generic[S, T]):
+    """The pushes of a `PushStream` as normalized models: `normalize(s2c)` gives the items of
+    one push (none, one or several: a ticker push holds several trades), yielded in order; a
+    `Gap` after each outage, a `DecodeFailure` for each push that does not decode or
+    normalize. The first `anext` subscribes (a refusal raises it and ends the stream); the
+    client restores the subscription after a reconnect. `pushes` is the underlying
+    `PushStream` (`dropped`, `gaps`, `received`, `decode_errors`). `aclose()` (or leaving
+    `async with`) ends the stream; the subscription stays (OpenD refuses to cancel one
+    younger than a minute)."""
 
     def __init__(
         self,
-        pushes: PushStream[Qot_UpdateOrderBook_pb2.S2C],
+        pushes: PushStream[S],
         symbols: tuple[str, ...],
         subscribe: Callable[[], Awaitable[None]],
+        normalize: Callable[[S], Iterable[T]],
     ) -> None:
         self.pushes = pushes
         self.symbols = symbols
         self._subscribe: Callable[[], Awaitable[None]] | None = subscribe
+        self._normalize = normalize
+        self._ready: deque[T] = deque()
 
     def __repr__(self) -> str:
-        return f"BookStream({', '.join(self.symbols)})"
+        return f"{type(self).__name__}({', '.join(self.symbols)})"
 
     @property
     def dropped(self) -> int:
@@ -141,10 +144,10 @@ class BookStream(AsyncIterator[BookItem]):
     def gaps(self) -> list[Gap]:
         return self.pushes.gaps
 
-    def __aiter__(self) -> BookStream:
+    def __aiter__(self) -> NormalizedStream[S, T]:
         return self
 
-    async def __anext__(self) -> BookItem:
+    async def __anext__(self) -> T | StreamEvent:
         subscribe, self._subscribe = self._subscribe, None
         if subscribe is not None:
             try:
@@ -152,19 +155,21 @@ class BookStream(AsyncIterator[BookItem]):
             except BaseException:
                 await self.pushes.aclose()
                 raise
-        item = await anext(self.pushes)
-        if isinstance(item, Gap | DecodeFailure):
-            return item
-        try:
-            return msgspec.structs.replace(order_book_from_s2c(item), raw=item)
-        except DecodeError as exc:  # the client checked the values already: a defence only
-            return DecodeFailure(exc, item.SerializeToString()[:RAW_KEPT])
+        while not self._ready:
+            item = await anext(self.pushes)
+            if isinstance(item, Gap | DecodeFailure):
+                return item
+            try:
+                self._ready.extend(self._normalize(item))
+            except DecodeError as exc:
+                return DecodeFailure(exc, item.SerializeToString()[:RAW_KEPT])
+        return self._ready.popleft()
 
     async def aclose(self) -> None:
         self._subscribe = None
         await self.pushes.aclose()
 
-    async def __aenter__(self) -> BookStream:
+    async def __aenter__(self) -> NormalizedStream[S, T]:
         return self
 
     async def __aexit__(
@@ -173,4 +178,33 @@ class BookStream(AsyncIterator[BookItem]):
         await self.aclose()
 
 
-__all__ = ["RAW_KEPT", "BookItem", "BookStream", "PushStream"]
+BookItem = OrderBook | StreamEvent
+"""What an order-book stream yields: a normalized book (`raw`: the push's S2C), a Gap or a DecodeFailure."""
+
+
+def _book(s2c: Qot_UpdateOrderBook_pb2.S2C) -> tuple[OrderBook]:
+    return (msgspec.structs.replace(order_book_from_s2c(s2c), raw=s2c),)
+
+
+class BookStream(NormalizedStream[Qot_UpdateOrderBook_pb2.S2C, OrderBook]):
+    """Qot_UpdateOrderBook pushes of some securities as normalized `OrderBook`s, each with
+    the push's typed `Qot_UpdateOrderBook_pb2.S2C` as `raw`; a `Gap` after each outage, a
+    `DecodeFailure` for each push that does not decode. Subscribing, `pushes`, `aclose()`:
+    as for every `NormalizedStream`."""
+
+    def __init__(
+        self,
+        pushes: PushStream[Qot_UpdateOrderBook_pb2.S2C],
+        symbols: tuple[str, ...],
+        subscribe: Callable[[], Awaitable[None]],
+    ) -> None:
+        super().__init__(pushes, symbols, subscribe, _book)
+
+    def __aiter__(self) -> BookStream:
+        return self
+
+    async def __aenter__(self) -> BookStream:
+        return self
+
+
+__all__ = ["RAW_KEPT", "BookItem", "BookStream", "NormalizedStream", "PushStream"]

@@ -16,12 +16,12 @@ from google.protobuf.message import Message
 
 from venuewire.generated.futu import GetGlobalState_pb2, Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.dispatch import OpenDSyncTypedAPI
-from venuewire.generated.futu.enums import SubType
+from venuewire.generated.futu.enums import KLType, RehabType, SubType
 from venuewire.sync import Stream, _Connecting, _like_opend
 
 if TYPE_CHECKING:
     from venuewire.events import StreamEvent
-    from venuewire.models import OrderBook
+    from venuewire.models import Candle, OrderBook, Quote, Trade
     from venuewire.opend.client import OpenDClient as AsyncOpenDClient  # noqa: F401 (a string base below)
 
 __all__ = ["OpenDClient"]
@@ -67,3 +67,58 @@ class OpenDClient(OpenDSyncTypedAPI, _Connecting["AsyncOpenDClient"]):
     def order_book_updates(self, symbol: str) -> Stream[Qot_UpdateOrderBook_pb2.S2C | StreamEvent]:
         """Qot_UpdateOrderBook pushes for `symbol` (subscribe with push=True first)."""
         return self._stream(lambda: self.async_client.order_book_updates(symbol))
+
+    def get_quotes(self, symbols: str | Sequence[str]) -> list[Quote]:
+        """Normalized quotes (Qot_GetBasicQot); subscribe to SubType.Basic first."""
+        names = symbols if isinstance(symbols, str) else list(symbols)
+        return self._call(self.async_client.get_quotes, names)
+
+    def get_trades(self, symbol: str, num: int = 100) -> list[Trade]:
+        """The latest trades, oldest first (Qot_GetTicker); subscribe to SubType.Ticker first."""
+        return self._call(self.async_client.get_trades, symbol, num)
+
+    def get_candles(
+        self,
+        symbol: str,
+        kl_type: KLType | int = KLType.Day,
+        *,
+        num: int = 100,
+        rehab_type: RehabType | int = RehabType.Forward,
+    ) -> list[Candle]:
+        """The latest candles of `kl_type` (Qot_GetKL); subscribe to its candle sub type first."""
+        return self._call(lambda: self.async_client.get_candles(symbol, kl_type, num=num, rehab_type=rehab_type))
+
+    def history_candles(
+        self,
+        symbol: str,
+        begin: str,
+        end: str,
+        *,
+        kl_type: KLType | int = KLType.Day,
+        max_count: int = 1000,
+        rehab_type: RehabType | int = RehabType.Forward,
+    ) -> list[Candle]:
+        """Candles from `begin` to `end` (Qot_RequestHistoryKL, one page)."""
+        client = self.async_client
+        return self._call(
+            lambda: client.history_candles(
+                symbol, begin, end, kl_type=kl_type, max_count=max_count, rehab_type=rehab_type
+            )
+        )
+
+    def quote_stream(self, symbols: str | Sequence[str]) -> Stream[Quote | StreamEvent]:
+        """Normalized quotes from Qot_UpdateBasicQot pushes (subscribes on the first `next`)."""
+        names = symbols if isinstance(symbols, str) else list(symbols)
+        return self._stream(lambda: self.async_client.quote_stream(names))
+
+    def trade_stream(self, symbols: str | Sequence[str]) -> Stream[Trade | StreamEvent]:
+        """Normalized trades from Qot_UpdateTicker pushes (subscribes on the first `next`)."""
+        names = symbols if isinstance(symbols, str) else list(symbols)
+        return self._stream(lambda: self.async_client.trade_stream(names))
+
+    def candle_stream(
+        self, symbols: str | Sequence[str], kl_type: KLType | int = KLType.KLType_1Min
+    ) -> Stream[Candle | StreamEvent]:
+        """Normalized candles of `kl_type` from Qot_UpdateKL pushes (subscribes on the first `next`)."""
+        names = symbols if isinstance(symbols, str) else list(symbols)
+        return self._stream(lambda: self.async_client.candle_stream(names, kl_type))

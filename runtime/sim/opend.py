@@ -16,7 +16,12 @@ shipped as venuewire.generated.futu.examples), so a new message needs no code he
 behaviour is code: InitConnect (plain, or RSA then AES-CBC / FTAES_ECB), KeepAlive (the
 server's time), Qot_Sub (the connection's subscriptions), Qot_GetOrderBook (retType -1
 unless the security was subscribed to SubType OrderBook on this connection) and
-Qot_UpdateOrderBook pushes for push-registered subscriptions. Any other subscription type
+Qot_UpdateOrderBook pushes for push-registered subscriptions (odd-lot books for
+OrderBook_Odd). Quotes, tickers, candles and time shares move over time
+(venuewire.sim.opend_quotes: Qot_GetBasicQot, Qot_GetTicker, Qot_GetKL, Qot_GetRT,
+Qot_RequestHistoryKL, Qot_GetSubInfo and the Basic, Ticker, RT and KL_* pushes); Qot_Sub
+refuses (retType -1) to go beyond `SimState.sub_quota` (OPEND.sub_quota) subscriptions
+(security x subType) on a connection. Any other subscription type
 the registry links to a push protocol (OPEND.sub_types) brings that push's example, once per
 push interval (and at once with isFirstPush) while some security has it push-registered, so
 a new push needs no code here either. Like OpenD it refuses
@@ -69,6 +74,8 @@ from venuewire.messages import decode_proto, decode_proto_json, encode_proto
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import MAX_SERIAL, Frame, FrameDecoder, FrameError, encode_frame
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
+from venuewire.sim.opend_quotes import HANDLERS as QUOTE_HANDLERS
+from venuewire.sim.opend_quotes import QUOTE_SUB_TYPES, QuoteMarket, quote_pushes
 from venuewire.sim.server import SimLifecycle
 
 __all__ = [
@@ -216,6 +223,10 @@ class SimState:
     clock: Callable[[], float] = time.time
     token: Callable[[], str] = _random_token
     books: dict[SecKey, BookGenerator] = field(default_factory=dict)
+    market: QuoteMarket = field(default_factory=QuoteMarket)
+    """The moving quotes, trades and candles (venuewire.sim.opend_quotes), one trade per step."""
+    sub_quota: int = OPEND.sub_quota
+    """Subscriptions (security x sub type) a connection may hold at once [guess: OpenD counts per account]."""
     # Encoded Qot_GetOrderBook replies per (security, num) for the current step: a book
     # changes once per step, so every request in between gets the same bytes.
     book_replies: dict[tuple[SecKey, int], tuple[int, bytes]] = field(default_factory=dict)
@@ -415,6 +426,14 @@ class OpenDSession:
                 if not types:
                     self.subscriptions.pop(key, None)
             return self._reply(frame, ok)
+        wanted = {(key, sub_type) for key in keys for sub_type in sub_types} - self.subscribed_at.keys()
+        if len(self.subscribed_at) + len(wanted) > self.shared.sub_quota:
+            used, quota = len(self.subscribed_at), self.shared.sub_quota
+            text = (
+                f"subscription quota exceeded: {used} of {quota} in use, {len(wanted)} more asked for "
+                "(each security x subType takes one)"
+            )
+            return self._error(frame, RetType.Failed, text)
         register = c2s.isRegOrUnRegPush if c2s.HasField("isRegOrUnRegPush") else None
         now = self.shared.clock()
         for key in keys:
@@ -424,9 +443,12 @@ class OpenDSession:
                 self.subscribed_at.setdefault((key, sub_type), now)  # a repeat keeps the first time [guess]
         out = self._reply(frame, ok)
         if register and c2s.isFirstPush:
-            if SubType.OrderBook in sub_types:
-                for key in dict.fromkeys(keys):
+            for key in dict.fromkeys(keys):
+                if SubType.OrderBook in sub_types:
                     out += self._push(key)
+                if SubType.OrderBook_Odd in sub_types:
+                    out += self._push(key, odd=True)
+                out += quote_pushes(self, key, sub_types)
             out += self._example_pushes(sub_types)
         return out
 
@@ -473,10 +495,12 @@ class OpenDSession:
             svrRecvTimeAskTimestamp=now,
         )
 
-    def _push(self, key: SecKey) -> list[bytes]:
+    def _push(self, key: SecKey, odd: bool = False) -> list[bytes]:
         book = self._book_s2c(key, PUSH_LEVELS)
         s2c = Qot_UpdateOrderBook_pb2.S2C()
         s2c.MergeFromString(book.SerializeToString())  # same fields, same numbers
+        if odd:  # the odd-lot book (SubType OrderBook_Odd): the same generated book, so marked
+            s2c.orderBookType = OrderBookType.Odd
         return self.push(
             OpenDProtoID.Qot_UpdateOrderBook, Qot_UpdateOrderBook_pb2.Response(retType=RetType.Succeed, s2c=s2c)
         )
@@ -511,6 +535,9 @@ class OpenDSession:
         for key, types in list(self.subscriptions.items()):
             if types.get(SubType.OrderBook):
                 out += self._push(key)
+            if types.get(SubType.OrderBook_Odd):
+                out += self._push(key, odd=True)
+            out += quote_pushes(self, key, [t for t, push in types.items() if push])
             registered.update((t, None) for t, push in types.items() if push)
         return out + self._example_pushes(registered)
 
@@ -526,14 +553,15 @@ def example_body(proto_id: int) -> bytes:
     return encode_proto(decode_proto_json(route.response, text))
 
 
-_OWN_PUSHES: frozenset[int] = frozenset({SubType.OrderBook})
-"""Sub types whose pushes are code here (the books); the others push their example."""
+_OWN_PUSHES: frozenset[int] = frozenset({SubType.OrderBook, SubType.OrderBook_Odd, *QUOTE_SUB_TYPES})
+"""Sub types whose pushes are code (the books here, the quotes in opend_quotes); the others push their example."""
 
 _HANDLERS: dict[int, Handler] = {
     OpenDProtoID.InitConnect: OpenDSession._init_connect,
     OpenDProtoID.KeepAlive: OpenDSession._keep_alive,
     OpenDProtoID.Qot_Sub: OpenDSession._sub,
     OpenDProtoID.Qot_GetOrderBook: OpenDSession._order_book,
+    **QUOTE_HANDLERS,
 }
 
 
@@ -699,6 +727,7 @@ class OpenDSimulator(SimLifecycle):
         while True:
             await asyncio.sleep(self.push_interval)
             self.state.step += 1
+            self.state.market.advance(self.state.clock())
             for session, writer in list(self.sessions.items()):
                 if writer.is_closing() or writer.transport.get_write_buffer_size() > PUSH_BACKLOG_LIMIT:
                     continue

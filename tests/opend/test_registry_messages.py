@@ -30,9 +30,21 @@ from venuewire.sim.opend import OpenDSimulator
 pytestmark = pytest.mark.timeout(30)
 
 # Requests the simulator answers with behaviour of its own (handshake, keepalive, subscriptions,
-# order books), tested in test_client.py / test_request_and_pushes.py; every other one is
-# answered with its example Response.
-OWN_BEHAVIOUR = {"InitConnect", "KeepAlive", "Qot_Sub", "Qot_GetOrderBook"}
+# order books; quotes, tickers, candles and time shares from the moving market), tested in
+# test_client.py / test_request_and_pushes.py / test_quotes*.py; every other one is answered
+# with its example Response.
+OWN_BEHAVIOUR = {
+    "InitConnect",
+    "KeepAlive",
+    "Qot_Sub",
+    "Qot_GetOrderBook",
+    "Qot_GetBasicQot",
+    "Qot_GetTicker",
+    "Qot_GetKL",
+    "Qot_GetRT",
+    "Qot_RequestHistoryKL",
+    "Qot_GetSubInfo",
+}
 REQUESTS = [p for p in OPEND.protocols if p.kind == "request" and p.proto and p.name not in OWN_BEHAVIOUR]
 PUSHES = [p for p in OPEND.protocols if p.kind == "push" and p.proto]
 ROUTES = {route.proto_id: route for route in dispatch.REQUESTS.values()}
@@ -105,16 +117,14 @@ async def test_typed_fields_of_the_new_replies_and_pushes(sim):
             ("00700", enums.QotMarketState.Morning),
             ("AAPL", enums.QotMarketState.Closed),
         ]
-        c2s = Qot_GetKL_pb2.C2S(
-            rehabType=enums.RehabType.Forward, klType=enums.KLType.KLType_1Min, security=hk, reqNum=2
-        )
-        candles = await client.request(Qot_GetKL_pb2.Request(c2s=c2s))
+        # Qot_GetKL and Qot_RequestHistoryKL are answered from the moving market now: their
+        # example data, decoded as the simulator would send it.
+        candles = decode_proto_json(Qot_GetKL_pb2.Response, examples.RESPONSES[OPEND_ID["Qot_GetKL"]])
         assert [k.time for k in candles.s2c.klList] == ["2025-04-07 10:14:00", "2025-04-07 10:15:00"]
         assert candles.s2c.klList[1].volume == 31800  # int64 on the wire, a string in the JSON example
-        history = Qot_RequestHistoryKL_pb2.C2S(
-            rehabType=1, klType=enums.KLType.Day, security=hk, beginTime="2025-04-01", endTime="2025-04-07"
+        page = decode_proto_json(
+            Qot_RequestHistoryKL_pb2.Response, examples.RESPONSES[OPEND_ID["Qot_RequestHistoryKL"]]
         )
-        page = await client.request(Qot_RequestHistoryKL_pb2.Request(c2s=history))
         assert page.s2c.nextReqKey == b"\x01\x02\x03"  # bytes: base64 "AQID" in the example
         tickers = client.pushes(Qot_UpdateTicker_pb2.Response)
         notify = client.pushes(Notify_pb2.Response)

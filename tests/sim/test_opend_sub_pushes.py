@@ -31,22 +31,22 @@ async def _frames(raw: RawClient, count: int) -> list[tuple[int, bytes]]:
 
 
 async def test_a_sub_type_without_code_pushes_its_push_example(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Link Ticker to a push that has a proto and example data (the registry's own links need
-    # pushes whose schemas exist): the simulator has no code for Ticker, so it pushes the example.
-    monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Ticker, OpenDProtoID.Qot_UpdateOrderBook)
+    # Link Broker to a push that has a proto and example data (the registry's own links need
+    # pushes whose schemas exist): the simulator has no code for Broker, so it pushes the example.
+    monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Broker, OpenDProtoID.Qot_UpdateOrderBook)
     example = example_body(OpenDProtoID.Qot_UpdateOrderBook)
     async with OpenDSimulator(port=0, push_interval=0.05) as sim:
         raw = await RawClient.connect(sim)
         try:
             await raw.init()
             assert await raw.silent(0.15)  # nothing subscribed: nothing pushed
-            reply = await raw.sub(HK_00700, push=False, sub_types=(SubType.Ticker,))
+            reply = await raw.sub(HK_00700, push=False, sub_types=(SubType.Broker,))
             assert reply.retType == RetType.Succeed
             assert await raw.silent(0.15)  # subscribed without registering the push: nothing
-            await raw.sub(HK_00700, push=True, first_push=True, sub_types=(SubType.Ticker,))
+            await raw.sub(HK_00700, push=True, first_push=True, sub_types=(SubType.Broker,))
             frames = await _frames(raw, 3)  # the first push at once, then one per interval
             assert frames == [(OpenDProtoID.Qot_UpdateOrderBook, example)] * 3
-            await raw.sub(HK_00700, push=False, sub_types=(SubType.Ticker,))
+            await raw.sub(HK_00700, push=False, sub_types=(SubType.Broker,))
             while not await raw.silent(0.15):  # a push already on its way may still arrive
                 await raw.recv()
         finally:
@@ -54,13 +54,13 @@ async def test_a_sub_type_without_code_pushes_its_push_example(monkeypatch: pyte
 
 
 async def test_order_book_keeps_its_real_book_pushes_beside_example_pushes(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Ticker, OpenDProtoID.Qot_UpdateOrderBook)
+    monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Broker, OpenDProtoID.Qot_UpdateOrderBook)
     example = example_body(OpenDProtoID.Qot_UpdateOrderBook)
     async with OpenDSimulator(port=0, push_interval=0.05) as sim:
         raw = await RawClient.connect(sim)
         try:
             await raw.init()
-            await raw.sub(HK_00700, push=True, sub_types=(SubType.OrderBook, SubType.Ticker))
+            await raw.sub(HK_00700, push=True, sub_types=(SubType.OrderBook, SubType.Broker))
             frames = await _frames(raw, 6)
             books = [decode_proto(Qot_UpdateOrderBook_pb2.Response, b) for p, b in frames if b != example]
             assert len(books) == 3 and [b for _, b in frames].count(example) == 3  # one of each per interval
@@ -72,13 +72,13 @@ async def test_order_book_keeps_its_real_book_pushes_beside_example_pushes(monke
 
 
 async def test_a_linked_push_without_example_data_is_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Ticker, OpenDProtoID.Qot_UpdateOrderBook)
+    monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Broker, OpenDProtoID.Qot_UpdateOrderBook)
     monkeypatch.delitem(sim_module.examples.RESPONSES, OpenDProtoID.Qot_UpdateOrderBook)
     async with OpenDSimulator(port=0, push_interval=0.05) as sim:
         raw = await RawClient.connect(sim)
         try:
             await raw.init()
-            reply = await raw.sub(HK_00700, push=True, first_push=True, sub_types=(SubType.Ticker,))
+            reply = await raw.sub(HK_00700, push=True, first_push=True, sub_types=(SubType.Broker,))
             assert reply.retType == RetType.Succeed
             assert await raw.silent(0.2)
         finally:
