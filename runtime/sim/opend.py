@@ -69,6 +69,7 @@ from venuewire.messages import decode_proto, decode_proto_json, encode_proto
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import MAX_SERIAL, Frame, FrameDecoder, FrameError, encode_frame
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
+from venuewire.sim.opend_trade import DEFAULT_PASSWORD, TRADE_HANDLERS, TradeState, trade_pushes
 from venuewire.sim.server import SimLifecycle
 
 __all__ = [
@@ -220,6 +221,8 @@ class SimState:
     # changes once per step, so every request in between gets the same bytes.
     book_replies: dict[tuple[SecKey, int], tuple[int, bytes]] = field(default_factory=dict)
     _conn_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(secrets.randbits(40) << 8 | 1))
+    trade: TradeState = field(default_factory=TradeState)
+    """Accounts, orders and the unlock state (venuewire.sim.opend_trade)."""
 
     def next_conn_id(self) -> int:
         return next(self._conn_ids)
@@ -512,7 +515,7 @@ class OpenDSession:
             if types.get(SubType.OrderBook):
                 out += self._push(key)
             registered.update((t, None) for t, push in types.items() if push)
-        return out + self._example_pushes(registered)
+        return out + self._example_pushes(registered) + trade_pushes(self)
 
 
 @functools.cache
@@ -534,6 +537,7 @@ _HANDLERS: dict[int, Handler] = {
     OpenDProtoID.KeepAlive: OpenDSession._keep_alive,
     OpenDProtoID.Qot_Sub: OpenDSession._sub,
     OpenDProtoID.Qot_GetOrderBook: OpenDSession._order_book,
+    **TRADE_HANDLERS,
 }
 
 
@@ -550,7 +554,8 @@ class OpenDSimulator(SimLifecycle):
     `keepalive_interval` (s) is what InitConnect tells clients; every `push_interval` s the
     book step advances and push-registered order-book subscriptions get a push. `clock`
     (Unix seconds, default time.time) stamps books and KeepAlive replies and times the
-    unsubscribe rule: tests move it forward instead of waiting a minute.
+    unsubscribe rule: tests move it forward instead of waiting a minute. Trading
+    (venuewire.sim.opend_trade, `sim.trade`): `trade_password` unlocks the real account.
     """
 
     ticker_name = "opend-sim-ticker"
@@ -566,6 +571,7 @@ class OpenDSimulator(SimLifecycle):
         push_interval: float = 0.2,
         max_body_len: int = OPEND.max_body_len,
         clock: Callable[[], float] = time.time,
+        trade_password: str = DEFAULT_PASSWORD,
     ) -> None:
         if aes_mode not in ("cbc", "ecb"):
             raise ValueError(f"aes_mode must be 'cbc' or 'ecb', got {aes_mode!r}")
@@ -579,6 +585,7 @@ class OpenDSimulator(SimLifecycle):
             aes_mode=aes_mode,
             keepalive_interval=keepalive_interval,
             clock=clock,
+            trade=TradeState(password=trade_password),
         )
         self.sessions: dict[OpenDSession, asyncio.StreamWriter] = {}
         self._server: asyncio.Server | None = None
@@ -599,6 +606,11 @@ class OpenDSimulator(SimLifecycle):
     def faults(self) -> set[Fault]:
         """The active faults; add or remove at any time (applies from the next frame)."""
         return self.state.faults
+
+    @property
+    def trade(self) -> TradeState:
+        """The accounts, orders and unlock state every connection shares."""
+        return self.state.trade
 
     @property
     def step(self) -> int:
