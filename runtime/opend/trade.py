@@ -26,6 +26,8 @@ Behaviour a caller can rely on:
   that does not decode. Opening one sends Trd_SubAccPush for every account any stream of
   this object follows (the request replaces the set); after every reconnect it is sent
   again (and the unlock redone) before the streams resume.
+- Ids: an order's id is OpenD's orderIDEx (what futu-api calls order_id; [run]
+  futu/trade/trade_query.py), a fill's its fillID; `raw` keeps every id OpenD sent.
 - Numbers: OpenD sends doubles; every Decimal is built from the double's shortest repr
   (`Decimal(repr(x))`: 0.1 stays 0.1). Quantities and prices sent are Decimals (or int/str)
   converted to the nearest double; a non-finite or non-positive quantity is a ValueError.
@@ -37,6 +39,7 @@ import hashlib
 import itertools
 import logging
 import math
+import weakref
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -227,7 +230,7 @@ def order_from_wire(order: Trd_Common_pb2.Order, account: str | None = None) -> 
     filled = _optional(order, "fillQty", name)
     return Order(
         venue=VENUE,
-        order_id=str(order.orderID),
+        order_id=order.orderIDEx or str(order.orderID),
         symbol=_symbol(order.code, order.secMarket if order.HasField("secMarket") else None, order.trdMarket or None),
         side=_side(order.trdSide),
         type=_enum_name(OrderType, order.orderType),
@@ -256,7 +259,7 @@ def fill_from_wire(fill: Trd_Common_pb2.OrderFill, account: str) -> Fill:
         side=_side(fill.trdSide),
         quantity=_checked(fill.qty, name, "qty"),
         price=_checked(fill.price, name, "price"),
-        order_id=str(fill.orderID) if fill.HasField("orderID") else None,
+        order_id=fill.orderIDEx or (str(fill.orderID) if fill.HasField("orderID") else None),
         timestamp=_time(fill.createTimestamp if fill.HasField("createTimestamp") else None),
         status=_enum_name(OrderFillStatus, fill.status) if fill.HasField("status") else None,
         raw=fill,
@@ -415,10 +418,7 @@ class OpenDTrade:
         self._trd_env = _ENVS[env]
         self.market = market
         self._accounts: dict[int, TradeAccount] = {}
-        self._pwd_md5: Secret | None = None
-        self._streams: list[_TradeStream[Any]] = []
-        self._subscribed: frozenset[int] = frozenset()
-        client._reconnect_hooks.append(self._after_reconnect)
+        self._shared = _shared(client)
 
     def __repr__(self) -> str:
         return f"OpenDTrade(env={self.env!r}, accounts={sorted(self._accounts)})"
@@ -490,28 +490,13 @@ class OpenDTrade:
             raise ValueError("password must not be empty")
         md5 = Secret(hashlib.md5(plain.encode("utf-8"), usedforsecurity=False).hexdigest())
         del plain, password
-        await self._send_unlock(md5)
-        self._pwd_md5 = md5
+        await _send_unlock(self.client, md5)
+        self._shared.pwd_md5 = md5
 
     async def lock(self) -> None:
         """Lock trading again (Trd_UnlockTrade with unlock false); forget the kept MD5."""
-        self._pwd_md5 = None
+        self._shared.pwd_md5 = None
         await self.client.request(Trd_UnlockTrade_pb2.Request(c2s=Trd_UnlockTrade_pb2.C2S(unlock=False)))
-
-    async def _send_unlock(self, md5: Secret) -> None:
-        request = Trd_UnlockTrade_pb2.Request(c2s=Trd_UnlockTrade_pb2.C2S(unlock=True, pwdMD5=md5.reveal()))
-        try:
-            await self.client.request(request)
-        except VenueError as exc:
-            error = exc
-        else:
-            return
-        finally:
-            request.Clear()
-        # re-raised outside the except block: no __context__ chain leads back to the request
-        error.__context__ = error.__cause__ = None
-        error.__traceback__ = None
-        raise error
 
     # -- queries ----------------------------------------------------------------------------
     async def funds(self, account: TradeAccount | int) -> Trd_Common_pb2.Funds:
@@ -583,12 +568,12 @@ class OpenDTrade:
         if remark is not None:
             c2s.remark = remark
         response = await self.client.request(Trd_PlaceOrder_pb2.Request(c2s=c2s))
-        return str(response.s2c.orderID)
+        return response.s2c.orderIDEx or str(response.s2c.orderID)
 
     async def modify(
         self,
         account: TradeAccount | int,
-        order_id: str | int,
+        order_id: str,
         *,
         quantity: Decimal | int | str | None = None,
         price: Decimal | int | str | None = None,
@@ -598,32 +583,31 @@ class OpenDTrade:
             raise ValueError("modify needs a new quantity or price")
         return await self._modify(account, order_id, ModifyOrderOp.Normal, quantity, price)
 
-    async def cancel(self, account: TradeAccount | int, order_id: str | int) -> str:
+    async def cancel(self, account: TradeAccount | int, order_id: str) -> str:
         """Cancel an order (Trd_ModifyOrder, ModifyOrderOp.Cancel)."""
         return await self._modify(account, order_id, ModifyOrderOp.Cancel, None, None)
 
     async def _modify(
         self,
         account: TradeAccount | int,
-        order_id: str | int,
+        order_id: str,
         op: ModifyOrderOp,
         quantity: Decimal | int | str | None,
         price: Decimal | int | str | None,
     ) -> str:
         acc = await self._account(account)
-        try:
-            oid = int(order_id)
-        except (TypeError, ValueError):
-            raise ValueError(f"order_id must be OpenD's numeric order id, got {order_id!r}") from None
+        if not isinstance(order_id, str) or not order_id:
+            raise ValueError(f"order_id must be the order's id as place/orders give it, got {order_id!r}")
+        # As futu-api: the order is named by orderIDEx; the required orderID is sent as 0.
         c2s = Trd_ModifyOrder_pb2.C2S(
-            packetID=self._packet_id(), header=self._header(acc), orderID=oid, modifyOrderOp=op
+            packetID=self._packet_id(), header=self._header(acc), orderID=0, modifyOrderOp=op, orderIDEx=order_id
         )
         if quantity is not None:
             c2s.qty = _to_double("quantity", quantity, positive=True)
         if price is not None:
             c2s.price = _to_double("price", price, positive=True)
         response = await self.client.request(Trd_ModifyOrder_pb2.Request(c2s=c2s))
-        return str(response.s2c.orderID)
+        return response.s2c.orderIDEx or str(response.s2c.orderID)
 
     # -- pushes -----------------------------------------------------------------------------
     async def order_updates(self, accounts: Iterable[TradeAccount | int] | None = None) -> OrderStream:
@@ -671,7 +655,7 @@ class OpenDTrade:
             else:
                 for account in wanted:
                     await self._account(account)  # refuses unknown ones and other environments'
-            self._streams.append(stream)
+            self._shared.streams.append(stream)
             await self._sub_acc_push()
         except BaseException:
             await stream.aclose()
@@ -679,24 +663,74 @@ class OpenDTrade:
         return stream
 
     def _stream_closed(self, stream: _TradeStream[Any]) -> None:
-        if stream in self._streams:
-            self._streams.remove(stream)
+        if stream in self._shared.streams:
+            self._shared.streams.remove(stream)
 
-    async def _sub_acc_push(self, *, force: bool = False) -> None:
-        """Trd_SubAccPush with every account a stream follows or followed (the request replaces
-        the connection's set, so it always names them all); `force` after a reconnect."""
-        ids = self._subscribed.union(*(s.accounts for s in self._streams))
-        if not ids or (ids == self._subscribed and not force):
+    async def _sub_acc_push(self) -> None:
+        await self._shared.sub_acc_push(self.client)
+
+
+class _Shared:
+    """What every OpenDTrade on one client shares: the connection's push subscription (one
+    Trd_SubAccPush replaces the whole set, so it names every account any stream follows) and
+    the unlock MD5 (OpenD's unlock is not per environment), redone after each reconnect."""
+
+    def __init__(self) -> None:
+        self.streams: list[_TradeStream[Any]] = []
+        self.subscribed: frozenset[int] = frozenset()
+        self.pwd_md5: Secret | None = None
+
+    def __repr__(self) -> str:
+        return f"_Shared(subscribed={sorted(self.subscribed)}, unlocked={self.pwd_md5 is not None})"
+
+    async def sub_acc_push(self, client: OpenDClient, *, force: bool = False) -> None:
+        """Trd_SubAccPush with every account a stream follows or followed; `force` after a reconnect."""
+        ids = self.subscribed.union(*(s.accounts for s in self.streams))
+        if not ids or (ids == self.subscribed and not force):
             return
         c2s = Trd_SubAccPush_pb2.C2S(accIDList=sorted(ids))
-        await self.client.request(Trd_SubAccPush_pb2.Request(c2s=c2s))
-        self._subscribed = ids
+        await client.request(Trd_SubAccPush_pb2.Request(c2s=c2s))
+        self.subscribed = ids
 
-    async def _after_reconnect(self) -> None:
+    async def after_reconnect(self, client: OpenDClient) -> None:
         """The client reconnected: unlock again (as futu-api does) and resubscribe every account."""
-        if self._pwd_md5 is not None:
+        if self.pwd_md5 is not None:
             try:
-                await self._send_unlock(self._pwd_md5)
+                await _send_unlock(client, self.pwd_md5)
             except VenueError as exc:
                 log.warning("OpenD trade unlock after reconnect refused: %s", exc.message)
-        await self._sub_acc_push(force=True)
+        await self.sub_acc_push(client, force=True)
+
+
+_SHARED: weakref.WeakKeyDictionary[OpenDClient, _Shared] = weakref.WeakKeyDictionary()
+
+
+def _shared(client: OpenDClient) -> _Shared:
+    shared = _SHARED.get(client)
+    if shared is None:
+        shared = _SHARED[client] = _Shared()
+        ref = weakref.ref(client)
+
+        async def hook() -> None:
+            owner = ref()
+            if owner is not None:
+                await shared.after_reconnect(owner)
+
+        client._reconnect_hooks.append(hook)
+    return shared
+
+
+async def _send_unlock(client: OpenDClient, md5: Secret) -> None:
+    request = Trd_UnlockTrade_pb2.Request(c2s=Trd_UnlockTrade_pb2.C2S(unlock=True, pwdMD5=md5.reveal()))
+    try:
+        await client.request(request)
+    except VenueError as exc:
+        error = exc
+    else:
+        return
+    finally:
+        request.Clear()
+    # re-raised outside the except block: no __context__ chain leads back to the request
+    error.__context__ = error.__cause__ = None
+    error.__traceback__ = None
+    raise error

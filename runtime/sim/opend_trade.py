@@ -504,16 +504,26 @@ def _orders(session: OpenDSession, frame: Frame) -> Message:
     wanted = set(c2s.filterStatusList)
     s2c = Trd_GetOrderList_pb2.S2C(header=c2s.header)
     for order in account.orders.values():
-        if not wanted or order.status in wanted:
+        if (not wanted or order.status in wanted) and _kept(c2s.filterConditions, order):
             s2c.orderList.append(_wire_order(order))
     return Trd_GetOrderList_pb2.Response(retType=RetType.Succeed, s2c=s2c)
+
+
+def _kept(conditions: Trd_Common_pb2.TrdFilterConditions, order: SimOrder, fill_id: int | None = None) -> bool:
+    """Whether an order (or a fill of it) passes the filter: codes, ids (the fill's, else the
+    order's), orderIDEx values; an empty list filters nothing."""
+    if conditions.codeList and order.code not in {c.rsplit(".", 1)[-1] for c in conditions.codeList}:
+        return False
+    if conditions.idList and (fill_id if fill_id is not None else order.order_id) not in conditions.idList:
+        return False
+    return not conditions.orderIDExList or f"SIM{order.order_id}" in conditions.orderIDExList
 
 
 def _fills(session: OpenDSession, frame: Frame) -> Message:
     c2s = decode_proto(Trd_GetOrderFillList_pb2.Request, frame.body).c2s
     account = _account(_trade(session), c2s.header)
     s2c = Trd_GetOrderFillList_pb2.S2C(header=c2s.header)
-    s2c.orderFillList.extend(_wire_fill(f) for f in account.fills)
+    s2c.orderFillList.extend(_wire_fill(f) for f in account.fills if _kept(c2s.filterConditions, f.order, f.fill_id))
     return Trd_GetOrderFillList_pb2.Response(retType=RetType.Succeed, s2c=s2c)
 
 
@@ -564,9 +574,12 @@ def _modify(session: OpenDSession, frame: Frame) -> Message:
     state = _trade(session)
     account = _account(state, c2s.header)
     _writable(session, state, c2s.packetID, account)
-    order = account.orders.get(c2s.orderID)
+    if c2s.orderIDEx:  # what futu-api names the order by (its orderID is 0)
+        order = next((o for o in account.orders.values() if f"SIM{o.order_id}" == c2s.orderIDEx), None)
+    else:
+        order = account.orders.get(c2s.orderID)
     if order is None:
-        raise _Refused(f"unknown order {c2s.orderID}")
+        raise _Refused(f"unknown order {c2s.orderIDEx or c2s.orderID}")
     if order.status not in _OPEN:
         raise _Refused(f"order {c2s.orderID} is finished (orderStatus {order.status})")
     now = session.shared.clock()
