@@ -86,6 +86,7 @@ from venuewire.opend.streams import RAW_KEPT, PushStream
 from venuewire.opend.symbols import format_symbol, parse_symbol
 
 __all__ = [
+    "SEC_MARKET_QUOTE",
     "FillStream",
     "OpenDTrade",
     "OrderStream",
@@ -106,8 +107,7 @@ _ENVS: Final[dict[str, TrdEnv]] = {"simulate": TrdEnv.Simulate, "real": TrdEnv.R
 _ENV_NAMES: Final[dict[int, TradeEnv]] = {TrdEnv.Simulate: "simulate", TrdEnv.Real: "real"}
 _MAX_SERIAL: Final = 2**32 - 1  # PacketID.serialNo is a uint32
 
-# The exchange market of a security (TrdSecMarket) and the quote market its symbol prefix names.
-_SEC_TO_QOT: Final[dict[int, int]] = {
+SEC_MARKET_QUOTE: Final[dict[int, int]] = {
     TrdSecMarket.HK: QotMarket.HK_Security,
     TrdSecMarket.US: QotMarket.US_Security,
     TrdSecMarket.CN_SH: QotMarket.CNSH_Security,
@@ -121,7 +121,9 @@ _SEC_TO_QOT: Final[dict[int, int]] = {
     TrdSecMarket.CC: QotMarket.CC_Security,
     TrdSecMarket.EC: QotMarket.EventContract,
 }
-_QOT_TO_SEC: Final[dict[int, int]] = {qot: sec for sec, qot in _SEC_TO_QOT.items()} | {
+"""TrdSecMarket (a security's exchange market in orders, fills, positions) -> the QotMarket its
+symbol prefix names ([run] futu-api futu/common/constant.py maps the same pairs)."""
+_QOT_TO_SEC: Final[dict[int, int]] = {qot: sec for sec, qot in SEC_MARKET_QUOTE.items()} | {
     QotMarket.HK_Future: TrdSecMarket.HK
 }
 # The trading market a symbol's quote market trades in, when the account holds it.
@@ -189,14 +191,16 @@ def _optional(msg: Any, field: str, message: str) -> Decimal | None:
     return _checked(getattr(msg, field), message, field) if msg.HasField(field) else None
 
 
-def _symbol(code: str, sec_market: int | None, trd_market: int | None) -> str:
-    qot = _SEC_TO_QOT.get(sec_market or 0) or _TRD_TO_QOT.get(trd_market or 0)
+def _symbol_of(msg: Trd_Common_pb2.Order | Trd_Common_pb2.OrderFill | Trd_Common_pb2.Position) -> str:
+    """ "HK.00700" from an order's, fill's or position's code and secMarket (else trdMarket);
+    the bare code when neither names a known market."""
+    qot = SEC_MARKET_QUOTE.get(msg.secMarket) or _TRD_TO_QOT.get(msg.trdMarket)
     if qot is None:
-        return code
+        return msg.code
     try:
-        return format_symbol(qot, code)
+        return format_symbol(qot, msg.code)
     except (KeyError, ValueError):
-        return code
+        return msg.code
 
 
 def _enum_name(enum: Any, value: int) -> str:
@@ -231,7 +235,7 @@ def order_from_wire(order: Trd_Common_pb2.Order, account: str | None = None) -> 
     return Order(
         venue=VENUE,
         order_id=order.orderIDEx or str(order.orderID),
-        symbol=_symbol(order.code, order.secMarket if order.HasField("secMarket") else None, order.trdMarket or None),
+        symbol=_symbol_of(order),
         side=_side(order.trdSide),
         type=_enum_name(OrderType, order.orderType),
         status=_enum_name(OrderStatus, order.orderStatus),
@@ -255,7 +259,7 @@ def fill_from_wire(fill: Trd_Common_pb2.OrderFill, account: str) -> Fill:
         venue=VENUE,
         account=account,
         fill_id=str(fill.fillID),
-        symbol=_symbol(fill.code, fill.secMarket if fill.HasField("secMarket") else None, fill.trdMarket or None),
+        symbol=_symbol_of(fill),
         side=_side(fill.trdSide),
         quantity=_checked(fill.qty, name, "qty"),
         price=_checked(fill.price, name, "price"),
@@ -270,17 +274,17 @@ def position_from_wire(position: Trd_Common_pb2.Position, account: str) -> Posit
     """A normalized `Position` of an OpenD position (`raw`: it)."""
     name = "Trd_Common.Position"
     side = "short" if position.positionSide == PositionSide.Short else "long"
-    sec = position.secMarket if position.HasField("secMarket") else None
+    unrealized = _optional(position, "unrealizedPL", name)
     return Position(
         venue=VENUE,
         account=account,
-        symbol=_symbol(position.code, sec, position.trdMarket or None),
+        symbol=_symbol_of(position),
         side=side,
         quantity=_checked(position.qty, name, "qty"),
         sellable=_checked(position.canSellQty, name, "canSellQty"),
         market_price=_checked(position.price, name, "price"),
         market_value=_checked(position.val, name, "val"),
-        unrealized_pnl=_optional(position, "unrealizedPL", name) or _checked(position.plVal, name, "plVal"),
+        unrealized_pnl=unrealized if unrealized is not None else _checked(position.plVal, name, "plVal"),
         cost_price=_optional(position, "costPrice", name),
         realized_pnl=_optional(position, "realizedPL", name),
         currency=_currency(position),
@@ -454,14 +458,17 @@ class OpenDTrade:
                 raise InvalidRequest(
                     VENUE, f"account {account.acc_id} is in the {account.env} environment, this trader in {self.env}"
                 )
-            return account
-        if isinstance(account, bool) or not isinstance(account, int):
+            acc_id = account.acc_id
+        elif isinstance(account, bool) or not isinstance(account, int):
             raise TypeError(f"account must be a TradeAccount or an account id, got {type(account).__name__}")
-        if account not in self._accounts:
+        else:
+            acc_id = account
+        # Always OpenD's own word on the account's environment, never the caller's object alone.
+        if acc_id not in self._accounts:
             await self.accounts()
-        known = self._accounts.get(account)
+        known = self._accounts.get(acc_id)
         if known is None:
-            raise InvalidRequest(VENUE, f"account {account} is not a {self.env} account of this OpenD")
+            raise InvalidRequest(VENUE, f"account {acc_id} is not a {self.env} account of this OpenD")
         return known
 
     def _header(self, account: TradeAccount, qot_market: int | None = None) -> Trd_Common_pb2.TrdHeader:

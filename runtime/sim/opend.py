@@ -16,7 +16,8 @@ shipped as venuewire.generated.futu.examples), so a new message needs no code he
 behaviour is code: InitConnect (plain, or RSA then AES-CBC / FTAES_ECB), KeepAlive (the
 server's time), Qot_Sub (the connection's subscriptions), Qot_GetOrderBook (retType -1
 unless the security was subscribed to SubType OrderBook on this connection) and
-Qot_UpdateOrderBook pushes for push-registered subscriptions. Any other subscription type
+Qot_UpdateOrderBook pushes for push-registered subscriptions; the trading requests (Trd_*)
+and their pushes are `venuewire.sim.opend_trade` (accounts, unlock, orders, fills). Any other subscription type
 the registry links to a push protocol (OPEND.sub_types) brings that push's example, once per
 push interval (and at once with isFirstPush) while some security has it push-registered, so
 a new push needs no code here either. Like OpenD it refuses

@@ -74,6 +74,7 @@ from venuewire.generated.futu.enums import (
 from venuewire.generated.registry import OpenDProtoID
 from venuewire.messages import decode_proto
 from venuewire.opend.frame import Frame
+from venuewire.opend.trade import SEC_MARKET_QUOTE
 
 if TYPE_CHECKING:
     from venuewire.sim.opend import OpenDSession
@@ -100,13 +101,6 @@ _FIRST_ORDER_ID: Final = 7_000_000_000_000_000_001
 _FIRST_FILL_ID: Final = 8_000_000_000_000_000_001
 _OPEN: Final = frozenset({OrderStatus.Submitted, OrderStatus.Filled_Part})
 
-# The quote market of a security of an order (secMarket), and of an account's market.
-_SEC_TO_QOT: Final[dict[int, int]] = {
-    TrdSecMarket.HK: QotMarket.HK_Security,
-    TrdSecMarket.US: QotMarket.US_Security,
-    TrdSecMarket.CN_SH: QotMarket.CNSH_Security,
-    TrdSecMarket.CN_SZ: QotMarket.CNSZ_Security,
-}
 _TRD_TO_SEC: Final[dict[int, int]] = {TrdMarket.HK: TrdSecMarket.HK, TrdMarket.US: TrdSecMarket.US}
 
 
@@ -242,7 +236,7 @@ class TradeState:
         """Fill `order` in full if it crosses the simulated market now."""
         if order.status not in _OPEN:
             return
-        key = (_SEC_TO_QOT.get(order.sec_market, QotMarket.HK_Security), order.code)
+        key = (SEC_MARKET_QUOTE.get(order.sec_market, QotMarket.HK_Security), order.code)
         bids, asks = session.shared.book(key).snapshot(session.shared.step)
         market = order.order_type == OrderType.Market
         buy = order.side in (TrdSide.Buy, TrdSide.BuyBack)
@@ -303,7 +297,7 @@ def _time_text(seconds: float) -> str:
 def _name(sec_market: int, code: str) -> str:
     from venuewire.sim.opend import security_name  # the catalog lives with the books
 
-    return security_name((_SEC_TO_QOT.get(sec_market, QotMarket.HK_Security), code))
+    return security_name((SEC_MARKET_QUOTE.get(sec_market, QotMarket.HK_Security), code))
 
 
 def _wire_order(order: SimOrder) -> Trd_Common_pb2.Order:
@@ -466,7 +460,7 @@ def _funds(session: OpenDSession, frame: Frame) -> Message:
 
 
 def _mark(session: OpenDSession, position: SimPosition) -> Decimal:
-    key = (_SEC_TO_QOT.get(position.sec_market, QotMarket.HK_Security), position.code)
+    key = (SEC_MARKET_QUOTE.get(position.sec_market, QotMarket.HK_Security), position.code)
     return session.shared.book(key).mid_at(session.shared.step)
 
 

@@ -1,5 +1,5 @@
 """The official futu-api trade client (`futu.OpenSecTradeContext`) against `venuewire sim futu`
-run as a subprocess: get_acc_list, unlock_trade, place_order, order_list_query, modify_order
+run as a subprocess, plain and RSA + AES-CBC: get_acc_list, unlock_trade, place_order, order_list_query, modify_order
 (cancel), deal_list_query, position_list_query and accinfo_query, with the order and deal
 pushes reaching TradeOrderHandlerBase / TradeDealHandlerBase; then venuewire's own client
 reads the same simulator and must see the same orders and fills, field by field.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from futu import (
     OpenSecTradeContext,
     OrderStatus,
     SecurityFirm,
+    SysConfig,
     TradeDealHandlerBase,
     TradeOrderHandlerBase,
     TrdEnv,
@@ -29,7 +31,7 @@ from futu import (
 )
 from futu.common.constant import ContextStatus
 
-from tests.interop.test_futu_official_client import futu_globals, simulator, wait_until
+from tests.interop.test_futu_official_client import KEY, futu_globals, simulator, wait_until
 from venuewire import OpenDClient
 from venuewire.models import Fill, Order
 from venuewire.opend.trade import OpenDTrade
@@ -74,19 +76,24 @@ class DealRecorder(TradeDealHandlerBase):  # type: ignore[misc]
         return ret, data
 
 
-async def venuewire_view(port: int) -> tuple[list[Order], list[Fill]]:
-    async with OpenDClient(host="127.0.0.1", port=port, timeout=10) as client:
+async def venuewire_view(port: int, rsa_key: Path | None) -> tuple[list[Order], list[Fill]]:
+    async with OpenDClient(host="127.0.0.1", port=port, rsa_key_path=rsa_key, timeout=10) as client:
         trade = OpenDTrade(client)
         return await trade.orders(SIM_HK_ACCOUNT), await trade.fills(SIM_HK_ACCOUNT)
 
 
-def test_official_trade_client_places_cancels_fills_and_receives_pushes(futu_globals: None) -> None:
-    with simulator() as port:
+@pytest.mark.parametrize("mode", ["plain", "cbc"])
+def test_official_trade_client_places_cancels_fills_and_receives_pushes(mode: str, futu_globals: None) -> None:
+    options: list[str] = []
+    if mode != "plain":
+        options = ["--rsa-key", str(KEY), f"--{mode}"]
+        SysConfig.set_init_rsa_file(str(KEY))
+    with simulator(*options) as port:
         ctx = OpenSecTradeContext(
             filter_trdmarket=TrdMarket.HK,
             host="127.0.0.1",
             port=port,
-            is_encrypt=False,
+            is_encrypt=mode != "plain",
             security_firm=SecurityFirm.FUTUSECURITIES,
         )
         try:
@@ -152,7 +159,7 @@ def test_official_trade_client_places_cancels_fills_and_receives_pushes(futu_glo
             assert funds["cash"][0] == pytest.approx(1_000_000 - 100 * deal[0]["price"])
 
             # venuewire's client reads the same simulator: the same orders and fills
-            ours, our_fills = asyncio.run(venuewire_view(port))
+            ours, our_fills = asyncio.run(venuewire_view(port, KEY if mode != "plain" else None))
             ret, theirs = ctx.order_list_query(trd_env=TrdEnv.SIMULATE)
             assert ret == RET_OK
             by_id = {o.order_id: o for o in ours}

@@ -99,6 +99,10 @@ async def test_an_account_of_the_other_environment_is_refused_before_anything_is
         assert not sim.trade.accounts[REAL_ACCOUNT].orders
         with pytest.raises(venuewire.InvalidRequest, match="not a simulate account"):
             await paper.orders(123456789)
+        forged = TradeAccount(acc_id=REAL_ACCOUNT, env="simulate", markets=(TrdMarket.HK,))
+        with pytest.raises(venuewire.InvalidRequest, match="not a simulate account"):
+            await paper.place(forged, "HK.00700", "buy", 100, Decimal(400))
+        assert not sim.trade.accounts[REAL_ACCOUNT].orders
 
 
 async def test_the_simulator_refuses_a_header_of_the_wrong_environment_or_an_unknown_account(sim):
