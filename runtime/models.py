@@ -89,6 +89,69 @@ class Order(msgspec.Struct, frozen=True):
     remaining: Decimal | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
+    filled_quantity: Decimal | None = None
+    """How much of `quantity` has been filled (where the venue reports it)."""
+    average_fill_price: Decimal | None = None
+    account: str | None = None
+    """The venue account the order belongs to (where a client trades several)."""
+    raw: object | None = None
+    """The venue's typed message the order was read from (OpenD: `Trd_Common_pb2.Order`), or None."""
+
+
+class Position(msgspec.Struct, frozen=True):
+    """A holding of one account in one symbol, venue-neutral. `side` is "long" or "short";
+    `quantity` is what is held, `sellable` the part that may be sold now; `market_price` and
+    `market_value` the venue's valuation, `unrealized_pnl` its profit or loss on it."""
+
+    venue: str
+    account: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    sellable: Decimal
+    market_price: Decimal
+    market_value: Decimal
+    unrealized_pnl: Decimal
+    cost_price: Decimal | None = None
+    realized_pnl: Decimal | None = None
+    currency: str | None = None
+    name: str | None = None
+    raw: object | None = None
+
+
+class Balance(msgspec.Struct, frozen=True):
+    """The funds of one account, venue-neutral: `cash`, the value of its holdings
+    (`market_value`), `total_assets`, what it can buy with (`buying_power`), what is held
+    back by open orders (`frozen`) and what may be withdrawn (`withdrawable`)."""
+
+    venue: str
+    account: str
+    cash: Decimal
+    total_assets: Decimal
+    market_value: Decimal
+    buying_power: Decimal
+    frozen: Decimal
+    withdrawable: Decimal
+    currency: str | None = None
+    unrealized_pnl: Decimal | None = None
+    realized_pnl: Decimal | None = None
+    raw: object | None = None
+
+
+class Fill(msgspec.Struct, frozen=True):
+    """One execution of an order, venue-neutral: `quantity` at `price`, `side` "buy" or "sell"."""
+
+    venue: str
+    account: str
+    fill_id: str
+    symbol: str
+    side: str
+    quantity: Decimal
+    price: Decimal
+    order_id: str | None = None
+    timestamp: datetime | None = None
+    status: str | None = None
+    raw: object | None = None
 
 
 # -- quotes

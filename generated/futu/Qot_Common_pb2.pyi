@@ -991,3 +991,19 @@ class ConnSubInfo(_message.Message):
     """Trd_Common.SecurityFirm"""
     optionUsedQuota: int
     def __init__(self, subInfoList: _Optional[_Iterable[_Union[SubInfo, _Mapping[str, _Any]]]] = ..., usedQuota: _Optional[int] = ..., isOwnConnData: bool = ..., securityFirm: _Optional[int] = ..., optionUsedQuota: _Optional[int] = ...) -> None: ...
+
+class ComboLeg(_message.Message):
+    """One leg of a combination order (Trd_Common.Order.comboLegs)."""
+    __slots__ = ("security", "side", "qtyRatio", "positionID", "predSide")
+    SECURITY_FIELD_NUMBER: _ClassVar[int]
+    SIDE_FIELD_NUMBER: _ClassVar[int]
+    QTYRATIO_FIELD_NUMBER: _ClassVar[int]
+    POSITIONID_FIELD_NUMBER: _ClassVar[int]
+    PREDSIDE_FIELD_NUMBER: _ClassVar[int]
+    security: Security
+    side: int
+    """Trd_Common.TrdSide"""
+    qtyRatio: float
+    positionID: int
+    predSide: int
+    def __init__(self, security: _Optional[_Union[Security, _Mapping[str, _Any]]] = ..., side: _Optional[int] = ..., qtyRatio: _Optional[float] = ..., positionID: _Optional[int] = ..., predSide: _Optional[int] = ...) -> None: ...

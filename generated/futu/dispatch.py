@@ -40,6 +40,17 @@ from venuewire.generated.futu import (
     Qot_UpdateOrderBook_pb2,
     Qot_UpdateRT_pb2,
     Qot_UpdateTicker_pb2,
+    Trd_GetAccList_pb2,
+    Trd_GetFunds_pb2,
+    Trd_GetOrderFillList_pb2,
+    Trd_GetOrderList_pb2,
+    Trd_GetPositionList_pb2,
+    Trd_ModifyOrder_pb2,
+    Trd_PlaceOrder_pb2,
+    Trd_SubAccPush_pb2,
+    Trd_UnlockTrade_pb2,
+    Trd_UpdateOrderFill_pb2,
+    Trd_UpdateOrder_pb2,
 )
 
 
@@ -119,6 +130,39 @@ REQUESTS: Final[dict[type[Message], RequestRoute]] = {
     Qot_GetMarketState_pb2.Request: RequestRoute(
         "Qot_GetMarketState", 3223, Qot_GetMarketState_pb2.Request, Qot_GetMarketState_pb2.Response
     ),
+    Trd_GetAccList_pb2.Request: RequestRoute(
+        "Trd_GetAccList", 2001, Trd_GetAccList_pb2.Request, Trd_GetAccList_pb2.Response
+    ),
+    Trd_UnlockTrade_pb2.Request: RequestRoute(
+        "Trd_UnlockTrade", 2005, Trd_UnlockTrade_pb2.Request, Trd_UnlockTrade_pb2.Response
+    ),
+    Trd_SubAccPush_pb2.Request: RequestRoute(
+        "Trd_SubAccPush", 2008, Trd_SubAccPush_pb2.Request, Trd_SubAccPush_pb2.Response
+    ),
+    Trd_GetFunds_pb2.Request: RequestRoute(
+        "Trd_GetFunds", 2101, Trd_GetFunds_pb2.Request, Trd_GetFunds_pb2.Response
+    ),
+    Trd_GetPositionList_pb2.Request: RequestRoute(
+        "Trd_GetPositionList",
+        2102,
+        Trd_GetPositionList_pb2.Request,
+        Trd_GetPositionList_pb2.Response,
+    ),
+    Trd_GetOrderList_pb2.Request: RequestRoute(
+        "Trd_GetOrderList", 2201, Trd_GetOrderList_pb2.Request, Trd_GetOrderList_pb2.Response
+    ),
+    Trd_PlaceOrder_pb2.Request: RequestRoute(
+        "Trd_PlaceOrder", 2202, Trd_PlaceOrder_pb2.Request, Trd_PlaceOrder_pb2.Response
+    ),
+    Trd_ModifyOrder_pb2.Request: RequestRoute(
+        "Trd_ModifyOrder", 2205, Trd_ModifyOrder_pb2.Request, Trd_ModifyOrder_pb2.Response
+    ),
+    Trd_GetOrderFillList_pb2.Request: RequestRoute(
+        "Trd_GetOrderFillList",
+        2211,
+        Trd_GetOrderFillList_pb2.Request,
+        Trd_GetOrderFillList_pb2.Response,
+    ),
 }
 
 # The same routes by protoID: the Response class that decodes a reply frame.
@@ -139,6 +183,10 @@ PUSHES: Final[dict[int, PushRoute]] = {
     ),
     3015: PushRoute(
         "Qot_UpdateBroker", 3015, Qot_UpdateBroker_pb2.Response, Qot_UpdateBroker_pb2.S2C
+    ),
+    2208: PushRoute("Trd_UpdateOrder", 2208, Trd_UpdateOrder_pb2.Response, Trd_UpdateOrder_pb2.S2C),
+    2218: PushRoute(
+        "Trd_UpdateOrderFill", 2218, Trd_UpdateOrderFill_pb2.Response, Trd_UpdateOrderFill_pb2.S2C
     ),
 }
 
@@ -206,6 +254,42 @@ class OpenDTypedAPI:
     async def request(
         self, message: Qot_GetMarketState_pb2.Request, *, timeout: float | None = None
     ) -> Qot_GetMarketState_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_GetAccList_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetAccList_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_UnlockTrade_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_UnlockTrade_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_SubAccPush_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_SubAccPush_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_GetFunds_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetFunds_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_GetPositionList_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetPositionList_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_GetOrderList_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetOrderList_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_PlaceOrder_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_PlaceOrder_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_ModifyOrder_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_ModifyOrder_pb2.Response: ...
+    @overload
+    async def request(
+        self, message: Trd_GetOrderFillList_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetOrderFillList_pb2.Response: ...
     async def request(self, message: Message, *, timeout: float | None = None) -> Message:
         """Send `message` (a declared Request) and return its Response (retType checked)."""
         return await self._request(message, timeout)
@@ -239,6 +323,14 @@ class OpenDTypedAPI:
     def pushes(
         self, response: type[Qot_UpdateBroker_pb2.Response]
     ) -> PushStream[Qot_UpdateBroker_pb2.S2C]: ...
+    @overload
+    def pushes(
+        self, response: type[Trd_UpdateOrder_pb2.Response]
+    ) -> PushStream[Trd_UpdateOrder_pb2.S2C]: ...
+    @overload
+    def pushes(
+        self, response: type[Trd_UpdateOrderFill_pb2.Response]
+    ) -> PushStream[Trd_UpdateOrderFill_pb2.S2C]: ...
     def pushes(self, response: type[Message]) -> PushStream[Any]:
         """A stream of the pushes `response` decodes, as their S2C, with Gap and DecodeFailure events."""
         return self._pushes(response)
@@ -310,6 +402,42 @@ class OpenDSyncTypedAPI:
     def request(
         self, message: Qot_GetMarketState_pb2.Request, *, timeout: float | None = None
     ) -> Qot_GetMarketState_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_GetAccList_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetAccList_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_UnlockTrade_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_UnlockTrade_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_SubAccPush_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_SubAccPush_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_GetFunds_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetFunds_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_GetPositionList_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetPositionList_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_GetOrderList_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetOrderList_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_PlaceOrder_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_PlaceOrder_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_ModifyOrder_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_ModifyOrder_pb2.Response: ...
+    @overload
+    def request(
+        self, message: Trd_GetOrderFillList_pb2.Request, *, timeout: float | None = None
+    ) -> Trd_GetOrderFillList_pb2.Response: ...
     def request(self, message: Message, *, timeout: float | None = None) -> Message:
         """Send `message` (a declared Request) and return its Response (retType checked)."""
         return self._request(message, timeout)
@@ -345,6 +473,14 @@ class OpenDSyncTypedAPI:
     def pushes(
         self, response: type[Qot_UpdateBroker_pb2.Response]
     ) -> Stream[Qot_UpdateBroker_pb2.S2C | StreamEvent]: ...
+    @overload
+    def pushes(
+        self, response: type[Trd_UpdateOrder_pb2.Response]
+    ) -> Stream[Trd_UpdateOrder_pb2.S2C | StreamEvent]: ...
+    @overload
+    def pushes(
+        self, response: type[Trd_UpdateOrderFill_pb2.Response]
+    ) -> Stream[Trd_UpdateOrderFill_pb2.S2C | StreamEvent]: ...
     def pushes(self, response: type[Message]) -> Stream[Any | StreamEvent]:
         """A stream of the pushes `response` decodes, as their S2C, with Gap and DecodeFailure events."""
         return self._pushes(response)

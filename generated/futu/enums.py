@@ -450,3 +450,317 @@ class ExchType(IntEnum):
     MY_MYX = 20
     JP_TSE = 21
     JP_Nikkei = 22
+
+
+class TrdEnv(IntEnum):
+    """Which trading environment a request addresses: paper trading or the real account. (TrdEnv from futu/Trd_Common.proto)"""
+
+    Simulate = 0
+    Real = 1
+
+
+class TrdCategory(IntEnum):
+    """TrdCategory from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Security = 1
+    Future = 2
+    Crypto = 3
+
+
+class TrdMarket(IntEnum):
+    """The market an account trades in (TrdHeader.trdMarket, TrdAcc.trdMarketAuthList). (TrdMarket from futu/Trd_Common.proto)"""
+
+    Unknown = 0
+    HK = 1
+    US = 2
+    CN = 3
+    HKCC = 4
+    Futures = 5
+    SG = 6
+    Crypto = 7
+    AU = 8
+    Futures_Simulate_HK = 10
+    Futures_Simulate_US = 11
+    Futures_Simulate_SG = 12
+    Futures_Simulate_JP = 13
+    JP = 15
+    Prediction = 17
+    MY = 111
+    CA = 112
+    HK_Fund = 113
+    US_Fund = 123
+    SG_Fund = 124
+    MY_Fund = 125
+    JP_Fund = 126
+
+
+class TrdSecMarket(IntEnum):
+    """The exchange market of one security (secMarket of orders, fills, positions). (TrdSecMarket from futu/Trd_Common.proto)"""
+
+    Unknown = 0
+    HK = 1
+    US = 2
+    CN_SH = 31
+    CN_SZ = 32
+    SG = 41
+    JP = 51
+    AU = 61
+    MY = 71
+    CA = 81
+    FX = 91
+    CC = 101
+    EC = 111
+
+
+class TrdSide(IntEnum):
+    """TrdSide from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Buy = 1
+    Sell = 2
+    SellShort = 3
+    BuyBack = 4
+
+
+class OrderType(IntEnum):
+    """OrderType from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Normal = 1
+    Market = 2
+    AbsoluteLimit = 5
+    Auction = 6
+    AuctionLimit = 7
+    SpecialLimit = 8
+    SpecialLimit_All = 9
+    Stop = 10
+    StopLimit = 11
+    MarketifTouched = 12
+    LimitifTouched = 13
+    TrailingStop = 14
+    TrailingStopLimit = 15
+    TWAP_MARKET = 16
+    TWAP_LIMIT = 17
+    VWAP_MARKET = 18
+    VWAP_LIMIT = 19
+
+
+class TrailType(IntEnum):
+    """TrailType from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Ratio = 1
+    Amount = 2
+
+
+class OrderStatus(IntEnum):
+    """OrderStatus from futu/Trd_Common.proto."""
+
+    Unsubmitted = 0
+    Unknown = -1
+    WaitingSubmit = 1
+    Submitting = 2
+    SubmitFailed = 3
+    TimeOut = 4
+    Submitted = 5
+    Filled_Part = 10
+    Filled_All = 11
+    Cancelling_Part = 12
+    Cancelling_All = 13
+    Cancelled_Part = 14
+    Cancelled_All = 15
+    Failed = 21
+    Disabled = 22
+    Deleted = 23
+    FillCancelled = 24
+
+
+class OrderFillStatus(IntEnum):
+    """OrderFillStatus from futu/Trd_Common.proto."""
+
+    OK = 0
+    Cancelled = 1
+    Changed = 2
+    Payout = 3
+
+
+class PositionSide(IntEnum):
+    """PositionSide from futu/Trd_Common.proto."""
+
+    Long = 0
+    Unknown = -1
+    Short = 1
+
+
+class ModifyOrderOp(IntEnum):
+    """What Trd_ModifyOrder does to an order: change it (Normal) or cancel it. (ModifyOrderOp from futu/Trd_Common.proto)"""
+
+    Unknown = 0
+    Normal = 1
+    Cancel = 2
+    Disable = 3
+    Enable = 4
+    Delete = 5
+
+
+class TrdAccType(IntEnum):
+    """TrdAccType from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Cash = 1
+    Margin = 2
+    TFSA = 3
+    RRSP = 4
+    SRRSP = 5
+    Derivatives = 6
+
+
+class TrdAccStatus(IntEnum):
+    """TrdAccStatus from futu/Trd_Common.proto."""
+
+    Active = 0
+    Disabled = 1
+
+
+class TrdAccRole(IntEnum):
+    """TrdAccRole from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Normal = 1
+    Master = 2
+    IPO = 3
+
+
+class Currency(IntEnum):
+    """Currency from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    HKD = 1
+    USD = 2
+    CNH = 3
+    JPY = 4
+    SGD = 5
+    AUD = 6
+    CAD = 7
+    MYR = 8
+    NZD = 9
+
+
+class CltRiskLevel(IntEnum):
+    """CltRiskLevel from futu/Trd_Common.proto."""
+
+    Unknown = -1
+    Safe = 0
+    Warning = 1
+    Danger = 2
+    AbsoluteSafe = 3
+    OptDanger = 4
+
+
+class TimeInForce(IntEnum):
+    """TimeInForce from futu/Trd_Common.proto."""
+
+    DAY = 0
+    GTC = 1
+    IOC = 2
+    GTD = 3
+
+
+class SimAccType(IntEnum):
+    """SimAccType from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Stock = 1
+    Option = 2
+    Futures = 3
+    StockAndOption = 4
+    Competition = 5
+
+
+class CltRiskStatus(IntEnum):
+    """CltRiskStatus from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Level1 = 1
+    Level2 = 2
+    Level3 = 3
+    Level4 = 4
+    Level5 = 5
+    Level6 = 6
+    Level7 = 7
+    Level8 = 8
+    Level9 = 9
+
+
+class DTStatus(IntEnum):
+    """DTStatus from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Unlimited = 1
+    EMCall = 2
+    DTCall = 3
+
+
+class TrdSubAccType(IntEnum):
+    """TrdSubAccType from futu/Trd_Common.proto."""
+
+    None_ = 0
+    JP_GENERAL = 1
+    JP_TOKUTEI = 2
+    JP_NISA_GENERAL = 3
+    JP_NISA_TSUMITATE = 4
+    JP_GENERAL_SHORT = 5
+    JP_TOKUTEI_SHORT = 6
+    JP_HONPO_GENERAL = 7
+    JP_GAIKOKU_GENERAL = 8
+    JP_HONPO_TOKUTEI = 9
+    JP_GAIKOKU_TOKUTEI = 10
+    JP_DERIVATIVE_LONG = 11
+    JP_DERIVATIVE_SHORT = 12
+    JP_HONPO_DERIVATIVE_GENERAL = 13
+    JP_GAIKOKU_DERIVATIVE_GENERAL = 14
+    JP_HONPO_DERIVATIVE_TOKUTEI = 15
+    JP_GAIKOKU_DERIVATIVE_TOKUTEI = 16
+
+
+class TrdAssetCategory(IntEnum):
+    """TrdAssetCategory from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    JP = 1
+    US = 2
+
+
+class ExposureLevel(IntEnum):
+    """ExposureLevel from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Normal = 1
+    NearLimit = 2
+    Restricted = 3
+    Safe = 4
+    Moderate = 5
+    Warning = 6
+    MarginCall = 7
+
+
+class PositionType(IntEnum):
+    """PositionType from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    Combined = 1
+    Leg = 2
+
+
+class SecurityFirm(IntEnum):
+    """SecurityFirm from futu/Trd_Common.proto."""
+
+    Unknown = 0
+    FutuSecurities = 1
+    FutuInc = 2
+    FutuSG = 3
+    FutuAU = 4
+    FutuCA = 5
+    FutuMY = 6
+    FutuJP = 7

@@ -60,7 +60,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar, cast
@@ -226,6 +226,9 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._tasks: set[asyncio.Task[None]] = set()
         self._reconnecting: asyncio.Task[None] | None = None
         self._closing = False
+        self._reconnect_hooks: list[Callable[[], Awaitable[None]]] = []
+        """Run in order after each reconnect, once subscriptions are restored (venuewire.opend.trade
+        resubscribes trade pushes); a VenueError from one fails the attempt like a lost connection."""
 
     # ------------------------------------------------------------------ lifecycle
     async def _entered(self) -> None:
@@ -456,6 +459,8 @@ class OpenDClient(OpenDTypedAPI, Closing):
                 await self._connect_once(outage)
                 outage = None  # the Gap is recorded: a failure from here on is a new outage
                 await self._restore_subscriptions()
+                for hook in list(self._reconnect_hooks):
+                    await hook()
             except (VenueError, OSError) as exc:
                 log.info("reconnect to %s:%s failed: %s", self.host, self.port, exc)
                 self._teardown(f"reconnect attempt failed: {exc}")

@@ -21,7 +21,8 @@ OrderBook_Odd). Quotes, tickers, candles and time shares move over time
 (venuewire.sim.opend_quotes: Qot_GetBasicQot, Qot_GetTicker, Qot_GetKL, Qot_GetRT,
 Qot_RequestHistoryKL, Qot_GetSubInfo and the Basic, Ticker, RT and KL_* pushes); Qot_Sub
 refuses (retType -1) to go beyond `SimState.sub_quota` (OPEND.sub_quota) subscriptions
-(security x subType) on a connection. Any other subscription type
+(security x subType) on a connection. The trading requests (Trd_*) and their pushes are
+`venuewire.sim.opend_trade` (accounts, unlock, orders, fills). Any other subscription type
 the registry links to a push protocol (OPEND.sub_types) brings that push's example, once per
 push interval (and at once with isFirstPush) while some security has it push-registered, so
 a new push needs no code here either. Like OpenD it refuses
@@ -76,6 +77,7 @@ from venuewire.opend.frame import MAX_SERIAL, Frame, FrameDecoder, FrameError, e
 from venuewire.sim.books import BookGenerator, Level, symbol_seed
 from venuewire.sim.opend_quotes import HANDLERS as QUOTE_HANDLERS
 from venuewire.sim.opend_quotes import QUOTE_SUB_TYPES, QuoteMarket, quote_pushes
+from venuewire.sim.opend_trade import DEFAULT_PASSWORD, TRADE_HANDLERS, TradeState, trade_pushes
 from venuewire.sim.server import SimLifecycle
 
 __all__ = [
@@ -231,6 +233,8 @@ class SimState:
     # changes once per step, so every request in between gets the same bytes.
     book_replies: dict[tuple[SecKey, int], tuple[int, bytes]] = field(default_factory=dict)
     _conn_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(secrets.randbits(40) << 8 | 1))
+    trade: TradeState = field(default_factory=TradeState)
+    """Accounts, orders and the unlock state (venuewire.sim.opend_trade)."""
 
     def next_conn_id(self) -> int:
         return next(self._conn_ids)
@@ -539,7 +543,7 @@ class OpenDSession:
                 out += self._push(key, odd=True)
             out += quote_pushes(self, key, [t for t, push in types.items() if push])
             registered.update((t, None) for t, push in types.items() if push)
-        return out + self._example_pushes(registered)
+        return out + self._example_pushes(registered) + trade_pushes(self)
 
 
 @functools.cache
@@ -562,6 +566,7 @@ _HANDLERS: dict[int, Handler] = {
     OpenDProtoID.Qot_Sub: OpenDSession._sub,
     OpenDProtoID.Qot_GetOrderBook: OpenDSession._order_book,
     **QUOTE_HANDLERS,
+    **TRADE_HANDLERS,
 }
 
 
@@ -578,7 +583,8 @@ class OpenDSimulator(SimLifecycle):
     `keepalive_interval` (s) is what InitConnect tells clients; every `push_interval` s the
     book step advances and push-registered order-book subscriptions get a push. `clock`
     (Unix seconds, default time.time) stamps books and KeepAlive replies and times the
-    unsubscribe rule: tests move it forward instead of waiting a minute.
+    unsubscribe rule: tests move it forward instead of waiting a minute. Trading
+    (venuewire.sim.opend_trade, `sim.trade`): `trade_password` unlocks the real account.
     """
 
     ticker_name = "opend-sim-ticker"
@@ -594,6 +600,7 @@ class OpenDSimulator(SimLifecycle):
         push_interval: float = 0.2,
         max_body_len: int = OPEND.max_body_len,
         clock: Callable[[], float] = time.time,
+        trade_password: str = DEFAULT_PASSWORD,
     ) -> None:
         if aes_mode not in ("cbc", "ecb"):
             raise ValueError(f"aes_mode must be 'cbc' or 'ecb', got {aes_mode!r}")
@@ -607,6 +614,7 @@ class OpenDSimulator(SimLifecycle):
             aes_mode=aes_mode,
             keepalive_interval=keepalive_interval,
             clock=clock,
+            trade=TradeState(password=trade_password),
         )
         self.sessions: dict[OpenDSession, asyncio.StreamWriter] = {}
         self._server: asyncio.Server | None = None
@@ -627,6 +635,11 @@ class OpenDSimulator(SimLifecycle):
     def faults(self) -> set[Fault]:
         """The active faults; add or remove at any time (applies from the next frame)."""
         return self.state.faults
+
+    @property
+    def trade(self) -> TradeState:
+        """The accounts, orders and unlock state every connection shares."""
+        return self.state.trade
 
     @property
     def step(self) -> int:

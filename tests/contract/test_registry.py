@@ -43,6 +43,8 @@ def test_opend_proto_ids_are_the_documented_ones():
         "Qot_UpdateTicker",
         "Qot_UpdateOrderBook",
         "Qot_UpdateBroker",
+        "Trd_UpdateOrder",
+        "Trd_UpdateOrderFill",
     }
     assert OpenDProtoID.Notify == 1003 and OpenDProtoID.Qot_GetMarketState == 3223
     assert (OpenDProtoID.Qot_GetKL, OpenDProtoID.Qot_RequestHistoryKL) == (3006, 3103)

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.timeout(30)
 # Requests the simulator answers with behaviour of its own (handshake, keepalive, subscriptions,
 # order books; quotes, tickers, candles and time shares from the moving market), tested in
 # test_client.py / test_request_and_pushes.py / test_quotes*.py; every other one is answered
-# with its example Response.
+# with its example Response. The trading requests (Trd_*) are answered from the simulator's
+# accounts (venuewire.sim.opend_trade), tested in tests/opend/test_trade*.py.
 OWN_BEHAVIOUR = {
     "InitConnect",
     "KeepAlive",
@@ -45,7 +46,11 @@ OWN_BEHAVIOUR = {
     "Qot_RequestHistoryKL",
     "Qot_GetSubInfo",
 }
-REQUESTS = [p for p in OPEND.protocols if p.kind == "request" and p.proto and p.name not in OWN_BEHAVIOUR]
+REQUESTS = [
+    p
+    for p in OPEND.protocols
+    if p.kind == "request" and p.proto and p.name not in OWN_BEHAVIOUR and not p.name.startswith("Trd_")
+]
 PUSHES = [p for p in OPEND.protocols if p.kind == "push" and p.proto]
 ROUTES = {route.proto_id: route for route in dispatch.REQUESTS.values()}
 OPEND_ID = {p.name: p.proto_id for p in OPEND.protocols}

@@ -81,6 +81,10 @@ def sample_requests() -> dict[str, Message]:
             c2s=Qot_GetSecuritySnapshot_pb2.C2S(securityList=[HK])
         ),
         "Qot_GetMarketState": Qot_GetMarketState_pb2.Request(c2s=Qot_GetMarketState_pb2.C2S(securityList=[HK])),
+    } | {  # the trading requests: their example data (the simulator's accounts; the place comes before the cancel)
+        p.name: decode_proto_json(dispatch.REPLIES[p.proto_id].request, examples.REQUESTS[p.proto_id])
+        for p in OPEND.protocols
+        if p.kind == "request" and p.name.startswith("Trd_")
     }
 
 
