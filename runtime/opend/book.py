@@ -2,8 +2,10 @@
 
 asks come from orderBookAskList and bids from orderBookBidList (the seed's comments swap
 "buy" and "sell"; the wire does not). A level's size is hpVolume when present, else
-volume. Prices are doubles on the wire: each becomes the Decimal of its shortest repr
-(601.5 -> Decimal("601.5")), never the binary expansion.
+volume. Prices are doubles on the wire: each level holds the text of the double's shortest
+repr as a Decimal prints it (601.5 -> "601.5", 1e-07 -> "1E-7"), and `level.price` is that
+Decimal (built when read), never the binary expansion. Sizes and order ids (int64) keep their
+exact integer text.
 
 A price or hpVolume that is NaN or an infinity, and a svrRecvTime*Timestamp that is not
 finite or lies outside year 1..9999, is a `DecodeError` naming the field (`check_s2c`
@@ -30,10 +32,11 @@ VENUE: Final = "futu"
 SIDES: Final = ("orderBookAskList", "orderBookBidList")
 TIMESTAMPS: Final = ("svrRecvTimeBidTimestamp", "svrRecvTimeAskTimestamp")
 
-# Books repeat the same prices push after push: remember their Decimals (bounded). Only
-# finite values are ever stored (a non-finite one raises before it is cached).
+# Books repeat the same prices push after push: remember their Decimals and texts (bounded).
+# Only finite values are ever stored (a non-finite one raises before it is cached).
 _DECIMALS: dict[float | int, Decimal] = {}
 _DECIMALS_MAX = 100_000
+_TEXTS: dict[float | int, str] = {}
 
 
 def _message(s2c: S2C) -> str:
@@ -53,16 +56,31 @@ def decimal_of(value: float | int, message: str = "", path: tuple[str | int, ...
     return found
 
 
+def text_of(value: float | int, message: str = "", path: tuple[str | int, ...] = ()) -> str:
+    """The exact text of an integer, or of a double's shortest repr as `str(Decimal)` prints
+    it (so `Decimal(text)` is `decimal_of(value)`); cached (bounded). DecodeError (naming
+    `message` and `path`) for NaN and infinities."""
+    found = _TEXTS.get(value)
+    if found is None:
+        found = str(decimal_of_double(value, VENUE, message, path)) if isinstance(value, float) else str(value)
+        if len(_TEXTS) >= _DECIMALS_MAX:
+            _TEXTS.clear()
+        _TEXTS[value] = found
+    return found
+
+
 def _levels(levels: Iterable[WireLevel], message: str, side: str) -> tuple[BookLevel, ...]:
     out = []
+    texts = _TEXTS
     for i, level in enumerate(levels):
+        price = texts.get(level.price) or text_of(level.price, message, (side, i, "price"))
         if level.HasField("hpVolume"):
-            size = decimal_of(level.hpVolume, message, (side, i, "hpVolume"))
+            size = text_of(level.hpVolume, message, (side, i, "hpVolume"))
         else:
-            size = decimal_of(level.volume)
+            size = str(level.volume)
         details = level.detailList
-        orders = tuple([OrderDetail(str(d.orderID), decimal_of(d.volume)) for d in details]) if details else ()
-        out.append(BookLevel(decimal_of(level.price, message, (side, i, "price")), size, level.orederCount, orders))
+        orders = tuple([OrderDetail(str(d.orderID), str(d.volume)) for d in details]) if details else ()
+        out.append(BookLevel(price, size, level.orederCount, orders))
     return tuple(out)
 
 
