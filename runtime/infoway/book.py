@@ -37,6 +37,7 @@ __all__ = [
     "check_depth",
     "order_book_from_depth",
     "order_book_from_push_json",
+    "order_books_from_batch_json",
     "order_books_from_response",
     "timestamp_of",
 ]
@@ -144,3 +145,47 @@ def order_book_from_push_json(data: bytes | str) -> OrderBook:
                 timestamp=timestamp_of(depth.t, message=_PUSH, path=("data", "t")),
             )
     return order_book_from_depth(decode_json(WsDepthPush, data).data, message=_PUSH, path=("data",))
+
+
+class _TextReply(msgspec.Struct):
+    ret: int
+    msg: str
+    traceId: str | None | msgspec.UnsetType = msgspec.UNSET
+    data: list[_TextDepth] | None = None
+
+
+_REPLY_DECODER = msgspec.json.Decoder(_TextReply)
+
+
+def order_books_from_batch_json(data: bytes | str) -> list[OrderBook]:
+    """The books of a successful batch_depth reply body (`ret` 200; see
+    `venuewire.infoway.rest.batch_depth_result` for the envelope and error checks):
+    `order_books_from_response(decode_json(BatchDepthResponse, data))`, the same books and the
+    same DecodeErrors, without building a Decimal per value."""
+    try:
+        reply = _REPLY_DECODER.decode(data)
+    except msgspec.DecodeError:
+        reply = None
+    if reply is not None:
+        depths = reply.data or []
+        texts: list[str] = []
+        paired = True
+        for depth in depths:
+            (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
+            paired = paired and len(bid_prices) == len(bid_sizes) and len(ask_prices) == len(ask_sizes)
+            texts += bid_prices
+            texts += bid_sizes
+            texts += ask_prices
+            texts += ask_sizes
+        if paired and are_decimal_texts(texts):
+            return [
+                OrderBook(
+                    venue=VENUE,
+                    symbol=depth.s,
+                    bids=tuple(map(BookLevel, *depth.b)),
+                    asks=tuple(map(BookLevel, *depth.a)),
+                    timestamp=timestamp_of(depth.t, message=RESPONSE, path=("data", index, "t")),
+                )
+                for index, depth in enumerate(depths)
+            ]
+    return order_books_from_response(decode_json(BatchDepthResponse, data))

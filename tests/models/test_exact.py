@@ -66,6 +66,7 @@ def test_json_encoding_writes_the_same_document_as_decimal_levels_did():
         "bid_timestamp": None,
         "ask_timestamp": None,
         "name": None,
+        "raw": None,
     }
     assert json.loads(msgspec.json.encode(book)) == expected
     # what Decimal fields encoded to: str(Decimal) of the same values
