@@ -186,7 +186,8 @@ def order_books_from_spot_json(data: bytes | str) -> list[OrderBook]:
     except msgspec.DecodeError:
         push = None
     if push is not None:
-        if are_decimal_texts([text for entry in push.data for side in (entry.bids, entry.asks) for text in chain(*side)]):
+        pairs = chain.from_iterable(chain.from_iterable((entry.bids, entry.asks) for entry in push.data))
+        if are_decimal_texts(list(chain.from_iterable(pairs))):
             books = []
             for index, entry in enumerate(push.data):
                 books.append(

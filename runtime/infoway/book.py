@@ -4,7 +4,9 @@ Pure functions. Each side is column-major on the wire, `[[prices], [volumes]]`, 
 the generated class; each level keeps the exact text (`str(level.price)` gives it back) and
 builds its Decimal when read. `order_book_from_push_json` takes a 10005 frame's bytes and
 decodes them straight into a text-typed mirror (no Decimal built at all); a frame it refuses
-goes through the generated class, so its errors are exactly those of `WsDepthPush`. `a` is the ASK (sell) side and `b` the BID (buy) side: the
+goes through the generated class, so its errors are exactly those of `WsDepthPush`
+(`order_books_from_batch_json` does the same for a batch_depth reply body). `a` is the ASK
+(sell) side and `b` the BID (buy) side: the
 seed's notes swap them, its field table and its data do not. Levels keep the venue's order
 (asks ascending, bids descending, best first); order counts are not sent (None).
 `t` (Unix epoch milliseconds) becomes the book's UTC `timestamp`, exactly (no float).
@@ -150,7 +152,7 @@ def order_book_from_push_json(data: bytes | str) -> OrderBook:
 class _TextReply(msgspec.Struct):
     ret: int
     msg: str
-    traceId: str | None | msgspec.UnsetType = msgspec.UNSET
+    traceId: str | msgspec.UnsetType | None = msgspec.UNSET
     data: list[_TextDepth] | None = None
 
 
