@@ -18,7 +18,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import Final, cast
 
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.Qot_Common_pb2 import OrderBook as WireLevel
@@ -69,19 +69,31 @@ def text_of(value: float | int, message: str = "", path: tuple[str | int, ...] =
     return found
 
 
-def _levels(levels: Iterable[WireLevel], message: str, side: str) -> tuple[BookLevel, ...]:
-    out = []
-    texts = _TEXTS
-    for i, level in enumerate(levels):
-        price = texts.get(level.price) or text_of(level.price, message, (side, i, "price"))
-        if level.HasField("hpVolume"):
-            size = text_of(level.hpVolume, message, (side, i, "hpVolume"))
-        else:
-            size = str(level.volume)
-        details = level.detailList
-        orders = tuple([OrderDetail(str(d.orderID), str(d.volume)) for d in details]) if details else ()
-        out.append(BookLevel(price, size, level.orederCount, orders))
-    return tuple(out)
+def _price_texts(prices: list[float], message: str, side: str) -> list[str]:
+    found = list(map(_TEXTS.get, prices))
+    if None in found:  # new prices (a non-finite one raises here, naming its level)
+        pairs = enumerate(zip(found, prices, strict=True))
+        return [text or text_of(price, message, (side, i, "price")) for i, (text, price) in pairs]
+    return cast(list[str], found)
+
+
+def _levels(wire: Iterable[WireLevel], message: str, side: str) -> tuple[BookLevel, ...]:
+    levels = list(wire)  # one Python object per level, read four times below
+    if not levels:
+        return ()
+    prices = _price_texts([level.price for level in levels], message, side)
+    sizes = [
+        text_of(level.hpVolume, message, (side, i, "hpVolume")) if level.HasField("hpVolume") else str(level.volume)
+        for i, level in enumerate(levels)
+    ]
+    counts = [level.orederCount for level in levels]
+    details = [level.detailList for level in levels]
+    if any(map(len, details)):
+        orders: list[tuple[OrderDetail, ...]] = [
+            tuple([OrderDetail(str(d.orderID), str(d.volume)) for d in found]) if found else () for found in details
+        ]
+        return tuple(map(BookLevel, prices, sizes, counts, orders))
+    return tuple(map(BookLevel, prices, sizes, counts))
 
 
 def _time(s2c: S2C, field: str, message: str) -> datetime | None:
