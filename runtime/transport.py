@@ -20,6 +20,9 @@ Stream policy (the same for every venue, and for OpenD's update streams):
   only after `aclose()`);
 - slow consumers: at most `buffer` items wait; when full the oldest is dropped and counted
   in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest);
+- silent subscriptions (`SilenceWatch`, thresholds per channel in the registry): a symbol
+  or topic with no data for `stale_after` s is a `Stale` event, its next data comes after a
+  `Fresh` event, and `reconnect_after` s of silence within one session reconnects (a `Gap`);
 - a protocol ends the stream on purpose with `Reaction(fatal=error)` (e.g. the venue refused
   the login or a subscription, which no reconnect can fix): the connection is closed, nothing
   reconnects, and the iterator raises `error` once the items already received are consumed;
@@ -1612,8 +1615,8 @@ __all__ = [
     "LoopBound",
     "RateLimiter",
     "Reaction",
-    "SilenceWatch",
     "SessionStats",
+    "SilenceWatch",
     "StreamEvent",
     "StreamOwner",
     "StreamStats",
