@@ -251,6 +251,7 @@ class LegacyDepthProtocol:
     """
 
     venue = VENUE
+    ws_channel = WS_BITMART_LEGACY_DEPTH  # silence thresholds for WsStream
 
     def __init__(self, url: str, symbol: str, precision: int, *, ping_interval: float = LEGACY_PING_INTERVAL_S) -> None:
         if ping_interval <= 0:
@@ -458,6 +459,8 @@ class SpotDepthProtocol(V3Protocol[OrderBook]):
     go out in as many subscribe frames as the venue's per-frame limit needs. Never logs in.
     A frame's snapshots decode one by one: a bad one is a DecodeFailure, the others books.
     """
+
+    ws_channel = WS_BITMART_SPOT_DEPTH  # silence thresholds for WsStream
 
     def __init__(
         self,
