@@ -16,19 +16,13 @@ are counted and kept in `errors`; the stream goes on.
 
 from __future__ import annotations
 
-import logging
-import uuid
-from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Final, Generic, Literal, TypeVar, cast
+from typing import Literal, cast
 
 import msgspec
 
 from venuewire.credentials import InfowayCredentials
-from venuewire.errors import DecodeError, InvalidRequest, VenueError, error_for
-from venuewire.events import DecodeFailure
 from venuewire.generated.infoway.ws_dispatch import INFOWAY_KLINE_SERVER, INFOWAY_TRADE_SERVER
-from venuewire.generated.infoway.ws_error import WsError
 from venuewire.generated.infoway.ws_kline import WsKlinePush
 from venuewire.generated.infoway.ws_kline_subscribe import ArrItem, WsKlineSubscribe
 from venuewire.generated.infoway.ws_kline_subscribe import Data as KlineSubscribeData
@@ -39,15 +33,12 @@ from venuewire.generated.infoway.ws_trade_subscribe import Data as TradeSubscrib
 from venuewire.generated.infoway.ws_trade_subscribe import WsTradeSubscribe
 from venuewire.generated.infoway.ws_trade_unsubscribe import Data as TradeUnsubscribeData
 from venuewire.generated.infoway.ws_trade_unsubscribe import WsTradeUnsubscribe
-from venuewire.generated.registry import WS_INFOWAY_KLINE, WS_INFOWAY_TRADE, WsChannel
-from venuewire.generated.ws_dispatch import Unrouted, WsDispatch
-from venuewire.infoway.book import VENUE
+from venuewire.generated.registry import WS_INFOWAY_KLINE, WS_INFOWAY_TRADE
 from venuewire.infoway.market import INTERVALS, candle_from_bar, interval_of, trade_from_tick
-from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, MAX_RAW, DepthProtocolStats, heartbeat_frame, ws_url
-from venuewire.infoway.rest import WS_BUSINESSES, check_codes, check_market
-from venuewire.messages import decode_json, encode_json, message_info
+from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, InfowayChannelProtocol
+from venuewire.infoway.rest import check_codes
+from venuewire.messages import encode_json
 from venuewire.models import Candle, Trade
-from venuewire.transport import Frame, Reaction
 
 __all__ = [
     "InfowayCandleProtocol",
@@ -57,19 +48,6 @@ __all__ = [
     "trade_subscribe_frame",
     "trade_unsubscribe_frame",
 ]
-
-log = logging.getLogger("venuewire.infoway")
-T = TypeVar("T", Trade, Candle)
-MAX_ERRORS_KEPT: Final = 100
-_SUBSCRIBE_FAIL: Final = "Subscribe fail:"
-_GREETING: Final = "You have permission"
-"""The plain-text notice the stock channel sends first (per the official SDK) [guess]."""
-_COUNTED: Final[dict[str, str]] = {
-    "welcome": "welcomes",
-    "ack": "acks",
-    "unsubscribe_ack": "control",
-    "heartbeat": "control",
-}
 
 
 def trade_subscribe_frame(codes: Sequence[str], trace: str) -> str:
@@ -109,126 +87,12 @@ def check_kline_type(kline_type: int) -> int:
     return kline_type
 
 
-def _new_trace() -> str:
-    return uuid.uuid4().hex
-
-
-class _MarketProtocol(Generic[T]):
-    """What the trade and candle protocols share (see the module doc)."""
-
-    venue = VENUE
-    channel: WsChannel
-    table: WsDispatch
-
-    def __init__(
-        self,
-        credentials: InfowayCredentials,
-        market: str,
-        codes: Sequence[str],
-        *,
-        base_url: str,
-        heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
-        new_trace: Callable[[], str] = _new_trace,
-    ) -> None:
-        if not isinstance(credentials, InfowayCredentials):
-            raise TypeError("credentials must be InfowayCredentials")
-        self.market = check_market(market, allowed=WS_BUSINESSES)
-        self.codes: tuple[str, ...] = tuple(check_codes(codes, max_codes=None))
-        if not heartbeat_interval > 0:
-            raise ValueError(f"heartbeat_interval must be positive, got {heartbeat_interval!r}")
-        self.heartbeat_interval = float(heartbeat_interval)
-        self._credentials = credentials
-        self._base_url = base_url
-        self._new_trace = new_trace
-        self.stats = DepthProtocolStats()
-        self.errors: deque[VenueError] = deque(maxlen=MAX_ERRORS_KEPT)
-        self._push_name = message_info(self._push_class()).name
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(market={self.market!r}, codes={list(self.codes)!r})"
-
-    def _push_class(self) -> type[msgspec.Struct]:
-        raise NotImplementedError
-
-    def _subscribe(self, trace: str) -> str:
-        raise NotImplementedError
-
-    def _item(self, push: msgspec.Struct) -> T:
-        raise NotImplementedError
-
-    # -- WsProtocol --------------------------------------------------------------------------
-    def url(self) -> str:
-        return ws_url(self._base_url, self.market, self._credentials)
-
-    def opening(self) -> list[Frame]:
-        self.stats.connections += 1
-        return [self._subscribe(self._new_trace())]
-
-    def heartbeat(self) -> tuple[float, Frame] | None:
-        return (self.heartbeat_interval, heartbeat_frame(self._new_trace()))
-
-    def receive(self, data: Frame) -> Reaction[T]:
-        try:
-            route, code = self.table.route(data)
-        except Unrouted as exc:
-            return self._unrouted(data, exc)
-        if route is None:
-            self.stats.unknown += 1
-            log.info(
-                "infoway: frame with code %s (no message of the %s channel has it) ignored", code, self.channel.name
-            )
-            return Reaction()
-        try:
-            message = decode_json(route.cls, data)
-        except DecodeError as exc:
-            return self._failure(data, exc)
-        if route.role == "push":
-            try:
-                item = self._item(message)
-            except DecodeError as exc:
-                return self._failure(data, exc)
-            self.stats.pushes += 1
-            return Reaction(items=[item])
-        if isinstance(message, WsError):
-            return self._error(error_for(VENUE, message.code, message.msg or "", scope="ws"))
-        counter = _COUNTED.get(route.role)
-        if counter is None:
-            self.stats.unknown += 1
-            return Reaction()
-        setattr(self.stats, counter, getattr(self.stats, counter) + 1)
-        if route.role == "unsubscribe_ack":
-            self.stats.unsubscribe_acks += 1
-        return Reaction()
-
-    def _failure(self, data: Frame, error: DecodeError) -> Reaction[T]:
-        self.stats.decode_failures += 1
-        raw = (data.encode() if isinstance(data, str) else bytes(data))[:MAX_RAW]
-        return Reaction(items=[DecodeFailure(error, raw)])
-
-    def _error(self, error: VenueError) -> Reaction[T]:
-        self.stats.errors += 1
-        self.errors.append(error)
-        log.warning("infoway: the venue sent an error: %s", error)
-        return Reaction()
-
-    def _unrouted(self, data: Frame, exc: Unrouted) -> Reaction[T]:
-        if exc.not_json and isinstance(data, str):
-            text = data.strip()
-            if text.startswith(_SUBSCRIBE_FAIL):
-                reason = text[len(_SUBSCRIBE_FAIL) :].strip() or "subscription refused"
-                return self._error(InvalidRequest(VENUE, f"subscribe failed: {reason[:200]}"))
-            if text.startswith(_GREETING):
-                self.stats.notices += 1
-                return Reaction()
-        return self._failure(data, DecodeError(VENUE, self._push_name, exc.path, exc.reason))
-
-
-class InfowayTradeProtocol(_MarketProtocol[Trade]):
+class InfowayTradeProtocol(InfowayChannelProtocol[Trade]):
     """Trade pushes (10002) of `codes` on the `market` channel as normalized Trades (`raw`:
     the push's typed TradeTick). Never raises from `receive`."""
 
-    channel = WS_INFOWAY_TRADE
     table = INFOWAY_TRADE_SERVER
+    push_class = WsTradePush
 
     def __init__(
         self,
@@ -238,14 +102,16 @@ class InfowayTradeProtocol(_MarketProtocol[Trade]):
         *,
         base_url: str = WS_INFOWAY_TRADE.url,
         heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
-        new_trace: Callable[[], str] = _new_trace,
+        new_trace: Callable[[], str] | None = None,
     ) -> None:
         super().__init__(
-            credentials, market, codes, base_url=base_url, heartbeat_interval=heartbeat_interval, new_trace=new_trace
+            credentials,
+            market,
+            codes,
+            base_url=base_url,
+            heartbeat_interval=heartbeat_interval,
+            new_trace=new_trace,
         )
-
-    def _push_class(self) -> type[msgspec.Struct]:
-        return WsTradePush
 
     def _subscribe(self, trace: str) -> str:
         return trade_subscribe_frame(self.codes, trace)
@@ -255,13 +121,13 @@ class InfowayTradeProtocol(_MarketProtocol[Trade]):
         return trade_from_tick(push.data, message=self._push_name, path=("data",))
 
 
-class InfowayCandleProtocol(_MarketProtocol[Candle]):
+class InfowayCandleProtocol(InfowayChannelProtocol[Candle]):
     """Candle pushes (10008) of `codes` for `kline_type` (1..12) on the `market` channel as
     normalized Candles (`raw`: the push's typed bar; `interval` from its `ty`, else
     `kline_type`). Never raises from `receive`."""
 
-    channel = WS_INFOWAY_KLINE
     table = INFOWAY_KLINE_SERVER
+    push_class = WsKlinePush
 
     def __init__(
         self,
@@ -272,15 +138,17 @@ class InfowayCandleProtocol(_MarketProtocol[Candle]):
         *,
         base_url: str = WS_INFOWAY_KLINE.url,
         heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
-        new_trace: Callable[[], str] = _new_trace,
+        new_trace: Callable[[], str] | None = None,
     ) -> None:
         self.kline_type = check_kline_type(kline_type)
         super().__init__(
-            credentials, market, codes, base_url=base_url, heartbeat_interval=heartbeat_interval, new_trace=new_trace
+            credentials,
+            market,
+            codes,
+            base_url=base_url,
+            heartbeat_interval=heartbeat_interval,
+            new_trace=new_trace,
         )
-
-    def _push_class(self) -> type[msgspec.Struct]:
-        return WsKlinePush
 
     def _subscribe(self, trace: str) -> str:
         return kline_subscribe_frame(self.codes, self.kline_type, trace)
