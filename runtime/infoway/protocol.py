@@ -32,7 +32,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final, Generic, Literal, TypeVar, cast
+from typing import Final, Generic, Literal, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
 import msgspec
@@ -63,6 +63,7 @@ __all__ = [
     "IDLE_TIMEOUT_S",
     "MAX_FRAMES_PER_MINUTE",
     "MAX_RAW",
+    "ChannelOptions",
     "DepthProtocolStats",
     "InfowayChannelProtocol",
     "InfowayDepthProtocol",
@@ -186,6 +187,14 @@ def _new_trace() -> str:
 _T = TypeVar("_T")
 
 
+class ChannelOptions(TypedDict, total=False):
+    """The keyword options of `InfowayChannelProtocol` (for subclasses that pass them on)."""
+
+    base_url: str | None
+    heartbeat_interval: float
+    new_trace: Callable[[], str] | None
+
+
 class InfowayChannelProtocol(Generic[_T]):
     """What every Infoway market-data channel's protocol shares (depth, trades, candles): the
     URL, one subscribe frame per connection (`_subscribe`), the heartbeat, and `receive`
@@ -201,6 +210,8 @@ class InfowayChannelProtocol(Generic[_T]):
     venue = VENUE
     table: WsDispatch
     push_class: type[msgspec.Struct]
+    default_url: str = WS_INFOWAY_DEPTH.url
+    """The channel's URL in the registry (`base_url` when None is given)."""
 
     def __init__(
         self,
@@ -208,7 +219,7 @@ class InfowayChannelProtocol(Generic[_T]):
         market: str,
         codes: Sequence[str],
         *,
-        base_url: str = WS_INFOWAY_DEPTH.url,
+        base_url: str | None = None,
         heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
         new_trace: Callable[[], str] | None = None,
     ) -> None:
@@ -220,7 +231,7 @@ class InfowayChannelProtocol(Generic[_T]):
             raise ValueError(f"heartbeat_interval must be positive, got {heartbeat_interval!r}")
         self.heartbeat_interval = float(heartbeat_interval)
         self._credentials = credentials
-        self._base_url = base_url
+        self._base_url = self.default_url if base_url is None else base_url
         self._new_trace = new_trace or _new_trace
         self._push_name = message_info(self.push_class).name
         self.stats = DepthProtocolStats()

@@ -16,8 +16,8 @@ are counted and kept in `errors`; the stream goes on.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Literal, cast
+from collections.abc import Sequence
+from typing import Literal, Unpack, cast
 
 import msgspec
 
@@ -35,7 +35,7 @@ from venuewire.generated.infoway.ws_trade_unsubscribe import Data as TradeUnsubs
 from venuewire.generated.infoway.ws_trade_unsubscribe import WsTradeUnsubscribe
 from venuewire.generated.registry import WS_INFOWAY_KLINE, WS_INFOWAY_TRADE
 from venuewire.infoway.market import INTERVALS, candle_from_bar, interval_of, trade_from_tick
-from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, InfowayChannelProtocol
+from venuewire.infoway.protocol import ChannelOptions, InfowayChannelProtocol
 from venuewire.infoway.rest import check_codes
 from venuewire.messages import encode_json
 from venuewire.models import Candle, Trade
@@ -93,25 +93,7 @@ class InfowayTradeProtocol(InfowayChannelProtocol[Trade]):
 
     table = INFOWAY_TRADE_SERVER
     push_class = WsTradePush
-
-    def __init__(
-        self,
-        credentials: InfowayCredentials,
-        market: str,
-        codes: Sequence[str],
-        *,
-        base_url: str = WS_INFOWAY_TRADE.url,
-        heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
-        new_trace: Callable[[], str] | None = None,
-    ) -> None:
-        super().__init__(
-            credentials,
-            market,
-            codes,
-            base_url=base_url,
-            heartbeat_interval=heartbeat_interval,
-            new_trace=new_trace,
-        )
+    default_url = WS_INFOWAY_TRADE.url
 
     def _subscribe(self, trace: str) -> str:
         return trade_subscribe_frame(self.codes, trace)
@@ -128,6 +110,7 @@ class InfowayCandleProtocol(InfowayChannelProtocol[Candle]):
 
     table = INFOWAY_KLINE_SERVER
     push_class = WsKlinePush
+    default_url = WS_INFOWAY_KLINE.url
 
     def __init__(
         self,
@@ -135,20 +118,10 @@ class InfowayCandleProtocol(InfowayChannelProtocol[Candle]):
         market: str,
         codes: Sequence[str],
         kline_type: int = 1,
-        *,
-        base_url: str = WS_INFOWAY_KLINE.url,
-        heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
-        new_trace: Callable[[], str] | None = None,
+        **options: Unpack[ChannelOptions],
     ) -> None:
         self.kline_type = check_kline_type(kline_type)
-        super().__init__(
-            credentials,
-            market,
-            codes,
-            base_url=base_url,
-            heartbeat_interval=heartbeat_interval,
-            new_trace=new_trace,
-        )
+        super().__init__(credentials, market, codes, **options)
 
     def _subscribe(self, trace: str) -> str:
         return kline_subscribe_frame(self.codes, self.kline_type, trace)
