@@ -1001,7 +1001,12 @@ WS_INFOWAY_TRADE: Final[WsChannel] = WsChannel(
             "india",
             "korea",
             "taiwan",
-        )
+        ),
+        "side": (
+            "",
+            "buy",
+            "sell",
+        ),
     },
 )
 WS_INFOWAY_KLINE: Final[WsChannel] = WsChannel(

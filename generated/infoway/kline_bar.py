@@ -47,10 +47,7 @@ class KlineBar(Struct):
     Volume traded in the candle.
     """
 
-    vw: (
-        Annotated[Decimal, Meta(description="Turnover traded in the candle.")]
-        | UnsetType
-    ) = UNSET
+    vw: Annotated[Decimal, Meta(description="Turnover traded in the candle.")]
     """
     Turnover traded in the candle.
     """

@@ -49,17 +49,17 @@ class Data(Struct):
     Volume so far.
     """
 
+    vw: Annotated[Decimal, Meta(description="Turnover so far.")]
+    """
+    Turnover so far.
+    """
+
     ty: (
         Annotated[int, Meta(description="Interval (klineType) of the candle.")]
         | UnsetType
     ) = UNSET
     """
     Interval (klineType) of the candle.
-    """
-
-    vw: Annotated[Decimal, Meta(description="Turnover so far.")] | UnsetType = UNSET
-    """
-    Turnover so far.
     """
 
     pca: (
