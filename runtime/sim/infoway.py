@@ -19,8 +19,15 @@ REST `GET /{market}/batch_depth/{codes}` (REST_INFOWAY_BATCH_DEPTH), header `api
                                              `venuewire.sim.books.BookGenerator` at `sim.step`
 The per-key limit is `rest_limit` requests per `rest_window_s` (default 10 per second: the
 venue's real limit depends on the plan and is not in the registry) [guess].
-Every other [[rest]] route of Infoway in the registry is served too (`venuewire.sim.rest`): after
-the same faults, key and limit checks it answers its response's example.
+After the same faults, key and limit checks: `GET /{market}/batch_trade/{codes}` (checked as
+batch_depth) answers the latest trade of each code (`SimState.trade`: at the best ask or bid of
+its book by turns); `POST /{market}/v2/batch_kline` reads its JSON body as `BatchKlineBody` (506
+or 507 when it is not one, 506 for more than 2 candles of several codes) and answers candles of
+`BAR_STEPS` steps each (`SimState.bar`); `/common/basic/symbols` and `/symbols/info` filter
+the data files `data/infoway/symbols_response/<type>.json` and `symbol_info_response/info.json`
+(HTTP 400 without `type`, ret 506 for a type without a file); `/common/basic/markets` serves
+`markets_response/markets.json`. Any other [[rest]] route of Infoway in the registry is served
+too (`venuewire.sim.rest`): it answers its response's example.
 
 WebSocket `/ws?business=<market>&apikey=<key>` (WS_INFOWAY_DEPTH): a wrong key is refused
 at the handshake with HTTP 401 and an unknown business with HTTP 400 [guess]. On connect:
@@ -28,7 +35,9 @@ the plain-text permission notice on `stock` (the official SDK reports it), then
 `{"code":200,"msg":"ws connect success"}`. 10003 subscribes (codes merged in one frame) ->
 10004 ack with the same trace, one 10005 push per code at once and then every
 `push_interval` s (codes of unknown format are acked and stay silent, as the SDK reports
-the venue does); 11001 unsubscribes -> 11010; 10010 heartbeats get no reply, as the docs
+the venue does); 11001 unsubscribes -> 11010; trades likewise (10000 -> 10001, 10002 pushes, 11000 -> 11010)
+and candles (10006 with one `arr` entry per interval -> 10007, 10008 pushes of the growing
+candle, 11002 -> 11010 for the `klineTypes` given, every interval without); 10010 heartbeats get no reply, as the docs
 say (with `heart_apply=True`, each gets a `{"code":10011,"trace":<its trace>}` frame: the
 code the official SDK consumes as a control frame (registry `codes.heart_apply`); that the
 venue sends it, and in that shape, is a [guess]). A frame that is
@@ -373,7 +382,8 @@ def batch_kline_reply(state: SimState, market: str, body: bytes) -> BatchKlineRe
     """The reply to `POST /{market}/v2/batch_kline`: the body must be a BatchKlineBody (else
     ret 506, 507 for a missing field); codes checked like batch_depth; more than 2 candles
     for several codes is 506, as the official SDK says the venue refuses; then `klineNum`
-    candles per code (`BAR_STEPS` steps each), newest first."""
+    candles per code (`BAR_STEPS` steps each), newest first: fewer while the simulator has
+    not yet run that many (its history starts at step 0) [our choice]."""
     try:
         request = decode_json(BatchKlineBody, body)
     except DecodeError as exc:
