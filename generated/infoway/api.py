@@ -11,7 +11,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
-from venuewire.generated.registry import REST_INFOWAY_BATCH_DEPTH
+from venuewire.generated.infoway.batch_kline_response import BatchKlineResponse
+from venuewire.generated.infoway.batch_trade_response import BatchTradeResponse
+from venuewire.generated.infoway.kline_body import BatchKlineBody
+from venuewire.generated.infoway.markets_response import MarketsResponse
+from venuewire.generated.infoway.symbol_info_response import SymbolInfoResponse
+from venuewire.generated.infoway.symbols_response import SymbolsResponse
+from venuewire.generated.registry import (
+    REST_INFOWAY_BATCH_DEPTH,
+    REST_INFOWAY_BATCH_KLINE,
+    REST_INFOWAY_BATCH_TRADE,
+    REST_INFOWAY_MARKETS,
+    REST_INFOWAY_SYMBOLS,
+    REST_INFOWAY_SYMBOL_INFO,
+)
 
 if TYPE_CHECKING:
     from venuewire.rest import RestCaller
@@ -35,4 +48,84 @@ class InfowayRestAPI:
             path={"market": market, "codes": codes},
             query={},
             body=None,
+        )
+
+    async def batch_trade(self, market: str, codes: str) -> BatchTradeResponse:
+        """`GET /{market}/batch_trade/{codes}` (registry: infoway batch_trade).
+
+        Returns the typed BatchTradeResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_INFOWAY_BATCH_TRADE,
+            BatchTradeResponse,
+            path={"market": market, "codes": codes},
+            query={},
+            body=None,
+        )
+
+    async def batch_kline(self, market: str, body: BatchKlineBody) -> BatchKlineResponse:
+        """`POST /{market}/v2/batch_kline` (registry: infoway batch_kline).
+
+        Request: JSON body of POST /{market}/v2/batch_kline: the interval, how many candles, the
+        codes and an optional end time.
+
+        Returns the typed BatchKlineResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_INFOWAY_BATCH_KLINE,
+            BatchKlineResponse,
+            path={"market": market},
+            query={},
+            body=body,
+        )
+
+    async def symbols(self, *, type: str, symbols: str | None = None) -> SymbolsResponse:
+        """`GET /common/basic/symbols` (registry: infoway symbols).
+
+        Request: Query of GET /common/basic/symbols: the product type and optionally the symbols
+        to look up.
+
+        Returns the typed SymbolsResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_INFOWAY_SYMBOLS,
+            SymbolsResponse,
+            path={},
+            query={"type": type, "symbols": symbols},
+            body=None,
+        )
+
+    async def symbol_info(self, *, type: str, symbols: str) -> SymbolInfoResponse:
+        """`GET /common/basic/symbols/info` (registry: infoway symbol_info).
+
+        Request: Query of GET /common/basic/symbols/info: the product type and the symbols (at
+        most 500).
+
+        Returns the typed SymbolInfoResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_INFOWAY_SYMBOL_INFO,
+            SymbolInfoResponse,
+            path={},
+            query={"type": type, "symbols": symbols},
+            body=None,
+        )
+
+    async def markets(self) -> MarketsResponse:
+        """`GET /common/basic/markets` (registry: infoway markets).
+
+        Returns the typed MarketsResponse. An envelope error code, an HTTP failure or a reply
+        that
+        is not the documented one raises its venuewire.VenueError subclass (see venuewire.rest).
+        """
+        return await self._rest.call(
+            REST_INFOWAY_MARKETS, MarketsResponse, path={}, query={}, body=None
         )

@@ -11,4 +11,19 @@ EXAMPLES: Final[dict[str, tuple[bytes, ...]]] = {
     "batch_depth_response": (
         b'{"ret":200,"msg":"success","traceId":"972c7bdd-a151-4a13-b4a1-a24a30c65783","data":[{"s":"00285.HK","t":1747382976831,"a":[["34.650","34.700","34.750","34.800","34.850","34.900","34.950","35.000","35.050","35.100"],["44000","44500","225500","124000","147500","135500","65000","111000","39500","124500"]],"b":[["34.600","34.550","34.500","34.450","34.400","34.350","34.300","34.250","34.200","34.150"],["109500","39500","130500","89000","144000","246500","231500","83000","224000","22000"]]},{"s":"002594.SZ","t":1747378802012,"a":[["389.17","389.45","389.50","389.57","389.69"],["60","6","1","1","8"]],"b":[["389.16","389.09","389.05","389.02","389.01"],["6","1","1","1","10"]]}]}',
     ),
+    "batch_kline_response": (
+        b'{"ret":200,"msg":"success","traceId":"8d1f0b3e-2a4c-4e6f-9b7d-1c3e5a7f9b2d","data":[{"s":"00700.HK","respList":[{"t":"1758208680","o":"401.0","h":"401.6","l":"400.8","c":"401.2","v":"120300","vw":"48253560.0","pc":"0.05%","pca":"0.2"}]}]}',
+    ),
+    "batch_trade_response": (
+        b'{"ret":200,"msg":"success","traceId":"3c0e8f7a-9b21-4d55-8e0a-5a7b2c1d9e40","data":[{"s":"00700.HK","t":1758208700500,"p":"401.2","v":"300","vw":"120360","td":1}]}',
+    ),
+    "markets_response": (
+        b'{"ret":200,"msg":"success","traceId":"1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d","data":[{"market":"HK","remark":"Hong Kong","trade_schedules":[{"begin_time":"09:30:00","end_time":"12:00:00","type":"NormalTrade"},{"begin_time":"13:00:00","end_time":"16:00:00","type":"NormalTrade"}]},{"market":"US","remark":"United States","trade_schedules":[{"begin_time":"04:00:00","end_time":"09:30:00","type":"PreTrade"},{"begin_time":"09:30:00","end_time":"16:00:00","type":"NormalTrade"},{"begin_time":"16:00:00","end_time":"20:00:00","type":"PostTrade"}]}]}',
+    ),
+    "symbol_info_response": (
+        b'{"ret":200,"msg":"success","traceId":"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9","data":[{"symbol":"00700.HK","market":"HK","name_en":"TENCENT","exchange":"SEHK","currency":"HKD","lot_size":100,"total_shares":9100000000,"circulating_shares":9100000000,"hk_shares":9100000000,"eps":"20.51","eps_ttm":"21.02","bps":"118.4","dividend_yield":"0.85","stock_derivatives":"2","board":"HKEquity"}]}',
+    ),
+    "symbols_response": (
+        b'{"ret":200,"msg":"success","traceId":"0b6c1d2e-3f40-4a5b-8c9d-0e1f2a3b4c5d","data":[{"symbol":"AAPL.US","name_en":"Apple Inc.","name_cn":"\xe8\x8b\xb9\xe6\x9e\x9c","name_hk":"\xe8\x98\x8b\xe6\x9e\x9c","index":false}]}',
+    ),
 }

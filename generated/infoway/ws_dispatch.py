@@ -14,7 +14,15 @@ from venuewire.generated.infoway.ws_depth import WsDepthPush
 from venuewire.generated.infoway.ws_error import WsError
 from venuewire.generated.infoway.ws_heart_apply import WsHeartApply
 from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
+from venuewire.generated.infoway.ws_kline import WsKlinePush
+from venuewire.generated.infoway.ws_kline_ack import WsKlineAck
+from venuewire.generated.infoway.ws_kline_subscribe import WsKlineSubscribe
+from venuewire.generated.infoway.ws_kline_unsubscribe import WsKlineUnsubscribe
 from venuewire.generated.infoway.ws_subscribe import WsDepthSubscribe
+from venuewire.generated.infoway.ws_trade import WsTradePush
+from venuewire.generated.infoway.ws_trade_ack import WsTradeAck
+from venuewire.generated.infoway.ws_trade_subscribe import WsTradeSubscribe
+from venuewire.generated.infoway.ws_trade_unsubscribe import WsTradeUnsubscribe
 from venuewire.generated.infoway.ws_unsubscribe import WsDepthUnsubscribe
 from venuewire.generated.infoway.ws_unsubscribe_ack import WsUnsubscribeAck
 from venuewire.generated.infoway.ws_welcome import WsWelcome
@@ -47,3 +55,57 @@ INFOWAY_DEPTH_CLIENT: Final[WsDispatch] = WsDispatch(
     ),
 )
 """The frames the venue receives on infoway depth, told apart by `code`."""
+
+INFOWAY_TRADE_SERVER: Final[WsDispatch] = WsDispatch(
+    "infoway",
+    "trade",
+    "code",
+    (
+        WsRoute("push", WsTradePush, value=10002),
+        WsRoute("ack", WsTradeAck, value=10001),
+        WsRoute("unsubscribe_ack", WsUnsubscribeAck, value=11010),
+        WsRoute("welcome", WsWelcome, value=200),
+        WsRoute("heartbeat", WsHeartbeat, value=10010),
+        WsRoute("error", WsError, minimum=400, maximum=9999),
+    ),
+)
+"""The frames the venue sends on infoway trade, told apart by `code`."""
+
+INFOWAY_TRADE_CLIENT: Final[WsDispatch] = WsDispatch(
+    "infoway",
+    "trade",
+    "code",
+    (
+        WsRoute("subscribe", WsTradeSubscribe, value=10000),
+        WsRoute("unsubscribe", WsTradeUnsubscribe, value=11000),
+        WsRoute("heartbeat", WsHeartbeat, value=10010),
+    ),
+)
+"""The frames the venue receives on infoway trade, told apart by `code`."""
+
+INFOWAY_KLINE_SERVER: Final[WsDispatch] = WsDispatch(
+    "infoway",
+    "kline",
+    "code",
+    (
+        WsRoute("push", WsKlinePush, value=10008),
+        WsRoute("ack", WsKlineAck, value=10007),
+        WsRoute("unsubscribe_ack", WsUnsubscribeAck, value=11010),
+        WsRoute("welcome", WsWelcome, value=200),
+        WsRoute("heartbeat", WsHeartbeat, value=10010),
+        WsRoute("error", WsError, minimum=400, maximum=9999),
+    ),
+)
+"""The frames the venue sends on infoway kline, told apart by `code`."""
+
+INFOWAY_KLINE_CLIENT: Final[WsDispatch] = WsDispatch(
+    "infoway",
+    "kline",
+    "code",
+    (
+        WsRoute("subscribe", WsKlineSubscribe, value=10006),
+        WsRoute("unsubscribe", WsKlineUnsubscribe, value=11002),
+        WsRoute("heartbeat", WsHeartbeat, value=10010),
+    ),
+)
+"""The frames the venue receives on infoway kline, told apart by `code`."""

@@ -26,7 +26,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable, Sequence
-from typing import TypeVar, Unpack
+from typing import Generic, TypeVar, Unpack
 from urllib.parse import quote
 
 import msgspec
@@ -35,11 +35,16 @@ from venuewire.credentials import InfowayCredentials
 from venuewire.errors import VenueError
 from venuewire.generated.infoway.api import InfowayRestAPI
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
-from venuewire.generated.registry import REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH
+from venuewire.generated.infoway.batch_kline_response import BatchKlineResponse
+from venuewire.generated.infoway.batch_trade_response import BatchTradeResponse
+from venuewire.generated.infoway.kline_body import BatchKlineBody
+from venuewire.generated.registry import REST_INFOWAY_BATCH_DEPTH, REST_INFOWAY_BATCH_KLINE, WS_INFOWAY_DEPTH, required
 from venuewire.infoway.book import VENUE, order_books_from_response
+from venuewire.infoway.market import candles_from_response, trades_from_response
 from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, IDLE_TIMEOUT_S, InfowayDepthProtocol, send_limiter
 from venuewire.infoway.rest import check_codes, check_market, check_reply
-from venuewire.models import OrderBook
+from venuewire.infoway.streams import InfowayCandleProtocol, InfowayTradeProtocol, check_kline_type
+from venuewire.models import Candle, OrderBook, Trade
 from venuewire.rest import RestCaller
 from venuewire.transport import (
     DEFAULT_MAX_BODY,
@@ -51,11 +56,27 @@ from venuewire.transport import (
     positive_seconds,
 )
 
-__all__ = ["InfowayClient", "InfowayDepthStream"]
+__all__ = ["InfowayCandleStream", "InfowayClient", "InfowayDepthStream", "InfowayMarketStream", "InfowayTradeStream"]
 
 log = logging.getLogger("venuewire.infoway")
 _KEY_IN_QUERY = re.compile(r"(?i)(apikey=)[^&'\"\s]*")
 _T = TypeVar("_T")
+_Item = TypeVar("_Item", Trade, Candle)
+_MAX_KLINE_BARS = 500
+"""[doc] post-candlestick: at most 500 candles for one code, 2 each for several (kline_body schema)."""
+_MAX_KLINE_BARS_BATCHED = 2
+_STREAM_SETTINGS: frozenset[str] = frozenset(
+    (
+        "buffer",
+        "reconnect",
+        "ping_interval",
+        "idle_timeout",
+        "backoff_initial",
+        "backoff_max",
+        "healthy_after",
+        "frame_window_s",
+    )
+)
 
 
 def _scrubber(credentials: InfowayCredentials) -> Callable[[str], str]:
@@ -121,6 +142,38 @@ class InfowayDepthStream(WsStream[OrderBook]):
 
     async def _connect_and_read(self) -> None:
         await _clean(super()._connect_and_read(), self._scrub)
+
+
+class InfowayMarketStream(WsStream[_Item], Generic[_Item]):
+    """A `WsStream` of Infoway trades or candles: reconnects, `Gap`s, `DecodeFailure`s and
+    slow-consumer drops as `WsStream` and `InfowayDepthStream` (errors carry no API key).
+    `market` is the protocol, with its counters (`market.stats`) and the venue's error
+    frames (`market.errors`)."""
+
+    def __init__(
+        self,
+        protocol: InfowayTradeProtocol | InfowayCandleProtocol,
+        credentials: InfowayCredentials,
+        **settings: Unpack[WsStreamSettings],
+    ) -> None:
+        settings.setdefault("idle_timeout", IDLE_TIMEOUT_S)
+        super().__init__(protocol, **settings)  # type: ignore[arg-type]
+        self.market = protocol
+        self._scrub = _scrubber(credentials)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.market!r}, stats={self.stats!r})"
+
+    async def _connect_and_read(self) -> None:
+        await _clean(super()._connect_and_read(), self._scrub)
+
+
+class InfowayTradeStream(InfowayMarketStream[Trade]):
+    """Trades (10002 pushes) normalized; see `InfowayClient.trade_stream`."""
+
+
+class InfowayCandleStream(InfowayMarketStream[Candle]):
+    """Candles (10008 pushes) normalized; see `InfowayClient.candle_stream`."""
 
 
 class InfowayClient(InfowayRestAPI, StreamOwner):
@@ -223,6 +276,37 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
         books = order_books_from_response(reply)
         return [msgspec.structs.replace(book, raw=depth) for book, depth in zip(books, reply.data or (), strict=True)]
 
+    async def trades(self, market: str, codes: Sequence[str]) -> list[Trade]:
+        """`GET /{market}/batch_trade/{codes}` normalized: the latest trade of each code with
+        one, in the venue's order (`raw`: its typed TradeTick). Arguments and errors as
+        `batch_depth` (a NaN price or a `t` no date holds is a DecodeError naming the field)."""
+        self._bound.check()
+        joined = ",".join(check_codes(codes))
+        reply: BatchTradeResponse = await _clean(super().batch_trade(check_market(market), joined), self._scrub)
+        return trades_from_response(reply)
+
+    async def candles(
+        self, market: str, codes: Sequence[str], kline_type: int = 1, count: int = 1, *, end: int | None = None
+    ) -> list[Candle]:
+        """`POST /{market}/v2/batch_kline` normalized: the last `count` candles of `kline_type`
+        (1 = 1Min ... 8 = Day ... 12 = Year) for each code, newest first per code (`raw`: the
+        typed KlineBar). `count` is at most 500 for one code and 2 for several; `end` (Unix
+        seconds, minute and hour candles) ends the series there. ValueError before sending
+        for a bad argument; errors as `batch_depth`."""
+        self._bound.check()
+        checked = check_codes(codes, max_codes=required(REST_INFOWAY_BATCH_KLINE.max_codes, "batch_kline max_codes"))
+        check_kline_type(kline_type)
+        limit = _MAX_KLINE_BARS if len(checked) == 1 else _MAX_KLINE_BARS_BATCHED
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= limit:
+            raise ValueError(f"count must be an int 1..{limit} for {len(checked)} code(s), got {count!r}")
+        if end is not None and (isinstance(end, bool) or not isinstance(end, int) or end < 0):
+            raise ValueError(f"end must be Unix seconds (an int >= 0) or None, got {end!r}")
+        body = BatchKlineBody(klineType=kline_type, klineNum=count, codes=",".join(checked))
+        if end is not None:
+            body = msgspec.structs.replace(body, timestamp=end)
+        reply: BatchKlineResponse = await _clean(super().batch_kline(check_market(market), body), self._scrub)
+        return candles_from_response(reply, kline_type)
+
     # -- WebSocket -----------------------------------------------------------------------------
     def depth_stream(
         self,
@@ -276,3 +360,58 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
                 send_limiter=send_limiter(positive_seconds("frame_window_s", frame_window_s)),
             )
         )
+
+    def _market_settings(self, overrides: dict[str, float | int | bool | None]) -> WsStreamSettings:
+        unknown = sorted(set(overrides) - _STREAM_SETTINGS)
+        if unknown:
+            raise TypeError(f"unknown stream setting(s) {unknown}; known: {sorted(_STREAM_SETTINGS)}")
+
+        def pick(name: str, default: float) -> float:
+            value = overrides.get(name)
+            return default if value is None else positive_seconds(name, float(value))
+
+        buffer, reconnect = overrides.get("buffer"), overrides.get("reconnect")
+        return WsStreamSettings(
+            buffer=self.buffer if buffer is None else int(buffer),
+            reconnect=self.reconnect if reconnect is None else bool(reconnect),
+            backoff_initial=pick("backoff_initial", self.backoff_initial),
+            backoff_max=pick("backoff_max", self.backoff_max),
+            healthy_after=pick("healthy_after", self.healthy_after),
+            connect_timeout=self.timeout,
+            idle_timeout=pick("idle_timeout", self.idle_timeout),
+            send_limiter=send_limiter(pick("frame_window_s", 60.0)),
+        )
+
+    def _heartbeat(self, overrides: dict[str, float | int | bool | None]) -> float:
+        value = overrides.get("ping_interval")
+        return self.ping_interval if value is None else positive_seconds("ping_interval", float(value))
+
+    def trade_stream(
+        self, market: str, codes: Sequence[str], **settings: float | int | bool | None
+    ) -> InfowayTradeStream:
+        """A reconnecting stream of `Trade`s (10002 pushes) for `codes` on the `market`
+        channel: one merged 10000 subscribe a connection, resent after each reconnect.
+        Items are `Trade | Gap | DecodeFailure`. `settings` are depth_stream's (buffer,
+        reconnect, ping_interval, idle_timeout, backoff_initial, backoff_max, healthy_after,
+        frame_window_s); the client's when left out. Checks the arguments now (ValueError)."""
+        protocol = InfowayTradeProtocol(
+            self._credentials, market, codes, base_url=self.ws_url, heartbeat_interval=self._heartbeat(settings)
+        )
+        return self._track(InfowayTradeStream(protocol, self._credentials, **self._market_settings(settings)))
+
+    def candle_stream(
+        self, market: str, codes: Sequence[str], kline_type: int = 1, **settings: float | int | bool | None
+    ) -> InfowayCandleStream:
+        """A reconnecting stream of `Candle`s (10008 pushes: the current candle of each code,
+        pushed again as it changes) of `kline_type` (1 = 1Min ... 12 = Year) for `codes` on
+        the `market` channel: one 10006 subscribe a connection, resent after each reconnect.
+        Items are `Candle | Gap | DecodeFailure`; `settings` as `trade_stream`."""
+        protocol = InfowayCandleProtocol(
+            self._credentials,
+            market,
+            codes,
+            kline_type,
+            base_url=self.ws_url,
+            heartbeat_interval=self._heartbeat(settings),
+        )
+        return self._track(InfowayCandleStream(protocol, self._credentials, **self._market_settings(settings)))

@@ -32,7 +32,7 @@ import uuid
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Final, Literal, cast
+from typing import Final, Generic, Literal, TypedDict, TypeVar, cast
 from urllib.parse import quote
 
 import msgspec
@@ -47,8 +47,8 @@ from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
 from venuewire.generated.infoway.ws_subscribe import Data, WsDepthSubscribe
 from venuewire.generated.infoway.ws_unsubscribe import Data as UnsubscribeData
 from venuewire.generated.infoway.ws_unsubscribe import WsDepthUnsubscribe
-from venuewire.generated.registry import WS_INFOWAY_DEPTH, required
-from venuewire.generated.ws_dispatch import Unrouted
+from venuewire.generated.registry import WS_INFOWAY_DEPTH, WsChannel, required
+from venuewire.generated.ws_dispatch import Unrouted, WsDispatch
 from venuewire.infoway.book import VENUE, order_book_from_depth
 from venuewire.infoway.rest import WS_BUSINESSES, check_codes, check_market
 from venuewire.messages import decode_json, encode_json, message_info
@@ -63,11 +63,14 @@ __all__ = [
     "IDLE_TIMEOUT_S",
     "MAX_FRAMES_PER_MINUTE",
     "MAX_RAW",
+    "ChannelOptions",
     "DepthProtocolStats",
+    "InfowayChannelProtocol",
     "InfowayDepthProtocol",
     "heartbeat_frame",
     "send_limiter",
     "subscribe_frame",
+    "text_notice",
     "unsubscribe_frame",
     "ws_url",
 ]
@@ -96,10 +99,23 @@ _COUNTED: Final[dict[str, str]] = {
     "heart_apply": "control",
 }
 """The `stats` counter of each frame kind (dispatch role) that needs no action."""
-_PUSH_NAME: Final = message_info(WsDepthPush).name
 _SUBSCRIBE_FAIL: Final = "Subscribe fail:"
 _GREETING: Final = "You have permission"
 """The plain-text notice the stock channel sends first (per the official SDK) [guess]."""
+
+
+def text_notice(data: Frame, exc: Unrouted) -> VenueError | bool:
+    """What a frame no dispatch table takes is, when it is one of the venue's plain-text
+    notices: "Subscribe fail: ..." (an InvalidRequest with the reason) or the stock channel's
+    permission greeting (True); False when it is neither (a DecodeFailure for the caller)."""
+    if exc.not_json and isinstance(data, str):
+        text = data.strip()
+        if text.startswith(_SUBSCRIBE_FAIL):
+            reason = text[len(_SUBSCRIBE_FAIL) :].strip() or "subscription refused"
+            return InvalidRequest(VENUE, f"subscribe failed: {reason[:200]}")
+        if text.startswith(_GREETING):
+            return True
+    return False
 
 
 def send_limiter(window_s: float = 60.0, limit: int = MAX_FRAMES_PER_MINUTE) -> RateLimiter:
@@ -168,8 +184,23 @@ def _new_trace() -> str:
     return uuid.uuid4().hex
 
 
-class InfowayDepthProtocol:
-    """Depth pushes of `codes` on the `market` channel as normalized OrderBooks.
+_T = TypeVar("_T")
+
+
+class ChannelOptions(TypedDict, total=False):
+    """The keyword options of `InfowayChannelProtocol` (for subclasses that pass them on)."""
+
+    base_url: str | None
+    heartbeat_interval: float
+    new_trace: Callable[[], str] | None
+
+
+class InfowayChannelProtocol(Generic[_T]):
+    """What every Infoway market-data channel's protocol shares (depth, trades, candles): the
+    URL, one subscribe frame per connection (`_subscribe`), the heartbeat, and `receive`
+    through the channel's generated dispatch table (`table`): the push normalized by `_item`
+    (a DecodeError from it is a DecodeFailure item), error frames typed and kept in `errors`,
+    control frames counted in `stats`, text notices, everything else a DecodeFailure.
 
     `market` must be one of the registry's businesses and `codes` checked like batch_depth's
     (no upper bound: the WebSocket limit is not documented). `new_trace` gives each frame's
@@ -177,7 +208,12 @@ class InfowayDepthProtocol:
     """
 
     venue = VENUE
-    ws_channel = WS_INFOWAY_DEPTH  # silence thresholds for WsStream
+    table: WsDispatch
+    push_class: type[msgspec.Struct]
+    default_url: str = WS_INFOWAY_DEPTH.url
+    """The channel's URL in the registry (`base_url` when None is given)."""
+    ws_channel: WsChannel = WS_INFOWAY_DEPTH
+    """The registry channel (URL, codes, silence thresholds for WsStream); each channel sets its own."""
 
     def __init__(
         self,
@@ -185,9 +221,9 @@ class InfowayDepthProtocol:
         market: str,
         codes: Sequence[str],
         *,
-        base_url: str = WS_INFOWAY_DEPTH.url,
+        base_url: str | None = None,
         heartbeat_interval: float = HEARTBEAT_INTERVAL_S,
-        new_trace: Callable[[], str] = _new_trace,
+        new_trace: Callable[[], str] | None = None,
     ) -> None:
         if not isinstance(credentials, InfowayCredentials):
             raise TypeError("credentials must be InfowayCredentials")
@@ -197,14 +233,21 @@ class InfowayDepthProtocol:
             raise ValueError(f"heartbeat_interval must be positive, got {heartbeat_interval!r}")
         self.heartbeat_interval = float(heartbeat_interval)
         self._credentials = credentials
-        self._base_url = base_url
-        self._new_trace = new_trace
+        self._base_url = self.default_url if base_url is None else base_url
+        self._new_trace = new_trace or _new_trace
+        self._push_name = message_info(self.push_class).name
         self.stats = DepthProtocolStats()
         self.errors: deque[VenueError] = deque(maxlen=MAX_ERRORS_KEPT)
         """Error frames the venue sent (newest last), typed; the stream goes on."""
 
     def __repr__(self) -> str:
-        return f"InfowayDepthProtocol(market={self.market!r}, codes={list(self.codes)!r})"
+        return f"{type(self).__name__}(market={self.market!r}, codes={list(self.codes)!r})"
+
+    def _subscribe(self, trace: str) -> str:
+        raise NotImplementedError
+
+    def _item(self, push: msgspec.Struct) -> _T:
+        raise NotImplementedError
 
     # -- WsProtocol --------------------------------------------------------------------------
     def url(self) -> str:
@@ -212,26 +255,31 @@ class InfowayDepthProtocol:
 
     def opening(self) -> list[Frame]:
         self.stats.connections += 1
-        return [subscribe_frame(self.codes, self._new_trace())]
+        return [self._subscribe(self._new_trace())]
 
     def heartbeat(self) -> tuple[float, Frame] | None:
         return (self.heartbeat_interval, heartbeat_frame(self._new_trace()))
 
-    def receive(self, data: Frame) -> Reaction[OrderBook]:
+    def receive(self, data: Frame) -> Reaction[_T]:
         try:
-            route, code = INFOWAY_DEPTH_SERVER.route(data)
+            route, code = self.table.route(data)
         except Unrouted as exc:
             return self._unrouted(data, exc)
         if route is None:
             self.stats.unknown += 1
-            log.info("infoway: frame with code %s (no message of the channel has it) ignored", code)
+            log.info("infoway: frame with code %s (not a message of the %s channel) ignored", code, self.table.channel)
             return Reaction()
         try:
             message = decode_json(route.cls, data)
         except DecodeError as exc:
             return self._failure(data, exc)
-        if isinstance(message, WsDepthPush):
-            return self._push(data, message)
+        if route.role == "push":
+            try:
+                item = self._item(message)
+            except DecodeError as exc:
+                return self._failure(data, exc)
+            self.stats.pushes += 1
+            return Reaction(items=[item])
         if isinstance(message, WsError):
             return self._error(error_for(VENUE, message.code, message.msg or "", scope="ws"))
         counter = _COUNTED.get(route.role)
@@ -247,34 +295,38 @@ class InfowayDepthProtocol:
         return Reaction()
 
     # -- what each kind of frame does ---------------------------------------------------------
-    def _push(self, data: Frame, push: WsDepthPush) -> Reaction[OrderBook]:
-        try:
-            book = msgspec.structs.replace(
-                order_book_from_depth(push.data, message=_PUSH_NAME, path=("data",)), raw=push.data
-            )
-        except DecodeError as exc:
-            return self._failure(data, exc)
-        self.stats.pushes += 1
-        return Reaction(items=[book])
-
-    def _failure(self, data: Frame, error: DecodeError) -> Reaction[OrderBook]:
+    def _failure(self, data: Frame, error: DecodeError) -> Reaction[_T]:
         self.stats.decode_failures += 1
         return Reaction(items=[DecodeFailure(error, _raw(data))])
 
-    def _error(self, error: VenueError) -> Reaction[OrderBook]:
+    def _error(self, error: VenueError) -> Reaction[_T]:
         self.stats.errors += 1
         self.errors.append(error)
         log.warning("infoway: the venue sent an error: %s", error)
         return Reaction()
 
-    def _unrouted(self, data: Frame, exc: Unrouted) -> Reaction[OrderBook]:
+    def _unrouted(self, data: Frame, exc: Unrouted) -> Reaction[_T]:
         """A frame that is not a JSON object with a `code`: a text notice, or a DecodeFailure."""
-        if exc.not_json and isinstance(data, str):
-            text = data.strip()
-            if text.startswith(_SUBSCRIBE_FAIL):
-                reason = text[len(_SUBSCRIBE_FAIL) :].strip() or "subscription refused"
-                return self._error(InvalidRequest(VENUE, f"subscribe failed: {reason[:200]}"))
-            if text.startswith(_GREETING):
-                self.stats.notices += 1
-                return Reaction()
-        return self._failure(data, DecodeError(VENUE, _PUSH_NAME, exc.path, exc.reason))
+        notice = text_notice(data, exc)
+        if isinstance(notice, VenueError):
+            return self._error(notice)
+        if notice:
+            self.stats.notices += 1
+            return Reaction()
+        return self._failure(data, DecodeError(VENUE, self._push_name, exc.path, exc.reason))
+
+
+class InfowayDepthProtocol(InfowayChannelProtocol[OrderBook]):
+    """Depth pushes (10005) of `codes` on the `market` channel as normalized OrderBooks
+    (`raw`: the push's typed Depth); see `InfowayChannelProtocol`."""
+
+    table = INFOWAY_DEPTH_SERVER
+    push_class = WsDepthPush
+
+    def _subscribe(self, trace: str) -> str:
+        return subscribe_frame(self.codes, trace)
+
+    def _item(self, push: msgspec.Struct) -> OrderBook:
+        assert isinstance(push, WsDepthPush)
+        book = order_book_from_depth(push.data, message=self._push_name, path=("data",))
+        return msgspec.structs.replace(book, raw=push.data)

@@ -19,8 +19,15 @@ REST `GET /{market}/batch_depth/{codes}` (REST_INFOWAY_BATCH_DEPTH), header `api
                                              `venuewire.sim.books.BookGenerator` at `sim.step`
 The per-key limit is `rest_limit` requests per `rest_window_s` (default 10 per second: the
 venue's real limit depends on the plan and is not in the registry) [guess].
-Every other [[rest]] route of Infoway in the registry is served too (`venuewire.sim.rest`): after
-the same faults, key and limit checks it answers its response's example.
+After the same faults, key and limit checks: `GET /{market}/batch_trade/{codes}` (checked as
+batch_depth) answers the latest trade of each code (`SimState.trade`: at the best ask or bid of
+its book by turns); `POST /{market}/v2/batch_kline` reads its JSON body as `BatchKlineBody` (506
+or 507 when it is not one, 506 for more than 2 candles of several codes) and answers candles of
+`BAR_STEPS` steps each (`SimState.bar`); `/common/basic/symbols` and `/symbols/info` filter
+the data files `data/infoway/symbols_response/<type>.json` and `symbol_info_response/info.json`
+(HTTP 400 without `type`, ret 506 for a type without a file); `/common/basic/markets` serves
+`markets_response/markets.json`. Any other [[rest]] route of Infoway in the registry is served
+too (`venuewire.sim.rest`): it answers its response's example.
 
 WebSocket `/ws?business=<market>&apikey=<key>` (WS_INFOWAY_DEPTH): a wrong key is refused
 at the handshake with HTTP 401 and an unknown business with HTTP 400 [guess]. On connect:
@@ -28,7 +35,9 @@ the plain-text permission notice on `stock` (the official SDK reports it), then
 `{"code":200,"msg":"ws connect success"}`. 10003 subscribes (codes merged in one frame) ->
 10004 ack with the same trace, one 10005 push per code at once and then every
 `push_interval` s (codes of unknown format are acked and stay silent, as the SDK reports
-the venue does); 11001 unsubscribes -> 11010; 10010 heartbeats get no reply, as the docs
+the venue does); 11001 unsubscribes -> 11010; trades likewise (10000 -> 10001, 10002 pushes, 11000 -> 11010)
+and candles (10006 with one `arr` entry per interval -> 10007, 10008 pushes of the growing
+candle, 11002 -> 11010 for the `klineTypes` given, every interval without); 10010 heartbeats get no reply, as the docs
 say (with `heart_apply=True`, each gets a `{"code":10011,"trace":<its trace>}` frame: the
 code the official SDK consumes as a control frame (registry `codes.heart_apply`); that the
 venue sends it, and in that shape, is a [guess]). A frame that is
@@ -74,22 +83,47 @@ from aiohttp import web
 
 from venuewire.errors import DecodeError, error_code
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
+from venuewire.generated.infoway.batch_kline_response import BatchKlineResponse
+from venuewire.generated.infoway.batch_trade_response import BatchTradeResponse
 from venuewire.generated.infoway.depth import Depth
 from venuewire.generated.infoway.error_detail import ErrorDetail
+from venuewire.generated.infoway.kline_bar import KlineBar
+from venuewire.generated.infoway.kline_body import BatchKlineBody
+from venuewire.generated.infoway.kline_series import KlineSeries
+from venuewire.generated.infoway.markets_response import MarketsResponse
+from venuewire.generated.infoway.symbol_info_response import SymbolInfoResponse
+from venuewire.generated.infoway.symbols_response import SymbolsResponse
+from venuewire.generated.infoway.trade_tick import TradeTick
 from venuewire.generated.infoway.ws_ack import WsDepthAck
 from venuewire.generated.infoway.ws_depth import WsDepthPush
-from venuewire.generated.infoway.ws_dispatch import INFOWAY_DEPTH_CLIENT
+from venuewire.generated.infoway.ws_dispatch import INFOWAY_DEPTH_CLIENT, INFOWAY_KLINE_CLIENT, INFOWAY_TRADE_CLIENT
 from venuewire.generated.infoway.ws_error import WsError
 from venuewire.generated.infoway.ws_heart_apply import WsHeartApply
 from venuewire.generated.infoway.ws_heartbeat import WsHeartbeat
+from venuewire.generated.infoway.ws_kline import Data as WsKlineBar
+from venuewire.generated.infoway.ws_kline import WsKlinePush
+from venuewire.generated.infoway.ws_kline_ack import WsKlineAck
+from venuewire.generated.infoway.ws_kline_subscribe import WsKlineSubscribe
+from venuewire.generated.infoway.ws_kline_unsubscribe import WsKlineUnsubscribe
 from venuewire.generated.infoway.ws_subscribe import WsDepthSubscribe
+from venuewire.generated.infoway.ws_trade import WsTradePush
+from venuewire.generated.infoway.ws_trade_ack import WsTradeAck
+from venuewire.generated.infoway.ws_trade_subscribe import WsTradeSubscribe
+from venuewire.generated.infoway.ws_trade_unsubscribe import WsTradeUnsubscribe
 from venuewire.generated.infoway.ws_unsubscribe import WsDepthUnsubscribe
 from venuewire.generated.infoway.ws_unsubscribe_ack import WsUnsubscribeAck
 from venuewire.generated.infoway.ws_welcome import WsWelcome
 from venuewire.generated.registry import (
     AUTH_SCHEMES,
     REST_INFOWAY_BATCH_DEPTH,
+    REST_INFOWAY_BATCH_KLINE,
+    REST_INFOWAY_BATCH_TRADE,
+    REST_INFOWAY_MARKETS,
+    REST_INFOWAY_SYMBOL_INFO,
+    REST_INFOWAY_SYMBOLS,
     WS_INFOWAY_DEPTH,
+    WS_INFOWAY_KLINE,
+    WS_INFOWAY_TRADE,
     RestEndpoint,
     required,
 )
@@ -118,9 +152,12 @@ __all__ = [
     "SimStats",
     "WsSession",
     "batch_depth_reply",
+    "batch_kline_reply",
+    "batch_trade_reply",
     "book_generator",
     "example_books",
     "serve",
+    "symbols_reply",
 ]
 
 
@@ -136,6 +173,29 @@ MAX_FRAMES: Final[int] = required(WS_INFOWAY_DEPTH.max_frames_per_minute, "infow
 IDLE_TIMEOUT_S: Final[float] = float(required(WS_INFOWAY_DEPTH.idle_timeout_s, "infoway depth idle_timeout_s"))
 WS_PATH: Final = "/ws"
 CODES: Final[dict[str, int]] = WS_INFOWAY_DEPTH.codes
+TRADE_CODES: Final[dict[str, int]] = WS_INFOWAY_TRADE.codes
+KLINE_CODES: Final[dict[str, int]] = WS_INFOWAY_KLINE.codes
+CLIENT_TABLES: Final = (INFOWAY_DEPTH_CLIENT, INFOWAY_TRADE_CLIENT, INFOWAY_KLINE_CLIENT)
+"""The frames a connection may send: depth, trade and candle (un)subscribes, heartbeats."""
+BAR_STEPS: Final = 10
+"""Steps (pushes) per simulated candle: its open is the trade price at the candle's first step,
+its close the latest; every BAR_STEPS steps a new candle starts [our choice]."""
+KLINE_PERIOD_S: Final[tuple[int, ...]] = (
+    60,
+    300,
+    900,
+    1800,
+    3600,
+    7200,
+    14400,
+    86400,
+    604800,
+    2592000,
+    7776000,
+    31536000,
+)
+"""Seconds a candle of klineType n spans (n-th entry; month, quarter and year as 30, 90, 365
+days) [our choice]: the simulated candle's `t` is its start floored to this period."""
 OUTBOX_LIMIT: Final = 1024
 """Frames waiting for one connection; pushes beyond it are skipped (a stuck reader)."""
 RECEIVED_KEPT: Final = 10_000
@@ -229,6 +289,37 @@ class SimState:
     def book(self, code: str) -> BookGenerator:
         return self._books[code]
 
+    def _tick(self, code: str, step: int) -> TradeTick:
+        bids, asks = self.book(code).snapshot(step)
+        buy = (step + symbol_seed(code)) % 2 == 0
+        levels = asks if buy else bids
+        price = levels[0][0] if levels else self.book(code).mid
+        size = self.book(code).lot * (1 + (step + symbol_seed(code)) % 5)
+        t = self.epoch_ms + round(step * self.push_interval * 1000)
+        return TradeTick(s=code, t=t, p=price, v=size, vw=price * size, td=1 if buy else 2)
+
+    def trade(self, code: str) -> TradeTick:
+        """`code`'s latest trade at the current step: at the best ask (td 1, buy) or bid (td 2)
+        by turns, a size of 1 to 5 lots, `t` as the book's."""
+        return self._tick(code, self.step)
+
+    def bar(self, code: str, kline_type: int, step: int | None = None) -> KlineBar:
+        """The candle of `code` containing `step` (default: now): the trades of its steps so far."""
+        now = self.step if step is None else step
+        ticks = [self._tick(code, s) for s in range(now - now % BAR_STEPS, now + 1)]
+        prices = [tick.p for tick in ticks]
+        period = KLINE_PERIOD_S[kline_type - 1]
+        start = ticks[0].t // 1000 // period * period
+        return KlineBar(
+            t=str(start),
+            o=prices[0],
+            h=max(prices),
+            l=min(prices),
+            c=prices[-1],
+            v=sum((tick.v for tick in ticks), Decimal(0)),
+            vw=sum((tick.p * tick.v for tick in ticks), Decimal(0)),
+        )
+
     def depth(self, code: str) -> Depth:
         """`code`'s snapshot at the current step (`t` moves push_interval per step)."""
         bids, asks = self.book(code).snapshot(self.step)
@@ -271,6 +362,82 @@ def batch_depth_reply(state: SimState, market: str, codes_text: str) -> BatchDep
     return BatchDepthResponse(
         ret=200, msg="success", traceId=str(uuid.uuid4()), data=[state.depth(code) for code in known]
     )
+
+
+def _codes(codes_text: str) -> list[str]:
+    return list(dict.fromkeys(c.strip() for c in codes_text.split(",") if c.strip()))
+
+
+def batch_trade_reply(state: SimState, market: str, codes_text: str) -> BatchTradeResponse:
+    """The reply to `GET /{market}/batch_trade/{codes_text}`: checked like batch_depth, then
+    the latest trade of each known code (`SimState.trade`)."""
+    refused = batch_depth_reply(state, market, codes_text)
+    if refused.ret != 200:
+        return BatchTradeResponse(ret=refused.ret, msg=refused.msg, traceId=refused.traceId)
+    known = [depth.s for depth in refused.data or ()]
+    return BatchTradeResponse(ret=200, msg="success", traceId=str(uuid.uuid4()), data=[state.trade(c) for c in known])
+
+
+def batch_kline_reply(state: SimState, market: str, body: bytes) -> BatchKlineResponse:
+    """The reply to `POST /{market}/v2/batch_kline`: the body must be a BatchKlineBody (else
+    ret 506, 507 for a missing field); codes checked like batch_depth; more than 2 candles
+    for several codes is 506, as the official SDK says the venue refuses; then `klineNum`
+    candles per code (`BAR_STEPS` steps each), newest first: fewer while the simulator has
+    not yet run that many (its history starts at step 0) [our choice]."""
+    try:
+        request = decode_json(BatchKlineBody, body)
+    except DecodeError as exc:
+        name = "param_lost" if "missing" in exc.detail else "param_error"
+        return BatchKlineResponse(
+            ret=REST_ERRORS[name], msg=f"param error: {exc.message}"[:200], traceId=str(uuid.uuid4())
+        )
+    refused = batch_depth_reply(state, market, request.codes)
+    if refused.ret != 200:
+        return BatchKlineResponse(ret=refused.ret, msg=refused.msg, traceId=refused.traceId)
+    known = [depth.s for depth in refused.data or ()]
+    if len(known) > 1 and request.klineNum > 2:
+        return BatchKlineResponse(
+            ret=REST_ERRORS["param_error"], msg="param error: klineNum exceeds 2", traceId=str(uuid.uuid4())
+        )
+    series = []
+    for code in known:
+        ends = [state.step - state.step % BAR_STEPS - k * BAR_STEPS for k in range(request.klineNum)]
+        bars = [
+            state.bar(code, request.klineType, end if k == 0 else end + BAR_STEPS - 1)
+            for k, end in enumerate(ends)
+            if end >= 0
+        ]
+        series.append(KlineSeries(s=code, respList=bars))
+    return BatchKlineResponse(ret=200, msg="success", traceId=str(uuid.uuid4()), data=series)
+
+
+@cache
+def _symbol_lists() -> dict[str, SymbolsResponse]:
+    return {kind: example(SymbolsResponse, kind.lower()) for kind in SYMBOL_TYPES}
+
+
+SYMBOL_TYPES: Final = ("STOCK_US", "STOCK_HK", "CRYPTO")
+"""The product types the simulator lists (data/infoway/symbols_response/<type>.json) [our choice]."""
+
+
+def symbols_reply(kind: str | None, symbols: str | None, *, info: bool = False) -> bytes:
+    """The reply to `/common/basic/symbols` (or `/symbols/info` with `info`): the entries of
+    the data file of `kind`, only those named in `symbols` when given; an unknown type is ret
+    506 [guess]. None for a missing `type` (the venue answers HTTP 400, per the official SDK)."""
+    if not kind:
+        return b""
+    trace = str(uuid.uuid4())
+    lists = _symbol_lists()
+    if kind not in lists:
+        return encode_json(
+            SymbolsResponse(ret=REST_ERRORS["param_error"], msg=f"param error: type {kind[:40]!r}", traceId=trace)
+        )
+    wanted = set(_codes(symbols or ""))
+    if info:
+        rows = [row for row in example(SymbolInfoResponse, "info").data or () if row.symbol in wanted]
+        return encode_json(SymbolInfoResponse(ret=200, msg="success", traceId=trace, data=rows))
+    entries = [e for e in lists[kind].data or () if not wanted or e.symbol in wanted]
+    return encode_json(SymbolsResponse(ret=200, msg="success", traceId=trace, data=entries))
 
 
 # --- WebSocket (pure) -------------------------------------------------------------------------
@@ -319,6 +486,10 @@ class WsSession:
         self.frame_window_s = frame_window_s
         self.idle_timeout_s = idle_timeout_s
         self.subscribed: dict[str, None] = {}
+        self.trades: dict[str, None] = {}
+        """Codes subscribed to trades (10000)."""
+        self.klines: dict[tuple[str, int], None] = {}
+        """(code, klineType) subscribed to candles (10006)."""
         self.frames_received = 0
         self.max_in_window = 0
         self.last_seen = now
@@ -352,12 +523,16 @@ class WsSession:
         if self.close_reason is not None or not self._count(now):
             return []
         self.last_seen = now
-        try:
-            route, code = INFOWAY_DEPTH_CLIENT.route(text)
-        except Unrouted as exc:
-            if exc.not_json:
-                return [_error_frame(WS_ERRORS["not_json"], "the frame is not JSON")]
-            return [_error_frame(WS_ERRORS["param_error"], f"param error: {exc.reason}"[:100])]
+        route = None
+        for table in CLIENT_TABLES:
+            try:
+                route, code = table.route(text)
+            except Unrouted as exc:
+                if exc.not_json:
+                    return [_error_frame(WS_ERRORS["not_json"], "the frame is not JSON")]
+                return [_error_frame(WS_ERRORS["param_error"], f"param error: {exc.reason}"[:100])]
+            if route is not None:
+                break
         if route is None:
             return [_error_frame(WS_ERRORS["param_error"], f"param error: unknown code {code!r}"[:100])]
         frame = _decoded(route.cls, text)
@@ -369,6 +544,10 @@ class WsSession:
             return self._subscribe(frame)
         if isinstance(frame, WsDepthUnsubscribe):
             return self._unsubscribe(frame)
+        if isinstance(frame, WsTradeSubscribe | WsKlineSubscribe):
+            return self._market_subscribe(frame)
+        if isinstance(frame, WsTradeUnsubscribe | WsKlineUnsubscribe):
+            return self._market_unsubscribe(frame)
         return [_error_frame(WS_ERRORS["param_error"], f"param error: code {code!r} is not served"[:100])]
 
     @staticmethod
@@ -392,6 +571,55 @@ class WsSession:
         ack = WsUnsubscribeAck(code=cast("Literal[11010]", CODES["unsubscribe_ack"]), trace=frame.trace, msg="ok")
         return [encode_json(ack).decode()]
 
+    def _market_subscribe(self, frame: WsTradeSubscribe | WsKlineSubscribe) -> list[str]:
+        if isinstance(frame, WsTradeSubscribe):
+            codes = _codes(frame.data.codes)
+            if not codes:
+                return [_error_frame(WS_ERRORS["param_lost"], "param lost: codes")]
+            new = [c for c in codes if c not in self.trades]
+            self.trades.update(dict.fromkeys(codes))
+            ack = WsTradeAck(code=cast("Literal[10001]", TRADE_CODES["ack"]), trace=frame.trace, msg="ok")
+            return [encode_json(ack).decode(), *self._trade_pushes(new)]
+        keys = [(c, item.type) for item in frame.data.arr for c in _codes(item.codes)]
+        if not keys:
+            return [_error_frame(WS_ERRORS["param_lost"], "param lost: codes")]
+        fresh = [k for k in keys if k not in self.klines]
+        self.klines.update(dict.fromkeys(keys))
+        kline_ack = WsKlineAck(code=cast("Literal[10007]", KLINE_CODES["ack"]), trace=frame.trace, msg="ok")
+        return [encode_json(kline_ack).decode(), *self._kline_pushes(fresh)]
+
+    def _market_unsubscribe(self, frame: WsTradeUnsubscribe | WsKlineUnsubscribe) -> list[str]:
+        codes = set(_codes(frame.data.codes))
+        if isinstance(frame, WsTradeUnsubscribe):
+            for c in codes:
+                self.trades.pop(c, None)
+        else:
+            types = frame.data.klineTypes
+            only = {int(k) for k in types.split(",") if k.strip().isdigit()} if isinstance(types, str) else None
+            for key in [k for k in self.klines if k[0] in codes and (only is None or k[1] in only)]:
+                self.klines.pop(key)
+        ack = WsUnsubscribeAck(code=cast("Literal[11010]", CODES["unsubscribe_ack"]), trace=frame.trace, msg="ok")
+        return [encode_json(ack).decode()]
+
+    def _trade_pushes(self, codes: list[str]) -> list[str]:
+        code = cast("Literal[10002]", TRADE_CODES["push"])
+        return [
+            encode_json(WsTradePush(code=code, data=self.state.trade(c))).decode()
+            for c in codes
+            if self._pattern.fullmatch(c)
+        ]
+
+    def _kline_pushes(self, keys: list[tuple[str, int]]) -> list[str]:
+        code = cast("Literal[10008]", KLINE_CODES["push"])
+        out = []
+        for symbol, kline_type in keys:
+            if not self._pattern.fullmatch(symbol):
+                continue
+            bar = self.state.bar(symbol, kline_type)
+            data = WsKlineBar(s=symbol, t=bar.t, ty=kline_type, o=bar.o, h=bar.h, l=bar.l, c=bar.c, v=bar.v, vw=bar.vw)
+            out.append(encode_json(WsKlinePush(code=code, data=data)).decode())
+        return out
+
     def _pushes(self, codes: list[str]) -> list[str]:
         code = cast("Literal[10005]", CODES["push"])
         return [
@@ -401,8 +629,13 @@ class WsSession:
         ]
 
     def pushes(self) -> list[str]:
-        """One 10005 push per subscribed code of a known format, at the current step."""
-        return self._pushes(list(self.subscribed))
+        """One 10005, 10002 and 10008 push per subscription of a code of a known format, at
+        the current step."""
+        return [
+            *self._pushes(list(self.subscribed)),
+            *self._trade_pushes(list(self.trades)),
+            *self._kline_pushes(list(self.klines)),
+        ]
 
 
 # --- I/O --------------------------------------------------------------------------------------
@@ -524,6 +757,19 @@ class InfowaySimulator(WsSimulator[WsSession]):
         if endpoint == REST_INFOWAY_BATCH_DEPTH:
             reply = batch_depth_reply(state, request.match_info["market"], request.match_info.get("codes", ""))
             body = encode_json(reply)
+        elif endpoint == REST_INFOWAY_BATCH_TRADE:
+            body = encode_json(batch_trade_reply(state, request.match_info["market"], request.match_info["codes"]))
+        elif endpoint == REST_INFOWAY_BATCH_KLINE:
+            body = encode_json(batch_kline_reply(state, request.match_info["market"], await request.read()))
+        elif endpoint in (REST_INFOWAY_SYMBOLS, REST_INFOWAY_SYMBOL_INFO):
+            body = symbols_reply(
+                request.query.get("type"), request.query.get("symbols"), info=endpoint == REST_INFOWAY_SYMBOL_INFO
+            )
+            if not body:
+                return self._json(400, b'{"title":"Bad Request","status":400,"detail":"type is required"}')
+        elif endpoint == REST_INFOWAY_MARKETS:
+            markets = example(MarketsResponse, "markets")
+            body = encode_json(msgspec.structs.replace(markets, traceId=str(uuid.uuid4())))
         else:  # no behaviour of its own: the registry's example reply
             body = rest.example_reply(endpoint)
         if Fault.GARBAGE_FRAME in state.faults:

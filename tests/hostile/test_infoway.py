@@ -18,6 +18,7 @@ import socket
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -40,7 +41,7 @@ from venuewire.errors import (
 )
 from venuewire.events import DecodeFailure, Gap
 from venuewire.infoway import InfowayClient, InfowayDepthStream
-from venuewire.models import OrderBook
+from venuewire.models import Candle, OrderBook, Trade
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -675,3 +676,74 @@ async def test_an_error_frame_with_trace_and_trace_id_is_typed_by_the_registry_t
         (error,) = stream.depth.errors
         assert type(error) is InvalidRequest and error.code == 505 and error.venue == "infoway"
         assert "products quantity exceed" in error.message
+
+
+# --- trade and candle streams (issue 14) -------------------------------------------------------
+
+TRADE = {"s": "BTCUSDT", "t": 1758208701234, "p": "64012.5", "v": "0.0125", "vw": "800.15625", "td": 2}
+BAR = {"s": "BTCUSDT", "t": "1758208680", "ty": 1, "o": "1", "h": "2", "l": "0.5", "c": "1.5", "v": "3", "vw": "4"}
+
+
+def trade_frame(**changes: Any) -> str:
+    return json.dumps({"code": 10002, "data": TRADE | changes})
+
+
+def bar_frame(**changes: Any) -> str:
+    return json.dumps({"code": 10008, "data": BAR | changes})
+
+
+@pytest.mark.parametrize(
+    ("bad", "path"),
+    [
+        (trade_frame(p="NaN"), ("data", "p")),
+        (trade_frame(t=2**70), ("data", "t")),
+        (trade_frame(v=None), ("data", "v")),
+        (trade_frame().encode().replace(b"BTCUSDT", b"BTC\xffUSDT"), ()),
+        ('{"code":10002,"data":', ()),
+    ],
+)
+async def test_a_bad_trade_push_is_a_decode_failure_and_the_next_trade_arrives(bad, path, caplog):
+    async with (
+        ws_peer(serving(bad, trade_frame())) as peer,
+        client_of(peer) as client,
+        client.trade_stream("crypto", ["BTCUSDT"], backoff_initial=0.01) as stream,
+    ):
+        failure, trade = await take(stream, 2)  # type: ignore[arg-type]
+    assert isinstance(failure, DecodeFailure) and failure.error.field_path == path
+    assert isinstance(trade, Trade) and trade.side == "sell" and trade.price == Decimal("64012.5")
+    assert stream.stats.decode_errors == 1 and stream.market.stats.decode_failures == 1
+    for record in ours(caplog):
+        assert KEY not in record.getMessage()
+
+
+@pytest.mark.parametrize(
+    ("bad", "path"),
+    [
+        (bar_frame(t="-5"), ("data", "t")),
+        (bar_frame(h="Infinity"), ("data", "h")),
+        (bar_frame(ty=0), ("data", "ty")),
+        (bar_frame(o=True), ("data", "o")),
+    ],
+)
+async def test_a_bad_candle_push_is_a_decode_failure_and_the_next_candle_arrives(bad, path):
+    async with (
+        ws_peer(serving(bad, bar_frame())) as peer,
+        client_of(peer) as client,
+        client.candle_stream("crypto", ["BTCUSDT"], 1, backoff_initial=0.01) as stream,
+    ):
+        failure, candle = await take(stream, 2)  # type: ignore[arg-type]
+    assert isinstance(failure, DecodeFailure) and failure.error.field_path == path
+    assert isinstance(candle, Candle) and candle.interval == "1Min" and candle.close == Decimal("1.5")
+
+
+async def test_an_error_frame_on_the_trade_stream_is_kept_typed_and_the_stream_goes_on():
+    frames = ('{"code":501,"msg":"request frequency exceed the limit"}', trade_frame())
+    async with (
+        ws_peer(serving(*frames)) as peer,
+        client_of(peer) as client,
+        client.trade_stream("crypto", ["BTCUSDT"]) as stream,
+    ):
+        (trade,) = await take(stream, 1)  # type: ignore[arg-type]
+    assert isinstance(trade, Trade)
+    (error,) = stream.market.errors
+    assert isinstance(error, RateLimited) and error.code == 501
