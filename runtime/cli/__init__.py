@@ -68,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # `call`'s ARGS may follow its options (`call futu X --sim a=1`); nothing else may
+            if getattr(args, "args", None) is None or any(word.startswith("-") for word in extra):
+                parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            args.args = [*args.args, *extra]
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
     run: Run = args.run

@@ -47,6 +47,9 @@ __all__ = ["EXACT_INT", "Param", "Target", "add_call", "targets", "to_plain"]
 EXACT_INT: Final = 2**53
 """Integers at or beyond this (in magnitude) print as text in --json: a double cannot hold them."""
 
+WIDE_COLUMNS: Final = 8
+"""A list of objects with more keys than this prints one field | value table per object."""
+
 _NO_TEXT: Final = object()
 
 
@@ -190,7 +193,7 @@ def _method_target(venue: str, name: str, kind: str, module: str) -> Target:
         async def send_body(client: Any, args: Mapping[str, tuple[Any, object]]) -> Any:
             _check_names(args, params)
             values = {f.name: _convert(f.encode_name, *args[f.encode_name], f.type) for f in fields if f.encode_name in args}
-            return await getattr(client, name)(body(**values))
+            return await method(client, body(**values))
 
         return Target(venue, name, kind, params, send_body)
     params = tuple(
@@ -200,7 +203,7 @@ def _method_target(venue: str, name: str, kind: str, module: str) -> Target:
     async def send(client: Any, args: Mapping[str, tuple[Any, object]]) -> Any:
         _check_names(args, params)
         values = {p.name: _convert(p.name, *args[p.name], hints.get(p.name, Any)) for p in parameters if p.name in args}
-        return await getattr(client, name)(**values)
+        return await method(client, **values)
 
     return Target(venue, name, kind, params, send)
 
@@ -351,7 +354,11 @@ def _tables(value: Any, path: str = "") -> list[tuple[str, list[str], list[list[
         elif isinstance(item, list) and item and all(isinstance(x, dict) for x in item):
             rows = [_flat(x) for x in item]
             columns = list(dict.fromkeys(k for row in rows for k in row))
-            lists.append((at, columns, [[row.get(c, "") for c in columns] for row in rows]))
+            if len(columns) <= WIDE_COLUMNS:
+                lists.append((at, columns, [[row.get(c, "") for c in columns] for row in rows]))
+            else:  # too wide for one table: each object as a field | value table of its own
+                for i, row in enumerate(rows):
+                    lists.append((f"{at}[{i}]", ["field", "value"], [[k, v] for k, v in row.items()]))
         else:
             fields.append([at or "(reply)", _scalar(item)])
 
@@ -380,14 +387,14 @@ def _print_tables(title: str, value: Any) -> None:
         print(title)
         for name, columns, rows in tables:
             if name:
-                print(f"\n{name} ({len(rows)})")
+                print(f"\n{name}" if name.endswith("]") else f"\n{name} ({len(rows)})")
             widths = [max(len(c), *(len(r[i]) for r in rows)) if rows else len(c) for i, c in enumerate(columns)]
             for line in [columns, *rows]:
                 print("  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip())
         return
     console = make_console()
     for i, (name, columns, rows) in enumerate(tables):
-        caption = f"{name} ({len(rows)})" if name else None
+        caption = (name if name.endswith("]") else f"{name} ({len(rows)})") if name else None
         table = Table(title=title if i == 0 else None, caption=caption)
         for column in columns:
             table.add_column(column, overflow="fold")
@@ -437,7 +444,13 @@ def _list(tool: VenueTool, known: Mapping[str, Target]) -> int:
     return 0
 
 
-async def _call(tool: VenueTool, target: Target, args: argparse.Namespace, values: Mapping[str, Any]) -> Any:
+async def _call(
+    tool: VenueTool,
+    target: Target,
+    args: argparse.Namespace,
+    values: Mapping[str, Any],
+    before: Sequence[tuple[Target, Mapping[str, Any]]] = (),
+) -> Any:
     async with contextlib.AsyncExitStack() as stack:
         if args.sim:
             sim = tool.client_simulator()
@@ -452,12 +465,25 @@ async def _call(tool: VenueTool, target: Target, args: argparse.Namespace, value
         opener = getattr(client, "connect", None)
         if opener is not None:
             await asyncio.wait_for(opener(), args.timeout)
-        return await asyncio.wait_for(target.send(client, values), args.timeout + 1)
+        for first, first_values in before:
+            await _send(first, client, first_values, args.timeout)
+        return await _send(target, client, values, args.timeout)
+
+
+class _Refused(Exception):
+    """A client refused the arguments before sending (its ValueError / TypeError): exit 2."""
+
+
+async def _send(target: Target, client: Any, values: Mapping[str, Any], timeout: float) -> Any:
+    try:
+        return await asyncio.wait_for(target.send(client, values), timeout + 1)
+    except (ValueError, TypeError) as exc:
+        raise _Refused(f"{target.name}: {one_line(exc)}") from None
 
 
 def _run_call(args: argparse.Namespace) -> int:
-    key = ALIASES.get(args.venue, args.venue)
-    if key not in KEYS:
+    key = args.venue
+    if key not in KEYS:  # an alias too ("opend"): venues are named by their registry key
         from venuewire.cli.common import unknown_venue
 
         print(f"venuewire call: {unknown_venue(args.venue, KEYS, ALIASES)}", file=sys.stderr)
@@ -473,13 +499,30 @@ def _run_call(args: argparse.Namespace) -> int:
     if target is None:
         print(_unknown_name(tool, args.name, known), file=sys.stderr)
         return 2
+    before: list[tuple[Target, Mapping[str, Any]]] = []
+    for word in args.before:
+        first_name, _, first_args = word.strip().partition(" ")
+        first = known.get(first_name)
+        if first is None:
+            print(_unknown_name(tool, first_name, known), file=sys.stderr)
+            return 2
+        try:
+            first_values = parse_arguments([first_args] if first_args.strip() else [])
+            _check_names(first_values, first.params)
+        except BadArguments as exc:
+            print(f"venuewire call: {key} {first.name} (--before): bad argument {exc}", file=sys.stderr)
+            return 2
+        before.append((first, first_values))
     try:
         values = parse_arguments(args.args)
         _check_names(values, target.params)
         with quiet_logging(args.verbose):
-            reply = asyncio.run(_call(tool, target, args, values))
+            reply = asyncio.run(_call(tool, target, args, values, before))
     except BadArguments as exc:
         print(f"venuewire call: {key} {target.name}: bad argument {exc}", file=sys.stderr)
+        return 2
+    except _Refused as exc:
+        print(f"venuewire call: {key} {exc}", file=sys.stderr)
         return 2
     except CommandFailed as exc:
         print(exc.line, file=sys.stderr)
@@ -517,6 +560,14 @@ def add_call(group: Commands) -> None:
     command.add_argument("venue", metavar="VENUE", help=f"the venue: {', '.join(KEYS)}")
     command.add_argument("name", metavar="NAME", nargs="?", help="the message (see --list)")
     command.add_argument("args", metavar="ARGS", nargs="*", help="a JSON object, or key=value pairs")
+    command.add_argument(
+        "--before",
+        action="append",
+        default=[],
+        metavar="'NAME JSON'",
+        help="send NAME with these JSON arguments first, on the same connection (repeatable; e.g. a Qot_Sub "
+        "before a quote)",
+    )
     command.add_argument("--list", action="store_true", help="list every name of VENUE with its kind and parameters")
     command.add_argument("--json", action="store_true", help="print the reply as JSON (exact numbers as text)")
     command.add_argument("--sim", action="store_true", help="start the venue's embedded simulator and call it")
