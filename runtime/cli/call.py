@@ -192,7 +192,9 @@ def _method_target(venue: str, name: str, kind: str, module: str) -> Target:
 
         async def send_body(client: Any, args: Mapping[str, tuple[Any, object]]) -> Any:
             _check_names(args, params)
-            values = {f.name: _convert(f.encode_name, *args[f.encode_name], f.type) for f in fields if f.encode_name in args}
+            values = {
+                f.name: _convert(f.encode_name, *args[f.encode_name], f.type) for f in fields if f.encode_name in args
+            }
             return await method(client, body(**values))
 
         return Target(venue, name, kind, params, send_body)
@@ -474,9 +476,9 @@ class _Refused(Exception):
     """A client refused the arguments before sending (its ValueError / TypeError): exit 2."""
 
 
-async def _send(target: Target, client: Any, values: Mapping[str, Any], timeout: float) -> Any:
+async def _send(target: Target, client: Any, values: Mapping[str, Any], seconds: float) -> Any:
     try:
-        return await asyncio.wait_for(target.send(client, values), timeout + 1)
+        return await asyncio.wait_for(target.send(client, values), seconds + 1)
     except (ValueError, TypeError) as exc:
         raise _Refused(f"{target.name}: {one_line(exc)}") from None
 

@@ -40,6 +40,12 @@ SAMPLES: dict[str, str] = {
 # refusal (an order id the sample invented, a quote not subscribed on a fresh connection).
 REFUSALS = ("NotFound", "InvalidRequest", "OpenDError", "CoinwError", "QfexInvalidRequest")
 
+SIDEWAYS = json.dumps(
+    {"instrument": "BTC", "direction": "sideways", "leverage": "1", "quantityUnit": "1", "quantity": "1",
+     "positionModel": "1", "positionType": "plan"}
+)  # fmt: skip
+HK_00700 = '{"market":1,"code":"00700"}'
+
 NAMES = [(venue, name) for venue in KEYS for name in targets(venue)]
 
 
@@ -152,10 +158,9 @@ def test_futu_int64_ids_beyond_2_53_are_text(capsys: pytest.CaptureFixture[str])
     [
         (["coinw", "get_depth", "bse=btc"], "bse"),
         (["coinw", "place_order", "instrument=BTC"], "direction"),
-        (["coinw", "place_order", '{"instrument":"BTC","direction":"sideways","leverage":"1","quantityUnit":"1",'
-          '"quantity":"1","positionModel":"1","positionType":"plan"}'], "direction"),  # fmt: skip
+        (["coinw", "place_order", SIDEWAYS], "direction"),
         (["futu", "Qot_GetKL", "klType=1"], "rehabType"),
-        (["futu", "Qot_GetKL", "rehabType=1", "klType=x", "reqNum=1", 'security={"market":1,"code":"00700"}'], "klType"),
+        (["futu", "Qot_GetKL", "rehabType=1", "klType=x", "reqNum=1", f"security={HK_00700}"], "klType"),
         (["qfex", "get_order", "symbol=X"], "order_id"),
     ],
 )
