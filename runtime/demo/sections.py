@@ -5,7 +5,10 @@ a section connects, makes its requests through `run` (bounded, timed) and fills
 `run.summary`. Per venue:
 
 - futu     subscribe HK.00700 and US.AAPL, both 10-level books (Qot_GetOrderBook), then both
-           books live from Qot_UpdateOrderBook pushes.
+           books live from Qot_UpdateOrderBook pushes; then HK.00700's quote (get_quotes), its
+           last 1-minute candles (get_candles after subscribing KL_1Min) and a simulated
+           order's life cycle with OpenDTrade: place -> order list -> modify -> cancel, each
+           step's Trd_UpdateOrder push shown.
 - bitmart  the legacy depth channel (BMX_ETH, precision 6) and the v3 spot/depth20 channel
            (BTC_USDT, after a signed login), live side by side; text ping -> pong round trips.
 - coinw    signed get_open_orders for every position type; one orders table.
@@ -18,11 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, Final
 
+from rich import box
 from rich.columns import Columns
 from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 
 from venuewire.cli.venues import moved_url
 from venuewire.demo.run import CLIENT_TIMEOUT_S, DemoFailed, Run
@@ -36,6 +43,11 @@ QFEX_SAMPLES: Final = 10
 """get_order calls on one QFEX connection (its simulator allows 20 frames a second, auth included)."""
 
 FUTU_SYMBOLS: Final = ("HK.00700", "US.AAPL")
+FUTU_QUOTE: Final = "HK.00700"
+FUTU_CANDLES: Final = 5
+FUTU_ORDER_QTY: Final = Decimal(100)
+FUTU_ORDER_DISCOUNT: Final = Decimal("0.9")
+"""The demo's simulated order bids this fraction of the quote, so it rests until cancelled."""
 BITMART_LEGACY: Final = ("BMX_ETH", 6)
 BITMART_SPOT: Final = ("BTC_USDT", 20)
 INFOWAY_REST: Final = (
@@ -96,9 +108,98 @@ async def futu(run: Run, sim: Any, client: Any) -> None:
                 for s, stream in zip(FUTU_SYMBOLS, streams, strict=True)
             )
         )
+    await _futu_quote_candles_and_order(run, client)
     run.summary.messages = client.stats.requests + client.stats.pushes_received
     run.summary.decode_errors = client.stats.decode_errors
     run.summary.gaps = len(client.gaps)
+
+
+def _values_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
+    table = Table(title=Text(title), box=box.SIMPLE_HEAD, title_style="bold", pad_edge=False)
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("symbol", "name", "time (UTC)") else "right")
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    return table
+
+
+async def _next_order(run: Run, stream: Any, what: str) -> Order:
+    """The next Order of a Trd_UpdateOrder stream (Gap / DecodeFailure events skipped)."""
+    while True:
+        item = await run.step(f"waiting for the Trd_UpdateOrder push after {what}", anext(stream))
+        if isinstance(item, Order):
+            return item
+
+
+async def _futu_quote_candles_and_order(run: Run, client: Any) -> None:
+    """FUTU_QUOTE's quote and FUTU_CANDLES candles, then a simulated order's life cycle:
+    place -> order list -> modify -> cancel, each followed by its Trd_UpdateOrder push."""
+    from venuewire.generated.futu.enums import KLType, SubType, TrdMarket
+    from venuewire.opend import OpenDTrade
+
+    symbol = FUTU_QUOTE
+    await run.timed(
+        f"subscribing {symbol} to Basic and KL_1Min (Qot_Sub)",
+        client.subscribe([symbol], sub_types=[SubType.Basic, SubType.KL_1Min], push=False),
+    )
+    (quote,) = await run.timed(f"get_quotes {symbol} (Qot_GetBasicQot)", client.get_quotes(symbol))
+    run.console.print(
+        _values_table(
+            f"futu {symbol} quote (Qot_GetBasicQot)",
+            ("symbol", "name", "price", "open", "high", "low", "prev close", "volume", "turnover"),
+            [
+                (quote.symbol, quote.name, quote.price, quote.open, quote.high, quote.low, quote.prev_close,
+                 quote.volume, quote.turnover)
+            ],
+        )  # fmt: skip
+    )
+    candles = await run.timed(
+        f"get_candles {symbol} 1 min (Qot_GetKL)", client.get_candles(symbol, KLType.KLType_1Min, num=FUTU_CANDLES)
+    )
+    run.console.print(
+        _values_table(
+            f"futu {symbol} last {len(candles)} 1-minute candles (Qot_GetKL)",
+            ("time (UTC)", "open", "high", "low", "close", "volume"),
+            [(c.time and c.time.strftime("%Y-%m-%d %H:%M"), c.open, c.high, c.low, c.close, c.volume) for c in candles],
+        )
+    )
+    if not candles:
+        raise DemoFailed(run.venue, f"get_candles {symbol}", "the simulator returned no candle")
+
+    trade = OpenDTrade(client)  # the SIMULATED environment: nothing here can reach a real account
+    accounts = await run.timed("listing the simulated accounts (Trd_GetAccList)", trade.accounts())
+    market = TrdMarket[symbol.split(".")[0]]  # HK.00700 trades in TrdMarket.HK
+    account = next((a for a in accounts if market in a.markets), None)
+    if account is None:
+        raise DemoFailed(run.venue, "listing the simulated accounts", f"no simulated account trades {symbol}")
+    stream = await run.timed("following its orders (Trd_SubAccPush)", trade.order_updates([account]))
+    run.closing("closing the order stream", stream.aclose)
+    price = (quote.price * FUTU_ORDER_DISCOUNT).quantize(quote.price)  # a resting bid: it does not cross
+    steps: list[Order] = []
+    groups: list[str] = []
+    order_id = await run.timed(
+        f"placing buy {FUTU_ORDER_QTY} {symbol} @ {price} (Trd_PlaceOrder)",
+        trade.place(account, symbol, "buy", FUTU_ORDER_QTY, price, remark="venuewire demo"),
+    )
+    steps.append(await _next_order(run, stream, "placing"))
+    groups.append("place -> push")
+    listed = await run.timed("the order list (Trd_GetOrderList)", trade.orders(account))
+    mine = [o for o in listed if o.order_id == order_id]
+    if not mine:
+        raise DemoFailed(run.venue, "the order list (Trd_GetOrderList)", f"order {order_id} is not listed")
+    steps.append(mine[0])
+    groups.append("order list")
+    new_price = (price * FUTU_ORDER_DISCOUNT).quantize(quote.price)
+    await run.timed(
+        f"modifying to {FUTU_ORDER_QTY * 2} @ {new_price} (Trd_ModifyOrder)",
+        trade.modify(account, order_id, quantity=FUTU_ORDER_QTY * 2, price=new_price),
+    )
+    steps.append(await _next_order(run, stream, "modifying"))
+    groups.append("modify -> push")
+    await run.timed("cancelling (Trd_ModifyOrder, Cancel)", trade.cancel(account, order_id))
+    steps.append(await _next_order(run, stream, "cancelling"))
+    groups.append("cancel -> push")
+    run.console.print(orders_table(steps, title=f"futu simulated order {order_id}, account {account.id}", groups=groups))
 
 
 # --- bitmart -----------------------------------------------------------------------------------
