@@ -416,7 +416,8 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
             ),
         ),
         demo="venuewire.demo.sections:futu",
-        demo_shows="HK.00700 and US.AAPL books, then live Qot_UpdateOrderBook pushes",
+        demo_shows="HK.00700 and US.AAPL books, then live Qot_UpdateOrderBook pushes; a quote, candles and a "
+        "simulated order's life cycle (OpenDTrade)",
     ),
     VenueTool(
         key="bitmart",
@@ -458,7 +459,7 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
         call_live=_coinw_call_live,
         no_book="CoinW futures is served for its open orders (signed REST) only",
         demo="venuewire.demo.sections:coinw",
-        demo_shows="signed open orders for every position type",
+        demo_shows="signed open orders for every position type; an order's life cycle (place, list, cancel)",
     ),
     VenueTool(
         key="infoway",

@@ -11,7 +11,9 @@ a section connects, makes its requests through `run` (bounded, timed) and fills
            step's Trd_UpdateOrder push shown.
 - bitmart  the legacy depth channel (BMX_ETH, precision 6) and the v3 spot/depth20 channel
            (BTC_USDT, after a signed login), live side by side; text ping -> pong round trips.
-- coinw    signed get_open_orders for every position type; one orders table.
+- coinw    signed get_open_orders for every position type; one orders table; then a plan
+           order's life cycle with the generated typed bodies: place_order ->
+           get_current_orders shows it -> cancel_order -> no longer open.
 - infoway  batch_depth for codes of the stock, crypto and common markets, then the WebSocket
            depth stream (BTCUSDT, ETHUSDT) live.
 - qfex     authenticate (HMAC), then get_order(DEMO_SYMBOL, DEMO_ORDER_ID).
@@ -55,6 +57,8 @@ INFOWAY_REST: Final = (
     ("crypto", ("BTCUSDT", "ETHUSDT")),
     ("common", ("EURUSD", "XAUUSD")),
 )
+COINW_ORDER: Final = ("BTC", Decimal(2), Decimal("20000.5"))
+"""The demo's CoinW plan order: instrument, contracts, limit price (below the market: it rests)."""
 INFOWAY_STREAM: Final = ("crypto", ("BTCUSDT", "ETHUSDT"))
 
 
@@ -347,6 +351,66 @@ async def coinw(run: Run, sim: Any, client: Any) -> None:
         groups.extend([position_type] * len(normalized))
     run.console.print(
         orders_table(orders, title="CoinW open orders, one signed request per position type", groups=groups)
+    )
+    await _coinw_order_life_cycle(run, client)
+
+
+async def _coinw_order_life_cycle(run: Run, client: Any) -> None:
+    """A plan (limit) order's life cycle through the generated typed bodies: place_order ->
+    get_current_orders shows it -> cancel_order -> get_current_orders no longer does."""
+    from venuewire.coinw.orders import orders_from_coinw
+    from venuewire.generated.coinw.cancel_order_body import CancelOrderBody
+    from venuewire.generated.coinw.place_order_body import OrderKind, PlaceOrderBody, Side
+    from venuewire.generated.registry import REST_COINW_CANCEL_ORDER, REST_COINW_PLACE_ORDER
+
+    instrument, quantity, price = COINW_ORDER
+    body = PlaceOrderBody(
+        instrument=instrument,
+        direction=Side.long,
+        leverage=Decimal(10),
+        quantityUnit="1",  # contracts
+        quantity=quantity,
+        positionModel="1",  # cross margin
+        positionType=OrderKind.plan,
+        openPrice=price,
+        thirdOrderId="venuewire-demo",
+    )
+    place = REST_COINW_PLACE_ORDER
+    placed = await run.timed(
+        f"place_order {instrument} long {quantity} @ {price} (signed {place.method} {place.path})",
+        client.place_order(body),
+    )
+    order_id = placed.data.value
+    shown: list[Order] = []
+    groups: list[str] = []
+
+    async def open_orders(label: str) -> list[Order]:
+        page = await run.timed(
+            f"get_current_orders {instrument} plan ({label})",
+            client.get_current_orders(instrument=instrument, positionType=OrderKind.plan.value),
+        )
+        run.summary.messages += 1
+        return [o for o in orders_from_coinw(page.data.rows) if o.order_id == str(order_id)]
+
+    listed = await open_orders("after placing")
+    if not listed:
+        raise DemoFailed(run.venue, "get_current_orders after placing", f"order {order_id} is not open")
+    shown.extend(listed)
+    groups.extend(["open after place"] * len(listed))
+    cancel = REST_COINW_CANCEL_ORDER
+    await run.timed(
+        f"cancel_order {order_id} (signed {cancel.method} {cancel.path})",
+        client.cancel_order(CancelOrderBody(id=str(order_id))),
+    )
+    run.summary.messages += 2  # the place and cancel replies
+    if await open_orders("after cancelling"):
+        raise DemoFailed(run.venue, "get_current_orders after cancelling", f"order {order_id} is still open")
+    run.console.print(
+        orders_table(
+            shown,
+            title=f"CoinW order {order_id}: placed, listed open, cancelled (no longer open)",
+            groups=groups,
+        )
     )
 
 
