@@ -147,16 +147,10 @@ async def _futu_quote_candles_and_order(run: Run, client: Any) -> None:
         client.subscribe([symbol], sub_types=[SubType.Basic, SubType.KL_1Min], push=False),
     )
     (quote,) = await run.timed(f"get_quotes {symbol} (Qot_GetBasicQot)", client.get_quotes(symbol))
-    run.console.print(
-        _values_table(
-            f"futu {symbol} quote (Qot_GetBasicQot)",
-            ("symbol", "name", "price", "open", "high", "low", "prev close", "volume", "turnover"),
-            [
-                (quote.symbol, quote.name, quote.price, quote.open, quote.high, quote.low, quote.prev_close,
-                 quote.volume, quote.turnover)
-            ],
-        )  # fmt: skip
-    )
+    columns = ("symbol", "name", "price", "open", "high", "low", "prev close", "volume", "turnover")
+    row = (quote.symbol, quote.name, quote.price, quote.open, quote.high, quote.low, quote.prev_close)
+    table = _values_table(f"futu {symbol} quote (Qot_GetBasicQot)", columns, [(*row, quote.volume, quote.turnover)])
+    run.console.print(table)
     candles = await run.timed(
         f"get_candles {symbol} 1 min (Qot_GetKL)", client.get_candles(symbol, KLType.KLType_1Min, num=FUTU_CANDLES)
     )
@@ -203,7 +197,8 @@ async def _futu_quote_candles_and_order(run: Run, client: Any) -> None:
     await run.timed("cancelling (Trd_ModifyOrder, Cancel)", trade.cancel(account, order_id))
     steps.append(await _next_order(run, stream, "cancelling"))
     groups.append("cancel -> push")
-    run.console.print(orders_table(steps, title=f"futu simulated order {order_id}, account {account.id}", groups=groups))
+    title = f"futu simulated order {order_id}, account {account.id}"
+    run.console.print(orders_table(steps, title=title, groups=groups))
 
 
 # --- bitmart -----------------------------------------------------------------------------------
