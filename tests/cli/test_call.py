@@ -213,3 +213,32 @@ def test_plain_text_without_rich(monkeypatch: pytest.MonkeyPatch, capsys: pytest
     assert re.search(r"^code\s+0$", out, re.MULTILINE), out
     assert re.search(r"^name\s+BTC$", out, re.MULTILINE), out
     assert re.search(r"^leverage\s+\[5,10,20,50,100,200\]$", out, re.MULTILINE), out
+
+
+def test_live_targets_read_credentials_from_the_environment_and_honour_overrides(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from venuewire.demo import closed_port
+
+    port = closed_port()
+    for var in ("VENUEWIRE_COINW_API_KEY", "VENUEWIRE_COINW_SECRET"):
+        monkeypatch.delenv(var, raising=False)
+    assert main(["call", "coinw", "get_user_assets", "--url", f"http://127.0.0.1:{port}"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("venuewire call: AuthError coinw: ") and "VENUEWIRE_COINW_API_KEY" in err
+    monkeypatch.setenv("VENUEWIRE_COINW_API_KEY", "key")
+    monkeypatch.setenv("VENUEWIRE_COINW_SECRET", "never-printed")
+    assert main(["call", "coinw", "get_user_assets", "--url", f"http://127.0.0.1:{port}", "--timeout", "2"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("venuewire call: ConnectionLost coinw: ") and f"{port}" in err
+    assert "never-printed" not in err
+    assert main(["call", "futu", "GetGlobalState", "--host", "127.0.0.1", "--port", str(port), "userID=0"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("venuewire call: ConnectionLost futu: ") and f"127.0.0.1:{port}" in err
+    assert main(["call", "futu", "GetGlobalState", "--url", "nonsense", "userID=0"]) == 2
+    assert "HOST:PORT" in capsys.readouterr().err
+
+
+def test_a_venue_without_requests_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["call", "bitmart", "spot_depth"]) == 2
+    assert "declares no callable message" in capsys.readouterr().err
