@@ -172,15 +172,24 @@ def _futu_client(sim: Any, timeout: float, port: int) -> Any:
     return OpenDClient(sim.host, port, timeout=timeout, connect_timeout=timeout)
 
 
-def _futu_live(args: argparse.Namespace) -> Any:
-    from venuewire.opend.client import OpenDClient
-
+def _futu_address(args: argparse.Namespace, command: str) -> tuple[str, int]:
+    """OpenD's host and port: the registry's, or `--url HOST:PORT` (and, where the command has
+    them, `--host` / `--port`)."""
     host, port = OPEND.default_host, OPEND.default_port
     if args.url is not None:
         host, sep, text = args.url.removeprefix("tcp://").rpartition(":")
         if not sep or not text.isdigit():
-            raise CommandFailed(f"venuewire book: --url for futu must be HOST:PORT, got {args.url!r}", 2)
+            raise CommandFailed(f"venuewire {command}: --url for futu must be HOST:PORT, got {args.url!r}", 2)
         port = int(text)
+    host = getattr(args, "host", None) or host
+    given = getattr(args, "port", None)
+    return host, port if given is None else given
+
+
+def _futu_live(args: argparse.Namespace) -> Any:
+    from venuewire.opend.client import OpenDClient
+
+    host, port = _futu_address(args, "book")
     timeout = args.timeout
     return OpenDClient(host, port, timeout=timeout, connect_timeout=timeout, reconnect=args.watch)
 
@@ -188,14 +197,7 @@ def _futu_live(args: argparse.Namespace) -> Any:
 def _futu_call_live(args: argparse.Namespace) -> Any:
     from venuewire.opend.client import OpenDClient
 
-    host, port = OPEND.default_host, OPEND.default_port
-    if args.url is not None:
-        host, sep, text = args.url.removeprefix("tcp://").rpartition(":")
-        if not sep or not text.isdigit():
-            raise CommandFailed(f"venuewire call: --url for futu must be HOST:PORT, got {args.url!r}", 2)
-        port = int(text)
-    host = args.host or host
-    port = args.port if args.port is not None else port
+    host, port = _futu_address(args, "call")
     return OpenDClient(host, port, timeout=args.timeout, connect_timeout=args.timeout)
 
 
