@@ -2,7 +2,7 @@
 
 One argparse tree: a top-level parser and a subcommand per area, each with its own `--help`
 and an example in its epilog: `demo` (cli.demo), `book` (cli.book), `sim` (cli.sim),
-`schemas` and `decode` (cli.inspect). What they do per venue comes from one table,
+`call` (cli.call), `schemas` and `decode` (cli.inspect). What they do per venue comes from one table,
 `venuewire.cli.venues.TOOLS`; venues are named by their registry key (`futu`, ...).
 
 Exit codes: 0 success; 1 a venue, a connection or a simulator failed (one line on stderr,
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from venuewire.cli.book import add_book
+from venuewire.cli.call import add_call
 from venuewire.cli.common import CLI_EXTRAS_HINT, Run, usage
 from venuewire.cli.demo import DEMO_UNREACHABLE_ENV, add_demo
 from venuewire.cli.inspect import add_decode, add_schemas, message_routes
@@ -53,7 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"venuewire {_version()}")
     parser.set_defaults(run=lambda _args: usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for add in (add_demo, add_book, add_sim, add_schemas, add_decode):
+    for add in (add_demo, add_book, add_call, add_sim, add_schemas, add_decode):
         add(commands)
     return parser
 
@@ -67,7 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args, extra = parser.parse_known_args(argv)
+        if extra:  # `call`'s ARGS may follow its options (`call futu X --sim a=1`); nothing else may
+            if getattr(args, "args", None) is None or any(word.startswith("-") for word in extra):
+                parser.error(f"unrecognized arguments: {' '.join(extra)}")
+            args.args = [*args.args, *extra]
     except SystemExit as exc:  # --help (0) or a usage error (2)
         return exc.code if isinstance(exc.code, int) else 2
     run: Run = args.run

@@ -96,7 +96,8 @@ class VenueTool:
     against a running simulator `sim`, dialling `port` (the simulator's, or another one in
     tests); `account` the simulator settings that client's credentials match. `demo` is the
     "module:function" of its demo section, `demo_shows` what that section shows. `books` the
-    venue's order books (`no_book` says why there are none)."""
+    venue's order books (`no_book` says why there are none); `call_live` the client of
+    `venuewire call` against the real endpoint."""
 
     key: str
     simulator: Simulator
@@ -107,6 +108,9 @@ class VenueTool:
     no_book: str = ""
     aliases: tuple[str, ...] = ()
     account: Mapping[str, str] = field(default_factory=dict)
+    call_live: Callable[[argparse.Namespace], Any] | None = None
+    """`venuewire call` without --sim: a client of the live endpoint (credentials from the
+    environment; `--url`, `--host`/`--port` and `--timeout` from the command line)."""
 
     @property
     def title(self) -> str:
@@ -168,17 +172,33 @@ def _futu_client(sim: Any, timeout: float, port: int) -> Any:
     return OpenDClient(sim.host, port, timeout=timeout, connect_timeout=timeout)
 
 
-def _futu_live(args: argparse.Namespace) -> Any:
-    from venuewire.opend.client import OpenDClient
-
+def _futu_address(args: argparse.Namespace, command: str) -> tuple[str, int]:
+    """OpenD's host and port: the registry's, or `--url HOST:PORT` (and, where the command has
+    them, `--host` / `--port`)."""
     host, port = OPEND.default_host, OPEND.default_port
     if args.url is not None:
         host, sep, text = args.url.removeprefix("tcp://").rpartition(":")
         if not sep or not text.isdigit():
-            raise CommandFailed(f"venuewire book: --url for futu must be HOST:PORT, got {args.url!r}", 2)
+            raise CommandFailed(f"venuewire {command}: --url for futu must be HOST:PORT, got {args.url!r}", 2)
         port = int(text)
+    host = getattr(args, "host", None) or host
+    given = getattr(args, "port", None)
+    return host, port if given is None else given
+
+
+def _futu_live(args: argparse.Namespace) -> Any:
+    from venuewire.opend.client import OpenDClient
+
+    host, port = _futu_address(args, "book")
     timeout = args.timeout
     return OpenDClient(host, port, timeout=timeout, connect_timeout=timeout, reconnect=args.watch)
+
+
+def _futu_call_live(args: argparse.Namespace) -> Any:
+    from venuewire.opend.client import OpenDClient
+
+    host, port = _futu_address(args, "call")
+    return OpenDClient(host, port, timeout=args.timeout, connect_timeout=args.timeout)
 
 
 async def _futu_book(client: Any, args: argparse.Namespace) -> AsyncIterator[Any]:
@@ -280,6 +300,22 @@ def _qfex_client(sim: Any, timeout: float, port: int) -> Any:
     return QfexTradeClient(credentials, url=moved_url(sim.url, sim.port, port), timeout=timeout, heartbeat=None)
 
 
+def _coinw_call_live(args: argparse.Namespace) -> Any:
+    from venuewire.coinw.client import CoinwClient
+    from venuewire.credentials import CoinwCredentials
+
+    url = args.url or COINW_ORDERS.base_url
+    return CoinwClient(CoinwCredentials.from_env(), url=url, timeout=args.timeout)
+
+
+def _qfex_call_live(args: argparse.Namespace) -> Any:
+    from venuewire.credentials import QfexCredentials
+    from venuewire.generated.registry import WS_QFEX_TRADE
+    from venuewire.qfex.client import QfexTradeClient
+
+    return QfexTradeClient(QfexCredentials.from_env(), url=args.url or WS_QFEX_TRADE.url, timeout=args.timeout)
+
+
 # --- infoway -------------------------------------------------------------------------------------
 
 _INFOWAY_SUFFIXES = {".JP": "japan", ".IN": "india", ".KS": "korea", ".KQ": "korea", ".TW": "taiwan"}
@@ -325,6 +361,19 @@ def _infoway_live(args: argparse.Namespace) -> Any:
     )
 
 
+def _infoway_call_live(args: argparse.Namespace) -> Any:
+    from venuewire.credentials import InfowayCredentials
+    from venuewire.generated.registry import REST_INFOWAY_BATCH_DEPTH, WS_INFOWAY_DEPTH
+    from venuewire.infoway.client import InfowayClient
+
+    return InfowayClient(
+        InfowayCredentials.from_env(),
+        url=args.url or REST_INFOWAY_BATCH_DEPTH.base_url,
+        ws_url=WS_INFOWAY_DEPTH.url,
+        timeout=args.timeout,
+    )
+
+
 async def _infoway_book(client: Any, args: argparse.Namespace) -> AsyncIterator[Any]:
     market = args.market or infoway_market(args.symbol)
     if args.watch:
@@ -357,6 +406,7 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
             settings=_futu_sim_settings,
         ),
         client=_futu_client,
+        call_live=_futu_call_live,
         books=(
             Book(
                 "futu",
@@ -368,7 +418,8 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
             ),
         ),
         demo="venuewire.demo.sections:futu",
-        demo_shows="HK.00700 and US.AAPL books, then live Qot_UpdateOrderBook pushes",
+        demo_shows="HK.00700 and US.AAPL books, then live Qot_UpdateOrderBook pushes; a quote, candles and a "
+        "simulated order's life cycle (OpenDTrade)",
     ),
     VenueTool(
         key="bitmart",
@@ -407,9 +458,10 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
             "codes.",
         ),
         client=_coinw_client,
+        call_live=_coinw_call_live,
         no_book="CoinW futures is served for its open orders (signed REST) only",
         demo="venuewire.demo.sections:coinw",
-        demo_shows="signed open orders for every position type",
+        demo_shows="signed open orders for every position type; an order's life cycle (place, list, cancel)",
     ),
     VenueTool(
         key="infoway",
@@ -419,6 +471,7 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
             simulates="Infoway REST batch_depth and the WebSocket depth stream, with their limits.",
         ),
         client=_infoway_client,
+        call_live=_infoway_call_live,
         books=(
             Book(
                 "infoway",
@@ -439,6 +492,7 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
             simulates="QFEX trading WebSocket: HMAC auth within the minute and get_order.",
         ),
         client=_qfex_client,
+        call_live=_qfex_call_live,
         no_book="QFEX is served for its trade WebSocket (auth, get_order) only",
         demo="venuewire.demo.sections:qfex",
         demo_shows="HMAC auth, then get_order",

@@ -5,10 +5,15 @@ a section connects, makes its requests through `run` (bounded, timed) and fills
 `run.summary`. Per venue:
 
 - futu     subscribe HK.00700 and US.AAPL, both 10-level books (Qot_GetOrderBook), then both
-           books live from Qot_UpdateOrderBook pushes.
+           books live from Qot_UpdateOrderBook pushes; then HK.00700's quote (get_quotes), its
+           last 1-minute candles (get_candles after subscribing KL_1Min) and a simulated
+           order's life cycle with OpenDTrade: place -> order list -> modify -> cancel, each
+           step's Trd_UpdateOrder push shown.
 - bitmart  the legacy depth channel (BMX_ETH, precision 6) and the v3 spot/depth20 channel
            (BTC_USDT, after a signed login), live side by side; text ping -> pong round trips.
-- coinw    signed get_open_orders for every position type; one orders table.
+- coinw    signed get_open_orders for every position type; one orders table; then a plan
+           order's life cycle with the generated typed bodies: place_order ->
+           get_current_orders shows it -> cancel_order -> no longer open.
 - infoway  batch_depth for codes of the stock, crypto and common markets, then the WebSocket
            depth stream (BTCUSDT, ETHUSDT) live.
 - qfex     authenticate (HMAC), then get_order(DEMO_SYMBOL, DEMO_ORDER_ID).
@@ -18,11 +23,15 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import Any, Final
 
+from rich import box
 from rich.columns import Columns
 from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 
 from venuewire.cli.venues import moved_url
 from venuewire.demo.run import CLIENT_TIMEOUT_S, DemoFailed, Run
@@ -36,6 +45,11 @@ QFEX_SAMPLES: Final = 10
 """get_order calls on one QFEX connection (its simulator allows 20 frames a second, auth included)."""
 
 FUTU_SYMBOLS: Final = ("HK.00700", "US.AAPL")
+FUTU_QUOTE: Final = "HK.00700"
+FUTU_CANDLES: Final = 5
+FUTU_ORDER_QTY: Final = Decimal(100)
+FUTU_ORDER_DISCOUNT: Final = Decimal("0.9")
+"""The demo's simulated order bids this fraction of the quote, so it rests until cancelled."""
 BITMART_LEGACY: Final = ("BMX_ETH", 6)
 BITMART_SPOT: Final = ("BTC_USDT", 20)
 INFOWAY_REST: Final = (
@@ -43,6 +57,8 @@ INFOWAY_REST: Final = (
     ("crypto", ("BTCUSDT", "ETHUSDT")),
     ("common", ("EURUSD", "XAUUSD")),
 )
+COINW_ORDER: Final = ("BTC", Decimal(2), Decimal("20000.5"))
+"""The demo's CoinW plan order: instrument, contracts, limit price (below the market: it rests)."""
 INFOWAY_STREAM: Final = ("crypto", ("BTCUSDT", "ETHUSDT"))
 
 
@@ -96,9 +112,93 @@ async def futu(run: Run, sim: Any, client: Any) -> None:
                 for s, stream in zip(FUTU_SYMBOLS, streams, strict=True)
             )
         )
+    await _futu_quote_candles_and_order(run, client)
     run.summary.messages = client.stats.requests + client.stats.pushes_received
     run.summary.decode_errors = client.stats.decode_errors
     run.summary.gaps = len(client.gaps)
+
+
+def _values_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[object]]) -> Table:
+    table = Table(title=Text(title), box=box.SIMPLE_HEAD, title_style="bold", pad_edge=False)
+    for column in columns:
+        table.add_column(column, justify="left" if column in ("symbol", "name", "time (UTC)") else "right")
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    return table
+
+
+async def _next_order(run: Run, stream: Any, what: str) -> Order:
+    """The next Order of a Trd_UpdateOrder stream (Gap / DecodeFailure events skipped)."""
+    while True:
+        item = await run.step(f"waiting for the Trd_UpdateOrder push after {what}", anext(stream))
+        if isinstance(item, Order):
+            return item
+
+
+async def _futu_quote_candles_and_order(run: Run, client: Any) -> None:
+    """FUTU_QUOTE's quote and FUTU_CANDLES candles, then a simulated order's life cycle:
+    place -> order list -> modify -> cancel, each followed by its Trd_UpdateOrder push."""
+    from venuewire.generated.futu.enums import KLType, SubType, TrdMarket
+    from venuewire.opend import OpenDTrade
+
+    symbol = FUTU_QUOTE
+    await run.timed(
+        f"subscribing {symbol} to Basic and KL_1Min (Qot_Sub)",
+        client.subscribe([symbol], sub_types=[SubType.Basic, SubType.KL_1Min], push=False),
+    )
+    (quote,) = await run.timed(f"get_quotes {symbol} (Qot_GetBasicQot)", client.get_quotes(symbol))
+    columns = ("symbol", "name", "price", "open", "high", "low", "prev close", "volume", "turnover")
+    row = (quote.symbol, quote.name, quote.price, quote.open, quote.high, quote.low, quote.prev_close)
+    table = _values_table(f"futu {symbol} quote (Qot_GetBasicQot)", columns, [(*row, quote.volume, quote.turnover)])
+    run.console.print(table)
+    candles = await run.timed(
+        f"get_candles {symbol} 1 min (Qot_GetKL)", client.get_candles(symbol, KLType.KLType_1Min, num=FUTU_CANDLES)
+    )
+    run.console.print(
+        _values_table(
+            f"futu {symbol} last {len(candles)} 1-minute candles (Qot_GetKL)",
+            ("time (UTC)", "open", "high", "low", "close", "volume"),
+            [(c.time and c.time.strftime("%Y-%m-%d %H:%M"), c.open, c.high, c.low, c.close, c.volume) for c in candles],
+        )
+    )
+    if not candles:
+        raise DemoFailed(run.venue, f"get_candles {symbol}", "the simulator returned no candle")
+
+    trade = OpenDTrade(client)  # the SIMULATED environment: nothing here can reach a real account
+    accounts = await run.timed("listing the simulated accounts (Trd_GetAccList)", trade.accounts())
+    market = TrdMarket[symbol.split(".")[0]]  # HK.00700 trades in TrdMarket.HK
+    account = next((a for a in accounts if market in a.markets), None)
+    if account is None:
+        raise DemoFailed(run.venue, "listing the simulated accounts", f"no simulated account trades {symbol}")
+    stream = await run.timed("following its orders (Trd_SubAccPush)", trade.order_updates([account]))
+    run.closing("closing the order stream", stream.aclose)
+    price = (quote.price * FUTU_ORDER_DISCOUNT).quantize(quote.price)  # a resting bid: it does not cross
+    steps: list[Order] = []
+    groups: list[str] = []
+    order_id = await run.timed(
+        f"placing buy {FUTU_ORDER_QTY} {symbol} @ {price} (Trd_PlaceOrder)",
+        trade.place(account, symbol, "buy", FUTU_ORDER_QTY, price, remark="venuewire demo"),
+    )
+    steps.append(await _next_order(run, stream, "placing"))
+    groups.append("place -> push")
+    listed = await run.timed("the order list (Trd_GetOrderList)", trade.orders(account))
+    mine = [o for o in listed if o.order_id == order_id]
+    if not mine:
+        raise DemoFailed(run.venue, "the order list (Trd_GetOrderList)", f"order {order_id} is not listed")
+    steps.append(mine[0])
+    groups.append("order list")
+    new_price = (price * FUTU_ORDER_DISCOUNT).quantize(quote.price)
+    await run.timed(
+        f"modifying to {FUTU_ORDER_QTY * 2} @ {new_price} (Trd_ModifyOrder)",
+        trade.modify(account, order_id, quantity=FUTU_ORDER_QTY * 2, price=new_price),
+    )
+    steps.append(await _next_order(run, stream, "modifying"))
+    groups.append("modify -> push")
+    await run.timed("cancelling (Trd_ModifyOrder, Cancel)", trade.cancel(account, order_id))
+    steps.append(await _next_order(run, stream, "cancelling"))
+    groups.append("cancel -> push")
+    title = f"futu simulated order {order_id}, account {account.id}"
+    run.console.print(orders_table(steps, title=title, groups=groups))
 
 
 # --- bitmart -----------------------------------------------------------------------------------
@@ -246,6 +346,66 @@ async def coinw(run: Run, sim: Any, client: Any) -> None:
         groups.extend([position_type] * len(normalized))
     run.console.print(
         orders_table(orders, title="CoinW open orders, one signed request per position type", groups=groups)
+    )
+    await _coinw_order_life_cycle(run, client)
+
+
+async def _coinw_order_life_cycle(run: Run, client: Any) -> None:
+    """A plan (limit) order's life cycle through the generated typed bodies: place_order ->
+    get_current_orders shows it -> cancel_order -> get_current_orders no longer does."""
+    from venuewire.coinw.orders import orders_from_coinw
+    from venuewire.generated.coinw.cancel_order_body import CancelOrderBody
+    from venuewire.generated.coinw.place_order_body import OrderKind, PlaceOrderBody, Side
+    from venuewire.generated.registry import REST_COINW_CANCEL_ORDER, REST_COINW_PLACE_ORDER
+
+    instrument, quantity, price = COINW_ORDER
+    body = PlaceOrderBody(
+        instrument=instrument,
+        direction=Side.long,
+        leverage=Decimal(10),
+        quantityUnit="1",  # contracts
+        quantity=quantity,
+        positionModel="1",  # cross margin
+        positionType=OrderKind.plan,
+        openPrice=price,
+        thirdOrderId="venuewire-demo",
+    )
+    place = REST_COINW_PLACE_ORDER
+    placed = await run.timed(
+        f"place_order {instrument} long {quantity} @ {price} (signed {place.method} {place.path})",
+        client.place_order(body),
+    )
+    order_id = placed.data.value
+    shown: list[Order] = []
+    groups: list[str] = []
+
+    async def open_orders(label: str) -> list[Order]:
+        page = await run.timed(
+            f"get_current_orders {instrument} plan ({label})",
+            client.get_current_orders(instrument=instrument, positionType=OrderKind.plan.value),
+        )
+        run.summary.messages += 1
+        return [o for o in orders_from_coinw(page.data.rows) if o.order_id == str(order_id)]
+
+    listed = await open_orders("after placing")
+    if not listed:
+        raise DemoFailed(run.venue, "get_current_orders after placing", f"order {order_id} is not open")
+    shown.extend(listed)
+    groups.extend(["open after place"] * len(listed))
+    cancel = REST_COINW_CANCEL_ORDER
+    await run.timed(
+        f"cancel_order {order_id} (signed {cancel.method} {cancel.path})",
+        client.cancel_order(CancelOrderBody(id=str(order_id))),
+    )
+    run.summary.messages += 2  # the place and cancel replies
+    if await open_orders("after cancelling"):
+        raise DemoFailed(run.venue, "get_current_orders after cancelling", f"order {order_id} is still open")
+    run.console.print(
+        orders_table(
+            shown,
+            title=f"CoinW order {order_id}: placed, listed open, cancelled (no longer open)",
+            groups=groups,
+        )
     )
 
 

@@ -1,0 +1,56 @@
+"""`venuewire demo`'s trading sections: Futu's quote, candles and simulated order life cycle,
+CoinW's order life cycle through the generated typed bodies."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from typing import Any
+
+from rich.console import Console
+
+from venuewire.demo import DemoFailed, DemoOptions, run_demo
+
+
+async def _run(venue: str, **options: Any) -> tuple[list[DemoFailed], list[str], str]:
+    out = io.StringIO()
+    console = Console(file=out, width=200, force_terminal=False, color_system=None)
+    errors: list[str] = []
+    async with asyncio.timeout(60):
+        failures = await run_demo([venue], console, DemoOptions(seconds=1.0, **options), errors.append)
+    return failures, errors, out.getvalue()
+
+
+def _rows(out: str, label: str) -> list[list[str]]:
+    return [line.split() for line in out.splitlines() if line.strip().startswith(label)]
+
+
+async def test_futu_shows_a_quote_candles_and_a_simulated_orders_life_cycle() -> None:
+    failures, errors, out = await _run("futu")
+    assert failures == [] and errors == [], errors
+    (quote,) = [r for r in _rows(out, "HK.00700") if "TENCENT" in r]
+    assert re.fullmatch(r"(39\d|40\d)\.\d", quote[2]), quote  # the last price, from Qot_GetBasicQot
+    candles = re.search(r"last (\d+) 1-minute candles \(Qot_GetKL\)", out)
+    assert candles is not None and int(candles[1]) >= 1
+    title = re.search(r"futu simulated order (\S+), account (\d+)", out)
+    assert title is not None
+    order_id = title[1]
+    steps = {label: _rows(out, label) for label in ("place -> push", "order list", "modify -> push", "cancel -> push")}
+    assert all(len(rows) == 1 for rows in steps.values()), steps
+    place, listed, modify, cancel = (rows[0] for rows in steps.values())
+    for row in (place, listed, modify, cancel):
+        assert order_id in row and "HK.00700" in row and "buy" in row
+    assert "Submitted" in place and "Submitted" in listed
+    assert "100.0" in place and "200.0" in modify  # the modified quantity arrived in the push
+    assert float(modify[modify.index("200.0") + 2]) < float(place[place.index("100.0") + 2])  # and the lower price
+    assert any(s.startswith("Cancelled") for s in cancel), cancel
+
+
+async def test_coinw_shows_an_orders_life_cycle() -> None:
+    failures, errors, out = await _run("coinw")
+    assert failures == [] and errors == [], errors
+    title = re.search(r"CoinW order (\d+): placed, listed open, cancelled \(no longer open\)", out)
+    assert title is not None
+    (row,) = _rows(out, "open after place")
+    assert title[1] in row and "BTC" in row and "plan" in row and "20000.5" in row
