@@ -185,17 +185,28 @@ def _method_target(venue: str, name: str, kind: str, module: str) -> Target:
     hints = typing.get_type_hints(method)
     signature = inspect.signature(method)
     parameters = [p for p in signature.parameters.values() if p.name != "self"]
-    body = hints.get("body") if [p.name for p in parameters] == ["body"] else None
-    if body is not None and isinstance(body, type) and issubclass(body, msgspec.Struct):
-        fields = msgspec.structs.fields(body)
-        params = tuple(Param(f.encode_name, _type_text(f.type), f.required) for f in fields)
+    body = hints.get("body")
+    if isinstance(body, type) and issubclass(body, msgspec.Struct):
+        # A JSON body's fields are parameters of their own, beside the method's others (a path
+        # parameter such as Infoway's `market`).
+        body_type = body
+        others = [p for p in parameters if p.name != "body"]
+        fields = msgspec.structs.fields(body_type)
+        plain = tuple(
+            Param(p.name, _type_text(hints.get(p.name, Any)), p.default is inspect.Parameter.empty) for p in others
+        )
+        clash = {p.name for p in plain} & {f.encode_name for f in fields}
+        if clash:
+            raise LookupError(f"{venue} {name}: body fields {sorted(clash)} clash with the method's parameters")
+        params = plain + tuple(Param(f.encode_name, _type_text(f.type), f.required) for f in fields)
 
         async def send_body(client: Any, args: Mapping[str, tuple[Any, object]]) -> Any:
             _check_names(args, params)
             values = {
                 f.name: _convert(f.encode_name, *args[f.encode_name], f.type) for f in fields if f.encode_name in args
             }
-            return await method(client, body(**values))
+            kwargs = {p.name: _convert(p.name, *args[p.name], hints.get(p.name, Any)) for p in others if p.name in args}
+            return await method(client, body=body_type(**values), **kwargs)
 
         return Target(venue, name, kind, params, send_body)
     params = tuple(
