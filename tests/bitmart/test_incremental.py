@@ -218,6 +218,9 @@ def test_a_non_finite_level_is_a_decode_failure_and_not_applied(bad: str) -> Non
 def test_a_frame_that_is_not_the_schema_is_a_decode_failure() -> None:
     p = SpotIncreaseProtocol("ws://127.0.0.1:1/api", "BTC_USDT")
     p.opening()
-    raw = b'{"table":"spot/depth/increase100","data":[{"asks":[],"bids":[],"ms_t":1,"symbol":"BTC_USDT","type":"x","version":1}]}'
+    raw = (
+        b'{"table":"spot/depth/increase100","data":'
+        b'[{"asks":[],"bids":[],"ms_t":1,"symbol":"BTC_USDT","type":"x","version":1}]}'
+    )
     [failure] = p.receive(raw.decode()).items
     assert isinstance(failure, DecodeFailure) and failure.error.field_path == ("data", 0, "type")
