@@ -133,7 +133,8 @@ class BitmartIncrementalStream(WsStream[IncrementalOutput]):
         return self.channel.failure
 
     def is_valid(self, symbol: str) -> bool:
-        """Whether `symbol`'s local book is valid now (KeyError for a symbol not streamed)."""
+        """Whether `symbol`'s local book is valid now, after every frame received so far
+        (which may be ahead of the items not yet consumed); KeyError for a symbol not streamed."""
         return self.channel.is_valid(symbol)
 
 
