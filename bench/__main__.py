@@ -6,7 +6,7 @@ import platform
 import sys
 from datetime import UTC, datetime
 
-from bench import bitmart, coinw, infoway, opend
+from bench import bitmart, coinw, infoway, memory, opend
 from bench.harness import table
 
 
@@ -30,6 +30,14 @@ def main() -> int:
     coinw_results = coinw.run()
     print(table(coinw_results, "CoinW futures"))
     results += coinw_results
+    print()
+    memory_results = memory.run()
+    print(table(memory_results, "Memory"))
+    results += memory_results
+    print()
+    print("Left (not measured yet): end-to-end pushes per second on one core, depth_stream vs the official")
+    print("clients against a local server (BitMart SpotSocketClient, infoway-sdk WebSocket, futu-api")
+    print("OrderBookHandlerBase).")
     below = [r for r in results if r.target is not None and r.ratio < r.target]
     print()
     targeted = [r for r in results if r.target is not None]

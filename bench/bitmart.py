@@ -2,9 +2,13 @@
 (a) a 20-level legacy depth push (the seed's sample, compact JSON as the venue sends it)
     -> the generated `LegacyDepthPush`, every price, amount, total and count a Decimal as the
     schema says, vs stdlib `json.loads` on the same bytes [>= 1.5x].
-Information rows: the same typed decode vs `json.loads` plus `Decimal()` of the same values
-(what a stdlib user must do to get the same numbers); the full path to the normalized
-`OrderBook`; and a v3 depth20 frame (raw DEFLATE) inflated and decoded, vs zlib + json.loads.
+(a') the same bytes -> normalized `OrderBook` (`order_book_from_legacy_json`: text-typed
+    decode, every value checked, no Decimal built) vs `json.loads` [>= 1.5x]; and with every
+    level's price and size then read as `Decimal` vs `json.loads` + `Decimal()` per value [>= 1.2x].
+(b) a v3 depth20 frame (raw DEFLATE), inflate on both sides, -> `OrderBook`
+    (`order_books_from_spot_json`) vs zlib + `json.loads` [>= 1.5x]; read as Decimal [>= 1.2x].
+Information rows: the typed decode vs `json.loads` plus `Decimal()` of the same values, and
+the path through the generated (Decimal-typed) classes.
 """
 
 from __future__ import annotations
@@ -15,7 +19,12 @@ from decimal import Decimal
 from typing import Any
 
 from bench.harness import Result, compare
-from venuewire.bitmart.book import order_book_from_legacy, order_books_from_spot
+from venuewire.bitmart.book import (
+    order_book_from_legacy,
+    order_book_from_legacy_json,
+    order_books_from_spot,
+    order_books_from_spot_json,
+)
 from venuewire.bitmart.protocol import inflate
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush
 from venuewire.generated.bitmart.spot_depth import SpotDepthPush
@@ -35,7 +44,7 @@ def spot_frame(levels: int = 20) -> bytes:
     """One v3 `spot/depth{levels}` push as the venue sends it: raw DEFLATE bytes."""
     session = SpotSession(SimState())
     frames = session.receive(json.dumps({"op": "subscribe", "args": [f"spot/depth{levels}:BTC_USDT"]}))
-    frame = frames[0]
+    frame = frames[-1]  # the ack comes first, then the first depth push
     assert isinstance(frame, bytes)
     return frame
 
@@ -61,6 +70,25 @@ def bench_legacy() -> list[Result]:
     def book() -> object:
         return order_book_from_legacy(decode_json(LegacyDepthPush, data))
 
+    def fast_book() -> object:
+        return order_book_from_legacy_json(data)
+
+    def fast_book_read() -> object:
+        book = order_book_from_legacy_json(data)
+        for side in (book.bids, book.asks):
+            for level in side:
+                level.price  # noqa: B018
+                level.size  # noqa: B018
+        return book
+
+    def stdlib_read() -> object:  # the same values a book reader gets: price and amount
+        push: dict[str, Any] = json.loads(data)
+        for side in _SIDES:
+            for level in push["data"][side]:
+                level["price"] = Decimal(level["price"])
+                level["amount"] = Decimal(level["amount"])
+        return push
+
     name = f"(a) 20-level legacy depth push ({len(data)} B)"
     return [
         Result(f"{name} -> typed", "decode_json(LegacyDepthPush) (Decimal)", "json.loads", compare(typed, stdlib), 1.5),
@@ -73,6 +101,20 @@ def bench_legacy() -> list[Result]:
         ),
         Result(
             f"{name} -> normalized OrderBook",
+            "order_book_from_legacy_json (text, checked)",
+            "json.loads",
+            compare(fast_book, stdlib),
+            1.5,
+        ),
+        Result(
+            f"{name} -> OrderBook, every price and size read as Decimal",
+            "order_book_from_legacy_json + .price/.size",
+            "json.loads + Decimal() of price and amount",
+            compare(fast_book_read, stdlib_read),
+            1.2,
+        ),
+        Result(
+            f"{name} -> OrderBook via the generated class",
             "decode_json + order_book_from_legacy",
             "json.loads",
             compare(book, stdlib),
@@ -84,21 +126,58 @@ def bench_legacy() -> list[Result]:
 def bench_spot() -> list[Result]:
     frame = spot_frame(20)
 
-    def ours() -> object:
+    assert order_books_from_spot_json(inflate(frame, 1 << 24))[0].bids
+
+    def generated() -> object:
         return order_books_from_spot(decode_json(SpotDepthPush, inflate(frame, 1 << 24)))
+
+    def ours() -> object:
+        return order_books_from_spot_json(inflate(frame, 1 << 24))
+
+    def ours_read() -> object:
+        books = order_books_from_spot_json(inflate(frame, 1 << 24))
+        for book in books:
+            for side in (book.bids, book.asks):
+                for level in side:
+                    level.price  # noqa: B018
+                    level.size  # noqa: B018
+        return books
 
     def peer() -> object:
         inflater = zlib.decompressobj(-zlib.MAX_WBITS)
         return json.loads(inflater.decompress(frame) + inflater.flush())
 
+    def peer_read() -> object:
+        inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        push = json.loads(inflater.decompress(frame) + inflater.flush())
+        for entry in push["data"]:
+            for side in ("bids", "asks"):
+                entry[side] = [(Decimal(price), Decimal(size)) for price, size in entry[side]]
+        return push
+
+    name = f"(b) v3 depth20 frame ({len(frame)} B DEFLATE)"
     return [
         Result(
-            f"(b) v3 depth20 frame ({len(frame)} B DEFLATE) -> OrderBook",
-            "inflate + decode_json(SpotDepthPush) + order_books_from_spot",
+            f"{name} -> OrderBook",
+            "inflate + order_books_from_spot_json",
             "zlib inflate + json.loads",
             compare(ours, peer),
+            1.5,
+        ),
+        Result(
+            f"{name} -> OrderBook, every price and size read as Decimal",
+            "inflate + order_books_from_spot_json + .price/.size",
+            "zlib inflate + json.loads + Decimal() per value",
+            compare(ours_read, peer_read),
+            1.2,
+        ),
+        Result(
+            f"{name} -> OrderBook via the generated class",
+            "inflate + decode_json(SpotDepthPush) + order_books_from_spot",
+            "zlib inflate + json.loads",
+            compare(generated, peer),
             None,
-        )
+        ),
     ]
 
 

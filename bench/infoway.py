@@ -15,13 +15,15 @@ reply built from the simulator's books (the same bytes for both sides):
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import msgspec
 
 from bench.harness import Result, compare
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
-from venuewire.infoway.book import order_books_from_response
+from venuewire.generated.infoway.ws_depth import WsDepthPush
+from venuewire.infoway.book import order_book_from_push_json, order_books_from_batch_json, order_books_from_response
 from venuewire.infoway.rest import batch_depth_result
 from venuewire.messages import decode_json, encode_json
 from venuewire.sim.infoway import SimState, batch_depth_reply
@@ -54,7 +56,102 @@ class _StrReply(msgspec.Struct):
     data: list[_StrDepth] | None = None
 
 
+def push_bytes(levels: int) -> bytes:
+    """One 10005 depth push with `levels` levels a side, as the venue sends it."""
+    reply = decode_json(BatchDepthResponse, batch_depth_bytes(1))
+    assert reply.data is not None
+    depth = reply.data[0]
+    for side in (depth.a, depth.b):
+        prices, volumes = side
+        while len(prices) < levels:
+            prices.append(prices[-1] + (prices[-1] - prices[-2]))
+            volumes.append(volumes[len(volumes) % 10])
+    return encode_json(WsDepthPush(code=10005, data=depth, trace="bench"))
+
+
+def _read_all(books: list[Any]) -> None:
+    for book in books:
+        for side in (book.bids, book.asks):
+            for level in side:
+                level.price  # noqa: B018
+                level.size  # noqa: B018
+
+
+def _loads_decimals(data: bytes) -> object:
+    reply: dict[str, Any] = json.loads(data)
+    depths = reply["data"] if isinstance(reply["data"], list) else [reply["data"]]
+    for depth in depths:
+        for key in ("a", "b"):
+            depth[key] = [[Decimal(v) for v in column] for column in depth[key]]
+    return reply
+
+
+def bench_books() -> list[Result]:
+    results = []
+    data = batch_depth_bytes()
+    label = f"{SYMBOLS}-symbol x 10-level batch_depth ({len(data):,} B)"
+    assert order_books_from_batch_json(data) == order_books_from_response(decode_json(BatchDepthResponse, data))
+
+    def rest_books() -> object:
+        return order_books_from_batch_json(data)
+
+    def rest_read() -> object:
+        books = order_books_from_batch_json(data)
+        _read_all(books)
+        return books
+
+    results += [
+        Result(
+            f"(3) {label} -> normalized OrderBooks",
+            "order_books_from_batch_json",
+            "json.loads",
+            compare(rest_books, lambda: json.loads(data)),
+            1.5,
+        ),
+        Result(
+            f"(3) {label} -> OrderBooks, every price and size read as Decimal",
+            "... + .price/.size",
+            "json.loads + Decimal() per value",
+            compare(rest_read, lambda: _loads_decimals(data)),
+            1.2,
+        ),
+    ]
+    for levels in (10, 1000):
+        push = push_bytes(levels)
+        name = f"(4) WS 10005 push, {levels} levels a side ({len(push):,} B)"
+
+        def ws_book(push: bytes = push) -> object:
+            return order_book_from_push_json(push)
+
+        def ws_read(push: bytes = push) -> object:
+            book = order_book_from_push_json(push)
+            _read_all([book])
+            return book
+
+        results += [
+            Result(
+                f"{name} -> normalized OrderBook",
+                "order_book_from_push_json",
+                "json.loads",
+                compare(ws_book, lambda push=push: json.loads(push)),
+                1.5,
+            ),
+            Result(
+                f"{name} -> OrderBook, every price and size read as Decimal",
+                "... + .price/.size",
+                "json.loads + Decimal() per value",
+                compare(ws_read, lambda push=push: _loads_decimals(push)),
+                1.2,
+            ),
+        ]
+    return results
+
+
 def run() -> list[Result]:
+    return bench_generated() + bench_books()
+
+
+def bench_generated() -> list[Result]:
     import httpx
     from infoway._http import HttpClient
     from infoway._normalize import normalize_depth

@@ -93,6 +93,11 @@ class OpenDFacts:
     """Which push protocol each Qot_Sub subscription type brings."""
     sub_quota: int = 100
     """Subscriptions (security x sub type) one OpenD account holds at once (the lowest tier)."""
+    # Silent subscriptions (venuewire.transport.SilenceWatch), for the quote pushes a sub type brings:
+    push_stale_after_s: float | None = None
+    """A subscription's pushes silent this long: a `Stale` event (None: never)."""
+    push_reconnect_after_s: float | None = None
+    """A subscription's pushes silent this long within one session: reconnect (None: never)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +244,11 @@ class WsChannel:
     answers in request order (one request in flight). None on push-only channels."""
     requests: tuple[WsRequest, ...] = ()
     """The requests the channel answers, each a typed method of the venue's client."""
+    # Silent subscriptions (venuewire.transport.SilenceWatch):
+    stale_after_s: float | None = None
+    """A subscription (symbol, topic) with no data this long: a `Stale` event (None: never)."""
+    reconnect_after_s: float | None = None
+    """A subscription with no data this long within one session: the stream reconnects (None: never)."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]

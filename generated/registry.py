@@ -91,6 +91,11 @@ class OpenDFacts:
     """Which push protocol each Qot_Sub subscription type brings."""
     sub_quota: int = 100
     """Subscriptions (security x sub type) one OpenD account holds at once (the lowest tier)."""
+    # Silent subscriptions (venuewire.transport.SilenceWatch), for the quote pushes a sub type brings:
+    push_stale_after_s: float | None = None
+    """A subscription's pushes silent this long: a `Stale` event (None: never)."""
+    push_reconnect_after_s: float | None = None
+    """A subscription's pushes silent this long within one session: reconnect (None: never)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +242,11 @@ class WsChannel:
     answers in request order (one request in flight). None on push-only channels."""
     requests: tuple[WsRequest, ...] = ()
     """The requests the channel answers, each a typed method of the venue's client."""
+    # Silent subscriptions (venuewire.transport.SilenceWatch):
+    stale_after_s: float | None = None
+    """A subscription (symbol, topic) with no data this long: a `Stale` event (None: never)."""
+    reconnect_after_s: float | None = None
+    """A subscription with no data this long within one session: the stream reconnects (None: never)."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -456,6 +466,8 @@ OPEND: Final[OpenDFacts] = OpenDFacts(
         OpenDSubType(name="KL_180Min", sub_type=20, push="Qot_UpdateKL", kl_type=14),
         OpenDSubType(name="KL_240Min", sub_type=21, push="Qot_UpdateKL", kl_type=15),
     ),
+    push_stale_after_s=60.0,
+    push_reconnect_after_s=600.0,
 )
 
 
@@ -807,6 +819,8 @@ WS_BITMART_LEGACY_DEPTH: Final[WsChannel] = WsChannel(
     ping_interval_s=10,
     subscribe_within_s=5,
     min_connect_interval_s=4,
+    stale_after_s=30.0,
+    reconnect_after_s=120.0,
 )
 WS_BITMART_SPOT_DEPTH: Final[WsChannel] = WsChannel(
     venue="bitmart",
@@ -828,6 +842,8 @@ WS_BITMART_SPOT_DEPTH: Final[WsChannel] = WsChannel(
     ping_interval_s=10,
     max_topics_per_subscribe=20,
     compression="raw-deflate",
+    stale_after_s=30.0,
+    reconnect_after_s=120.0,
 )
 WS_BITMART_SPOT_DEPTH_INCREASE: Final[WsChannel] = WsChannel(
     venue="bitmart",
@@ -845,6 +861,8 @@ WS_BITMART_SPOT_DEPTH_INCREASE: Final[WsChannel] = WsChannel(
     ping_interval_s=10,
     max_topics_per_subscribe=20,
     compression="raw-deflate",
+    stale_after_s=30.0,
+    reconnect_after_s=120.0,
 )
 WS_BITMART_PRIVATE: Final[WsChannel] = WsChannel(
     venue="bitmart",
@@ -899,6 +917,8 @@ WS_INFOWAY_DEPTH: Final[WsChannel] = WsChannel(
             "taiwan",
         )
     },
+    stale_after_s=30.0,
+    reconnect_after_s=180.0,
 )
 WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
     venue="qfex",

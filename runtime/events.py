@@ -27,7 +27,45 @@ class DecodeFailure:
     raw: bytes
 
 
-StreamEvent = Gap | DecodeFailure
+@dataclass(frozen=True, slots=True)
+class Stale:
+    """A subscription has delivered no data for `silent_for` seconds, past its `threshold`
+    (the channel's registry `stale_after_s`, or the stream's `stale_after`). `subscription`
+    is the symbol (or topic) that went silent, None when the stream cannot tell its pushes
+    apart (the whole stream went silent). Yielded once per silence; a `Fresh` event follows
+    when data for it arrives again. Past the second threshold (`reconnect_after_s`) the
+    stream reconnects (a `Gap`), and the subscription stays stale until its data comes."""
+
+    venue: str
+    subscription: str | None
+    silent_for: float
+    threshold: float
+
+
+@dataclass(frozen=True, slots=True)
+class Fresh:
+    """Data for a subscription that was `Stale` arrived again, after `silent_for` seconds of
+    silence; `subscription` as in its `Stale` event. The data item follows this event."""
+
+    venue: str
+    subscription: str | None
+    silent_for: float
+
+
+StreamEvent = Gap | DecodeFailure | Stale | Fresh
+"""Every event a stream yields besides its data; `isinstance(item, StreamEvent)` tells them apart."""
+
+__all__ = [
+    "BookEvent",
+    "BookGap",
+    "BookGapCause",
+    "BookResynced",
+    "DecodeFailure",
+    "Fresh",
+    "Gap",
+    "Stale",
+    "StreamEvent",
+]
 
 
 class BookGapCause(enum.Enum):

@@ -1,34 +1,147 @@
 """Normalized, venue-neutral models shared by every venue's client.
 
-Field names are Python names (`bids`, `asks`); every number is a `Decimal`; times are
-timezone-aware UTC datetimes. Each venue module builds these from its own generated
-message classes; README tables say, field by field, where each value comes from.
-The models are immutable msgspec Structs: cheap to build, typed, and encodable with
-`msgspec.json.encode` as they are.
+Field names are Python names (`bids`, `asks`); every number is read as a `Decimal`; times
+are timezone-aware UTC datetimes. Each venue module builds these from its own wire messages;
+README tables say, field by field, where each value comes from. The models are immutable
+msgspec Structs: cheap to build, typed, and encodable with `msgspec.json.encode` as they are.
+
+Exact, and paid for only when read: a `BookLevel` and an `OrderDetail` hold each price and
+size as the exact decimal text the venue sent (`price_text`, `size_text`; for OpenD's binary
+doubles, the text of the double's shortest repr). `level.price` / `level.size` are `Decimal`s
+built from that text on the first read and kept (`exact_decimal`: shared by every level with
+the same text, bounded).
+Equality and hashing compare the numbers (`"1.50"` equals `"1.5"`), as `Decimal` does.
+`msgspec.json.encode` writes the text under `"price"` / `"size"`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
-from decimal import Decimal
+from decimal import Context, Decimal
+from typing import Any
 
 import msgspec
 
 
+class ExactDecimal(Decimal):
+    """A Decimal that prints as the text it was read from: `str(ExactDecimal("0.00000010"))`
+    is `"0.00000010"` where a Decimal prints `"1.0E-7"` (and `"1e3"` where it prints `"1E+3"`).
+    Only texts Decimal would print otherwise read as one; arithmetic gives plain Decimals.
+    msgspec encodes no Decimal subclass: encode `level.price_text` or `Decimal(price)`."""
+
+    __slots__ = ("text",)
+    text: str
+
+    def __new__(cls, text: str) -> ExactDecimal:
+        self = super().__new__(cls, text)
+        self.text = text
+        return self
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __format__(self, spec: str, context: Context | None = None, /) -> str:
+        if not spec:
+            return self.text
+        return super().__format__(spec) if context is None else super().__format__(spec, context)
+
+    def __reduce__(self) -> tuple[type[ExactDecimal], tuple[str]]:
+        return (ExactDecimal, (self.text,))
+
+
+_DECIMALS: dict[str, Decimal] = {}
+_DECIMALS_MAX = 100_000
+
+
+def exact_decimal(text: str) -> Decimal:
+    """`Decimal(text)` (an `ExactDecimal` where a Decimal would print another text), shared:
+    books repeat the same prices and sizes push after push, so
+    each text's Decimal is built once and kept (at most 100,000 texts: the cache is emptied
+    when full). Decimals are immutable, so sharing one is safe."""
+    found = _DECIMALS.get(text)
+    if found is None:
+        found = Decimal(text)
+        if str(found) != text:  # "0.00000010", "1e3": Decimal prints these otherwise
+            found = ExactDecimal(text)
+        if len(_DECIMALS) >= _DECIMALS_MAX:
+            _DECIMALS.clear()
+        _DECIMALS[text] = found
+    return found
+
+
+def is_built(text: str) -> bool:
+    """Whether the Decimal of `text` has been built (and is kept): for tests of laziness."""
+    return text in _DECIMALS
+
+
 class OrderDetail(msgspec.Struct, frozen=True, gc=False):
-    """One exchange order queued at a price level (where the venue reports them)."""
+    """One exchange order queued at a price level (where the venue reports them).
+    `size_text` is the exact text of the size; `size` its Decimal (built on first read)."""
 
     order_id: str
-    size: Decimal
+    size_text: str = msgspec.field(name="size")
+
+    @property
+    def size(self) -> Decimal:
+        """The size as an exact Decimal (`str(detail.size) == detail.size_text`)."""
+        return exact_decimal(self.size_text)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OrderDetail):
+            return NotImplemented
+        return self.order_id == other.order_id and self.size == other.size
+
+    def __hash__(self) -> int:
+        return hash((self.order_id, self.size))
 
 
 class BookLevel(msgspec.Struct, frozen=True, gc=False):
-    """One price level: price, total size, and the number of orders when known."""
+    """One price level: price, total size, and the number of orders when known.
 
-    price: Decimal
-    size: Decimal
+    `price_text` / `size_text` are the exact texts (as the venue sent them; for OpenD's
+    doubles the text of the shortest repr); `price` / `size` their Decimals, built on the
+    first read (`str(level.price) == level.price_text`). Build one with text
+    (`BookLevel("601.5", "100")`) or with numbers (`BookLevel.of(Decimal("601.5"), 100)`).
+    Equality and hashing compare the numbers (`"1.50"` equals `"1.5"`), as Decimal fields did.
+    """
+
+    price_text: str = msgspec.field(name="price")
+    size_text: str = msgspec.field(name="size")
     order_count: int | None = None
     orders: tuple[OrderDetail, ...] = ()
+
+    @property
+    def price(self) -> Decimal:
+        """The price as an exact Decimal."""
+        return exact_decimal(self.price_text)
+
+    @property
+    def size(self) -> Decimal:
+        """The total size as an exact Decimal."""
+        return exact_decimal(self.size_text)
+
+    @classmethod
+    def of(
+        cls,
+        price: Decimal | int | str,
+        size: Decimal | int | str,
+        order_count: int | None = None,
+        orders: tuple[OrderDetail, ...] = (),
+    ) -> BookLevel:
+        """A level from numbers: the text is `str()` of each (exact for Decimal and int)."""
+        return cls(str(price), str(size), order_count, orders)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (self.price, self.size, self.order_count, self.orders)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BookLevel):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
 
 
 class OrderBook(msgspec.Struct, frozen=True):
@@ -41,9 +154,11 @@ class OrderBook(msgspec.Struct, frozen=True):
     `raw` is the venue's typed message the book was read from, set by every `depth_stream`
     and by `InfowayClient.order_books`: the generated `SpotDepthData` / `LegacyDepthPush`
     (BitMart) or `Depth` (Infoway), encoded as part of the book by `msgspec.json.encode`, or
-    the `Qot_UpdateOrderBook_pb2.S2C` (OpenD), a protobuf message msgspec cannot encode:
-    encode such a book as `msgspec.structs.replace(book, raw=None)` (or give an `enc_hook`).
-    None for books built directly by the normalizers.
+    the `Qot_UpdateOrderBook_pb2.S2C` (OpenD), a protobuf message: `book.raw` is that message,
+    and `msgspec.json.encode` writes it as `{"type": "<full name>", "data": "<base64 of its
+    wire bytes>"}` (`S2C.FromString(base64.b64decode(data))` reads it back). Books compare
+    equal when their protobuf `raw`s have the same wire bytes. None for books built directly
+    by the normalizers.
     """
 
     venue: str
@@ -55,6 +170,11 @@ class OrderBook(msgspec.Struct, frozen=True):
     ask_timestamp: datetime | None = None
     name: str | None = None
     raw: object | None = None
+
+    def __post_init__(self) -> None:
+        raw = _RAW_SLOT.__get__(self, OrderBook)
+        if raw is not None and not isinstance(raw, msgspec.Struct) and hasattr(raw, "SerializePartialToString"):
+            _RAW_SLOT.__set__(self, _ProtoRaw.of(raw))
 
     @property
     def best_bid(self) -> BookLevel | None:
@@ -69,6 +189,35 @@ class OrderBook(msgspec.Struct, frozen=True):
         if not self.bids or not self.asks:
             return None
         return self.asks[0].price - self.bids[0].price
+
+
+class _ProtoRaw(msgspec.Struct, frozen=True, dict=True):
+    """How an OrderBook keeps a protobuf `raw`: encodable (its full name and wire bytes), the
+    message itself beside the fields (what `book.raw` returns)."""
+
+    type: str
+    data: bytes
+
+    @classmethod
+    def of(cls, message: Any) -> _ProtoRaw:
+        kept = cls(str(message.DESCRIPTOR.full_name), message.SerializePartialToString())
+        kept.__dict__["message"] = message
+        return kept
+
+
+_RAW_SLOT: Any = OrderBook.__dict__["raw"]
+
+
+def _raw(book: OrderBook) -> object | None:
+    """The typed message the book was read from (see `OrderBook`)."""
+    kept: object | None = _RAW_SLOT.__get__(book, OrderBook)
+    if type(kept) is _ProtoRaw:
+        message: object = kept.__dict__["message"]
+        return message
+    return kept
+
+
+setattr(OrderBook, "raw", property(_raw, doc=_raw.__doc__))  # noqa: B010  (the field stays the slot)
 
 
 class Order(msgspec.Struct, frozen=True):
@@ -213,3 +362,37 @@ class Candle(msgspec.Struct, frozen=True):
     prev_close: Decimal | None = None
     blank: bool = False
     raw: object | None = None
+
+
+_NUMBERS = msgspec.json.Decoder(list[float])
+
+
+_CHECKED: set[str] = set()
+_CHECKED_MAX = 100_000
+
+
+def are_decimal_texts(texts: Iterable[str]) -> bool:
+    """True when every text is a JSON number (`-12.5`, `1E-8`; no NaN, Infinity, spaces, `_`,
+    leading `+` or `.`), so a finite decimal that `Decimal` reads exactly. Cheap: texts seen
+    (and passed) before are known (at most 100,000, the set is emptied when full); the others,
+    joined by commas, are parsed once, in C, as a JSON array of numbers (only its success and
+    length are used, never the float values). False means "check them one by one": a valid
+    decimal outside JSON's grammar (`"+1"`, `".5"`, `"01"`) is left to the caller's exact path."""
+    checked = _CHECKED
+    if not isinstance(texts, list | tuple | set | frozenset):
+        texts = list(texts)
+    if checked.issuperset(texts):
+        return True
+    new = set(texts).difference(checked)
+    joined = ",".join(new)
+    if " " in joined or "\n" in joined or "\t" in joined or "\r" in joined:
+        return False
+    try:
+        if len(_NUMBERS.decode(f"[{joined}]")) != len(new):
+            return False
+    except (msgspec.DecodeError, TypeError):
+        return False
+    if len(checked) + len(new) > _CHECKED_MAX:
+        checked.clear()
+    checked.update(new)
+    return True

@@ -20,6 +20,9 @@ Stream policy (the same for every venue, and for OpenD's update streams):
   only after `aclose()`);
 - slow consumers: at most `buffer` items wait; when full the oldest is dropped and counted
   in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest);
+- silent subscriptions (`SilenceWatch`, thresholds per channel in the registry): a symbol
+  or topic with no data for `stale_after` s is a `Stale` event, its next data comes after a
+  `Fresh` event, and `reconnect_after` s of silence within one session reconnects (a `Gap`);
 - a protocol ends the stream on purpose with `Reaction(fatal=error)` (e.g. the venue refused
   the login or a subscription, which no reconnect can fix): the connection is closed, nothing
   reconnects, and the iterator raises `error` once the items already received are consumed;
@@ -48,10 +51,10 @@ import time
 import traceback
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any, Final, Generic, Protocol, Self, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, Self, TypedDict, TypeVar
 
 import aiohttp
 import yarl
@@ -68,7 +71,10 @@ from venuewire.errors import (
     error_for,
     retry_after,
 )
-from venuewire.events import DecodeFailure, Gap, StreamEvent
+from venuewire.events import DecodeFailure, Fresh, Gap, Stale, StreamEvent
+
+if TYPE_CHECKING:
+    from venuewire.generated.registry import WsChannel
 
 log = logging.getLogger("venuewire.transport")
 
@@ -377,6 +383,114 @@ class Http(Closing):
         return bytes(body)
 
 
+# ---------------------------------------------------------------------------- silent subscriptions
+def _threshold(name: str, value: float | None) -> float | None:
+    """A silence threshold: None or math.inf (never), or positive seconds; ValueError otherwise."""
+    if value is None or value == math.inf:
+        return None
+    return positive_seconds(name, value)
+
+
+class SilenceWatch:
+    """How long each subscription of one stream has been silent (pure: the caller passes
+    the clock, monotonic seconds). A subscription is a symbol or topic (`str`), or None for
+    the stream as a whole when its pushes do not say which subscription they belong to.
+
+    `expect(keys, now)` and `data(key, now)` start watching a subscription; `started(now)`
+    marks a (re)connected session. `check(now)` returns the `Stale` events due (once per
+    silence: silent `stale_after` s since its last data, or since it was first expected)
+    and a reason to reconnect when one subscription was silent `reconnect_after` s within
+    the current session (so a reconnect that brings nothing waits that long again). `data`
+    returns a `Fresh` event when the subscription was stale. Data without a key (None)
+    refreshes every subscription watched; the first keyed data replaces the stream-wide
+    watch (None) by per-subscription ones. Thresholds: positive seconds, or None / inf
+    (never)."""
+
+    def __init__(self, venue: str, stale_after: float | None, reconnect_after: float | None) -> None:
+        self.venue = venue
+        self.stale_after = _threshold("stale_after", stale_after)
+        self.reconnect_after = _threshold("reconnect_after", reconnect_after)
+        self._last: dict[str | None, float] = {}
+        """subscription -> when its last data came (or when it was first expected)."""
+        self._stale: set[str | None] = set()
+        self._session = -math.inf
+
+    @property
+    def enabled(self) -> bool:
+        return self.stale_after is not None or self.reconnect_after is not None
+
+    @property
+    def stale(self) -> frozenset[str | None]:
+        """The subscriptions stale now."""
+        return frozenset(self._stale)
+
+    def tick(self) -> float:
+        """How often (s) to `check`: a tenth of the smaller threshold, between 0.01 and 1."""
+        thresholds = [t for t in (self.stale_after, self.reconnect_after) if t is not None]
+        return min(max(min(thresholds, default=10.0) / 10, 0.01), 1.0)
+
+    def started(self, now: float, *, whole_stream: bool = False) -> None:
+        """A session is up at `now`; with `whole_stream`, data is expected from now on even
+        before any came (the stream watched as a whole until its pushes name subscriptions)."""
+        self._session = now
+        if whole_stream and not self._last:
+            self._last[None] = now
+
+    def expect(self, keys: Iterable[str], now: float) -> None:
+        """Data for `keys` is expected from `now` on (those not watched yet)."""
+        for key in keys:
+            self._last.setdefault(key, now)
+        if self._last.keys() - {None}:
+            self._drop_whole_stream()
+
+    def data(self, key: str | None, now: float) -> list[Fresh]:
+        """Data for `key` (None: unknown) arrived at `now`: the `Fresh` events it ends."""
+        fresh: list[Fresh] = []
+        if key is None and self._last.keys() - {None}:
+            keys = list(self._last)
+        else:
+            keys = [key]
+            if key is not None:
+                fresh.extend(self._drop_whole_stream(now))
+        for k in keys:
+            last = self._last.get(k, now)
+            self._last[k] = now
+            if k in self._stale:
+                self._stale.discard(k)
+                fresh.append(Fresh(self.venue, k, now - last))
+        return fresh
+
+    def _drop_whole_stream(self, now: float | None = None) -> list[Fresh]:
+        last = self._last.pop(None, None)
+        if None in self._stale:
+            self._stale.discard(None)
+            if now is not None and last is not None:
+                return [Fresh(self.venue, None, now - last)]
+        return []
+
+    def check(self, now: float) -> tuple[list[Stale], str | None]:
+        """The `Stale` events due at `now`, and why to reconnect (None: no need)."""
+        events: list[Stale] = []
+        reason: str | None = None
+        for key, last in self._last.items():
+            silent = now - last
+            if self.stale_after is not None and key not in self._stale and silent >= self.stale_after:
+                self._stale.add(key)
+                events.append(Stale(self.venue, key, silent, self.stale_after))
+            quiet = now - max(last, self._session)
+            if reason is None and self.reconnect_after is not None and quiet >= self.reconnect_after:
+                what = "the stream" if key is None else key
+                reason = f"no data for {what} for {quiet:.3g} s (reconnect_after {self.reconnect_after:g} s)"
+        return events, reason
+
+
+def channel_silence(channel: WsChannel | None) -> tuple[float | None, float | None]:
+    """(stale_after_s, reconnect_after_s) of a registry [[ws]] channel ((None, None) for None)."""
+    if channel is None:
+        return None, None
+    return channel.stale_after_s, channel.reconnect_after_s
+
+
 # ---------------------------------------------------------------------------- WebSocket streams
 @dataclass(slots=True)
 class Reaction(Generic[T]):
@@ -440,6 +554,10 @@ class StreamStats(EngineStats):
     yielded: int = 0
     decode_errors: int = 0
     frames_sent: int = 0
+    stale_events: int = 0
+    """`Stale` events yielded (a subscription silent past `stale_after`)."""
+    stale_reconnects: int = 0
+    """Reconnects because a subscription was silent past `reconnect_after` (also in `reconnects`)."""
 
 
 _RAW_KEPT: Final = 64 * 1024
@@ -480,6 +598,9 @@ class WsStreamSettings(TypedDict, total=False):
     idle_timeout: float | None
     send_limiter: RateLimiter | None
     max_message_size: int
+    stale_after: float | None
+    reconnect_after: float | None
+    clock: Callable[[], float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -675,7 +796,14 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
       protocol's `receive` raise (a bug in venue code) is a `DecodeFailure` event, counted
       in `stats.decode_errors`; the stream goes on;
     - anything else unexpected (the protocol's `url`, `opening` or `heartbeat` raising, a bug
-      in the engine) ends the stream with a VenueError saying what happened, logged.
+      in the engine) ends the stream with a VenueError saying what happened, logged;
+    - silence: each subscription (the `symbol` of the items, where they have one; the stream
+      as a whole otherwise) silent for `stale_after` s yields a `Stale` event, once, and a
+      `Fresh` event before its next item; silent `reconnect_after` s within one session, the
+      stream reconnects (a `Gap`, counted in `stats.stale_reconnects`). Both default to the
+      protocol's registry channel (`protocol.ws_channel`: `stale_after_s`,
+      `reconnect_after_s`); None there, or `math.inf`, means never. `clock` (monotonic
+      seconds) is injectable for tests. Pongs, acks and DecodeFailures are not data.
     Error texts name the URL without its query; no error holds an aiohttp error in its
     `__context__`/`__cause__` chain. Bound to the event loop it is first iterated on:
     `__anext__` and `send` raise WrongEventLoop from another; `aclose()` works from any."""
@@ -696,10 +824,22 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         idle_timeout: float | None = None,
         send_limiter: RateLimiter | None = None,
         max_message_size: int = 16 * 1024 * 1024,
+        stale_after: float | None = None,
+        reconnect_after: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if buffer < 1:
             raise ValueError("buffer must be at least 1")
         self.protocol = protocol
+        default_stale, default_reconnect = channel_silence(getattr(protocol, "ws_channel", None))
+        self.silence = SilenceWatch(
+            protocol.venue,
+            default_stale if stale_after is None else stale_after,
+            default_reconnect if reconnect_after is None else reconnect_after,
+        )
+        """Per-subscription silence (see `SilenceWatch`); its thresholds are the stream's."""
+        self._clock = clock
+        self._silence_reason: str | None = None
         self._init_engine(
             protocol.venue,
             "stream",
@@ -884,10 +1024,13 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         self._ws = ws
         self._ever_connected = True
         heartbeat: asyncio.Task[None] | None = None
+        watcher: asyncio.Task[None] | None = None
+        self._silence_reason = None
         try:
             for frame in self._hook("opening", self.protocol.opening):
                 await self.send(frame)
             self._turns.connected()
+            self.silence.started(self._clock(), whole_stream=True)
             if self._outage is not None:
                 gap = Gap(self._outage[0], time.time(), self._outage[1])
                 self._outage = None
@@ -899,7 +1042,11 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             if beat is not None:
                 interval, frame = _checked_heartbeat(self.venue, self.protocol, beat)
                 heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(interval, frame))
+            if self.silence.enabled:
+                watcher = asyncio.get_running_loop().create_task(self._watch_silence(ws))
             await self._read(ws)
+            if self._silence_reason is not None:
+                raise ConnectionLost(self.venue, self._silence_reason)
         except _StreamEnded as ended:
             self._end(ended.error)  # the caller learns it now; the close below may take a while
             raise
@@ -914,6 +1061,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             self.connected.clear()
             if heartbeat is not None:
                 heartbeat.cancel()
+            if watcher is not None:
+                watcher.cancel()
             self._ws = None
             with contextlib.suppress(Exception):
                 await ws.close()
@@ -934,11 +1083,35 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 if isinstance(item, DecodeFailure):
                     self.stats.decode_errors += 1
                     log.warning("%s: %s", self.venue, item.error)
+                elif self.silence.enabled:
+                    symbol = getattr(item, "symbol", None)
+                    for fresh in self.silence.data(symbol if isinstance(symbol, str) else None, self._clock()):
+                        log.info("%s: %s has data again after %.3g s", self.venue, fresh.subscription, fresh.silent_for)
+                        self._put(fresh)
                 self._put(item)
             for frame in reaction.send:
                 await self.send(frame)
             if reaction.fatal is not None:
                 raise _StreamEnded(reaction.fatal)
+
+    async def _watch_silence(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Every `silence.tick()` s: yield the `Stale` events due; close the connection (the
+        session then ends with ConnectionLost naming the silence) when one is due to reconnect."""
+        while True:
+            await asyncio.sleep(self.silence.tick())
+            events, reason = self.silence.check(self._clock())
+            for event in events:
+                self.stats.stale_events += 1
+                what = "the stream" if event.subscription is None else event.subscription
+                log.warning("%s: no data for %s for %.3g s (stale)", self.venue, what, event.silent_for)
+                self._put(event)
+            if reason is not None:
+                self._silence_reason = reason
+                self.stats.stale_reconnects += 1
+                log.warning("%s: %s; reconnecting", self.venue, reason)
+                with contextlib.suppress(Exception):
+                    await ws.close()
+                return
 
     async def _heartbeat(self, interval: float, frame: Frame) -> None:
         while True:
@@ -1443,6 +1616,7 @@ __all__ = [
     "RateLimiter",
     "Reaction",
     "SessionStats",
+    "SilenceWatch",
     "StreamEvent",
     "StreamOwner",
     "StreamStats",
@@ -1451,6 +1625,7 @@ __all__ = [
     "WsSessionProtocol",
     "WsStream",
     "WsStreamSettings",
+    "channel_silence",
     "describe",
     "positive_seconds",
 ]

@@ -7,7 +7,7 @@ Legacy channel (`LegacyDepthPush`, schema bitmart/legacy_depth):
 | `venue` | `"bitmart"` |
 | `symbol` | `symbol` (as sent, e.g. `BMX_ETH`) |
 | `bids` / `asks` | `data.buys` / `data.sells`, in the order sent (best first) |
-| level `price` / `size` | `price` / `amount` (Decimal, exactly as sent: `"30657.00"` keeps its zeros) |
+| level `price` / `size` | `price` / `amount` (the text as sent, `"30657.00"` keeps its zeros; a Decimal when read) |
 | level `order_count` | `count` (a whole number sent as a string; anything else is a DecodeError) |
 | `timestamp` | not sent (None) |
 
@@ -18,6 +18,12 @@ v3 spot channel (`SpotDepthData`, one entry of `SpotDepthPush.data`, schema bitm
 `bids` / `asks` from `bids` / `asks` (`[price, size]` pairs), `order_count` None (not sent),
 `timestamp` from `ms_t` (UTC).
 
+Two ways in, the same books: `order_book_from_legacy` / `order_books_from_spot` take the
+generated (Decimal-typed) messages; `order_book_from_legacy_json` / `order_books_from_spot_json`
+take the frame's JSON bytes and decode them straight into text-typed mirrors (no Decimal is
+built until a consumer reads `level.price`), checking every value's text in bulk. A frame the
+fast decode refuses goes through the generated class, so errors are exactly the same.
+
 Values that cannot stand for what they mean are `DecodeError`s naming the field path (checked
 with `venuewire.values`): NaN, Infinity and sNaN prices, sizes, totals and counts, and an
 `ms_t` outside year 1 to 9999.
@@ -27,15 +33,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import chain, starmap
+from operator import attrgetter
+from typing import Annotated, Literal
+
+import msgspec
 
 from venuewire.errors import DecodeError
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush, LegacyLevel
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
-from venuewire.messages import message_info
-from venuewire.models import BookLevel, OrderBook
+from venuewire.messages import decode_json, message_info
+from venuewire.models import BookLevel, OrderBook, are_decimal_texts
 from venuewire.values import finite_decimal, utc_from_ms
 
-__all__ = ["VENUE", "order_book_from_legacy", "order_book_from_spot", "order_books_from_spot"]
+__all__ = [
+    "VENUE",
+    "order_book_from_legacy",
+    "order_book_from_legacy_json",
+    "order_book_from_spot",
+    "order_books_from_spot",
+    "order_books_from_spot_json",
+]
 
 VENUE = "bitmart"
 _LEGACY = message_info(LegacyDepthPush).name
@@ -54,7 +72,7 @@ def _legacy_levels(levels: Sequence[LegacyLevel], side: str) -> tuple[BookLevel,
         count = finite_decimal(level.count, VENUE, _LEGACY, (*where, "count"))
         if count < 0 or count != count.to_integral_value() or count.adjusted() > _MAX_COUNT_DIGITS:
             raise DecodeError(VENUE, _LEGACY, (*where, "count"), f"expected a whole number of orders, got {count}")
-        out.append(BookLevel(price, amount, int(count)))
+        out.append(BookLevel(str(price), str(amount), int(count)))
     return tuple(out)
 
 
@@ -75,7 +93,7 @@ def _spot_levels(levels: Sequence[tuple[Decimal, Decimal]], where: tuple[str | i
         if not (price.is_finite() and size.is_finite()):  # the fast path checks both at once
             finite_decimal(price, VENUE, _SPOT, (*where, index, 0))
             finite_decimal(size, VENUE, _SPOT, (*where, index, 1))
-    return tuple([BookLevel(price, size) for price, size in levels])
+    return tuple([BookLevel(str(price), str(size)) for price, size in levels])
 
 
 def order_book_from_spot(data: SpotDepthData, index: int = 0) -> OrderBook:
@@ -96,3 +114,90 @@ def order_books_from_spot(push: SpotDepthPush) -> list[OrderBook]:
     """Every snapshot a v3 depth frame carries (normally one), in order; DecodeError as
     `order_book_from_spot` for the first bad one."""
     return [order_book_from_spot(data, index) for index, data in enumerate(push.data)]
+
+
+# -- the fast way in: JSON bytes -> text-typed mirrors -> OrderBook --------------------------
+
+
+class _LegacyLevel(msgspec.Struct):
+    amount: str
+    total: str
+    price: str
+    count: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]  # "3" -> 3 (lax decode); others fall back
+
+
+class _LegacyData(msgspec.Struct):
+    buys: list[_LegacyLevel]
+    sells: list[_LegacyLevel]
+
+
+class _LegacyPush(msgspec.Struct):
+    subscribe: Literal["depth"]
+    symbol: str
+    precision: int
+    data: _LegacyData
+
+
+class _SpotData(msgspec.Struct):
+    asks: list[tuple[str, str]]
+    bids: list[tuple[str, str]]
+    ms_t: int
+    symbol: str
+
+
+class _SpotPush(msgspec.Struct):
+    table: str
+    data: list[_SpotData]
+
+
+# strict=False reads the whole-number string "3" as an int (any other count falls back)
+_LEGACY_DECODER = msgspec.json.Decoder(_LegacyPush, strict=False)
+_PRICE, _AMOUNT, _TOTAL, _COUNT = (attrgetter(name) for name in ("price", "amount", "total", "count"))
+_SPOT_DECODER = msgspec.json.Decoder(_SpotPush)
+
+
+def order_book_from_legacy_json(data: bytes | str) -> OrderBook:
+    """`order_book_from_legacy(decode_json(LegacyDepthPush, data))`, the same book and the
+    same DecodeErrors, without building a Decimal per value."""
+    try:
+        push = _LEGACY_DECODER.decode(data)
+    except msgspec.DecodeError:
+        push = None
+    if push is not None:
+        buys, sells = push.data.buys, push.data.sells
+        buy_prices, buy_amounts = list(map(_PRICE, buys)), list(map(_AMOUNT, buys))
+        sell_prices, sell_amounts = list(map(_PRICE, sells)), list(map(_AMOUNT, sells))
+        texts = [*buy_prices, *buy_amounts, *sell_prices, *sell_amounts, *map(_TOTAL, buys), *map(_TOTAL, sells)]
+        if are_decimal_texts(texts):
+            return OrderBook(
+                VENUE,
+                push.symbol,
+                tuple(map(BookLevel, buy_prices, buy_amounts, map(_COUNT, buys))),
+                tuple(map(BookLevel, sell_prices, sell_amounts, map(_COUNT, sells))),
+            )
+    return order_book_from_legacy(decode_json(LegacyDepthPush, data))
+
+
+def order_books_from_spot_json(data: bytes | str) -> list[OrderBook]:
+    """`order_books_from_spot(decode_json(SpotDepthPush, data))` (`data` inflated), the same
+    books and the same DecodeErrors, without building a Decimal per value."""
+    try:
+        push = _SPOT_DECODER.decode(data)
+    except msgspec.DecodeError:
+        push = None
+    if push is not None:
+        pairs = chain.from_iterable(chain.from_iterable((entry.bids, entry.asks) for entry in push.data))
+        if are_decimal_texts(list(chain.from_iterable(pairs))):
+            books = []
+            for index, entry in enumerate(push.data):
+                books.append(
+                    OrderBook(
+                        venue=VENUE,
+                        symbol=entry.symbol,
+                        bids=tuple(starmap(BookLevel, entry.bids)),
+                        asks=tuple(starmap(BookLevel, entry.asks)),
+                        timestamp=utc_from_ms(entry.ms_t, VENUE, _SPOT, ("data", index, "ms_t")),
+                    )
+                )
+            return books
+    return order_books_from_spot(decode_json(SpotDepthPush, data))

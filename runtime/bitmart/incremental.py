@@ -241,6 +241,4 @@ class IncrementalBooks:
 
 
 def _levels(side: dict[Decimal, tuple[Decimal, Decimal]], *, best_first: bool) -> tuple[BookLevel, ...]:
-    return tuple(
-        BookLevel(price=price, size=size) for price, size in (side[p] for p in sorted(side, reverse=best_first))
-    )
+    return tuple(BookLevel.of(price, size) for price, size in (side[p] for p in sorted(side, reverse=best_first)))

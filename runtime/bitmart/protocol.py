@@ -290,6 +290,7 @@ class LegacyDepthProtocol:
     """
 
     venue = VENUE
+    ws_channel = WS_BITMART_LEGACY_DEPTH  # silence thresholds for WsStream
 
     def __init__(self, url: str, symbol: str, precision: int, *, ping_interval: float = LEGACY_PING_INTERVAL_S) -> None:
         if ping_interval <= 0:
@@ -498,6 +499,8 @@ class SpotDepthProtocol(V3Protocol[OrderBook]):
     A frame's snapshots decode one by one: a bad one is a DecodeFailure, the others books.
     """
 
+    ws_channel = WS_BITMART_SPOT_DEPTH  # silence thresholds for WsStream
+
     def __init__(
         self,
         url: str,
@@ -560,6 +563,8 @@ class SpotIncreaseProtocol(V3Protocol[IncrementalOutput]):
     price or size, is a `DecodeFailure` and is not applied (the next update then shows the gap).
     `is_valid(symbol)` at any time.
     """
+
+    ws_channel = WS_BITMART_SPOT_DEPTH_INCREASE  # silence thresholds for WsStream
 
     def __init__(
         self,

@@ -31,7 +31,7 @@ MESSAGE: Final = "depth_response"
 
 def _levels(levels: Sequence[DepthLevel], side: str) -> tuple[BookLevel, ...]:
     return tuple(
-        BookLevel(
+        BookLevel.of(
             finite_decimal(level.p, VENUE, MESSAGE, ("data", side, index, "p")),
             finite_decimal(level.m, VENUE, MESSAGE, ("data", side, index, "m")),
         )

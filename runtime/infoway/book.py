@@ -1,7 +1,12 @@
 """Infoway depth snapshots (`Depth`, from batch_depth or a 10005 push) -> `venuewire.OrderBook`.
 
-Pure functions. Each side is column-major on the wire, `[[prices], [volumes]]`, already
-Decimal in the generated class. `a` is the ASK (sell) side and `b` the BID (buy) side: the
+Pure functions. Each side is column-major on the wire, `[[prices], [volumes]]`, Decimal in
+the generated class; each level keeps the exact text (`str(level.price)` gives it back) and
+builds its Decimal when read. `order_book_from_push_json` takes a 10005 frame's bytes and
+decodes them straight into a text-typed mirror (no Decimal built at all); a frame it refuses
+goes through the generated class, so its errors are exactly those of `WsDepthPush`
+(`order_books_from_batch_json` does the same for a batch_depth reply body). `a` is the ASK
+(sell) side and `b` the BID (buy) side: the
 seed's notes swap them, its field table and its data do not. Levels keep the venue's order
 (asks ascending, bids descending, best first); order counts are not sent (None).
 `t` (Unix epoch milliseconds) becomes the book's UTC `timestamp`, exactly (no float).
@@ -17,15 +22,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import Final, Literal
+
+import msgspec
 
 from venuewire.errors import DecodeError
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
 from venuewire.generated.infoway.depth import Depth
-from venuewire.models import BookLevel, OrderBook
+from venuewire.generated.infoway.ws_depth import WsDepthPush
+from venuewire.messages import decode_json, message_info
+from venuewire.models import BookLevel, OrderBook, are_decimal_texts
 from venuewire.values import finite_decimal, utc_from_ms
 
-__all__ = ["VENUE", "check_depth", "order_book_from_depth", "order_books_from_response", "timestamp_of"]
+__all__ = [
+    "VENUE",
+    "check_depth",
+    "order_book_from_depth",
+    "order_book_from_push_json",
+    "order_books_from_batch_json",
+    "order_books_from_response",
+    "timestamp_of",
+]
 
 VENUE: Final = "infoway"
 RESPONSE: Final = "batch_depth_response"
@@ -55,7 +72,8 @@ def _check_side(side: _Side, key: str, message: str, path: _Path) -> None:
 
 def _levels(side: _Side, key: str, message: str, path: _Path) -> tuple[BookLevel, ...]:
     _check_side(side, key, message, path)
-    return tuple(map(BookLevel, *side))
+    prices, volumes = side
+    return tuple(map(BookLevel, map(str, prices), map(str, volumes)))
 
 
 def check_depth(depth: Depth, *, message: str = "depth", path: _Path = ()) -> None:
@@ -86,3 +104,90 @@ def order_books_from_response(response: BatchDepthResponse) -> list[OrderBook]:
     if not data:
         return []
     return [order_book_from_depth(depth, message=RESPONSE, path=("data", index)) for index, depth in enumerate(data)]
+
+
+class _TextDepth(msgspec.Struct):
+    s: str
+    t: int
+    a: tuple[list[str], list[str]]
+    b: tuple[list[str], list[str]]
+
+
+class _TextPush(msgspec.Struct):
+    code: Literal[10005]
+    data: _TextDepth
+    trace: str | msgspec.UnsetType = msgspec.UNSET
+
+
+_PUSH_DECODER = msgspec.json.Decoder(_TextPush)
+_PUSH: Final = message_info(WsDepthPush).name
+
+
+def order_book_from_push_json(data: bytes | str) -> OrderBook:
+    """The book of one 10005 depth push frame: `order_book_from_depth(decode_json(WsDepthPush,
+    data).data, message="ws_depth", path=("data",))`, the same book and the same DecodeErrors,
+    without building a Decimal per value."""
+    try:
+        push = _PUSH_DECODER.decode(data)
+    except msgspec.DecodeError:
+        push = None
+    if push is not None:
+        depth = push.data
+        (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
+        if (
+            len(bid_prices) == len(bid_sizes)
+            and len(ask_prices) == len(ask_sizes)
+            and are_decimal_texts([*bid_prices, *bid_sizes, *ask_prices, *ask_sizes])
+        ):
+            return OrderBook(
+                venue=VENUE,
+                symbol=depth.s,
+                bids=tuple(map(BookLevel, bid_prices, bid_sizes)),
+                asks=tuple(map(BookLevel, ask_prices, ask_sizes)),
+                timestamp=timestamp_of(depth.t, message=_PUSH, path=("data", "t")),
+            )
+    return order_book_from_depth(decode_json(WsDepthPush, data).data, message=_PUSH, path=("data",))
+
+
+class _TextReply(msgspec.Struct):
+    ret: int
+    msg: str
+    traceId: str | msgspec.UnsetType | None = msgspec.UNSET
+    data: list[_TextDepth] | None = None
+
+
+_REPLY_DECODER = msgspec.json.Decoder(_TextReply)
+
+
+def order_books_from_batch_json(data: bytes | str) -> list[OrderBook]:
+    """The books of a successful batch_depth reply body (`ret` 200; see
+    `venuewire.infoway.rest.batch_depth_result` for the envelope and error checks):
+    `order_books_from_response(decode_json(BatchDepthResponse, data))`, the same books and the
+    same DecodeErrors, without building a Decimal per value."""
+    try:
+        reply = _REPLY_DECODER.decode(data)
+    except msgspec.DecodeError:
+        reply = None
+    if reply is not None:
+        depths = reply.data or []
+        texts: list[str] = []
+        paired = True
+        for depth in depths:
+            (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
+            paired = paired and len(bid_prices) == len(bid_sizes) and len(ask_prices) == len(ask_sizes)
+            texts += bid_prices
+            texts += bid_sizes
+            texts += ask_prices
+            texts += ask_sizes
+        if paired and are_decimal_texts(texts):
+            return [
+                OrderBook(
+                    venue=VENUE,
+                    symbol=depth.s,
+                    bids=tuple(map(BookLevel, *depth.b)),
+                    asks=tuple(map(BookLevel, *depth.a)),
+                    timestamp=timestamp_of(depth.t, message=RESPONSE, path=("data", index, "t")),
+                )
+                for index, depth in enumerate(depths)
+            ]
+    return order_books_from_response(decode_json(BatchDepthResponse, data))

@@ -177,6 +177,7 @@ class InfowayDepthProtocol:
     """
 
     venue = VENUE
+    ws_channel = WS_INFOWAY_DEPTH  # silence thresholds for WsStream
 
     def __init__(
         self,

@@ -2,8 +2,10 @@
 
 asks come from orderBookAskList and bids from orderBookBidList (the seed's comments swap
 "buy" and "sell"; the wire does not). A level's size is hpVolume when present, else
-volume. Prices are doubles on the wire: each becomes the Decimal of its shortest repr
-(601.5 -> Decimal("601.5")), never the binary expansion.
+volume. Prices are doubles on the wire: each level holds the text of the double's shortest
+repr as a Decimal prints it (601.5 -> "601.5", 1e-07 -> "1E-7"), and `level.price` is that
+Decimal (built when read), never the binary expansion. Sizes and order ids (int64) keep their
+exact integer text.
 
 A price or hpVolume that is NaN or an infinity, and a svrRecvTime*Timestamp that is not
 finite or lies outside year 1..9999, is a `DecodeError` naming the field (`check_s2c`
@@ -16,7 +18,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Final
+from typing import Final, cast
 
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.Qot_Common_pb2 import OrderBook as WireLevel
@@ -30,10 +32,11 @@ VENUE: Final = "futu"
 SIDES: Final = ("orderBookAskList", "orderBookBidList")
 TIMESTAMPS: Final = ("svrRecvTimeBidTimestamp", "svrRecvTimeAskTimestamp")
 
-# Books repeat the same prices push after push: remember their Decimals (bounded). Only
-# finite values are ever stored (a non-finite one raises before it is cached).
+# Books repeat the same prices push after push: remember their Decimals and texts (bounded).
+# Only finite values are ever stored (a non-finite one raises before it is cached).
 _DECIMALS: dict[float | int, Decimal] = {}
 _DECIMALS_MAX = 100_000
+_TEXTS: dict[float | int, str] = {}
 
 
 def _message(s2c: S2C) -> str:
@@ -53,17 +56,44 @@ def decimal_of(value: float | int, message: str = "", path: tuple[str | int, ...
     return found
 
 
-def _levels(levels: Iterable[WireLevel], message: str, side: str) -> tuple[BookLevel, ...]:
-    out = []
-    for i, level in enumerate(levels):
-        if level.HasField("hpVolume"):
-            size = decimal_of(level.hpVolume, message, (side, i, "hpVolume"))
-        else:
-            size = decimal_of(level.volume)
-        details = level.detailList
-        orders = tuple([OrderDetail(str(d.orderID), decimal_of(d.volume)) for d in details]) if details else ()
-        out.append(BookLevel(decimal_of(level.price, message, (side, i, "price")), size, level.orederCount, orders))
-    return tuple(out)
+def text_of(value: float | int, message: str = "", path: tuple[str | int, ...] = ()) -> str:
+    """The exact text of an integer, or of a double's shortest repr as `str(Decimal)` prints
+    it (so `Decimal(text)` is `decimal_of(value)`); cached (bounded). DecodeError (naming
+    `message` and `path`) for NaN and infinities."""
+    found = _TEXTS.get(value)
+    if found is None:
+        found = str(decimal_of_double(value, VENUE, message, path)) if isinstance(value, float) else str(value)
+        if len(_TEXTS) >= _DECIMALS_MAX:
+            _TEXTS.clear()
+        _TEXTS[value] = found
+    return found
+
+
+def _price_texts(prices: list[float], message: str, side: str) -> list[str]:
+    found = list(map(_TEXTS.get, prices))
+    if None in found:  # new prices (a non-finite one raises here, naming its level)
+        pairs = enumerate(zip(found, prices, strict=True))
+        return [text or text_of(price, message, (side, i, "price")) for i, (text, price) in pairs]
+    return cast(list[str], found)
+
+
+def _levels(wire: Iterable[WireLevel], message: str, side: str) -> tuple[BookLevel, ...]:
+    levels = list(wire)  # one Python object per level, read four times below
+    if not levels:
+        return ()
+    prices = _price_texts([level.price for level in levels], message, side)
+    sizes = [
+        text_of(level.hpVolume, message, (side, i, "hpVolume")) if level.HasField("hpVolume") else str(level.volume)
+        for i, level in enumerate(levels)
+    ]
+    counts = [level.orederCount for level in levels]
+    details = [level.detailList for level in levels]
+    if any(map(len, details)):
+        orders: list[tuple[OrderDetail, ...]] = [
+            tuple([OrderDetail(str(d.orderID), str(d.volume)) for d in found]) if found else () for found in details
+        ]
+        return tuple(map(BookLevel, prices, sizes, counts, orders))
+    return tuple(map(BookLevel, prices, sizes, counts))
 
 
 def _time(s2c: S2C, field: str, message: str) -> datetime | None:

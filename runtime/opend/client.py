@@ -96,7 +96,7 @@ from venuewire.opend.protocol import OpenDConnection, OpenDError, Push, Ready, R
 from venuewire.opend.quotes import candles_from_s2c, kl_sub_type, quotes_from_s2c, trades_from_s2c
 from venuewire.opend.streams import RAW_KEPT, BookStream, NormalizedStream, PushStream
 from venuewire.opend.symbols import parse_symbol, to_security
-from venuewire.transport import Backoff, Closing, LoopBound, positive_seconds
+from venuewire.transport import Backoff, Closing, LoopBound, SilenceWatch, positive_seconds
 
 log = logging.getLogger("venuewire.opend")
 
@@ -140,6 +140,16 @@ class ClientStats:
     decode_errors: int = 0
     unmatched_replies: int = 0
     reconnects: int = 0
+    stale_events: int = 0
+    """`Stale` events: a subscribed security's quote pushes silent past `stale_after`."""
+    stale_reconnects: int = 0
+    """Reconnects because a security's pushes were silent past `reconnect_after` (also in `reconnects`)."""
+
+
+_QUOTE_PUSHES: frozenset[int] = frozenset(
+    p.proto_id for p in OPEND.protocols if p.name in {t.push for t in OPEND.sub_types}
+)
+"""The push protoIDs a Qot_Sub subscription type brings: their streams watch for silence."""
 
 
 class UpdateStream(PushStream[Qot_UpdateOrderBook_pb2.S2C]):
@@ -187,10 +197,15 @@ class OpenDClient(OpenDTypedAPI, Closing):
         idle_timeout: float | None = None,
         buffer: int = 1024,
         max_body: int = OPEND.max_body_len,
+        stale_after: float | None = OPEND.push_stale_after_s,
+        reconnect_after: float | None = OPEND.push_reconnect_after_s,
     ) -> None:
         """`idle_timeout` (s): nothing received for this long drops the connection as dead
         (default 2 x the keepAliveInterval; keep it above 0.8 x that, the KeepAlive period).
-        `healthy_after` (s): how long a session must last to reset the reconnect backoff."""
+        `healthy_after` (s): how long a session must last to reset the reconnect backoff.
+        `stale_after` / `reconnect_after` (s, None: never; registry defaults): a subscribed
+        security whose quote pushes are silent this long is a `Stale` event in its streams /
+        makes the client reconnect (a `Gap`), per security, not per connection."""
         if isinstance(buffer, bool) or not isinstance(buffer, int) or buffer < 1:
             raise ValueError(f"buffer must be an int >= 1, got {buffer!r}")
         self.host, self.port = host, port
@@ -207,6 +222,8 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._loop: asyncio.AbstractEventLoop | None = None
         self.buffer = buffer
         self.max_body = max_body
+        self._silence = (stale_after, reconnect_after)
+        SilenceWatch("futu", stale_after, reconnect_after)  # ValueError for bad thresholds, now
         self.stats = ClientStats()
         self.gaps: list[Gap] = []
         self.conn_id: int | None = None
@@ -520,7 +537,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         key = _security_key(s2c)
         for stream in streams:
             if stream.wants(key):
-                stream._put(s2c)
+                stream._put(s2c, key)
 
     def _push_failed(self, route: PushRoute, streams: list[PushStream[Any]], error: DecodeError, body: bytes) -> None:
         """A push that did not decode: a DecodeFailure for the streams of its security
@@ -604,11 +621,18 @@ class OpenDClient(OpenDTypedAPI, Closing):
         idle_limit = self.idle_timeout or OPEND.dead_peer_factor * self.keepalive_interval
         loop = asyncio.get_running_loop()
         self._last_received = loop.time()
+        self._watch_streams(started=True)
         while self._conn is conn:
             await asyncio.sleep(TIMEOUT_TICK)
             now = loop.time()
             if now - self._last_received > idle_limit:
                 self._drop(f"nothing received for {idle_limit:g} s (dead peer)")
+                return
+            silence = self._watch_streams()
+            if silence is not None:
+                self.stats.stale_reconnects += 1
+                log.warning("OpenD %s:%s: %s; reconnecting", self.host, self.port, silence)
+                self._drop(silence)
                 return
             expired = [key for key, (deadline, _, _) in self._deadlines.items() if deadline <= now]
             for key in expired:
@@ -617,6 +641,31 @@ class OpenDClient(OpenDTypedAPI, Closing):
                 if future is not None and not future.done():
                     name = _request_name(response_cls)
                     future.set_exception(Timeout("futu", f"{name} (serialNo {key[1]}) got no reply within {limit:g} s"))
+
+    def _watch_streams(self, *, started: bool = False) -> str | None:
+        """Each watched stream's silence: its Stale events queued (and counted); the reason
+        to reconnect when one security was silent past `reconnect_after`. `started`: a
+        session just began (each watch's reconnect clock restarts)."""
+        now = time.monotonic()
+        reason: str | None = None
+        for streams in list(self._streams.values()):
+            for stream in streams:
+                if stream.watch is None:
+                    continue
+                if started:
+                    stream.watch.started(now)
+                    continue
+                events, why = stream._check_silence(now)
+                self.stats.stale_events += len(events)
+                for event in events:
+                    log.warning(
+                        "OpenD: no %s push for %s for %.3g s (stale)",
+                        stream.route.name,
+                        event.subscription,
+                        event.silent_for,
+                    )
+                reason = reason or why
+        return reason
 
     async def _request(self, message: object, within: float | None) -> Message:
         """`request()`: refuse what the registry does not declare (InvalidRequest) and what
@@ -644,10 +693,17 @@ class OpenDClient(OpenDTypedAPI, Closing):
                 else repr(response)
             )
             raise InvalidRequest("futu", f"{name} is not the Response of a push protocol the registry declares")
-        return self._open_stream(PushStream(route, self.buffer, **self._stream_hooks()))
+        return self._open_stream(PushStream(route, self.buffer, **self._stream_hooks(route.proto_id)))
 
-    def _stream_hooks(self) -> dict[str, Any]:
-        return {"check": self._bound.check, "on_drop": self._count_drop, "on_close": self._streams_remove}
+    def _stream_hooks(self, proto_id: int | None = None) -> dict[str, Any]:
+        hooks: dict[str, Any] = {
+            "check": self._bound.check,
+            "on_drop": self._count_drop,
+            "on_close": self._streams_remove,
+        }
+        if proto_id in _QUOTE_PUSHES:
+            hooks["watch"] = SilenceWatch("futu", *self._silence)
+        return hooks
 
     def _open_stream(self, stream: PushStream[Any]) -> PushStream[Any]:
         if self._closing:
@@ -742,7 +798,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         keys = [parse_symbol(s) for s in names]
         route = dispatch.PUSHES[OpenDProtoID.Qot_UpdateOrderBook]
         pushes: PushStream[Qot_UpdateOrderBook_pb2.S2C] = PushStream(
-            route, self.buffer, keys=keys, **self._stream_hooks()
+            route, self.buffer, keys=keys, **self._stream_hooks(route.proto_id)
         )
         self._open_stream(pushes)
         return BookStream(pushes, names, lambda: self.subscribe(names, (SubType.OrderBook,), push=True))
@@ -835,7 +891,9 @@ class OpenDClient(OpenDTypedAPI, Closing):
     ) -> NormalizedStream[Any, Any]:
         names = _names(symbols, what)
         keys = frozenset(parse_symbol(n) for n in names)
-        pushes: PushStream[Any] = PushStream(dispatch.PUSHES[proto_id], self.buffer, keys=keys, **self._stream_hooks())
+        pushes: PushStream[Any] = PushStream(
+            dispatch.PUSHES[proto_id], self.buffer, keys=keys, **self._stream_hooks(proto_id)
+        )
         self._open_stream(pushes)
         return NormalizedStream(
             pushes, names, lambda: self.subscribe(names, (sub_type,), push=True), lambda s2c: normalize(s2c, keys)
@@ -879,7 +937,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         and DecodeFailure events (see UpdateStream). Subscribe with push=True for OpenD to
         send them."""
         route = dispatch.PUSHES[OpenDProtoID.Qot_UpdateOrderBook]
-        stream = UpdateStream(route, self.buffer, key=parse_symbol(symbol), **self._stream_hooks())
+        stream = UpdateStream(route, self.buffer, key=parse_symbol(symbol), **self._stream_hooks(route.proto_id))
         self._open_stream(stream)
         return stream
 

@@ -8,6 +8,7 @@ iterates it. What a stream holds is documented in venuewire.opend.client.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
@@ -17,12 +18,13 @@ import msgspec
 from google.protobuf.message import Message
 
 from venuewire.errors import DecodeError, VenueError
-from venuewire.events import DecodeFailure, Gap, StreamEvent
+from venuewire.events import DecodeFailure, Gap, Stale, StreamEvent
 from venuewire.generated.futu import Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.dispatch import PushRoute
 from venuewire.models import OrderBook
 from venuewire.opend.book import order_book_from_s2c
 from venuewire.opend.symbols import format_symbol
+from venuewire.transport import SilenceWatch
 
 S = TypeVar("S", bound=Message)
 RAW_KEPT: Final = 64 * 1024
@@ -36,7 +38,9 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
     securities' (pushes whose security cannot be read go to every stream). At most `maxlen` items are
     held: when full the OLDEST is discarded and counted in `dropped` (and by `on_drop`).
     Ends when the client closes (with ConnectionLost when the connection is lost and
-    `reconnect` is off); `aclose()` unregisters."""
+    `reconnect` is off); `aclose()` unregisters. With `watch`, each security (once
+    expected, or once it pushed) silent past the watch's thresholds is a `Stale` event, and
+    a `Fresh` event comes before its next push (`venuewire.transport.SilenceWatch`)."""
 
     def __init__(
         self,
@@ -48,8 +52,10 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
         check: Callable[[], object] = lambda: None,
         on_drop: Callable[[], None] = lambda: None,
         on_close: Callable[[PushStream[S]], None] = lambda _stream: None,
+        watch: SilenceWatch | None = None,
     ) -> None:
         self.route = route
+        self.watch = watch
         self.key = key
         self.symbol = format_symbol(*key) if key is not None else None
         wanted = ({key} if key is not None else set()) | (set(keys) if keys is not None else set())
@@ -69,7 +75,12 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
         """Whether a push about security `key` (None: unknown) belongs in this stream."""
         return self._keys is None or key is None or key in self._keys
 
-    def _put(self, item: S | StreamEvent) -> None:
+    def _put(self, item: S | StreamEvent, key: tuple[int, str] | None = None) -> None:
+        """Queue `item`; a push's `key` ((market, code), None: unknown) ends its silence."""
+        if self.watch is not None and not isinstance(item, StreamEvent):
+            symbol = format_symbol(*key) if key is not None else None
+            for fresh in self.watch.data(symbol, time.monotonic()):
+                self._put(fresh)
         if len(self._items) >= self._maxlen:
             self._items.popleft()
             self.dropped += 1
@@ -81,6 +92,21 @@ class PushStream(AsyncIterator[S | StreamEvent], Generic[S]):
         self._items.append(item)
         self.received += 1
         self._wakeup.set()
+
+    def _expect(self) -> None:
+        """The stream's securities are subscribed: their silence counts from now."""
+        if self.watch is not None and self._keys is not None:
+            self.watch.expect(sorted(format_symbol(*k) for k in self._keys), time.monotonic())
+
+    def _check_silence(self, now: float) -> tuple[list[Stale], str | None]:
+        """Queue the `Stale` events due at `now` (monotonic s); return them and why to
+        reconnect (None: no need)."""
+        if self.watch is None:
+            return [], None
+        events, reason = self.watch.check(now)
+        for event in events:
+            self._put(event)
+        return events, reason
 
     def _finish(self, error: VenueError | None = None) -> None:
         self._closed = True
@@ -155,9 +181,10 @@ class NormalizedStream(AsyncIterator[T | StreamEvent], Generic[S, T]):
             except BaseException:
                 await self.pushes.aclose()
                 raise
+            self.pushes._expect()
         while not self._ready:
             item = await anext(self.pushes)
-            if isinstance(item, Gap | DecodeFailure):
+            if isinstance(item, StreamEvent):
                 return item
             try:
                 self._ready.extend(self._normalize(item))
@@ -179,7 +206,7 @@ class NormalizedStream(AsyncIterator[T | StreamEvent], Generic[S, T]):
 
 
 BookItem = OrderBook | StreamEvent
-"""What an order-book stream yields: a normalized book (`raw`: the push's S2C), a Gap or a DecodeFailure."""
+"""What an order-book stream yields: a normalized book (`raw`: the push's S2C) or a stream event."""
 
 
 def _book(s2c: Qot_UpdateOrderBook_pb2.S2C) -> tuple[OrderBook]:

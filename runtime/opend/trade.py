@@ -371,7 +371,7 @@ class _TradeStream(AsyncIterator[T | StreamEvent], Generic[T]):
     async def __anext__(self) -> T | StreamEvent:
         while True:
             item = await anext(self.pushes)
-            if isinstance(item, Gap | DecodeFailure):
+            if isinstance(item, StreamEvent):
                 return item
             header = item.header
             if header.trdEnv != self._env or header.accID not in self.accounts:

@@ -739,6 +739,8 @@ class OpenDSimulator(SimLifecycle):
     async def _tick(self) -> None:
         while True:
             await asyncio.sleep(self.push_interval)
+            if self.pushes_paused:
+                continue
             self.state.step += 1
             self.state.market.advance(self.state.clock())
             for session, writer in list(self.sessions.items()):

@@ -96,6 +96,8 @@ class SimLifecycle:
 
     ticker_name: ClassVar[str | None] = None
     """When set, `_tick()` runs as a task of this name while the simulator listens."""
+    pushes_paused: bool = False
+    """While True, the ticker sends no pushes (the book does not move): a silent feed, for tests."""
 
     def __init__(self, host: str, port: int) -> None:
         self.host = host
@@ -451,6 +453,8 @@ class WsSimulator(AppSimulator, Generic[S]):
     async def _tick(self) -> None:
         while True:
             await asyncio.sleep(self.push_interval)
+            if self.pushes_paused:
+                continue
             self._advance()
             for conn in list(self.connections):
                 if conn.ws.closed:

@@ -6,6 +6,7 @@ same top-level exports in every venue package."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import importlib
 import inspect
 import re
@@ -256,8 +257,9 @@ async def test_opend_depth_stream_subscribes_and_yields_normalized_books_with_th
         assert book.symbol == symbol
         plain = msgspec.json.decode(msgspec.json.encode(msgspec.structs.replace(book, raw=None)))
         assert plain["symbol"] == symbol and plain["raw"] is None
-        with pytest.raises(TypeError):  # a protobuf message: documented on OrderBook.raw
-            msgspec.json.encode(book)
+        encoded = encoded_raw(book)  # a protobuf message: its full name and wire bytes
+        assert encoded["type"].endswith("Qot_UpdateOrderBook.S2C")
+        assert Qot_UpdateOrderBook_pb2.S2C.FromString(base64.b64decode(encoded["data"])) == book.raw
 
 
 async def test_opend_depth_stream_only_takes_its_symbols() -> None:

@@ -8,7 +8,7 @@ import asyncio
 from typing import assert_type
 
 from venuewire import OpenDClient
-from venuewire.events import DecodeFailure, Gap
+from venuewire.events import DecodeFailure, Fresh, Gap, Stale
 from venuewire.generated.futu import (
     GetGlobalState_pb2,
     KeepAlive_pb2,
@@ -39,7 +39,7 @@ async def typed_calls(client: OpenDClient) -> Qot_UpdateOrderBook_pb2.S2C:
     stream = client.pushes(Qot_UpdateOrderBook_pb2.Response)
     while True:
         item = await asyncio.wait_for(anext(stream), 5)
-        assert_type(item, Qot_UpdateOrderBook_pb2.S2C | Gap | DecodeFailure)
+        assert_type(item, Qot_UpdateOrderBook_pb2.S2C | Gap | DecodeFailure | Stale | Fresh)
         if isinstance(item, Qot_UpdateOrderBook_pb2.S2C):
             await stream.aclose()
             return item

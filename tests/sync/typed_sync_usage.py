@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import assert_type
 
 from venuewire import sync
-from venuewire.events import DecodeFailure, Gap
+from venuewire.events import DecodeFailure, Fresh, Gap, Stale
 from venuewire.generated.futu import (
     GetGlobalState_pb2,
     KeepAlive_pb2,
@@ -34,7 +34,7 @@ def typed_calls(client: sync.OpenDClient) -> Qot_UpdateOrderBook_pb2.S2C:
     assert len(book.s2c.orderBookAskList) == 3
     with client.pushes(Qot_UpdateOrderBook_pb2.Response) as stream:
         for item in stream:
-            assert_type(item, Qot_UpdateOrderBook_pb2.S2C | Gap | DecodeFailure)
+            assert_type(item, Qot_UpdateOrderBook_pb2.S2C | Gap | DecodeFailure | Stale | Fresh)
             if isinstance(item, Qot_UpdateOrderBook_pb2.S2C):
                 return item
     raise AssertionError("the push stream ended")
