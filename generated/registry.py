@@ -928,6 +928,25 @@ WS_BITMART_SPOT_DEPTH: Final[WsChannel] = WsChannel(
     stale_after_s=30.0,
     reconnect_after_s=120.0,
 )
+WS_BITMART_SPOT_DEPTH_INCREASE: Final[WsChannel] = WsChannel(
+    venue="bitmart",
+    name="spot_depth_increase",
+    url="wss://ws-manager-compress.bitmart.com/api?protocol=1.1",
+    auth="none",
+    subscribe="bitmart/spot_increase_request",
+    push="bitmart/spot_depth_increase",
+    ack="bitmart/subscribe_ack",
+    error="bitmart/error_event",
+    channel="spot/depth/increase{levels}:{symbol}",
+    levels=(100,),
+    ping_text="ping",
+    pong_text="pong",
+    ping_interval_s=10,
+    max_topics_per_subscribe=20,
+    compression="raw-deflate",
+    stale_after_s=30.0,
+    reconnect_after_s=120.0,
+)
 WS_BITMART_PRIVATE: Final[WsChannel] = WsChannel(
     venue="bitmart",
     name="private",
@@ -1140,6 +1159,7 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
 WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_BITMART_LEGACY_DEPTH,
     WS_BITMART_SPOT_DEPTH,
+    WS_BITMART_SPOT_DEPTH_INCREASE,
     WS_BITMART_PRIVATE,
     WS_INFOWAY_DEPTH,
     WS_INFOWAY_TRADE,
@@ -3191,6 +3211,22 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
         schema="json/bitmart/spot_depth.json",
         module="venuewire.generated.bitmart.spot_depth",
         class_name="SpotDepthPush",
+    ),
+    MessageInfo(
+        venue="bitmart",
+        name="spot_depth_increase",
+        format="json",
+        schema="json/bitmart/spot_depth_increase.json",
+        module="venuewire.generated.bitmart.spot_depth_increase",
+        class_name="SpotDepthIncreasePush",
+    ),
+    MessageInfo(
+        venue="bitmart",
+        name="spot_increase_request",
+        format="json",
+        schema="json/bitmart/spot_increase_request.json",
+        module="venuewire.generated.bitmart.spot_increase_request",
+        class_name="SpotIncreaseRequest",
     ),
     MessageInfo(
         venue="bitmart",

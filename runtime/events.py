@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from venuewire.errors import DecodeError
@@ -54,4 +55,50 @@ class Fresh:
 StreamEvent = Gap | DecodeFailure | Stale | Fresh
 """Every event a stream yields besides its data; `isinstance(item, StreamEvent)` tells them apart."""
 
-__all__ = ["DecodeFailure", "Fresh", "Gap", "Stale", "StreamEvent"]
+__all__ = [
+    "BookEvent",
+    "BookGap",
+    "BookGapCause",
+    "BookResynced",
+    "DecodeFailure",
+    "Fresh",
+    "Gap",
+    "Stale",
+    "StreamEvent",
+]
+
+
+class BookGapCause(enum.Enum):
+    """Why a locally maintained book stopped being valid."""
+
+    GAP = "gap"
+    """An update's version skipped past the next one expected: updates were missed."""
+    DUPLICATE = "duplicate"
+    """An update's version was one already applied (repeated or arriving late)."""
+    BEFORE_SNAPSHOT = "before_snapshot"
+    """An update arrived while the book had no snapshot to apply it to."""
+
+
+@dataclass(frozen=True, slots=True)
+class BookGap:
+    """A locally maintained book of `symbol` is invalid from now on: the update numbered
+    `received` did not follow `expected` (None when no snapshot was held). The book is being
+    resynchronised (a new snapshot asked for, updates buffered); a `BookResynced` follows."""
+
+    symbol: str
+    expected: int | None
+    received: int
+    cause: BookGapCause
+
+
+@dataclass(frozen=True, slots=True)
+class BookResynced:
+    """The book of `symbol` is valid again at `version`: a new snapshot arrived and
+    `replayed` buffered updates were applied on top of it."""
+
+    symbol: str
+    version: int
+    replayed: int
+
+
+BookEvent = BookGap | BookResynced

@@ -1,20 +1,35 @@
-"""BitMart: WebSocket order-book depth (legacy channel and v3 spot channel).
+"""BitMart: WebSocket order-book depth (legacy channel, v3 spot channel, v3 incremental books).
 
-`book` and `protocol` are pure (frames in, books and frames out, no I/O); `client` is the
+`book`, `incremental` and `protocol` are pure (frames in, books and frames out, no I/O); `client` is the
 thin layer on the shared `venuewire.transport.WsStream`. The simulator is `venuewire.sim.bitmart`.
 """
 
 from venuewire.bitmart.book import VENUE, order_book_from_legacy, order_book_from_spot, order_books_from_spot
-from venuewire.bitmart.client import BitmartClient, BitmartStream
-from venuewire.bitmart.protocol import LegacyDepthProtocol, SpotDepthProtocol, SpotState, V3Protocol
+from venuewire.bitmart.client import BitmartClient, BitmartIncrementalStream, BitmartStream
+from venuewire.bitmart.incremental import BookState, IncrementalBooks
+from venuewire.bitmart.protocol import (
+    LegacyDepthProtocol,
+    SpotDepthProtocol,
+    SpotIncreaseProtocol,
+    SpotState,
+    V3Protocol,
+)
+from venuewire.events import BookGap, BookGapCause, BookResynced
 from venuewire.exports import DecodeFailure, Gap, Order, OrderBook
 
 __all__ = [
     "VENUE",
     "BitmartClient",
+    "BitmartIncrementalStream",
     "BitmartStream",
+    "BookGap",
+    "BookGapCause",
+    "BookResynced",
+    "BookState",
+    "IncrementalBooks",
     "LegacyDepthProtocol",
     "SpotDepthProtocol",
+    "SpotIncreaseProtocol",
     "SpotState",
     "V3Protocol",
     "order_book_from_legacy",

@@ -39,12 +39,14 @@ from typing import Final, Unpack
 import aiohttp
 import yarl
 
+from venuewire.bitmart.incremental import DEFAULT_MAX_BUFFER, IncrementalOutput
 from venuewire.bitmart.protocol import (
     DEFAULT_MAX_MESSAGE_SIZE,
     LEGACY_PING_INTERVAL_S,
     PING_INTERVAL_S,
     LegacyDepthProtocol,
     SpotDepthProtocol,
+    SpotIncreaseProtocol,
     V3Protocol,
 )
 from venuewire.credentials import BitmartCredentials
@@ -53,7 +55,7 @@ from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPO
 from venuewire.models import OrderBook
 from venuewire.transport import StreamOwner, WsStream, WsStreamSettings
 
-__all__ = ["BitmartClient", "BitmartStream"]
+__all__ = ["BitmartClient", "BitmartIncrementalStream", "BitmartStream"]
 
 ChannelProtocol = LegacyDepthProtocol | V3Protocol[OrderBook]
 
@@ -108,6 +110,32 @@ class BitmartStream(WsStream[OrderBook]):
     def failure(self) -> VenueError | None:
         """The venue's refusal that ended the stream, or None."""
         return self.channel.failure
+
+
+class BitmartIncrementalStream(WsStream[IncrementalOutput]):
+    """A `WsStream` of the incremental channel: items `OrderBook | BookGap | BookResynced`
+    plus the shared `Gap` and `DecodeFailure`; `is_valid(symbol)` says at any time whether
+    that symbol's local book is valid; ends with the venue's typed error (`failure`) when the
+    venue refuses the subscription, as `BitmartStream` does."""
+
+    def __init__(self, channel: SpotIncreaseProtocol, **settings: Unpack[WsStreamSettings]) -> None:
+        self.channel = channel
+        settings.setdefault("backoff_initial", V3_BACKOFF_INITIAL_S)
+        settings.setdefault("max_message_size", DEFAULT_MAX_MESSAGE_SIZE)
+        super().__init__(channel, **settings)
+
+    def __repr__(self) -> str:
+        return f"BitmartIncrementalStream({self.channel!r})"
+
+    @property
+    def failure(self) -> VenueError | None:
+        """The venue's refusal that ended the stream, or None."""
+        return self.channel.failure
+
+    def is_valid(self, symbol: str) -> bool:
+        """Whether `symbol`'s local book is valid now, after every frame received so far
+        (which may be ahead of the items not yet consumed); KeyError for a symbol not streamed."""
+        return self.channel.is_valid(symbol)
 
 
 class BitmartClient(StreamOwner):
@@ -171,6 +199,19 @@ class BitmartClient(StreamOwner):
     def __repr__(self) -> str:
         return f"BitmartClient(legacy_url={self.legacy_url!r}, url={self.url!r}, credentials={self.credentials!r})"
 
+    def _settings(self, ping_interval: float, backoff_initial: float) -> WsStreamSettings:
+        return WsStreamSettings(
+            session=self.session,
+            buffer=self.buffer,
+            reconnect=self.reconnect,
+            backoff_initial=backoff_initial,
+            backoff_max=max(self.backoff_max, backoff_initial),
+            healthy_after=self.healthy_after,
+            connect_timeout=self.timeout,
+            idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
+            max_message_size=self.max_message_size,
+        )
+
     def _stream(self, channel: ChannelProtocol, ping_interval: float, backoff_initial: float) -> BitmartStream:
         return self._track(
             BitmartStream(
@@ -218,3 +259,24 @@ class BitmartClient(StreamOwner):
             max_message_size=self.max_message_size,
         )
         return self._stream(channel, interval, self.backoff_initial or V3_BACKOFF_INITIAL_S)
+
+    def incremental_depth_stream(
+        self, symbols: str | Sequence[str], *, max_buffer: int = DEFAULT_MAX_BUFFER
+    ) -> BitmartIncrementalStream:
+        """Locally maintained books of `symbols` (a pair or a sequence of distinct pairs, one
+        connection) from the public v3 incremental channel `spot/depth/increase100`: a
+        snapshot, then updates numbered by `version`. Yields the whole `OrderBook` (up to 100
+        levels a side) after each change of a valid book; a `BookGap` (symbol, expected and
+        received version, cause) when a version is skipped, repeated or comes before any
+        snapshot, after which that symbol alone is resynchronised (a new snapshot requested,
+        at most `max_buffer` updates buffered and replayed) and a `BookResynced` follows; a
+        `Gap` after each reconnect, after which every book waits for its new snapshot (no
+        level from before survives unless that snapshot has it). `stream.is_valid(symbol)`
+        at any time. Raises ValueError naming `symbol` at once.
+        """
+        interval = self.ping_interval or PING_INTERVAL_S
+        channel = SpotIncreaseProtocol(
+            self.url, symbols, ping_interval=interval, max_message_size=self.max_message_size, max_buffer=max_buffer
+        )
+        settings = self._settings(interval, self.backoff_initial or V3_BACKOFF_INITIAL_S)
+        return self._track(BitmartIncrementalStream(channel, **settings))

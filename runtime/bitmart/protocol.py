@@ -48,6 +48,7 @@ from typing import Any, Final, Generic, TypeVar
 import msgspec
 
 from venuewire.bitmart.book import VENUE, order_book_from_legacy, order_book_from_spot
+from venuewire.bitmart.incremental import DEFAULT_MAX_BUFFER, IncrementalBooks, IncrementalOutput
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import AuthError, DecodeError, InvalidRequest, VenueError, error_for
 from venuewire.events import DecodeFailure
@@ -61,15 +62,23 @@ from venuewire.generated.bitmart.legacy_unsubscribe import LegacyUnsubscribe
 from venuewire.generated.bitmart.login import Login
 from venuewire.generated.bitmart.login_response import LoginResponse
 from venuewire.generated.bitmart.spot_depth import SpotDepthPush
+from venuewire.generated.bitmart.spot_depth_increase import SpotDepthIncreasePush, SpotIncreaseData
+from venuewire.generated.bitmart.spot_increase_request import IncreaseOp, SpotIncreaseRequest
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
 from venuewire.generated.bitmart.subscribe_ack import SubscribeAck
 from venuewire.generated.bitmart.ws_dispatch import BITMART_LEGACY_DEPTH_SERVER
-from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH, required
+from venuewire.generated.registry import (
+    WS_BITMART_LEGACY_DEPTH,
+    WS_BITMART_SPOT_DEPTH,
+    WS_BITMART_SPOT_DEPTH_INCREASE,
+    required,
+)
 from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.messages import decode_json, encode_json, message_info
 from venuewire.models import OrderBook
 from venuewire.signing import bitmart_ws_login_frame
 from venuewire.transport import Frame, Reaction
+from venuewire.values import finite_decimal, utc_from_ms
 
 __all__ = [
     "DEFAULT_MAX_MESSAGE_SIZE",
@@ -79,11 +88,15 @@ __all__ = [
     "PING_INTERVAL_S",
     "LegacyDepthProtocol",
     "SpotDepthProtocol",
+    "SpotIncreaseProtocol",
     "SpotState",
     "V3Protocol",
     "check_levels",
     "check_precision",
     "check_symbol",
+    "increase_channel",
+    "increase_request_frame",
+    "increase_subscribe_frames",
     "inflate",
     "legacy_subscribe_frame",
     "legacy_unsubscribe_frame",
@@ -114,9 +127,13 @@ DEFAULT_MAX_MESSAGE_SIZE: Final = 16 * 1024 * 1024
 MAX_RAW: Final = 64 * 1024
 """Bytes of a bad message kept in `DecodeFailure.raw`."""
 MAX_PRECISION: Final = 2**31 - 1
+INCREASE_TEMPLATE: Final[str] = required(WS_BITMART_SPOT_DEPTH_INCREASE.channel, "bitmart spot_depth_increase channel")
+INCREASE_LEVELS: Final[int] = max(WS_BITMART_SPOT_DEPTH_INCREASE.levels)
+"""Levels a side of the incremental channel (the registry's one depth, 100)."""
 
 _SYMBOL = re.compile(r"[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+")
 _SPOT_DEPTH = message_info(SpotDepthPush).name
+_SPOT_INCREASE = message_info(SpotDepthIncreasePush).name
 _LEGACY_DEPTH = message_info(LegacyDepthPush).name
 _ERROR_EVENT = message_info(ErrorEvent).name
 _PONG_BYTES = PONG_TEXT.encode()
@@ -202,6 +219,28 @@ def spot_subscribe_frames(channels: Sequence[str], op: SubscribeOp = SubscribeOp
         raise ValueError("channels must name at least one channel")
     step = MAX_TOPICS_PER_SUBSCRIBE
     return [spot_subscribe_frame(channels[i : i + step], op) for i in range(0, len(channels), step)]
+
+
+def increase_channel(symbol: str) -> str:
+    """`spot/depth/increase100:{symbol}` from the registry's template, `symbol` checked."""
+    return INCREASE_TEMPLATE.format(levels=INCREASE_LEVELS, symbol=check_symbol(symbol))
+
+
+def increase_subscribe_frames(channels: Sequence[str], op: IncreaseOp = IncreaseOp.subscribe) -> list[str]:
+    """Subscribe (or unsubscribe) frames of incremental topics (schema
+    bitmart/spot_increase_request), at most `MAX_TOPICS_PER_SUBSCRIBE` a frame."""
+    if not channels:
+        raise ValueError("channels must name at least one channel")
+    step = MAX_TOPICS_PER_SUBSCRIBE
+    return [
+        encode_json(SpotIncreaseRequest(op=op, args=list(channels[i : i + step]))).decode()
+        for i in range(0, len(channels), step)
+    ]
+
+
+def increase_request_frame(symbol: str) -> str:
+    """`{"op":"request","args":["spot/depth/increase100:SYMBOL"]}`: ask for a fresh snapshot."""
+    return encode_json(SpotIncreaseRequest(op=IncreaseOp.request, args=[increase_channel(symbol)])).decode()
 
 
 def spot_login_frame(credentials: BitmartCredentials, timestamp_ms: int) -> str:
@@ -496,3 +535,78 @@ class SpotDepthProtocol(V3Protocol[OrderBook]):
             except DecodeError as exc:
                 items.append(_failure(exc, text))
         return Reaction(items=items)
+
+
+def _check_increase(entry: SpotIncreaseData, index: int) -> None:
+    """DecodeError (naming the field) for a value no book can hold: a price or size that is
+    not finite, an `ms_t` outside year 1 to 9999."""
+    where: tuple[str | int, ...] = ("data", index)
+    for side, levels in (("bids", entry.bids), ("asks", entry.asks)):
+        for i, (price, size) in enumerate(levels):
+            if not (price.is_finite() and size.is_finite()):
+                finite_decimal(price, VENUE, _SPOT_INCREASE, (*where, side, i, 0))
+                finite_decimal(size, VENUE, _SPOT_INCREASE, (*where, side, i, 1))
+    utc_from_ms(entry.ms_t, VENUE, _SPOT_INCREASE, (*where, "ms_t"))
+
+
+class SpotIncreaseProtocol(V3Protocol[IncrementalOutput]):
+    """The public v3 incremental channel `spot/depth/increase100:{symbol}` for one or more
+    pairs, each kept as a local book (`venuewire.bitmart.incremental.IncrementalBooks`, no I/O).
+
+    Items: an `OrderBook` (the whole local book, up to 100 levels a side, `raw` the entry
+    last applied) after each snapshot or update applied to a valid book; a `BookGap` when a
+    version is skipped, repeated or comes before any snapshot, after which that symbol alone
+    is resynchronised (a `{"op":"request"}` frame for it goes out at once, its updates are
+    buffered and replayed on the snapshot) and a `BookResynced` once it is valid again. Every
+    (re)connection drops every level (`opening()` resets the books): a book is valid again only
+    from the new connection's snapshot. An entry that does not decode, or has a non-finite
+    price or size, is a `DecodeFailure` and is not applied (the next update then shows the gap).
+    `is_valid(symbol)` at any time.
+    """
+
+    ws_channel = WS_BITMART_SPOT_DEPTH_INCREASE  # silence thresholds for WsStream
+
+    def __init__(
+        self,
+        url: str,
+        symbol: str | Sequence[str],
+        *,
+        ping_interval: float = PING_INTERVAL_S,
+        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
+        max_buffer: int = DEFAULT_MAX_BUFFER,
+    ) -> None:
+        self.symbols = check_symbols(symbol)
+        channels = [increase_channel(s) for s in self.symbols]
+        super().__init__(url, channels, ping_interval=ping_interval, max_message_size=max_message_size)
+        self.subscribe_frames = increase_subscribe_frames(self.topics)
+        self.books = IncrementalBooks(self.symbols, INCREASE_LEVELS, max_buffer=max_buffer)
+        self.requests_sent = 0
+
+    def __repr__(self) -> str:
+        more = f" +{len(self.topics) - 1} more" if len(self.topics) > 1 else ""
+        return f"SpotIncreaseProtocol({self.topics[0]!r}{more})"
+
+    def is_valid(self, symbol: str) -> bool:
+        """Whether `symbol`'s local book is currently valid (KeyError for another symbol)."""
+        return self.books.is_valid(symbol)
+
+    def opening(self) -> list[Frame]:
+        self.books.reset()
+        return super().opening()
+
+    def _data(self, text: bytes) -> Reaction[IncrementalOutput]:
+        try:
+            push = decode_json(SpotDepthIncreasePush, text)
+        except DecodeError as exc:
+            return Reaction(items=[_failure(exc, text)])
+        items: list[IncrementalOutput | DecodeFailure] = []
+        for index, entry in enumerate(push.data):
+            try:
+                _check_increase(entry, index)
+            except DecodeError as exc:
+                items.append(_failure(exc, text))
+                continue
+            items.extend(self.books.apply(entry))
+        send: list[Frame] = [increase_request_frame(symbol) for symbol in self.books.take_requests()]
+        self.requests_sent += len(send)
+        return Reaction(items=items, send=send)

@@ -25,6 +25,14 @@ Three sockets on one aiohttp server, their paths taken from the registry's URLs:
   `spot/depth{5,20,50}:PAIR`, too many topics [guess: how the venue refuses that]) gets
   `{"event":"error","message":"Unrecognized request: ...","errorCode":30039}` (the registry's
   `refused_frame`).
+- incremental depth on the v3 public socket (`spot/depth/increase100:PAIR`, schema
+  bitmart/spot_increase_request): a subscribe is acknowledged and answered by a snapshot entry
+  (`type` snapshot, version 1000 on each new connection), then every tick brings one update
+  entry (`version` + 1) with the levels that changed since the last one (size 0: removed), from
+  `increase_book(pair)` (100 levels a side). `{"op":"request",...}` is answered by a snapshot of
+  what the feed serves now, with no ack [guess]. Scripted faults (`sim.script_increase(...)`,
+  each played once, in order; see IncreaseFault): GAP, DUPLICATE, REORDER, LATE_SNAPSHOT.
+  `sim.push_now()` advances the step and pushes at once.
 - v3 private (`sim.private_url`, `/user?protocol=1.1`): `{"op":"login","args":[api_key, ts_ms,
   sign]}` is checked exactly as `sign_bitmart_ws_login` signs: `{"event":"login"}` on success,
   else an error event (see LoginError: a bad signature is 30013 "Invalid sign"). Subscribes
@@ -68,6 +76,8 @@ from venuewire.generated.bitmart.legacy_unsubscribe import LegacyUnsubscribe
 from venuewire.generated.bitmart.login import Login
 from venuewire.generated.bitmart.login_response import LoginResponse
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
+from venuewire.generated.bitmart.spot_depth_increase import IncreaseType, SpotDepthIncreasePush, SpotIncreaseData
+from venuewire.generated.bitmart.spot_increase_request import IncreaseOp, SpotIncreaseRequest
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
 from venuewire.generated.bitmart.subscribe_ack import AckEvent, SubscribeAck
 from venuewire.generated.bitmart.ws_dispatch import BITMART_LEGACY_DEPTH_CLIENT
@@ -76,6 +86,7 @@ from venuewire.generated.registry import (
     WS_BITMART_LEGACY_DEPTH,
     WS_BITMART_PRIVATE,
     WS_BITMART_SPOT_DEPTH,
+    WS_BITMART_SPOT_DEPTH_INCREASE,
     required,
 )
 from venuewire.generated.ws_dispatch import Unrouted
@@ -94,12 +105,15 @@ __all__ = [
     "SPOT_PATH",
     "BitmartSimulator",
     "Fault",
+    "IncreaseFault",
+    "IncreaseFeed",
     "LegacySession",
     "PrivateSession",
     "SimState",
     "SpotSession",
     "deflate",
     "example_books",
+    "increase_generator",
     "legacy_generator",
     "seed_push",
     "serve",
@@ -153,6 +167,16 @@ _SPOT_CHANNEL = re.compile(
     .replace(r"\{levels\}", r"(?P<levels>\d+)")
     .replace(r"\{symbol\}", r"(?P<symbol>[A-Za-z0-9_]+)")
 )
+INCREASE_TEMPLATE: Final = required(WS_BITMART_SPOT_DEPTH_INCREASE.channel, "bitmart spot_depth_increase channel")
+INCREASE_LEVELS: Final = max(WS_BITMART_SPOT_DEPTH_INCREASE.levels)
+INCREASE_TABLE: Final = INCREASE_TEMPLATE.partition(":")[0].format(levels=INCREASE_LEVELS)
+_INCREASE_CHANNEL = re.compile(
+    re.escape(INCREASE_TEMPLATE.format(levels=INCREASE_LEVELS, symbol="{symbol}")).replace(
+        r"\{symbol\}", r"(?P<symbol>[A-Za-z0-9_]+)"
+    )
+)
+FIRST_VERSION: Final = 1000
+"""The version of each new connection's first snapshot of a pair [guess: the venue's are large]."""
 _LEGACY_GARBAGE: Final = '{"subscribe":"depth","symbol":'
 _DEFLATE_GARBAGE: Final = b"\xff\xfe not deflate \x00"
 _ZERO = Decimal(0)
@@ -203,6 +227,16 @@ def spot_generator(symbol: str) -> BookGenerator:
     return BookGenerator(symbol, mid, tick, SPOT_MAX_LEVELS, lot=lot)
 
 
+def increase_generator(symbol: str) -> BookGenerator:
+    """The generator behind the incremental books of `symbol`: the registry's 100 levels a
+    side, or the v3 depth when the pair's price is too small for that many ticks."""
+    mid, tick, lot = _catalog(symbol)
+    try:
+        return BookGenerator(symbol, mid, tick, INCREASE_LEVELS, lot=lot)
+    except ValueError:
+        return spot_generator(symbol)
+
+
 def legacy_generator(symbol: str, precision: int) -> BookGenerator:
     """The generator behind the legacy books of `symbol` at `precision` (tick 10^-precision).
     Raises ValueError when the pair's price is too small for that precision."""
@@ -217,6 +251,72 @@ def _legacy_levels(levels: list[Level], precision: int) -> list[LegacyLevel]:
         total += size
         out.append(LegacyLevel(size, total, price.quantize(quantum), Decimal(orders)))
     return out
+
+
+# --- the incremental channel ---------------------------------------------------------------------
+
+
+class IncreaseFault(enum.Enum):
+    """A scripted fault of the incremental channel (`sim.script_increase(...)`): each plays
+    once, on the next occasion it applies to, in the order scripted."""
+
+    GAP = "gap"
+    """The next update skips a version (one update is never sent)."""
+    DUPLICATE = "duplicate"
+    """The next update is sent twice."""
+    REORDER = "reorder"
+    """The next two updates go out in swapped order."""
+    LATE_SNAPSHOT = "late_snapshot"
+    """The next subscription gets two updates before its snapshot."""
+
+
+@dataclass
+class IncreaseFeed:
+    """One connection's incremental feed of one pair: the levels it has served and their
+    version. Pure: books in, entries out."""
+
+    symbol: str
+    version: int = FIRST_VERSION
+    bids: dict[Decimal, Decimal] = field(default_factory=dict)
+    asks: dict[Decimal, Decimal] = field(default_factory=dict)
+
+    def snapshot(self, ms_t: int) -> SpotIncreaseData:
+        """The served book as a snapshot entry at the current version."""
+        return SpotIncreaseData(
+            asks=sorted(self.asks.items()),
+            bids=sorted(self.bids.items(), reverse=True),
+            ms_t=ms_t,
+            symbol=self.symbol,
+            type=IncreaseType.snapshot,
+            version=self.version,
+        )
+
+    def load(self, bids: Sequence[Level], asks: Sequence[Level]) -> None:
+        """Serve these levels from now on without an update (for a snapshot)."""
+        self.bids = {price: size for price, size, _ in bids}
+        self.asks = {price: size for price, size, _ in asks}
+
+    def update(self, bids: Sequence[Level], asks: Sequence[Level], ms_t: int) -> SpotIncreaseData:
+        """The next version: every level that changed, a removed one with size 0."""
+        new_bids = {price: size for price, size, _ in bids}
+        new_asks = {price: size for price, size, _ in asks}
+        self.version += 1
+        entry = SpotIncreaseData(
+            asks=_diff(self.asks, new_asks),
+            bids=_diff(self.bids, new_bids),
+            ms_t=ms_t,
+            symbol=self.symbol,
+            type=IncreaseType.update,
+            version=self.version,
+        )
+        self.bids, self.asks = new_bids, new_asks
+        return entry
+
+
+def _diff(old: dict[Decimal, Decimal], new: dict[Decimal, Decimal]) -> list[tuple[Decimal, Decimal]]:
+    changed = [(price, size) for price, size in new.items() if old.get(price) != size]
+    changed += [(price, _ZERO) for price in old if price not in new]
+    return sorted(changed)
 
 
 # --- shared state ----------------------------------------------------------------------------
@@ -241,6 +341,9 @@ class SimState:
     legacy_books: dict[tuple[str, int], BookGenerator] = field(
         default_factory=lambda: Cache(lambda key: legacy_generator(*key))
     )
+    increase_books: dict[str, BookGenerator] = field(default_factory=lambda: Cache(increase_generator))
+    increase_script: deque[IncreaseFault] = field(default_factory=deque)
+    """Faults of the incremental channel still to play, each once, in order (see IncreaseFault)."""
 
     def __repr__(self) -> str:  # never show the secret or memo
         return f"SimState(api_key={self.api_key!r}, step={self.step}, faults={self.faults!r})"
@@ -384,9 +487,14 @@ class SpotSession(_V3Session):
         super().__init__(shared)
         self.channels: dict[str, tuple[int, str]] = {}
         """channel -> (levels, symbol)."""
+        self.feeds: dict[str, IncreaseFeed] = {}
+        """Incremental channels: symbol -> its feed."""
+        self.requests = 0
         self._garbage = 0
 
     def _op(self, op: str, text: str) -> list[Frame]:
+        if op == IncreaseOp.request.value or INCREASE_TABLE in text:
+            return self._increase(text)
         if op not in {o.value for o in SubscribeOp}:
             return self._refused(text)
         try:
@@ -432,7 +540,78 @@ class SpotSession(_V3Session):
         out: list[Frame] = []
         for spec in list(self.channels.values()):
             out += self._push(*spec)
+        for feed in list(self.feeds.values()):
+            out += self._increase_push(feed)
         return out
+
+    # -- the incremental channel
+
+    def _increase(self, text: str) -> list[Frame]:
+        try:
+            request = decode_json(SpotIncreaseRequest, text)
+        except DecodeError:
+            return self._refused(text)
+        if len(request.args) > MAX_TOPICS_PER_SUBSCRIBE:
+            return self._error(
+                ERROR_INVALID_REQUEST, f"Unrecognized request: more than {MAX_TOPICS_PER_SUBSCRIBE} topics"
+            )
+        symbols = {}
+        for channel in request.args:
+            match = _INCREASE_CHANNEL.fullmatch(channel)
+            if match is None:
+                return self._refused(text)
+            symbols[channel] = match["symbol"]
+        if request.op is IncreaseOp.request:  # a snapshot of what the feed serves now [guess: no ack]
+            self.requests += 1
+            return [self._entry(self._feed(symbol).snapshot(self._ms())) for symbol in symbols.values()]
+        out = self._acks(SubscribeOp(request.op.value), list(symbols))
+        if request.op is IncreaseOp.unsubscribe:
+            for symbol in symbols.values():
+                self.feeds.pop(symbol, None)
+            return out
+        for symbol in symbols.values():
+            feed = self._feed(symbol)
+            if self._script(IncreaseFault.LATE_SNAPSHOT):
+                out += [self._entry(self._next(feed)) for _ in range(2)]
+            else:
+                feed.load(*self.shared.increase_books[symbol].snapshot(self.shared.step))
+            out.append(self._entry(feed.snapshot(self._ms())))
+        return out
+
+    def _feed(self, symbol: str) -> IncreaseFeed:
+        feed = self.feeds.get(symbol)
+        if feed is None:
+            feed = self.feeds[symbol] = IncreaseFeed(symbol)
+        return feed
+
+    def _script(self, fault: IncreaseFault) -> bool:
+        script = self.shared.increase_script
+        if script and script[0] is fault:
+            script.popleft()
+            return True
+        return False
+
+    def _ms(self) -> int:
+        return int(self.shared.clock() * 1000)
+
+    def _next(self, feed: IncreaseFeed) -> SpotIncreaseData:
+        return feed.update(*self.shared.increase_books[feed.symbol].snapshot(self.shared.step), self._ms())
+
+    def _entry(self, entry: SpotIncreaseData) -> bytes:
+        self.pushes_sent += 1
+        return self._json(SpotDepthIncreasePush(table=INCREASE_TABLE, data=[entry]))
+
+    def _increase_push(self, feed: IncreaseFeed) -> list[Frame]:
+        if self._script(IncreaseFault.GAP):
+            self._next(feed)  # never sent
+            return [self._entry(self._next(feed))]
+        if self._script(IncreaseFault.DUPLICATE):
+            frame = self._entry(self._next(feed))
+            return [frame, frame]
+        if self._script(IncreaseFault.REORDER):
+            first = self._entry(self._next(feed))
+            return [self._entry(self._next(feed)), first]
+        return [self._entry(self._next(feed))]
 
 
 class PrivateSession(_V3Session):
@@ -594,6 +773,21 @@ class BitmartSimulator(WsSimulator[Session]):
 
     def legacy_book(self, symbol: str, precision: int) -> BookGenerator:
         return self.state.legacy_book(symbol, precision)
+
+    def increase_book(self, symbol: str) -> BookGenerator:
+        """The generator of `symbol`'s incremental book: `.snapshot(sim.step)` is the book served now."""
+        return self.state.increase_books[symbol]
+
+    def script_increase(self, *faults: IncreaseFault) -> None:
+        """Play these faults on the incremental channel, each once, in this order (see IncreaseFault)."""
+        self.state.increase_script.extend(faults)
+
+    def push_now(self) -> None:
+        """Advance the book step and queue a push for every subscription now, as a tick does."""
+        self._advance()
+        for conn in list(self.connections):
+            if not conn.ws.closed:
+                self.queue(conn, conn.session.pushes(), push=True)
 
     # -- the venue's behaviour (WsSimulator hooks) -------------------------------------------------
 
