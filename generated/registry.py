@@ -182,6 +182,10 @@ class WsRequest:
     request: str
     reply: str
     reply_key: str
+    pair_by: tuple[str, ...] = ()
+    """Request params the answer echoes inside `reply_key` (e.g. client_order_id): of the frames
+    holding `reply_key`, the answer is the one whose values equal the params sent (those sent);
+    others with that key are pushes. Empty: the next frame with `reply_key` is the answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -940,18 +944,24 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
             request="qfex/add_order",
             reply="qfex/order_response",
             reply_key="order_response",
+            pair_by=("client_order_id",),
         ),
         WsRequest(
             name="cancel_order",
             request="qfex/cancel_order",
             reply="qfex/order_response",
             reply_key="order_response",
+            pair_by=(
+                "order_id",
+                "client_order_id",
+            ),
         ),
         WsRequest(
             name="modify_order",
             request="qfex/modify_order",
             reply="qfex/order_response",
             reply_key="order_response",
+            pair_by=("order_id",),
         ),
         WsRequest(
             name="cancel_all_orders",
@@ -976,6 +986,7 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
             request="qfex/close_position",
             reply="qfex/order_response",
             reply_key="order_response",
+            pair_by=("client_order_id",),
         ),
         WsRequest(
             name="cancel_on_disconnect",
