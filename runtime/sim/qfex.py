@@ -80,7 +80,13 @@ import msgspec
 from aiohttp import web
 
 from venuewire.credentials import QfexCredentials
-from venuewire.generated.qfex.add_order import AddOrder, AddOrderParams, OrderDirection, OrderTimeInForce, RequestOrderType
+from venuewire.generated.qfex.add_order import (
+    AddOrder,
+    AddOrderParams,
+    OrderDirection,
+    OrderTimeInForce,
+    RequestOrderType,
+)
 from venuewire.generated.qfex.all_orders_response import AllOrdersResponse, AllOrdersResponseMessage
 from venuewire.generated.qfex.auth import Auth, HmacAuthParams
 from venuewire.generated.qfex.auth_response import AuthResponse
@@ -90,21 +96,21 @@ from venuewire.generated.qfex.cancel_on_disconnect import CancelOnDisconnect
 from venuewire.generated.qfex.cancel_on_disconnect_response import CancelOnDisconnectResponse
 from venuewire.generated.qfex.cancel_order import CancelOrder, CancelOrderParams
 from venuewire.generated.qfex.close_position import ClosePosition, ClosePositionParams
+from venuewire.generated.qfex.error import ErrorBody, ErrorCode, ErrorMessage
+from venuewire.generated.qfex.fill_response import FillResponseMessage
+from venuewire.generated.qfex.get_order import GetOrder
 from venuewire.generated.qfex.get_user_orders import GetUserOrders, GetUserOrdersParams
 from venuewire.generated.qfex.get_user_trades import GetUserTrades, GetUserTradesParams
+from venuewire.generated.qfex.legacy_error import LegacyErrorMessage
 from venuewire.generated.qfex.modify_order import ModifyOrder, ModifyOrderParams
-from venuewire.generated.qfex.fill_response import FillResponseMessage
+from venuewire.generated.qfex.order import Order, OrderStatus, OrderType, Side
 from venuewire.generated.qfex.order_response import OrderResponseMessage
 from venuewire.generated.qfex.position_response import PositionResponse, PositionResponseMessage
 from venuewire.generated.qfex.subscribe import Subscribe
 from venuewire.generated.qfex.subscribed import Subscribed
 from venuewire.generated.qfex.user_trade import UserTrade
 from venuewire.generated.qfex.user_trades_response import UserTradesMessage
-from venuewire.generated.qfex.error import ErrorBody, ErrorCode, ErrorMessage
-from venuewire.generated.qfex.get_order import GetOrder
-from venuewire.generated.qfex.legacy_error import LegacyErrorMessage
-from venuewire.generated.qfex.order import Order, OrderStatus, OrderType, Side
-from venuewire.generated.registry import AUTH_SCHEMES, MESSAGES, WS_QFEX_TRADE, WsRequest, required
+from venuewire.generated.registry import AUTH_SCHEMES, MESSAGES, WS_QFEX_TRADE, WeightedLimit, WsRequest, required
 from venuewire.messages import encode_json
 from venuewire.qfex.errors import code_named
 from venuewire.sim.rest import examples
@@ -337,9 +343,20 @@ class Account:
         return [o for o in self.orders.values() if is_open(o) and (symbol is None or o.symbol == symbol)]
 
     def _refusal(self, status: str, symbol: str, **fields: Any) -> str:
-        base: dict[str, Any] = {"order_id": str(uuid.uuid4()), "symbol": symbol, "status": status, "quantity": _ZERO,
-                                "price": _ZERO, "side": "BUY", "type": "LIMIT", "time_in_force": "GTC",
-                                "quantity_remaining": _ZERO, "user_id": self.user_id, "client_order_id": "", "trade_id": None}
+        base: dict[str, Any] = {
+            "order_id": str(uuid.uuid4()),
+            "symbol": symbol,
+            "status": status,
+            "quantity": _ZERO,
+            "price": _ZERO,
+            "side": "BUY",
+            "type": "LIMIT",
+            "time_in_force": "GTC",
+            "quantity_remaining": _ZERO,
+            "user_id": self.user_id,
+            "client_order_id": "",
+            "trade_id": None,
+        }
         base.update({k: v for k, v in fields.items() if v is not None})
         return _frame("order_response", msgspec.convert(base, Order))
 
@@ -356,8 +373,14 @@ class Account:
     def add_order(self, p: AddOrderParams, conn: TradeConnection | None, now: float) -> list[str]:
         cid = p.client_order_id if isinstance(p.client_order_id, str) else ""
         price = p.price if isinstance(p.price, Decimal) else _ZERO
-        common = {"quantity": p.quantity, "price": price, "side": p.side.value, "type": p.order_type.value,
-                  "time_in_force": p.order_time_in_force.value, "client_order_id": cid}
+        common = {
+            "quantity": p.quantity,
+            "price": price,
+            "side": p.side.value,
+            "type": p.order_type.value,
+            "time_in_force": p.order_time_in_force.value,
+            "client_order_id": cid,
+        }
         if p.symbol not in BOOK:
             return [self._refusal("BAD_SYMBOL", p.symbol, **common)]
         if p.quantity <= 0:
@@ -371,10 +394,21 @@ class Account:
         crosses = not stop and (market or (price >= ask if p.side is OrderDirection.BUY else price <= bid))
         if p.quantity * (touch if market else price) / LEVERAGE > self.balance.available_balance:
             return [self._refusal("FAILED_MARGIN_CHECK", p.symbol, **common)]
-        order = msgspec.convert({"order_id": str(uuid.uuid4()), "symbol": p.symbol, "status": "ACK",
-                                 "quantity_remaining": p.quantity, "take_profit": _unset(p.take_profit),
-                                 "stop_loss": _unset(p.stop_loss), "user_id": self.user_id, "trade_id": None,
-                                 "update_time": now, **common}, Order)
+        order = msgspec.convert(
+            {
+                "order_id": str(uuid.uuid4()),
+                "symbol": p.symbol,
+                "status": "ACK",
+                "quantity_remaining": p.quantity,
+                "take_profit": _unset(p.take_profit),
+                "stop_loss": _unset(p.stop_loss),
+                "user_id": self.user_id,
+                "trade_id": None,
+                "update_time": now,
+                **common,
+            },
+            Order,
+        )
         if crosses and p.order_type.value == "ALO":
             return [self._refusal("REJECTED", p.symbol, **common)]
         if not crosses and p.order_time_in_force.value in ("IOC", "FOK") and not stop:
@@ -385,11 +419,21 @@ class Account:
         return out
 
     def _fill(self, order: Order, price: Decimal, now: float) -> None:
-        trade = UserTrade(trade_id=str(uuid.uuid4()), symbol=order.symbol, price=price, quantity=order.quantity_remaining,
-                          aggressor_side=order.side, order_id=order.order_id,
-                          client_order_id=order.client_order_id, fee=_ZERO, timestamp=Decimal(int(now)))
+        trade = UserTrade(
+            trade_id=str(uuid.uuid4()),
+            symbol=order.symbol,
+            price=price,
+            quantity=order.quantity_remaining,
+            aggressor_side=order.side,
+            order_id=order.order_id,
+            client_order_id=order.client_order_id,
+            fee=_ZERO,
+            timestamp=Decimal(int(now)),
+        )
         self.trades.insert(0, trade)
-        filled = msgspec.structs.replace(order, status=OrderStatus.FILLED, quantity_remaining=_ZERO, trade_id=trade.trade_id)
+        filled = msgspec.structs.replace(
+            order, status=OrderStatus.FILLED, quantity_remaining=_ZERO, trade_id=trade.trade_id
+        )
         self._changed(filled, None, reply=False)
         self.push("fills", _frame("fill_response", trade))
         signed = trade.quantity if order.side is Side.BUY else -trade.quantity
@@ -411,17 +455,31 @@ class Account:
         if new == 0:
             avg = _ZERO
         margin = abs(new) * avg / LEVERAGE
-        position = PositionResponse(symbol=symbol, position=new, id=old.id if old is not None else str(uuid.uuid4()),
-                                    margin_alloc=margin, realised_pnl=realised + gained, unrealised_pnl=_ZERO,
-                                    net_funding=_ZERO, open_orders=_ZERO, open_quantity=_ZERO, leverage=LEVERAGE,
-                                    initial_margin=1 / LEVERAGE, maintenance_margin=_ZERO, average_price=avg)
+        position = PositionResponse(
+            symbol=symbol,
+            position=new,
+            id=old.id if old is not None else str(uuid.uuid4()),
+            margin_alloc=margin,
+            realised_pnl=realised + gained,
+            unrealised_pnl=_ZERO,
+            net_funding=_ZERO,
+            open_orders=_ZERO,
+            open_quantity=_ZERO,
+            leverage=LEVERAGE,
+            initial_margin=1 / LEVERAGE,
+            maintenance_margin=_ZERO,
+            average_price=avg,
+        )
         self.positions[symbol] = position
         self.push("positions", _frame("position_response", position))
         margins = sum((q.margin_alloc for q in self.positions.values() if isinstance(q.margin_alloc, Decimal)), _ZERO)
-        realised_all = sum((q.realised_pnl for q in self.positions.values() if isinstance(q.realised_pnl, Decimal)), _ZERO)
+        realised_all = sum(
+            (q.realised_pnl for q in self.positions.values() if isinstance(q.realised_pnl, Decimal)), _ZERO
+        )
         b = self.balance
-        self.balance = msgspec.structs.replace(b, realised_pnl=realised_all, position_margin=margins,
-                                               available_balance=b.deposit + realised_all - margins)
+        self.balance = msgspec.structs.replace(
+            b, realised_pnl=realised_all, position_margin=margins, available_balance=b.deposit + realised_all - margins
+        )
         self.push("balances", _frame("balance_response", self.balance))
 
     def cancel_order(self, p: CancelOrderParams, conn: TradeConnection | None) -> list[str]:
@@ -429,11 +487,17 @@ class Account:
         wanted = p.order_id if by_id else p.client_order_id
         if not isinstance(wanted, str):
             return [self._refusal("NO_SUCH_ORDER", p.symbol)]
-        hits = [o for o in self.open_orders(p.symbol) if (o.order_id == wanted.lower() if by_id else o.client_order_id == wanted)]
+        hits = [
+            o
+            for o in self.open_orders(p.symbol)
+            if (o.order_id == wanted.lower() if by_id else o.client_order_id == wanted)
+        ]
         if not hits:
             ids = {"order_id": wanted} if by_id else {"client_order_id": wanted}
             return [self._refusal("NO_SUCH_ORDER", p.symbol, **ids)]
-        frames = [self._changed(msgspec.structs.replace(o, status=OrderStatus.CANCELLED), conn, reply=True)[0] for o in hits]
+        frames = [
+            self._changed(msgspec.structs.replace(o, status=OrderStatus.CANCELLED), conn, reply=True)[0] for o in hits
+        ]
         return frames
 
     def modify_order(self, p: ModifyOrderParams, conn: TradeConnection | None) -> list[str]:
@@ -441,15 +505,24 @@ class Account:
         if order is None or not is_open(order) or order.symbol != p.symbol:
             return [self._refusal("NO_SUCH_ORDER", p.symbol, order_id=p.order_id)]
         if order.quantity_remaining != order.quantity:
-            return [self._refusal("CANNOT_MODIFY_PARTIAL_FILL", p.symbol, order_id=order.order_id,
-                                  client_order_id=order.client_order_id)]
-        changed = msgspec.structs.replace(order, status=OrderStatus.MODIFIED, price=p.price, quantity=p.quantity,
-                                          quantity_remaining=p.quantity)
+            return [
+                self._refusal(
+                    "CANNOT_MODIFY_PARTIAL_FILL",
+                    p.symbol,
+                    order_id=order.order_id,
+                    client_order_id=order.client_order_id,
+                )
+            ]
+        changed = msgspec.structs.replace(
+            order, status=OrderStatus.MODIFIED, price=p.price, quantity=p.quantity, quantity_remaining=p.quantity
+        )
         return self._changed(changed, conn, reply=True)
 
     def cancel_all(self, symbol: str | None, conn: TradeConnection | None) -> list[str]:
-        return [self._changed(msgspec.structs.replace(o, status=OrderStatus.CANCELLED), conn, reply=True)[0]
-                for o in self.open_orders(symbol)]
+        return [
+            self._changed(msgspec.structs.replace(o, status=OrderStatus.CANCELLED), conn, reply=True)[0]
+            for o in self.open_orders(symbol)
+        ]
 
     def close_position(self, p: ClosePositionParams, conn: TradeConnection | None, now: float) -> list[str]:
         held = self.positions.get(p.symbol)
@@ -460,9 +533,15 @@ class Account:
             return [self._refusal("REJECTED", p.symbol, client_order_id=cid)]  # [guess]: nothing to close
         bid, ask = BOOK[p.symbol]
         side = "SELL" if held.position > 0 else "BUY"
-        params = AddOrderParams(symbol=p.symbol, side=OrderDirection(side), order_type=RequestOrderType.LIMIT,
-                                order_time_in_force=OrderTimeInForce.IOC, quantity=abs(held.position),
-                                price=bid if side == "SELL" else ask, client_order_id=cid)
+        params = AddOrderParams(
+            symbol=p.symbol,
+            side=OrderDirection(side),
+            order_type=RequestOrderType.LIMIT,
+            order_time_in_force=OrderTimeInForce.IOC,
+            quantity=abs(held.position),
+            price=bid if side == "SELL" else ask,
+            client_order_id=cid,
+        )
         return self.add_order(params, conn, now)
 
     def user_orders(self, p: GetUserOrdersParams) -> str:
@@ -502,7 +581,9 @@ class WeightBudget:
     the last `window_s` s, a separate bucket per `buckets` entry, each at most `limit`. The
     venue measures an exponential moving average; a sliding sum is the simulator's [guess]."""
 
-    def __init__(self, limit: float, window_s: float, weights: dict[str, float], buckets: dict[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self, limit: float, window_s: float, weights: dict[str, float], buckets: dict[str, tuple[str, ...]]
+    ) -> None:
         self.limit, self.window_s, self.weights = limit, window_s, weights
         self.bucket_of = {kind: name for name, kinds in buckets.items() for kind in kinds}
         self._spent: dict[tuple[str, str], deque[tuple[float, float]]] = {}
@@ -579,7 +660,7 @@ class SimState:
         return f"SimState(keys={sorted(self.keys)}, error_form={self.error_form!r})"
 
 
-WEIGHTED: Final = required(WS_QFEX_TRADE.rate_limit, "qfex trade rate_limit")
+WEIGHTED: Final[WeightedLimit] = required(WS_QFEX_TRADE.rate_limit, "qfex trade rate_limit")
 
 
 def _budget(limit: float) -> WeightBudget:

@@ -107,8 +107,17 @@ async def test_it_adds_and_cancels_an_order_and_its_state_follows(sim):
     async with trade_session(client):
         while "balance_response" not in await next_frame(client):  # auth, cancel_on_disconnect, subscribed x3
             pass
-        params = {"symbol": DEMO_SYMBOL, "side": "BUY", "order_type": "LIMIT", "order_time_in_force": "GTC",
-                  "quantity": 3, "price": 150.25, "take_profit": 0, "stop_loss": 0, "client_order_id": "interop-1"}
+        params = {
+            "symbol": DEMO_SYMBOL,
+            "side": "BUY",
+            "order_type": "LIMIT",
+            "order_time_in_force": "GTC",
+            "quantity": 3,
+            "price": 150.25,
+            "take_profit": 0,
+            "stop_loss": 0,
+            "client_order_id": "interop-1",
+        }
         await client._enqueue_trade({"type": "add_order", "params": params})
         ack = (await next_frame(client))["order_response"]
         assert ack["status"] == "ACK" and ack["client_order_id"] == "interop-1" and ack["price"] == 150.25
