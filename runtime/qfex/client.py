@@ -1,8 +1,24 @@
-"""QFEX trade WebSocket client: HMAC authentication and get_order.
+"""QFEX trade WebSocket client: HMAC authentication, every declared request, the private channels.
 
     async with QfexTradeClient(QfexCredentials.from_env()) as qfex:      # url=sim.url for the simulator
         resp = await qfex.get_order("AAPL-USD", "57cc1941-8ad1-4df3-b34c-bb556518befc")
         orders = orders_from_response(resp)                               # venuewire.models.Order
+        placed = await qfex.add_order("AAPL-USD", "BUY", "LIMIT", "GTC", Decimal("1"), Decimal("150.5"))
+        async for item in qfex.order_updates():                           # Order | Gap | DecodeFailure
+            ...
+
+- Requests: one typed method per `[[ws.requests]]` entry (generated/qfex/ws_api.py); answers
+  that echo an id (`pair_by`: add_order and close_position by client_order_id, which the
+  client always sends, cancel/modify by order_id) are told from the order_responses pushes
+  by it; others are the next frame with their reply key. Each takes its weight from the
+  key's `budget` (registry `[ws.rate_limit]`, shared by every client of the key in the
+  process): it waits while the weight does not fit, or raises RateLimited when it cannot fit
+  within `timeout`.
+- Streams: `order_updates()`, `fills()`, `positions()`, `balances()` subscribe their channel
+  on first read (`await stream.ready()` waits for it) and again after every drop (a `Gap`
+  per outage); a push that does not decode is a `DecodeFailure` and the stream goes on; at
+  most `buffer` items wait (the oldest dropped, `stream.dropped`). `cancel_on_disconnect(True)`
+  is sent again on every new connection (QFEX scopes it to one connection).
 
 The QFEX glue between the pure `venuewire.qfex.protocol` (frames, pairing, connection state)
 and the one WebSocket engine, `venuewire.transport.WsSession` (connection, login, pairing by

@@ -10,11 +10,7 @@ Client frames are `{"type": ..., "params": {...}}`; checks, in order:
                                                                   the auth frame]
     no auth accepted within `auth_within_s` s (registry: 60)   -> close code 1008 [guess: the code]
     more than `rate_limit` (20) frames on one connection in
-      any `rate_window_s` (1) s, sliding; every frame counts    -> RateLimited (a simulator setting:
-                                                                  QFEX's own budget is per user,
-                                                                  weighted, after auth only, see
-                                                                  WS_QFEX_TRADE.rate_limit; not
-                                                                  simulated yet)
+      any `rate_window_s` (1) s, sliding; every frame counts    -> RateLimited (a simulator setting)
     not a JSON object with a string "type"                     -> InvalidJSONFormat
     any type but auth before the connection is authenticated   -> PermissionDenied
     auth on an authenticated connection                        -> AlreadyAuthenticated
@@ -31,11 +27,22 @@ Client frames are `{"type": ..., "params": {...}}`; checks, in order:
       letters, digits and ._/:-, "order_id": a UUID}           -> InvalidParameter
     get_order                                                  -> {"all_orders_response": {"orders":
                                                                   [...], "stop_orders": [...]}}
+    after auth, the key's frames weigh more than its budget
+      (WS_QFEX_TRADE.rate_limit: weights per type, cancels in
+      their own bucket, per key across connections; a sliding
+      sum over the window [guess: QFEX averages])              -> RateLimited
+    add_order, cancel_order, modify_order, cancel_all_orders,
+      get_user_orders, get_user_trades, close_position,
+      cancel_on_disconnect, subscribe, unsubscribe             -> from the key's `Account` (below):
+                                                                  order_responses, all_orders_response,
+                                                                  user_trades, subscribed acks;
+                                                                  params not matching the request
+                                                                  schema -> InvalidParameter
     any other request WS_QFEX_TRADE.requests declares, its
       frame not matching the request schema                    -> InvalidParameter
     any other request WS_QFEX_TRADE.requests declares          -> its reply schema's first example
                                                                   (venuewire.generated.qfex.examples)
-    any other type (subscribe, add_order, ...)                 -> InvalidJSONFormat [guess: the
+    any other type (add_twap, ...)                             -> InvalidJSONFormat [guess: the
                                                                   simulator implements only these]
 
 An error is `{"err": {"error_code", "message", "incoming_message"}}`, echoing the offending frame
@@ -53,12 +60,18 @@ nothing matches (an unknown symbol included [guess]). Numbers are JSON floats, u
 seconds, trade_id null until a fill, as QFEX sends them; stop orders come in the documented
 stop-order shape (no update_time, trade_id, take_profit, stop_loss). Every key sees the same account.
 
-Layers: `expected_signature`, `verify_auth`, `get_order_reply`, `NonceBook`, `FrameLimit` and
-`TradeConnection` are pure (frames and clocks in, frames out); `QfexSimulator` moves frames and
-applies the `Fault`s in `sim.faults` (a set shared by every connection, applying to each reply
-as it is written): DROP_CONNECTION, SLOW_REPLY, and GARBAGE_FRAME, which replaces each reply by a
-text frame that is not JSON (GARBAGE). The connection machinery is
-`venuewire.sim.server.WsSimulator`; the orders come from the package's data files.
+Subscribed connections get their channels' pushes at each tick of the push clock (order_responses
+of the key's other connections, fills, positions, balances; positions and balances at once on
+subscribing). A connection that turned cancel_on_disconnect on cancels every open order of the
+key when it closes, however it closes [guess: QFEX says "drops unexpectedly"].
+
+Layers: `expected_signature`, `verify_auth`, `get_order_reply`, `NonceBook`, `FrameLimit`,
+`Account`, `WeightBudget` and `TradeConnection` are pure (frames and clocks in, frames out);
+`QfexSimulator` moves frames and applies the `Fault`s in `sim.faults` (a set shared by every
+connection, applying to each reply as it is written): DROP_CONNECTION, SLOW_REPLY, and
+GARBAGE_FRAME, which replaces each reply by a text frame that is not JSON (GARBAGE). The
+connection machinery is `venuewire.sim.server.WsSimulator`; the orders come from the package's
+data files.
 """
 
 from __future__ import annotations
@@ -144,8 +157,8 @@ AUTH_WITHIN_S: Final[int] = required(WS_QFEX_TRADE.auth_within_s, "qfex trade au
 MAX_NONCE_LEN: Final[int] = required(WS_QFEX_TRADE.max_nonce_len, "qfex trade max_nonce_len")
 NONCE_WINDOW_S: Final[int] = required(WS_QFEX_TRADE.nonce_unique_window_s, "qfex trade nonce_unique_window_s")
 RATE_LIMIT: Final = 20
-"""Frames per connection per second: a simulator setting, not the venue's budget (QFEX weighs
-messages per user across connections, `WS_QFEX_TRADE.rate_limit`; not simulated yet)."""
+"""Frames per connection per second: a simulator setting on top of the venue's weighted budget
+per key (`WS_QFEX_TRADE.rate_limit`, `WeightBudget`)."""
 PING_INTERVAL_S: Final[float] = float(required(WS_QFEX_TRADE.ping_interval_s, "qfex trade ping_interval_s"))
 """Seconds between the server's WebSocket pings (registry; a [guess] there)."""
 TIMESTAMP_TOLERANCE_S: Final = float(
