@@ -189,6 +189,10 @@ class WsRequest:
     request: str
     reply: str
     reply_key: str
+    pair_by: tuple[str, ...] = ()
+    """Request params the answer echoes inside `reply_key` (e.g. client_order_id): of the frames
+    holding `reply_key`, the answer is the one whose values equal the params sent (those sent);
+    others with that key are pushes. Empty: the next frame with `reply_key` is the answer."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,6 +187,10 @@ class WsRequest:
     request: str
     reply: str
     reply_key: str
+    pair_by: tuple[str, ...] = ()
+    """Request params the answer echoes inside `reply_key` (e.g. client_order_id): of the frames
+    holding `reply_key`, the answer is the one whose values equal the params sent (those sent);
+    others with that key are pushes. Empty: the next frame with `reply_key` is the answer."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1154,6 +1158,61 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
             reply="qfex/all_orders_response",
             reply_key="all_orders_response",
         ),
+        WsRequest(
+            name="add_order",
+            request="qfex/add_order",
+            reply="qfex/order_response",
+            reply_key="order_response",
+            pair_by=("client_order_id",),
+        ),
+        WsRequest(
+            name="cancel_order",
+            request="qfex/cancel_order",
+            reply="qfex/order_response",
+            reply_key="order_response",
+            pair_by=(
+                "order_id",
+                "client_order_id",
+            ),
+        ),
+        WsRequest(
+            name="modify_order",
+            request="qfex/modify_order",
+            reply="qfex/order_response",
+            reply_key="order_response",
+            pair_by=("order_id",),
+        ),
+        WsRequest(
+            name="cancel_all_orders",
+            request="qfex/cancel_all_orders",
+            reply="qfex/order_response",
+            reply_key="order_response",
+        ),
+        WsRequest(
+            name="get_user_orders",
+            request="qfex/get_user_orders",
+            reply="qfex/all_orders_response",
+            reply_key="all_orders_response",
+        ),
+        WsRequest(
+            name="get_user_trades",
+            request="qfex/get_user_trades",
+            reply="qfex/user_trades_response",
+            reply_key="user_trades",
+        ),
+        WsRequest(
+            name="close_position",
+            request="qfex/close_position",
+            reply="qfex/order_response",
+            reply_key="order_response",
+            pair_by=("client_order_id",),
+        ),
+        WsRequest(
+            name="cancel_on_disconnect",
+            request="qfex/cancel_on_disconnect",
+            reply="qfex/cancel_on_disconnect_response",
+            reply_key="cancel_on_disconnect",
+        ),
     ),
 )
 WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
@@ -1167,6 +1226,14 @@ WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_QFEX_TRADE,
 )
 WS_QFEX_TRADE_GET_ORDER: Final[WsRequest] = WS_QFEX_TRADE.requests[0]
+WS_QFEX_TRADE_ADD_ORDER: Final[WsRequest] = WS_QFEX_TRADE.requests[1]
+WS_QFEX_TRADE_CANCEL_ORDER: Final[WsRequest] = WS_QFEX_TRADE.requests[2]
+WS_QFEX_TRADE_MODIFY_ORDER: Final[WsRequest] = WS_QFEX_TRADE.requests[3]
+WS_QFEX_TRADE_CANCEL_ALL_ORDERS: Final[WsRequest] = WS_QFEX_TRADE.requests[4]
+WS_QFEX_TRADE_GET_USER_ORDERS: Final[WsRequest] = WS_QFEX_TRADE.requests[5]
+WS_QFEX_TRADE_GET_USER_TRADES: Final[WsRequest] = WS_QFEX_TRADE.requests[6]
+WS_QFEX_TRADE_CLOSE_POSITION: Final[WsRequest] = WS_QFEX_TRADE.requests[7]
+WS_QFEX_TRADE_CANCEL_ON_DISCONNECT: Final[WsRequest] = WS_QFEX_TRADE.requests[8]
 ERROR_CODES: Final[tuple[VenueErrorCode, ...]] = (
     VenueErrorCode(
         venue="coinw", code="6000", kind="auth", meaning="authentication failed", name="auth_failed"
@@ -3670,6 +3737,14 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="qfex",
+        name="add_order",
+        format="json",
+        schema="json/qfex/add_order.json",
+        module="venuewire.generated.qfex.add_order",
+        class_name="AddOrder",
+    ),
+    MessageInfo(
+        venue="qfex",
         name="all_orders_response",
         format="json",
         schema="json/qfex/all_orders_response.json",
@@ -3694,11 +3769,67 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="qfex",
+        name="balance_response",
+        format="json",
+        schema="json/qfex/balance_response.json",
+        module="venuewire.generated.qfex.balance_response",
+        class_name="BalanceResponseMessage",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="cancel_all_orders",
+        format="json",
+        schema="json/qfex/cancel_all_orders.json",
+        module="venuewire.generated.qfex.cancel_all_orders",
+        class_name="CancelAllOrders",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="cancel_on_disconnect",
+        format="json",
+        schema="json/qfex/cancel_on_disconnect.json",
+        module="venuewire.generated.qfex.cancel_on_disconnect",
+        class_name="CancelOnDisconnect",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="cancel_on_disconnect_response",
+        format="json",
+        schema="json/qfex/cancel_on_disconnect_response.json",
+        module="venuewire.generated.qfex.cancel_on_disconnect_response",
+        class_name="CancelOnDisconnectResponse",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="cancel_order",
+        format="json",
+        schema="json/qfex/cancel_order.json",
+        module="venuewire.generated.qfex.cancel_order",
+        class_name="CancelOrder",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="close_position",
+        format="json",
+        schema="json/qfex/close_position.json",
+        module="venuewire.generated.qfex.close_position",
+        class_name="ClosePosition",
+    ),
+    MessageInfo(
+        venue="qfex",
         name="error",
         format="json",
         schema="json/qfex/error.json",
         module="venuewire.generated.qfex.error",
         class_name="ErrorMessage",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="fill_response",
+        format="json",
+        schema="json/qfex/fill_response.json",
+        module="venuewire.generated.qfex.fill_response",
+        class_name="FillResponseMessage",
     ),
     MessageInfo(
         venue="qfex",
@@ -3710,11 +3841,35 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="qfex",
+        name="get_user_orders",
+        format="json",
+        schema="json/qfex/get_user_orders.json",
+        module="venuewire.generated.qfex.get_user_orders",
+        class_name="GetUserOrders",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="get_user_trades",
+        format="json",
+        schema="json/qfex/get_user_trades.json",
+        module="venuewire.generated.qfex.get_user_trades",
+        class_name="GetUserTrades",
+    ),
+    MessageInfo(
+        venue="qfex",
         name="legacy_error",
         format="json",
         schema="json/qfex/legacy_error.json",
         module="venuewire.generated.qfex.legacy_error",
         class_name="LegacyErrorMessage",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="modify_order",
+        format="json",
+        schema="json/qfex/modify_order.json",
+        module="venuewire.generated.qfex.modify_order",
+        class_name="ModifyOrder",
     ),
     MessageInfo(
         venue="qfex",
@@ -3726,11 +3881,59 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="qfex",
+        name="order_response",
+        format="json",
+        schema="json/qfex/order_response.json",
+        module="venuewire.generated.qfex.order_response",
+        class_name="OrderResponseMessage",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="position_response",
+        format="json",
+        schema="json/qfex/position_response.json",
+        module="venuewire.generated.qfex.position_response",
+        class_name="PositionResponseMessage",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="subscribe",
+        format="json",
+        schema="json/qfex/subscribe.json",
+        module="venuewire.generated.qfex.subscribe",
+        class_name="Subscribe",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="subscribed",
+        format="json",
+        schema="json/qfex/subscribed.json",
+        module="venuewire.generated.qfex.subscribed",
+        class_name="Subscribed",
+    ),
+    MessageInfo(
+        venue="qfex",
         name="twap",
         format="json",
         schema="json/qfex/twap.json",
         module="venuewire.generated.qfex.twap",
         class_name="Twap",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="user_trade",
+        format="json",
+        schema="json/qfex/user_trade.json",
+        module="venuewire.generated.qfex.user_trade",
+        class_name="UserTrade",
+    ),
+    MessageInfo(
+        venue="qfex",
+        name="user_trades_response",
+        format="json",
+        schema="json/qfex/user_trades_response.json",
+        module="venuewire.generated.qfex.user_trades_response",
+        class_name="UserTradesMessage",
     ),
 )
 # The fields of RestEndpoint and WsChannel that name a message, by the role it plays.

@@ -1282,6 +1282,9 @@ class WsSession(_WsEngine[T]):
         self._tasks: set[asyncio.Task[None]] = set()
         self._generation = 0
         self._ever_ready = False
+        self.on_session_end: Callable[[], None] | None = None
+        """Called when a logged-in connection ends other than by `close()` (a drop, a given-up
+        pairing): a client with subscriptions reconnects and resubscribes from there."""
 
     @property
     def connected(self) -> bool:
@@ -1433,6 +1436,8 @@ class WsSession(_WsEngine[T]):
 
     def _session_ended(self) -> None:
         self._turns.failed(ConnectionLost(self.venue, f"the last session with {self.where} ended"))
+        if self.on_session_end is not None:
+            self.on_session_end()
 
     async def _open(self) -> _Link:
         target, where = self._target(self.protocol.url())

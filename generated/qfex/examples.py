@@ -11,4 +11,20 @@ EXAMPLES: Final[dict[str, tuple[bytes, ...]]] = {
     "all_orders_response": (
         b'{"all_orders_response":{"orders":[{"take_profit":0.0,"stop_loss":0.0,"time_in_force":"GTC","user_id":"6b0c3a55-1d2e-4f7a-9c8b-5e4d3c2b1a09","trade_id":null,"order_id":"57cc1941-8ad1-4df3-b34c-bb556518befc","symbol":"AAPL-USD","status":"ACK","quantity":10.0,"price":187.25,"side":"BUY","type":"LIMIT","client_order_id":"venuewire-demo-1","quantity_remaining":10.0,"update_time":1758208700.125}],"stop_orders":[]}}',
     ),
+    "balance_response": (
+        b'{"balance_response":{"id":"0020ce8e-eaee-480e-8d7f-b9241d756ee5","user_id":"0020ce8e-eaee-480e-8d7f-b9241d756ee5","deposit":9990000000.0,"realised_pnl":0.0,"order_margin":0.0,"position_margin":0.0,"unrealised_pnl":0.0,"net_funding":0.0,"available_balance":9990000000.0}}',
+    ),
+    "cancel_on_disconnect_response": (b'{"cancel_on_disconnect":true}',),
+    "fill_response": (
+        b'{"fill_response":{"trade_id":"92adf4db-1e48-40cf-9e2a-b0ecf079a16a","symbol":"AAPL-USD","price":200.0,"quantity":1.0,"aggressor_side":"BUY","order_id":"5b309929-206f-40ec-804d-cbe46e81afc1","client_order_id":"my-client-oid","fee":0.002,"timestamp":1746908400}}',
+    ),
+    "order_response": (
+        b'{"order_response":{"order_id":"5b309929-206f-40ec-804d-cbe46e81afc1","symbol":"AAPL-USD","status":"ACK","quantity":1.0,"price":200.0,"take_profit":0.0,"stop_loss":0.0,"side":"BUY","type":"LIMIT","time_in_force":"GTC","user_id":"0020ce8e-eaee-480e-8d7f-b9241d756ee5","client_order_id":"my-order-123","quantity_remaining":1.0,"trade_id":null}}',
+    ),
+    "position_response": (
+        b'{"position_response":{"id":"c003ad60-ded4-401b-9b4c-e255a53d32ea","symbol":"AAPL-USD","position":0.0,"margin_alloc":0.0,"realised_pnl":0.0,"unrealised_pnl":0.0,"net_funding":0.0,"open_orders":0.0,"open_quantity":0.0,"leverage":20.0,"initial_margin":0.05,"maintenance_margin":0.03333333333333333,"average_price":0.0}}',
+    ),
+    "user_trades_response": (
+        b'{"user_trades":[{"trade_id":"92adf4db-1e48-40cf-9e2a-b0ecf079a16a","symbol":"AAPL-USD","price":200.0,"quantity":1.0,"aggressor_side":"BUY","order_id":"5b309929-206f-40ec-804d-cbe46e81afc1","client_order_id":"my-client-oid","fee":0.002,"timestamp":1746908400}],"count":1}',
+    ),
 }

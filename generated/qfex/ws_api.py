@@ -12,9 +12,31 @@ from typing import Any, Protocol, TypeVar
 
 import msgspec
 
+from venuewire.generated.qfex.add_order import AddOrder
 from venuewire.generated.qfex.all_orders_response import AllOrdersResponse, AllOrdersResponseMessage
+from venuewire.generated.qfex.cancel_all_orders import CancelAllOrders
+from venuewire.generated.qfex.cancel_on_disconnect import CancelOnDisconnect
+from venuewire.generated.qfex.cancel_on_disconnect_response import CancelOnDisconnectResponse
+from venuewire.generated.qfex.cancel_order import CancelOrder
+from venuewire.generated.qfex.close_position import ClosePosition
 from venuewire.generated.qfex.get_order import GetOrder
-from venuewire.generated.registry import WS_QFEX_TRADE_GET_ORDER, WsRequest
+from venuewire.generated.qfex.get_user_orders import GetUserOrders
+from venuewire.generated.qfex.get_user_trades import GetUserTrades
+from venuewire.generated.qfex.modify_order import ModifyOrder
+from venuewire.generated.qfex.order_response import OrderResponseMessage
+from venuewire.generated.qfex.user_trades_response import UserTradesMessage
+from venuewire.generated.registry import (
+    WS_QFEX_TRADE_ADD_ORDER,
+    WS_QFEX_TRADE_CANCEL_ALL_ORDERS,
+    WS_QFEX_TRADE_CANCEL_ON_DISCONNECT,
+    WS_QFEX_TRADE_CANCEL_ORDER,
+    WS_QFEX_TRADE_CLOSE_POSITION,
+    WS_QFEX_TRADE_GET_ORDER,
+    WS_QFEX_TRADE_GET_USER_ORDERS,
+    WS_QFEX_TRADE_GET_USER_TRADES,
+    WS_QFEX_TRADE_MODIFY_ORDER,
+    WsRequest,
+)
 
 
 _Reply = TypeVar("_Reply", bound=msgspec.Struct)
@@ -61,3 +83,220 @@ class QfexTradeAPI:
                 AllOrdersResponseMessage,
             )
         ).all_orders_response
+
+    async def add_order(
+        self,
+        symbol: str,
+        side: str,
+        order_type: str,
+        order_time_in_force: str,
+        quantity: float,
+        price: float | None = None,
+        take_profit: float | None = None,
+        stop_loss: float | None = None,
+        client_order_id: str | None = None,
+    ) -> OrderResponseMessage:
+        """`add_order` on the qfex trade WebSocket (registry: qfex add_order).
+
+        Request: Client frame placing one order; the engine answers with an order_response frame
+        (status ACK, or a refusal reason).
+
+        Returns the reply's order_response as the typed OrderResponseMessage. The venue's error
+        frame, a reply that does not match its schema, a timeout or a lost connection raises its
+        venuewire.VenueError subclass (see the client).
+        """
+        return await self._ws.request(
+            WS_QFEX_TRADE_ADD_ORDER,
+            _frame(
+                AddOrder,
+                "add_order",
+                {
+                    "symbol": symbol,
+                    "side": side,
+                    "order_type": order_type,
+                    "order_time_in_force": order_time_in_force,
+                    "quantity": quantity,
+                    "price": price,
+                    "take_profit": take_profit,
+                    "stop_loss": stop_loss,
+                    "client_order_id": client_order_id,
+                },
+            ),
+            OrderResponseMessage,
+        )
+
+    async def cancel_order(
+        self,
+        symbol: str,
+        cancel_order_id_type: str,
+        order_id: str | None = None,
+        client_order_id: str | None = None,
+    ) -> OrderResponseMessage:
+        """`cancel_order` on the qfex trade WebSocket (registry: qfex cancel_order).
+
+        Request: Client frame cancelling one order by order_id, or every order of a symbol
+        sharing a client_order_id; answered by an order_response frame (CANCELLED,
+        NO_SUCH_ORDER, REJECTED).
+
+        Returns the reply's order_response as the typed OrderResponseMessage. The venue's error
+        frame, a reply that does not match its schema, a timeout or a lost connection raises its
+        venuewire.VenueError subclass (see the client).
+        """
+        return await self._ws.request(
+            WS_QFEX_TRADE_CANCEL_ORDER,
+            _frame(
+                CancelOrder,
+                "cancel_order",
+                {
+                    "symbol": symbol,
+                    "cancel_order_id_type": cancel_order_id_type,
+                    "order_id": order_id,
+                    "client_order_id": client_order_id,
+                },
+            ),
+            OrderResponseMessage,
+        )
+
+    async def modify_order(
+        self, symbol: str, order_id: str, price: float, quantity: float, side: str, order_type: str
+    ) -> OrderResponseMessage:
+        """`modify_order` on the qfex trade WebSocket (registry: qfex modify_order).
+
+        Request: Client frame changing the price and quantity of a resting order; answered by an
+        order_response frame (MODIFIED, or a refusal such as CANNOT_MODIFY_PARTIAL_FILL).
+
+        Returns the reply's order_response as the typed OrderResponseMessage. The venue's error
+        frame, a reply that does not match its schema, a timeout or a lost connection raises its
+        venuewire.VenueError subclass (see the client).
+        """
+        return await self._ws.request(
+            WS_QFEX_TRADE_MODIFY_ORDER,
+            _frame(
+                ModifyOrder,
+                "modify_order",
+                {
+                    "symbol": symbol,
+                    "order_id": order_id,
+                    "price": price,
+                    "quantity": quantity,
+                    "side": side,
+                    "order_type": order_type,
+                },
+            ),
+            OrderResponseMessage,
+        )
+
+    async def cancel_all_orders(self, symbol: str | None = None) -> OrderResponseMessage:
+        """`cancel_all_orders` on the qfex trade WebSocket (registry: qfex cancel_all_orders).
+
+        Request: Client frame cancelling every open order of the account, or of one symbol;
+        answered by an order_response frame per cancelled order.
+
+        Returns the reply's order_response as the typed OrderResponseMessage. The venue's error
+        frame, a reply that does not match its schema, a timeout or a lost connection raises its
+        venuewire.VenueError subclass (see the client).
+        """
+        return await self._ws.request(
+            WS_QFEX_TRADE_CANCEL_ALL_ORDERS,
+            _frame(CancelAllOrders, "cancel_all_orders", {"symbol": symbol}),
+            OrderResponseMessage,
+        )
+
+    async def get_user_orders(
+        self, symbol: str | None = None, limit: int | None = None, offset: int | None = None
+    ) -> AllOrdersResponse:
+        """`get_user_orders` on the qfex trade WebSocket (registry: qfex get_user_orders).
+
+        Request: Client frame asking for the account's open orders (partly filled ones included)
+        and active TWAPs; answered by an all_orders_response frame.
+
+        Returns the reply's all_orders_response as the typed AllOrdersResponse. The venue's
+        error frame, a reply that does not match its schema, a timeout or a lost connection
+        raises its venuewire.VenueError subclass (see the client).
+        """
+        return (
+            await self._ws.request(
+                WS_QFEX_TRADE_GET_USER_ORDERS,
+                _frame(
+                    GetUserOrders,
+                    "get_user_orders",
+                    {"symbol": symbol, "limit": limit, "offset": offset},
+                ),
+                AllOrdersResponseMessage,
+            )
+        ).all_orders_response
+
+    async def get_user_trades(
+        self,
+        limit: int | None = None,
+        offset: int | None = None,
+        order_id: str | None = None,
+        start_ts: int | None = None,
+        end_ts: int | None = None,
+    ) -> UserTradesMessage:
+        """`get_user_trades` on the qfex trade WebSocket (registry: qfex get_user_trades).
+
+        Request: Client frame asking for the account's executed trades (fills), newest first;
+        answered by a user_trades frame.
+
+        Returns the reply's user_trades as the typed UserTradesMessage. The venue's error frame,
+        a reply that does not match its schema, a timeout or a lost connection raises its
+        venuewire.VenueError subclass (see the client).
+        """
+        return await self._ws.request(
+            WS_QFEX_TRADE_GET_USER_TRADES,
+            _frame(
+                GetUserTrades,
+                "get_user_trades",
+                {
+                    "limit": limit,
+                    "offset": offset,
+                    "order_id": order_id,
+                    "start_ts": start_ts,
+                    "end_ts": end_ts,
+                },
+            ),
+            UserTradesMessage,
+        )
+
+    async def close_position(
+        self, symbol: str, client_order_id: str | None = None
+    ) -> OrderResponseMessage:
+        """`close_position` on the qfex trade WebSocket (registry: qfex close_position).
+
+        Request: Client frame closing the account's whole position in one market with a reduce-
+        only LIMIT IOC order near the mark price; answered by that order's order_response frame.
+
+        Returns the reply's order_response as the typed OrderResponseMessage. The venue's error
+        frame, a reply that does not match its schema, a timeout or a lost connection raises its
+        venuewire.VenueError subclass (see the client).
+        """
+        return await self._ws.request(
+            WS_QFEX_TRADE_CLOSE_POSITION,
+            _frame(
+                ClosePosition,
+                "close_position",
+                {"symbol": symbol, "client_order_id": client_order_id},
+            ),
+            OrderResponseMessage,
+        )
+
+    async def cancel_on_disconnect(self, cancel_on_disconnect: bool) -> CancelOnDisconnectResponse:
+        """`cancel_on_disconnect` on the qfex trade WebSocket (registry: qfex cancel_on_disconnect).
+
+        Request: Client frame turning cancel-on-disconnect on or off for this connection: when
+        on, a dropped connection cancels every open order of the account.
+
+        Returns the reply's cancel_on_disconnect as the typed CancelOnDisconnectResponse. The
+        venue's error frame, a reply that does not match its schema, a timeout or a lost
+        connection raises its venuewire.VenueError subclass (see the client).
+        """
+        return await self._ws.request(
+            WS_QFEX_TRADE_CANCEL_ON_DISCONNECT,
+            _frame(
+                CancelOnDisconnect,
+                "cancel_on_disconnect",
+                {"cancel_on_disconnect": cancel_on_disconnect},
+            ),
+            CancelOnDisconnectResponse,
+        )

@@ -263,6 +263,9 @@ class PendingRequest:
     kind: str
     reply_key: str
     reply: type[msgspec.Struct]
+    pair: tuple[tuple[str, str], ...] = ()
+    """(field, value) pairs the answer's `reply_key` object must carry (the registry's
+    `pair_by` params as sent); a frame with `reply_key` that does not carry them is a push."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,11 +396,16 @@ class TradeSession:
             self.in_flight = None
             return Answered(request, AllOrdersResponseMessage(all_orders_response=incoming.response))
         if isinstance(incoming, OtherFrame) and request.reply_key in incoming.keys:
-            self.in_flight = None
             try:
-                return Answered(request, decode_json(request.reply, data))
+                reply = decode_json(request.reply, data)
             except DecodeError as exc:
+                self.in_flight = None
                 return Refused(request, exc)
+            inner = getattr(reply, request.reply_key, None)
+            if any(getattr(inner, name, None) != value for name, value in request.pair):
+                return Ignored(f"{request.reply_key} of another request (a push)")
+            self.in_flight = None
+            return Answered(request, reply)
         if isinstance(incoming, ErrorReply) and incoming.echoed_type in (None, request.kind):
             self.in_flight = None
             return Refused(request, incoming.error)

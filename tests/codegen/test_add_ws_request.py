@@ -1,7 +1,7 @@
 """Adding a WebSocket request is registry + schemas (the reply's example inside), nothing else.
 
 From a temporary copy of schemas/ with one extra QFEX trade-socket request declared
-(get_user_trades: one `[[ws.requests]]` entry, a request schema and a reply schema carrying its
+(get_user_leverage: one `[[ws.requests]]` entry, a request schema and a reply schema carrying its
 example), codegen writes a temporary generated/ (the repository's is never touched) whose
 ws_api.py holds the typed method; run against that output through a path overlay, the stock
 `QfexTradeClient` calls it against the stock `QfexSimulator` and gets the example back, typed.
@@ -22,31 +22,31 @@ from tests.codegen.overlay import ROOT, changed, codegen, overlay, run_with, wor
 pytestmark = pytest.mark.timeout(60)
 
 # The request added. Its facts are test data (the test proves the pipeline, not QFEX): QFEX
-# lists get_user_trades among its trade-socket messages ([doc] https://docs.qfex.com/websocket/rate,
+# lists get_user_leverage among its trade-socket messages ([doc] https://docs.qfex.com/websocket/rate,
 # the weights table); the frame's params and the answer's shape below are a [guess].
-ANCHOR = 'reply_key = "all_orders_response"\n'
-REGISTRY_ENTRY = """# get_user_trades: [guess] test data for tests/codegen/test_add_ws_request.py
+ANCHOR = 'reply_key = "cancel_on_disconnect"\n'
+REGISTRY_ENTRY = """# get_user_leverage: [guess] test data for tests/codegen/test_add_ws_request.py
 [[ws.requests]]
-name = "get_user_trades"
-request = "qfex/get_user_trades"
-reply = "qfex/user_trades_response"
-reply_key = "user_trades_response"
+name = "get_user_leverage"
+request = "qfex/get_user_leverage"
+reply = "qfex/user_leverage_response"
+reply_key = "user_leverage_response"
 """
 
 REQUEST_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "GetUserTrades",
+    "title": "GetUserLeverage",
     "description": "Client frame asking for the account's recent fills in one market.",
     "x-source": "[guess] test data",
     "type": "object",
     "properties": {
-        "type": {"const": "get_user_trades", "description": "Frame kind."},
-        "params": {"$ref": "#/$defs/GetUserTradesParams", "description": "Which fills."},
+        "type": {"const": "get_user_leverage", "description": "Frame kind."},
+        "params": {"$ref": "#/$defs/GetUserLeverageParams", "description": "Which fills."},
     },
     "required": ["type", "params"],
     "$defs": {
-        "GetUserTradesParams": {
-            "title": "GetUserTradesParams",
+        "GetUserLeverageParams": {
+            "title": "GetUserLeverageParams",
             "description": "Which fills.",
             "type": "object",
             "properties": {
@@ -59,7 +59,7 @@ REQUEST_SCHEMA = {
 }
 
 EXAMPLE = {
-    "user_trades_response": {
+    "user_leverage_response": {
         "trades": [
             {
                 "trade_id": "c0ffee00-1111-4222-8333-444455556666",
@@ -75,15 +75,15 @@ EXAMPLE = {
 
 REPLY_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "UserTradesResponseMessage",
-    "description": "Server frame answering get_user_trades.",
+    "title": "UserLeverageResponseMessage",
+    "description": "Server frame answering get_user_leverage.",
     "x-source": "[guess] test data",
     "type": "object",
-    "properties": {"user_trades_response": {"$ref": "#/$defs/UserTradesResponse", "description": "The fills."}},
-    "required": ["user_trades_response"],
+    "properties": {"user_leverage_response": {"$ref": "#/$defs/UserLeverageResponse", "description": "The fills."}},
+    "required": ["user_leverage_response"],
     "$defs": {
-        "UserTradesResponse": {
-            "title": "UserTradesResponse",
+        "UserLeverageResponse": {
+            "title": "UserLeverageResponse",
             "description": "The fills.",
             "type": "object",
             "properties": {"trades": {"type": "array", "items": {"$ref": "#/$defs/Fill"}, "description": "Fills."}},
@@ -121,13 +121,13 @@ CLIENT_SCRIPT = textwrap.dedent(
         out = {"venuewire": venuewire.__file__, "generated": ws_api.__file__}
         async with QfexSimulator(api_key="k", secret="s") as sim:
             async with QfexTradeClient(QfexCredentials("k", "s"), sim.url, timeout=5) as qfex:
-                reply = await qfex.get_user_trades("AAPL-USD", limit=1)
+                reply = await qfex.get_user_leverage("AAPL-USD", limit=1)
                 out["class"] = f"{type(reply).__module__}.{type(reply).__name__}"
                 out["fill"] = type(reply.trades[0]).__name__
                 out["reply"] = json.loads(msgspec.json.encode(reply))
-                out["hints"] = {k: str(v) for k, v in typing.get_type_hints(qfex.get_user_trades).items()}
+                out["hints"] = {k: str(v) for k, v in typing.get_type_hints(qfex.get_user_leverage).items()}
                 try:
-                    await qfex.get_user_trades(5)
+                    await qfex.get_user_leverage(5)
                 except TypeError as exc:
                     out["local"] = str(exc)
                 orders = await qfex.get_order(DEMO_SYMBOL, DEMO_ORDER_ID)  # the real behaviour is kept
@@ -135,7 +135,7 @@ CLIENT_SCRIPT = textwrap.dedent(
             out["served"] = sim.stats.served
             conn = TradeConnection(sim.state, "k")  # a frame the request schema refuses: the simulator checks it
             conn.authenticated = True
-            (refused,) = conn.receive('{"type": "get_user_trades", "params": {}}', now=0.0, mono=0.0)
+            (refused,) = conn.receive('{"type": "get_user_leverage", "params": {}}', now=0.0, mono=0.0)
             out["refused"] = json.loads(refused)["err"]["error_code"]
         print(json.dumps(out))
 
@@ -146,8 +146,8 @@ CLIENT_SCRIPT = textwrap.dedent(
 
 def _add_the_request(schemas: Path) -> None:
     qfex = schemas / "json" / "qfex"
-    (qfex / "get_user_trades.json").write_text(json.dumps(REQUEST_SCHEMA, indent=1), encoding="utf-8")
-    (qfex / "user_trades_response.json").write_text(json.dumps(REPLY_SCHEMA, indent=1), encoding="utf-8")
+    (qfex / "get_user_leverage.json").write_text(json.dumps(REQUEST_SCHEMA, indent=1), encoding="utf-8")
+    (qfex / "user_leverage_response.json").write_text(json.dumps(REPLY_SCHEMA, indent=1), encoding="utf-8")
     registry = schemas / "registry.toml"
     text = registry.read_text(encoding="utf-8")
     assert text.count(ANCHOR) == 1
@@ -158,8 +158,8 @@ def test_a_ws_request_needs_only_registry_and_schemas(tmp_path: Path) -> None:
     root = workspace(tmp_path)
     _add_the_request(root / "schemas")
     assert changed(root / "schemas", ROOT / "schemas") == [
-        "json/qfex/get_user_trades.json",
-        "json/qfex/user_trades_response.json",
+        "json/qfex/get_user_leverage.json",
+        "json/qfex/user_leverage_response.json",
         "registry.toml",
     ]
     before = {p: p.stat().st_mtime_ns for p in (ROOT / "generated").rglob("*") if p.is_file()}
@@ -168,26 +168,26 @@ def test_a_ws_request_needs_only_registry_and_schemas(tmp_path: Path) -> None:
     assert {p: p.stat().st_mtime_ns for p in (ROOT / "generated").rglob("*") if p.is_file()} == before
     generated = root / "generated"
     api = ast.parse((generated / "qfex" / "ws_api.py").read_text(encoding="utf-8"))
-    (method,) = [n for n in ast.walk(api) if isinstance(n, ast.AsyncFunctionDef) and n.name == "get_user_trades"]
+    (method,) = [n for n in ast.walk(api) if isinstance(n, ast.AsyncFunctionDef) and n.name == "get_user_leverage"]
     params = {a.arg: ast.unparse(a.annotation) for a in method.args.args if a.annotation is not None}
     assert params == {"symbol": "str", "limit": "int | None"}
     assert [ast.unparse(d) for d in method.args.defaults] == ["None"]  # symbol is required
-    assert ast.unparse(method.returns) == "UserTradesResponse"
+    assert ast.unparse(method.returns) == "UserLeverageResponse"
 
     src = overlay(tmp_path, generated)
     run = run_with(src, tmp_path, CLIENT_SCRIPT)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout)
     assert out["venuewire"].startswith(str(src)) and out["generated"].startswith(str(src))
-    assert out["class"] == "venuewire.generated.qfex.user_trades_response.UserTradesResponse"
+    assert out["class"] == "venuewire.generated.qfex.user_leverage_response.UserLeverageResponse"
     assert out["fill"] == "Fill"
-    assert out["reply"] == EXAMPLE["user_trades_response"]
+    assert out["reply"] == EXAMPLE["user_leverage_response"]
     assert out["hints"] == {
         "symbol": "<class 'str'>",
         "limit": "int | None",
-        "return": "<class 'venuewire.generated.qfex.user_trades_response.UserTradesResponse'>",
+        "return": "<class 'venuewire.generated.qfex.user_leverage_response.UserLeverageResponse'>",
     }
-    assert "get_user_trades" in out["local"] and "symbol" in out["local"]  # checked before sending
+    assert "get_user_leverage" in out["local"] and "symbol" in out["local"]  # checked before sending
     assert out["refused"] == "InvalidParameter"
     assert out["orders"] and out["served"] == 2
 
@@ -195,11 +195,11 @@ def test_a_ws_request_needs_only_registry_and_schemas(tmp_path: Path) -> None:
 def test_codegen_refuses_a_declared_ws_request_whose_reply_has_no_example(tmp_path: Path) -> None:
     root = workspace(tmp_path)
     _add_the_request(root / "schemas")
-    reply = root / "schemas" / "json" / "qfex" / "user_trades_response.json"
+    reply = root / "schemas" / "json" / "qfex" / "user_leverage_response.json"
     reply.write_text(json.dumps({k: v for k, v in REPLY_SCHEMA.items() if k != "examples"}), encoding="utf-8")
     built = codegen(root)
     assert built.returncode != 0
-    assert "user_trades_response.json" in built.stderr and "get_user_trades" in built.stderr
+    assert "user_leverage_response.json" in built.stderr and "get_user_leverage" in built.stderr
     assert not (root / "generated").exists()
 
 
@@ -207,7 +207,7 @@ def test_codegen_refuses_a_request_whose_type_is_not_its_name(tmp_path: Path) ->
     root = workspace(tmp_path)
     _add_the_request(root / "schemas")
     bad = {**REQUEST_SCHEMA, "properties": {**REQUEST_SCHEMA["properties"], "type": {"const": "user_trades"}}}
-    (root / "schemas" / "json" / "qfex" / "get_user_trades.json").write_text(json.dumps(bad), encoding="utf-8")
+    (root / "schemas" / "json" / "qfex" / "get_user_leverage.json").write_text(json.dumps(bad), encoding="utf-8")
     built = codegen(root)
     assert built.returncode != 0
-    assert "get_user_trades.json" in built.stderr and "#/properties/type" in built.stderr
+    assert "get_user_leverage.json" in built.stderr and "#/properties/type" in built.stderr

@@ -4,9 +4,9 @@ Its trade session is driven as it ships: `_trade_session()` connects with `webso
 its own auth frame (built by `_build_auth_message`: its own nonce, clock and HMAC), then
 `cancel_on_disconnect` and a `subscribe`, and flushes frames queued with `_enqueue_trade`
 through its writer task. A test subclass changes only where it connects (`_trade_url`, to
-`sim.url`) and records every frame its handler receives. The simulator implements only auth
-and get_order, so it answers the other two frames with an InvalidJSONFormat error envelope,
-which the official client logs and ignores. Its market-data loop (`_run_mds_loop`) is never
+`sim.url`) and records every frame its handler receives. The simulator answers
+cancel_on_disconnect and the subscribe (a subscribed frame per channel, then the balances
+snapshot); the client then gets an order, and adds and cancels one. Its market-data loop (`_run_mds_loop`) is never
 started: the simulator has no market-data channel. Also: its auth message is accepted by the
 simulator's pure verifier, and a wrong secret is refused. Everything on 127.0.0.1; bounded.
 """
@@ -89,17 +89,47 @@ async def test_its_trade_session_authenticates_and_gets_an_order(sim):
     client = PointedClient(config(), sim.url)
     async with trade_session(client):
         assert await next_frame(client) == {"authenticated": True}
-        for kind in ("cancel_on_disconnect", "subscribe"):  # not implemented by the simulator
-            refused = await next_frame(client)
-            assert refused["err"]["error_code"] == "InvalidJSONFormat"
-            assert refused["err"]["incoming_message"]["type"] == kind
+        assert await next_frame(client) == {"cancel_on_disconnect": True}
+        subscribed = [await next_frame(client) for _ in range(3)]
+        assert [f.get("subscribed") for f in subscribed] == ["order_responses", "balances", "positions"]
+        assert "balance_response" in await next_frame(client)  # the balances snapshot
         await client._enqueue_trade({"type": "get_order", "params": {"symbol": DEMO_SYMBOL, "order_id": DEMO_ORDER_ID}})
         answer = await next_frame(client)
         orders = decode_json(AllOrdersResponseMessage, json.dumps(answer)).all_orders_response.orders
         assert [o.order_id for o in orders] == [DEMO_ORDER_ID]
-    assert sim.stats.authenticated == 1 and sim.stats.served == 1
+    assert sim.stats.authenticated == 1 and sim.stats.served == 3  # cancel_on_disconnect, subscribe, get_order
     [seen] = sim.auths
     assert seen.refused is None and seen.api_key == KEY and len(seen.nonce) == 32
+
+
+async def test_it_adds_and_cancels_an_order_and_its_state_follows(sim):
+    client = PointedClient(config(), sim.url)
+    async with trade_session(client):
+        while "balance_response" not in await next_frame(client):  # auth, cancel_on_disconnect, subscribed x3
+            pass
+        params = {
+            "symbol": DEMO_SYMBOL,
+            "side": "BUY",
+            "order_type": "LIMIT",
+            "order_time_in_force": "GTC",
+            "quantity": 3,
+            "price": 150.25,
+            "take_profit": 0,
+            "stop_loss": 0,
+            "client_order_id": "interop-1",
+        }
+        await client._enqueue_trade({"type": "add_order", "params": params})
+        ack = (await next_frame(client))["order_response"]
+        assert ack["status"] == "ACK" and ack["client_order_id"] == "interop-1" and ack["price"] == 150.25
+        assert ack["order_id"] in sim.account(KEY).orders
+        cancel = {"symbol": DEMO_SYMBOL, "order_id": ack["order_id"], "cancel_order_id_type": "order_id"}
+        await client._enqueue_trade({"type": "cancel_order", "params": cancel})
+        done = (await next_frame(client))["order_response"]
+        assert done["status"] == "CANCELLED" and done["order_id"] == ack["order_id"]
+        # its own order_response handler kept its view of the order: nothing filled
+        assert client._order_last_remaining[ack["order_id"]] == 3
+    assert sim.account(KEY).orders[ack["order_id"]].status == "CANCELLED"
+    assert sim.stats.cancelled_on_disconnect > 0  # it asked for cancel_on_disconnect: leaving cancelled the rest
 
 
 async def test_its_trade_session_with_a_wrong_secret_is_refused(sim):

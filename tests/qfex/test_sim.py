@@ -343,9 +343,9 @@ async def test_get_order_with_missing_or_invalid_params_is_invalid_parameter(sim
 
 async def test_other_message_types_are_not_implemented(sim, http):
     ws = await authed(http, sim)
-    frame = {"type": "subscribe", "params": {"channels": ["order_responses"]}}
+    frame = {"type": "add_twap", "params": {"symbol": "AAPL-USD"}}  # documented, not simulated
     reply = await ask(ws, frame)
-    assert error_code(reply) == "InvalidJSONFormat" and "subscribe" in reply["err"]["message"]
+    assert error_code(reply) == "InvalidJSONFormat" and "add_twap" in reply["err"]["message"]
     assert sim.stats.unsupported == 1
 
 

@@ -76,3 +76,30 @@ async def test_the_generated_method_reaches_the_simulator_and_keeps_the_checks()
             with pytest.raises(TypeError, match="get_order"):
                 await QfexTradeAPI.get_order(qfex, DEMO_SYMBOL, 5)  # type: ignore[arg-type]
         assert sim.stats.served == 1
+
+
+def test_an_answer_is_paired_by_the_registrys_pair_by_params_and_other_frames_are_pushes() -> None:
+    from venuewire.generated.qfex.order_response import OrderResponseMessage
+    from venuewire.generated.registry import WS_QFEX_TRADE_ADD_ORDER, WS_QFEX_TRADE_CANCEL_ALL_ORDERS
+
+    assert WS_QFEX_TRADE_ADD_ORDER.pair_by == ("client_order_id",)
+    assert WS_QFEX_TRADE_CANCEL_ALL_ORDERS.pair_by == ()  # nothing to pair by: the next order_response
+    order = {
+        "order_id": "5b309929-206f-40ec-804d-cbe46e81afc1",
+        "symbol": "AAPL-USD",
+        "status": "ACK",
+        "quantity": 1.0,
+        "price": 200.0,
+        "side": "BUY",
+        "type": "LIMIT",
+        "time_in_force": "GTC",
+        "quantity_remaining": 1.0,
+    }
+    session = ready_session()
+    pending = PendingRequest("add_order", "order_response", OrderResponseMessage, (("client_order_id", "mine"),))
+    session.request("{}", pending)
+    other = session.receive(json.dumps({"order_response": {**order, "client_order_id": "someone-else"}}))
+    assert isinstance(other, Ignored) and "push" in other.what and session.in_flight is pending
+    mine = session.receive(json.dumps({"order_response": {**order, "client_order_id": "mine"}}))
+    assert isinstance(mine, Answered) and isinstance(mine.response, OrderResponseMessage)
+    assert mine.response.order_response.client_order_id == "mine" and session.in_flight is None
