@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from venuewire.infoway.client import InfowayClient as AsyncInfowayClient
     from venuewire.models import Order, OrderBook
     from venuewire.opend.client import OpenDClient as AsyncOpenDClient
-    from venuewire.opend.sync import OpenDClient
+    from venuewire.opend.sync import OpenDClient, OpenDTrade
     from venuewire.qfex.client import QfexTradeClient as AsyncQfexTradeClient
 
 P = ParamSpec("P")
@@ -52,7 +52,16 @@ class _Connects(Protocol):
 
 K = TypeVar("K", bound=_Connects)
 
-__all__ = ["BitmartClient", "CoinwClient", "InfowayClient", "OpenDClient", "QfexTradeClient", "Stream", "serve"]
+__all__ = [
+    "BitmartClient",
+    "CoinwClient",
+    "InfowayClient",
+    "OpenDClient",
+    "OpenDTrade",
+    "QfexTradeClient",
+    "Stream",
+    "serve",
+]
 
 
 def _takes_args_of(_: Callable[P, object]) -> Callable[[Callable[..., None]], Callable[Concatenate[Any, P], None]]:
@@ -276,17 +285,17 @@ class QfexTradeClient(_Connecting["AsyncQfexTradeClient"]):
         return self._call(self.async_client.get_order_normalized, symbol, order_id)
 
 
-# OpenDClient (venuewire.opend.sync) loads on first use (PEP 562): it needs protobuf, the JSON
+# OpenDClient and OpenDTrade (venuewire.opend.sync) load on first use (PEP 562): it needs protobuf, the JSON
 # venues' facades do not. Hidden from type checkers, which see the TYPE_CHECKING import above.
 if not TYPE_CHECKING:
 
     def __getattr__(name: str) -> Any:
-        if name != "OpenDClient":
+        if name not in ("OpenDClient", "OpenDTrade"):
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        from venuewire.opend.sync import OpenDClient
+        from venuewire.opend import sync as opend_sync
 
-        globals()[name] = OpenDClient
-        return OpenDClient
+        value = globals()[name] = getattr(opend_sync, name)
+        return value
 
 
 @contextlib.contextmanager

@@ -10,21 +10,26 @@ facades never import protobuf.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Literal
 
 from google.protobuf.message import Message
 
 from venuewire.generated.futu import GetGlobalState_pb2, Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.dispatch import OpenDSyncTypedAPI
-from venuewire.generated.futu.enums import KLType, RehabType, SubType
+from venuewire.generated.futu.enums import KLType, OrderType, RehabType, SubType, TrdMarket, TrdSide
 from venuewire.sync import Stream, _Connecting, _like_opend
 
 if TYPE_CHECKING:
+    from venuewire.credentials import Secret
     from venuewire.events import StreamEvent
-    from venuewire.models import Candle, OrderBook, Quote, Trade
+    from venuewire.generated.futu import Trd_Common_pb2
+    from venuewire.models import Balance, Candle, Fill, Order, OrderBook, Position, Quote, Trade
     from venuewire.opend.client import OpenDClient as AsyncOpenDClient  # noqa: F401 (a string base below)
+    from venuewire.opend.trade import OpenDTrade as AsyncOpenDTrade
+    from venuewire.opend.trade import TradeAccount, TradeEnv
 
-__all__ = ["OpenDClient"]
+__all__ = ["OpenDClient", "OpenDTrade"]
 
 
 class OpenDClient(OpenDSyncTypedAPI, _Connecting["AsyncOpenDClient"]):
@@ -122,3 +127,101 @@ class OpenDClient(OpenDSyncTypedAPI, _Connecting["AsyncOpenDClient"]):
         """Normalized candles of `kl_type` from Qot_UpdateKL pushes (subscribes on the first `next`)."""
         names = symbols if isinstance(symbols, str) else list(symbols)
         return self._stream(lambda: self.async_client.candle_stream(names, kl_type))
+
+
+class OpenDTrade:
+    """`venuewire.opend.OpenDTrade` without async, on a `venuewire.sync.OpenDClient` (its loop
+    and connection): the same environment rule ("simulate" unless "real" is named), methods,
+    results and errors; `order_updates` / `fill_updates` are iterators of `Order` / `Fill`
+    (and `Gap` / `DecodeFailure`), closed with the client or by `close()`.
+
+        with sync.OpenDClient(port=11111) as futu:
+            trade = sync.OpenDTrade(futu)
+            account = trade.accounts()[0]
+            order_id = trade.place(account, "HK.00700", "buy", 100, Decimal("400"))
+            for order in trade.order_updates([account]): ...
+    """
+
+    def __init__(self, client: OpenDClient, env: TradeEnv = "simulate", *, market: TrdMarket | None = None) -> None:
+        from venuewire.opend.trade import OpenDTrade as Async
+
+        self.client = client
+        self.async_trade: AsyncOpenDTrade = Async(client.async_client, env, market=market)
+
+    def __repr__(self) -> str:
+        return f"sync.{self.async_trade!r}"
+
+    @property
+    def env(self) -> TradeEnv:
+        return self.async_trade.env
+
+    def accounts(self, *, category: int | None = None) -> list[TradeAccount]:
+        """The accounts of this environment (Trd_GetAccList)."""
+        return self.client._call(lambda: self.async_trade.accounts(category=category))
+
+    def unlock(self, password: str | Secret) -> None:
+        """Unlock trading (Trd_UnlockTrade, the password sent as its MD5, never kept in plain text)."""
+        self.client._call(self.async_trade.unlock, password)
+
+    def lock(self) -> None:
+        self.client._call(self.async_trade.lock)
+
+    def funds(self, account: TradeAccount | int) -> Trd_Common_pb2.Funds:
+        return self.client._call(self.async_trade.funds, account)
+
+    def balance(self, account: TradeAccount | int) -> Balance:
+        return self.client._call(self.async_trade.balance, account)
+
+    def positions(self, account: TradeAccount | int) -> list[Position]:
+        return self.client._call(self.async_trade.positions, account)
+
+    def orders(self, account: TradeAccount | int) -> list[Order]:
+        return self.client._call(self.async_trade.orders, account)
+
+    def fills(self, account: TradeAccount | int) -> list[Fill]:
+        return self.client._call(self.async_trade.fills, account)
+
+    def place(
+        self,
+        account: TradeAccount | int,
+        symbol: str,
+        side: Literal["buy", "sell"] | TrdSide,
+        quantity: Decimal | int | str,
+        price: Decimal | int | str | None = None,
+        *,
+        order_type: OrderType = OrderType.Normal,
+        remark: str | None = None,
+    ) -> str:
+        """Place an order (Trd_PlaceOrder); returns OpenD's order id."""
+        trade = self.async_trade
+        return self.client._call(
+            lambda: trade.place(account, symbol, side, quantity, price, order_type=order_type, remark=remark)
+        )
+
+    def modify(
+        self,
+        account: TradeAccount | int,
+        order_id: str,
+        *,
+        quantity: Decimal | int | str | None = None,
+        price: Decimal | int | str | None = None,
+    ) -> str:
+        return self.client._call(lambda: self.async_trade.modify(account, order_id, quantity=quantity, price=price))
+
+    def cancel(self, account: TradeAccount | int, order_id: str) -> str:
+        return self.client._call(self.async_trade.cancel, account, order_id)
+
+    def order_updates(self, accounts: Iterable[TradeAccount | int] | None = None) -> Stream[Order | StreamEvent]:
+        """Trd_UpdateOrder pushes as `Order`s, subscribed (Trd_SubAccPush) before it returns."""
+        wanted = list(accounts) if accounts is not None else None
+        return self._subscribed(lambda: self.async_trade.order_updates(wanted))
+
+    def fill_updates(self, accounts: Iterable[TradeAccount | int] | None = None) -> Stream[Fill | StreamEvent]:
+        """Trd_UpdateOrderFill pushes as `Fill`s, subscribed before it returns."""
+        wanted = list(accounts) if accounts is not None else None
+        return self._subscribed(lambda: self.async_trade.fill_updates(wanted))
+
+    def _subscribed(self, open_stream: Any) -> Stream[Any]:
+        stream: Stream[Any] = Stream(self.client._loop, self.client._call(open_stream))
+        self.client._streams.append(stream)
+        return stream

@@ -19,7 +19,8 @@ unless the security was subscribed to SubType OrderBook on this connection) and
 Qot_UpdateOrderBook pushes for push-registered subscriptions (odd-lot books for
 OrderBook_Odd). Quotes, tickers, candles and time shares move over time
 (venuewire.sim.opend_quotes: Qot_GetBasicQot, Qot_GetTicker, Qot_GetKL, Qot_GetRT,
-Qot_RequestHistoryKL, Qot_GetSubInfo and the Basic, Ticker, RT and KL_* pushes); Qot_Sub
+Qot_RequestHistoryKL, Qot_GetSubInfo, Qot_GetBroker, Qot_GetSecuritySnapshot,
+Qot_GetMarketState, Qot_GetStaticInfo and the Basic, Ticker, RT, Broker and KL_* pushes); Qot_Sub
 refuses (retType -1) to go beyond `SimState.sub_quota` (OPEND.sub_quota) subscriptions
 (security x subType) on a connection. The trading requests (Trd_*) and their pushes are
 `venuewire.sim.opend_trade` (accounts, unlock, orders, fills). Any other subscription type
@@ -452,7 +453,7 @@ class OpenDSession:
                     out += self._push(key)
                 if SubType.OrderBook_Odd in sub_types:
                     out += self._push(key, odd=True)
-                out += quote_pushes(self, key, sub_types)
+                out += quote_pushes(self, key, [t for t in sub_types if t in _OWN_PUSHES])
             out += self._example_pushes(sub_types)
         return out
 
@@ -541,7 +542,7 @@ class OpenDSession:
                 out += self._push(key)
             if types.get(SubType.OrderBook_Odd):
                 out += self._push(key, odd=True)
-            out += quote_pushes(self, key, [t for t, push in types.items() if push])
+            out += quote_pushes(self, key, [t for t, push in types.items() if push and t in _OWN_PUSHES])
             registered.update((t, None) for t, push in types.items() if push)
         return out + self._example_pushes(registered) + trade_pushes(self)
 

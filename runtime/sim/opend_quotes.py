@@ -37,17 +37,32 @@ from google.protobuf.message import Message
 from venuewire.generated.futu import (
     Qot_Common_pb2,
     Qot_GetBasicQot_pb2,
+    Qot_GetBroker_pb2,
     Qot_GetKL_pb2,
+    Qot_GetMarketState_pb2,
     Qot_GetRT_pb2,
+    Qot_GetSecuritySnapshot_pb2,
+    Qot_GetStaticInfo_pb2,
     Qot_GetSubInfo_pb2,
     Qot_GetTicker_pb2,
     Qot_RequestHistoryKL_pb2,
     Qot_UpdateBasicQot_pb2,
+    Qot_UpdateBroker_pb2,
     Qot_UpdateKL_pb2,
     Qot_UpdateRT_pb2,
     Qot_UpdateTicker_pb2,
 )
-from venuewire.generated.futu.enums import KLType, QotMarket, RehabType, RetType, SubType, TickerDirection, TickerType
+from venuewire.generated.futu.enums import (
+    KLType,
+    QotMarket,
+    QotMarketState,
+    RehabType,
+    RetType,
+    SecurityType,
+    SubType,
+    TickerDirection,
+    TickerType,
+)
 from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.messages import decode_proto
 from venuewire.opend.frame import Frame
@@ -75,7 +90,9 @@ HISTORY_MAX: Final = 1000
 KL_SUB_TYPES: Final[dict[int, int]] = {s.sub_type: s.kl_type for s in OPEND.sub_types if s.kl_type is not None}
 """Candle SubType -> its KLType (registry opend.sub_types)."""
 _SUB_OF_KL: Final[dict[int, int]] = {kl: sub for sub, kl in KL_SUB_TYPES.items()}
-QUOTE_SUB_TYPES: Final[frozenset[int]] = frozenset({SubType.Basic, SubType.Ticker, SubType.RT, *KL_SUB_TYPES})
+QUOTE_SUB_TYPES: Final[frozenset[int]] = frozenset(
+    {SubType.Basic, SubType.Ticker, SubType.RT, SubType.Broker, *KL_SUB_TYPES}
+)
 """Sub types whose pushes this module makes."""
 
 _ZONES: Final[dict[int, str]] = {
@@ -515,6 +532,190 @@ def get_sub_info(session: OpenDSession, frame: Frame) -> list[bytes]:
     return session._reply(frame, Qot_GetSubInfo_pb2.Response(retType=RetType.Succeed, s2c=s2c))
 
 
+# --- broker queues, snapshots, market states, static facts -----------------------------------
+
+BROKER_LEVELS: Final = 10
+"""Book levels per side whose brokers a broker queue lists [guess]."""
+BROKERS_PER_LEVEL: Final = 4
+"""The most brokers listed at one level (never more than the level's orders) [guess]."""
+_BROKER_MARKETS: Final = frozenset({QotMarket.HK_Security, QotMarket.HK_Future})
+"""Broker queues are a HK quote ([doc] https://openapi.futunn.com/futu-api-doc/en/quote/get-broker.html);
+the simulator lists none for other markets."""
+
+
+def broker_queue(session: OpenDSession, key: SecKey) -> tuple[list[Qot_Common_pb2.Broker], list[Qot_Common_pb2.Broker]]:
+    """(asks, bids) brokers of `key` at the current book step: for each of the first
+    BROKER_LEVELS levels of the simulated book (Qot_GetOrderBook's), up to BROKERS_PER_LEVEL
+    brokers (no more than the level's orders), `pos` the level (1 = the best) [guess], each
+    with an equal share (whole lots, the rest to the first) of the level's size. Broker ids
+    and order ids come from the symbol, the side and the level's price: the same book gives
+    the same queue. Empty outside HK."""
+    if key[0] not in _BROKER_MARKETS:
+        return [], []
+    from venuewire.sim.opend import sec_symbol
+
+    gen = session.shared.book(key)
+    bids, asks = gen.snapshot(session.shared.step)
+    seed = symbol_seed(sec_symbol(key))
+    lot = int(gen.lot) or 1
+
+    def side(levels: list[tuple[Decimal, Decimal, int]], mark: int) -> list[Qot_Common_pb2.Broker]:
+        out: list[Qot_Common_pb2.Broker] = []
+        for pos, (price, size, orders) in enumerate(levels[:BROKER_LEVELS], start=1):
+            ticks = int(price / gen.tick)
+            rng = random.Random(seed ^ (ticks << 2) ^ mark)
+            count = max(1, min(BROKERS_PER_LEVEL, orders))
+            lots = int(size) // lot
+            share, rest = divmod(lots, count)
+            for n in range(count):
+                broker_id = rng.randrange(1000, 10_000)
+                volume = (share + (rest if n == 0 else 0)) * lot
+                out.append(
+                    Qot_Common_pb2.Broker(
+                        id=broker_id,
+                        name=f"Broker {broker_id}",
+                        pos=pos,
+                        orderID=(seed % 1_000_000) * 1_000_000 + ticks * 10 + n,
+                        volume=volume,
+                    )
+                )
+        return out
+
+    return side(asks, 1), side(bids, 2)
+
+
+def _broker_fill(session: OpenDSession, s2c: Any, key: SecKey) -> None:
+    asks, bids = broker_queue(session, key)
+    s2c.brokerAskList.extend(asks)
+    s2c.brokerBidList.extend(bids)
+
+
+def get_broker(session: OpenDSession, frame: Frame) -> list[bytes]:
+    c2s = decode_proto(Qot_GetBroker_pb2.Request, frame.body).c2s
+    key = (c2s.security.market, c2s.security.code)
+    return _security_reply(
+        session,
+        frame,
+        Qot_GetBroker_pb2.Response,
+        c2s.security,
+        sub_type=SubType.Broker,
+        fill=lambda s2c, _tape: _broker_fill(session, s2c, key),
+    )
+
+
+def snapshot(session: OpenDSession, tape: Tape) -> Qot_GetSecuritySnapshot_pb2.Snapshot:
+    """The snapshot of a tape's security now: the BasicQot figures (the same numbers
+    Qot_GetBasicQot sends), its lot size and type, the best bid and ask of the simulated book."""
+    qot = tape.basic_qot()
+    bids, asks = session.shared.book(tape.key).snapshot(session.shared.step)
+    basic = Qot_GetSecuritySnapshot_pb2.SnapshotBasicData(
+        security=qot.security,
+        name=qot.name,
+        type=SecurityType.Eqty,  # every simulated security is an equity [guess]
+        isSuspend=qot.isSuspended,
+        listTime=qot.listTime,
+        lotSize=tape.lot,
+        priceSpread=qot.priceSpread,
+        updateTime=qot.updateTime,
+        highPrice=qot.highPrice,
+        openPrice=qot.openPrice,
+        lowPrice=qot.lowPrice,
+        lastClosePrice=qot.lastClosePrice,
+        curPrice=qot.curPrice,
+        volume=qot.volume,
+        turnover=qot.turnover,
+        turnoverRate=qot.turnoverRate,
+        listTimestamp=qot.listTimestamp,
+        updateTimestamp=qot.updateTimestamp,
+        amplitude=qot.amplitude,
+        avgPrice=float(round(tape.turnover / tape.volume, 4)) if tape.volume else qot.curPrice,
+    )
+    if asks:
+        basic.askPrice, basic.askVol = float(asks[0][0]), int(asks[0][1])
+    if bids:
+        basic.bidPrice, basic.bidVol = float(bids[0][0]), int(bids[0][1])
+    return Qot_GetSecuritySnapshot_pb2.Snapshot(basic=basic)
+
+
+def get_security_snapshot(session: OpenDSession, frame: Frame) -> list[bytes]:
+    """No subscription needed (as OpenD's snapshot)."""
+    c2s = decode_proto(Qot_GetSecuritySnapshot_pb2.Request, frame.body).c2s
+    s2c = Qot_GetSecuritySnapshot_pb2.S2C(snapshotList=[snapshot(session, _tape(session, s)) for s in c2s.securityList])
+    return session._reply(frame, Qot_GetSecuritySnapshot_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+
+
+_S = QotMarketState
+_HK_DAY: Final = ((540, _S.Auction), (570, _S.Morning), (720, _S.Rest), (780, _S.Afternoon), (960, _S.Closed))
+_CN_DAY: Final = ((555, _S.Auction), (570, _S.Morning), (690, _S.Rest), (780, _S.Afternoon), (900, _S.Closed))
+_US_DAY: Final = ((240, _S.PreMarketBegin), (570, _S.Afternoon), (960, _S.AfterHoursBegin), (1200, _S.AfterHoursEnd))
+_SESSIONS: Final[dict[int, tuple[tuple[int, QotMarketState], ...]]] = {
+    QotMarket.HK_Security: _HK_DAY,
+    QotMarket.HK_Future: _HK_DAY,
+    QotMarket.CNSH_Security: _CN_DAY,
+    QotMarket.CNSZ_Security: _CN_DAY,
+    QotMarket.US_Security: _US_DAY,
+}
+"""(minute of the local day it starts, state) of each market's trading day, in the market's
+time zone; before the first: Closed; Saturday and Sunday: Closed (no holidays). [guess]: the
+exchanges' usual hours, not OpenD's own table. Markets not listed: QotMarketState None."""
+
+
+def market_state(market: int, seconds: float) -> int:
+    """The QotMarketState of `market` at `seconds` (UTC) by the simulator's trading day."""
+    sessions = _SESSIONS.get(market)
+    if sessions is None:
+        return QotMarketState.None_
+    local = datetime.fromtimestamp(seconds, market_zone(market))
+    if local.weekday() >= 5:
+        return QotMarketState.Closed
+    minute, state = local.hour * 60 + local.minute, QotMarketState.Closed
+    for start, name in sessions:
+        if minute >= start:
+            state = name
+    return state
+
+
+def get_market_state(session: OpenDSession, frame: Frame) -> list[bytes]:
+    c2s = decode_proto(Qot_GetMarketState_pb2.Request, frame.body).c2s
+    now = session.shared.clock()
+    s2c = Qot_GetMarketState_pb2.S2C()
+    for security in c2s.securityList:
+        tape = _tape(session, security)
+        s2c.marketInfoList.add(security=tape.security(), name=tape.name, marketState=market_state(security.market, now))
+    return session._reply(frame, Qot_GetMarketState_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+
+
+def static_info(tape: Tape) -> Qot_Common_pb2.SecurityStaticInfo:
+    """A tape's static facts: its name and lot size (those of its book), type Eqty [guess],
+    listed on the day its tape started (as its BasicQot says), id from its symbol's seed [guess]."""
+    qot = tape.basic_qot()
+    basic = Qot_Common_pb2.SecurityStaticBasic(
+        security=qot.security,
+        id=tape.seed % 2**53,
+        lotSize=tape.lot,
+        secType=SecurityType.Eqty,
+        name=tape.name,
+        listTime=qot.listTime,
+        delisting=False,
+        listTimestamp=qot.listTimestamp,
+    )
+    return Qot_Common_pb2.SecurityStaticInfo(basic=basic)
+
+
+def get_static_info(session: OpenDSession, frame: Frame) -> list[bytes]:
+    """The securities asked for; without a list, the catalog's securities of `market` (any
+    secType but Eqty gives none: the simulator's securities are all equities)."""
+    c2s = decode_proto(Qot_GetStaticInfo_pb2.Request, frame.body).c2s
+    securities = list(c2s.securityList)
+    if not securities:
+        from venuewire.sim.opend import CATALOG
+
+        if c2s.secType in (SecurityType.Unknown, SecurityType.Eqty):
+            securities = [Qot_Common_pb2.Security(market=m, code=c) for m, c in CATALOG if m == c2s.market]
+    s2c = Qot_GetStaticInfo_pb2.S2C(staticInfoList=[static_info(_tape(session, s)) for s in securities])
+    return session._reply(frame, Qot_GetStaticInfo_pb2.Response(retType=RetType.Succeed, s2c=s2c))
+
+
 HANDLERS: Final[dict[int, Callable[[OpenDSession, Frame], list[bytes]]]] = {
     OpenDProtoID.Qot_GetBasicQot: get_basic_qot,
     OpenDProtoID.Qot_GetTicker: get_ticker,
@@ -522,6 +723,10 @@ HANDLERS: Final[dict[int, Callable[[OpenDSession, Frame], list[bytes]]]] = {
     OpenDProtoID.Qot_GetRT: get_rt,
     OpenDProtoID.Qot_RequestHistoryKL: request_history_kl,
     OpenDProtoID.Qot_GetSubInfo: get_sub_info,
+    OpenDProtoID.Qot_GetBroker: get_broker,
+    OpenDProtoID.Qot_GetSecuritySnapshot: get_security_snapshot,
+    OpenDProtoID.Qot_GetMarketState: get_market_state,
+    OpenDProtoID.Qot_GetStaticInfo: get_static_info,
 }
 """The quote requests answered from the tapes (protoID -> handler)."""
 
@@ -552,6 +757,10 @@ def quote_pushes(session: OpenDSession, key: SecKey, sub_types: list[int]) -> li
     out: list[bytes] = []
     tape = session.shared.market.tape(key, session.shared.clock())
     for sub_type in sub_types:
-        if sub_type in QUOTE_SUB_TYPES:
+        if sub_type == SubType.Broker:
+            s2c = Qot_UpdateBroker_pb2.S2C(security=tape.security(), name=tape.name)
+            _broker_fill(session, s2c, key)
+            out += session.push(OpenDProtoID.Qot_UpdateBroker, Qot_UpdateBroker_pb2.Response(retType=0, s2c=s2c))
+        elif sub_type in QUOTE_SUB_TYPES:
             out += session.push(*quote_push(tape, sub_type))
     return out

@@ -17,9 +17,11 @@ session's `pushes()` every tick).
   serialNo) is not a replay of one already received [guess]; the header's account exists, is of the
   header's trdEnv and may trade its trdMarket. A placed order is Submitted and pushed; an
   order that crosses the simulated market (a buy at or above the best ask, a sell at or
-  below the best bid, a market order at once) fills in full at that price, at once or on a
-  later tick as the book moves: a Trd_UpdateOrderFill push, then the order's Trd_UpdateOrder
-  (Filled_All). Modify changes qty/price of an open order; cancel makes it Cancelled_All
+  below the best bid, a market order at once) fills at that price, at once or on a later
+  tick as the book moves, at most the size of that best level per book step: each fill is a
+  Trd_UpdateOrderFill push, then the order's Trd_UpdateOrder (Filled_Part while some is left,
+  then Filled_All); an order larger than the level fills in parts over the following steps.
+  Modify changes qty/price of an open order; cancel makes it Cancelled_All
   (Cancelled_Part once partly filled); both push the order.
 - Funds, positions, orders and fills are the account's own, from these orders.
 - Refusals are retType -1 (RetType.Failed) with a retMsg of ours: OpenD's own texts are not
@@ -233,7 +235,8 @@ class TradeState:
 
     # -- the market ------------------------------------------------------------------------
     def match(self, session: OpenDSession, account: SimAccount, order: SimOrder) -> None:
-        """Fill `order` in full if it crosses the simulated market now."""
+        """Fill `order` if it crosses the simulated market now: at the best opposite level's
+        price, at most that level's size (the rest stays open, Filled_Part, for later steps)."""
         if order.status not in _OPEN:
             return
         key = (SEC_MARKET_QUOTE.get(order.sec_market, QotMarket.HK_Security), order.code)
@@ -243,18 +246,18 @@ class TradeState:
         if buy:
             if not asks or not (market or (order.price is not None and order.price >= asks[0][0])):
                 return
-            price = asks[0][0]
+            price, size = asks[0][0], asks[0][1]
         else:
             if not bids or not (market or (order.price is not None and order.price <= bids[0][0])):
                 return
-            price = bids[0][0]
+            price, size = bids[0][0], bids[0][1]
         clock = session.shared.clock()
-        qty = order.qty - order.filled
+        qty = min(order.qty - order.filled, size)  # at most what the crossed level holds
         fill = SimFill(next(self._fill_ids), order, qty, price, clock)
         account.fills.append(fill)
         order.filled += qty
         order.fill_value += qty * price
-        order.status = OrderStatus.Filled_All
+        order.status = OrderStatus.Filled_All if order.filled >= order.qty else OrderStatus.Filled_Part
         order.updated = clock
         position = account.positions.setdefault(
             (order.sec_market, order.code), SimPosition(order.code, order.sec_market, order.trd_market)

@@ -132,6 +132,10 @@ CLIENT_SCRIPT = textwrap.dedent(
         return [{k: v for k, v in f.__annotations__.items() if k != "timeout"} for f in typing.get_overloads(func)]
 
     async def main():
+        # A brand-new request has no simulator code: take away the code the simulator now has
+        # for Qot_GetMarketState, so its reply is the example data, as for any new message.
+        from venuewire.sim import opend as sim_opend
+        sim_opend._HANDLERS.pop(3223)
         out = {"venuewire": venuewire.__file__, "generated": dispatch.__file__}
         out["request_overloads"] = hints(dispatch.OpenDTypedAPI.request)
         out["push_overloads"] = hints(dispatch.OpenDTypedAPI.pushes)

@@ -175,3 +175,43 @@ def test_official_trade_client_places_cancels_fills_and_receives_pushes(mode: st
             ]
         finally:
             ctx.close()
+
+
+def test_official_deal_handler_receives_each_part_of_a_partial_fill(futu_globals: None) -> None:
+    """An order four times the book's largest level fills in parts: TradeDealHandlerBase gets each
+    deal, TradeOrderHandlerBase FILLED_PART then FILLED_ALL, and venuewire reads the same fills."""
+    quantity = 4 * 50 * 100  # the simulated book's largest level is 50 lots of 100
+    with simulator() as port:
+        ctx = OpenSecTradeContext(
+            filter_trdmarket=TrdMarket.HK, host="127.0.0.1", port=port, security_firm=SecurityFirm.FUTUSECURITIES
+        )
+        try:
+            wait_until(lambda: ctx.status == ContextStatus.READY, 20, "InitConnect")
+            orders, deals = OrderRecorder(), DealRecorder()
+            assert ctx.set_handler(orders) == RET_OK and ctx.set_handler(deals) == RET_OK
+            ret, placed = ctx.place_order(900.0, quantity, "HK.00700", TrdSide.BUY, trd_env=TrdEnv.SIMULATE)
+            assert ret == RET_OK, placed
+            order_id = str(placed["order_id"][0])
+            wait_until(
+                lambda: any(o["order_status"] == OrderStatus.FILLED_ALL for o in orders.orders), 20, "the last part"
+            )
+            assert orders.errors == [] and deals.errors == []
+            statuses = [o["order_status"] for o in orders.orders if o["order_id"] == order_id]
+            assert statuses[0] == OrderStatus.SUBMITTED and statuses[-1] == OrderStatus.FILLED_ALL
+            assert set(statuses[1:-1]) == {OrderStatus.FILLED_PART} and len(statuses) >= 5
+            dealt = [o["dealt_qty"] for o in orders.orders if o["order_id"] == order_id]
+            assert dealt == sorted(dealt) and dealt[-1] == quantity
+            wait_until(lambda: sum(d["qty"] for d in deals.deals) == quantity, 10, "every deal")
+            assert len(deals.deals) == len(statuses) - 1 and all(0 < d["qty"] <= 5000 for d in deals.deals)
+            ret, deal_list = ctx.deal_list_query(trd_env=TrdEnv.SIMULATE)
+            assert ret == RET_OK, deal_list
+            listed = deal_list.to_dict("records")
+            assert [(d["deal_id"], d["qty"], d["price"]) for d in deals.deals] == [
+                (d["deal_id"], d["qty"], d["price"]) for d in listed
+            ]
+            _ours, our_fills = asyncio.run(venuewire_view(port, None))
+            assert [(f.fill_id, f.order_id, f.quantity, f.price) for f in our_fills] == [
+                (str(d["deal_id"]), order_id, Decimal(repr(d["qty"])), Decimal(repr(d["price"]))) for d in listed
+            ]
+        finally:
+            ctx.close()

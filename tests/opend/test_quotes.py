@@ -96,7 +96,7 @@ async def test_subscribing_a_sub_type_yields_its_typed_push(sim: OpenDSimulator,
     assert type(item) is route.s2c
     if sub.sub_type == SubType.Basic:
         assert [q.security.code for q in item.basicQotList] == ["AAPL"]
-    elif sub.sub_type != SubType.Broker:  # Broker pushes its example data (HK.00700)
+    else:
         assert (item.security.market, item.security.code) == (11, "AAPL")
     if sub.kl_type is not None:
         assert item.klType == sub.kl_type and len(item.klList) == 1

@@ -45,6 +45,10 @@ OWN_BEHAVIOUR = {
     "Qot_GetRT",
     "Qot_RequestHistoryKL",
     "Qot_GetSubInfo",
+    "Qot_GetBroker",
+    "Qot_GetSecuritySnapshot",
+    "Qot_GetMarketState",
+    "Qot_GetStaticInfo",
 }
 REQUESTS = [
     p
@@ -116,8 +120,11 @@ async def test_pushed_example_reaches_the_typed_push_stream(sim, protocol):
 async def test_typed_fields_of_the_new_replies_and_pushes(sim):
     hk = Qot_Common_pb2.Security(market=enums.QotMarket.HK_Security, code="00700")
     async with OpenDClient(host="127.0.0.1", port=sim.port) as client:
-        state = await client.request(Qot_GetMarketState_pb2.Request(c2s=Qot_GetMarketState_pb2.C2S(securityList=[hk])))
-        assert isinstance(state, Qot_GetMarketState_pb2.Response)
+        live = await client.request(Qot_GetMarketState_pb2.Request(c2s=Qot_GetMarketState_pb2.C2S(securityList=[hk])))
+        assert isinstance(live, Qot_GetMarketState_pb2.Response)
+        assert [m.security.code for m in live.s2c.marketInfoList] == ["00700"]  # the simulator's own state now
+        # the example data, decoded as OpenD would send it
+        state = decode_proto_json(Qot_GetMarketState_pb2.Response, examples.RESPONSES[OPEND_ID["Qot_GetMarketState"]])
         assert [(m.security.code, m.marketState) for m in state.s2c.marketInfoList] == [
             ("00700", enums.QotMarketState.Morning),
             ("AAPL", enums.QotMarketState.Closed),

@@ -58,8 +58,8 @@ async def sim() -> AsyncIterator[OpenDSimulator]:
 
 def sample_requests() -> dict[str, Message]:
     """One valid request per declared request protocol with a proto (InitConnect is the handshake)."""
-    # OrderBook, and Basic, Ticker, RT and KL_Day: OpenD answers their Get* only once subscribed
-    types = [SubType.OrderBook, SubType.Basic, SubType.Ticker, SubType.RT, SubType.KL_Day]
+    # OrderBook, and Basic, Ticker, RT, Broker and KL_Day: OpenD answers their Get* only once subscribed
+    types = [SubType.OrderBook, SubType.Basic, SubType.Ticker, SubType.RT, SubType.Broker, SubType.KL_Day]
     sub = Qot_Sub_pb2.C2S(securityList=[HK], subTypeList=types, isSubOrUnSub=True, isRegOrUnRegPush=False)
     history = Qot_RequestHistoryKL_pb2.C2S(
         rehabType=1, klType=2, security=HK, beginTime="2025-01-02", endTime="2025-01-31", maxAckKLNum=5
@@ -292,7 +292,7 @@ async def test_every_declared_request_example_is_answered_with_its_typed_respons
     # The generated example data: one Request per declared request protocol (InitConnect is the handshake).
     async with OpenDClient(host="127.0.0.1", port=sim.port) as client:
         # Qot_GetOrderBook's, Qot_GetBasicQot's, ... examples need them, as on OpenD
-        subs = (SubType.OrderBook, SubType.Basic, SubType.Ticker, SubType.RT, SubType.KL_1Min)
+        subs = (SubType.OrderBook, SubType.Basic, SubType.Ticker, SubType.RT, SubType.Broker, SubType.KL_1Min)
         await client.subscribe(["HK.00700"], subs, push=False)
         routes = [r for r in dispatch.REQUESTS.values() if r.proto_id != OpenDProtoID.InitConnect]
         assert {r.proto_id for r in routes} == set(examples.REQUESTS) - {OpenDProtoID.InitConnect}

@@ -32,8 +32,9 @@ async def _frames(raw: RawClient, count: int) -> list[tuple[int, bytes]]:
 
 async def test_a_sub_type_without_code_pushes_its_push_example(monkeypatch: pytest.MonkeyPatch) -> None:
     # Link Broker to a push that has a proto and example data (the registry's own links need
-    # pushes whose schemas exist): the simulator has no code for Broker, so it pushes the example.
+    # pushes whose schemas exist) and take away the simulator's code for Broker: it pushes the example.
     monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Broker, OpenDProtoID.Qot_UpdateOrderBook)
+    monkeypatch.setattr(sim_module, "_OWN_PUSHES", sim_module._OWN_PUSHES - {SubType.Broker})
     example = example_body(OpenDProtoID.Qot_UpdateOrderBook)
     async with OpenDSimulator(port=0, push_interval=0.05) as sim:
         raw = await RawClient.connect(sim)
@@ -55,6 +56,7 @@ async def test_a_sub_type_without_code_pushes_its_push_example(monkeypatch: pyte
 
 async def test_order_book_keeps_its_real_book_pushes_beside_example_pushes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Broker, OpenDProtoID.Qot_UpdateOrderBook)
+    monkeypatch.setattr(sim_module, "_OWN_PUSHES", sim_module._OWN_PUSHES - {SubType.Broker})
     example = example_body(OpenDProtoID.Qot_UpdateOrderBook)
     async with OpenDSimulator(port=0, push_interval=0.05) as sim:
         raw = await RawClient.connect(sim)
@@ -73,6 +75,7 @@ async def test_order_book_keeps_its_real_book_pushes_beside_example_pushes(monke
 
 async def test_a_linked_push_without_example_data_is_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sim_module.OPEND_SUB_TYPE_PUSHES, SubType.Broker, OpenDProtoID.Qot_UpdateOrderBook)
+    monkeypatch.setattr(sim_module, "_OWN_PUSHES", sim_module._OWN_PUSHES - {SubType.Broker})
     monkeypatch.delitem(sim_module.examples.RESPONSES, OpenDProtoID.Qot_UpdateOrderBook)
     async with OpenDSimulator(port=0, push_interval=0.05) as sim:
         raw = await RawClient.connect(sim)
