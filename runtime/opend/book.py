@@ -18,8 +18,6 @@ import math
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from itertools import repeat
-from operator import attrgetter
 from typing import Final, cast
 
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
@@ -79,33 +77,20 @@ def _price_texts(prices: list[float], message: str, side: str) -> list[str]:
     return cast(list[str], found)
 
 
-_price = attrgetter("price")
-_volume = attrgetter("volume")
-_count = attrgetter("orederCount")
-_order_id = attrgetter("orderID")
-_detail_list = attrgetter("detailList")
-_has_field = WireLevel.HasField  # unbound: mapped in C over the levels, no Python loop
-
-
 def _levels(wire: Iterable[WireLevel], message: str, side: str) -> tuple[BookLevel, ...]:
-    levels = list(wire)  # one Python object per level, read column by column below (in C)
+    levels = list(wire)  # one Python object per level, read four times below
     if not levels:
         return ()
-    prices = _price_texts(list(map(_price, levels)), message, side)
-    has_hp = list(map(_has_field, levels, repeat("hpVolume", len(levels))))
-    if any(has_hp):
-        sizes = [
-            text_of(level.hpVolume, message, (side, i, "hpVolume")) if hp else str(level.volume)
-            for i, (level, hp) in enumerate(zip(levels, has_hp, strict=True))
-        ]
-    else:
-        sizes = list(map(str, map(_volume, levels)))
-    counts = list(map(_count, levels))
-    details = list(map(_detail_list, levels))
+    prices = _price_texts([level.price for level in levels], message, side)
+    sizes = [
+        text_of(level.hpVolume, message, (side, i, "hpVolume")) if level.HasField("hpVolume") else str(level.volume)
+        for i, level in enumerate(levels)
+    ]
+    counts = [level.orederCount for level in levels]
+    details = [level.detailList for level in levels]
     if any(map(len, details)):
         orders: list[tuple[OrderDetail, ...]] = [
-            tuple(map(OrderDetail, map(str, map(_order_id, found)), map(str, map(_volume, found)))) if found else ()
-            for found in details
+            tuple([OrderDetail(str(d.orderID), str(d.volume)) for d in found]) if found else () for found in details
         ]
         return tuple(map(BookLevel, prices, sizes, counts, orders))
     return tuple(map(BookLevel, prices, sizes, counts))
