@@ -131,9 +131,9 @@ def bench_small_frames() -> list[Result]:
     bodies = [decode_frame(frame).body for frame in frames]
     stream = b"".join(frames)
 
-    def ours() -> object:
-        decoder = FrameDecoder()
-        return sum(len(decoder.frames(frame)) for frame in frames)
+    def ours() -> object:  # the same loop shape as the floor's: a comprehension, bound method
+        decode = FrameDecoder().frames
+        return [decode(frame) for frame in frames]
 
     def sha1_per_frame() -> object:
         sha1 = hashlib.sha1

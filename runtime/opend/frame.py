@@ -28,6 +28,7 @@ from venuewire.errors import DecodeError
 from venuewire.generated.registry import OPEND
 
 HEADER = struct.Struct("<2sIBBII20s8s")
+_unpack_header = struct.Struct("<2sIBBII20s8x").unpack_from  # the same, reserved skipped
 HEADER_SIZE = OPEND.header_size
 MAGIC = OPEND.magic.encode("ascii")
 KNOWN_FORMATS = frozenset({OPEND.proto_fmt_protobuf, OPEND.proto_fmt_json})
@@ -162,6 +163,21 @@ class FrameDecoder:
         The current `decrypt` applies to every frame returned; use `next_frame` when the
         transform may change between two frames (during InitConnect).
         """
+        if not self._buffer and type(data) is bytes and self._failed is None and self.decrypt is None:
+            # Fast path: nothing buffered and `data` holds exactly one whole, clean frame
+            # (a push read by itself). Every check of the loop below, without the copy.
+            size = len(data)
+            if size >= HEADER_SIZE:
+                magic, proto_id, fmt, ver, serial, body_len, digest = _unpack_header(data)
+                if (
+                    size == HEADER_SIZE + body_len
+                    and magic == MAGIC
+                    and fmt in KNOWN_FORMATS
+                    and body_len <= self.max_body_len
+                ):
+                    body = data[HEADER_SIZE:]
+                    if sha1(body).digest() == digest:
+                        return [_new_frame(Frame, (proto_id, serial, fmt, ver, body))]
         if data:
             self.receive_data(data)
         if self._failed is not None:
@@ -192,8 +208,11 @@ class FrameDecoder:
             del buf[:pos]
             pos = 0
         self._pos = pos
-        while (frame := self.next_frame()) is not None:
-            out.append(frame)
+        if size - pos >= HEADER_SIZE:  # a bad frame (or one not all there): next_frame tells
+            while (frame := self.next_frame()) is not None:
+                out.append(frame)
+        elif pos < size and buf[pos : pos + 2] != MAGIC[: size - pos]:
+            self.next_frame()  # raises BadMagic for a partial header that cannot be a frame
         return out
 
     def _next(self) -> Frame | None:
