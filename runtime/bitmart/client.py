@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Final, Unpack
+from typing import Any, Final, Generic, Protocol, TypeVar, Unpack
 
 import aiohttp
 import yarl
@@ -53,11 +53,12 @@ from venuewire.credentials import BitmartCredentials
 from venuewire.errors import VenueError
 from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH, required
 from venuewire.models import OrderBook
-from venuewire.transport import StreamOwner, WsStream, WsStreamSettings
+from venuewire.transport import StreamOwner, WsProtocol, WsStream, WsStreamSettings
 
 __all__ = ["BitmartClient", "BitmartIncrementalStream", "BitmartStream"]
 
 ChannelProtocol = LegacyDepthProtocol | V3Protocol[OrderBook]
+_Item = TypeVar("_Item")
 
 IDLE_PINGS: Final = 3
 """A stream that hears nothing (not even a pong) for this many heartbeat intervals reconnects."""
@@ -91,46 +92,46 @@ def _positive(name: str, value: float) -> float:
     return float(value)
 
 
-class BitmartStream(WsStream[OrderBook]):
+class _Refusing(WsProtocol[_Item], Protocol[_Item]):
+    """A BitMart channel protocol: it keeps the venue's refusal of its login or subscription."""
+
+    failure: VenueError | None
+
+
+_Channel = TypeVar("_Channel", bound=_Refusing[Any])
+
+
+class _BitmartWsStream(WsStream[_Item], Generic[_Item, _Channel]):
+    """What every BitMart stream shares: the channel protocol kept as `channel`, BitMart's
+    reconnect backoff and message cap as defaults, and `failure`."""
+
+    def __init__(self, channel: _Channel, **settings: Unpack[WsStreamSettings]) -> None:
+        self.channel = channel
+        settings.setdefault("backoff_initial", V3_BACKOFF_INITIAL_S)
+        settings.setdefault("max_message_size", DEFAULT_MAX_MESSAGE_SIZE)
+        super().__init__(channel, **settings)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.channel!r})"
+
+    @property
+    def failure(self) -> VenueError | None:
+        """The venue's refusal that ended the stream, or None."""
+        return self.channel.failure
+
+
+class BitmartStream(_BitmartWsStream[OrderBook, ChannelProtocol]):
     """A `WsStream[OrderBook]` on one BitMart channel that ends with the venue's typed error
     (`failure`) when the venue refuses its login or subscription, instead of reconnecting.
     `channel` is the pure protocol (`LegacyDepthProtocol`, `SpotDepthProtocol` or another
     `V3Protocol`, e.g. a private channel)."""
 
-    def __init__(self, channel: ChannelProtocol, **settings: Unpack[WsStreamSettings]) -> None:
-        self.channel = channel
-        settings.setdefault("backoff_initial", V3_BACKOFF_INITIAL_S)
-        settings.setdefault("max_message_size", DEFAULT_MAX_MESSAGE_SIZE)
-        super().__init__(channel, **settings)
 
-    def __repr__(self) -> str:
-        return f"BitmartStream({self.channel!r})"
-
-    @property
-    def failure(self) -> VenueError | None:
-        """The venue's refusal that ended the stream, or None."""
-        return self.channel.failure
-
-
-class BitmartIncrementalStream(WsStream[IncrementalOutput]):
+class BitmartIncrementalStream(_BitmartWsStream[IncrementalOutput, SpotIncreaseProtocol]):
     """A `WsStream` of the incremental channel: items `OrderBook | BookGap | BookResynced`
     plus the shared `Gap` and `DecodeFailure`; `is_valid(symbol)` says at any time whether
     that symbol's local book is valid; ends with the venue's typed error (`failure`) when the
     venue refuses the subscription, as `BitmartStream` does."""
-
-    def __init__(self, channel: SpotIncreaseProtocol, **settings: Unpack[WsStreamSettings]) -> None:
-        self.channel = channel
-        settings.setdefault("backoff_initial", V3_BACKOFF_INITIAL_S)
-        settings.setdefault("max_message_size", DEFAULT_MAX_MESSAGE_SIZE)
-        super().__init__(channel, **settings)
-
-    def __repr__(self) -> str:
-        return f"BitmartIncrementalStream({self.channel!r})"
-
-    @property
-    def failure(self) -> VenueError | None:
-        """The venue's refusal that ended the stream, or None."""
-        return self.channel.failure
 
     def is_valid(self, symbol: str) -> bool:
         """Whether `symbol`'s local book is valid now, after every frame received so far
@@ -213,20 +214,7 @@ class BitmartClient(StreamOwner):
         )
 
     def _stream(self, channel: ChannelProtocol, ping_interval: float, backoff_initial: float) -> BitmartStream:
-        return self._track(
-            BitmartStream(
-                channel,
-                session=self.session,
-                buffer=self.buffer,
-                reconnect=self.reconnect,
-                backoff_initial=backoff_initial,
-                backoff_max=max(self.backoff_max, backoff_initial),
-                healthy_after=self.healthy_after,
-                connect_timeout=self.timeout,
-                idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
-                max_message_size=self.max_message_size,
-            )
-        )
+        return self._track(BitmartStream(channel, **self._settings(ping_interval, backoff_initial)))
 
     def legacy_depth_stream(self, symbol: str, precision: int) -> BitmartStream:
         """Books of `symbol` (e.g. "BMX_ETH") aggregated to `precision` price decimals, from
