@@ -51,6 +51,7 @@ from venuewire.transport import (
     LoopBound,
     RateLimiter,
     StreamOwner,
+    WsProtocol,
     WsStream,
     WsStreamSettings,
     positive_seconds,
@@ -62,6 +63,7 @@ log = logging.getLogger("venuewire.infoway")
 _KEY_IN_QUERY = re.compile(r"(?i)(apikey=)[^&'\"\s]*")
 _T = TypeVar("_T")
 _Item = TypeVar("_Item", Trade, Candle)
+_S = TypeVar("_S")
 _MAX_KLINE_BARS = 500
 """[doc] post-candlestick: at most 500 candles for one code, 2 each for several (kline_body schema)."""
 _MAX_KLINE_BARS_BATCHED = 2
@@ -116,7 +118,22 @@ async def _clean(call: Awaitable[_T], scrub: Callable[[str], str]) -> _T:
     raise failure  # outside the except block, so Python links no __context__ to it
 
 
-class InfowayDepthStream(WsStream[OrderBook]):
+class _InfowayStream(WsStream[_S]):
+    """What every Infoway stream shares: the registry's idle timeout as the default, and errors
+    that carry no API key (see `InfowayDepthStream`)."""
+
+    def __init__(
+        self, protocol: WsProtocol[_S], credentials: InfowayCredentials, **settings: Unpack[WsStreamSettings]
+    ) -> None:
+        settings.setdefault("idle_timeout", IDLE_TIMEOUT_S)
+        super().__init__(protocol, **settings)
+        self._scrub = _scrubber(credentials)
+
+    async def _connect_and_read(self) -> None:
+        await _clean(super()._connect_and_read(), self._scrub)
+
+
+class InfowayDepthStream(_InfowayStream[OrderBook]):
     """A `WsStream` of Infoway depth books (see `WsStream` for reconnects, `Gap` and
     `DecodeFailure` events, handshake refusals and slow-consumer drops in `dropped`).
 
@@ -132,19 +149,14 @@ class InfowayDepthStream(WsStream[OrderBook]):
     def __init__(
         self, protocol: InfowayDepthProtocol, credentials: InfowayCredentials, **settings: Unpack[WsStreamSettings]
     ) -> None:
-        settings.setdefault("idle_timeout", IDLE_TIMEOUT_S)
-        super().__init__(protocol, **settings)
+        super().__init__(protocol, credentials, **settings)
         self.depth = protocol
-        self._scrub = _scrubber(credentials)
 
     def __repr__(self) -> str:
         return f"InfowayDepthStream({self.depth!r}, stats={self.stats!r})"
 
-    async def _connect_and_read(self) -> None:
-        await _clean(super()._connect_and_read(), self._scrub)
 
-
-class InfowayMarketStream(WsStream[_Item], Generic[_Item]):
+class InfowayMarketStream(_InfowayStream[_Item], Generic[_Item]):
     """A `WsStream` of Infoway trades or candles: reconnects, `Gap`s, `DecodeFailure`s and
     slow-consumer drops as `WsStream` and `InfowayDepthStream` (errors carry no API key).
     `market` is the protocol, with its counters (`market.stats`) and the venue's error
@@ -156,16 +168,11 @@ class InfowayMarketStream(WsStream[_Item], Generic[_Item]):
         credentials: InfowayCredentials,
         **settings: Unpack[WsStreamSettings],
     ) -> None:
-        settings.setdefault("idle_timeout", IDLE_TIMEOUT_S)
-        super().__init__(protocol, **settings)  # type: ignore[arg-type]
+        super().__init__(protocol, credentials, **settings)  # type: ignore[arg-type]
         self.market = protocol
-        self._scrub = _scrubber(credentials)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.market!r}, stats={self.stats!r})"
-
-    async def _connect_and_read(self) -> None:
-        await _clean(super()._connect_and_read(), self._scrub)
 
 
 class InfowayTradeStream(InfowayMarketStream[Trade]):
