@@ -1,0 +1,328 @@
+"""The capture file: JSON Lines, version 1, append-only.
+
+Why JSON Lines: one record per line is append-only by construction (a crash loses at most the
+line being written, and the reader stops at the last whole line), `jq`, `grep` and any JSON
+library read it, and it diffs line by line. Bytes that are not guaranteed text are base64.
+
+Line 1 is the header, every other line one record:
+
+    {"format": "venuewire-capture", "version": 1, "started": 1764806400.25, "venuewire": "0.1.0"}
+    {"seq": 0, "mono": 0.0012, "wall": 1764806400.2512, "conn": 1, "venue": "bitmart",
+     "dir": "meta", "transport": "open", "meta": {"url": "wss://..."}}
+    {"seq": 1, "mono": 0.0031, "wall": ..., "conn": 1, "venue": "bitmart", "dir": "out",
+     "transport": "ws-text", "text": "{\"op\":\"subscribe\",...}"}
+    {"seq": 2, ..., "dir": "in", "transport": "ws-binary", "b64": "eJyrVk..."}
+
+- `seq`: 0, 1, 2, ... in write order. `mono`: seconds since the writer opened (monotonic clock);
+  `wall`: Unix seconds. `conn`: the connection id, from `CaptureWriter.connection()`.
+- `dir`: "out" (client to venue), "in" (venue to client), "meta" (open and close records).
+- `transport`: "open" and "close" (a connection's life; `meta.url`, and `meta.reason` on close),
+  "opend" (one whole OpenD frame: the 44-byte header and the body, the body decrypted when the
+  session is encrypted; `meta` may carry `proto_id`, `serial`), "ws-text", "ws-binary",
+  "http-request" (`meta`: `method`, `target` = path and query, `headers`), "http-response"
+  (`meta`: `status`, `headers`; the record's `conn` and `meta.request` = the request's `seq`).
+- The data is in `text` when it is valid UTF-8 and the transport is text (ws-text, and HTTP
+  bodies that decode as UTF-8), else in `b64`; never both. An empty body has neither.
+
+Secrets are removed before a record is written (`CaptureWriter(redact=...)` replaces each
+literal secret, in data, metadata and header values, by `[redacted]`), so they never reach the
+disk. A new field in a record or the header is a compatible change (readers ignore it); a change
+of meaning raises `version`, and `read_capture` refuses a version it does not know.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Literal, get_args
+
+CAPTURE_FORMAT = "venuewire-capture"
+CAPTURE_VERSION = 1
+REDACTED = "[redacted]"
+
+Direction = Literal["out", "in", "meta"]
+Transport = Literal["open", "close", "opend", "ws-text", "ws-binary", "http-request", "http-response"]
+_DIRECTIONS = frozenset(get_args(Direction))
+_TRANSPORTS = frozenset(get_args(Transport))
+_TEXT_TRANSPORTS = frozenset({"ws-text", "http-request", "http-response"})
+
+
+class CaptureFormatError(ValueError):
+    """A capture file that is not a venuewire capture, or a record that breaks the format."""
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureHeader:
+    version: int
+    started: float
+    venuewire: str
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    seq: int
+    mono: float
+    wall: float
+    conn: int
+    venue: str
+    direction: Direction
+    transport: Transport
+    data: bytes = b""
+    meta: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "seq": self.seq,
+            "mono": self.mono,
+            "wall": self.wall,
+            "conn": self.conn,
+            "venue": self.venue,
+            "dir": self.direction,
+            "transport": self.transport,
+        }
+        if self.data:
+            text = _as_text(self.data) if self.transport in _TEXT_TRANSPORTS else None
+            if text is not None:
+                out["text"] = text
+            else:
+                out["b64"] = base64.b64encode(self.data).decode("ascii")
+        if self.meta:
+            out["meta"] = dict(self.meta)
+        return out
+
+    @classmethod
+    def from_json(cls, obj: object, line: int) -> Record:
+        if not isinstance(obj, dict):
+            raise CaptureFormatError(f"line {line}: a record is a JSON object")
+        try:
+            direction = obj["dir"]
+            transport = obj["transport"]
+            if direction not in _DIRECTIONS:
+                raise CaptureFormatError(f"line {line}: unknown dir {direction!r}")
+            if transport not in _TRANSPORTS:
+                raise CaptureFormatError(f"line {line}: unknown transport {transport!r}")
+            if "text" in obj and "b64" in obj:
+                raise CaptureFormatError(f"line {line}: a record has text or b64, not both")
+            if "text" in obj:
+                data = str(obj["text"]).encode("utf-8")
+            elif "b64" in obj:
+                data = base64.b64decode(obj["b64"], validate=True)
+            else:
+                data = b""
+            meta = obj.get("meta", {})
+            if not isinstance(meta, dict):
+                raise CaptureFormatError(f"line {line}: meta is a JSON object")
+            return cls(
+                seq=int(obj["seq"]),
+                mono=float(obj["mono"]),
+                wall=float(obj["wall"]),
+                conn=int(obj["conn"]),
+                venue=str(obj["venue"]),
+                direction=direction,
+                transport=transport,
+                data=data,
+                meta=meta,
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            if isinstance(exc, CaptureFormatError):
+                raise
+            raise CaptureFormatError(f"line {line}: bad record ({type(exc).__name__}: {exc})") from None
+
+
+def _as_text(data: bytes) -> str | None:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """A read capture: its header, its whole records, and whether the file ended mid-record."""
+
+    path: Path
+    header: CaptureHeader
+    records: tuple[Record, ...]
+    truncated: bool
+
+    def connections(self) -> dict[int, list[Record]]:
+        out: dict[int, list[Record]] = {}
+        for record in self.records:
+            out.setdefault(record.conn, []).append(record)
+        return out
+
+
+def read_capture(path: str | os.PathLike[str]) -> Capture:
+    """Read a capture. A last line cut short (no newline, or not JSON) is dropped and reported
+    as `truncated`; a bad line anywhere else is a `CaptureFormatError`."""
+    file = Path(path)
+    raw = file.read_bytes()
+    lines = raw.split(b"\n")
+    truncated = False
+    if lines and lines[-1] == b"":
+        lines.pop()
+    elif lines:
+        truncated = True  # the last line has no newline: a write cut short
+        lines.pop()
+    if not lines:
+        raise CaptureFormatError(f"{file}: no header line")
+    header = _header(lines[0], file)
+    records: list[Record] = []
+    for number, line in enumerate(lines[1:], start=2):
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CaptureFormatError(f"{file}: line {number} is not JSON ({exc.msg})") from None
+        records.append(Record.from_json(obj, number))
+    return Capture(path=file, header=header, records=tuple(records), truncated=truncated)
+
+
+def _header(line: bytes, file: Path) -> CaptureHeader:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError:
+        raise CaptureFormatError(f"{file}: line 1 is not a venuewire capture header") from None
+    if not isinstance(obj, dict) or obj.get("format") != CAPTURE_FORMAT:
+        raise CaptureFormatError(f"{file}: not a venuewire capture (line 1 has no format {CAPTURE_FORMAT!r})")
+    version = obj.get("version")
+    if version != CAPTURE_VERSION:
+        raise CaptureFormatError(f"{file}: capture version {version!r}; this venuewire reads version {CAPTURE_VERSION}")
+    known = {"format", "version", "started", "venuewire"}
+    return CaptureHeader(
+        version=CAPTURE_VERSION,
+        started=float(obj.get("started", 0.0)),
+        venuewire=str(obj.get("venuewire", "")),
+        extra={k: v for k, v in obj.items() if k not in known},
+    )
+
+
+class CaptureWriter:
+    """Appends records to one capture file, one flushed line each; safe to share between threads.
+
+    `redact`: literal secrets (API keys, secrets, signatures, passwords) replaced by `[redacted]`
+    in every record before it is written; `add_secret` adds one later (a signature made per
+    request, a session key)."""
+
+    def __init__(self, path: str | os.PathLike[str], redact: Iterable[str | bytes] = ()) -> None:
+        from venuewire import __version__
+
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._secrets: list[bytes] = []
+        for secret in redact:
+            self.add_secret(secret)
+        self._seq = 0
+        self._conn = 0
+        self._t0 = time.monotonic()
+        try:
+            self._file: IO[bytes] | None = self.path.open("xb")
+        except FileExistsError:
+            raise CaptureFormatError(f"{self.path}: exists; a capture is one new file per session") from None
+        header = {
+            "format": CAPTURE_FORMAT,
+            "version": CAPTURE_VERSION,
+            "started": time.time(),
+            "venuewire": __version__,
+        }
+        self._write_line(header)
+
+    def add_secret(self, secret: str | bytes) -> None:
+        value = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+        if len(value) >= 4 and value not in self._secrets:
+            self._secrets.append(value)
+            self._secrets.sort(key=len, reverse=True)
+
+    def connection(self, venue: str, url: str) -> int:
+        """A new connection id, written as an `open` record."""
+        with self._lock:
+            self._conn += 1
+            conn = self._conn
+        self.write(conn, venue, "meta", "open", meta={"url": url})
+        return conn
+
+    def close_connection(self, conn: int, venue: str, reason: str = "") -> None:
+        self.write(conn, venue, "meta", "close", meta={"reason": reason} if reason else {})
+
+    def write(
+        self,
+        conn: int,
+        venue: str,
+        direction: Direction,
+        transport: Transport,
+        data: bytes = b"",
+        *,
+        meta: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Append one record; returns its `seq`. After `close()` records are dropped (returns -1)."""
+        clean_data = self._redact_bytes(data)
+        clean_meta = self._redact_value(dict(meta or {}))
+        with self._lock:
+            if self._file is None:
+                return -1
+            seq = self._seq
+            self._seq += 1
+            record = Record(
+                seq=seq,
+                mono=round(time.monotonic() - self._t0, 6),
+                wall=time.time(),
+                conn=conn,
+                venue=venue,
+                direction=direction,
+                transport=transport,
+                data=clean_data,
+                meta=clean_meta,
+            )
+            self._write_line_locked(record.to_json())
+            return seq
+
+    def _redact_bytes(self, data: bytes) -> bytes:
+        for secret in self._secrets:
+            if secret in data:
+                data = data.replace(secret, REDACTED.encode("ascii"))
+        return data
+
+    def _redact_value(self, value: Any) -> Any:
+        if isinstance(value, str):
+            return self._redact_bytes(value.encode("utf-8")).decode("utf-8", "replace")
+        if isinstance(value, bytes):
+            return self._redact_bytes(value).decode("utf-8", "replace")
+        if isinstance(value, Mapping):
+            return {str(k): self._redact_value(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self._redact_value(v) for v in value]
+        return value
+
+    def _write_line(self, obj: Mapping[str, Any]) -> None:
+        with self._lock:
+            self._write_line_locked(obj)
+
+    def _write_line_locked(self, obj: Mapping[str, Any]) -> None:
+        assert self._file is not None
+        self._file.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._file is not None:
+                self._file.close()
+                self._file = None
+
+    def __enter__(self) -> CaptureWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def iter_records(capture: Capture, venue: str | None = None) -> Iterator[Record]:
+    """The records of one venue (all when None), in `seq` order."""
+    for record in capture.records:
+        if venue is None or record.venue == venue:
+            yield record
