@@ -41,8 +41,10 @@ __all__ = [
     "KeyRateLimit",
     "RestRoutes",
     "apply_faults",
+    "bitmart_key_entry",
     "example_reply",
     "examples",
+    "expected_bitmart_sign",
     "expected_coinw_sign",
     "json_response",
     "verify_auth",
@@ -100,6 +102,38 @@ def _verify_coinw(
     return None
 
 
+def expected_bitmart_sign(secret: str, memo: str, timestamp: str, payload: str) -> str:
+    """The `X-BM-SIGN` scheme bitmart_hmac_sha256_hex expects: hex(HMAC-SHA256(secret, timestamp
+    + "#" + memo + "#" + payload)), the payload being the body exactly as it arrived (the raw
+    query for a request without a body). Written apart from venuewire.signing on purpose."""
+    message = f"{timestamp}#{memo}#{payload}"
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def bitmart_key_entry(secret: str, memo: str) -> str:
+    """What `verify_auth`'s `keys` maps a BitMart API key to: its secret and memo, joined."""
+    return f"{secret}\n{memo}"
+
+
+def _verify_bitmart(
+    scheme: AuthScheme, keys: Mapping[str, str], request: Arrived, now_ms: int, tolerance_ms: int
+) -> AuthRefusal | None:
+    """`keys` maps an API key to `bitmart_key_entry(secret, memo)` (the memo is signed too)."""
+    key_header, sign_header, timestamp_header = scheme.headers
+    api_key = request.headers.get(key_header)
+    known = keys.get(api_key) if api_key else None
+    if known is None:
+        return "unknown_key"
+    secret, _, memo = known.partition("\n")
+    timestamp = request.headers.get(timestamp_header, "")
+    if not _DIGITS.fullmatch(timestamp) or abs(int(timestamp) - now_ms) > tolerance_ms:
+        return "stale"
+    good = expected_bitmart_sign(secret, memo, timestamp, request.body or request.raw_query)
+    if not hmac.compare_digest(request.headers.get(sign_header, "").encode(), good.encode()):
+        return "bad_sign"
+    return None
+
+
 def _verify_api_key(
     scheme: AuthScheme, keys: Mapping[str, str], request: Arrived, now_ms: int, tolerance_ms: int
 ) -> AuthRefusal | None:
@@ -116,6 +150,8 @@ def _verify_none(
 
 _VERIFIERS: Final = {
     "coinw_hmac_sha256_base64": _verify_coinw,
+    "bitmart_hmac_sha256_hex": _verify_bitmart,
+    "bitmart_api_key": _verify_api_key,
     "infoway_api_key": _verify_api_key,
     "none": _verify_none,
 }
