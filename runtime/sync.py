@@ -30,13 +30,14 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 if TYPE_CHECKING:
     from venuewire.bitmart.client import BitmartClient as AsyncBitmartClient
+    from venuewire.bitmart.trade import BitmartTradeClient as AsyncBitmartTradeClient
     from venuewire.coinw.client import CoinwClient as AsyncCoinwClient
     from venuewire.events import StreamEvent
     from venuewire.generated.coinw.order import Order as CoinwOrder
     from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
     from venuewire.generated.qfex.all_orders_response import AllOrdersResponse
     from venuewire.infoway.client import InfowayClient as AsyncInfowayClient
-    from venuewire.models import Order, OrderBook
+    from venuewire.models import Balance, Order, OrderBook
     from venuewire.opend.client import OpenDClient as AsyncOpenDClient
     from venuewire.opend.sync import OpenDClient, OpenDTrade
     from venuewire.qfex.client import QfexTradeClient as AsyncQfexTradeClient
@@ -54,6 +55,7 @@ K = TypeVar("K", bound=_Connects)
 
 __all__ = [
     "BitmartClient",
+    "BitmartTradeClient",
     "CoinwClient",
     "InfowayClient",
     "OpenDClient",
@@ -202,6 +204,7 @@ class _Connecting(_Facade[K]):
 if TYPE_CHECKING:
     _like_opend = _takes_args_of(AsyncOpenDClient)
     _like_bitmart = _takes_args_of(AsyncBitmartClient)
+    _like_bitmart_trade = _takes_args_of(AsyncBitmartTradeClient)
     _like_infoway = _takes_args_of(AsyncInfowayClient)
     _like_coinw = _takes_args_of(AsyncCoinwClient)
     _like_qfex = _takes_args_of(AsyncQfexTradeClient)
@@ -210,7 +213,7 @@ else:  # at run time the parameters are simply passed on
     def _same(init: Callable[..., None]) -> Callable[..., None]:
         return init
 
-    _like_opend = _like_bitmart = _like_infoway = _like_coinw = _like_qfex = _same
+    _like_opend = _like_bitmart = _like_bitmart_trade = _like_infoway = _like_coinw = _like_qfex = _same
 
 
 class BitmartClient(_Facade["AsyncBitmartClient"]):
@@ -227,6 +230,35 @@ class BitmartClient(_Facade["AsyncBitmartClient"]):
 
     def legacy_depth_stream(self, symbol: str, precision: int) -> Stream[OrderBook | StreamEvent]:
         return self._stream(lambda: self.async_client.legacy_depth_stream(symbol, precision))
+
+
+class BitmartTradeClient(_Facade["AsyncBitmartTradeClient"]):
+    """`venuewire.bitmart.BitmartTradeClient` without async."""
+
+    @_like_bitmart_trade
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from venuewire.bitmart.trade import BitmartTradeClient as Async
+
+        self._start(lambda: Async(*args, **kwargs))
+
+    def place_order(self, symbol: str, side: str, type: str = "limit", **terms: Any) -> str:
+        """`place_order`; `terms` are its keywords (size, price, notional, client_order_id, stp_mode)."""
+        return self._call(lambda: self.async_client.place_order(symbol, side, type, **terms))
+
+    def cancel(self, symbol: str, order_id: str | None = None, *, client_order_id: str | None = None) -> bool:
+        return self._call(lambda: self.async_client.cancel(symbol, order_id, client_order_id=client_order_id))
+
+    def get_order(self, order_id: str, query_state: str | None = None) -> Order:
+        return self._call(self.async_client.get_order, order_id, query_state)
+
+    def open_orders(self, symbol: str | None = None, *, limit: int | None = None) -> list[Order]:
+        return self._call(lambda: self.async_client.open_orders(symbol, limit=limit))
+
+    def balances(self, currency: str | None = None) -> list[Balance]:
+        return self._call(self.async_client.balances, currency)
+
+    def order_book(self, symbol: str, limit: int | None = None) -> OrderBook:
+        return self._call(self.async_client.order_book, symbol, limit)
 
 
 class InfowayClient(_Facade["AsyncInfowayClient"]):

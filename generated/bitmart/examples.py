@@ -24,6 +24,6 @@ EXAMPLES: Final[dict[str, tuple[bytes, ...]]] = {
         b'{"code":1000,"message":"OK","trace":"b3a1c2d4-0000-4000-8000-00000000000a","data":{"order_id":"9007199254740993"}}',
     ),
     "rest_wallet_response": (
-        b'{"code":1000,"message":"OK","trace":"b3a1c2d4-0000-4000-8000-00000000000a","data":{"wallet":[{"currency":"USDT","name":"Tether USD","available":"10000.00000000","frozen":"0.00000000","available_usd_valuation":null},{"currency":"BTC","name":"Bitcoin","available":"1.00000000","frozen":"0.00000000","available_usd_valuation":null}]}}',
+        b'{"code":1000,"message":"OK","trace":"b3a1c2d4-0000-4000-8000-00000000000a","data":{"wallet":[{"currency":"USDT","name":"Tether USD","available":"1000000.00000000","frozen":"0.00000000","available_usd_valuation":null},{"currency":"BTC","name":"Bitcoin","available":"10.00000000","frozen":"0.00000000","available_usd_valuation":null}]}}',
     ),
 }

@@ -92,6 +92,7 @@ from venuewire.generated.registry import (
 from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
+from venuewire.sim.bitmart_trade import BitmartTrading
 from venuewire.sim.books import BookGenerator, Level, book_parameters, symbol_seed
 from venuewire.sim.server import Cache, Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
 
@@ -734,6 +735,15 @@ class BitmartSimulator(WsSimulator[Session]):
         self.min_connect_interval = min_connect_interval
         self.refused_connections = 0
         self._last_connect: dict[str, float] = {}
+        self.trading = BitmartTrading.for_account(  # spot trading REST (venuewire.sim.bitmart_trade)
+            api_key=api_key,
+            secret=secret,
+            memo=memo,
+            symbols=frozenset(example_books()),
+            book_of=self._book_now,
+            step=lambda: self.state.step,
+            clock=clock,
+        )
 
     def __repr__(self) -> str:
         return f"BitmartSimulator(host={self.host!r}, port={self.port}, state={self.state!r})"
@@ -752,6 +762,14 @@ class BitmartSimulator(WsSimulator[Session]):
     def private_url(self) -> str:
         """The v3 private socket (`/user?protocol=1.1`), the only one that takes a login."""
         return self.address("ws", PRIVATE_PATH, PRIVATE_QUERY)
+
+    @property
+    def rest_url(self) -> str:
+        """The spot REST base URL (`http://host:port`): the registry's BitMart [[rest]] routes."""
+        return self.address("http", "").rstrip("/")
+
+    def _book_now(self, symbol: str) -> tuple[list[Level], list[Level]]:
+        return self.state.spot_book(symbol).snapshot(self.state.step)
 
     @property
     def step(self) -> int:
@@ -795,6 +813,7 @@ class BitmartSimulator(WsSimulator[Session]):
         router.add_get(LEGACY_PATH, self._legacy)
         router.add_get(SPOT_PATH, self._spot)
         router.add_get(PRIVATE_PATH, self._private)
+        self.trading.routes.add_to(router)
 
     def _too_soon(self, request: web.Request) -> bool:
         if self.min_connect_interval is None:

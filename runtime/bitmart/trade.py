@@ -1,0 +1,327 @@
+"""BitMart spot trading over REST: place, query, list and cancel orders, read the wallet and the book.
+
+    async with BitmartTradeClient(BitmartCredentials.from_env()) as bitmart:   # or url=sim.rest_url
+        order_id = await bitmart.place_order("BTC_USDT", "buy", size="0.001", price="29000.10")
+        order = await bitmart.get_order(order_id)            # venuewire.models.Order, exact Decimals
+        await bitmart.cancel("BTC_USDT", order_id)
+
+Every endpoint of the registry is a generated typed method (`BitmartRestAPI`: `get_books`,
+`submit_order`, `cancel_order`, `query_order`, `query_open_orders`, `get_wallet`, each taking
+and returning the generated messages); the methods below add argument checks and return the
+venue-neutral models (`Order`, `Balance`, `OrderBook`). Signed endpoints (POST) carry X-BM-KEY,
+X-BM-SIGN over the exact JSON body sent and X-BM-TIMESTAMP (read after the limiter's wait);
+the wallet is KEYED (X-BM-KEY alone); the book is public.
+
+Errors: an envelope `code` other than 1000 is `error_for("bitmart", code, message)` through the
+registry's error table, whatever the HTTP status (30002/30005/30007/30008 AuthError, 30013
+RateLimited, 50005/50032 NotFound, 50000/50001/50020/50021/50030 InvalidRequest, unknown codes a
+plain VenueError), each with BitMart's code as `code`; a reply that is not the documented one
+is a DecodeError naming the field; Timeout, ConnectionLost and PayloadTooLarge as every REST
+client (`venuewire.rest`). Bad arguments raise ValueError/TypeError before anything is sent.
+The secret and memo never appear in a repr, a log line or an exception.
+
+Normalization (pure, `order_from_bitmart`, `balances_from_bitmart`, `order_book_from_rest`):
+
+| `Order` | v4 order (`query_order` data, `query_open_orders` rows) |
+|---|---|
+| `order_id` / `client_order_id` | `orderId` (text, exact) / `clientOrderId` (None when empty) |
+| `side` / `type` / `status` | `side` / `type` / `state`, as sent |
+| `price` | `price` (None for market orders) |
+| `quantity` / `filled_quantity` | `size` / `filledSize` |
+| `remaining` | `size - filledSize` while `state` is new or partially_filled, else 0 |
+| `average_fill_price` | `priceAvg` (None before the first fill) |
+| `created_at` / `updated_at` | `createTime` / `updateTime` (ms, UTC) |
+
+| `Balance` | wallet row (`get_wallet` data.wallet) |
+|---|---|
+| `account` / `currency` | `"spot"` / `currency` |
+| `cash` / `total_assets` | `available + frozen` |
+| `buying_power` / `withdrawable` | `available` |
+| `frozen` | `frozen` |
+| `market_value` | 0 (a coin balance holds no positions) |
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+import msgspec
+import yarl
+
+from venuewire.bitmart.book import VENUE, order_book_from_spot
+from venuewire.credentials import BitmartCredentials
+from venuewire.errors import DecodeError
+from venuewire.generated.bitmart.api import BitmartRestAPI
+from venuewire.generated.bitmart.rest_books_response import RestBook
+from venuewire.generated.bitmart.rest_cancel_order_body import RestCancelOrderBody
+from venuewire.generated.bitmart.rest_open_orders_body import RestOpenOrdersBody
+from venuewire.generated.bitmart.rest_order_response import RestOrder
+from venuewire.generated.bitmart.rest_query_order_body import RestQueryOrderBody
+from venuewire.generated.bitmart.rest_submit_order_body import RestOrderType, RestSide, RestSubmitOrderBody
+from venuewire.generated.bitmart.rest_wallet_response import RestWalletRow
+from venuewire.generated.bitmart.spot_depth import SpotDepthData
+from venuewire.generated.registry import REST_BITMART_SUBMIT_ORDER
+from venuewire.models import Balance, Order, OrderBook
+from venuewire.rest import RestCaller
+from venuewire.transport import DEFAULT_MAX_BODY, Closing, LoopBound, RateLimiter, positive_seconds
+from venuewire.values import finite_decimal, utc_from_ms
+
+__all__ = [
+    "OPEN_STATES",
+    "SPOT_ACCOUNT",
+    "BitmartTradeClient",
+    "balances_from_bitmart",
+    "order_book_from_rest",
+    "order_from_bitmart",
+]
+
+OPEN_STATES: Final = frozenset({"new", "partially_filled"})
+"""Order states in which an order still rests on the book."""
+SPOT_ACCOUNT: Final = "spot"
+"""The `account` of every BitMart balance: the spot wallet."""
+_ZERO: Final = Decimal(0)
+_MAX_ID_CHARS: Final = 64
+
+
+# --------------------------------------------------------------------------- normalization (pure)
+def order_from_bitmart(
+    order: RestOrder, *, message: str = "rest_order_response", path: tuple[str | int, ...] = ("data",)
+) -> Order:
+    """The venue-neutral order of one v4 order row (see the module doc). DecodeError naming
+    the field for a NaN or infinite number or a time outside year 1 to 9999."""
+
+    def num(name: str, value: Decimal) -> Decimal:
+        return finite_decimal(value, VENUE, message, (*path, name))
+
+    size, filled = num("size", order.size), num("filledSize", order.filledSize)
+    average = num("priceAvg", order.priceAvg)
+    client = order.clientOrderId if isinstance(order.clientOrderId, str) and order.clientOrderId else None
+    return Order(
+        venue=VENUE,
+        order_id=order.orderId,
+        client_order_id=client,
+        symbol=order.symbol,
+        side=order.side,
+        type=order.type,
+        status=order.state,
+        quantity=size,
+        price=None if order.type == "market" else num("price", order.price),
+        remaining=size - filled if order.state in OPEN_STATES else _ZERO,
+        filled_quantity=filled,
+        average_fill_price=average if filled else None,
+        created_at=utc_from_ms(order.createTime, VENUE, message, (*path, "createTime")),
+        updated_at=utc_from_ms(order.updateTime, VENUE, message, (*path, "updateTime")),
+        raw=order,
+    )
+
+
+def balances_from_bitmart(rows: list[RestWalletRow], *, message: str = "rest_wallet_response") -> list[Balance]:
+    """One venue-neutral balance per wallet row, in the order sent (see the module doc)."""
+    out = []
+    for index, row in enumerate(rows):
+        where = ("data", "wallet", index)
+        available = finite_decimal(row.available, VENUE, message, (*where, "available"))
+        frozen = finite_decimal(row.frozen, VENUE, message, (*where, "frozen"))
+        out.append(
+            Balance(
+                venue=VENUE,
+                account=SPOT_ACCOUNT,
+                cash=available + frozen,
+                total_assets=available + frozen,
+                market_value=_ZERO,
+                buying_power=available,
+                frozen=frozen,
+                withdrawable=available,
+                currency=row.currency,
+                raw=row,
+            )
+        )
+    return out
+
+
+def order_book_from_rest(book: RestBook) -> OrderBook:
+    """The normalized book of a `get_books` reply's data (through the v3 book builder: the
+    same levels, best first, exact text; `timestamp` from `ts`)."""
+    snapshot = SpotDepthData(asks=book.asks, bids=book.bids, ms_t=int(book.ts), symbol=book.symbol)
+    normalized = order_book_from_spot(snapshot)
+    return msgspec.structs.replace(normalized, raw=book)
+
+
+# --------------------------------------------------------------------------- argument checks
+def _text(name: str, value: object, *, limit: int = _MAX_ID_CHARS) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str")
+    if not value or len(value) > limit or not value.isprintable() or value.strip() != value:
+        raise ValueError(f"{name} must be 1 to {limit} printable characters without surrounding spaces")
+    return value
+
+
+def _amount(name: str, value: object) -> Decimal:
+    """A positive finite Decimal from a Decimal, int or decimal text, in plain notation."""
+    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
+        raise TypeError(f"{name} must be a Decimal, an int or a decimal string")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"{name} must be a decimal number") from None
+    if not number.is_finite() or number <= 0:
+        raise ValueError(f"{name} must be a positive finite number")
+    return Decimal(format(number, "f"))
+
+
+def _check_base_url(url: object) -> str:
+    if not isinstance(url, str):
+        raise TypeError("url must be a str")
+    parsed = yarl.URL(url.rstrip("/"))
+    if parsed.scheme not in ("http", "https") or not parsed.host or parsed.path not in ("", "/") or parsed.query_string:
+        raise ValueError("url must be http(s)://host[:port] with no path, query or fragment")
+    return url.rstrip("/")
+
+
+# --------------------------------------------------------------------------- the client
+class BitmartTradeClient(BitmartRestAPI, Closing):
+    """BitMart spot trading for one API key: every BitMart REST endpoint of the registry as a
+    typed method (`BitmartRestAPI`, generated) plus the normalized helpers below. Use as
+    `async with`; `close()` closes the HTTP session (the client may then be used again).
+
+    `url` (`scheme://host[:port]`) defaults to the venue's and may point at the simulator
+    (`BitmartSimulator.rest_url`). `timeout` (s) bounds each request. `limiter` replaces the
+    per-endpoint limiters of the registry's `requests_per_second`. `clock` returns Unix time in
+    seconds (the signed timestamp). `max_body` caps a reply body in bytes."""
+
+    def __init__(
+        self,
+        credentials: BitmartCredentials,
+        url: str = REST_BITMART_SUBMIT_ORDER.base_url,
+        *,
+        timeout: float = 10.0,
+        limiter: RateLimiter | None = None,
+        clock: Callable[[], float] = time.time,
+        max_body: int = DEFAULT_MAX_BODY,
+    ) -> None:
+        if not isinstance(credentials, BitmartCredentials):
+            raise TypeError("credentials must be BitmartCredentials")
+        self.timeout = positive_seconds("timeout", timeout)
+        self.url = _check_base_url(url)
+        self._credentials = credentials
+        self._rest = RestCaller(
+            VENUE, self.url, credentials, timeout=self.timeout, limiter=limiter, clock=clock, max_body=max_body
+        )
+        self._loop_bound = LoopBound(VENUE)
+
+    def __repr__(self) -> str:
+        return f"BitmartTradeClient(url={self.url!r}, credentials={self._credentials!r})"
+
+    async def close(self) -> None:
+        """Close the HTTP session (the client can be used again, on any event loop)."""
+        try:
+            await self._rest.close()
+        finally:
+            self._loop_bound.release()
+
+    async def place_order(
+        self,
+        symbol: str,
+        side: str,
+        type: str = "limit",
+        *,
+        size: Decimal | int | str | None = None,
+        price: Decimal | int | str | None = None,
+        notional: Decimal | int | str | None = None,
+        client_order_id: str | None = None,
+        stp_mode: str | None = None,
+    ) -> str:
+        """Place one spot order; returns its id (digits as text, exact). `side` buy or sell;
+        `type` limit, market, limit_maker or ioc (another word is sent as given). A limit
+        order needs `size` and `price`, a market buy `notional` (quote coin), a market sell
+        `size`. Amounts are sent as plain decimal text. Raises ValueError/TypeError before
+        sending; then the VenueError subclasses of the module doc (e.g. 50020 InvalidRequest
+        for an insufficient balance)."""
+        self._loop_bound.check()
+        body = RestSubmitOrderBody(
+            symbol=_text("symbol", symbol), side=RestSide(_side(side)), type=RestOrderType(_text("type", type))
+        )
+        amounts = {"size": size, "price": price, "notional": notional}
+        for name, value in amounts.items():
+            if value is not None:
+                setattr(body, name, _amount(name, value))
+        if body.type is RestOrderType.limit and (size is None or price is None):
+            raise ValueError("a limit order needs size and price")
+        if body.type is RestOrderType.market and (notional if body.side is RestSide.buy else size) is None:
+            raise ValueError("a market buy needs notional, a market sell needs size")
+        if client_order_id is not None:
+            body.client_order_id = _text("client_order_id", client_order_id, limit=32)
+        if stp_mode is not None:
+            body.stpMode = _text("stp_mode", stp_mode)
+        reply = await self.submit_order(body)
+        return reply.data.order_id
+
+    async def cancel(self, symbol: str, order_id: str | None = None, *, client_order_id: str | None = None) -> bool:
+        """Cancel one unfinished order by `order_id` or `client_order_id` (exactly one);
+        True when BitMart took the cancel. An order that is not open is refused with BitMart's
+        code (NotFound 50005 / 50032, InvalidRequest 50030 already cancelled)."""
+        self._loop_bound.check()
+        if (order_id is None) == (client_order_id is None):
+            raise ValueError("give exactly one of order_id and client_order_id")
+        body = RestCancelOrderBody(symbol=_text("symbol", symbol))
+        if order_id is not None:
+            body.order_id = _text("order_id", order_id)
+        if client_order_id is not None:
+            body.client_order_id = _text("client_order_id", client_order_id, limit=32)
+        reply = await self.cancel_order(body)
+        return reply.data.result
+
+    async def get_order(self, order_id: str, query_state: str | None = None) -> Order:
+        """One order by id, normalized; `query_state` "open" or "history" narrows the search
+        (both when None). An unknown id is NotFound with BitMart's code."""
+        self._loop_bound.check()
+        body = RestQueryOrderBody(orderId=_text("order_id", order_id))
+        if query_state is not None:
+            if query_state not in ("open", "history"):
+                raise ValueError("query_state must be 'open', 'history' or None")
+            body.queryState = query_state
+        reply = await self.query_order(body)
+        return order_from_bitmart(reply.data)
+
+    async def open_orders(self, symbol: str | None = None, *, limit: int | None = None) -> list[Order]:
+        """The account's new and partially filled orders (of `symbol`, when given), normalized,
+        newest first as BitMart lists them; `limit` 1 to 200."""
+        self._loop_bound.check()
+        body = RestOpenOrdersBody()
+        if symbol is not None:
+            body.symbol = _text("symbol", symbol)
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 200:
+                raise ValueError("limit must be an int from 1 to 200")
+            body.limit = limit
+        reply = await self.query_open_orders(body)
+        return [
+            order_from_bitmart(row, message="rest_open_orders_response", path=("data", index))
+            for index, row in enumerate(reply.data)
+        ]
+
+    async def balances(self, currency: str | None = None) -> list[Balance]:
+        """The spot wallet, one normalized Balance per coin (only `currency`, when given)."""
+        self._loop_bound.check()
+        reply = await self.get_wallet(currency=_text("currency", currency) if currency is not None else None)
+        return balances_from_bitmart(reply.data.wallet)
+
+    async def order_book(self, symbol: str, limit: int | None = None) -> OrderBook:
+        """The public REST book of `symbol` (at most `limit` levels a side, 1 to 50), normalized."""
+        self._loop_bound.check()
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 50):
+            raise ValueError("limit must be an int from 1 to 50")
+        reply = await self.get_books(symbol=_text("symbol", symbol), limit=limit)
+        try:
+            return order_book_from_rest(reply.data)
+        except DecodeError as exc:  # name the REST message, not the socket's
+            raise DecodeError(VENUE, "rest_books_response", ("data", *exc.field_path[2:]), exc.detail) from None
+
+
+def _side(side: object) -> str:
+    if side not in ("buy", "sell"):
+        raise ValueError("side must be 'buy' or 'sell'")
+    return str(side)

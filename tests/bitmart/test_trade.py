@@ -1,0 +1,325 @@
+"""BitMart spot trading: BitmartTradeClient against the embedded simulator on 127.0.0.1 (every
+endpoint, the refusals with BitMart's codes, the signature checked by the simulator, exact ids
+and prices), the pure normalization, and the simulator's desk on its own. Every wait is bounded."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from decimal import Decimal
+
+import aiohttp
+import pytest
+
+from venuewire import sync
+from venuewire.bitmart import BitmartTradeClient, order_from_bitmart
+from venuewire.credentials import BitmartCredentials
+from venuewire.errors import AuthError, DecodeError, InvalidRequest, NotFound, RateLimited
+from venuewire.generated.bitmart.rest_order_response import RestOrderResponse
+from venuewire.generated.bitmart.rest_submit_order_body import RestOrderType, RestSide, RestSubmitOrderBody
+from venuewire.generated.registry import REST_BITMART_QUERY_ORDER, REST_BITMART_SUBMIT_ORDER
+from venuewire.messages import decode_json
+from venuewire.models import Balance, Order, OrderBook
+from venuewire.rest import read_reply
+from venuewire.signing import sign_bitmart
+from venuewire.sim.bitmart import BitmartSimulator
+from venuewire.sim.bitmart_trade import FIRST_ORDER_ID, Desk, Refusal
+
+KEY, SECRET, MEMO = "trade-key", "trade-secret", "trade-memo"
+BIG_ID = str(FIRST_ORDER_ID)  # 2^53 + 1: a float would read it as 2^53
+
+
+@pytest.fixture
+async def sim() -> AsyncIterator[BitmartSimulator]:
+    # push_interval of an hour: the book stays at step 0 unless a test moves it
+    async with BitmartSimulator(api_key=KEY, secret=SECRET, memo=MEMO, push_interval=3600) as running:
+        yield running
+
+
+@pytest.fixture
+async def client(sim: BitmartSimulator) -> AsyncIterator[BitmartTradeClient]:
+    async with BitmartTradeClient(BitmartCredentials(KEY, SECRET, MEMO), sim.rest_url, timeout=5) as bitmart:
+        yield bitmart
+
+
+def book(sim: BitmartSimulator, symbol: str = "BTC_USDT") -> tuple[list[tuple[Decimal, Decimal, int]], ...]:
+    return sim.spot_book(symbol).snapshot(sim.step)
+
+
+def wallet(sim: BitmartSimulator, coin: str) -> list[Decimal]:
+    return sim.trading.desk.wallet[coin]
+
+
+# ---------------------------------------------------------------- every endpoint, normalized
+
+
+async def test_order_book_is_the_simulated_book_exactly(sim, client):
+    bids, asks = book(sim)
+    got = await client.order_book("BTC_USDT", limit=5)
+    assert isinstance(got, OrderBook) and got.venue == "bitmart" and got.symbol == "BTC_USDT"
+    assert [(lvl.price, lvl.size) for lvl in got.bids] == [(p, s) for p, s, _ in bids[:5]]
+    assert [(lvl.price, lvl.size) for lvl in got.asks] == [(p, s) for p, s, _ in asks[:5]]
+    assert got.timestamp is not None and got.raw is not None
+
+
+async def test_place_list_query_cancel_a_resting_limit_order(sim, client):
+    bids, _asks = book(sim)
+    price = bids[-1][0] - Decimal("100.01")  # below every bid and ask: rests
+    usdt_before = wallet(sim, "USDT")[0]
+    order_id = await client.place_order("BTC_USDT", "buy", size="0.01000", price=price, client_order_id="c1")
+    assert order_id == BIG_ID  # the first id is above 2^53 and comes back exact
+    assert wallet(sim, "USDT") == [usdt_before - Decimal("0.01") * price, Decimal("0.01") * price]
+
+    listed = await client.open_orders("BTC_USDT")
+    assert [o.order_id for o in listed] == [BIG_ID]
+    order = await client.get_order(order_id)
+    assert isinstance(order, Order)
+    assert (order.side, order.type, order.status, order.client_order_id) == ("buy", "limit", "new", "c1")
+    assert order.price == price and str(order.price) == format(price, "f")  # exact text, exact Decimal
+    assert order.quantity == Decimal("0.01") and order.remaining == Decimal("0.01")
+    assert order.filled_quantity == 0 and order.average_fill_price is None
+
+    assert await client.cancel("BTC_USDT", order_id) is True
+    assert (await client.get_order(order_id, "history")).status == "canceled"
+    assert await client.open_orders() == []
+    assert wallet(sim, "USDT") == [usdt_before, 0]  # the hold came back
+
+
+async def test_crossing_limit_order_fills_partially_at_the_book_prices(sim, client):
+    _bids, asks = book(sim)
+    best_price, best_size, _ = asks[0]
+    size = best_size + Decimal("0.5")  # more than the best level holds
+    btc_before, usdt_before = wallet(sim, "BTC")[0], wallet(sim, "USDT")[0]
+    order_id = await client.place_order("BTC_USDT", "buy", size=size, price=best_price)  # crosses the best ask only
+    order = await client.get_order(order_id)
+    assert order.status == "partially_filled"
+    assert order.filled_quantity == best_size and order.average_fill_price == best_price
+    assert order.remaining == size - best_size
+    assert wallet(sim, "BTC")[0] == btc_before + best_size
+    assert wallet(sim, "USDT") == [usdt_before - size * best_price, (size - best_size) * best_price]
+    balances = {b.currency: b for b in await client.balances()}
+    assert balances["BTC"].buying_power == btc_before + best_size
+    assert balances["USDT"].frozen == (size - best_size) * best_price
+
+    # the same liquidity is not sold twice at one step; once the book moves, the rest can fill
+    assert (await client.get_order(order_id)).filled_quantity == best_size
+    assert await client.cancel("BTC_USDT", order_id)
+    assert (await client.get_order(order_id)).status == "partially_canceled"
+
+
+async def test_market_orders_fill_across_the_book(sim, client):
+    bids, _ = book(sim)
+    sold = await client.get_order(await client.place_order("BTC_USDT", "sell", "market", size="0.001"))
+    assert sold.status == "filled" and sold.price is None
+    assert sold.average_fill_price is not None and sold.average_fill_price <= bids[0][0]
+    bought = await client.get_order(await client.place_order("BTC_USDT", "buy", "market", notional="50"))
+    assert bought.status in ("filled", "partially_canceled") and bought.filled_quantity
+
+
+async def test_ioc_and_post_only_orders(sim, client):
+    bids, asks = book(sim)
+    ioc = await client.get_order(await client.place_order("BTC_USDT", "buy", "ioc", size="5", price=asks[0][0]))
+    assert ioc.status == "partially_canceled" and ioc.filled_quantity == asks[0][1] and ioc.remaining == 0
+    maker_id = await client.place_order("BTC_USDT", "sell", "limit_maker", size="0.001", price=bids[0][0])
+    maker = await client.get_order(maker_id)
+    assert maker.status == "canceled" and maker.filled_quantity == 0
+
+
+async def test_wallet_balances_and_one_currency(sim, client):
+    everything = await client.balances()
+    assert {b.currency for b in everything} >= {"USDT", "BTC"}
+    (usdt,) = await client.balances("USDT")
+    assert isinstance(usdt, Balance) and usdt.account == "spot" and usdt.cash == Decimal("1000000")
+
+
+async def test_generated_endpoint_methods_are_typed_and_signed(sim, client):
+    body = RestSubmitOrderBody(symbol="ETH_USDT", side=RestSide.buy, type=RestOrderType.limit)
+    body.size, body.price = Decimal("0.1"), Decimal("10.00")
+    placed = await client.submit_order(body)
+    assert placed.code == 1000 and placed.data.order_id.isdigit()
+    text = sim.trading.desk.orders[placed.data.order_id]["price"]
+    assert text == "10.00"  # the price travelled as the exact text
+
+
+# ---------------------------------------------------------------- refusals, with BitMart's codes
+
+
+async def test_refusals_carry_bitmarts_codes(sim, client):
+    with pytest.raises(InvalidRequest) as caught:
+        await client.place_order("BTC_USDT", "buy", size="1000", price="59000")  # 59,000,000 USDT
+    assert caught.value.code == 50020 and caught.value.venue == "bitmart"
+    with pytest.raises(InvalidRequest) as caught:
+        await client.place_order("NOPE_USDT", "buy", size="1", price="1")
+    assert caught.value.code == 50001
+    with pytest.raises(NotFound) as caught:
+        await client.get_order("123")
+    assert caught.value.code == 50005
+    with pytest.raises(NotFound) as caught:
+        await client.cancel("BTC_USDT", "123")
+    assert caught.value.code == 50032
+    order_id = await client.place_order("BTC_USDT", "buy", size="0.001", price="1")
+    await client.cancel("BTC_USDT", order_id)
+    with pytest.raises(InvalidRequest) as caught:
+        await client.cancel("BTC_USDT", order_id)
+    assert caught.value.code == 50030
+    assert sim.trading.stats.refused == {50020: 1, 50001: 1, 50005: 1, 50032: 1, 50030: 1}
+
+
+async def test_a_bad_signature_is_refused_by_the_simulator(sim):
+    async with BitmartTradeClient(BitmartCredentials(KEY, "wrong-secret", MEMO), sim.rest_url, timeout=5) as bad:
+        with pytest.raises(AuthError) as caught:
+            await bad.open_orders()
+        assert caught.value.code == 30005
+        assert (await bad.order_book("BTC_USDT")).symbol == "BTC_USDT"  # public: no signature needed
+    async with BitmartTradeClient(BitmartCredentials("nobody", SECRET, MEMO), sim.rest_url, timeout=5) as stranger:
+        for call in (stranger.balances(), stranger.open_orders()):
+            with pytest.raises(AuthError) as caught:
+                await call
+            assert caught.value.code == 30002
+    async with BitmartTradeClient(
+        BitmartCredentials(KEY, SECRET, MEMO), sim.rest_url, timeout=5, clock=lambda: time.time() - 120
+    ) as stale:
+        with pytest.raises(AuthError) as caught:
+            await stale.open_orders()
+        assert caught.value.code == 30007
+
+
+async def test_the_signature_covers_the_exact_body_sent(sim):
+    """A raw request: the simulator checks hex HMAC(secret, ts#memo#body) over the bytes as they
+    arrived; the same body with one byte changed is refused."""
+    body = '{"symbol": "BTC_USDT", "side": "buy", "type": "limit", "size": "0.001", "price": "1"}'
+    stamp = str(int(time.time() * 1000))
+    headers = {"X-BM-KEY": KEY, "X-BM-TIMESTAMP": stamp, "X-BM-SIGN": sign_bitmart(SECRET, MEMO, int(stamp), body)}
+    headers["Content-Type"] = "application/json"
+    url = sim.rest_url + REST_BITMART_SUBMIT_ORDER.path
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        async with http.post(url, data=body, headers=headers) as reply:
+            assert reply.status == 200 and (await reply.json())["code"] == 1000
+        async with http.post(url, data=body.replace('"1"}', '"2"}'), headers=headers) as reply:
+            assert reply.status == 401 and (await reply.json())["code"] == 30005
+
+
+def test_argument_checks_send_nothing():
+    creds = BitmartCredentials(KEY, SECRET, MEMO)
+    client = BitmartTradeClient(creds, "http://127.0.0.1:9")
+
+    async def run() -> None:
+        for bad, kwargs in (
+            (ValueError, {"side": "long", "size": "1", "price": "1"}),
+            (ValueError, {"side": "buy", "size": "-1", "price": "1"}),
+            (ValueError, {"side": "buy", "size": "NaN", "price": "1"}),
+            (ValueError, {"side": "buy", "size": "1"}),
+            (TypeError, {"side": "buy", "size": 1.5, "price": "1"}),
+        ):
+            with pytest.raises(bad):
+                await client.place_order("BTC_USDT", **kwargs)
+        with pytest.raises(ValueError, match="exactly one"):
+            await client.cancel("BTC_USDT")
+        with pytest.raises(ValueError):
+            await client.open_orders(limit=0)
+        await client.close()
+
+    asyncio.run(run())
+    with pytest.raises(TypeError):
+        BitmartTradeClient("key", "http://127.0.0.1:9")  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        BitmartTradeClient(creds, "http://127.0.0.1:9/path")
+    assert SECRET not in repr(client) and MEMO not in repr(client)
+
+
+# ---------------------------------------------------------------- replies read exactly (pure)
+
+
+def order_reply(**changes: object) -> bytes:
+    data = {
+        "orderId": "123456789012345678901234567890",
+        "clientOrderId": "",
+        "symbol": "BTC_USDT",
+        "side": "sell",
+        "type": "limit",
+        "state": "partially_filled",
+        "price": "60000.000000000000000001",
+        "priceAvg": "60000.000000000000000001",
+        "size": "0.30000",
+        "filledSize": "0.10000",
+        "createTime": 1751973010000,
+        "updateTime": 1751973011000,
+    }
+    data.update(changes)
+    return json.dumps({"code": 1000, "message": "OK", "trace": "t", "data": data}).encode()
+
+
+def test_ids_and_prices_are_exact_and_times_utc():
+    reply = read_reply(REST_BITMART_QUERY_ORDER, RestOrderResponse, 200, {}, order_reply())
+    order = order_from_bitmart(reply.data)
+    assert order.order_id == "123456789012345678901234567890"
+    assert order.price == Decimal("60000.000000000000000001") and order.client_order_id is None
+    assert order.remaining == Decimal("0.2") and order.created_at is not None
+    assert order.created_at.tzinfo is not None and order.created_at.year == 2025
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "error", "code"),
+    [
+        (401, b'{"code":30005,"message":"Header X-BM-SIGN is wrong","trace":"t","data":{}}', AuthError, 30005),
+        (429, b'{"code":30013,"message":"too many","trace":"t","data":{}}', RateLimited, 30013),
+        (400, b'{"code":50005,"message":"Order Id not found","trace":"t","data":{}}', NotFound, 50005),
+        (401, b"<html>no</html>", AuthError, 401),
+    ],
+)
+def test_error_replies_keep_bitmarts_code(status, body, error, code):
+    with pytest.raises(error) as caught:
+        read_reply(REST_BITMART_QUERY_ORDER, RestOrderResponse, status, {}, body)
+    assert caught.value.code == code and caught.value.venue == "bitmart"
+
+
+def test_nan_or_bad_times_are_decode_errors_naming_the_field():
+    with pytest.raises(DecodeError) as caught:
+        read_reply(REST_BITMART_QUERY_ORDER, RestOrderResponse, 200, {}, order_reply(price="NaN"))
+    assert caught.value.field_path == ("data", "price")
+    reply = decode_json(RestOrderResponse, order_reply(createTime=10**18))
+    with pytest.raises(DecodeError) as caught:
+        order_from_bitmart(reply.data)
+    assert caught.value.field_path == ("data", "createTime")
+
+
+# ---------------------------------------------------------------- the desk on its own (pure)
+
+
+def test_desk_fills_against_levels_and_releases_holds():
+    bids = [(Decimal("99"), Decimal("1"), 1), (Decimal("98"), Decimal("2"), 1)]
+    asks = [(Decimal("101"), Decimal("1"), 1), (Decimal("102"), Decimal("3"), 1)]
+    desk = Desk(frozenset({"X_USDT"}), {"USDT": (Decimal(1000), Decimal(0)), "X": (Decimal(5), Decimal(0))})
+    events = []
+    desk.listeners.append(events.append)
+
+    def place(side: str, size: str, price: str, now: int) -> dict[str, str] | Refusal:
+        return desk.place({"symbol": "X_USDT", "side": side, "type": "limit", "size": size, "price": price}, now, of, 0)
+
+    def of(_symbol: str) -> tuple[list[tuple[Decimal, Decimal, int]], ...]:
+        return bids, asks
+
+    placed = place("buy", "3", "102", 1)
+    assert not isinstance(placed, Refusal)
+    order = desk.orders[placed["order_id"]]
+    assert order["state"] == "filled" and order["priceAvg"] == "101.66666666" and order["filledNotional"] == "305"
+    assert desk.wallet["USDT"] == [Decimal(1000) - 305, 0] and desk.wallet["X"][0] == 8
+    assert [e.fill["price"] for e in events if e.fill] == ["101", "102"]
+    again = place("buy", "2", "102", 2)
+    assert not isinstance(again, Refusal)
+    assert desk.orders[again["order_id"]]["filledSize"] == "1"  # 2 of the 3 at 102 are gone this step
+    refused = place("sell", "100", "1", 3)
+    assert isinstance(refused, Refusal) and refused.code == 50020
+
+
+def test_sync_facade_places_and_cancels():
+    simulator = BitmartSimulator(api_key=KEY, secret=SECRET, memo=MEMO, push_interval=3600)
+    with (
+        sync.serve(simulator) as sim,
+        sync.BitmartTradeClient(BitmartCredentials(KEY, SECRET, MEMO), sim.rest_url, timeout=5) as bitmart,
+    ):
+        order_id = bitmart.place_order("BTC_USDT", "buy", size="0.001", price="1")
+        assert [o.order_id for o in bitmart.open_orders()] == [order_id]
+        assert bitmart.cancel("BTC_USDT", order_id) and bitmart.open_orders() == []
