@@ -3525,6 +3525,14 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="bitmart",
+        name="rest_order",
+        format="json",
+        schema="json/bitmart/rest_order.json",
+        module="venuewire.generated.bitmart.rest_order",
+        class_name="RestOrder",
+    ),
+    MessageInfo(
+        venue="bitmart",
         name="rest_order_response",
         format="json",
         schema="json/bitmart/rest_order_response.json",

@@ -229,8 +229,8 @@ def read_reply(endpoint: RestEndpoint, response: type[S], status: int, headers: 
     if status in (401, 429):
         code = fields.get(envelope.code) if fields is not None else None
         if envelope.code_over_status and type(code) is int and (venue, str(code)) in _CODE_ROWS:
-            text = _first_text(fields, envelope.text) or ""
-            raise _with_retry_after(error_for(venue, code, text, scope="rest"), headers)
+            reason = _first_text(fields, envelope.text) or ""
+            raise _with_retry_after(error_for(venue, code, reason, scope="rest"), headers)
         raise http_status_error(envelope, venue, status, headers, detail)
     if envelope.typed_errors:
         return _typed_reply(endpoint, envelope, response, status, headers, body)

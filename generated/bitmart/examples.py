@@ -17,6 +17,9 @@ EXAMPLES: Final[dict[str, tuple[bytes, ...]]] = {
     "rest_open_orders_response": (
         b'{"code":1000,"message":"success","trace":"b3a1c2d4-0000-4000-8000-00000000000a","data":[{"orderId":"9007199254740993","clientOrderId":"demo1","symbol":"BTC_USDT","side":"buy","orderMode":"spot","type":"limit","state":"new","price":"29000.10","priceAvg":"0.00","size":"0.01000","filledSize":"0.00000","notional":"290.00100000","filledNotional":"0.00000000","createTime":1751973010000,"updateTime":1751973010000,"cancelSource":"","stpMode":"cancel_maker"}]}',
     ),
+    "rest_order": (
+        b'{"orderId":"9007199254740993","clientOrderId":"demo1","symbol":"BTC_USDT","side":"buy","orderMode":"spot","type":"limit","state":"new","price":"29000.10","priceAvg":"0.00","size":"0.01000","filledSize":"0.00000","notional":"290.00100000","filledNotional":"0.00000000","createTime":1751973010000,"updateTime":1751973010000,"cancelSource":"","stpMode":"cancel_maker"}',
+    ),
     "rest_order_response": (
         b'{"code":1000,"message":"success","trace":"b3a1c2d4-0000-4000-8000-00000000000a","data":{"orderId":"9007199254740993","clientOrderId":"demo1","symbol":"BTC_USDT","side":"buy","orderMode":"spot","type":"limit","state":"new","price":"29000.10","priceAvg":"0.00","size":"0.01000","filledSize":"0.00000","notional":"290.00100000","filledNotional":"0.00000000","createTime":1751973010000,"updateTime":1751973010000,"cancelSource":"","stpMode":"cancel_maker"}}',
     ),

@@ -4,124 +4,7 @@
 from __future__ import annotations
 from typing import Annotated
 from msgspec import Meta, Struct, UNSET, UnsetType
-from decimal import Decimal
-
-
-class RestOrder(Struct):
-    """
-    One spot order as the v4 query endpoints report it.
-    """
-
-    orderId: Annotated[
-        str, Meta(description="Order id, digits as text (may exceed 2^53).")
-    ]
-    """
-    Order id, digits as text (may exceed 2^53).
-    """
-
-    symbol: Annotated[str, Meta(description="Trading pair.")]
-    """
-    Trading pair.
-    """
-
-    side: Annotated[str, Meta(description="buy or sell.")]
-    """
-    buy or sell.
-    """
-
-    type: Annotated[str, Meta(description="limit, market, limit_maker or ioc.")]
-    """
-    limit, market, limit_maker or ioc.
-    """
-
-    state: Annotated[
-        str,
-        Meta(
-            description="new, partially_filled, filled, canceled or partially_canceled."
-        ),
-    ]
-    """
-    new, partially_filled, filled, canceled or partially_canceled.
-    """
-
-    price: Annotated[
-        Decimal,
-        Meta(description="Limit price (0 or the market's price for market orders)."),
-    ]
-    """
-    Limit price (0 or the market's price for market orders).
-    """
-
-    priceAvg: Annotated[
-        Decimal, Meta(description="Average fill price (0 before the first fill).")
-    ]
-    """
-    Average fill price (0 before the first fill).
-    """
-
-    size: Annotated[Decimal, Meta(description="Ordered quantity, base coin.")]
-    """
-    Ordered quantity, base coin.
-    """
-
-    filledSize: Annotated[Decimal, Meta(description="Filled quantity, base coin.")]
-    """
-    Filled quantity, base coin.
-    """
-
-    createTime: Annotated[int, Meta(description="Creation time, Unix epoch ms.")]
-    """
-    Creation time, Unix epoch ms.
-    """
-
-    updateTime: Annotated[int, Meta(description="Last update, Unix epoch ms.")]
-    """
-    Last update, Unix epoch ms.
-    """
-
-    clientOrderId: (
-        Annotated[str, Meta(description="Client order id; empty when none was given.")]
-        | UnsetType
-    ) = UNSET
-    """
-    Client order id; empty when none was given.
-    """
-
-    orderMode: Annotated[str, Meta(description="spot or iso_margin.")] | UnsetType = (
-        UNSET
-    )
-    """
-    spot or iso_margin.
-    """
-
-    notional: (
-        Annotated[Decimal, Meta(description="Ordered amount, quote coin.")] | UnsetType
-    ) = UNSET
-    """
-    Ordered amount, quote coin.
-    """
-
-    filledNotional: (
-        Annotated[Decimal, Meta(description="Filled amount, quote coin.")] | UnsetType
-    ) = UNSET
-    """
-    Filled amount, quote coin.
-    """
-
-    cancelSource: (
-        Annotated[str, Meta(description="Who cancelled (empty while live).")]
-        | UnsetType
-    ) = UNSET
-    """
-    Who cancelled (empty while live).
-    """
-
-    stpMode: (
-        Annotated[str, Meta(description="Self-trade prevention mode.")] | UnsetType
-    ) = UNSET
-    """
-    Self-trade prevention mode.
-    """
+from . import rest_order
 
 
 class RestOrderResponse(Struct):
@@ -139,7 +22,7 @@ class RestOrderResponse(Struct):
     Outcome: 1000 on success, else a BitMart error code (the error table is in schemas/registry.toml).
     """
 
-    data: Annotated[RestOrder, Meta(description="The order.")]
+    data: Annotated[rest_order.RestOrder, Meta(description="The order.")]
     """
     The order.
     """

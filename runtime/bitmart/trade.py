@@ -58,7 +58,7 @@ from venuewire.generated.bitmart.api import BitmartRestAPI
 from venuewire.generated.bitmart.rest_books_response import RestBook
 from venuewire.generated.bitmart.rest_cancel_order_body import RestCancelOrderBody
 from venuewire.generated.bitmart.rest_open_orders_body import RestOpenOrdersBody
-from venuewire.generated.bitmart.rest_order_response import RestOrder
+from venuewire.generated.bitmart.rest_order import RestOrder
 from venuewire.generated.bitmart.rest_query_order_body import RestQueryOrderBody
 from venuewire.generated.bitmart.rest_submit_order_body import RestOrderType, RestSide, RestSubmitOrderBody
 from venuewire.generated.bitmart.rest_wallet_response import RestWalletRow
