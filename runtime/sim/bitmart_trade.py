@@ -470,7 +470,7 @@ class BitmartTrading:
             return self._books(params)
         if endpoint.name == "get_wallet":
             return {"wallet": self.desk.wallet_rows(params.get("currency"))}
-        fields = rest_body(body)
+        fields = rest.json_object(body)
         if fields is None:
             return Refusal(_code("bad_request"), "Bad Request")
         if endpoint.name == "submit_order":
@@ -504,15 +504,6 @@ class BitmartTrading:
             "asks": [[str(p), str(s)] for p, s, _n in asks[:limit]],
             "bids": [[str(p), str(s)] for p, s, _n in bids[:limit]],
         }
-
-
-def rest_body(body: str) -> dict[str, Any] | None:
-    """The JSON object a request body holds, or None (not JSON, or not an object)."""
-    try:
-        value = json.loads(body) if body else None
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def starting_wallet() -> tuple[dict[str, tuple[Decimal, Decimal]], dict[str, str]]:
