@@ -1307,6 +1307,41 @@ WS_QFEX_TRADE: Final[WsChannel] = WsChannel(
         ),
     ),
 )
+WS_BITMART_USER_ORDER: Final[WsChannel] = WsChannel(
+    venue="bitmart",
+    name="user_order",
+    url="wss://ws-manager-compress.bitmart.com/user?protocol=1.1",
+    auth="bitmart_ws_login",
+    subscribe="bitmart/spot_subscribe",
+    push="bitmart/user_order",
+    ack="bitmart/subscribe_ack",
+    login="bitmart/login",
+    login_reply="bitmart/login_response",
+    error="bitmart/error_event",
+    channel="spot/user/order:{symbol}",
+    ping_text="ping",
+    pong_text="pong",
+    ping_interval_s=10,
+    max_topics_per_subscribe=20,
+    compression="raw-deflate",
+)
+WS_BITMART_USER_BALANCE: Final[WsChannel] = WsChannel(
+    venue="bitmart",
+    name="user_balance",
+    url="wss://ws-manager-compress.bitmart.com/user?protocol=1.1",
+    auth="bitmart_ws_login",
+    subscribe="bitmart/spot_subscribe",
+    push="bitmart/user_balance",
+    ack="bitmart/subscribe_ack",
+    login="bitmart/login",
+    login_reply="bitmart/login_response",
+    error="bitmart/error_event",
+    channel="spot/user/balance:BALANCE_UPDATE",
+    ping_text="ping",
+    pong_text="pong",
+    ping_interval_s=10,
+    compression="raw-deflate",
+)
 WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_BITMART_LEGACY_DEPTH,
     WS_BITMART_SPOT_DEPTH,
@@ -1316,6 +1351,8 @@ WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_INFOWAY_TRADE,
     WS_INFOWAY_KLINE,
     WS_QFEX_TRADE,
+    WS_BITMART_USER_ORDER,
+    WS_BITMART_USER_BALANCE,
 )
 WS_QFEX_TRADE_GET_ORDER: Final[WsRequest] = WS_QFEX_TRADE.requests[0]
 WS_QFEX_TRADE_ADD_ORDER: Final[WsRequest] = WS_QFEX_TRADE.requests[1]
@@ -3618,6 +3655,22 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
         schema="json/bitmart/subscribe_ack.json",
         module="venuewire.generated.bitmart.subscribe_ack",
         class_name="SubscribeAck",
+    ),
+    MessageInfo(
+        venue="bitmart",
+        name="user_balance",
+        format="json",
+        schema="json/bitmart/user_balance.json",
+        module="venuewire.generated.bitmart.user_balance",
+        class_name="UserBalancePush",
+    ),
+    MessageInfo(
+        venue="bitmart",
+        name="user_order",
+        format="json",
+        schema="json/bitmart/user_order.json",
+        module="venuewire.generated.bitmart.user_order",
+        class_name="UserOrderPush",
     ),
     MessageInfo(
         venue="coinw",

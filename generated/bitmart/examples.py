@@ -29,4 +29,10 @@ EXAMPLES: Final[dict[str, tuple[bytes, ...]]] = {
     "rest_wallet_response": (
         b'{"code":1000,"message":"OK","trace":"b3a1c2d4-0000-4000-8000-00000000000a","data":{"wallet":[{"currency":"USDT","name":"Tether USD","available":"1000000.00000000","frozen":"0.00000000","available_usd_valuation":null},{"currency":"BTC","name":"Bitcoin","available":"10.00000000","frozen":"0.00000000","available_usd_valuation":null}]}}',
     ),
+    "user_balance": (
+        b'{"table":"spot/user/balance","data":[{"event_type":"TRANSACTION_COMPLETED","event_time":"1751973010000","balance_details":[{"ccy":"USDT","av_bal":"999999.34000308","fz_bal":"599.33000000"}]}]}',
+    ),
+    "user_order": (
+        b'{"table":"spot/user/order","data":[{"symbol":"BTC_USDT","side":"buy","type":"limit","notional":"","size":"0.01000","price":"59999.72","filled_notional":"0.65999692","filled_size":"0.00011","order_id":"9007199254740993","client_order_id":"","order_state":"partially_filled","order_mode":"spot","entrust_type":"normal","last_fill_price":"59999.72","last_fill_count":"0.00011","last_fill_time":"1751973010000","exec_type":"T","detail_id":"1","create_time":"1751973010000","update_time":"1751973010000","ms_t":"1751973010001"}]}',
+    ),
 }

@@ -44,16 +44,20 @@ Normalization (pure, `order_from_bitmart`, `balances_from_bitmart`, `order_book_
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Final
+from typing import Any, Final
 
 import msgspec
 import yarl
 
 from venuewire.bitmart.book import VENUE, order_book_from_spot
+from venuewire.bitmart.client import V3_BACKOFF_INITIAL_S, BitmartClient, _BitmartWsStream
+from venuewire.bitmart.protocol import DEFAULT_MAX_MESSAGE_SIZE, PING_INTERVAL_S, V3Protocol, _failure, check_symbols
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import DecodeError
+from venuewire.events import DecodeFailure
 from venuewire.generated.bitmart.api import BitmartRestAPI
 from venuewire.generated.bitmart.rest_books_response import RestBook
 from venuewire.generated.bitmart.rest_cancel_order_body import RestCancelOrderBody
@@ -63,18 +67,42 @@ from venuewire.generated.bitmart.rest_query_order_body import RestQueryOrderBody
 from venuewire.generated.bitmart.rest_submit_order_body import RestOrderType, RestSide, RestSubmitOrderBody
 from venuewire.generated.bitmart.rest_wallet_response import RestWalletRow
 from venuewire.generated.bitmart.spot_depth import SpotDepthData
-from venuewire.generated.registry import REST_BITMART_SUBMIT_ORDER
-from venuewire.models import Balance, Order, OrderBook
+from venuewire.generated.bitmart.user_balance import UserBalancePush
+from venuewire.generated.bitmart.user_order import UserOrder, UserOrderPush
+from venuewire.generated.registry import (
+    REST_BITMART_SUBMIT_ORDER,
+    WS_BITMART_USER_BALANCE,
+    WS_BITMART_USER_ORDER,
+    required,
+)
+from venuewire.messages import decode_json
+from venuewire.models import Balance, Fill, Order, OrderBook
 from venuewire.rest import RestCaller
-from venuewire.transport import DEFAULT_MAX_BODY, Closing, LoopBound, RateLimiter, positive_seconds
-from venuewire.values import finite_decimal, utc_from_ms
+from venuewire.transport import (
+    DEFAULT_MAX_BODY,
+    Closing,
+    LoopBound,
+    RateLimiter,
+    Reaction,
+    WsStreamSettings,
+    positive_seconds,
+)
+from venuewire.values import decimal_of, finite_decimal, utc_from_ms
 
 __all__ = [
+    "BALANCE_TOPIC",
     "OPEN_STATES",
+    "ORDER_CHANNEL",
     "SPOT_ACCOUNT",
+    "BitmartBalanceStream",
+    "BitmartOrderStream",
     "BitmartTradeClient",
+    "UserBalanceProtocol",
+    "UserOrderProtocol",
     "balances_from_bitmart",
+    "balances_from_push",
     "order_book_from_rest",
+    "order_events_from_push",
     "order_from_bitmart",
 ]
 
@@ -84,6 +112,10 @@ SPOT_ACCOUNT: Final = "spot"
 """The `account` of every BitMart balance: the spot wallet."""
 _ZERO: Final = Decimal(0)
 _MAX_ID_CHARS: Final = 64
+ORDER_CHANNEL: Final[str] = required(WS_BITMART_USER_ORDER.channel, "bitmart user_order channel")
+BALANCE_TOPIC: Final[str] = required(WS_BITMART_USER_BALANCE.channel, "bitmart user_balance channel")
+_ORDER_PUSH: Final = "user_order"
+_BALANCE_PUSH: Final = "user_balance"
 
 
 # --------------------------------------------------------------------------- normalization (pure)
@@ -125,20 +157,7 @@ def balances_from_bitmart(rows: list[RestWalletRow], *, message: str = "rest_wal
         where = ("data", "wallet", index)
         available = finite_decimal(row.available, VENUE, message, (*where, "available"))
         frozen = finite_decimal(row.frozen, VENUE, message, (*where, "frozen"))
-        out.append(
-            Balance(
-                venue=VENUE,
-                account=SPOT_ACCOUNT,
-                cash=available + frozen,
-                total_assets=available + frozen,
-                market_value=_ZERO,
-                buying_power=available,
-                frozen=frozen,
-                withdrawable=available,
-                currency=row.currency,
-                raw=row,
-            )
-        )
+        out.append(_balance(row.currency, available, frozen, row))
     return out
 
 
@@ -148,6 +167,159 @@ def order_book_from_rest(book: RestBook) -> OrderBook:
     snapshot = SpotDepthData(asks=book.asks, bids=book.bids, ms_t=int(book.ts), symbol=book.symbol)
     normalized = order_book_from_spot(snapshot)
     return msgspec.structs.replace(normalized, raw=book)
+
+
+def _ms(text: str, message: str, path: tuple[str | int, ...]) -> datetime | None:
+    """A push's time text (Unix epoch ms) as UTC; None when empty."""
+    if not text:
+        return None
+    if not text.isascii() or not text.isdigit():
+        raise DecodeError(VENUE, message, path, f"expected Unix epoch milliseconds as digits, got {text[:40]!r}")
+    return utc_from_ms(int(text), VENUE, message, path)
+
+
+def order_events_from_push(entry: UserOrder, index: int = 0) -> list[Order | Fill]:
+    """What one `spot/user/order` entry says: the order (normalized as `order_from_bitmart`),
+    preceded by the Fill that caused the push when it names one (`last_fill_count` above 0:
+    `detail_id`, `last_fill_price`, `last_fill_time`). DecodeError naming the field."""
+    path: tuple[str | int, ...] = ("data", index)
+    m = _ORDER_PUSH
+
+    def num(name: str, value: Decimal) -> Decimal:
+        return finite_decimal(value, VENUE, m, (*path, name))
+
+    size, filled = num("size", entry.size), num("filled_size", entry.filled_size)
+    sent_notional = entry.filled_notional
+    notional = None if isinstance(sent_notional, msgspec.UnsetType) else num("filled_notional", sent_notional)
+    client = entry.client_order_id if isinstance(entry.client_order_id, str) and entry.client_order_id else None
+    order = Order(
+        venue=VENUE,
+        order_id=entry.order_id,
+        client_order_id=client,
+        symbol=entry.symbol,
+        side=entry.side,
+        type=entry.type,
+        status=entry.order_state,
+        quantity=size,
+        price=None if entry.type == "market" else num("price", entry.price),
+        remaining=size - filled if entry.order_state in OPEN_STATES else _ZERO,
+        filled_quantity=filled,
+        average_fill_price=notional / filled if notional is not None and filled else None,
+        created_at=_ms(entry.create_time, m, (*path, "create_time")),
+        updated_at=_ms(entry.update_time, m, (*path, "update_time")),
+        account=SPOT_ACCOUNT,
+        raw=entry,
+    )
+    count = entry.last_fill_count if isinstance(entry.last_fill_count, str) else ""
+    quantity = decimal_of(count, VENUE, m, (*path, "last_fill_count")) if count else _ZERO
+    if quantity <= 0:
+        return [order]
+    price_text = entry.last_fill_price if isinstance(entry.last_fill_price, str) else ""
+    fill_time = entry.last_fill_time if isinstance(entry.last_fill_time, str) else ""
+    detail = entry.detail_id if isinstance(entry.detail_id, str) and entry.detail_id else None
+    fill = Fill(
+        venue=VENUE,
+        account=SPOT_ACCOUNT,
+        fill_id=detail or f"{entry.order_id}:{fill_time}",
+        symbol=entry.symbol,
+        side=entry.side,
+        quantity=quantity,
+        price=decimal_of(price_text, VENUE, m, (*path, "last_fill_price")),
+        order_id=entry.order_id,
+        timestamp=_ms(fill_time, m, (*path, "last_fill_time")),
+        status=entry.exec_type if isinstance(entry.exec_type, str) and entry.exec_type else None,
+        raw=entry,
+    )
+    return [fill, order]
+
+
+def balances_from_push(push: UserBalancePush) -> list[Balance]:
+    """One Balance per coin of each `spot/user/balance` entry, in the order sent (`av_bal`
+    available, `fz_bal` frozen; mapped as a wallet row)."""
+    out = []
+    for index, event in enumerate(push.data):
+        for row_index, row in enumerate(event.balance_details):
+            where = ("data", index, "balance_details", row_index)
+            available = finite_decimal(row.av_bal, VENUE, _BALANCE_PUSH, (*where, "av_bal"))
+            frozen = finite_decimal(row.fz_bal, VENUE, _BALANCE_PUSH, (*where, "fz_bal"))
+            out.append(_balance(row.ccy, available, frozen, row))
+    return out
+
+
+def _balance(currency: str, available: Decimal, frozen: Decimal, raw: object) -> Balance:
+    return Balance(
+        venue=VENUE,
+        account=SPOT_ACCOUNT,
+        cash=available + frozen,
+        total_assets=available + frozen,
+        market_value=_ZERO,
+        buying_power=available,
+        frozen=frozen,
+        withdrawable=available,
+        currency=currency,
+        raw=raw,
+    )
+
+
+class UserOrderProtocol(V3Protocol[Order | Fill]):
+    """The private `spot/user/order:SYMBOL` channel for one or more pairs (no I/O): logs in,
+    subscribes after the login reply, and turns each push entry into its Fill (when one caused
+    it) and its Order. A bad entry is a DecodeFailure, the others go through."""
+
+    ws_channel = WS_BITMART_USER_ORDER
+
+    def __init__(
+        self, url: str, symbols: str | Sequence[str], credentials: BitmartCredentials, **settings: Any
+    ) -> None:
+        self.symbols = check_symbols(symbols)
+        topics = [ORDER_CHANNEL.format(symbol=s) for s in self.symbols]
+        super().__init__(url, topics, credentials=credentials, **settings)
+
+    def __repr__(self) -> str:
+        return f"UserOrderProtocol({list(self.topics)!r})"
+
+    def _data(self, text: bytes) -> Reaction[Order | Fill]:
+        try:
+            push = decode_json(UserOrderPush, text)
+        except DecodeError as exc:
+            return Reaction(items=[_failure(exc, text)])
+        items: list[Order | Fill | DecodeFailure] = []
+        for index, entry in enumerate(push.data):
+            try:
+                items.extend(order_events_from_push(entry, index))
+            except DecodeError as exc:
+                items.append(_failure(exc, text))
+        return Reaction(items=items)
+
+
+class UserBalanceProtocol(V3Protocol[Balance]):
+    """The private `spot/user/balance:BALANCE_UPDATE` channel (no I/O): each push's coins as Balances."""
+
+    ws_channel = WS_BITMART_USER_BALANCE
+
+    def __init__(self, url: str, credentials: BitmartCredentials, **settings: Any) -> None:
+        super().__init__(url, [BALANCE_TOPIC], credentials=credentials, **settings)
+
+    def __repr__(self) -> str:
+        return "UserBalanceProtocol()"
+
+    def _data(self, text: bytes) -> Reaction[Balance]:
+        try:
+            balances = balances_from_push(decode_json(UserBalancePush, text))
+        except DecodeError as exc:
+            return Reaction(items=[_failure(exc, text)])
+        return Reaction(items=list(balances))
+
+
+class BitmartOrderStream(_BitmartWsStream[Order | Fill, UserOrderProtocol]):
+    """The private order stream (`BitmartTradeClient.order_updates`): `Order` and `Fill` items,
+    `Gap` and `DecodeFailure` events; ends with the venue's typed error (`failure`) when it
+    refuses the login or the subscription."""
+
+
+class BitmartBalanceStream(_BitmartWsStream[Balance, UserBalanceProtocol]):
+    """The private balance stream (`BitmartTradeClient.balance_updates`): `Balance` items, as
+    `BitmartOrderStream` otherwise."""
 
 
 # --------------------------------------------------------------------------- argument checks
@@ -201,6 +373,13 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.time,
         max_body: int = DEFAULT_MAX_BODY,
+        ws_url: str = WS_BITMART_USER_ORDER.url,
+        buffer: int = 1024,
+        reconnect: bool = True,
+        backoff_initial: float = V3_BACKOFF_INITIAL_S,
+        backoff_max: float = 10.0,
+        healthy_after: float = 10.0,
+        idle_timeout: float | None = None,
     ) -> None:
         if not isinstance(credentials, BitmartCredentials):
             raise TypeError("credentials must be BitmartCredentials")
@@ -210,6 +389,19 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
         self._rest = RestCaller(
             VENUE, self.url, credentials, timeout=self.timeout, limiter=limiter, clock=clock, max_body=max_body
         )
+        self._ws = BitmartClient(  # the private socket's streams (login, reconnects, backoff)
+            url=ws_url,
+            credentials=credentials,
+            buffer=buffer,
+            timeout=self.timeout,
+            idle_timeout=idle_timeout,
+            reconnect=reconnect,
+            backoff_initial=backoff_initial,
+            backoff_max=backoff_max,
+            healthy_after=healthy_after,
+            clock=clock,
+        )
+        self.ws_url = self._ws.url
         self._loop_bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
@@ -218,9 +410,37 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
     async def close(self) -> None:
         """Close the HTTP session (the client can be used again, on any event loop)."""
         try:
+            await self._ws.close()
             await self._rest.close()
         finally:
             self._loop_bound.release()
+
+    def _settings(self) -> WsStreamSettings:
+        return self._ws._settings(PING_INTERVAL_S, self._ws.backoff_initial or V3_BACKOFF_INITIAL_S)
+
+    def order_updates(self, symbols: str | Sequence[str]) -> BitmartOrderStream:
+        """The account's order updates for `symbols` (a pair or distinct pairs) from the private
+        `spot/user/order:SYMBOL` channel: items `Order` and, before an order a fill changed,
+        that `Fill`; plus `Gap` after reconnects and `DecodeFailure`. Logs in on every
+        (re)connection, subscribes after the login reply; a refused login ends the stream with
+        the typed error (`stream.failure`). Nothing is sent until the stream is iterated."""
+        channel = UserOrderProtocol(
+            self.ws_url,
+            tuple([symbols] if isinstance(symbols, str) else symbols),
+            self._credentials,
+            clock=self._ws.clock,
+            max_message_size=DEFAULT_MAX_MESSAGE_SIZE,
+        )
+        return self._ws._track(BitmartOrderStream(channel, **self._settings()))
+
+    def balance_updates(self) -> BitmartBalanceStream:
+        """The account's coin balances after each change, from the private
+        `spot/user/balance:BALANCE_UPDATE` channel: items `Balance` (one per coin that changed),
+        as `order_updates` otherwise."""
+        channel = UserBalanceProtocol(
+            self.ws_url, self._credentials, clock=self._ws.clock, max_message_size=DEFAULT_MAX_MESSAGE_SIZE
+        )
+        return self._ws._track(BitmartBalanceStream(channel, **self._settings()))
 
     async def place_order(
         self,
