@@ -92,7 +92,7 @@ from venuewire.generated.registry import (
 from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
-from venuewire.sim.bitmart_trade import BitmartTrading
+from venuewire.sim.bitmart_trade import BitmartTrading, DeskEvent, user_pushes
 from venuewire.sim.books import BookGenerator, Level, book_parameters, symbol_seed
 from venuewire.sim.server import Cache, Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
 
@@ -744,6 +744,7 @@ class BitmartSimulator(WsSimulator[Session]):
             step=lambda: self.state.step,
             clock=clock,
         )
+        self.trading.desk.listeners.append(self._push_private)
 
     def __repr__(self) -> str:
         return f"BitmartSimulator(host={self.host!r}, port={self.port}, state={self.state!r})"
@@ -767,6 +768,15 @@ class BitmartSimulator(WsSimulator[Session]):
     def rest_url(self) -> str:
         """The spot REST base URL (`http://host:port`): the registry's BitMart [[rest]] routes."""
         return self.address("http", "").rstrip("/")
+
+    def _push_private(self, event: DeskEvent) -> None:
+        """Queue the desk's order and balance pushes for every logged-in private connection."""
+        now_ms = round(self.state.clock() * 1000)
+        for conn in list(self.connections):
+            session = conn.session
+            if isinstance(session, PrivateSession) and session.logged_in and not conn.ws.closed:
+                frames = user_pushes(event, session.topics, self.trading.desk, now_ms)
+                self.queue(conn, [deflate(frame) for frame in frames], push=True)
 
     def _book_now(self, symbol: str) -> tuple[list[Level], list[Level]]:
         return self.state.spot_book(symbol).snapshot(self.state.step)

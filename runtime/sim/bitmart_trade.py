@@ -43,6 +43,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from typing import Any, Final
@@ -51,7 +52,14 @@ import msgspec
 from aiohttp import web
 
 from venuewire.errors import error_code
-from venuewire.generated.registry import AUTH_SCHEMES, REST_ENDPOINTS, RestEndpoint, required
+from venuewire.generated.registry import (
+    AUTH_SCHEMES,
+    REST_ENDPOINTS,
+    WS_BITMART_USER_BALANCE,
+    WS_BITMART_USER_ORDER,
+    RestEndpoint,
+    required,
+)
 from venuewire.sim import rest
 from venuewire.sim.books import Level
 
@@ -62,6 +70,7 @@ __all__ = [
     "DeskEvent",
     "Refusal",
     "TradeStats",
+    "user_pushes",
 ]
 
 VENUE: Final = "bitmart"
@@ -77,6 +86,8 @@ _SIDES: Final = ("buy", "sell")
 _TYPES: Final = ("limit", "market", "limit_maker", "ioc")
 _ID: Final = re.compile(r"[0-9]{1,40}")
 _OPEN: Final = ("new", "partially_filled")
+ORDER_TOPIC: Final[str] = required(WS_BITMART_USER_ORDER.channel, "bitmart user_order channel")
+BALANCE_TOPIC: Final[str] = required(WS_BITMART_USER_BALANCE.channel, "bitmart user_balance channel")
 
 
 def _code(name: str) -> int:
@@ -511,3 +522,51 @@ def starting_wallet() -> tuple[dict[str, tuple[Decimal, Decimal]], dict[str, str
     rows = json.loads(rest.examples(VENUE, "rest_wallet_response")[0])["data"]["wallet"]
     wallet = {row["currency"]: (Decimal(row["available"]), Decimal(row["frozen"])) for row in rows}
     return wallet, {row["currency"]: row.get("name", row["currency"]) for row in rows}
+
+
+def _order_entry(order: Mapping[str, Any], fill: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A desk order as one `spot/user/order` entry (every value as text, as the venue sends)."""
+    market_buy = order["type"] == "market" and order["side"] == "buy"
+    return {
+        "symbol": order["symbol"],
+        "side": order["side"],
+        "type": order["type"],
+        "notional": order["notional"] if market_buy else "",
+        "size": order["size"],
+        "price": order["price"],
+        "filled_notional": order["filledNotional"],
+        "filled_size": order["filledSize"],
+        "order_id": order["orderId"],
+        "client_order_id": order["clientOrderId"],
+        "order_state": order["state"],
+        "order_mode": order["orderMode"],
+        "entrust_type": "normal",
+        "last_fill_price": fill["price"] if fill else "",
+        "last_fill_count": fill["size"] if fill else "",
+        "last_fill_time": str(fill["time"]) if fill else "",
+        "exec_type": "T" if fill else "",
+        "detail_id": fill["trade_id"] if fill else "",
+        "create_time": str(order["createTime"]),
+        "update_time": str(order["updateTime"]),
+        "ms_t": str(order["updateTime"]),
+    }
+
+
+def user_pushes(event: DeskEvent, topics: AbstractSet[str], desk: Desk, now_ms: int) -> list[bytes]:
+    """The private-socket pushes (JSON, not yet compressed) `event` makes for a connection
+    subscribed to `topics`: the order's entry on `spot/user/order:<its pair>`, the changed
+    coins on `spot/user/balance:BALANCE_UPDATE` [guess: the event_type names the desk uses]."""
+    if event.kind == "order" and event.order is not None:
+        if ORDER_TOPIC.format(symbol=event.order["symbol"]) not in topics:
+            return []
+        table = ORDER_TOPIC.partition(":")[0]
+        return [msgspec.json.encode({"table": table, "data": [_order_entry(event.order, event.fill)]})]
+    if event.kind == "balance" and BALANCE_TOPIC in topics:
+        details = [
+            {"ccy": row["currency"], "av_bal": row["available"], "fz_bal": row["frozen"]}
+            for coin in event.currencies
+            for row in desk.wallet_rows(coin)
+        ]
+        entry = {"event_type": "TRANSACTION_COMPLETED", "event_time": str(now_ms), "balance_details": details}
+        return [msgspec.json.encode({"table": BALANCE_TOPIC.partition(":")[0], "data": [entry]})]
+    return []

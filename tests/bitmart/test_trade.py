@@ -21,10 +21,10 @@ from venuewire.generated.bitmart.rest_order_response import RestOrderResponse
 from venuewire.generated.bitmart.rest_submit_order_body import RestOrderType, RestSide, RestSubmitOrderBody
 from venuewire.generated.registry import REST_BITMART_QUERY_ORDER, REST_BITMART_SUBMIT_ORDER
 from venuewire.messages import decode_json
-from venuewire.models import Balance, Order, OrderBook
+from venuewire.models import Balance, Fill, Order, OrderBook
 from venuewire.rest import read_reply
 from venuewire.signing import sign_bitmart
-from venuewire.sim.bitmart import BitmartSimulator
+from venuewire.sim.bitmart import BitmartSimulator, PrivateSession
 from venuewire.sim.bitmart_trade import FIRST_ORDER_ID, Desk, Refusal
 
 KEY, SECRET, MEMO = "trade-key", "trade-secret", "trade-memo"
@@ -323,3 +323,107 @@ def test_sync_facade_places_and_cancels():
         order_id = bitmart.place_order("BTC_USDT", "buy", size="0.001", price="1")
         assert [o.order_id for o in bitmart.open_orders()] == [order_id]
         assert bitmart.cancel("BTC_USDT", order_id) and bitmart.open_orders() == []
+
+
+# ---------------------------------------------------------------- the private socket
+
+
+async def subscribed(sim: BitmartSimulator, topic: str) -> None:
+    """Wait (bounded) until a logged-in private connection of `sim` has subscribed to `topic`."""
+    deadline = time.monotonic() + 5
+    while not any(isinstance(c.session, PrivateSession) and topic in c.session.topics for c in sim.connections):
+        assert time.monotonic() < deadline, f"no subscription to {topic} within 5 s"
+        await asyncio.sleep(0.01)
+
+
+async def take(stream: AsyncIterator[object], count: int) -> list[object]:
+    got: list[object] = []
+    async with asyncio.timeout(5):
+        async for item in stream:
+            if isinstance(item, Order | Fill | Balance):
+                got.append(item)
+            if len(got) == count:
+                return got
+    return got
+
+
+@pytest.fixture
+async def private_client(sim: BitmartSimulator) -> AsyncIterator[BitmartTradeClient]:
+    creds = BitmartCredentials(KEY, SECRET, MEMO)
+    async with BitmartTradeClient(creds, sim.rest_url, ws_url=sim.private_url, timeout=5) as bitmart:
+        yield bitmart
+
+
+async def test_order_pushes_follow_the_desk_with_fills(sim, private_client):
+    stream = private_client.order_updates("BTC_USDT")
+    items = asyncio.ensure_future(take(stream, 4))
+    await subscribed(sim, "spot/user/order:BTC_USDT")
+    _bids, asks = book(sim)
+    best_price, best_size, _ = asks[0]
+    order_id = await private_client.place_order("BTC_USDT", "buy", size=best_size * 2, price=best_price)
+    await private_client.cancel("BTC_USDT", order_id)
+    new, fill, partial, cancelled = await items
+    assert isinstance(new, Order) and new.status == "new" and new.order_id == order_id == BIG_ID
+    assert isinstance(fill, Fill) and (fill.order_id, fill.price, fill.quantity, fill.side) == (
+        BIG_ID,
+        best_price,
+        best_size,
+        "buy",
+    )
+    assert fill.timestamp is not None and fill.fill_id
+    assert isinstance(partial, Order) and partial.status == "partially_filled" and partial.remaining == best_size
+    assert partial.average_fill_price == best_price
+    assert isinstance(cancelled, Order) and cancelled.status == "partially_canceled" and cancelled.remaining == 0
+    await stream.aclose()
+
+
+async def test_balance_pushes_follow_holds_and_fills(sim, private_client):
+    stream = private_client.balance_updates()
+    items = asyncio.ensure_future(take(stream, 1))
+    await subscribed(sim, "spot/user/balance:BALANCE_UPDATE")
+    await private_client.place_order("BTC_USDT", "buy", size="0.01", price="1000")  # rests: USDT held
+    (usdt,) = await items
+    assert isinstance(usdt, Balance) and usdt.currency == "USDT"
+    assert usdt.frozen == Decimal("10") and usdt.buying_power == Decimal("999990")
+    await stream.aclose()
+
+
+async def test_other_pairs_and_other_accounts_are_not_pushed(sim, private_client):
+    stream = private_client.order_updates(["ETH_USDT"])
+    items = asyncio.ensure_future(take(stream, 1))
+    await subscribed(sim, "spot/user/order:ETH_USDT")
+    await private_client.place_order("BTC_USDT", "buy", size="0.01", price="1000")  # another pair: silent
+    await private_client.place_order("ETH_USDT", "buy", size="0.1", price="10")
+    (only,) = await items
+    assert isinstance(only, Order) and only.symbol == "ETH_USDT"
+    await stream.aclose()
+
+
+async def test_a_refused_login_ends_the_private_stream_typed(sim):
+    creds = BitmartCredentials(KEY, "wrong-secret", MEMO)
+    async with BitmartTradeClient(creds, sim.rest_url, ws_url=sim.private_url, timeout=5) as bad:
+        stream = bad.order_updates("BTC_USDT")
+        with pytest.raises(AuthError) as caught:
+            async with asyncio.timeout(5):
+                async for _item in stream:
+                    pass
+        assert caught.value.code == 30013 and stream.failure is caught.value
+
+
+def test_push_entries_normalize_exactly():
+    from venuewire.bitmart.trade import balances_from_push, order_events_from_push
+    from venuewire.generated.bitmart.user_balance import UserBalancePush
+    from venuewire.generated.bitmart.user_order import UserOrderPush
+    from venuewire.sim.rest import examples
+
+    (entry,) = decode_json(UserOrderPush, examples("bitmart", "user_order")[0]).data
+    fill, order = order_events_from_push(entry)
+    assert isinstance(fill, Fill) and fill.price == Decimal("59999.72") and fill.quantity == Decimal("0.00011")
+    assert isinstance(order, Order) and order.order_id == "9007199254740993" and order.remaining == Decimal("0.00989")
+    bad = json.loads(examples("bitmart", "user_order")[0])
+    bad["data"][0]["create_time"] = "99999999999999999"
+    with pytest.raises(DecodeError) as caught:
+        order_events_from_push(decode_json(UserOrderPush, json.dumps(bad)).data[0])
+    assert caught.value.field_path == ("data", 0, "create_time")
+    (usdt,) = balances_from_push(decode_json(UserBalancePush, examples("bitmart", "user_balance")[0]))
+    assert usdt.buying_power == Decimal("999999.34000308") and usdt.frozen == Decimal("599.33")

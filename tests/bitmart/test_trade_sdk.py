@@ -17,10 +17,13 @@ from bitmart.api_account import APIAccount
 from bitmart.api_spot import APISpot
 from bitmart.lib.cloud_exceptions import APIException
 
+from tests.bitmart.test_interop_sdk import Inbox, OnePingSpotClient
 from venuewire.generated.bitmart.rest_books_response import RestBooksResponse
 from venuewire.generated.bitmart.rest_open_orders_response import RestOpenOrdersResponse
 from venuewire.generated.bitmart.rest_order_response import RestOrderResponse
 from venuewire.generated.bitmart.rest_wallet_response import RestWalletResponse
+from venuewire.generated.bitmart.user_balance import UserBalancePush
+from venuewire.generated.bitmart.user_order import UserOrderPush
 from venuewire.messages import decode_json
 from venuewire.sim.bitmart import BitmartSimulator
 from venuewire.sim.bitmart_trade import FIRST_ORDER_ID
@@ -95,3 +98,45 @@ async def test_sdk_sees_bitmarts_refusals(sim):
     with pytest.raises(APIException) as caught:
         await sdk(lambda: spot.post_submit_order("BTC_USDT", "buy", "limit", size="100", price="60000"))
     assert '"code":50020' in caught.value.response
+
+
+async def test_sdk_private_socket_gets_order_and_balance_pushes(sim):
+    """The SDK's SpotSocketClient logs in on our private socket, subscribes to its order and
+    balance channels, and reads the pushes the desk makes when the SDK's REST client trades."""
+    inbox = Inbox()
+    client = await asyncio.to_thread(
+        OnePingSpotClient,
+        stream_url=sim.private_url,
+        on_message=inbox,
+        timeout=5,
+        api_key=KEY,
+        api_secret_key=SECRET,
+        api_memo=MEMO,
+    )
+    try:
+        await asyncio.to_thread(client.login, 0.2)
+        await inbox.wait_for(lambda ms: {"event": "login"} in ms)
+        client.subscribe(["spot/user/order:BTC_USDT", "spot/user/balance:BALANCE_UPDATE"])
+        await inbox.wait_for(lambda ms: sum(m.get("event") == "subscribe" for m in ms) == 2)
+        spot = APISpot(KEY, SECRET, MEMO, url=sim.rest_url, timeout=(3, 10))
+        _bids, asks = sim.spot_book("BTC_USDT").snapshot(sim.step)
+        price = str(asks[0][0])
+        placed = data(await sdk(lambda: spot.post_submit_order("BTC_USDT", "buy", "limit", size="0.5", price=price)))
+        order_id = placed["data"]["order_id"]
+        await inbox.wait_for(lambda ms: any(state_of(m) == "partially_filled" for m in ms))
+    finally:
+        await asyncio.to_thread(client.stop)
+    orders = [decode_json(UserOrderPush, json.dumps(m).encode()) for m in tables(inbox, "spot/user/order")]
+    states = [(p.data[0].order_id, p.data[0].order_state) for p in orders]
+    assert states[:2] == [(order_id, "new"), (order_id, "partially_filled")]
+    assert orders[1].data[0].last_fill_price == str(asks[0][0])
+    balances = [decode_json(UserBalancePush, json.dumps(m).encode()) for m in tables(inbox, "spot/user/balance")]
+    assert {d.ccy for p in balances for d in p.data[0].balance_details} >= {"USDT", "BTC"}
+
+
+def tables(inbox: Inbox, table: str) -> list[dict[str, Any]]:
+    return [m for m in inbox.snapshot() if m.get("table") == table]
+
+
+def state_of(message: dict[str, Any]) -> str | None:
+    return message["data"][0]["order_state"] if message.get("table") == "spot/user/order" else None
