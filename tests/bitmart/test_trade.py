@@ -427,3 +427,13 @@ def test_push_entries_normalize_exactly():
     assert caught.value.field_path == ("data", 0, "create_time")
     (usdt,) = balances_from_push(decode_json(UserBalancePush, examples("bitmart", "user_balance")[0]))
     assert usdt.buying_power == Decimal("999999.34000308") and usdt.frozen == Decimal("599.33")
+
+
+async def test_demo_order_life_cycle_places_lists_and_cancels(sim, client):
+    from venuewire.demo.bitmart_trading import bitmart_order_life_cycle
+
+    lines = await bitmart_order_life_cycle(client)
+    assert len(lines) == 7 and lines[1].startswith("placed") and BIG_ID in lines[1]
+    assert "new" in lines[2] and "canceled" in lines[5] and lines[-1].endswith("USDT held 0")
+    assert sim.trading.stats.placed == 1 and sim.trading.stats.cancelled == 1
+    assert sim.trading.desk.orders[BIG_ID]["clientOrderId"] == "vwdemo"
