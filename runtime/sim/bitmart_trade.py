@@ -137,11 +137,11 @@ def _decimal(value: object) -> Decimal | None:
 
 
 def _text(value: Decimal) -> str:
-    """Plain decimal text, cut to 8 decimals."""
+    """Plain decimal text of an amount the desk computed: cut to 8 decimals, no trailing zeros."""
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -8:
         value = value.quantize(QUANTUM, rounding=ROUND_DOWN)
-    return format(value, "f")
+    return format(value.normalize(), "f")
 
 
 BookOf = Callable[[str], tuple[list[Level], list[Level]]]
@@ -220,9 +220,9 @@ class Desk:
             "orderMode": "spot",
             "type": kind,
             "state": "new",
-            "price": _text(price) if price else "0",
+            "price": str(body["price"]) if price else "0",  # as sent
             "priceAvg": "0",
-            "size": _text(size),
+            "size": str(body["size"]) if kind != "market" or side == "sell" else "0",  # as sent
             "filledSize": "0",
             "notional": _text(notional if kind == "market" and side == "buy" else size * price),
             "filledNotional": "0",
@@ -313,7 +313,7 @@ class Desk:
         order.update(
             filledSize=_text(filled),
             filledNotional=_text(filled_notional),
-            priceAvg=_text((filled_notional / filled).quantize(QUANTUM, rounding=ROUND_DOWN)),
+            priceAvg=_text(filled_notional / filled),
             state="filled" if done else "partially_filled",
             updateTime=now_ms,
         )
