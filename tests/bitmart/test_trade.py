@@ -437,3 +437,36 @@ async def test_demo_order_life_cycle_places_lists_and_cancels(sim, client):
     assert "new" in lines[2] and "canceled" in lines[5] and lines[-1].endswith("USDT held 0")
     assert sim.trading.stats.placed == 1 and sim.trading.stats.cancelled == 1
     assert sim.trading.desk.orders[BIG_ID]["clientOrderId"] == "vwdemo"
+
+
+async def test_the_simulator_limits_each_endpoint_per_key_with_30013(sim):
+    """More book requests in one second than the registry's requests_per_second: HTTP 429 with
+    BitMart's 30013, which the client reads as RateLimited (its own limiter never gets there)."""
+    from venuewire.generated.registry import REST_BITMART_GET_BOOKS
+
+    limit = REST_BITMART_GET_BOOKS.requests_per_second
+    assert limit is not None
+    url = f"{sim.rest_url}{REST_BITMART_GET_BOOKS.path}?symbol=BTC_USDT"
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        statuses = []
+        for _ in range(limit + 1):
+            async with http.get(url) as reply:
+                statuses.append((reply.status, (await reply.json())["code"]))
+    assert statuses[:limit] == [(200, 1000)] * limit and statuses[-1] == (429, 30013)
+    with pytest.raises(RateLimited) as caught:
+        read_reply(REST_BITMART_GET_BOOKS, RestOrderResponse, 429, {"Retry-After": "1"}, b'{"code":30013,"message":"x"}')
+    assert caught.value.retry_after == 1.0
+
+
+def test_a_bad_private_push_is_a_decode_failure_and_the_stream_goes_on():
+    from venuewire.bitmart.trade import UserOrderProtocol
+    from venuewire.events import DecodeFailure
+    from venuewire.sim.bitmart import deflate
+    from venuewire.sim.rest import examples
+
+    channel = UserOrderProtocol("ws://127.0.0.1:9/user", "BTC_USDT", BitmartCredentials(KEY, SECRET, MEMO))
+    assert channel.opening()[0].startswith('{"op":"login"')  # the login goes first
+    bad = channel.receive(deflate(b'{"table":"spot/user/order","data":[{"symbol":1}]}'))
+    assert len(bad.items) == 1 and isinstance(bad.items[0], DecodeFailure) and bad.fatal is None
+    good = channel.receive(deflate(examples("bitmart", "user_order")[0]))
+    assert [type(item) for item in good.items] == [Fill, Order]
