@@ -454,7 +454,8 @@ async def test_the_simulator_limits_each_endpoint_per_key_with_30013(sim):
                 statuses.append((reply.status, (await reply.json())["code"]))
     assert statuses[:limit] == [(200, 1000)] * limit and statuses[-1] == (429, 30013)
     with pytest.raises(RateLimited) as caught:
-        read_reply(REST_BITMART_GET_BOOKS, RestOrderResponse, 429, {"Retry-After": "1"}, b'{"code":30013,"message":"x"}')
+        body = b'{"code":30013,"message":"x"}'
+        read_reply(REST_BITMART_GET_BOOKS, RestOrderResponse, 429, {"Retry-After": "1"}, body)
     assert caught.value.retry_after == 1.0
 
 
