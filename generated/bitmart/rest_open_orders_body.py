@@ -6,7 +6,7 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 from typing import Annotated
 
 
-class RestOpenOrdersBody(Struct):
+class RestOpenOrdersBody(Struct, forbid_unknown_fields=True):
     """
     JSON body of the signed POST /spot/v4/query/open-orders: the account's new and partially filled orders.
     """

@@ -6,7 +6,7 @@ from msgspec import Meta, Struct, UNSET, UnsetType
 from typing import Annotated
 
 
-class RestWalletQuery(Struct):
+class RestWalletQuery(Struct, forbid_unknown_fields=True):
     """
     Query string of the keyed GET /account/v1/wallet: the account's balances.
     """
