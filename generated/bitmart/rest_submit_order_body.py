@@ -9,10 +9,21 @@ from decimal import Decimal
 
 
 class RestSide(StrEnum):
-    """Order side."""
+    """Order side. Open: another value is sent as given and the venue refuses it."""
 
     buy = "buy"
     sell = "sell"
+
+    @classmethod
+    def _missing_(cls, value: object) -> RestSide | None:
+        # Open enumeration: a value the schema does not list decodes to a
+        # pseudo-member named UNKNOWN that keeps the value exactly as sent.
+        if not isinstance(value, str):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = "UNKNOWN"
+        member._value_ = value
+        return member
 
 
 class RestOrderType(StrEnum):

@@ -25,7 +25,7 @@ registry's auth checks; the refusals, with BitMart's codes from the registry's e
     more than the endpoint's requests_per_second from one key (or address) in 1 s
                                              -> 30013 too_many_requests (HTTP 429)
     a body that is not a JSON object         -> 50000 bad_request
-    a pair the desk does not trade           -> 50001 symbol_not_found
+    a pair the desk does not trade           -> 50001 symbol_not_found (open orders: none)
     missing size / price / notional          -> 50010 / 50011 / 50012
     a bad side, type, number or state        -> 50021 invalid_parameter
     not enough available balance             -> 50020 insufficient_balance
@@ -383,10 +383,11 @@ class Desk:
         return dict(order)
 
     def open_orders(self, body: Mapping[str, Any]) -> list[dict[str, Any]] | Refusal:
-        """POST /spot/v4/query/open-orders: new and partially filled orders, newest first."""
+        """POST /spot/v4/query/open-orders: new and partially filled orders, newest first (of
+        `symbol` when given: a pair the desk does not trade has none [guess: not a refusal])."""
         symbol, limit = body.get("symbol"), body.get("limit", 200)
-        if symbol is not None and symbol not in self.symbols:
-            return Refusal(_code("symbol_not_found"), "Symbol not found")
+        if symbol is not None and not isinstance(symbol, str):
+            return Refusal(_code("invalid_parameter"), "Invalid symbol")
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 200:
             return Refusal(_code("invalid_parameter"), "Invalid limit")
         rows = [dict(o) for o in reversed(self.orders.values()) if o["state"] in _OPEN]
