@@ -471,3 +471,20 @@ def test_a_bad_private_push_is_a_decode_failure_and_the_stream_goes_on():
     assert len(bad.items) == 1 and isinstance(bad.items[0], DecodeFailure) and bad.fatal is None
     good = channel.receive(deflate(examples("bitmart", "user_order")[0]))
     assert [type(item) for item in good.items] == [Fill, Order]
+
+
+def test_rest_auth_headers_by_bitmart_scheme():
+    from venuewire.signing import bitmart_headers, rest_auth_headers
+
+    creds = BitmartCredentials(KEY, SECRET, MEMO)
+    body = '{"symbol":"BTC_USDT"}'
+    scheme, stamp = "bitmart_hmac_sha256_hex", 1_700_000_000_000
+    signed = rest_auth_headers(scheme, creds, timestamp_ms=stamp, method="POST", path="/x", query=None, body=body)
+    assert signed == bitmart_headers(creds, 1_700_000_000_000, body)
+    assert signed["X-BM-SIGN"] == sign_bitmart(SECRET, MEMO, 1_700_000_000_000, body)
+    by_query = rest_auth_headers(scheme, creds, timestamp_ms=stamp, method="GET", path="/x", query="a=1", body=None)
+    assert by_query["X-BM-SIGN"] == sign_bitmart(SECRET, MEMO, 1_700_000_000_000, "a=1")
+    keyed = rest_auth_headers("bitmart_api_key", creds, timestamp_ms=1, method="GET", path="/x", query=None, body=None)
+    assert keyed == {"X-BM-KEY": KEY}
+    with pytest.raises(TypeError):
+        rest_auth_headers("bitmart_api_key", None, timestamp_ms=1, method="GET", path="/x", query=None, body=None)
