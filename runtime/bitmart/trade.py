@@ -31,6 +31,7 @@ Normalization (pure, `order_from_bitmart`, `balances_from_bitmart`, `order_book_
 | `remaining` | `size - filledSize` while `state` is new or partially_filled, else 0 |
 | `average_fill_price` | `priceAvg` (None before the first fill) |
 | `created_at` / `updated_at` | `createTime` / `updateTime` (ms, UTC) |
+| `account` | `"spot"` |
 
 | `Balance` | wallet row (`get_wallet` data.wallet) |
 |---|---|
@@ -128,25 +129,48 @@ def order_from_bitmart(
     def num(name: str, value: Decimal) -> Decimal:
         return finite_decimal(value, VENUE, message, (*path, name))
 
-    size, filled = num("size", order.size), num("filledSize", order.filledSize)
-    average = num("priceAvg", order.priceAvg)
-    client = order.clientOrderId if isinstance(order.clientOrderId, str) and order.clientOrderId else None
+    client = order.clientOrderId if isinstance(order.clientOrderId, str) else ""
+    return _order(
+        order,
+        (order.orderId, client),
+        (order.symbol, order.side, order.type, order.state),
+        (num("size", order.size), num("filledSize", order.filledSize), num("price", order.price)),
+        num("priceAvg", order.priceAvg),
+        (
+            utc_from_ms(order.createTime, VENUE, message, (*path, "createTime")),
+            utc_from_ms(order.updateTime, VENUE, message, (*path, "updateTime")),
+        ),
+    )
+
+
+def _order(  # noqa: PLR0917 - the parts both order shapes share
+    raw: object,
+    ids: tuple[str, str],
+    what: tuple[str, str, str, str],
+    amounts: tuple[Decimal, Decimal, Decimal],
+    average: Decimal | None,
+    times: tuple[datetime | None, datetime | None],
+) -> Order:
+    """The normalized order: ids (order, client), what (symbol, side, type, state), amounts
+    (size, filled, price), the average fill price and the times (created, updated)."""
+    (order_id, client), (symbol, side, kind, state), (size, filled, price) = ids, what, amounts
     return Order(
         venue=VENUE,
-        order_id=order.orderId,
-        client_order_id=client,
-        symbol=order.symbol,
-        side=order.side,
-        type=order.type,
-        status=order.state,
+        order_id=order_id,
+        client_order_id=client or None,
+        symbol=symbol,
+        side=side,
+        type=kind,
+        status=state,
         quantity=size,
-        price=None if order.type == "market" else num("price", order.price),
-        remaining=size - filled if order.state in OPEN_STATES else _ZERO,
+        price=None if kind == "market" else price,
+        remaining=size - filled if state in OPEN_STATES else _ZERO,
         filled_quantity=filled,
         average_fill_price=average if filled else None,
-        created_at=utc_from_ms(order.createTime, VENUE, message, (*path, "createTime")),
-        updated_at=utc_from_ms(order.updateTime, VENUE, message, (*path, "updateTime")),
-        raw=order,
+        created_at=times[0],
+        updated_at=times[1],
+        account=SPOT_ACCOUNT,
+        raw=raw,
     )
 
 
@@ -191,24 +215,14 @@ def order_events_from_push(entry: UserOrder, index: int = 0) -> list[Order | Fil
     size, filled = num("size", entry.size), num("filled_size", entry.filled_size)
     sent_notional = entry.filled_notional
     notional = None if isinstance(sent_notional, msgspec.UnsetType) else num("filled_notional", sent_notional)
-    client = entry.client_order_id if isinstance(entry.client_order_id, str) and entry.client_order_id else None
-    order = Order(
-        venue=VENUE,
-        order_id=entry.order_id,
-        client_order_id=client,
-        symbol=entry.symbol,
-        side=entry.side,
-        type=entry.type,
-        status=entry.order_state,
-        quantity=size,
-        price=None if entry.type == "market" else num("price", entry.price),
-        remaining=size - filled if entry.order_state in OPEN_STATES else _ZERO,
-        filled_quantity=filled,
-        average_fill_price=notional / filled if notional is not None and filled else None,
-        created_at=_ms(entry.create_time, m, (*path, "create_time")),
-        updated_at=_ms(entry.update_time, m, (*path, "update_time")),
-        account=SPOT_ACCOUNT,
-        raw=entry,
+    client = entry.client_order_id if isinstance(entry.client_order_id, str) else ""
+    order = _order(
+        entry,
+        (entry.order_id, client),
+        (entry.symbol, entry.side, entry.type, entry.order_state),
+        (size, filled, num("price", entry.price)),
+        notional / filled if notional is not None and filled else None,
+        (_ms(entry.create_time, m, (*path, "create_time")), _ms(entry.update_time, m, (*path, "update_time"))),
     )
     count = entry.last_fill_count if isinstance(entry.last_fill_count, str) else ""
     quantity = decimal_of(count, VENUE, m, (*path, "last_fill_count")) if count else _ZERO
