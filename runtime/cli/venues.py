@@ -453,7 +453,8 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
         simulator=Simulator(
             "venuewire.sim.bitmart:BitmartSimulator",
             serve="venuewire.sim.bitmart:serve",
-            simulates="BitMart WebSocket depth: the legacy channel and v3 spot (raw-DEFLATE frames, login).",
+            simulates="BitMart WebSocket depth: the legacy channel and v3 spot (raw-DEFLATE frames, login); "
+            "spot trading over REST (one account's desk) with its private order and balance pushes.",
         ),
         client=_bitmart_client,
         account=BITMART_ACCOUNT,
