@@ -33,7 +33,7 @@ from decimal import Decimal
 from typing import Final, TypeAlias
 
 from venuewire.bitmart.book import VENUE
-from venuewire.events import BookGap, BookGapCause, BookResynced
+from venuewire.events import BookGap, BookGapCause, BookResynced, ResyncTimedOut
 from venuewire.generated.bitmart.spot_depth_increase import IncreaseType, SpotIncreaseData
 from venuewire.models import BookLevel, OrderBook
 from venuewire.values import utc_from_ms
@@ -44,7 +44,7 @@ DEFAULT_MAX_BUFFER: Final = 10_000
 """Updates kept per symbol while it waits for a snapshot."""
 _ZERO: Final = Decimal(0)
 
-IncrementalOutput: TypeAlias = OrderBook | BookGap | BookResynced
+IncrementalOutput: TypeAlias = OrderBook | BookGap | BookResynced | ResyncTimedOut
 
 
 class BookState(enum.Enum):
