@@ -146,12 +146,11 @@ class Feed(Stream[T]):
     blocking iterator of `M | Gap | DecodeFailure`; `ready()` waits until the channel is
     subscribed, so that what is done next (an order placed) reaches it."""
 
-    async_stream: AsyncFeed[Any]
-
     def ready(self, timeout: float = 10.0) -> None:
         """Subscribe now (if not yet) and wait for the venue's confirmation: `venuewire.Timeout`
         after `timeout` s, or the error that ended the stream."""
-        self._loop.call(_within, self.async_stream.ready, timeout, "the channel subscription")
+        feed = cast("AsyncFeed[Any]", self.async_stream)
+        self._loop.call(_within, feed.ready, timeout, "the channel subscription")
 
 
 class IncrementalStream(Stream[T]):
@@ -159,10 +158,9 @@ class IncrementalStream(Stream[T]):
     `OrderBook | BookGap | BookResynced | ResyncTimedOut | StreamEvent`; `is_valid(symbol)`
     says whether that symbol's local book is valid now (after every frame received so far)."""
 
-    async_stream: BitmartIncrementalStream
-
     def is_valid(self, symbol: str) -> bool:
-        return cast(bool, self._loop.call(self.async_stream.is_valid, symbol))
+        stream = cast("BitmartIncrementalStream", self.async_stream)
+        return cast(bool, self._loop.call(stream.is_valid, symbol))
 
 
 async def _within(wait: Callable[[], Awaitable[None]], seconds: float, what: str) -> None:
@@ -235,7 +233,7 @@ def _blocking(method: Callable[Concatenate[Any, P], Awaitable[T]]) -> Callable[C
     name = method.__name__
 
     def call(self: _Facade[Any], /, *args: P.args, **kwargs: P.kwargs) -> T:
-        return self._call(functools.partial(getattr(self.async_client, name), *args, **kwargs))
+        return cast(T, self._loop.call(functools.partial(getattr(self.async_client, name), *args, **kwargs)))
 
     call.__name__ = call.__qualname__ = name
     call.__doc__ = method.__doc__
@@ -382,7 +380,10 @@ class QfexTradeClient(_Connecting["AsyncQfexTradeClient"]):
     close_position = _blocking(AsyncQfexTradeClient.close_position)
     cancel_on_disconnect = _blocking(AsyncQfexTradeClient.cancel_on_disconnect)
     add_order_normalized = _blocking(AsyncQfexTradeClient.add_order_normalized)
-    get_user_trades_normalized = _blocking(AsyncQfexTradeClient.get_user_trades_normalized)
+
+    def get_user_trades_normalized(self, **kwargs: Any) -> list[Fill]:
+        """`get_user_trades` (its keywords) as venue-neutral Fills, newest first."""
+        return self._call(functools.partial(self.async_client.get_user_trades_normalized, **kwargs))
 
     def order_updates(self) -> Feed[Order | Gap | DecodeFailure]:
         """Every order_response push as `Order | Gap | DecodeFailure`; `ready()` subscribes."""

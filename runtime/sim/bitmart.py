@@ -573,7 +573,7 @@ class SpotSession(_V3Session):
             symbols[channel] = match["symbol"]
         if request.op is IncreaseOp.request:  # a snapshot of what the feed serves now [guess: no ack]
             self.requests += 1
-            answered = []
+            answered: list[Frame] = []
             for symbol in symbols.values():
                 if self._script(IncreaseFault.UNANSWERED_REQUEST):
                     continue
