@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator
 
 import pytest
 
+from tests.bitmart import test_incremental_sim as on_sim
 from tests.bitmart.test_incremental import SNAP, entry
-from tests.bitmart.test_incremental_sim import BTC, ETH, WAIT, Item, levels, requests, served, take
+from tests.bitmart.test_incremental_sim import BTC, WAIT, Item, levels, requests, served, take
 from venuewire.bitmart import BitmartClient, BitmartIncrementalStream, IncrementalBooks, SpotIncreaseProtocol
 from venuewire.bitmart.protocol import RESYNC_REQUESTS, RESYNC_TIMEOUT_S
 from venuewire.events import BookGap, BookResynced, Gap, ResyncTimedOut
@@ -132,17 +132,8 @@ def test_the_protocol_asks_again_then_yields_the_event_and_asks_to_reconnect() -
 
 # -- against the simulator ------------------------------------------------------------------------
 
-
-@pytest.fixture
-async def sim() -> AsyncIterator[BitmartSimulator]:
-    async with BitmartSimulator(port=0, push_interval=3600) as server:  # ticks only by push_now()
-        yield server
-
-
-@pytest.fixture
-async def client(sim: BitmartSimulator) -> AsyncIterator[BitmartClient]:
-    async with BitmartClient(sim.legacy_url, sim.url, backoff_initial=0.05, timeout=3) as bitmart:
-        yield bitmart
+sim = on_sim.sim  # the same fixtures: a simulator ticking only by push_now(), a client
+client = on_sim.client
 
 
 async def gapped_stream(
@@ -190,7 +181,7 @@ async def test_a_late_snapshot_is_asked_again_and_the_late_one_does_no_harm(
 
 
 async def test_a_snapshot_in_time_sends_no_second_request(sim: BitmartSimulator, client: BitmartClient) -> None:
-    stream = client.incremental_depth_stream([BTC, ETH], resync_timeout=0.2, resync_requests=2)
+    stream = client.incremental_depth_stream([BTC, "ETH_USDT"], resync_timeout=0.2, resync_requests=2)
     for _ in range(2):
         await take(stream, OrderBook)
     sim.script_increase(IncreaseFault.GAP)
