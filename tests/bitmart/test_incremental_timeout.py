@@ -14,11 +14,13 @@ from tests.bitmart import test_incremental_sim as on_sim
 from tests.bitmart.test_incremental import SNAP, entry
 from tests.bitmart.test_incremental_sim import BTC, WAIT, Item, levels, requests, served, take
 from venuewire.bitmart import BitmartClient, BitmartIncrementalStream, IncrementalBooks, SpotIncreaseProtocol
+from venuewire.bitmart.incremental import IncrementalOutput
 from venuewire.bitmart.protocol import RESYNC_REQUESTS, RESYNC_TIMEOUT_S
 from venuewire.events import BookGap, BookResynced, Gap, ResyncTimedOut
 from venuewire.generated.registry import WS_BITMART_SPOT_DEPTH_INCREASE
 from venuewire.models import OrderBook
 from venuewire.sim.bitmart import FIRST_VERSION, BitmartSimulator, IncreaseFault
+from venuewire.transport import Reaction
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -189,3 +191,26 @@ async def test_a_snapshot_in_time_sends_no_second_request(sim: BitmartSimulator,
     await take(stream, BookResynced)
     await asyncio.wait_for(asyncio.sleep(0.5), WAIT)
     assert requests(sim) == [[f"spot/depth/increase100:{BTC}"]] and stream.stats.reconnects == 0
+
+
+class _BrokenTimer(SpotIncreaseProtocol):
+    def __init__(self, url: str) -> None:
+        super().__init__(url, BTC, resync_timeout=0.04)
+        self.calls = 0
+
+    def on_timer(self) -> Reaction[IncrementalOutput]:
+        self.calls += 1
+        raise RuntimeError("a bug in venue code")
+
+
+async def test_a_timer_hook_that_raises_is_logged_and_the_stream_goes_on(
+    sim: BitmartSimulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    protocol = _BrokenTimer(sim.url)
+    async with BitmartIncrementalStream(protocol, backoff_initial=0.05) as stream:
+        await take(stream, OrderBook)
+        await asyncio.sleep(0.1)
+        sim.push_now()
+        [book] = await take(stream, OrderBook)
+        assert isinstance(book, OrderBook) and stream.is_valid(BTC) and stream.stats.reconnects == 0
+    assert protocol.calls >= 2 and "on_timer()" in caplog.text
