@@ -36,10 +36,10 @@ async def test_qfex_login_and_orders_are_recorded_without_key_secret_or_signatur
     async with QfexSimulator(api_key=QFEX_KEY, secret=QFEX_SECRET) as sim:
         client = QfexTradeClient(QfexCredentials(QFEX_KEY, QFEX_SECRET), sim.url, timeout=5, capture=path)
         async with client as qfex:
-            ack = await asyncio.wait_for(
-                qfex.add_order("AAPL-USD", "BUY", "LIMIT", "GTC", Decimal("2.125"), Decimal("150.05"), client_order_id="cap-1"),
-                10,
+            order = qfex.add_order(
+                "AAPL-USD", "BUY", "LIMIT", "GTC", Decimal("2.125"), Decimal("150.05"), client_order_id="cap-1"
             )
+            ack = await asyncio.wait_for(order, 10)
             order_id = ack.order_response.order_id
             cancelled = await asyncio.wait_for(qfex.cancel_order("AAPL-USD", "order_id", order_id=order_id), 10)
         signatures = [expected_signature(QFEX_SECRET, auth.nonce, auth.unix_ts) for auth in sim.auths]
