@@ -143,14 +143,15 @@ class Tap:
         meta = {"status": status, "headers": dict(headers), "request": request}
         self.writer.write(conn, self.venue, "in", "http-response", body, meta=meta)
 
-    def opend(  # noqa: PLR0917 - one OpenD frame's parts
-        self, conn: int, direction: Direction, header: bytes, body: bytes, proto_id: int, serial: int
+    def opend(  # noqa: PLR0917 - one OpenD frame's parts (`venuewire.opend.protocol.FrameHook` after `conn`)
+        self, conn: int, direction: str, header: bytes, proto_id: int, serial: int, body: bytes
     ) -> None:
         """One whole OpenD frame: its 44-byte header as it crossed the wire, and its body
         in the clear (decrypted when the session is encrypted)."""
         meta = {"proto_id": proto_id, "serial": serial}
         clean = redact_protobuf(body, self.writer.secrets)
-        self.writer.write(conn, self.venue, direction, "opend", header + clean, meta=meta)
+        way: Direction = "out" if direction == "out" else "in"
+        self.writer.write(conn, self.venue, way, "opend", header + clean, meta=meta)
 
     def close(self) -> None:
         """Close the writer when the client opened it (a shared one is its owner's)."""
