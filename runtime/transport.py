@@ -1114,8 +1114,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             with contextlib.suppress(Exception):
                 await ws.close()
             if self.capture is not None:
-                ended = failure or sys.exc_info()[1]
-                self._record_close(ws, ended.message if isinstance(ended, VenueError) else "the connection was closed")
+                cause = failure or sys.exc_info()[1]
+                self._record_close(ws, cause.message if isinstance(cause, VenueError) else "the connection was closed")
         if failure is not None:
             raise failure
 

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from tests.coinw.test_trading import plan
 from venuewire.capture import CaptureWriter
 from venuewire.coinw import CoinwClient
 from venuewire.credentials import CoinwCredentials, InfowayCredentials
-from venuewire.generated.coinw.place_order_body import PlaceOrderBody
 from venuewire.infoway import InfowayClient
 from venuewire.models import OrderBook
 from venuewire.sim.coinw import CoinwSimulator
@@ -33,17 +32,7 @@ async def test_coinw_signed_requests_are_recorded_without_key_secret_or_signatur
     async with CoinwSimulator(api_key=COINW_KEY, secret=COINW_SECRET) as sim:
         async with CoinwClient(CoinwCredentials(COINW_KEY, COINW_SECRET), sim.url, capture=path) as client:
             orders = await asyncio.wait_for(client.get_open_orders("plan"), 10)
-            body = PlaceOrderBody(
-                instrument="BTC",
-                direction="long",
-                leverage=Decimal("10"),
-                quantityUnit="0",
-                quantity=Decimal("10"),
-                positionModel="1",
-                positionType="plan",
-                openPrice=Decimal("30000"),
-            )
-            placed = await asyncio.wait_for(client.place_order(body), 10)
+            placed = await asyncio.wait_for(client.place_order(plan()), 10)
         signs = [seen.sign for seen in sim.seen]
     assert orders and placed.code == 0 and len(signs) == 2
     capture = assert_no_secrets(path, COINW_KEY, COINW_SECRET, *signs)
