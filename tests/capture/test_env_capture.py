@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from venuewire import sync
+from venuewire import SubType, sync
 from venuewire.capture import read_capture
 from venuewire.capture.tap import ENV_VAR, new_capture
 from venuewire.coinw import CoinwClient
 from venuewire.credentials import CoinwCredentials
+from venuewire.generated.registry import OpenDProtoID
 from venuewire.sim.coinw import CoinwSimulator
+from venuewire.sim.opend import OpenDSimulator
 
 from ._recorded_program import INFOWAY_KEY, KEY, SECRET
 from ._support import assert_no_secrets
@@ -118,3 +120,18 @@ async def test_no_capture_without_the_parameter_or_the_variable(monkeypatch: pyt
     ):
         await client.get_open_orders("plan")
     assert client.capture is None and client._rest.http.capture is None
+
+
+def test_capture_passes_through_the_sync_opend_facade(tmp_path: Path) -> None:
+    path = tmp_path / "sync-opend.jsonl"
+    with (
+        sync.serve(OpenDSimulator(port=0)) as sim,
+        sync.OpenDClient(sim.host, sim.port, capture=path) as futu,
+    ):
+        futu.subscribe(["HK.00700"], sub_types=[SubType.OrderBook])
+        assert futu.get_order_book("HK.00700").security.code == "00700"
+    capture = read_capture(path)
+    frames = [(r.direction, r.meta["proto_id"]) for r in capture.records if r.transport == "opend"]
+    assert frames[:2] == [("out", OpenDProtoID.InitConnect), ("in", OpenDProtoID.InitConnect)]
+    assert ("in", OpenDProtoID.Qot_GetOrderBook) in frames
+    assert capture.records[-1].transport == "close"
