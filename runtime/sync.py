@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from venuewire.bitmart.client import BitmartClient as AsyncBitmartClient
     from venuewire.bitmart.client import BitmartIncrementalStream
     from venuewire.bitmart.incremental import IncrementalOutput
+    from venuewire.capture.tap import Tap
     from venuewire.coinw.client import CoinwClient as AsyncCoinwClient
     from venuewire.events import DecodeFailure, Gap, StreamEvent
     from venuewire.generated.coinw.order import Order as CoinwOrder
@@ -194,6 +195,12 @@ class _Facade(Generic[C]):
 
     def _call(self, func: Callable[..., Awaitable[T]], *args: Any) -> T:
         return cast(T, self._loop.call(func, *args))
+
+    @property
+    def capture(self) -> Tap | None:
+        """The async client's recording (`capture=`, or `VENUEWIRE_CAPTURE`); None when off."""
+        tap = getattr(self.async_client, "capture", None)
+        return cast("Tap | None", tap)
 
     def _stream(self, make: Callable[[], AsyncIterator[T]], kind: type[Stream[T]] = Stream) -> Stream[T]:
         stream = kind(self._loop, self._loop.call(make))
