@@ -251,6 +251,12 @@ class WsChannel:
     """A subscription (symbol, topic) with no data this long: a `Stale` event (None: never)."""
     reconnect_after_s: float | None = None
     """A subscription with no data this long within one session: the stream reconnects (None: never)."""
+    # Locally maintained books (venuewire.bitmart.incremental):
+    resync_timeout_s: float | None = None
+    """A resync's snapshot request not answered within this long is sent again (None: never)."""
+    resync_requests: int | None = None
+    """Snapshot requests one resync sends at most; when the last goes unanswered too, the
+    stream reconnects (a `ResyncTimedOut` event). None: unbounded (never reconnects for it)."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -950,6 +956,8 @@ WS_BITMART_SPOT_DEPTH_INCREASE: Final[WsChannel] = WsChannel(
     compression="raw-deflate",
     stale_after_s=30.0,
     reconnect_after_s=120.0,
+    resync_timeout_s=5.0,
+    resync_requests=3,
 )
 WS_BITMART_PRIVATE: Final[WsChannel] = WsChannel(
     venue="bitmart",

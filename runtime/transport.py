@@ -23,6 +23,11 @@ Stream policy (the same for every venue, and for OpenD's update streams):
 - silent subscriptions (`SilenceWatch`, thresholds per channel in the registry): a symbol
   or topic with no data for `stale_after` s is a `Stale` event, its next data comes after a
   `Fresh` event, and `reconnect_after` s of silence within one session reconnects (a `Gap`);
+- a protocol asks for a new connection with `Reaction(reconnect=reason)` (e.g. a book whose
+  snapshot never came): after its items and frames, the session closes and the stream
+  reconnects as after a drop (a `Gap` naming the reason); a protocol with a clock of its own
+  may have an optional `timer() -> seconds | None` and `on_timer() -> Reaction` that the stream
+  calls every that many seconds while connected;
 - a protocol ends the stream on purpose with `Reaction(fatal=error)` (e.g. the venue refused
   the login or a subscription, which no reconnect can fix): the connection is closed, nothing
   reconnects, and the iterator raises `error` once the items already received are consumed;
@@ -523,6 +528,9 @@ class Reaction(Generic[T]):
     items: list[T | DecodeFailure] = field(default_factory=list)
     send: list[Frame] = field(default_factory=list)
     fatal: VenueError | None = None
+    reconnect: str | None = None
+    """For a `WsStream`: when set (and not `fatal`), the session closes after `items` and `send`
+    and the stream reconnects, as after a drop, this the reason its `Gap` names."""
     answer: Answer | None = None
     """For a `WsSession`: the answer to the request in flight (or to the login)."""
 
@@ -885,7 +893,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         )
         """Per-subscription silence (see `SilenceWatch`); its thresholds are the stream's."""
         self._clock = clock
-        self._silence_reason: str | None = None
+        self._close_reason: str | None = None
         self._init_engine(
             protocol.venue,
             "stream",
@@ -1072,7 +1080,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         self._ever_connected = True
         heartbeat: asyncio.Task[None] | None = None
         watcher: asyncio.Task[None] | None = None
-        self._silence_reason = None
+        ticker: asyncio.Task[None] | None = None
+        self._close_reason = None
         try:
             for frame in self._hook("opening", self.protocol.opening):
                 await self.send(frame)
@@ -1091,9 +1100,13 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(interval, frame))
             if self.silence.enabled:
                 watcher = asyncio.get_running_loop().create_task(self._watch_silence(ws))
+            timer = getattr(self.protocol, "timer", None)
+            every = None if timer is None else self._hook("timer", timer)
+            if every is not None:
+                ticker = asyncio.get_running_loop().create_task(self._tick(ws, positive_seconds("timer()", every)))
             await self._read(ws)
-            if self._silence_reason is not None:
-                raise ConnectionLost(self.venue, self._silence_reason)
+            if self._close_reason is not None:
+                raise ConnectionLost(self.venue, self._close_reason)
         except _StreamEnded as ended:
             self._end(ended.error)  # the caller learns it now; the close below may take a while
             raise
@@ -1108,8 +1121,9 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             self.connected.clear()
             if heartbeat is not None:
                 heartbeat.cancel()
-            if watcher is not None:
-                watcher.cancel()
+            for task in (watcher, ticker):
+                if task is not None:
+                    task.cancel()
             self._ws = None
             with contextlib.suppress(Exception):
                 await ws.close()
@@ -1146,6 +1160,34 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 await self.send(frame)
             if reaction.fatal is not None:
                 raise _StreamEnded(reaction.fatal)
+            if reaction.reconnect is not None:
+                log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
+                raise ConnectionLost(self.venue, reaction.reconnect)
+
+    async def _tick(self, ws: aiohttp.ClientWebSocketResponse, every: float) -> None:
+        """Every `every` s: the protocol's `on_timer()` reaction (items yielded, frames sent; a
+        `reconnect` closes the connection, the session then ends with ConnectionLost naming it)."""
+        on_timer: Callable[[], Reaction[T]] = getattr(self.protocol, "on_timer")  # noqa: B009 - optional hook
+        while True:
+            await asyncio.sleep(every)
+            try:
+                reaction = on_timer()
+            except Exception as exc:  # a bug in venue code: logged, the stream goes on
+                log.error("%s", _bug(self.venue, f"{type(self.protocol).__name__}.on_timer()", exc))
+                continue
+            for item in reaction.items:
+                self._put(item)
+            for frame in reaction.send:
+                try:
+                    await self.send(frame)
+                except VenueError:  # the connection is going: the reader sees it end
+                    return
+            if reaction.reconnect is not None:
+                self._close_reason = reaction.reconnect
+                log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
+                with contextlib.suppress(Exception):
+                    await ws.close()
+                return
 
     async def _watch_silence(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         """Every `silence.tick()` s: yield the `Stale` events due; close the connection (the
@@ -1159,7 +1201,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 log.warning("%s: no data for %s for %.3g s (stale)", self.venue, what, event.silent_for)
                 self._put(event)
             if reason is not None:
-                self._silence_reason = reason
+                self._close_reason = reason
                 self.stats.stale_reconnects += 1
                 log.warning("%s: %s; reconnecting", self.venue, reason)
                 with contextlib.suppress(Exception):

@@ -14,7 +14,7 @@ from venuewire.bitmart.protocol import (
     SpotState,
     V3Protocol,
 )
-from venuewire.events import BookGap, BookGapCause, BookResynced
+from venuewire.events import BookGap, BookGapCause, BookResynced, ResyncTimedOut
 from venuewire.exports import DecodeFailure, Gap, Order, OrderBook
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "BookState",
     "IncrementalBooks",
     "LegacyDepthProtocol",
+    "ResyncTimedOut",
     "SpotDepthProtocol",
     "SpotIncreaseProtocol",
     "SpotState",

@@ -45,6 +45,8 @@ from venuewire.bitmart.protocol import (
     DEFAULT_MAX_MESSAGE_SIZE,
     LEGACY_PING_INTERVAL_S,
     PING_INTERVAL_S,
+    RESYNC_REQUESTS,
+    RESYNC_TIMEOUT_S,
     LegacyDepthProtocol,
     SpotDepthProtocol,
     SpotIncreaseProtocol,
@@ -261,7 +263,12 @@ class BitmartClient(StreamOwner):
         return self._stream(channel, interval, self.backoff_initial or V3_BACKOFF_INITIAL_S)
 
     def incremental_depth_stream(
-        self, symbols: str | Sequence[str], *, max_buffer: int = DEFAULT_MAX_BUFFER
+        self,
+        symbols: str | Sequence[str],
+        *,
+        max_buffer: int = DEFAULT_MAX_BUFFER,
+        resync_timeout: float | None = RESYNC_TIMEOUT_S,
+        resync_requests: int | None = RESYNC_REQUESTS,
     ) -> BitmartIncrementalStream:
         """Locally maintained books of `symbols` (a pair or a sequence of distinct pairs, one
         connection) from the public v3 incremental channel `spot/depth/increase100`: a
@@ -272,11 +279,20 @@ class BitmartClient(StreamOwner):
         at most `max_buffer` updates buffered and replayed) and a `BookResynced` follows; a
         `Gap` after each reconnect, after which every book waits for its new snapshot (no
         level from before survives unless that snapshot has it). `stream.is_valid(symbol)`
-        at any time. Raises ValueError naming `symbol` at once.
+        at any time. A snapshot request unanswered for `resync_timeout` s is sent again, up to
+        `resync_requests` requests (both from the registry; None: never); then a
+        `ResyncTimedOut` and a reconnect (a `Gap`), the book invalid until the new
+        connection's snapshot. Raises ValueError naming `symbol` (or a setting) at once.
         """
         interval = self.ping_interval or PING_INTERVAL_S
         channel = SpotIncreaseProtocol(
-            self.url, symbols, ping_interval=interval, max_message_size=self.max_message_size, max_buffer=max_buffer
+            self.url,
+            symbols,
+            ping_interval=interval,
+            max_message_size=self.max_message_size,
+            max_buffer=max_buffer,
+            resync_timeout=resync_timeout,
+            resync_requests=resync_requests,
         )
         settings = self._settings(interval, self.backoff_initial or V3_BACKOFF_INITIAL_S)
         return self._track(BitmartIncrementalStream(channel, **settings))

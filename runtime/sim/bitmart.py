@@ -31,7 +31,8 @@ Three sockets on one aiohttp server, their paths taken from the registry's URLs:
   entry (`version` + 1) with the levels that changed since the last one (size 0: removed), from
   `increase_book(pair)` (100 levels a side). `{"op":"request",...}` is answered by a snapshot of
   what the feed serves now, with no ack [guess]. Scripted faults (`sim.script_increase(...)`,
-  each played once, in order; see IncreaseFault): GAP, DUPLICATE, REORDER, LATE_SNAPSHOT.
+  each played once, in order; see IncreaseFault): GAP, DUPLICATE, REORDER, LATE_SNAPSHOT, and for
+  snapshot requests UNANSWERED_REQUEST (never answered) and HELD_REQUEST (answered a tick late).
   `sim.push_now()` advances the step and pushes at once.
 - v3 private (`sim.private_url`, `/user?protocol=1.1`): `{"op":"login","args":[api_key, ts_ms,
   sign]}` is checked exactly as `sign_bitmart_ws_login` signs: `{"event":"login"}` on success,
@@ -268,6 +269,10 @@ class IncreaseFault(enum.Enum):
     """The next two updates go out in swapped order."""
     LATE_SNAPSHOT = "late_snapshot"
     """The next subscription gets two updates before its snapshot."""
+    UNANSWERED_REQUEST = "unanswered_request"
+    """The next snapshot request (`{"op":"request"}`) is never answered (its pair's updates go on)."""
+    HELD_REQUEST = "held_request"
+    """The next snapshot request is answered late: with the next tick, after that tick's update."""
 
 
 @dataclass
@@ -490,6 +495,8 @@ class SpotSession(_V3Session):
         self.feeds: dict[str, IncreaseFeed] = {}
         """Incremental channels: symbol -> its feed."""
         self.requests = 0
+        self.held: list[str] = []
+        """Pairs whose requested snapshot goes out with the next tick (IncreaseFault.HELD_REQUEST)."""
         self._garbage = 0
 
     def _op(self, op: str, text: str) -> list[Frame]:
@@ -542,6 +549,9 @@ class SpotSession(_V3Session):
             out += self._push(*spec)
         for feed in list(self.feeds.values()):
             out += self._increase_push(feed)
+            if feed.symbol in self.held:
+                self.held.remove(feed.symbol)
+                out.append(self._entry(feed.snapshot(self._ms())))
         return out
 
     # -- the incremental channel
@@ -563,7 +573,15 @@ class SpotSession(_V3Session):
             symbols[channel] = match["symbol"]
         if request.op is IncreaseOp.request:  # a snapshot of what the feed serves now [guess: no ack]
             self.requests += 1
-            return [self._entry(self._feed(symbol).snapshot(self._ms())) for symbol in symbols.values()]
+            answered: list[Frame] = []
+            for symbol in symbols.values():
+                if self._script(IncreaseFault.UNANSWERED_REQUEST):
+                    continue
+                if self._script(IncreaseFault.HELD_REQUEST):
+                    self.held.append(symbol)
+                    continue
+                answered.append(self._entry(self._feed(symbol).snapshot(self._ms())))
+            return answered
         out = self._acks(SubscribeOp(request.op.value), list(symbols))
         if request.op is IncreaseOp.unsubscribe:
             for symbol in symbols.values():
