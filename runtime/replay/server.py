@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import os
 import time
@@ -179,7 +180,7 @@ class Replay:
                     self._bound[venue] = int(server.sockets[0].getsockname()[1])
                 else:
                     app = web.Application()
-                    app.router.add_route("*", "/{tail:.*}", lambda request, p=plan: self._http(p, request))
+                    app.router.add_route("*", "/{tail:.*}", functools.partial(self._http, plan))
                     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
                     await runner.setup()
                     self._runners.append(runner)
