@@ -1,0 +1,185 @@
+"""The replay's rules on captures written record by record (times chosen by the test): the
+recorded pace and `speed`, pings that never hold pushes back, the venue's pong, loose matching,
+and requests with no recorded answer (reported, and a clear failure at the client)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from venuewire.capture.format import CAPTURE_FORMAT, CAPTURE_VERSION, Record
+from venuewire.replay import Replay
+from venuewire.replay.plan import loose_equal, query_matches
+
+pytestmark = pytest.mark.timeout(30)
+
+
+def write_capture(path: Path, rows: list[tuple[float, int, str, str, str, bytes | str, dict[str, Any]]]) -> Path:
+    """rows: (mono, conn, venue, dir, transport, data, meta)."""
+    lines = [json.dumps({"format": CAPTURE_FORMAT, "version": CAPTURE_VERSION, "started": 0.0, "venuewire": "test"})]
+    for seq, (mono, conn, venue, direction, transport, data, meta) in enumerate(rows):
+        raw = data.encode() if isinstance(data, str) else data
+        record = Record(seq, mono, 1.7e9 + mono, conn, venue, direction, transport, raw, meta)  # type: ignore[arg-type]
+        lines.append(json.dumps(record.to_json()))
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+SUBSCRIBE = '{"op":"subscribe","args":["spot/depth5:BTC_USDT"]}'
+ACK = '{"event":"subscribe","topic":"spot/depth5:BTC_USDT"}'
+
+
+def bitmart_ws(path: Path) -> Path:
+    """Subscribe at 1.0; the ack at once, a ping and its pong at 1.1, pushes 0.0, 0.5 and 1.0 s
+    after the subscribe (as text frames, to read them easily)."""
+    url = {"url": "wss://ws-manager-compress.bitmart.com/api?protocol=1.1"}
+    return write_capture(
+        path,
+        [
+            (0.5, 1, "bitmart", "meta", "open", b"", url),
+            (1.0, 1, "bitmart", "out", "ws-text", SUBSCRIBE, {}),
+            (1.0, 1, "bitmart", "in", "ws-text", ACK, {}),
+            (1.1, 1, "bitmart", "out", "ws-text", "ping", {}),
+            (1.1, 1, "bitmart", "in", "ws-text", "pong", {}),
+            (1.5, 1, "bitmart", "in", "ws-text", '{"push":1}', {}),
+            (2.0, 1, "bitmart", "in", "ws-text", '{"push":2}', {}),
+            (2.0, 1, "bitmart", "meta", "close", b"", {}),
+        ],
+    )
+
+
+async def read_pushes(url: str, count: int, *, ping: bool = False) -> tuple[list[str], float]:
+    """Subscribe, read `count` frames; (their texts, seconds from the subscribe to the last)."""
+    async with aiohttp.ClientSession() as session, session.ws_connect(url, autoping=True) as ws:
+        await ws.send_str(SUBSCRIBE)
+        start = time.monotonic()
+        texts = []
+        async with asyncio.timeout(10):
+            while len(texts) < count:
+                message = await ws.receive()
+                assert message.type == aiohttp.WSMsgType.TEXT, message
+                texts.append(message.data)
+        elapsed = time.monotonic() - start
+        if ping:
+            await ws.send_str("ping")
+            texts.append((await asyncio.wait_for(ws.receive(), 5)).data)
+        return texts, elapsed
+
+
+@pytest.mark.parametrize(("speed", "low", "high"), [(1.0, 0.95, 1.6), (4.0, 0.24, 0.6), (0.0, 0.0, 0.2)])
+async def test_pushes_keep_the_recorded_pace_divided_by_speed(tmp_path: Path, speed: float, low: float, high: float):
+    async with Replay(bitmart_ws(tmp_path / "c.jsonl"), speed=speed) as replay:
+        texts, elapsed = await read_pushes(replay.url_for("bitmart"), 3)
+    assert texts == [ACK, '{"push":1}', '{"push":2}']
+    assert low <= elapsed <= high
+
+
+async def test_pushes_do_not_wait_for_the_recorded_ping_and_a_ping_gets_the_venues_pong(tmp_path: Path):
+    async with Replay(bitmart_ws(tmp_path / "c.jsonl"), speed=0) as replay:
+        texts, _ = await read_pushes(replay.url_for("bitmart"), 3, ping=True)
+    assert texts == [ACK, '{"push":1}', '{"push":2}', "pong"]  # the recorded pong is no push
+    assert replay.unanswered == []
+
+
+async def test_an_unknown_websocket_frame_is_reported_and_closes_the_socket(tmp_path: Path):
+    async with Replay(bitmart_ws(tmp_path / "c.jsonl"), speed=0) as replay:
+        async with aiohttp.ClientSession() as session, session.ws_connect(replay.url_for("bitmart")) as ws:
+            await ws.send_str('{"op":"subscribe","args":["spot/depth50:ETH_USDT"]}')
+            message = await asyncio.wait_for(ws.receive(), 5)
+        assert message.type == aiohttp.WSMsgType.CLOSE and message.data == 1008
+        assert "no recorded answer" in message.extra
+        async with aiohttp.ClientSession() as session:
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(replay.url_for("bitmart", "wss://elsewhere/user?protocol=1.1"))
+    assert refused.value.status == 404
+    assert [str(u) for u in replay.unanswered] == [
+        'bitmart ws: {"op":"subscribe","args":["spot/depth50:ETH_USDT"]}',
+        "bitmart ws: a WebSocket at /user?protocol=1.1",
+    ]
+
+
+async def test_an_infoway_heartbeat_gets_the_recorded_reply_with_its_own_trace(tmp_path: Path):
+    subscribe = '{"code":10003,"trace":"3f2a9c0d4e5b6a7c8d9e0f1a","data":{"codes":"BTCUSDT"}}'
+    capture = write_capture(
+        tmp_path / "c.jsonl",
+        [
+            (0.0, 1, "infoway", "meta", "open", b"", {"url": "wss://data.infoway.io/ws?business=crypto"}),
+            (0.1, 1, "infoway", "out", "ws-text", '{"code":10010,"trace":"hb-recorded-0001"}', {}),
+            (0.1, 1, "infoway", "in", "ws-text", '{"code":10011,"trace":"hb-recorded-0001"}', {}),
+            (0.2, 1, "infoway", "out", "ws-text", subscribe, {}),
+            (0.2, 1, "infoway", "in", "ws-text", '{"code":10004,"msg":"ok"}', {}),
+        ],
+    )
+    async with Replay(capture, speed=0) as replay:
+        url = replay.url_for("infoway")
+        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+            await ws.send_str('{"code":10010,"trace":"live-trace"}')
+            pong = await asyncio.wait_for(ws.receive(), 5)
+            # another trace and the same codes: the subscribe matches loosely
+            await ws.send_str('{"code":10003,"trace":"0a1b2c3d4e5f60718293a4b5","data":{"codes":"BTCUSDT"}}')
+            ack = await asyncio.wait_for(ws.receive(), 5)
+    assert json.loads(pong.data) == {"code": 10011, "trace": "live-trace"}
+    assert ack.data == '{"code":10004,"msg":"ok"}'
+    assert url.endswith("/ws?business=crypto")
+    assert replay.unanswered == []
+
+
+def http_capture(path: Path) -> Path:
+    rows: list[tuple[float, int, str, str, str, bytes | str, dict[str, Any]]] = []
+    for conn, (target, answer) in enumerate(
+        [("/v1/x?a=1&b=2", '{"n":1}'), ("/v1/x?a=1&b=2", '{"n":2}'), ("/v1/y?ts=1764806400123", '{"y":true}')],
+        start=1,
+    ):
+        seq = len(rows) + 1
+        rows += [
+            (0.0, conn, "coinw", "meta", "open", b"", {"url": "https://api.coinw.com"}),
+            (0.1, conn, "coinw", "out", "http-request", b"", {"method": "GET", "target": target, "headers": {}}),
+            (
+                0.2,
+                conn,
+                "coinw",
+                "in",
+                "http-response",
+                answer,
+                {"status": 200, "headers": {"Content-Type": "application/json"}, "request": seq},
+            ),
+        ]
+    return write_capture(path, rows)
+
+
+async def test_http_matches_method_path_and_query_in_any_order_answers_in_order(tmp_path: Path):
+    async with Replay(http_capture(tmp_path / "c.jsonl"), speed=0) as replay, aiohttp.ClientSession() as session:
+        base = replay.url_for("coinw")
+        answers = []
+        for target in ("/v1/x?b=2&a=1", "/v1/x?a=1&b=2", "/v1/x?a=1&b=2", "/v1/y?ts=1764806499999"):
+            async with session.get(base + target) as response:
+                answers.append((response.status, await response.text(), response.content_type))
+        async with session.get(base + "/v1/x?a=9&b=2") as missing, session.post(base + "/v1/y") as wrong_method:
+            failures = [(missing.status, await missing.text()), (wrong_method.status, await wrong_method.text())]
+    assert answers == [
+        (200, '{"n":1}', "application/json"),
+        (200, '{"n":2}', "application/json"),
+        (200, '{"n":2}', "application/json"),  # the recorded answers ran out: the last again
+        (200, '{"y":true}', "application/json"),  # a timestamp matches any timestamp
+    ]
+    assert failures == [
+        (404, "venuewire replay: no recorded answer for GET /v1/x?a=9&b=2"),
+        (404, "venuewire replay: no recorded answer for POST /v1/y"),
+    ]
+    assert [str(u) for u in replay.unanswered] == ["coinw http: GET /v1/x?a=9&b=2", "coinw http: POST /v1/y"]
+
+
+def test_loose_matching_lets_only_volatile_values_differ():
+    assert loose_equal(b'{"op":"login","args":["[redacted]",1764806400123,"ab12cd34ef56ab12cd34"]}',
+                       b'{"op":"login","args":["my-key",1764806499999,"99ff88ee77dd66cc55bb"]}')  # fmt: skip
+    assert not loose_equal(b'{"args":["spot/depth5:BTC_USDT"]}', b'{"args":["spot/depth5:ETH_USDT"]}')
+    assert not loose_equal(b'{"op":"subscribe"}', b'{"op":"subscribe","extra":1}')
+    assert not loose_equal(b"ping", b"pong")
+    assert query_matches("a=1&b=2", "b=2&a=1") and not query_matches("a=1&b=2", "a=1&b=3")
+    assert not query_matches("a=1", "a=1&a=1")
