@@ -61,7 +61,8 @@ def futu_session(port: int) -> tuple[Any, list[Any]]:
         ctx.close()
 
 
-async def test_futu_api_reads_the_replayed_session(tmp_path: Path, futu_globals: None) -> None:
+@pytest.mark.usefixtures("futu_globals")
+async def test_futu_api_reads_the_replayed_session(tmp_path: Path) -> None:
     path = tmp_path / "futu.jsonl"
     with CaptureWriter(path) as writer:
         async with (
