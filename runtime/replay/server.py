@@ -8,10 +8,10 @@ import functools
 import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Self
+from typing import Any, Literal, Self
 from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, WSMsgType, web
@@ -173,9 +173,7 @@ class Replay:
             for venue, plan in self.plan.venues.items():
                 port = self._ports.get(venue, 0)
                 if plan.opend:
-                    server = await asyncio.start_server(
-                        lambda r, w, p=plan: self._serve_opend(p, r, w), self.host, port
-                    )
+                    server = await asyncio.start_server(functools.partial(self._serve_opend, plan), self.host, port)
                     self._tcp.append(server)
                     self._bound[venue] = int(server.sockets[0].getsockname()[1])
                 else:
@@ -220,8 +218,8 @@ class Replay:
     def _touch(self) -> None:
         self.last_activity = time.monotonic()
 
-    def _miss(self, venue: str, transport: str, what: str) -> None:
-        self.unanswered.append(Unanswered(venue, transport, what))  # type: ignore[arg-type]
+    def _miss(self, venue: str, transport: Literal["opend", "http", "ws"], what: str) -> None:
+        self.unanswered.append(Unanswered(venue, transport, what))
         log.warning("replay: no recorded answer for %s %s: %s", venue, transport, what)
 
     def _next_conn(self, venue: str, key: str, count: int) -> int:
@@ -230,8 +228,8 @@ class Replay:
         self._used[(venue, key)] = index + 1
         return min(index, count - 1)
 
-    def _spawn(self, coro: object) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+    def _spawn(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        task = asyncio.create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return task
