@@ -132,29 +132,24 @@ class WebRecorder:
         target = "ws" + self.upstream.removeprefix("http") + request.path_qs
         conn = self.writer.connection(self.venue, target)
         async with self._session.ws_connect(target, autoping=True) as up:
-
-            async def downstream() -> None:
-                async for message in up:
-                    if message.type == WSMsgType.TEXT:
-                        self.writer.write(conn, self.venue, "in", "ws-text", message.data.encode())
-                        await ws.send_str(message.data)
-                    elif message.type == WSMsgType.BINARY:
-                        self.writer.write(conn, self.venue, "in", "ws-binary", message.data)
-                        await ws.send_bytes(message.data)
-                await ws.close()
-
-            task = asyncio.create_task(downstream())
+            task = asyncio.create_task(self._forward(conn, up, ws, "in"))
             try:
-                async for message in ws:
-                    if message.type == WSMsgType.TEXT:
-                        self.writer.write(conn, self.venue, "out", "ws-text", message.data.encode())
-                        await up.send_str(message.data)
-                    elif message.type == WSMsgType.BINARY:
-                        self.writer.write(conn, self.venue, "out", "ws-binary", message.data)
-                        await up.send_bytes(message.data)
+                await self._forward(conn, ws, up, "out")
             finally:
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await task
         self.writer.close_connection(conn, self.venue)
         return ws
+
+    async def _forward(self, conn: int, source: Any, sink: Any, direction: Any) -> None:
+        """Every text and binary message of `source` recorded, then sent on to `sink`."""
+        async for message in source:
+            if message.type == WSMsgType.TEXT:
+                self.writer.write(conn, self.venue, direction, "ws-text", message.data.encode())
+                await sink.send_str(message.data)
+            elif message.type == WSMsgType.BINARY:
+                self.writer.write(conn, self.venue, direction, "ws-binary", message.data)
+                await sink.send_bytes(message.data)
+        if direction == "in":
+            await sink.close()

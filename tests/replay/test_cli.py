@@ -94,4 +94,4 @@ def test_unusable_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.Cap
     err = capsys.readouterr().err
     assert "not a venuewire capture" in err
     assert "the capture has no 'qfex' (venues: bitmart, coinw)" in err
-    assert "must be 0 (as fast as possible) to 10000" in err
+    assert "--speed must be 0 (as fast as possible) to 10000" in err

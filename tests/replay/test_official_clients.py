@@ -15,7 +15,6 @@ from venuewire.capture.format import CaptureWriter
 from venuewire.credentials import InfowayCredentials
 from venuewire.infoway import InfowayClient
 from venuewire.replay import Replay
-from venuewire.sim.bitmart import BitmartSimulator
 from venuewire.sim.infoway import InfowaySimulator
 from venuewire.sim.opend import OpenDSimulator
 
@@ -28,7 +27,7 @@ from ..interop.test_futu_official_client import (
     wait_until,
 )
 from .recording import OpenDRecorder, WebRecorder
-from .test_web_replay import bitmart_session
+from .test_web_replay import bitmart_session, record_bitmart
 
 infoway = pytest.importorskip("infoway")
 
@@ -92,14 +91,8 @@ async def sdk_depth(url: str) -> list[Any]:
 
 async def test_bitmart_sdk_reads_the_replayed_session_and_what_our_client_read(tmp_path: Path) -> None:
     path = tmp_path / "bitmart.jsonl"
-    with CaptureWriter(path) as writer:
-        async with (
-            BitmartSimulator(port=0, push_interval=0.05) as sim,
-            WebRecorder(writer, "bitmart", sim.address("http")) as proxy,
-        ):
-            url = sim.url.replace(f":{sim.port}", f":{proxy.port}")
-            recorded_sdk = await sdk_depth(url)  # its ping, answered with the text pong, is in the capture
-            recorded_ours = await bitmart_session(url)
+    # the SDK's ping, answered with the text pong, is in the capture
+    recorded_sdk, recorded_ours = await record_bitmart(path, sdk_depth, bitmart_session)
     async with Replay(path, speed=0) as replay:
         url = replay.url_for("bitmart")
         replayed_sdk = await sdk_depth(url)

@@ -5,9 +5,9 @@ replayed; the same client decodes the same typed messages from the replay."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -27,6 +27,7 @@ from .recording import WebRecorder
 pytestmark = pytest.mark.timeout(60)
 
 BOOKS = 3
+T = TypeVar("T")
 
 
 async def first_books(stream: AsyncIterator[Any], count: int = BOOKS) -> list[Any]:
@@ -47,14 +48,20 @@ async def bitmart_session(url: str) -> list[Any]:
         return await first_books(client.depth_stream("BTC_USDT", levels=5))
 
 
-async def test_bitmart_depth_stream_replays_the_recorded_frames(tmp_path: Path) -> None:
-    path = tmp_path / "bitmart.jsonl"
+async def record_bitmart(path: Path, *sessions: Callable[[str], Awaitable[T]]) -> list[T]:
+    """Run each session against our BitMart simulator through the recording proxy (the v3
+    public socket's URL); what each returned."""
     with CaptureWriter(path) as writer:
         async with (
             BitmartSimulator(port=0, push_interval=0.05) as sim,
             WebRecorder(writer, "bitmart", sim.address("http")) as proxy,
         ):
-            recorded = await bitmart_session(sim.url.replace(f":{sim.port}", f":{proxy.port}"))
+            return [await session(sim.url.replace(f":{sim.port}", f":{proxy.port}")) for session in sessions]
+
+
+async def test_bitmart_depth_stream_replays_the_recorded_frames(tmp_path: Path) -> None:
+    path = tmp_path / "bitmart.jsonl"
+    [recorded] = await record_bitmart(path, bitmart_session)
     capture = read_capture(path)
     assert any(r.transport == "ws-binary" for r in capture.records)  # the deflated pushes, as sent
     async with Replay(capture, speed=0) as replay:
