@@ -14,6 +14,8 @@ import aiohttp
 import pytest
 
 from venuewire.capture.format import CAPTURE_FORMAT, CAPTURE_VERSION, Record
+from venuewire.generated.registry import OpenDProtoID
+from venuewire.opend.frame import HEADER, HEADER_SIZE, encode_frame
 from venuewire.replay import Replay
 from venuewire.replay.plan import loose_equal, query_matches
 
@@ -183,3 +185,44 @@ def test_loose_matching_lets_only_volatile_values_differ():
     assert not loose_equal(b"ping", b"pong")
     assert query_matches("a=1&b=2", "b=2&a=1") and not query_matches("a=1&b=2", "a=1&b=3")
     assert not query_matches("a=1", "a=1&a=1")
+
+
+def opend_frame(proto_id: int, serial: int, body: bytes) -> bytes:
+    return encode_frame(proto_id, serial, body)
+
+
+async def read_frame(reader: asyncio.StreamReader) -> tuple[int, int, bytes]:
+    header = await asyncio.wait_for(reader.readexactly(HEADER_SIZE), 5)
+    _magic, proto_id, _fmt, _ver, serial, length, *_ = HEADER.unpack(header)
+    return proto_id, serial, await asyncio.wait_for(reader.readexactly(length), 5)
+
+
+async def test_opend_pushes_follow_their_request_not_the_keepalive_between(tmp_path: Path):
+    init, sub, keep, push = (
+        int(OpenDProtoID[name]) for name in ("InitConnect", "Qot_Sub", "KeepAlive", "Qot_UpdateOrderBook")
+    )
+    meta: dict[str, Any] = {}
+    capture = write_capture(
+        tmp_path / "c.jsonl",
+        [
+            (0.0, 1, "futu", "meta", "open", b"", {"url": "tcp://127.0.0.1:11111"}),
+            (0.0, 1, "futu", "out", "opend", opend_frame(init, 7, b"init"), meta),
+            (0.0, 1, "futu", "in", "opend", opend_frame(init, 7, b"init-reply"), meta),
+            (0.1, 1, "futu", "out", "opend", opend_frame(sub, 8, b"sub"), meta),
+            (0.1, 1, "futu", "in", "opend", opend_frame(sub, 8, b"sub-reply"), meta),
+            (0.2, 1, "futu", "out", "opend", opend_frame(keep, 9, b"keep"), meta),
+            (0.2, 1, "futu", "in", "opend", opend_frame(keep, 9, b"keep-reply"), meta),
+            (0.3, 1, "futu", "in", "opend", opend_frame(push, 1, b"push"), meta),
+        ],
+    )
+    async with Replay(capture, speed=0) as replay:
+        reader, writer = await asyncio.open_connection(*replay.address_for("futu"))
+        try:
+            writer.write(opend_frame(init, 100, b"init") + opend_frame(sub, 101, b"sub"))
+            got = [await read_frame(reader) for _ in range(3)]  # no KeepAlive sent: the push comes anyway
+            writer.write(opend_frame(keep, 102, b"keep"))
+            got.append(await read_frame(reader))
+        finally:
+            writer.close()
+    assert got == [(init, 100, b"init-reply"), (sub, 101, b"sub-reply"), (push, 1, b"push"), (keep, 102, b"keep-reply")]
+    assert replay.unanswered == []
