@@ -24,7 +24,7 @@ pytestmark = pytest.mark.timeout(60)
 PUSHES = 3
 
 
-async def _session(host: str, port: int) -> tuple[bytes, list[bytes]]:
+async def opend_session(host: str, port: int) -> tuple[bytes, list[bytes]]:
     """Subscribe, one order book, then PUSHES pushes: (the book's S2C bytes, each push's S2C bytes)."""
     async with OpenDClient(host=host, port=port, timeout=5, reconnect=False) as client:
         await client.subscribe(["HK.00700"], sub_types=[SubType.OrderBook], push=True)
@@ -55,7 +55,7 @@ async def record(path: Path) -> tuple[bytes, list[bytes]]:
             OpenDSimulator(port=0, push_interval=0.05) as sim,
             OpenDRecorder(writer, sim.host, sim.port) as proxy,
         ):
-            return await _session(proxy.host, proxy.port)
+            return await opend_session(proxy.host, proxy.port)
 
 
 async def test_our_client_gets_the_recorded_replies_and_pushes(tmp_path: Path) -> None:
@@ -64,7 +64,7 @@ async def test_our_client_gets_the_recorded_replies_and_pushes(tmp_path: Path) -
     capture = read_capture(path)
     async with Replay(capture, speed=1) as replay:  # the recorded pace: pushes come once the stream listens
         host, port = replay.address_for("futu")
-        book, pushes = await _session(host, port)
+        book, pushes = await opend_session(host, port)
     assert book == recorded_book
     captured = captured_pushes(capture)
     assert len(captured) > PUSHES and set(recorded_pushes) <= set(captured)
