@@ -95,3 +95,15 @@ def test_unusable_input_exits_2_with_one_line(tmp_path: Path, capsys: pytest.Cap
     assert "not a venuewire capture" in err
     assert "the capture has no 'qfex' (venues: bitmart, coinw)" in err
     assert "--speed must be 0 (as fast as possible) to 10000" in err
+
+
+def test_a_port_in_use_exits_1_with_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["replay", str(both(tmp_path)), "--port", "0", str(port), "--exit-after-idle", "1"]) == 1
+    captured = capsys.readouterr()
+    assert "venuewire replay: cannot listen on 127.0.0.1:" in captured.err and captured.out == ""
