@@ -12,13 +12,16 @@ A capture's connections become, per venue:
 - HTTP (`http-request` with its `http-response`): `HttpExchange`.
 
 Pings and pongs follow the venue's rule from the registry (`ping_text`/`pong_text` of its
-WebSocket channels, or a heartbeat told by a channel's `dispatch` key and `codes`). Client
+WebSocket channels, `ping`/`pong` messages with a schema, or a heartbeat told by a channel's
+`dispatch` key and `codes`). Client
 frames and queries match the recording loosely: values that change every session (timestamps,
 ids, signatures, and what the capture redacted) match any value of the same kind.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,7 +30,9 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from venuewire.capture.format import REDACTED, Capture, Record
-from venuewire.generated.registry import WS_CHANNELS, OpenDProtoID, WsChannel
+from venuewire.errors import DecodeError
+from venuewire.generated.registry import MESSAGES, WS_CHANNELS, OpenDProtoID, WsChannel
+from venuewire.messages import decode_json
 from venuewire.opend.frame import HEADER, HEADER_SIZE, encode_frame
 
 __all__ = [
@@ -178,12 +183,39 @@ def _opend_conn(url: str, records: Sequence[Record]) -> OpenDConn:
 # -- WebSocket --------------------------------------------------------------------------------------
 
 
+@functools.cache
+def _message_class(ref: str) -> type[Any] | None:
+    """The generated class of a registry message reference `venue/name`, None when unknown."""
+    venue, _, name = ref.partition("/")
+    for info in MESSAGES:
+        if info.venue == venue and info.name == name and info.format == "json":
+            cls: type[Any] = getattr(importlib.import_module(info.module), info.class_name)
+            return cls
+    return None
+
+
+def _is_message(ref: str | None, data: bytes) -> bool:
+    """`data` decodes as the registry message `ref` (a ping or pong declared by its schema)."""
+    cls = None if ref is None or not data.startswith(b"{") else _message_class(ref)
+    if cls is None:
+        return False
+    try:
+        decode_json(cls, data)
+    except DecodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class PingRule:
-    """How a venue's WebSocket tells a client ping and answers it."""
+    """How a venue's WebSocket tells a client ping and answers it: a literal text
+    (`ping_text`/`pong_text`), a message with a schema (`ping`/`pong`, answered only from the
+    capture), or a heartbeat told by the channel's `dispatch` key."""
 
     ping_text: str | None = None
     pong_text: str | None = None
+    ping_message: str | None = None
+    pong_message: str | None = None
     dispatch: str | None = None
     heartbeat: int | None = None
     heart_apply: int | None = None
@@ -191,10 +223,14 @@ class PingRule:
     def is_ping(self, data: bytes) -> bool:
         if self.ping_text is not None and data == self.ping_text.encode():
             return True
+        if _is_message(self.ping_message, data):
+            return True
         return self.heartbeat is not None and _dispatch_value(data, self.dispatch) == self.heartbeat
 
     def is_pong(self, data: bytes) -> bool:
         if self.pong_text is not None and data == self.pong_text.encode():
+            return True
+        if _is_message(self.pong_message, data):
             return True
         return self.heart_apply is not None and _dispatch_value(data, self.dispatch) == self.heart_apply
 
@@ -207,6 +243,8 @@ class PingRule:
                 if self.pong_text is not None and pong == self.pong_text.encode():
                     return pong
             return None if self.pong_text is None else self.pong_text.encode()
+        if self.ping_message is not None and _is_message(self.ping_message, ping):
+            return next((pong for pong in recorded_pongs if _is_message(self.pong_message, pong)), None)
         for pong in recorded_pongs:
             if self.heart_apply is not None and _dispatch_value(pong, self.dispatch) == self.heart_apply:
                 return _echo(pong, ping, self.dispatch)
@@ -242,6 +280,8 @@ def ping_rules(venue: str, path: str, channels: Iterable[WsChannel] = WS_CHANNEL
     for channel in at_path:
         if channel.ping_text is not None or channel.pong_text is not None:
             rules.append(PingRule(ping_text=channel.ping_text, pong_text=channel.pong_text))
+        if channel.ping is not None:
+            rules.append(PingRule(ping_message=channel.ping, pong_message=channel.pong))
         if channel.dispatch is not None and "heartbeat" in channel.codes:
             rules.append(
                 PingRule(

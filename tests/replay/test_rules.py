@@ -226,3 +226,28 @@ async def test_opend_pushes_follow_their_request_not_the_keepalive_between(tmp_p
             writer.close()
     assert got == [(init, 100, b"init-reply"), (sub, 101, b"sub-reply"), (push, 1, b"push"), (keep, 102, b"keep-reply")]
     assert replay.unanswered == []
+
+
+async def test_a_ping_declared_by_its_schema_is_answered_from_the_capture(tmp_path: Path):
+    subscribe = '{"subscribe":"order","symbol":"BMX_ETH","precision":6}'
+    capture = write_capture(
+        tmp_path / "c.jsonl",
+        [
+            (0.0, 1, "bitmart", "meta", "open", b"", {"url": "wss://openws.bitmart.com"}),
+            (0.1, 1, "bitmart", "out", "ws-text", '{"subscribe":"ping"}', {}),
+            (0.1, 1, "bitmart", "in", "ws-text", '{"subscribe":"pong"}', {}),
+            (0.2, 1, "bitmart", "out", "ws-text", subscribe, {}),
+            (0.3, 1, "bitmart", "in", "ws-text", '{"subscribe":"depth","data":1}', {}),
+        ],
+    )
+    async with (
+        Replay(capture, speed=0) as replay,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(replay.url_for("bitmart")) as ws,
+    ):
+        await ws.send_str(subscribe)  # no ping first: the push comes anyway
+        push = await asyncio.wait_for(ws.receive(), 5)
+        await ws.send_str('{"subscribe": "ping"}')
+        pong = await asyncio.wait_for(ws.receive(), 5)
+    assert (push.data, pong.data) == ('{"subscribe":"depth","data":1}', '{"subscribe":"pong"}')
+    assert replay.unanswered == []
