@@ -52,6 +52,8 @@ __all__ = [
 _KEEPALIVE = int(OpenDProtoID.KeepAlive)
 _DIGITS = re.compile(r"[0-9]{10,}")
 _TOKEN = re.compile(r"[0-9A-Za-z+/=_-]{16,}")
+_HAS_DIGIT = re.compile(r"[0-9]")
+_HAS_LETTER = re.compile(r"[A-Za-z]")
 _WS_SCHEMES = frozenset({"ws", "wss"})
 _HOP_HEADERS = frozenset(
     {"content-length", "transfer-encoding", "content-encoding", "connection", "date", "server", "keep-alive"}
@@ -80,8 +82,9 @@ def _volatile(value: object) -> bool:
         return False
     if isinstance(value, int):
         return abs(value) >= 10**9
-    if isinstance(value, str):
-        return value == REDACTED or bool(_DIGITS.fullmatch(value) or _TOKEN.fullmatch(value))
+    if isinstance(value, str):  # a token has digits and letters: a long symbol list is no token
+        token = _TOKEN.fullmatch(value) is not None and _HAS_DIGIT.search(value) and _HAS_LETTER.search(value)
+        return value == REDACTED or _DIGITS.fullmatch(value) is not None or bool(token)
     return False
 
 

@@ -181,6 +181,7 @@ def test_loose_matching_lets_only_volatile_values_differ():
     assert loose_equal(b'{"op":"login","args":["[redacted]",1764806400123,"ab12cd34ef56ab12cd34"]}',
                        b'{"op":"login","args":["my-key",1764806499999,"99ff88ee77dd66cc55bb"]}')  # fmt: skip
     assert not loose_equal(b'{"args":["spot/depth5:BTC_USDT"]}', b'{"args":["spot/depth5:ETH_USDT"]}')
+    assert not loose_equal(b'{"codes":"BTCUSDTETHUSDTXRP"}', b'{"codes":"BTCUSDTETHUSDTSOL"}')  # no token: no digit
     assert not loose_equal(b'{"op":"subscribe"}', b'{"op":"subscribe","extra":1}')
     assert not loose_equal(b"ping", b"pong")
     assert query_matches("a=1&b=2", "b=2&a=1") and not query_matches("a=1&b=2", "a=1&b=3")
