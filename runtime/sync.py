@@ -30,6 +30,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 if TYPE_CHECKING:
     from venuewire.bitmart.client import BitmartClient as AsyncBitmartClient
+    from venuewire.capture.tap import Tap
     from venuewire.coinw.client import CoinwClient as AsyncCoinwClient
     from venuewire.events import StreamEvent
     from venuewire.generated.coinw.order import Order as CoinwOrder
@@ -155,6 +156,12 @@ class _Facade(Generic[C]):
 
     def _call(self, func: Callable[..., Awaitable[T]], *args: Any) -> T:
         return cast(T, self._loop.call(func, *args))
+
+    @property
+    def capture(self) -> Tap | None:
+        """The async client's recording (`capture=`, or `VENUEWIRE_CAPTURE`); None when off."""
+        tap = getattr(self.async_client, "capture", None)
+        return cast("Tap | None", tap)
 
     def _stream(self, make: Callable[[], AsyncIterator[T]]) -> Stream[T]:
         stream: Stream[T] = Stream(self._loop, self._loop.call(make))

@@ -47,6 +47,7 @@ import contextlib
 import logging
 import math
 import random
+import sys
 import time
 import traceback
 import weakref
@@ -74,6 +75,8 @@ from venuewire.errors import (
 from venuewire.events import DecodeFailure, Fresh, Gap, Stale, StreamEvent
 
 if TYPE_CHECKING:
+    from venuewire.capture.format import Direction
+    from venuewire.capture.tap import Tap
     from venuewire.generated.registry import WsChannel
 
 log = logging.getLogger("venuewire.transport")
@@ -288,6 +291,7 @@ class Http(Closing):
         limiter: RateLimiter | None = None,
         session: aiohttp.ClientSession | None = None,
         max_body: int = DEFAULT_MAX_BODY,
+        capture: Tap | None = None,
     ) -> None:
         if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
             raise ValueError(f"max_body must be a positive int (bytes), got {max_body!r}")
@@ -301,6 +305,9 @@ class Http(Closing):
         self._session = session
         self._own_session = session is None
         self._loop_bound = LoopBound(venue, "HTTP client")
+        self.capture = capture
+        """Where every request and response is recorded (None: not recorded)."""
+        self._capture_conn: int | None = None
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -312,6 +319,9 @@ class Http(Closing):
         """Close the own session (a given one is the caller's). From a loop other than the
         one the client was used on, the session (of that loop) is dropped, not awaited."""
         session, self._session = self._session, None
+        if self.capture is not None and self._capture_conn is not None:
+            self.capture.closed(self._capture_conn, "the client closed")
+            self._capture_conn = None
         try:
             self._loop_bound.check()
         except WrongEventLoop:
@@ -346,6 +356,7 @@ class Http(Closing):
                 await pacer.acquire()
             sent = headers() if callable(headers) else headers
             self.attempts += 1
+            recorded = -1 if self.capture is None else self._record_request(method, path_and_query, sent, body)
             # Errors are built inside `except` and raised after it, so that no aiohttp error
             # (holding the URL with its query, and the headers) hangs in their __context__.
             failure: VenueError
@@ -353,7 +364,10 @@ class Http(Closing):
                 async with asyncio.timeout(self.timeout):
                     async with self.session().request(method, url, headers=dict(sent or {}), data=body) as response:
                         data = await self._read_body(response, what)
-                        return HttpReply(response.status, dict(response.headers), data)
+                        reply = HttpReply(response.status, dict(response.headers), data)
+                        if self.capture is not None and self._capture_conn is not None:
+                            self.capture.http_response(self._capture_conn, recorded, reply.status, reply.headers, data)
+                        return reply
             except VenueError:  # ours (PayloadTooLarge); ConnectionLost is an OSError too
                 raise
             except TimeoutError:
@@ -367,6 +381,13 @@ class Http(Closing):
                 failure = ConnectionLost(self.venue, f"{what} failed: {describe(exc)}")
             raise failure
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _record_request(self, method: str, target: str, headers: Mapping[str, str] | None, body: bytes | None) -> int:
+        """Record one request (its `seq`); the first opens the client's capture connection."""
+        assert self.capture is not None
+        if self._capture_conn is None:
+            self._capture_conn = self.capture.opened(self.base_url)
+        return self.capture.http_request(self._capture_conn, method, target, headers or {}, body)
 
     async def _read_body(self, response: aiohttp.ClientResponse, what: str) -> bytes:
         """The body, at most `max_body` bytes; PayloadTooLarge (connection closed) beyond."""
@@ -601,6 +622,7 @@ class WsStreamSettings(TypedDict, total=False):
     stale_after: float | None
     reconnect_after: float | None
     clock: Callable[[], float]
+    capture: Tap | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -664,8 +686,12 @@ class _WsEngine(Closing, Generic[T]):
         max_message_size: int,
         ping_interval: float | None = None,
         send_limiter: RateLimiter | None = None,
+        capture: Tap | None = None,
     ) -> None:
         self.venue = venue
+        self.capture = capture
+        """Where every frame in and out is recorded, with each connection's open and close (None: not recorded)."""
+        self._capture_conns: dict[aiohttp.ClientWebSocketResponse, int] = {}
         self._session = session
         self._own_session = session is None
         self._backoff = backoff
@@ -698,13 +724,16 @@ class _WsEngine(Closing, Generic[T]):
         failure: VenueError | None = None
         try:
             async with asyncio.timeout(self._connect_timeout):
-                return await self._http_session().ws_connect(
+                ws = await self._http_session().ws_connect(
                     target,
                     timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=self._connect_timeout),
                     max_msg_size=self._max_message_size,
                     heartbeat=self._ping_interval,
                     autoping=True,
                 )
+            if self.capture is not None:
+                self._capture_conns[ws] = self.capture.opened(str(target))
+            return ws
         except TimeoutError:
             failure = Timeout(self.venue, f"connecting to {where} timed out")
         except aiohttp.WSServerHandshakeError as exc:
@@ -755,10 +784,26 @@ class _WsEngine(Closing, Generic[T]):
                 await ws.send_bytes(frame)
             else:
                 await ws.send_str(frame)
+            if self.capture is not None:
+                self._record(ws, "out", frame)
             return
         except (aiohttp.ClientError, OSError, RuntimeError) as exc:
             failure = ConnectionLost(self.venue, f"sending a frame failed: {describe(exc)}")
         raise failure
+
+    def _record(self, ws: aiohttp.ClientWebSocketResponse, direction: Direction, frame: Frame) -> None:
+        """Record one frame of `ws` (call only when `capture` is set)."""
+        assert self.capture is not None
+        conn = self._capture_conns.get(ws)
+        if conn is not None:
+            self.capture.ws(conn, direction, frame)
+
+    def _record_close(self, ws: aiohttp.ClientWebSocketResponse, reason: str) -> None:
+        """Record that `ws` is done (once; nothing when capture is off)."""
+        if self.capture is not None:
+            conn = self._capture_conns.pop(ws, None)
+            if conn is not None:
+                self.capture.closed(conn, reason)
 
     def _react(self, data: Frame) -> Reaction[T]:
         """The protocol's reaction to one message. When `receive` raises (it should not) or
@@ -827,6 +872,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         stale_after: float | None = None,
         reconnect_after: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        capture: Tap | None = None,
     ) -> None:
         if buffer < 1:
             raise ValueError("buffer must be at least 1")
@@ -848,6 +894,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             connect_timeout=connect_timeout,
             max_message_size=max_message_size,
             send_limiter=send_limiter,
+            capture=capture,
         )
         self.stats = StreamStats()
         self.gaps: list[Gap] = []
@@ -1066,6 +1113,9 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             self._ws = None
             with contextlib.suppress(Exception):
                 await ws.close()
+            if self.capture is not None:
+                cause = failure or sys.exc_info()[1]
+                self._record_close(ws, cause.message if isinstance(cause, VenueError) else "the connection was closed")
         if failure is not None:
             raise failure
 
@@ -1073,7 +1123,10 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         while True:
             message = await self._next_message(ws, self._idle_timeout)
             if isinstance(message, _Closed):
+                self._record_close(ws, message.reason)
                 return
+            if self.capture is not None and not isinstance(message, PayloadTooLarge):
+                self._record(ws, "in", message)
             self.stats.received += 1
             if isinstance(message, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
                 self._decode_failure(message, b"")
@@ -1250,6 +1303,7 @@ class WsSession(_WsEngine[T]):
         buffer: int = 1024,
         session: aiohttp.ClientSession | None = None,
         what: str = "session",
+        capture: Tap | None = None,
     ) -> None:
         if correlation not in SESSION_CORRELATIONS:
             raise ValueError(f"a WsSession pairs answers by {', '.join(SESSION_CORRELATIONS)}, not {correlation!r}")
@@ -1270,6 +1324,7 @@ class WsSession(_WsEngine[T]):
             connect_timeout=self.timeout,
             max_message_size=max_message_size,
             ping_interval=None if ping_interval is None else positive_seconds("ping_interval", ping_interval),
+            capture=capture,
         )
         self.what = what
         self.stats = SessionStats()
@@ -1495,6 +1550,8 @@ class WsSession(_WsEngine[T]):
                 if isinstance(message, PayloadTooLarge):
                     self._answered(link, Answer(error=message, unpaired=True))
                     continue
+                if self.capture is not None:
+                    self._record(link.ws, "in", message)
                 self._on_frame(link, message)
         except asyncio.CancelledError:
             reason = "the connection was closed"
@@ -1508,6 +1565,7 @@ class WsSession(_WsEngine[T]):
                 self.stats.connections_lost += 1
                 log.warning("%s: %s (%s)", self.venue, reason, self.where)
             link.fail(ConnectionLost(self.venue, f"{reason} ({self.where})"))
+            self._record_close(link.ws, reason)
             if not link.ws.closed:
                 self._close_link(link)
 

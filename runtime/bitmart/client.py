@@ -39,6 +39,7 @@ from typing import Any, Final, Generic, Protocol, TypeVar, Unpack
 import aiohttp
 import yarl
 
+from venuewire.bitmart.book import VENUE
 from venuewire.bitmart.incremental import DEFAULT_MAX_BUFFER, IncrementalOutput
 from venuewire.bitmart.protocol import (
     DEFAULT_MAX_MESSAGE_SIZE,
@@ -49,6 +50,7 @@ from venuewire.bitmart.protocol import (
     SpotIncreaseProtocol,
     V3Protocol,
 )
+from venuewire.capture.tap import CaptureTarget, open_tap
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import VenueError
 from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH, required
@@ -173,6 +175,7 @@ class BitmartClient(StreamOwner):
         healthy_after: float = 10.0,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         clock: Callable[[], float] = time.time,
+        capture: CaptureTarget = None,
     ) -> None:
         self.legacy_url = _check_url("legacy_url", legacy_url)
         self.url = _check_url("url", url)
@@ -196,9 +199,17 @@ class BitmartClient(StreamOwner):
         self.healthy_after = float(healthy_after)
         self.max_message_size = max_message_size
         self.clock = clock
+        self.capture = open_tap(capture, VENUE, credentials)
+        """The recording of every stream's frames (None when off; see `venuewire.capture.tap`)."""
 
     def __repr__(self) -> str:
         return f"BitmartClient(legacy_url={self.legacy_url!r}, url={self.url!r}, credentials={self.credentials!r})"
+
+    async def close(self) -> None:
+        """Close every stream the client made, and the capture file it opened."""
+        await self.close_streams()
+        if self.capture is not None:
+            self.capture.close()
 
     def _settings(self, ping_interval: float, backoff_initial: float) -> WsStreamSettings:
         return WsStreamSettings(
@@ -211,6 +222,7 @@ class BitmartClient(StreamOwner):
             connect_timeout=self.timeout,
             idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
             max_message_size=self.max_message_size,
+            capture=self.capture,
         )
 
     def _stream(self, channel: ChannelProtocol, ping_interval: float, backoff_initial: float) -> BitmartStream:
