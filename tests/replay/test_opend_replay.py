@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from venuewire import OpenDClient, OpenDError, SubType
+from venuewire.capture import CaptureTarget
 from venuewire.capture.format import Capture, CaptureWriter, read_capture
 from venuewire.events import StreamEvent
 from venuewire.generated.futu import Qot_Common_pb2, Qot_GetMarketState_pb2, Qot_UpdateOrderBook_pb2
@@ -24,9 +25,13 @@ pytestmark = pytest.mark.timeout(60)
 PUSHES = 3
 
 
-async def opend_session(host: str, port: int) -> tuple[bytes, list[bytes]]:
+async def opend_session(
+    host: str, port: int, capture: CaptureTarget = None, rsa_key_path: str | None = None
+) -> tuple[bytes, list[bytes]]:
     """Subscribe, one order book, then PUSHES pushes: (the book's S2C bytes, each push's S2C bytes)."""
-    async with OpenDClient(host=host, port=port, timeout=5, reconnect=False) as client:
+    async with OpenDClient(
+        host=host, port=port, timeout=5, reconnect=False, capture=capture, rsa_key_path=rsa_key_path
+    ) as client:
         await client.subscribe(["HK.00700"], sub_types=[SubType.OrderBook], push=True)
         book = await client.get_order_book("HK.00700", num=5)
         pushes: list[bytes] = []

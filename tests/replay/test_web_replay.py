@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import pytest
 
 from venuewire.bitmart.client import BitmartClient
+from venuewire.capture import CaptureTarget
 from venuewire.capture.format import CaptureWriter, read_capture
 from venuewire.coinw import CoinwClient
 from venuewire.credentials import CoinwCredentials, InfowayCredentials
@@ -43,8 +44,8 @@ async def first_books(stream: AsyncIterator[Any], count: int = BOOKS) -> list[An
     return out
 
 
-async def bitmart_session(url: str) -> list[Any]:
-    async with BitmartClient(url=url, reconnect=False, timeout=5) as client:
+async def bitmart_session(url: str, capture: CaptureTarget = None) -> list[Any]:
+    async with BitmartClient(url=url, reconnect=False, timeout=5, capture=capture) as client:
         return await first_books(client.depth_stream("BTC_USDT", levels=5))
 
 
@@ -70,9 +71,9 @@ async def test_bitmart_depth_stream_replays_the_recorded_frames(tmp_path: Path) 
     assert replay.unanswered == []
 
 
-async def infoway_session(url: str, ws_url: str) -> tuple[list[Any], list[Any]]:
+async def infoway_session(url: str, ws_url: str, capture: CaptureTarget = None) -> tuple[list[Any], list[Any]]:
     credentials = InfowayCredentials(infoway_sim.DEFAULT_API_KEY)
-    async with InfowayClient(credentials, url, ws_url, timeout=5) as client:
+    async with InfowayClient(credentials, url, ws_url, timeout=5, capture=capture) as client:
         rest = await client.batch_depth("stock", ["00700.HK", "TSLA.US"])
         books = await first_books(client.depth_stream("crypto", ["BTCUSDT"]))
         return [rest], books
@@ -96,9 +97,9 @@ async def test_infoway_rest_and_depth_stream_replay(tmp_path: Path) -> None:
     assert replay.unanswered == []
 
 
-async def coinw_session(url: str) -> list[Any]:
+async def coinw_session(url: str, capture: CaptureTarget = None) -> list[Any]:
     credentials = CoinwCredentials(coinw_sim.DEFAULT_API_KEY, coinw_sim.DEFAULT_SECRET)
-    async with CoinwClient(credentials, url, timeout=5) as client:
+    async with CoinwClient(credentials, url, timeout=5, capture=capture) as client:
         plan = await client.get_open_orders("plan", source_ids=["33308753605637070"], instrument="btc")
         execute = await client.get_open_orders("execute")
         return [plan, execute]
