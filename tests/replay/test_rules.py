@@ -106,17 +106,29 @@ async def test_an_unknown_websocket_frame_is_reported_and_closes_the_socket(tmp_
     ]
 
 
+def ping_then_subscribe(path: Path, where: tuple[str, str], ping: tuple[str, str], subscribe: tuple[str, str]) -> Path:
+    """One WebSocket connection of venue `where[0]` at URL `where[1]`: a ping and its pong,
+    then a subscribe and its reply."""
+    venue, url = where
+    return write_capture(
+        path,
+        [
+            (0.0, 1, venue, "meta", "open", b"", {"url": url}),
+            (0.1, 1, venue, "out", "ws-text", ping[0], {}),
+            (0.1, 1, venue, "in", "ws-text", ping[1], {}),
+            (0.2, 1, venue, "out", "ws-text", subscribe[0], {}),
+            (0.3, 1, venue, "in", "ws-text", subscribe[1], {}),
+        ],
+    )
+
+
 async def test_an_infoway_heartbeat_gets_the_recorded_reply_with_its_own_trace(tmp_path: Path):
     subscribe = '{"code":10003,"trace":"3f2a9c0d4e5b6a7c8d9e0f1a","data":{"codes":"BTCUSDT"}}'
-    capture = write_capture(
+    capture = ping_then_subscribe(
         tmp_path / "c.jsonl",
-        [
-            (0.0, 1, "infoway", "meta", "open", b"", {"url": "wss://data.infoway.io/ws?business=crypto"}),
-            (0.1, 1, "infoway", "out", "ws-text", '{"code":10010,"trace":"hb-recorded-0001"}', {}),
-            (0.1, 1, "infoway", "in", "ws-text", '{"code":10011,"trace":"hb-recorded-0001"}', {}),
-            (0.2, 1, "infoway", "out", "ws-text", subscribe, {}),
-            (0.2, 1, "infoway", "in", "ws-text", '{"code":10004,"msg":"ok"}', {}),
-        ],
+        ("infoway", "wss://data.infoway.io/ws?business=crypto"),
+        ('{"code":10010,"trace":"hb-recorded-0001"}', '{"code":10011,"trace":"hb-recorded-0001"}'),
+        (subscribe, '{"code":10004,"msg":"ok"}'),
     )
     async with Replay(capture, speed=0) as replay:
         url = replay.url_for("infoway")
@@ -231,15 +243,11 @@ async def test_opend_pushes_follow_their_request_not_the_keepalive_between(tmp_p
 
 async def test_a_ping_declared_by_its_schema_is_answered_from_the_capture(tmp_path: Path):
     subscribe = '{"subscribe":"order","symbol":"BMX_ETH","precision":6}'
-    capture = write_capture(
+    capture = ping_then_subscribe(
         tmp_path / "c.jsonl",
-        [
-            (0.0, 1, "bitmart", "meta", "open", b"", {"url": "wss://openws.bitmart.com"}),
-            (0.1, 1, "bitmart", "out", "ws-text", '{"subscribe":"ping"}', {}),
-            (0.1, 1, "bitmart", "in", "ws-text", '{"subscribe":"pong"}', {}),
-            (0.2, 1, "bitmart", "out", "ws-text", subscribe, {}),
-            (0.3, 1, "bitmart", "in", "ws-text", '{"subscribe":"depth","data":1}', {}),
-        ],
+        ("bitmart", "wss://openws.bitmart.com"),
+        ('{"subscribe":"ping"}', '{"subscribe":"pong"}'),
+        (subscribe, '{"subscribe":"depth","data":1}'),
     )
     async with (
         Replay(capture, speed=0) as replay,
