@@ -9,6 +9,7 @@ import json
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
@@ -122,25 +123,45 @@ def ping_then_subscribe(path: Path, where: tuple[str, str], ping: tuple[str, str
     )
 
 
-async def test_an_infoway_heartbeat_gets_the_recorded_reply_with_its_own_trace(tmp_path: Path):
-    subscribe = '{"code":10003,"trace":"3f2a9c0d4e5b6a7c8d9e0f1a","data":{"codes":"BTCUSDT"}}'
-    capture = ping_then_subscribe(
-        tmp_path / "c.jsonl",
+PING_CASES = {
+    # Infoway: a heartbeat told by its code; the recorded reply, with the live heartbeat's trace
+    "infoway-heartbeat": (
         ("infoway", "wss://data.infoway.io/ws?business=crypto"),
         ('{"code":10010,"trace":"hb-recorded-0001"}', '{"code":10011,"trace":"hb-recorded-0001"}'),
-        (subscribe, '{"code":10004,"msg":"ok"}'),
-    )
-    async with Replay(capture, speed=0) as replay:
-        url = replay.url_for("infoway")
-        async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
-            await ws.send_str('{"code":10010,"trace":"live-trace"}')
-            pong = await asyncio.wait_for(ws.receive(), 5)
-            # another trace and the same codes: the subscribe matches loosely
-            await ws.send_str('{"code":10003,"trace":"0a1b2c3d4e5f60718293a4b5","data":{"codes":"BTCUSDT"}}')
-            ack = await asyncio.wait_for(ws.receive(), 5)
-    assert json.loads(pong.data) == {"code": 10011, "trace": "live-trace"}
-    assert ack.data == '{"code":10004,"msg":"ok"}'
-    assert url.endswith("/ws?business=crypto")
+        ('{"code":10003,"trace":"3f2a9c0d4e5b6a7c8d9e0f1a","data":{"codes":"BTCUSDT"}}', '{"code":10004,"msg":"ok"}'),
+        # another trace, the same codes: the subscribe matches loosely
+        '{"code":10003,"trace":"0a1b2c3d4e5f60718293a4b5","data":{"codes":"BTCUSDT"}}',
+        ('{"code":10010,"trace":"live-trace"}', {"code": 10011, "trace": "live-trace"}),
+    ),
+    # BitMart legacy: a ping declared by its schema (bitmart/legacy_ping), the recorded pong
+    "bitmart-legacy-ping": (
+        ("bitmart", "wss://openws.bitmart.com"),
+        ('{"subscribe":"ping"}', '{"subscribe":"pong"}'),
+        ('{"subscribe":"order","symbol":"BMX_ETH","precision":6}', '{"subscribe":"depth","data":1}'),
+        '{"subscribe":"order","symbol":"BMX_ETH","precision":6}',
+        ('{"subscribe": "ping"}', {"subscribe": "pong"}),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", PING_CASES.values(), ids=PING_CASES.keys())
+async def test_a_recorded_ping_never_holds_the_reply_back_and_a_live_one_gets_the_venues_pong(
+    tmp_path: Path, case: Any
+) -> None:
+    where, ping, recorded, live_subscribe, (live_ping, pong) = case
+    capture = ping_then_subscribe(tmp_path / "c.jsonl", where, ping, recorded)
+    async with (
+        Replay(capture, speed=0) as replay,
+        aiohttp.ClientSession() as session,
+        session.ws_connect(replay.url_for(where[0])) as ws,
+    ):
+        await ws.send_str(live_subscribe)  # no ping first: the reply comes anyway
+        reply = await asyncio.wait_for(ws.receive(), 5)
+        await ws.send_str(live_ping)
+        answer = await asyncio.wait_for(ws.receive(), 5)
+    assert reply.data == recorded[1] and json.loads(answer.data) == pong
+    served, recorded_url = urlsplit(replay.url_for(where[0])), urlsplit(where[1])
+    assert (served.path, served.query) == (recorded_url.path or "/", recorded_url.query)
     assert replay.unanswered == []
 
 
@@ -238,25 +259,4 @@ async def test_opend_pushes_follow_their_request_not_the_keepalive_between(tmp_p
         finally:
             writer.close()
     assert got == [(init, 100, b"init-reply"), (sub, 101, b"sub-reply"), (push, 1, b"push"), (keep, 102, b"keep-reply")]
-    assert replay.unanswered == []
-
-
-async def test_a_ping_declared_by_its_schema_is_answered_from_the_capture(tmp_path: Path):
-    subscribe = '{"subscribe":"order","symbol":"BMX_ETH","precision":6}'
-    capture = ping_then_subscribe(
-        tmp_path / "c.jsonl",
-        ("bitmart", "wss://openws.bitmart.com"),
-        ('{"subscribe":"ping"}', '{"subscribe":"pong"}'),
-        (subscribe, '{"subscribe":"depth","data":1}'),
-    )
-    async with (
-        Replay(capture, speed=0) as replay,
-        aiohttp.ClientSession() as session,
-        session.ws_connect(replay.url_for("bitmart")) as ws,
-    ):
-        await ws.send_str(subscribe)  # no ping first: the push comes anyway
-        push = await asyncio.wait_for(ws.receive(), 5)
-        await ws.send_str('{"subscribe": "ping"}')
-        pong = await asyncio.wait_for(ws.receive(), 5)
-    assert (push.data, pong.data) == ('{"subscribe":"depth","data":1}', '{"subscribe":"pong"}')
     assert replay.unanswered == []
