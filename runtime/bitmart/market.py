@@ -65,7 +65,7 @@ from venuewire.generated.registry import (
     required,
 )
 from venuewire.messages import decode_json, encode_json, message_info
-from venuewire.models import Candle, Quote, Trade
+from venuewire.models import Candle, Quote, Trade, exact_decimal
 from venuewire.transport import Frame, Reaction
 from venuewire.values import finite_decimal, utc_from_ms, utc_from_seconds
 
@@ -103,7 +103,12 @@ KLINE: Final = message_info(SpotKlinePush).name
 
 
 def _num(value: Decimal, message: str, path: _Path) -> Decimal:
-    return finite_decimal(value, VENUE, message, path)
+    """`value` checked finite, printing as its wire text: a Decimal read from "0.00000010"
+    prints "1.0E-7", so such a value comes back as the `ExactDecimal` of its fixed-point
+    text (the same digits and exponent: nothing of the wire form is lost)."""
+    finite_decimal(value, VENUE, message, path)
+    text = format(value, "f")
+    return value if str(value) == text else exact_decimal(text)
 
 
 def _opt(value: Decimal | msgspec.UnsetType, message: str, path: _Path) -> Decimal | None:
