@@ -305,6 +305,7 @@ class SpotTickerProtocol(_MarketProtocol[Quote]):
     """`spot/ticker:{symbol}` for one or more pairs: each entry a `Quote` (`quote_from_ticker`)."""
 
     ws_channel = WS_BITMART_SPOT_TICKER  # silence thresholds for WsStream
+    push_name = TICKER
 
     def __init__(
         self,
@@ -343,6 +344,7 @@ class SpotQuoteProtocol(_MarketProtocol[Quote]):
     Every (re)connection forgets the latest tickers (`opening()`)."""
 
     ws_channel = WS_BITMART_SPOT_BOOK_TICKER  # silence thresholds for WsStream
+    push_name = TICKER
 
     def __init__(
         self,
@@ -392,6 +394,7 @@ class SpotTradeProtocol(_MarketProtocol[Trade]):
     """`spot/trade:{symbol}` for one or more pairs: each entry a `Trade` (`trade_from_spot`)."""
 
     ws_channel = WS_BITMART_SPOT_TRADE  # silence thresholds for WsStream
+    push_name = TRADE
 
     def __init__(
         self,
@@ -418,6 +421,7 @@ class SpotKlineProtocol(_MarketProtocol[Candle]):
     each entry a `Candle` (`candle_from_spot`), its interval the step the push's table names."""
 
     ws_channel = WS_BITMART_SPOT_KLINE  # silence thresholds for WsStream
+    push_name = KLINE
 
     def __init__(
         self,
