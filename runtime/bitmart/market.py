@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 import msgspec
 
@@ -280,32 +280,13 @@ def _each(entries: Sequence[_E], convert: Callable[[_E, int], _M | None], text: 
 
 
 class _MarketProtocol(V3Protocol[_M]):
-    """A public v3 market-data channel for one or more pairs (no I/O): the topics go out in
-    as many `SpotMarketSubscribe` frames as the venue's per-frame limit needs; never logs
-    in. `unsubscribe_frames` stop them. A frame's entries decode one by one."""
+    """A public v3 market-data channel for one or more pairs (no I/O): the topics
+    (`_channels`) go out in as many `SpotMarketSubscribe` frames as the venue's per-frame
+    limit needs; never logs in. `unsubscribe_frames` stop them. A data frame decodes as
+    `_push_class` and its entries one by one (`_converter`): a bad entry is a DecodeFailure,
+    the others go on."""
 
-    def __init__(
-        self,
-        url: str,
-        topics: Sequence[str],
-        *,
-        ping_interval: float = PING_INTERVAL_S,
-        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    ) -> None:
-        super().__init__(url, topics, ping_interval=ping_interval, max_message_size=max_message_size)
-        self.subscribe_frames = market_subscribe_frames(self.topics)
-        self.unsubscribe_frames = market_subscribe_frames(self.topics, MarketOp.unsubscribe)
-
-    def __repr__(self) -> str:
-        more = f" +{len(self.topics) - 1} more" if len(self.topics) > 1 else ""
-        return f"{type(self).__name__}({self.topics[0]!r}{more})"
-
-
-class SpotTickerProtocol(_MarketProtocol[Quote]):
-    """`spot/ticker:{symbol}` for one or more pairs: each entry a `Quote` (`quote_from_ticker`)."""
-
-    ws_channel = WS_BITMART_SPOT_TICKER  # silence thresholds for WsStream
-    push_name = TICKER
+    push_class: type[Any] = SpotTickerPush
 
     def __init__(
         self,
@@ -316,15 +297,46 @@ class SpotTickerProtocol(_MarketProtocol[Quote]):
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
     ) -> None:
         self.symbols = check_symbols(symbol)
-        topics = [ticker_channel(s) for s in self.symbols]
+        topics = self._channels(self.symbols)
         super().__init__(url, topics, ping_interval=ping_interval, max_message_size=max_message_size)
+        self.subscribe_frames = market_subscribe_frames(self.topics)
+        self.unsubscribe_frames = market_subscribe_frames(self.topics, MarketOp.unsubscribe)
 
-    def _data(self, text: bytes) -> Reaction[Quote]:
+    def __repr__(self) -> str:
+        more = f" +{len(self.topics) - 1} more" if len(self.topics) > 1 else ""
+        return f"{type(self).__name__}({self.topics[0]!r}{more})"
+
+    def _channels(self, symbols: Sequence[str]) -> list[str]:
+        raise NotImplementedError
+
+    def _push_class(self, text: bytes) -> type[Any]:
+        return self.push_class
+
+    def _converter(self, push: Any) -> Callable[[Any, int], _M | None]:
+        """How each entry of `push` becomes an item (DecodeError: the whole frame fails)."""
+        raise NotImplementedError
+
+    def _data(self, text: bytes) -> Reaction[_M]:
         try:
-            push = decode_json(SpotTickerPush, text)
+            push = decode_json(self._push_class(text), text)
+            convert = self._converter(push)
         except DecodeError as exc:
             return Reaction(items=[_failure(exc, text)])
-        return _each(push.data, lambda entry, i: quote_from_ticker(entry, path=("data", i)), text)
+        return _each(push.data, convert, text)
+
+
+class SpotTickerProtocol(_MarketProtocol[Quote]):
+    """`spot/ticker:{symbol}` for one or more pairs: each entry a `Quote` (`quote_from_ticker`)."""
+
+    ws_channel = WS_BITMART_SPOT_TICKER  # silence thresholds for WsStream
+    push_name = TICKER
+    push_class = SpotTickerPush
+
+    def _channels(self, symbols: Sequence[str]) -> list[str]:
+        return [ticker_channel(s) for s in symbols]
+
+    def _converter(self, push: SpotTickerPush) -> Callable[[SpotTickerData, int], Quote]:
+        return lambda entry, i: quote_from_ticker(entry, path=("data", i))
 
 
 class _Table(msgspec.Struct):
@@ -345,24 +357,28 @@ class SpotQuoteProtocol(_MarketProtocol[Quote]):
 
     ws_channel = WS_BITMART_SPOT_BOOK_TICKER  # silence thresholds for WsStream
     push_name = TICKER
+    latest: dict[str, Quote]
+    """Each pair's latest Quote on this connection."""
+    waiting: int = 0
+    """bookTicker entries that came before their pair's first ticker."""
 
-    def __init__(
-        self,
-        url: str,
-        symbol: str | Sequence[str],
-        *,
-        ping_interval: float = PING_INTERVAL_S,
-        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    ) -> None:
-        self.symbols = check_symbols(symbol)
-        topics = [ticker_channel(s) for s in self.symbols] + [book_ticker_channel(s) for s in self.symbols]
-        super().__init__(url, topics, ping_interval=ping_interval, max_message_size=max_message_size)
-        self.latest: dict[str, Quote] = {}
-        self.waiting = 0
+    def _channels(self, symbols: Sequence[str]) -> list[str]:
+        self.latest = {}
+        return [ticker_channel(s) for s in symbols] + [book_ticker_channel(s) for s in symbols]
 
     def opening(self) -> list[Frame]:
         self.latest.clear()
         return super().opening()
+
+    def _push_class(self, text: bytes) -> type[Any]:
+        try:
+            table = _TABLE.decode(text).table
+        except _MSGSPEC_ERRORS:
+            table = ""
+        return SpotBookTickerPush if table == _BOOK_TICKER_TABLE else SpotTickerPush
+
+    def _converter(self, push: SpotTickerPush | SpotBookTickerPush) -> Callable[[Any, int], Quote | None]:
+        return self._top if isinstance(push, SpotBookTickerPush) else self._ticker
 
     def _ticker(self, entry: SpotTickerData, index: int) -> Quote:
         quote = self.latest[entry.symbol] = quote_from_ticker(entry, path=("data", index))
@@ -377,43 +393,19 @@ class SpotQuoteProtocol(_MarketProtocol[Quote]):
         quote = self.latest[entry.symbol] = quote_with_top(latest, entry, path=("data", index))
         return quote
 
-    def _data(self, text: bytes) -> Reaction[Quote]:
-        try:
-            table = _TABLE.decode(text).table
-        except _MSGSPEC_ERRORS:
-            table = ""
-        try:
-            if table == _BOOK_TICKER_TABLE:
-                return _each(decode_json(SpotBookTickerPush, text).data, self._top, text)
-            return _each(decode_json(SpotTickerPush, text).data, self._ticker, text)
-        except DecodeError as exc:
-            return Reaction(items=[_failure(exc, text)])
-
 
 class SpotTradeProtocol(_MarketProtocol[Trade]):
     """`spot/trade:{symbol}` for one or more pairs: each entry a `Trade` (`trade_from_spot`)."""
 
     ws_channel = WS_BITMART_SPOT_TRADE  # silence thresholds for WsStream
     push_name = TRADE
+    push_class = SpotTradePush
 
-    def __init__(
-        self,
-        url: str,
-        symbol: str | Sequence[str],
-        *,
-        ping_interval: float = PING_INTERVAL_S,
-        max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
-    ) -> None:
-        self.symbols = check_symbols(symbol)
-        topics = [trade_channel(s) for s in self.symbols]
-        super().__init__(url, topics, ping_interval=ping_interval, max_message_size=max_message_size)
+    def _channels(self, symbols: Sequence[str]) -> list[str]:
+        return [trade_channel(s) for s in symbols]
 
-    def _data(self, text: bytes) -> Reaction[Trade]:
-        try:
-            push = decode_json(SpotTradePush, text)
-        except DecodeError as exc:
-            return Reaction(items=[_failure(exc, text)])
-        return _each(push.data, lambda entry, i: trade_from_spot(entry, path=("data", i)), text)
+    def _converter(self, push: SpotTradePush) -> Callable[[SpotTradeData, int], Trade]:
+        return lambda entry, i: trade_from_spot(entry, path=("data", i))
 
 
 class SpotKlineProtocol(_MarketProtocol[Candle]):
@@ -422,6 +414,7 @@ class SpotKlineProtocol(_MarketProtocol[Candle]):
 
     ws_channel = WS_BITMART_SPOT_KLINE  # silence thresholds for WsStream
     push_name = KLINE
+    push_class = SpotKlinePush
 
     def __init__(
         self,
@@ -432,15 +425,12 @@ class SpotKlineProtocol(_MarketProtocol[Candle]):
         ping_interval: float = PING_INTERVAL_S,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
     ) -> None:
-        self.symbols = check_symbols(symbol)
         self.step = check_step(step)
-        topics = [kline_channel(s, step) for s in self.symbols]
-        super().__init__(url, topics, ping_interval=ping_interval, max_message_size=max_message_size)
+        super().__init__(url, symbol, ping_interval=ping_interval, max_message_size=max_message_size)
 
-    def _data(self, text: bytes) -> Reaction[Candle]:
-        try:
-            push = decode_json(SpotKlinePush, text)
-            step = step_of_table(push.table)
-        except DecodeError as exc:
-            return Reaction(items=[_failure(exc, text)])
-        return _each(push.data, lambda entry, i: candle_from_spot(entry, step, path=("data", i)), text)
+    def _channels(self, symbols: Sequence[str]) -> list[str]:
+        return [kline_channel(s, self.step) for s in symbols]
+
+    def _converter(self, push: SpotKlinePush) -> Callable[[SpotKlineData, int], Candle]:
+        step = step_of_table(push.table)
+        return lambda entry, i: candle_from_spot(entry, step, path=("data", i))

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
+from tests.bitmart.test_client import take
 from tests.bitmart.test_interop_sdk import MEMO, SECRET, Inbox, OnePingSpotClient
-from tests.bitmart.test_market_sim import WAIT, subscribed, take
+from tests.bitmart.test_market_sim import WAIT, subscribed
 from venuewire.bitmart import (
     BitmartClient,
     SpotKlineProtocol,
@@ -102,7 +103,7 @@ async def test_the_sdk_receives_the_items_our_client_decodes(sim, case):
                 sim.push_now()
             head = await asyncio.wait_for(first, WAIT)
             mine = [head] if isinstance(head, kind) else []
-            mine += await take(ours, kind, count - len(mine)) if len(mine) < count else []
+            mine += await take(ours, count - len(mine), kind) if len(mine) < count else []
         await inbox.wait_for(lambda ms: len(decoded(protocol(sim.url), ms)) >= count)
     finally:
         await asyncio.to_thread(sdk.stop)

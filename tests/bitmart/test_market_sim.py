@@ -17,8 +17,10 @@ from typing import Any, TypeVar
 import aiohttp
 import pytest
 
+from tests.bitmart import test_incremental_sim as depth_tests
+from tests.bitmart.test_client import take
 from venuewire import sync
-from venuewire.bitmart import BitmartClient, BitmartMarketStream, SpotTradeProtocol
+from venuewire.bitmart import BitmartMarketStream, SpotTradeProtocol
 from venuewire.bitmart.market import KLINE_STEPS
 from venuewire.events import DecodeFailure, Fresh, Gap, Stale
 from venuewire.generated.bitmart.spot_market_subscribe import MarketOp
@@ -41,28 +43,10 @@ ETH = "ETH_USDT"
 T = TypeVar("T")
 
 
-@pytest.fixture
-async def sim() -> AsyncIterator[BitmartSimulator]:
-    async with BitmartSimulator(port=0, push_interval=3600) as server:  # ticks only by push_now()
-        yield server
-
-
-@pytest.fixture
-async def client(sim: BitmartSimulator) -> AsyncIterator[BitmartClient]:
-    async with BitmartClient(sim.legacy_url, sim.url, backoff_initial=0.05, timeout=3) as bitmart:
-        yield bitmart
-
-
-async def take(stream: AsyncIterator[Any], kind: type[T], count: int = 1, limit: int = 50) -> list[T]:
-    """The next `count` items of type `kind` (other items skipped; each within WAIT s)."""
-    out: list[T] = []
-    for _ in range(limit):
-        item = await asyncio.wait_for(anext(stream), WAIT)
-        if isinstance(item, kind):
-            out.append(item)
-            if len(out) == count:
-                return out
-    raise AssertionError(f"fewer than {count} {kind.__name__} in {limit} items")
+# The simulator (ticks only by `sim.push_now()`) and client fixtures are those of the
+# incremental depth tests, `take(stream, count, kind)` that of the client tests.
+sim = depth_tests.sim
+client = depth_tests.client
 
 
 async def start(stream: AsyncIterator[Any], sim: BitmartSimulator, topics: int = 1) -> None:
@@ -136,7 +120,7 @@ def test_candles_are_built_from_the_tapes_trades():
 
 async def test_the_quote_stream_yields_tickers_then_the_book_tickers_of_the_simulated_book(sim, client):
     stream = client.quote_stream([BTC, ETH])
-    quotes = await take(stream, Quote, 4)
+    quotes = await take(stream, 4, Quote)
     assert [q.symbol for q in quotes] == [BTC, ETH, BTC, ETH]
     for quote in quotes:
         expected = tape(sim, quote.symbol).ticker(sim.step)
@@ -154,7 +138,7 @@ async def test_the_quote_stream_yields_tickers_then_the_book_tickers_of_the_simu
             asks[0][1],
         )
     sim.push_now()
-    moved = await take(stream, Quote, 4)
+    moved = await take(stream, 4, Quote)
     bids, asks = sim.spot_book(BTC).snapshot(sim.step)
     last_btc = [q for q in moved if q.symbol == BTC][-1]
     assert (last_btc.bid, last_btc.ask) == (bids[0][0], asks[0][0])
@@ -164,11 +148,11 @@ async def test_the_quote_stream_yields_tickers_then_the_book_tickers_of_the_simu
 
 async def test_the_ticker_stream_follows_the_tapes_24_hour_window(sim, client):
     stream = client.ticker_stream(BTC)
-    (first,) = await take(stream, Quote)
+    (first,) = await take(stream, 1, Quote)
     assert first.volume == 0 and first.price == first.open  # no trade yet at step 0
     for _ in range(3):
         sim.push_now()
-    *_, quote = await take(stream, Quote, 3)
+    *_, quote = await take(stream, 3, Quote)
     trades = tape(sim, BTC).upto(sim.step)
     assert len(trades) == 3
     assert quote.price == trades[-1].price and quote.open == quote.prev_close == trades[0].price
@@ -182,7 +166,7 @@ async def test_the_trade_stream_yields_every_trade_of_the_tape_once(sim, client)
     await start(stream, sim, 2)
     for _ in range(4):
         sim.push_now()
-    trades = await take(stream, Trade, 8)
+    trades = await take(stream, 8, Trade)
     for symbol in (BTC, ETH):
         mine = [t for t in trades if t.symbol == symbol]
         served = tape(sim, symbol).upto(sim.step)
@@ -195,7 +179,7 @@ async def test_the_candle_stream_yields_the_current_candle_built_from_the_trades
     await start(stream, sim)
     for _ in range(3):
         sim.push_now()
-    *_, candle = await take(stream, Candle, 3)
+    *_, candle = await take(stream, 3, Candle)
     served = tape(sim, ETH).candle("1m", sim.step)
     assert served is not None
     assert (candle.interval, candle.symbol) == ("1m", ETH)
@@ -209,7 +193,7 @@ async def test_every_step_is_served(sim, client, step):
     stream = client.candle_stream(BTC, step)
     await start(stream, sim)
     sim.push_now()
-    (candle,) = await take(stream, Candle)
+    (candle,) = await take(stream, 1, Candle)
     assert candle.interval == step
     assert sim.received[-1][1] != ""  # the frame went to the simulator's v3 socket
     assert any(f"spot/kline{step}:{BTC}" in text for _, text in sim.received)
@@ -222,13 +206,13 @@ async def test_a_reconnect_is_a_gap_and_every_topic_is_subscribed_again(sim, cli
     stream = client.trade_stream(BTC)
     await start(stream, sim)
     sim.push_now()
-    await take(stream, Trade)
+    await take(stream, 1, Trade)
     await sim.drop_connections()
-    (gap,) = await take(stream, Gap)
+    (gap,) = await take(stream, 1, Gap)
     assert stream.gaps == [gap]
     await subscribed(sim, 1, connections=2)
     sim.push_now()
-    again, after = await take(stream, Trade, 2)  # the latest trade on subscribing [guess], then the new one
+    again, after = await take(stream, 2, Trade)  # the latest trade on subscribing [guess], then the new one
     assert (again.price, after.price) == (tape(sim, BTC).trade_at(1).price, tape(sim, BTC).trade_at(2).price)
     subscribes = [text for where, text in sim.received if where == "spot" and '"subscribe"' in text]
     assert subscribes == [json.dumps({"op": "subscribe", "args": [f"spot/trade:{BTC}"]}, separators=(",", ":"))] * 2
@@ -236,11 +220,11 @@ async def test_a_reconnect_is_a_gap_and_every_topic_is_subscribed_again(sim, cli
 
 async def test_the_quote_stream_forgets_its_quotes_on_reconnect(sim, client):
     stream = client.quote_stream(BTC)
-    await take(stream, Quote, 2)
+    await take(stream, 2, Quote)
     await sim.drop_connections()
-    await take(stream, Gap)
+    await take(stream, 1, Gap)
     assert stream.channel.latest == {} or stream.channel.latest[BTC].raw is not None
-    (quote,) = await take(stream, Quote)
+    (quote,) = await take(stream, 1, Quote)
     assert quote.volume == tape(sim, BTC).ticker(sim.step).base_volume_24h
 
 
@@ -275,11 +259,11 @@ async def test_garbage_frames_are_decode_failures_and_the_stream_goes_on(sim, cl
     await start(stream, sim)
     sim.faults.add(Fault.GARBAGE_FRAME)
     sim.push_now()
-    (bad,) = await take(stream, DecodeFailure)
+    (bad,) = await take(stream, 1, DecodeFailure)
     assert bad.error.venue == "bitmart" and bad.error.message_name == "spot_trade"
     sim.faults.discard(Fault.GARBAGE_FRAME)
     sim.push_now()
-    (trade,) = await take(stream, Trade)
+    (trade,) = await take(stream, 1, Trade)
     assert trade.price == tape(sim, BTC).trade_at(sim.step).price
     assert stream.stats.decode_errors == 1
 
@@ -289,11 +273,11 @@ async def test_a_silent_symbol_is_stale_then_fresh(sim):
     async with BitmartMarketStream(channel, stale_after=0.2, reconnect_after=30, backoff_initial=0.05) as stream:
         await start(stream, sim, 2)
         sim.push_now()
-        await take(stream, Trade, 2)  # one trade a pair: now each pair is watched on its own
-        events = await take(stream, Stale, 2)
+        await take(stream, 2, Trade)  # one trade a pair: now each pair is watched on its own
+        events = await take(stream, 2, Stale)
         assert {e.subscription for e in events} == {BTC, ETH}
         sim.push_now()
-        (fresh,) = await take(stream, Fresh)
+        (fresh,) = await take(stream, 1, Fresh)
         assert fresh.subscription in {BTC, ETH}
 
 
