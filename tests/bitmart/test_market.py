@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from venuewire.bitmart.market import (
     KLINE_STEPS,
@@ -384,3 +386,39 @@ def test_a_huge_inflated_frame_is_a_decode_failure():
     proto = SpotTradeProtocol(URL, "BTC_USDT", max_message_size=64)
     (item,) = items(proto.receive(zlib.compress(b"x" * 1000)[2:-4]))
     assert "more than 64 bytes" in failure(item).detail
+
+
+# ---------------------------------------------------------------- anything at all
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+_ENTRY_KEYS = sorted({*TICK, *TOP, *TRADES[0], *KLINE})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    table=st.sampled_from(["spot/ticker", "spot/bookTicker", "spot/trade", "spot/kline1m", "spot/kline9x", ""]),
+    entries=st.lists(st.dictionaries(st.sampled_from(_ENTRY_KEYS), _JSON, max_size=8), max_size=3),
+    binary=st.booleans(),
+)
+def test_no_frame_makes_a_protocol_raise_and_every_item_is_typed(table, entries, binary):
+    text = frame(table, *entries)
+    data: str | bytes = deflate(text.encode()) if binary else text
+    for proto, kind in (
+        (SpotTickerProtocol(URL, "BTC_USDT"), Quote),
+        (SpotQuoteProtocol(URL, "BTC_USDT"), Quote),
+        (SpotTradeProtocol(URL, "BTC_USDT"), Trade),
+        (SpotKlineProtocol(URL, "BTC_USDT"), Candle),
+    ):
+        proto.opening()
+        proto.receive(fixture("spot_ticker", "btc_usdt.json"))  # a known quote for bookTicker entries
+        reaction = proto.receive(data)
+        assert reaction.fatal is None
+        for item in reaction.items:
+            assert isinstance(item, kind | DecodeFailure)
+            if isinstance(item, DecodeFailure):
+                assert item.error.venue == "bitmart" and item.error.message_name.startswith("spot_")
