@@ -1,4 +1,6 @@
-"""BitMart order-book streams over WebSocket: the legacy channel and the v3 spot channel.
+"""BitMart streams over WebSocket: order books (the legacy channel, the v3 spot and incremental
+channels) and the v3 public market data (`quote_stream`, `ticker_stream`, `trade_stream`,
+`candle_stream`: `venuewire.models.Quote`, `Trade`, `Candle`).
 
     async with BitmartClient() as client:                      # or the simulator's URLs
         async for item in client.depth_stream("BTC_USDT", levels=20):
@@ -7,7 +9,8 @@
             elif isinstance(item, Gap):
                 print("missed", item.ended - item.started, "s")  # reconnected and resubscribed
 
-Each stream is a `BitmartStream`, a `venuewire.transport.WsStream[OrderBook]`, so it keeps
+Each stream is a `venuewire.transport.WsStream` (`BitmartStream` of books,
+`BitmartIncrementalStream`, `BitmartMarketStream` of quotes, trades or candles), so it keeps
 the shared stream policy: reconnect with capped exponential backoff and jitter, the
 subscriptions sent again and a `Gap` yielded after each reconnect, a frame that does not
 decode yielded as a `DecodeFailure` while the stream goes on, and at most `buffer` items
@@ -24,7 +27,7 @@ and the login codes, ...), carrying the venue's text (`message` or `errorMessage
 `stream.failure` holds it. (The protocol returns it as `Reaction(fatal=...)`, which ends a
 `WsStream`.) Everything else that ends a stream is a `VenueError` too.
 
-Depth streams are public: they never log in (BitMart logs in only on its private socket,
+Depth and market-data streams are public: they never log in (BitMart logs in only on its private socket,
 `WS_BITMART_PRIVATE`). Arguments are checked before anything is sent (`ValueError`/`TypeError`
 naming the argument). Credentials are kept for the private channels; their secrets never appear
 in logs or errors.
@@ -153,7 +156,7 @@ class BitmartMarketStream(_BitmartWsStream[_Market, V3Protocol[_Market]]):
 
 
 class BitmartClient(StreamOwner):
-    """Factory of BitMart depth streams, for the real venue or any server speaking its
+    """Factory of BitMart depth and market-data streams, for the real venue or any server speaking its
     protocol (e.g. `venuewire.sim.bitmart.BitmartSimulator`'s `legacy_url` and `url`).
 
     `credentials` (optional) are for BitMart's private socket (`WS_BITMART_PRIVATE`), whose
