@@ -33,6 +33,14 @@ Three sockets on one aiohttp server, their paths taken from the registry's URLs:
   what the feed serves now, with no ack [guess]. Scripted faults (`sim.script_increase(...)`,
   each played once, in order; see IncreaseFault): GAP, DUPLICATE, REORDER, LATE_SNAPSHOT.
   `sim.push_now()` advances the step and pushes at once.
+- market data on the v3 public socket (schema bitmart/spot_market_subscribe): `spot/ticker`,
+  `spot/bookTicker`, `spot/trade` and `spot/kline<step>` (the registry's steps) per pair, each
+  topic acknowledged; served from the pair's `MarketTape` (`sim.state.tape(pair)`), a pure
+  function of the v3 book's steps: one trade a step at the best ask (the mid rose) or the best
+  bid, tickers over the tape's 24-hour window with the book's best bid and offer, candles built
+  from the tape's trades. A subscribe pushes the ticker, the best bid and offer, the latest
+  trade [guess] and the current candle at once; every tick pushes them again (trades: the new
+  ones). `unsubscribe` stops them.
 - v3 private (`sim.private_url`, `/user?protocol=1.1`): `{"op":"login","args":[api_key, ts_ms,
   sign]}` is checked exactly as `sign_bitmart_ws_login` signs: `{"event":"login"}` on success,
   else an error event (see LoginError: a bad signature is 30013 "Invalid sign"). Subscribes
