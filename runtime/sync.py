@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
     from venuewire.generated.qfex.all_orders_response import AllOrdersResponse
     from venuewire.infoway.client import InfowayClient as AsyncInfowayClient
-    from venuewire.models import Balance, Candle, Fill, Order, OrderBook, Position, Trade
+    from venuewire.models import Balance, Candle, Fill, Order, OrderBook, Position, Quote, Trade
     from venuewire.opend.client import OpenDClient as AsyncOpenDClient
     from venuewire.opend.sync import OpenDClient, OpenDTrade
     from venuewire.qfex.client import QfexTradeClient as AsyncQfexTradeClient
@@ -286,7 +286,8 @@ else:  # at run time the parameters are simply passed on
 
 
 class BitmartClient(_Facade["AsyncBitmartClient"]):
-    """`venuewire.bitmart.BitmartClient` without async; its depth streams are iterators."""
+    """`venuewire.bitmart.BitmartClient` without async; its streams (depth, quotes, trades,
+    candles) are iterators."""
 
     @_like_bitmart
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -308,6 +309,19 @@ class BitmartClient(_Facade["AsyncBitmartClient"]):
         names = symbols if isinstance(symbols, str) else list(symbols)
         make = functools.partial(self.async_client.incremental_depth_stream, names, **settings)
         return cast("IncrementalStream[IncrementalOutput | StreamEvent]", self._stream(make, IncrementalStream))
+
+    def quote_stream(self, symbols: str | Sequence[str]) -> Stream[Quote | StreamEvent]:
+        """`spot/ticker` with `spot/bookTicker`: Quotes with the best bid and offer."""
+        return self._stream(lambda: self.async_client.quote_stream(symbols))
+
+    def ticker_stream(self, symbols: str | Sequence[str]) -> Stream[Quote | StreamEvent]:
+        return self._stream(lambda: self.async_client.ticker_stream(symbols))
+
+    def trade_stream(self, symbols: str | Sequence[str]) -> Stream[Trade | StreamEvent]:
+        return self._stream(lambda: self.async_client.trade_stream(symbols))
+
+    def candle_stream(self, symbols: str | Sequence[str], step: str = "1m") -> Stream[Candle | StreamEvent]:
+        return self._stream(lambda: self.async_client.candle_stream(symbols, step))
 
 
 class InfowayClient(_Facade["AsyncInfowayClient"]):

@@ -390,6 +390,8 @@ class V3Protocol(Generic[_T]):
     """
 
     venue = VENUE
+    push_name: str = _SPOT_DEPTH
+    """The message a BINARY frame that does not inflate is reported as (the channel's push)."""
 
     def __init__(
         self,
@@ -435,7 +437,7 @@ class V3Protocol(Generic[_T]):
     def receive(self, data: Frame) -> Reaction[_T]:
         if isinstance(data, bytes):
             try:
-                text = inflate(data, self.max_message_size)
+                text = inflate(data, self.max_message_size, self.push_name)
             except DecodeError as exc:
                 return Reaction(items=[_failure(exc, data)])
         elif data == PONG_TEXT:
