@@ -99,7 +99,7 @@ def _branches(node: Any, doc: str, folder: Path, cache: dict[str, Any]) -> list[
     return [(node, doc)]
 
 
-def _walk(
+def _walk(  # noqa: PLR0917 - one recursive walk, its state passed down
     node: Any, doc: str, path: str, required: bool, folder: Path, cache: dict[str, Any], out: dict[str, Any], depth: int
 ) -> None:
     if depth > 32:  # a recursive schema: stop describing (free below)

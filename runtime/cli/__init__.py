@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from venuewire.cli.book import add_book
 from venuewire.cli.call import add_call
+from venuewire.cli.check import add_check
 from venuewire.cli.common import CLI_EXTRAS_HINT, Run, usage
 from venuewire.cli.demo import DEMO_UNREACHABLE_ENV, add_demo
 from venuewire.cli.inspect import add_decode, add_schemas, message_routes
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"venuewire {_version()}")
     parser.set_defaults(run=lambda _args: usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for add in (add_demo, add_book, add_call, add_sim, add_schemas, add_decode):
+    for add in (add_demo, add_book, add_call, add_sim, add_schemas, add_decode, add_check):
         add(commands)
     return parser
 
