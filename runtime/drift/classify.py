@@ -78,7 +78,7 @@ class Classified:
 def classify(records: Iterable[Record]) -> Iterator[Classified]:
     """Every data record of a capture, classified (open and close records are skipped)."""
     urls: dict[int, str] = {}
-    requests: dict[tuple[int, int], RestEndpoint | None] = {}
+    requests: dict[tuple[int, int], tuple[RestEndpoint | None, str]] = {}
     for record in records:
         if record.transport == "open":
             urls[record.conn] = str(record.meta.get("url", ""))
@@ -88,11 +88,12 @@ def classify(records: Iterable[Record]) -> Iterator[Classified]:
             yield _ws(record, _channels(record.venue, urls.get(record.conn, "")))
         elif record.transport == "http-request":
             endpoint = _endpoint(record)
-            requests[(record.conn, record.seq)] = endpoint
+            requests[(record.conn, record.seq)] = (endpoint, _describe(record))
             yield from _http_request(record, endpoint)
         elif record.transport == "http-response":
             paired = record.meta.get("request")
-            yield _http_response(record, requests.get((record.conn, paired)) if isinstance(paired, int) else None)
+            request = requests.get((record.conn, paired)) if isinstance(paired, int) else None
+            yield _http_response(record, *(request or (None, f"{record.venue} http response without its request")))
 
 
 # OpenD --------------------------------------------------------------------------------------
@@ -278,9 +279,10 @@ def _http_request(record: Record, endpoint: RestEndpoint | None) -> Iterator[Cla
         yield Classified(record, "json", f"{info.venue}/{info.name}", record.data, info)
 
 
-def _http_response(record: Record, endpoint: RestEndpoint | None) -> Classified:
+def _http_response(record: Record, endpoint: RestEndpoint | None, request: str) -> Classified:
     if endpoint is None:
-        return Classified(record, "unknown", f"{record.venue} http response to an unknown request")
+        label = request if request.endswith("without its request") else f"{request} response"
+        return Classified(record, "unknown", label)
     status = record.meta.get("status", 200)
     if isinstance(status, int) and status >= _HTTP_ERROR:
         return Classified(record, "control", f"{record.venue} http {endpoint.name} status {status}")

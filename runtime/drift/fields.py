@@ -165,7 +165,7 @@ def _walk_proto(msg: Message, path: str, at: str, out: list[Finding]) -> None:
             name = f"#{unknown.field_number}"
             out.append(Finding("unknown_field", _join(path, name), _join(at, name)))
         elif field.enum_type is not None and unknown.wire_type == 0:
-            values = tuple(v.name for v in field.enum_type.values)
+            values = tuple(str(v.number) for v in field.enum_type.values)
             out.append(Finding("new_enum_value", _join(path, field.name), _join(at, field.name), unknown.data, values))
         else:
             seen = _WIRE_TYPES.get(unknown.wire_type, str(unknown.wire_type))

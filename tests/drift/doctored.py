@@ -72,8 +72,11 @@ def order_book_push(extra_s2c: bytes = b"", security: bytes | None = None) -> Me
 
 
 def notify_program_status(status: int) -> Message:
-    status_bytes = b"\x08" + _varint(status)
-    s2c = b"\x08" + _varint(Notify_pb2.NotifyType.Value("NotifyType_ProgramStatus")) + b"\x1a" + bytes([len(status_bytes)]) + status_bytes
+    """A Notify push whose s2c.programStatus.programStatus.type (a closed enum) is `status`."""
+    status_bytes = b"\x08" + _varint(status)  # Common.ProgramStatus.type = 1
+    wrapper = b"\x0a" + bytes([len(status_bytes)]) + status_bytes  # Notify.ProgramStatus.programStatus = 1
+    kind = _varint(Notify_pb2.NotifyType.Value("NotifyType_ProgramStatus"))
+    s2c = b"\x08" + kind + b"\x1a" + bytes([len(wrapper)]) + wrapper  # S2C.type = 1, programStatus = 3
     response = b"\x08\x00" + b"\x22" + bytes([len(s2c)]) + s2c
     return _opend(OpenDProtoID.Notify, response)
 
