@@ -37,8 +37,8 @@ def write_capture(path: Path, messages: Iterable[Message]) -> Path:
     with CaptureWriter(path) as capture:
         conns: dict[tuple[str, str], int] = {}
         last_request = -1
-        for venue, direction, transport, data, meta in messages:
-            meta = dict(meta)
+        for venue, direction, transport, data, given in messages:
+            meta = dict(given)
             url = str(meta.pop("url", "tcp://127.0.0.1:11111"))
             conn = conns.get((venue, url))
             if conn is None:
@@ -110,7 +110,8 @@ def bitmart_push(frame: Any) -> Message:
 
 
 def infoway_ws(frame: Any, direction: str = "in") -> Message:
-    return ("infoway", direction, "ws-text", json.dumps(frame).encode(), {"url": WS_INFOWAY_DEPTH.url + "?business=crypto"})
+    url = WS_INFOWAY_DEPTH.url + "?business=crypto"
+    return ("infoway", direction, "ws-text", json.dumps(frame).encode(), {"url": url})
 
 
 def qfex_ws(frame: Any, direction: str = "in") -> Message:
@@ -118,9 +119,10 @@ def qfex_ws(frame: Any, direction: str = "in") -> Message:
 
 
 def http_exchange(venue: str, method: str, target: str, reply: Any, status: int = 200) -> list[Message]:
+    url = f"https://{venue}.invalid"
     return [
-        (venue, "out", "http-request", b"", {"url": f"https://{venue}.invalid", "method": method, "target": target}),
-        (venue, "in", "http-response", json.dumps(reply).encode(), {"url": f"https://{venue}.invalid", "status": status, "request": True}),
+        (venue, "out", "http-request", b"", {"url": url, "method": method, "target": target}),
+        (venue, "in", "http-response", json.dumps(reply).encode(), {"url": url, "status": status, "request": True}),
     ]
 
 

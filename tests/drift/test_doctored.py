@@ -277,7 +277,10 @@ UNKNOWN = {
         ["coinw http GET /v1/perpum/newthing", "coinw http GET /v1/perpum/newthing response"],
     ),
     "infoway": ([infoway_ws({"code": 10099, "data": {}})], ["infoway ws in code=10099"]),
-    "qfex": ([qfex_ws({"liquidation_notice": {"symbol": "AAPL-USD"}})], ["qfex ws in frame with keys {liquidation_notice}"]),
+    "qfex": (
+        [qfex_ws({"liquidation_notice": {"symbol": "AAPL-USD"}})],
+        ["qfex ws in frame with keys {liquidation_notice}"],
+    ),
 }
 
 
@@ -305,7 +308,7 @@ def test_new_bitmart_enum_value_in_a_client_frame_is_reported(tmp_path):
 
 
 def test_counts_add_up_per_message_type_and_path(tmp_path):
-    pushes = [bitmart_push(doctor(SPOT, lambda f: f["data"][0].update(checksum=n))) for n in range(3)]
+    pushes = [bitmart_push(doctor(SPOT, lambda f, n=n: f["data"][0].update(checksum=n))) for n in range(3)]
     doc = report(tmp_path, [*pushes, bitmart_push(SPOT)])
     assert only(doc, "bitmart/spot_depth") == entry(
         "bitmart/spot_depth", count=4, unknown_fields=[{"path": "data[].checksum", "count": 3}]
