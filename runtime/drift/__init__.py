@@ -11,7 +11,7 @@ distinct message shape.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from venuewire.drift.classify import Classified, classify
 from venuewire.drift.fields import Finding, find_message, json_findings, proto_findings, shape_of
@@ -25,6 +25,9 @@ from venuewire.drift.report import (
     check_records,
 )
 from venuewire.generated.registry import MessageInfo
+
+if TYPE_CHECKING:
+    from google.protobuf.message import Message
 
 __all__ = [
     "REPORT_FORMAT",
@@ -64,7 +67,8 @@ def findings(message_type: type[Any] | str, raw: bytes | str) -> list[Finding]:
         from venuewire.messages import decode_proto
 
         data = raw.encode("utf-8") if isinstance(raw, str) else raw
-        return proto_findings(decode_proto(message_class(info), data, check_required=False))
+        parsed: Message = decode_proto(message_class(info), data, check_required=False)
+        return proto_findings(parsed)
     try:
         value = json.loads(raw)
     except (ValueError, RecursionError) as exc:

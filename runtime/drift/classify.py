@@ -153,10 +153,10 @@ def _ws(record: Record, channels: tuple[WsChannel, ...]) -> Classified:
             data = inflate(data, max(len(data) * 1024, 1 << 20))
         except DecodeError as error:
             return Classified(record, "unknown", f"{venue} ws binary frame that does not inflate", problem=error)
-    text = data.strip()
+    text = data.strip().decode("utf-8", "replace")
     for channel in channels:
-        if text in (channel.ping_text or "", channel.pong_text or "") and text:
-            return Classified(record, "control", f"{venue} ws {text.decode('utf-8', 'replace')}", data)
+        if text and text in (channel.ping_text, channel.pong_text):
+            return Classified(record, "control", f"{venue} ws {text}", data)
     keys: list[str] = []
     dispatch_value: object = None
     for channel in channels:
@@ -183,11 +183,11 @@ def _ws(record: Record, channels: tuple[WsChannel, ...]) -> Classified:
     side = "in" if server else "out"
     if keys and all(c.dispatch is not None for c in channels):
         return Classified(record, "unknown", f"{venue} ws {side} {keys[0]}={dispatch_value!r}", data)
-    info = _best_match(frame, _candidates(channels, server)) or _best_match(frame, _venue_messages(venue))
-    if info is None:
+    matched = _best_match(frame, _candidates(channels, server)) or _best_match(frame, _venue_messages(venue))
+    if matched is None:
         shown = ",".join(sorted(frame)[:6])
         return Classified(record, "unknown", f"{venue} ws {side} frame with keys {{{shown}}}", data)
-    return Classified(record, "json", f"{venue}/{info.name}", data, info)
+    return Classified(record, "json", f"{venue}/{matched.name}", data, matched)
 
 
 def _candidates(channels: tuple[WsChannel, ...], server: bool) -> list[MessageInfo]:

@@ -24,7 +24,6 @@ from venuewire.generated.registry import MESSAGES, MessageInfo
 from venuewire.generated.shapes import FieldShape
 
 if TYPE_CHECKING:
-    from google.protobuf.descriptor import Descriptor, FieldDescriptor
     from google.protobuf.message import Message
 
 FindingKind = Literal["unknown_field", "missing_required", "new_enum_value", "type_change"]
@@ -158,8 +157,10 @@ def _walk_proto(msg: Message, path: str, at: str, out: list[Finding]) -> None:
     from google.protobuf.descriptor import FieldDescriptor
     from google.protobuf.unknown_fields import UnknownFieldSet
 
-    descriptor: Descriptor = msg.DESCRIPTOR
-    for unknown in UnknownFieldSet(msg):
+    descriptor = msg.DESCRIPTOR
+    unknowns = UnknownFieldSet(msg)
+    for index in range(len(unknowns)):
+        unknown = unknowns[index]
         field = descriptor.fields_by_number.get(unknown.field_number)
         if field is None:
             name = f"#{unknown.field_number}"
@@ -193,28 +194,28 @@ def _shadowed(out: list[Finding], at: str) -> bool:
     return any(f.at == at and f.kind in ("type_change", "new_enum_value") for f in out)
 
 
-def _is_repeated(field: FieldDescriptor) -> bool:
+def _is_repeated(field: Any) -> bool:
     """protobuf 6.30+ has `is_repeated` (and dropped `label` in 7); 5.x only `label`."""
     flag = getattr(field, "is_repeated", None)
     if flag is not None:
         return bool(flag)
-    return bool(field.label == field.LABEL_REPEATED)  # pragma: no cover - protobuf 5
+    return bool(getattr(field, "label") == field.LABEL_REPEATED)  # noqa: B009  # pragma: no cover - protobuf 5
 
 
-def _is_required(field: FieldDescriptor) -> bool:
+def _is_required(field: Any) -> bool:
     flag = getattr(field, "is_required", None)
     if flag is not None:
         return bool(flag)
-    return bool(field.label == field.LABEL_REQUIRED)  # pragma: no cover - protobuf 5
+    return bool(getattr(field, "label") == field.LABEL_REQUIRED)  # noqa: B009  # pragma: no cover - protobuf 5
 
 
-def _type_name(field: FieldDescriptor) -> str:
+def _type_name(field: Any) -> str:
     if field.message_type is not None:
         return str(field.message_type.name)
     if field.enum_type is not None:
         return str(field.enum_type.name)
     names = {v: k.removeprefix("TYPE_").lower() for k, v in vars(type(field)).items() if k.startswith("TYPE_")}
-    return names.get(field.type, str(field.type))
+    return str(names.get(field.type, field.type))
 
 
 def message_class(info: MessageInfo) -> Any:
