@@ -12,11 +12,12 @@ import asyncio
 import contextlib
 import struct
 from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 
-from venuewire.capture.format import CaptureWriter
+from venuewire.capture.format import CaptureWriter, Direction
 from venuewire.opend.frame import HEADER_SIZE
 
 _BODY_LEN = struct.Struct("<I")
@@ -24,14 +25,14 @@ TIMEOUT = 10.0
 
 
 async def _pump_opend(
-    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, capture: CaptureWriter, conn: int, direction: str
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, capture: CaptureWriter, conn: int, direction: Direction
 ) -> None:
     try:
         while True:
             header = await asyncio.wait_for(reader.readexactly(HEADER_SIZE), TIMEOUT)
             (length,) = _BODY_LEN.unpack_from(header, 12)
             body = await asyncio.wait_for(reader.readexactly(length), TIMEOUT)
-            capture.write(conn, "futu", direction, "opend", header + body)  # type: ignore[arg-type]
+            capture.write(conn, "futu", direction, "opend", header + body)
             writer.write(header + body)
             await writer.drain()
     except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
@@ -64,6 +65,19 @@ async def opend_proxy(capture: CaptureWriter, host: str, port: int) -> AsyncIter
             task.cancel()
         server.close()
         await asyncio.wait_for(server.wait_closed(), TIMEOUT)
+
+
+async def _pump_ws(source: Any, sink: Any, capture: CaptureWriter, conn: tuple[int, str], direction: Direction) -> None:
+    """Forward and record every text and binary message from `source` to `sink`, then close `sink`."""
+    conn_id, venue = conn
+    async for msg in source:
+        if msg.type == aiohttp.WSMsgType.TEXT:
+            capture.write(conn_id, venue, direction, "ws-text", msg.data.encode("utf-8"))
+            await sink.send_str(msg.data)
+        elif msg.type == aiohttp.WSMsgType.BINARY:
+            capture.write(conn_id, venue, direction, "ws-binary", msg.data)
+            await sink.send_bytes(msg.data)
+    await sink.close()
 
 
 @contextlib.asynccontextmanager
@@ -100,28 +114,10 @@ async def http_proxy(capture: CaptureWriter, venue: str, upstream: str) -> Async
         target = "ws" + upstream.removeprefix("http") + request.raw_path
         conn = capture.connection(venue, target)
         async with session.ws_connect(target, autoping=True) as server:
-
-            async def up() -> None:
-                async for msg in client:
-                    if msg.type == aiohttp.WSMsgType.TEXT:
-                        capture.write(conn, venue, "out", "ws-text", msg.data.encode("utf-8"))
-                        await server.send_str(msg.data)
-                    elif msg.type == aiohttp.WSMsgType.BINARY:
-                        capture.write(conn, venue, "out", "ws-binary", msg.data)
-                        await server.send_bytes(msg.data)
-                await server.close()
-
-            async def down() -> None:
-                async for msg in server:
-                    if msg.type == aiohttp.WSMsgType.TEXT:
-                        capture.write(conn, venue, "in", "ws-text", msg.data.encode("utf-8"))
-                        await client.send_str(msg.data)
-                    elif msg.type == aiohttp.WSMsgType.BINARY:
-                        capture.write(conn, venue, "in", "ws-binary", msg.data)
-                        await client.send_bytes(msg.data)
-                await client.close()
-
-            pumps = (asyncio.ensure_future(up()), asyncio.ensure_future(down()))
+            pumps = (
+                asyncio.ensure_future(_pump_ws(client, server, capture, (conn, venue), "out")),
+                asyncio.ensure_future(_pump_ws(server, client, capture, (conn, venue), "in")),
+            )
             _done, pending = await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
             for task in pending:
                 task.cancel()
