@@ -43,7 +43,11 @@ def _run_check(args: argparse.Namespace) -> int:
         return 2
     report = check_capture(capture)
     if args.fixtures:
-        written = write_fixtures(report, args.fixtures)
+        try:
+            written = write_fixtures(report, args.fixtures)
+        except OSError as exc:
+            print(f"venuewire check: cannot write fixtures under {args.fixtures}: {exc}", file=sys.stderr)
+            return 2
         print(f"wrote {len(written)} fixture(s) under {args.fixtures}", file=sys.stderr)
     if args.json:
         print(json.dumps(report.to_json(), indent=1, ensure_ascii=False))

@@ -123,3 +123,10 @@ def test_help_names_the_options(capsys):
     out = capsys.readouterr().out
     assert "--json" in out
     assert "--fixtures DIR" in out
+
+
+def test_fixtures_that_cannot_be_written_exit_2(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("", encoding="utf-8")
+    assert main(["check", str(clean_capture(tmp_path)), "--fixtures", str(blocker / "sub")]) == 2
+    assert "cannot write fixtures" in capsys.readouterr().err
