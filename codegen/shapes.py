@@ -3,8 +3,10 @@
 The JSON Schemas are not shipped in the package, so the drift report needs their structure in a
 small table: for every message of a venue, every field path the schema declares (objects joined
 by ".", array items as "[]", tuple positions as "[0]", map values as "{}"), its JSON types,
-whether its object requires it, its known values (`enum`, `const`, or an open `x-open-enum`)
-and whether it is free-form (an object without declared properties, or an untyped value).
+whether its object requires it, its known values (`enum`, `const`, or an open `x-open-enum`),
+whether it is free-form (an object without declared properties, or an untyped value), and
+`ref`, when the value is exactly another message of the venue (a `$ref` to its file), whose
+own table then describes it (written once, not copied into each message that holds it).
 `$ref` (inside a file or to a sibling file) and `anyOf`/`oneOf`/`allOf` branches are merged:
 the union of the branches' types and fields; a field is required when every object branch
 requires it.
@@ -47,13 +49,15 @@ class FieldShape(NamedTuple):
     """`types`: the JSON types the schema allows ("string", "integer", "number", "boolean",
     "null", "object", "array"; empty: any). `required`: its object requires it. `known`:
     the values the schema lists (enum or const), `open_enum`: listed but others allowed.
-    `free`: the schema does not describe what is inside (no checks below it)."""
+    `free`: the schema does not describe what is inside (no checks below it). `ref`: the
+    value is the venue's message of that name (its own table describes what is inside)."""
 
     types: tuple[str, ...]
     required: bool = False
     known: tuple[JsonValue, ...] | None = None
     open_enum: bool = False
     free: bool = False
+    ref: str | None = None
 '''
 
 
@@ -104,6 +108,12 @@ def _walk(  # noqa: PLR0917 - one recursive walk, its state passed down
 ) -> None:
     if depth > 32:  # a recursive schema: stop describing (free below)
         return
+    target = _file_ref(node, doc)
+    if target is not None:  # another message of the venue: named, not copied (`ref`)
+        kind = _load(folder, target, cache).get("type", "object")
+        types = {kind} if isinstance(kind, str) else set(kind)
+        out[path] = {"types": types, "required": required, "known": None, "open": False, "ref": target[:-5]}
+        return
     seen = path in out
     shape = out.setdefault(path, {"types": set(), "required": required, "known": None, "open": False, "free": False})
     if seen:
@@ -135,7 +145,8 @@ def _walk(  # noqa: PLR0917 - one recursive walk, its state passed down
             objects.append((branch, bdoc))
         if "array" in kinds:
             for index, item in enumerate(branch.get("prefixItems", [])):
-                _walk(item, bdoc, f"{path}[{index}]", True, folder, cache, out, depth + 1)
+                needed = index < int(branch.get("minItems", 0))  # a tuple position is required below minItems
+                _walk(item, bdoc, f"{path}[{index}]", needed, folder, cache, out, depth + 1)
             items = branch.get("items")
             if isinstance(items, dict):
                 _walk(items, bdoc, f"{path}[]", True, folder, cache, out, depth + 1)
@@ -159,6 +170,14 @@ def _walk(  # noqa: PLR0917 - one recursive walk, its state passed down
             child = f"{path}.{name}" if path else name
             for sub, sdoc in subs:
                 _walk(sub, sdoc, child, needed, folder, cache, out, depth + 1)
+
+
+def _file_ref(node: Any, doc: str) -> str | None:
+    """The file a node is exactly a `$ref` to (another schema's root), else None."""
+    if not isinstance(node, dict) or set(node) - {"$ref", "description", "title"} or "$ref" not in node:
+        return None
+    file, _, pointer = str(node["$ref"]).partition("#")
+    return file if file and file != doc and not pointer.strip("/") else None
 
 
 def _json_type(value: Any) -> str:
@@ -195,6 +214,8 @@ def _entry(shape: dict[str, Any]) -> str:
         args.append("open_enum=True")
     if shape.get("free"):
         args.append("free=True")
+    if shape.get("ref"):
+        args.append(f"ref={shape['ref']!r}")
     return f"F({', '.join(args)})"
 
 

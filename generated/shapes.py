@@ -16,10 +16,12 @@ class FieldShape(NamedTuple):
     """`types`: the JSON types the schema allows ("string", "integer", "number", "boolean",
     "null", "object", "array"; empty: any). `required`: its object requires it. `known`:
     the values the schema lists (enum or const), `open_enum`: listed but others allowed.
-    `free`: the schema does not describe what is inside (no checks below it)."""
+    `free`: the schema does not describe what is inside (no checks below it). `ref`: the
+    value is the venue's message of that name (its own table describes what is inside)."""
 
     types: tuple[str, ...]
     required: bool = False
     known: tuple[JsonValue, ...] | None = None
     open_enum: bool = False
     free: bool = False
+    ref: str | None = None

@@ -14,7 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from venuewire.drift.classify import Classified, classify
-from venuewire.drift.fields import Finding, find_message, json_findings, proto_findings, shape_of
+from venuewire.drift.fields import Finding, find_message, json_findings, proto_findings
 from venuewire.drift.fixtures import write_fixtures
 from venuewire.drift.report import (
     REPORT_FORMAT,
@@ -73,7 +73,7 @@ def findings(message_type: type[Any] | str, raw: bytes | str) -> list[Finding]:
         value = json.loads(raw)
     except (ValueError, RecursionError) as exc:
         raise DecodeError(info.venue, info.name, (), f"not valid JSON: {exc}") from None
-    return json_findings(shape_of(info), value)
+    return json_findings(info, value)
 
 
 def unknown_fields(message_type: type[Any] | str, raw: bytes | str) -> list[str]:

@@ -85,54 +85,82 @@ def _join(base: str, name: str) -> str:
     return f"{base}.{name}" if base else name
 
 
-def json_findings(shape: dict[str, FieldShape], value: Any) -> list[Finding]:
-    """Every difference between a decoded JSON value and a message's shape table."""
+def json_findings(info: MessageInfo, value: Any) -> list[Finding]:
+    """Every difference between a decoded JSON value and the shape table of its message."""
     out: list[Finding] = []
-    _walk(shape, value, "", "", out)
+    _walk(_Table(_shapes(info.venue), shape_of(info), ""), value, "", "", out)
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A message's shape table while walking: the venue's tables (for `ref`), the table, and
+    the pattern path of the value it describes (reported paths are relative to the message
+    being checked, not to the referenced one)."""
+
+    venue: dict[str, dict[str, FieldShape]]
+    shape: dict[str, FieldShape]
+    prefix: str
+
+    def full(self, path: str) -> str:
+        if not path:
+            return self.prefix
+        if not self.prefix or path.startswith("["):
+            return self.prefix + path
+        return f"{self.prefix}.{path}"
 
 
 def _scalar(value: object) -> str | int | float | bool | None:
     return value if isinstance(value, str | int | float | bool) or value is None else json.dumps(value)
 
 
-def _walk(shape: dict[str, FieldShape], value: Any, path: str, at: str, out: list[Finding]) -> None:
+def _walk(table: _Table, value: Any, path: str, at: str, out: list[Finding]) -> None:
+    shape = table.shape
     field = shape[path]
     seen = json_type(value)
     if not _type_fits(seen, field.types):
-        out.append(Finding("type_change", path, at, seen, field.types))
+        out.append(Finding("type_change", table.full(path), at, seen, field.types))
+        return
+    if field.ref is not None and value is not None:
+        _walk(_Table(table.venue, table.venue[field.ref], table.full(path)), value, "", at, out)
         return
     listed = field.known is not None and seen not in ("object", "array") and value is not None
     if listed and not any(value == k and json_type(k) == seen for k in field.known or ()):
-        out.append(Finding("new_enum_value", path, at, _scalar(value), tuple(str(k) for k in field.known or ())))
+        known = tuple(str(k) for k in field.known or ())
+        out.append(Finding("new_enum_value", table.full(path), at, _scalar(value), known))
     if field.free:
         return
     if isinstance(value, dict):
         mapped = f"{path}{{}}"
         if mapped in shape:
             for key, item in value.items():
-                _walk(shape, item, mapped, f"{at}[{json.dumps(key)}]", out)
+                _walk(table, item, mapped, f"{at}[{json.dumps(key)}]", out)
             return
         prefix = f"{path}." if path else ""
         for key, item in value.items():
             child = prefix + key
             if child in shape:
-                _walk(shape, item, child, _join(at, key), out)
+                _walk(table, item, child, _join(at, key), out)
             else:
-                out.append(Finding("unknown_field", child, _join(at, key)))
+                out.append(Finding("unknown_field", table.full(child), _join(at, key)))
         for child, sub in shape.items():
             name = child[len(prefix) :]
             if sub.required and child.startswith(prefix) and _is_direct(child, prefix) and name not in value:
-                out.append(Finding("missing_required", child, _join(at, name)))
+                out.append(Finding("missing_required", table.full(child), _join(at, name)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             position = f"{path}[{index}]"
             if position in shape:
-                _walk(shape, item, position, f"{at}[{index}]", out)
+                _walk(table, item, position, f"{at}[{index}]", out)
             elif f"{path}[]" in shape:
-                _walk(shape, item, f"{path}[]", f"{at}[{index}]", out)
+                _walk(table, item, f"{path}[]", f"{at}[{index}]", out)
             elif any(p.startswith(f"{path}[") for p in shape):  # a closed tuple: an extra position
-                out.append(Finding("unknown_field", position, f"{at}[{index}]"))
+                out.append(Finding("unknown_field", table.full(position), f"{at}[{index}]"))
+        index = len(value)
+        while f"{path}[{index}]" in shape:  # a tuple cut short: its missing positions
+            if shape[f"{path}[{index}]"].required:
+                out.append(Finding("missing_required", table.full(f"{path}[{index}]"), f"{at}[{index}]"))
+            index += 1
 
 
 def _is_direct(child: str, prefix: str) -> bool:

@@ -32,7 +32,7 @@ from typing import Any
 
 from venuewire.capture.format import Capture, Record
 from venuewire.drift.classify import Classified, classify
-from venuewire.drift.fields import Finding, json_findings, message_class, proto_findings, shape_of
+from venuewire.drift.fields import Finding, json_findings, message_class, proto_findings
 from venuewire.errors import DecodeError
 from venuewire.generated.registry import OPEND, MessageInfo
 
@@ -185,7 +185,7 @@ def compare(item: Classified) -> tuple[DecodeError | None, list[Finding]]:
         # Query values are text on the wire: only unknown and missing parameters count.
         findings = [
             f
-            for f in json_findings(shape_of(item.info), value)
+            for f in json_findings(item.info, value)
             if f.kind in ("unknown_field", "missing_required") and f.path not in item.ignore
         ]
         return None, findings
@@ -196,7 +196,7 @@ def compare(item: Classified) -> tuple[DecodeError | None, list[Finding]]:
         decode_json(message_class(item.info), item.payload)
     except DecodeError as exc:
         failure = exc
-    return failure, json_findings(shape_of(item.info), value)
+    return failure, json_findings(item.info, value)
 
 
 def _compare_proto(info: MessageInfo, body: bytes, fmt: int) -> tuple[DecodeError | None, list[Finding]]:
