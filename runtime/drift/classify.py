@@ -142,7 +142,7 @@ def _dispatch(channel: WsChannel, server: bool) -> Any:
 
 
 def _ws(record: Record, channels: tuple[WsChannel, ...]) -> Classified:
-    from venuewire.bitmart.protocol import inflate
+    from venuewire.bitmart.protocol import DEFAULT_MAX_MESSAGE_SIZE, inflate
     from venuewire.generated.ws_dispatch import Unrouted
     from venuewire.messages import message_info
 
@@ -150,7 +150,7 @@ def _ws(record: Record, channels: tuple[WsChannel, ...]) -> Classified:
     data = record.data
     if record.transport == "ws-binary" and any(c.compression == "raw-deflate" for c in channels):
         try:
-            data = inflate(data, max(len(data) * 1024, 1 << 20))
+            data = inflate(data, DEFAULT_MAX_MESSAGE_SIZE)  # the client's own cap
         except DecodeError as error:
             return Classified(record, "unknown", f"{venue} ws binary frame that does not inflate", problem=error)
     text = data.strip().decode("utf-8", "replace")

@@ -68,3 +68,22 @@ def test_pings_and_pongs_are_counted_as_control_frames_not_drift(tmp_path):
         {"message": "bitmart ws ping", "venue": "bitmart", "count": 1},
         {"message": "bitmart ws pong", "venue": "bitmart", "count": 1},
     ]
+
+
+def test_a_binary_frame_that_does_not_inflate_is_a_decode_failure_not_a_crash(tmp_path):
+    junk = ("bitmart", "in", "ws-binary", b"\xff\xfe not deflate", {"url": WS_BITMART_SPOT_DEPTH.url})
+    doc = check_capture(read_capture(write_capture(tmp_path / "c.vwcap", [junk]))).to_json()
+    [entry] = doc["messages"]
+    assert entry["message"] == "bitmart ws binary frame that does not inflate"
+    assert entry["count"] == 1
+    assert len(entry["decode_failures"]) == 1
+    assert doc["drift"] is True
+
+
+def test_an_opend_record_without_a_whole_header_is_a_decode_failure(tmp_path):
+    doc = check_capture(read_capture(write_capture(tmp_path / "c.vwcap", [("futu", "in", "opend", b"FT\x01", {})])))
+    [entry] = doc.to_json()["messages"]
+    assert entry["message"] == "futu frame without an OpenD header"
+    assert entry["decode_failures"] == [
+        {"path": "header", "detail": "3 bytes without a whole OpenD header", "count": 1}
+    ]
