@@ -24,7 +24,7 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 from venuewire.capture.format import Record
-from venuewire.drift.fields import _is_direct, find_message, shape_of
+from venuewire.drift.fields import find_message, is_direct, shape_of
 from venuewire.errors import DecodeError
 from venuewire.generated.registry import (
     AUTH_SCHEMES,
@@ -221,7 +221,7 @@ def _best_match(frame: dict[str, Any], candidates: list[MessageInfo]) -> Message
     chosen: MessageInfo | None = None
     for order, info in enumerate(candidates):
         shape = shape_of(info)
-        top = {p: s for p, s in shape.items() if _is_direct(p, "")}
+        top = {p: s for p, s in shape.items() if is_direct(p, "")}
         if not top:
             continue
         fits = True

@@ -145,7 +145,7 @@ def _walk(table: _Table, value: Any, path: str, at: str, out: list[Finding]) -> 
                 out.append(Finding("unknown_field", table.full(child), _join(at, key)))
         for child, sub in shape.items():
             name = child[len(prefix) :]
-            if sub.required and child.startswith(prefix) and _is_direct(child, prefix) and name not in value:
+            if sub.required and child.startswith(prefix) and is_direct(child, prefix) and name not in value:
                 out.append(Finding("missing_required", table.full(child), _join(at, name)))
     elif isinstance(value, list):
         for index, item in enumerate(value):
@@ -163,7 +163,8 @@ def _walk(table: _Table, value: Any, path: str, at: str, out: list[Finding]) -> 
             index += 1
 
 
-def _is_direct(child: str, prefix: str) -> bool:
+def is_direct(child: str, prefix: str) -> bool:
+    """`child` is a field of the object at `prefix` (e.g. "data.t" of "data."), not deeper."""
     rest = child[len(prefix) :]
     return bool(rest) and "." not in rest and "[" not in rest and "{" not in rest
 
