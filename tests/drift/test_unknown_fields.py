@@ -87,3 +87,22 @@ def test_an_opend_record_without_a_whole_header_is_a_decode_failure(tmp_path):
     assert entry["decode_failures"] == [
         {"path": "header", "detail": "3 bytes without a whole OpenD header", "count": 1}
     ]
+
+
+def test_frames_of_no_known_kind_are_unknown_message_types_never_a_crash(tmp_path):
+    junk = [
+        ("binance", "in", "ws-text", b'{"e":"depth"}', {}),  # a venue the registry does not have
+        ("binance", "out", "http-request", b"", {"method": "GET", "target": "/x"}),
+        ("infoway", "in", "ws-text", b"[1,2]", {}),
+        ("infoway", "in", "ws-text", b'{"nocode":1}', {}),
+        ("qfex", "in", "ws-text", b"nope", {}),
+    ]
+    doc = check_capture(read_capture(write_capture(tmp_path / "c.vwcap", junk))).to_json()
+    assert doc["messages"] == []
+    assert [u["message"] for u in doc["unknown_messages"]] == [
+        "binance http GET /x",
+        "binance ws in frame with keys {e}",
+        "infoway ws frame that is a JSON list",
+        "infoway ws in frame with keys {nocode}",
+        "qfex ws frame that is not JSON",
+    ]
