@@ -106,3 +106,19 @@ def test_frames_of_no_known_kind_are_unknown_message_types_never_a_crash(tmp_pat
         "infoway ws in frame with keys {nocode}",
         "qfex ws frame that is not JSON",
     ]
+
+
+def test_opend_json_bodies_are_read_with_the_json_mapping(tmp_path):
+    from venuewire.generated.registry import OPEND, OpenDProtoID
+    from venuewire.opend.frame import encode_frame
+
+    body = b'{"retType": 0, "s2c": {"security": {"market": 1, "code": "00700"}}}'
+    bad = b'{"retType": 0, "s2c": {"security": {"market": 1, "code": "00700"}, "newField": 1}}'
+    push, fmt = OpenDProtoID.Qot_UpdateOrderBook, OPEND.proto_fmt_json
+    frames = [("futu", "in", "opend", encode_frame(push, n, b, proto_fmt=fmt), {}) for n, b in enumerate((body, bad))]
+    [entry] = check_capture(read_capture(write_capture(tmp_path / "c.vwcap", frames))).to_json()["messages"]
+    assert entry["message"] == "futu/Qot_UpdateOrderBook.Response"
+    assert entry["count"] == 2
+    [failure] = entry["decode_failures"]
+    assert failure["count"] == 1
+    assert "newField" in failure["detail"]
