@@ -43,16 +43,18 @@ from venuewire.errors import DecodeError
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush, LegacyLevel
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
 from venuewire.messages import decode_json, message_info
-from venuewire.models import BookLevel, OrderBook, are_decimal_texts
+from venuewire.models import TEXT_DECODE_ERRORS, BookLevel, LazyMessage, OrderBook, are_decimal_texts
 from venuewire.values import finite_decimal, utc_from_ms
 
 __all__ = [
     "VENUE",
+    "legacy_book_or_none",
     "order_book_from_legacy",
     "order_book_from_legacy_json",
     "order_book_from_spot",
     "order_books_from_spot",
     "order_books_from_spot_json",
+    "spot_books_or_none",
 ]
 
 VENUE = "bitmart"
@@ -131,14 +133,16 @@ class _LegacyData(msgspec.Struct):
     sells: list[_LegacyLevel]
 
 
-class _LegacyPush(msgspec.Struct):
+class _LegacyPush(LazyMessage):
+    message_class = LegacyDepthPush
     subscribe: Literal["depth"]
     symbol: str
-    precision: int
+    precision: int | str  # a string (lax decode would read "6" as 6) falls back: the schema refuses it
     data: _LegacyData
 
 
-class _SpotData(msgspec.Struct):
+class _SpotData(LazyMessage):
+    message_class = SpotDepthData
     asks: list[tuple[str, str]]
     bids: list[tuple[str, str]]
     ms_t: int
@@ -156,48 +160,71 @@ _PRICE, _AMOUNT, _TOTAL, _COUNT = (attrgetter(name) for name in ("price", "amoun
 _SPOT_DECODER = msgspec.json.Decoder(_SpotPush)
 
 
+def legacy_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBook | None:
+    """The book of a legacy depth push read the fast way, or None when the fast decode refuses
+    the frame (then `order_book_from_legacy(decode_json(LegacyDepthPush, data))` gives the
+    book or the DecodeError naming the field). With `keep_raw`, `book.raw` is the push (a
+    `LazyMessage`: the generated `LegacyDepthPush` is built on the first read of `book.raw`)."""
+    try:
+        push = _LEGACY_DECODER.decode(data)
+    except TEXT_DECODE_ERRORS:
+        return None
+    if type(push.precision) is not int:
+        return None
+    buys, sells = push.data.buys, push.data.sells
+    buy_prices, buy_amounts = list(map(_PRICE, buys)), list(map(_AMOUNT, buys))
+    sell_prices, sell_amounts = list(map(_PRICE, sells)), list(map(_AMOUNT, sells))
+    texts = [*buy_prices, *buy_amounts, *sell_prices, *sell_amounts, *map(_TOTAL, buys), *map(_TOTAL, sells)]
+    if not are_decimal_texts(texts):
+        return None
+    return OrderBook(
+        VENUE,
+        push.symbol,
+        tuple(map(BookLevel, buy_prices, buy_amounts, map(_COUNT, buys))),
+        tuple(map(BookLevel, sell_prices, sell_amounts, map(_COUNT, sells))),
+        raw=push if keep_raw else None,
+    )
+
+
 def order_book_from_legacy_json(data: bytes | str) -> OrderBook:
     """`order_book_from_legacy(decode_json(LegacyDepthPush, data))`, the same book and the
     same DecodeErrors, without building a Decimal per value."""
-    try:
-        push = _LEGACY_DECODER.decode(data)
-    except msgspec.DecodeError:
-        push = None
-    if push is not None:
-        buys, sells = push.data.buys, push.data.sells
-        buy_prices, buy_amounts = list(map(_PRICE, buys)), list(map(_AMOUNT, buys))
-        sell_prices, sell_amounts = list(map(_PRICE, sells)), list(map(_AMOUNT, sells))
-        texts = [*buy_prices, *buy_amounts, *sell_prices, *sell_amounts, *map(_TOTAL, buys), *map(_TOTAL, sells)]
-        if are_decimal_texts(texts):
-            return OrderBook(
-                VENUE,
-                push.symbol,
-                tuple(map(BookLevel, buy_prices, buy_amounts, map(_COUNT, buys))),
-                tuple(map(BookLevel, sell_prices, sell_amounts, map(_COUNT, sells))),
-            )
+    book = legacy_book_or_none(data)
+    if book is not None:
+        return book
     return order_book_from_legacy(decode_json(LegacyDepthPush, data))
+
+
+def spot_books_or_none(data: bytes | str, *, keep_raw: bool = False) -> list[OrderBook] | None:
+    """The books of a v3 depth frame (`data` inflated) read the fast way, or None when the
+    fast decode refuses the frame (then `order_books_from_spot(decode_json(SpotDepthPush,
+    data))` gives the books or the DecodeError naming the field). Raises DecodeError for an
+    `ms_t` outside year 1 to 9999. With `keep_raw`, each `book.raw` is its entry of `data`
+    (a `LazyMessage`: the generated `SpotDepthData` is built on the first read)."""
+    try:
+        push = _SPOT_DECODER.decode(data)
+    except TEXT_DECODE_ERRORS:
+        return None
+    pairs = chain.from_iterable(chain.from_iterable((entry.bids, entry.asks) for entry in push.data))
+    if not are_decimal_texts(list(chain.from_iterable(pairs))):
+        return None
+    return [
+        OrderBook(
+            venue=VENUE,
+            symbol=entry.symbol,
+            bids=tuple(starmap(BookLevel, entry.bids)),
+            asks=tuple(starmap(BookLevel, entry.asks)),
+            timestamp=utc_from_ms(entry.ms_t, VENUE, _SPOT, ("data", index, "ms_t")),
+            raw=entry if keep_raw else None,
+        )
+        for index, entry in enumerate(push.data)
+    ]
 
 
 def order_books_from_spot_json(data: bytes | str) -> list[OrderBook]:
     """`order_books_from_spot(decode_json(SpotDepthPush, data))` (`data` inflated), the same
     books and the same DecodeErrors, without building a Decimal per value."""
-    try:
-        push = _SPOT_DECODER.decode(data)
-    except msgspec.DecodeError:
-        push = None
-    if push is not None:
-        pairs = chain.from_iterable(chain.from_iterable((entry.bids, entry.asks) for entry in push.data))
-        if are_decimal_texts(list(chain.from_iterable(pairs))):
-            books = []
-            for index, entry in enumerate(push.data):
-                books.append(
-                    OrderBook(
-                        venue=VENUE,
-                        symbol=entry.symbol,
-                        bids=tuple(starmap(BookLevel, entry.bids)),
-                        asks=tuple(starmap(BookLevel, entry.asks)),
-                        timestamp=utc_from_ms(entry.ms_t, VENUE, _SPOT, ("data", index, "ms_t")),
-                    )
-                )
-            return books
+    books = spot_books_or_none(data)
+    if books is not None:
+        return books
     return order_books_from_spot(decode_json(SpotDepthPush, data))

@@ -47,7 +47,13 @@ from typing import Any, Final, Generic, TypeVar
 
 import msgspec
 
-from venuewire.bitmart.book import VENUE, order_book_from_legacy, order_book_from_spot
+from venuewire.bitmart.book import (
+    VENUE,
+    legacy_book_or_none,
+    order_book_from_legacy,
+    order_book_from_spot,
+    spot_books_or_none,
+)
 from venuewire.bitmart.incremental import DEFAULT_MAX_BUFFER, IncrementalBooks, IncrementalOutput
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import AuthError, DecodeError, InvalidRequest, VenueError, error_for
@@ -328,6 +334,10 @@ class LegacyDepthProtocol:
             error = DecodeError(VENUE, _LEGACY_DEPTH, (BITMART_LEGACY_DEPTH_SERVER.key,), f"unexpected value {kind!r}")
             return Reaction(items=[_failure(error, data)])
         try:
+            if route.cls is LegacyDepthPush:
+                book = legacy_book_or_none(data, keep_raw=True)  # no Decimal built, raw kept lazily
+                if book is not None:
+                    return Reaction(items=[book])
             message = decode_json(route.cls, data)
             if isinstance(message, LegacyDepthPush):
                 return Reaction(items=[msgspec.structs.replace(order_book_from_legacy(message), raw=message)])
@@ -524,6 +534,12 @@ class SpotDepthProtocol(V3Protocol[OrderBook]):
         return f"SpotDepthProtocol({self.channel!r}{more})"
 
     def _data(self, text: bytes) -> Reaction[OrderBook]:
+        try:
+            books = spot_books_or_none(text, keep_raw=True)  # no Decimal built, raw kept lazily
+        except DecodeError:  # an entry's ms_t: the entries go one by one below
+            books = None
+        if books is not None:
+            return Reaction(items=list(books))
         try:
             push = decode_json(SpotDepthPush, text)
         except DecodeError as exc:
