@@ -399,6 +399,13 @@ _CHECKED: set[str] = set()
 _CHECKED_MAX = 100_000
 
 
+def known_decimal_texts(texts: Iterable[str]) -> bool:
+    """True when every text passed `are_decimal_texts` before (and is still kept): the cheap
+    first check, one set look-up per text and no list built (pass a `chain` of the columns).
+    False only means "not all known": check them with `are_decimal_texts`."""
+    return _CHECKED.issuperset(texts)
+
+
 def are_decimal_texts(texts: Iterable[str]) -> bool:
     """True when every text is a JSON number (`-12.5`, `1E-8`; no NaN, Infinity, spaces, `_`,
     leading `+` or `.`), so a finite decimal that `Decimal` reads exactly. Cheap: texts seen

@@ -43,7 +43,14 @@ from venuewire.errors import DecodeError
 from venuewire.generated.bitmart.legacy_depth import LegacyDepthPush, LegacyLevel
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
 from venuewire.messages import decode_json, message_info
-from venuewire.models import TEXT_DECODE_ERRORS, BookLevel, LazyMessage, OrderBook, are_decimal_texts
+from venuewire.models import (
+    TEXT_DECODE_ERRORS,
+    BookLevel,
+    LazyMessage,
+    OrderBook,
+    are_decimal_texts,
+    known_decimal_texts,
+)
 from venuewire.values import finite_decimal, utc_from_ms
 
 __all__ = [
@@ -172,16 +179,17 @@ def legacy_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBo
     if type(push.precision) is not int:
         return None
     buys, sells = push.data.buys, push.data.sells
-    buy_prices, buy_amounts = list(map(_PRICE, buys)), list(map(_AMOUNT, buys))
-    sell_prices, sell_amounts = list(map(_PRICE, sells)), list(map(_AMOUNT, sells))
-    texts = [*buy_prices, *buy_amounts, *sell_prices, *sell_amounts, *map(_TOTAL, buys), *map(_TOTAL, sells)]
-    if not are_decimal_texts(texts):
-        return None
+    if not known_decimal_texts(chain(map(_PRICE, buys), map(_AMOUNT, buys), map(_TOTAL, buys))) or not (
+        known_decimal_texts(chain(map(_PRICE, sells), map(_AMOUNT, sells), map(_TOTAL, sells)))
+    ):
+        texts = [*map(_PRICE, buys), *map(_AMOUNT, buys), *map(_TOTAL, buys)]
+        if not are_decimal_texts([*texts, *map(_PRICE, sells), *map(_AMOUNT, sells), *map(_TOTAL, sells)]):
+            return None
     return OrderBook(
         VENUE,
         push.symbol,
-        tuple(map(BookLevel, buy_prices, buy_amounts, map(_COUNT, buys))),
-        tuple(map(BookLevel, sell_prices, sell_amounts, map(_COUNT, sells))),
+        tuple(map(BookLevel, map(_PRICE, buys), map(_AMOUNT, buys), map(_COUNT, buys))),
+        tuple(map(BookLevel, map(_PRICE, sells), map(_AMOUNT, sells), map(_COUNT, sells))),
         raw=push if keep_raw else None,
     )
 
@@ -205,9 +213,16 @@ def spot_books_or_none(data: bytes | str, *, keep_raw: bool = False) -> list[Ord
         push = _SPOT_DECODER.decode(data)
     except TEXT_DECODE_ERRORS:
         return None
-    pairs = chain.from_iterable(chain.from_iterable((entry.bids, entry.asks) for entry in push.data))
-    if not are_decimal_texts(list(chain.from_iterable(pairs))):
-        return None
+    entries = push.data
+    if len(entries) == 1:  # the usual frame: one snapshot
+        bids, asks = entries[0].bids, entries[0].asks
+        known = known_decimal_texts(chain(chain.from_iterable(bids), chain.from_iterable(asks)))
+    else:
+        known = False
+    if not known:
+        pairs = chain.from_iterable(chain.from_iterable((entry.bids, entry.asks) for entry in entries))
+        if not are_decimal_texts(list(chain.from_iterable(pairs))):
+            return None
     return [
         OrderBook(
             venue=VENUE,
@@ -217,7 +232,7 @@ def spot_books_or_none(data: bytes | str, *, keep_raw: bool = False) -> list[Ord
             timestamp=utc_from_ms(entry.ms_t, VENUE, _SPOT, ("data", index, "ms_t")),
             raw=entry if keep_raw else None,
         )
-        for index, entry in enumerate(push.data)
+        for index, entry in enumerate(entries)
     ]
 
 

@@ -133,6 +133,8 @@ DEFAULT_MAX_MESSAGE_SIZE: Final = 16 * 1024 * 1024
 MAX_RAW: Final = 64 * 1024
 """Bytes of a bad message kept in `DecodeFailure.raw`."""
 MAX_PRECISION: Final = 2**31 - 1
+_MAX_DEFLATE_RATIO: Final = 1032
+"""DEFLATE's largest possible expansion (each input byte inflates to at most 1032 bytes)."""
 INCREASE_TEMPLATE: Final[str] = required(WS_BITMART_SPOT_DEPTH_INCREASE.channel, "bitmart spot_depth_increase channel")
 INCREASE_LEVELS: Final[int] = max(WS_BITMART_SPOT_DEPTH_INCREASE.levels)
 """Levels a side of the incremental channel (the registry's one depth, 100)."""
@@ -264,6 +266,11 @@ def inflate(data: bytes, max_size: int, message_name: str = _SPOT_DEPTH) -> byte
     `max_size`; memory stays bounded by `max_size`. A stream without its final block is
     accepted, as the venue's own client does.
     """
+    if len(data) * _MAX_DEFLATE_RATIO <= max_size:  # cannot inflate past max_size: one call
+        try:
+            return zlib.decompress(data, -zlib.MAX_WBITS)
+        except zlib.error:  # bad data, or no final block: the incremental path decides
+            pass
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
         out = inflater.decompress(data, max_size + 1)

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from itertools import chain
 from typing import Final, Literal
 
 import msgspec
@@ -31,7 +32,14 @@ from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
 from venuewire.generated.infoway.depth import Depth
 from venuewire.generated.infoway.ws_depth import WsDepthPush
 from venuewire.messages import decode_json, message_info
-from venuewire.models import TEXT_DECODE_ERRORS, BookLevel, LazyMessage, OrderBook, are_decimal_texts
+from venuewire.models import (
+    TEXT_DECODE_ERRORS,
+    BookLevel,
+    LazyMessage,
+    OrderBook,
+    are_decimal_texts,
+    known_decimal_texts,
+)
 from venuewire.values import finite_decimal, utc_from_ms
 
 __all__ = [
@@ -137,10 +145,10 @@ def push_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBook
         return None
     depth = push.data
     (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
-    if not (
-        len(bid_prices) == len(bid_sizes)
-        and len(ask_prices) == len(ask_sizes)
-        and are_decimal_texts([*bid_prices, *bid_sizes, *ask_prices, *ask_sizes])
+    if len(bid_prices) != len(bid_sizes) or len(ask_prices) != len(ask_sizes):
+        return None
+    if not known_decimal_texts(chain(bid_prices, bid_sizes, ask_prices, ask_sizes)) and not are_decimal_texts(
+        [*bid_prices, *bid_sizes, *ask_prices, *ask_sizes]
     ):
         return None
     return OrderBook(
