@@ -91,7 +91,7 @@ def test_legacy_stream_raw_is_the_generated_push_built_on_first_read() -> None:
         (_legacy_frame(symbol=7), ("symbol",)),
     ],
 )
-def test_legacy_stream_bad_push_is_a_decode_failure_and_the_stream_goes_on(frame: str, path: tuple[object, ...]) -> None:
+def test_legacy_stream_bad_push_is_a_decode_failure_and_the_stream_goes_on(frame: str, path: tuple[object]) -> None:
     protocol = LegacyDepthProtocol(URL, "BMX_ETH", 6)
     (failure,) = protocol.receive(frame).items
     assert isinstance(failure, DecodeFailure)

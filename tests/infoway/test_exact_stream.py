@@ -32,12 +32,17 @@ ZEROS = "271.82818000"
 def _protocol() -> InfowayDepthProtocol:
     counter = itertools.count(1)
     return InfowayDepthProtocol(
-        InfowayCredentials("k"), "crypto", ("BTCUSDT",), base_url="ws://127.0.0.1:1/ws", new_trace=lambda: f"t{next(counter)}"
+        InfowayCredentials("k"),
+        "crypto",
+        ("BTCUSDT",),
+        base_url="ws://127.0.0.1:1/ws",
+        new_trace=lambda: f"t{next(counter)}",
     )
 
 
 def _push(a: object = None, t: object = 1_747_382_976_831, **depth: object) -> str:
-    body = {"s": "BTCUSDT", "t": t, "a": a if a is not None else [[LONG, EXPONENT], [SMALL, ZEROS]], "b": [[LOWER_EXPONENT], ["1"]]}
+    asks = a if a is not None else [[LONG, EXPONENT], [SMALL, ZEROS]]
+    body = {"s": "BTCUSDT", "t": t, "a": asks, "b": [[LOWER_EXPONENT], ["1"]]}
     return json.dumps({"code": 10005, "data": {**body, **depth}, "trace": "t1"})
 
 
