@@ -76,7 +76,7 @@ def utc_from_ms(ms: int, venue: str, message: str, path: Path) -> datetime:
         in_range = False
     if not in_range:
         raise DecodeError(venue, message, path, f"{_shown(ms)} ms since the epoch is out of range for a date")
-    return EPOCH + timedelta(milliseconds=ms)
+    return EPOCH + timedelta(0, 0, 0, ms)  # (days, seconds, microseconds, milliseconds): positional is quicker
 
 
 def utc_from_seconds(seconds: float | Decimal, venue: str, message: str, path: Path) -> datetime:

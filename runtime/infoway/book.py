@@ -192,16 +192,11 @@ def order_books_from_batch_json(data: bytes | str) -> list[OrderBook]:
         reply = None
     if reply is not None:
         depths = reply.data or []
-        texts: list[str] = []
-        paired = True
-        for depth in depths:
-            (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
-            paired = paired and len(bid_prices) == len(bid_sizes) and len(ask_prices) == len(ask_sizes)
-            texts += bid_prices
-            texts += bid_sizes
-            texts += ask_prices
-            texts += ask_sizes
-        if paired and are_decimal_texts(texts):
+        columns = [column for depth in depths for column in (*depth.b, *depth.a)]
+        paired = all(len(columns[i]) == len(columns[i + 1]) for i in range(0, len(columns), 2))
+        if paired and (
+            known_decimal_texts(chain.from_iterable(columns)) or are_decimal_texts(list(chain.from_iterable(columns)))
+        ):
             return [
                 OrderBook(
                     venue=VENUE,
