@@ -19,23 +19,24 @@ v3 spot channel (`SpotDepthData`, one entry of `SpotDepthPush.data`, schema bitm
 `timestamp` from `ms_t` (UTC).
 
 Two ways in, the same books: `order_book_from_legacy` / `order_books_from_spot` take the
-generated (Decimal-typed) messages; `order_book_from_legacy_json` / `order_books_from_spot_json`
-take the frame's JSON bytes and decode them straight into text-typed mirrors (no Decimal is
-built until a consumer reads `level.price`), checking every value's text in bulk. A frame the
-fast decode refuses goes through the generated class, so errors are exactly the same.
+generated messages, whose decimals are `DecimalText` (the wire's strings, unchecked by the
+decode); `order_book_from_legacy_json` / `order_books_from_spot_json` take the frame's JSON
+bytes and decode them straight into text-typed mirrors. Neither builds a Decimal until a
+consumer reads `level.price`; both check every value's text (in bulk, then one by one for the
+error). A frame the fast decode refuses goes through the generated class, so errors are
+exactly the same.
 
 Values that cannot stand for what they mean are `DecodeError`s naming the field path (checked
-with `venuewire.values`): NaN, Infinity and sNaN prices, sizes, totals and counts, and an
-`ms_t` outside year 1 to 9999.
+with `venuewire.values.decimal_of`): texts that are no decimal number, NaN, Infinity and sNaN
+prices, sizes, totals and counts, and an `ms_t` outside year 1 to 9999.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
 from itertools import chain, starmap
 from operator import attrgetter
-from typing import Annotated, Literal
+from typing import Literal
 
 import msgspec
 
@@ -51,7 +52,7 @@ from venuewire.models import (
     are_decimal_texts,
     known_decimal_texts,
 )
-from venuewire.values import finite_decimal, utc_from_ms
+from venuewire.values import decimal_of, utc_from_ms
 
 __all__ = [
     "VENUE",
@@ -75,13 +76,13 @@ def _legacy_levels(levels: Sequence[LegacyLevel], side: str) -> tuple[BookLevel,
     out = []
     for index, level in enumerate(levels):
         where = ("data", side, index)
-        price = finite_decimal(level.price, VENUE, _LEGACY, (*where, "price"))
-        amount = finite_decimal(level.amount, VENUE, _LEGACY, (*where, "amount"))
-        finite_decimal(level.total, VENUE, _LEGACY, (*where, "total"))
-        count = finite_decimal(level.count, VENUE, _LEGACY, (*where, "count"))
+        decimal_of(level.price, VENUE, _LEGACY, (*where, "price"))
+        decimal_of(level.amount, VENUE, _LEGACY, (*where, "amount"))
+        decimal_of(level.total, VENUE, _LEGACY, (*where, "total"))
+        count = decimal_of(level.count, VENUE, _LEGACY, (*where, "count"))
         if count < 0 or count != count.to_integral_value() or count.adjusted() > _MAX_COUNT_DIGITS:
             raise DecodeError(VENUE, _LEGACY, (*where, "count"), f"expected a whole number of orders, got {count}")
-        out.append(BookLevel(str(price), str(amount), int(count)))
+        out.append(BookLevel(level.price, level.amount, int(count)))
     return tuple(out)
 
 
@@ -97,12 +98,14 @@ def order_book_from_legacy(push: LegacyDepthPush) -> OrderBook:
     )
 
 
-def _spot_levels(levels: Sequence[tuple[Decimal, Decimal]], where: tuple[str | int, ...]) -> tuple[BookLevel, ...]:
-    for index, (price, size) in enumerate(levels):
-        if not (price.is_finite() and size.is_finite()):  # the fast path checks both at once
-            finite_decimal(price, VENUE, _SPOT, (*where, index, 0))
-            finite_decimal(size, VENUE, _SPOT, (*where, index, 1))
-    return tuple([BookLevel(str(price), str(size)) for price, size in levels])
+def _spot_levels(levels: Sequence[tuple[str, str]], where: tuple[str | int, ...]) -> tuple[BookLevel, ...]:
+    if not known_decimal_texts(chain.from_iterable(levels)) and not are_decimal_texts(
+        list(chain.from_iterable(levels))
+    ):
+        for index, (price, size) in enumerate(levels):  # the first bad text names its field
+            decimal_of(price, VENUE, _SPOT, (*where, index, 0))
+            decimal_of(size, VENUE, _SPOT, (*where, index, 1))
+    return tuple(starmap(BookLevel, levels))
 
 
 def order_book_from_spot(data: SpotDepthData, index: int = 0) -> OrderBook:
@@ -132,7 +135,7 @@ class _LegacyLevel(msgspec.Struct):
     amount: str
     total: str
     price: str
-    count: Annotated[int, msgspec.Meta(ge=0, le=2**63 - 1)]  # "3" -> 3 (lax decode); others fall back
+    count: str  # whole numbers of at most 18 ASCII digits are read here; any other text falls back
 
 
 class _LegacyData(msgspec.Struct):
@@ -144,7 +147,7 @@ class _LegacyPush(LazyMessage):
     message_class = LegacyDepthPush
     subscribe: Literal["depth"]
     symbol: str
-    precision: int | str  # a string (lax decode would read "6" as 6) falls back: the schema refuses it
+    precision: int
     data: _LegacyData
 
 
@@ -161,10 +164,21 @@ class _SpotPush(msgspec.Struct):
     data: list[_SpotData]
 
 
-# strict=False reads the whole-number string "3" as an int (any other count falls back)
-_LEGACY_DECODER = msgspec.json.Decoder(_LegacyPush, strict=False)
+_LEGACY_DECODER = msgspec.json.Decoder(_LegacyPush)
 _PRICE, _AMOUNT, _TOTAL, _COUNT = (attrgetter(name) for name in ("price", "amount", "total", "count"))
 _SPOT_DECODER = msgspec.json.Decoder(_SpotPush)
+
+
+def _counts(levels: list[_LegacyLevel]) -> list[int] | None:
+    """The levels' counts as ints when every one is 1 to 18 ASCII digits (checked for all at
+    once), else None (the generated path reads and checks them one by one)."""
+    texts = list(map(_COUNT, levels))
+    joined = "".join(texts)
+    if texts and not (joined.isascii() and joined.isdigit()):
+        return None
+    if texts and not 0 < min(map(len, texts)) <= max(map(len, texts)) <= _MAX_COUNT_DIGITS:
+        return None
+    return list(map(int, texts))
 
 
 def legacy_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBook | None:
@@ -176,9 +190,10 @@ def legacy_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBo
         push = _LEGACY_DECODER.decode(data)
     except TEXT_DECODE_ERRORS:
         return None
-    if type(push.precision) is not int:
-        return None
     buys, sells = push.data.buys, push.data.sells
+    buy_counts, sell_counts = _counts(buys), _counts(sells)
+    if buy_counts is None or sell_counts is None:
+        return None
     if not known_decimal_texts(chain(map(_PRICE, buys), map(_AMOUNT, buys), map(_TOTAL, buys))) or not (
         known_decimal_texts(chain(map(_PRICE, sells), map(_AMOUNT, sells), map(_TOTAL, sells)))
     ):
@@ -188,8 +203,8 @@ def legacy_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBo
     return OrderBook(
         VENUE,
         push.symbol,
-        tuple(map(BookLevel, map(_PRICE, buys), map(_AMOUNT, buys), map(_COUNT, buys))),
-        tuple(map(BookLevel, map(_PRICE, sells), map(_AMOUNT, sells), map(_COUNT, sells))),
+        tuple(map(BookLevel, map(_PRICE, buys), map(_AMOUNT, buys), buy_counts)),
+        tuple(map(BookLevel, map(_PRICE, sells), map(_AMOUNT, sells), sell_counts)),
         raw=push if keep_raw else None,
     )
 

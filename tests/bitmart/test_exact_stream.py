@@ -75,9 +75,8 @@ def test_legacy_stream_raw_is_the_generated_push_built_on_first_read() -> None:
     assert isinstance(raw, LegacyDepthPush) and raw == decode_json(LegacyDepthPush, frame)
     assert book.raw is raw  # built once
     assert msgspec.structs.replace(book, raw=None) == order_book_from_legacy(raw)
-    assert raw.data.buys[0].price == Decimal(LONG) and str(raw.data.buys[0].price) == LONG
-    encoded = json.loads(msgspec.json.encode(book))["raw"]
-    assert encoded["symbol"] == "BMX_ETH" and encoded["data"]["buys"][0]["price"] == LONG
+    assert raw.data.buys[0].price == LONG and raw.data.buys[0].count == str(BIG_COUNT)  # DecimalText
+    assert json.loads(msgspec.json.encode(book))["raw"] == json.loads(frame) == json.loads(msgspec.json.encode(raw))
 
 
 @pytest.mark.parametrize(
@@ -100,11 +99,22 @@ def test_legacy_stream_bad_push_is_a_decode_failure_and_the_stream_goes_on(frame
     assert str(_only_book(protocol.receive(_legacy_frame()).items).bids[0].price) == LONG
 
 
-def test_legacy_stream_numbers_sent_as_json_numbers_still_read_through_the_generated_class() -> None:
+def test_legacy_stream_refuses_a_json_number_where_the_schema_says_decimal_string() -> None:
     protocol = LegacyDepthProtocol(URL, "BMX_ETH", 6)
     frame = _legacy_frame().replace(f'"price": "{LONG}"', f'"price": {LONG}')
-    book = _only_book(protocol.receive(frame).items)
-    assert book.bids[0].price == Decimal(LONG) and isinstance(book.raw, LegacyDepthPush)
+    (failure,) = protocol.receive(frame).items
+    assert isinstance(failure, DecodeFailure) and failure.error.field_path == ("data", "buys", 0, "price")
+    assert isinstance(_only_book(protocol.receive(_legacy_frame()).items).raw, LegacyDepthPush)
+
+
+def test_generated_depth_classes_hold_the_wire_text() -> None:
+    push = decode_json(LegacyDepthPush, _legacy_frame())
+    level = push.data.buys[0]
+    assert (level.price, level.amount, level.count) == (LONG, SMALL, str(BIG_COUNT))
+    assert type(level.price) is str and order_book_from_legacy(push).bids[0].order_count == BIG_COUNT
+    spot = decode_json(SpotDepthPush, _spot_text()).data[0]
+    assert spot.asks == [(LONG, SMALL), (EXPONENT, ZEROS)] and spot.bids == [(LOWER_EXPONENT, "2")]
+    assert [str(level.price) for level in order_book_from_spot(spot).asks] == [LONG, EXPONENT]
 
 
 def test_v3_stream_keeps_every_text_both_as_binary_and_text_frames() -> None:
@@ -126,9 +136,7 @@ def test_v3_stream_raw_is_the_generated_entry_and_encodes_as_sent() -> None:
     encoded = json.loads(msgspec.json.encode(book))["raw"]
     raw = book.raw
     assert isinstance(raw, SpotDepthData) and raw == decode_json(SpotDepthPush, text).data[0] and book.raw is raw
-    assert encoded == json.loads(text)["data"][0]  # the entry as sent, every number its wire text
-    typed = json.loads(msgspec.json.encode(raw))  # the generated entry: the same numbers
-    assert typed.keys() == encoded.keys() and Decimal(typed["bids"][0][0]) == Decimal(encoded["bids"][0][0])
+    assert encoded == json.loads(text)["data"][0] == json.loads(msgspec.json.encode(raw))  # as sent
     assert msgspec.structs.replace(book, raw=None) == order_book_from_spot(raw)
 
 
