@@ -36,7 +36,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import chain, starmap
 from operator import attrgetter
-from typing import Literal
+from typing import Literal, cast
 
 import msgspec
 
@@ -88,8 +88,11 @@ def _legacy_levels(levels: Sequence[LegacyLevel], side: str) -> tuple[BookLevel,
 
 def order_book_from_legacy(push: LegacyDepthPush) -> OrderBook:
     """The normalized book of one legacy `depth` push. Raises DecodeError (with the field
-    path) when a price, amount or total is not finite (NaN, Infinity, sNaN) or a level's
-    `count` is not a non-negative whole number."""
+    path) when a price, amount or total is no finite decimal (text that is no number, NaN,
+    Infinity, sNaN) or a level's `count` is not a non-negative whole number."""
+    book = _checked_in_bulk(push.symbol, push.data.buys, push.data.sells)
+    if book is not None:
+        return book
     return OrderBook(
         venue=VENUE,
         symbol=push.symbol,
@@ -169,28 +172,35 @@ _PRICE, _AMOUNT, _TOTAL, _COUNT = (attrgetter(name) for name in ("price", "amoun
 _SPOT_DECODER = msgspec.json.Decoder(_SpotPush)
 
 
-def _counts(levels: list[_LegacyLevel]) -> list[int] | None:
-    """The levels' counts as ints when every one is 1 to 18 ASCII digits (checked for all at
-    once), else None (the generated path reads and checks them one by one)."""
+_COUNT_INTS: dict[str, int] = {}
+"""Count texts seen before (every one 1 to 18 ASCII digits) and their ints: books repeat the
+same few counts, so each is checked and converted once (at most 100,000, emptied when full)."""
+
+
+def _counts(levels: Sequence[_LegacyLevel | LegacyLevel]) -> list[int] | None:
+    """The levels' counts as ints when every one is 1 to 18 ASCII digits, else None (the
+    checked path then reads them one by one and names the bad one)."""
     texts = list(map(_COUNT, levels))
-    joined = "".join(texts)
-    if texts and not (joined.isascii() and joined.isdigit()):
-        return None
-    if texts and not 0 < min(map(len, texts)) <= max(map(len, texts)) <= _MAX_COUNT_DIGITS:
-        return None
-    return list(map(int, texts))
+    counts = list(map(_COUNT_INTS.get, texts))
+    if None not in counts:
+        return cast("list[int]", counts)  # no None in it
+    for text in texts:
+        if not (text.isascii() and text.isdigit() and len(text) <= _MAX_COUNT_DIGITS):
+            return None
+    if len(_COUNT_INTS) + len(texts) > 100_000:
+        _COUNT_INTS.clear()
+    _COUNT_INTS.update(zip(texts, map(int, texts), strict=True))
+    return list(map(_COUNT_INTS.__getitem__, texts))
 
 
-def legacy_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBook | None:
-    """The book of a legacy depth push read the fast way, or None when the fast decode refuses
-    the frame (then `order_book_from_legacy(decode_json(LegacyDepthPush, data))` gives the
-    book or the DecodeError naming the field). With `keep_raw`, `book.raw` is the push (a
-    `LazyMessage`: the generated `LegacyDepthPush` is built on the first read of `book.raw`)."""
-    try:
-        push = _LEGACY_DECODER.decode(data)
-    except TEXT_DECODE_ERRORS:
-        return None
-    buys, sells = push.data.buys, push.data.sells
+def _checked_in_bulk(
+    symbol: str,
+    buys: Sequence[_LegacyLevel | LegacyLevel],
+    sells: Sequence[_LegacyLevel | LegacyLevel],
+    raw: object | None = None,
+) -> OrderBook | None:
+    """The book when every price, amount and total is a JSON number text and every count 1 to
+    18 digits (checked for all at once), else None."""
     buy_counts, sell_counts = _counts(buys), _counts(sells)
     if buy_counts is None or sell_counts is None:
         return None
@@ -202,11 +212,23 @@ def legacy_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBo
             return None
     return OrderBook(
         VENUE,
-        push.symbol,
+        symbol,
         tuple(map(BookLevel, map(_PRICE, buys), map(_AMOUNT, buys), buy_counts)),
         tuple(map(BookLevel, map(_PRICE, sells), map(_AMOUNT, sells), sell_counts)),
-        raw=push if keep_raw else None,
+        raw=raw,
     )
+
+
+def legacy_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBook | None:
+    """The book of a legacy depth push read the fast way, or None when the fast decode refuses
+    the frame (then `order_book_from_legacy(decode_json(LegacyDepthPush, data))` gives the
+    book or the DecodeError naming the field). With `keep_raw`, `book.raw` is the push (a
+    `LazyMessage`: the generated `LegacyDepthPush` is built on the first read of `book.raw`)."""
+    try:
+        push = _LEGACY_DECODER.decode(data)
+    except TEXT_DECODE_ERRORS:
+        return None
+    return _checked_in_bulk(push.symbol, push.data.buys, push.data.sells, push if keep_raw else None)
 
 
 def order_book_from_legacy_json(data: bytes | str) -> OrderBook:
