@@ -169,3 +169,14 @@ def test_inflate_one_shot_and_incremental_paths_agree() -> None:
     zeros = bomb.compress(b"0" * (1 << 20)) + bomb.flush()
     with pytest.raises(DecodeError, match="inflates to more than"):
         inflate(zeros, 1 << 16)
+
+
+def test_the_generated_depth_fields_are_decimal_text() -> None:
+    from typing import get_type_hints
+
+    from venuewire.generated.bitmart.legacy_depth import LegacyLevel
+    from venuewire.values import DecimalText
+
+    levels = get_type_hints(LegacyLevel)
+    assert [levels[name] for name in ("price", "amount", "total", "count")] == [DecimalText] * 4
+    assert get_type_hints(SpotDepthData)["asks"] == list[tuple[DecimalText, DecimalText]]
