@@ -193,7 +193,8 @@ def order_books_from_batch_json(data: bytes | str) -> list[OrderBook]:
     if reply is not None:
         depths = reply.data or []
         columns = [column for depth in depths for column in (*depth.b, *depth.a)]
-        paired = all(len(columns[i]) == len(columns[i + 1]) for i in range(0, len(columns), 2))
+        lengths = list(map(len, columns))
+        paired = lengths[0::2] == lengths[1::2]  # prices and volumes of each side pair up
         if paired and (
             known_decimal_texts(chain.from_iterable(columns)) or are_decimal_texts(list(chain.from_iterable(columns)))
         ):

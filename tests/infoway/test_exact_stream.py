@@ -98,3 +98,23 @@ def test_numbers_sent_as_json_numbers_still_read_through_the_generated_class() -
     frame = _push(a=[[1.5], [2]])
     book = _only_book(_protocol().receive(frame).items)
     assert book.asks[0].price == Decimal("1.5") and isinstance(book.raw, Depth)
+
+
+def test_batch_books_keep_the_text_and_unpaired_columns_fail_as_the_generated_class_does() -> None:
+    from venuewire.errors import DecodeError
+    from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
+    from venuewire.infoway.book import order_books_from_batch_json, order_books_from_response
+
+    good = {"s": "A.US", "t": 1_747_382_976_831, "a": [[LONG, EXPONENT], [SMALL, ZEROS]], "b": [[], []]}
+    body = json.dumps({"ret": 200, "msg": "ok", "data": [good, {**good, "s": "B.US"}]}).encode()
+    books = order_books_from_batch_json(body)
+    assert [str(level.price) for level in books[1].asks] == [LONG, EXPONENT]
+    assert [str(level.size) for level in books[0].asks] == [SMALL, ZEROS]
+    assert books == order_books_from_response(decode_json(BatchDepthResponse, body))
+    unpaired = {**good, "s": "C.US", "b": [["1", "2"], ["3"]]}
+    bad = json.dumps({"ret": 200, "msg": "ok", "data": [good, unpaired]}).encode()
+    with pytest.raises(DecodeError) as fast:
+        order_books_from_batch_json(bad)
+    with pytest.raises(DecodeError) as slow:
+        order_books_from_response(decode_json(BatchDepthResponse, bad))
+    assert str(fast.value) == str(slow.value) and fast.value.field_path == ("data", 1, "b")
