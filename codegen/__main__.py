@@ -16,7 +16,7 @@ import tempfile
 import tomllib
 from pathlib import Path
 
-from codegen import jsonschema, protobuf, registry
+from codegen import jsonschema, protobuf, registry, shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +36,7 @@ def build(out: Path) -> None:
     messages = protobuf.generate(ROOT, config["protobuf"], out)
     messages += jsonschema.generate(ROOT, config["jsonschema"], out)
     registry.generate(ROOT, config["registry"], messages, out)
+    shapes.generate(ROOT, config["jsonschema"], out)  # the drift report's field shapes
 
 
 def _files(folder: Path) -> set[Path]:

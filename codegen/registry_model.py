@@ -253,6 +253,12 @@ class WsChannel:
     """A subscription (symbol, topic) with no data this long: a `Stale` event (None: never)."""
     reconnect_after_s: float | None = None
     """A subscription with no data this long within one session: the stream reconnects (None: never)."""
+    # Locally maintained books (venuewire.bitmart.incremental):
+    resync_timeout_s: float | None = None
+    """A resync's snapshot request not answered within this long is sent again (None: never)."""
+    resync_requests: int | None = None
+    """Snapshot requests one resync sends at most; when the last goes unanswered too, the
+    stream reconnects (a `ResyncTimedOut` event). None: unbounded (never reconnects for it)."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]

@@ -251,6 +251,12 @@ class WsChannel:
     """A subscription (symbol, topic) with no data this long: a `Stale` event (None: never)."""
     reconnect_after_s: float | None = None
     """A subscription with no data this long within one session: the stream reconnects (None: never)."""
+    # Locally maintained books (venuewire.bitmart.incremental):
+    resync_timeout_s: float | None = None
+    """A resync's snapshot request not answered within this long is sent again (None: never)."""
+    resync_requests: int | None = None
+    """Snapshot requests one resync sends at most; when the last goes unanswered too, the
+    stream reconnects (a `ResyncTimedOut` event). None: unbounded (never reconnects for it)."""
 
 
 ErrorScope = Literal["any", "rest", "ws"]
@@ -950,6 +956,103 @@ WS_BITMART_SPOT_DEPTH_INCREASE: Final[WsChannel] = WsChannel(
     compression="raw-deflate",
     stale_after_s=30.0,
     reconnect_after_s=120.0,
+    resync_timeout_s=5.0,
+    resync_requests=3,
+)
+WS_BITMART_SPOT_TICKER: Final[WsChannel] = WsChannel(
+    venue="bitmart",
+    name="spot_ticker",
+    url="wss://ws-manager-compress.bitmart.com/api?protocol=1.1",
+    auth="none",
+    subscribe="bitmart/spot_market_subscribe",
+    push="bitmart/spot_ticker",
+    ack="bitmart/subscribe_ack",
+    error="bitmart/error_event",
+    channel="spot/ticker:{symbol}",
+    ping_text="ping",
+    pong_text="pong",
+    ping_interval_s=10,
+    max_topics_per_subscribe=20,
+    compression="raw-deflate",
+    stale_after_s=60.0,
+    reconnect_after_s=300.0,
+)
+WS_BITMART_SPOT_BOOK_TICKER: Final[WsChannel] = WsChannel(
+    venue="bitmart",
+    name="spot_book_ticker",
+    url="wss://ws-manager-compress.bitmart.com/api?protocol=1.1",
+    auth="none",
+    subscribe="bitmart/spot_market_subscribe",
+    push="bitmart/spot_book_ticker",
+    ack="bitmart/subscribe_ack",
+    error="bitmart/error_event",
+    channel="spot/bookTicker:{symbol}",
+    ping_text="ping",
+    pong_text="pong",
+    ping_interval_s=10,
+    max_topics_per_subscribe=20,
+    compression="raw-deflate",
+    stale_after_s=30.0,
+    reconnect_after_s=120.0,
+)
+WS_BITMART_SPOT_TRADE: Final[WsChannel] = WsChannel(
+    venue="bitmart",
+    name="spot_trade",
+    url="wss://ws-manager-compress.bitmart.com/api?protocol=1.1",
+    auth="none",
+    subscribe="bitmart/spot_market_subscribe",
+    push="bitmart/spot_trade",
+    ack="bitmart/subscribe_ack",
+    error="bitmart/error_event",
+    channel="spot/trade:{symbol}",
+    ping_text="ping",
+    pong_text="pong",
+    ping_interval_s=10,
+    max_topics_per_subscribe=20,
+    compression="raw-deflate",
+    choices={
+        "side": (
+            "buy",
+            "sell",
+        )
+    },
+    stale_after_s=120.0,
+    reconnect_after_s=600.0,
+)
+WS_BITMART_SPOT_KLINE: Final[WsChannel] = WsChannel(
+    venue="bitmart",
+    name="spot_kline",
+    url="wss://ws-manager-compress.bitmart.com/api?protocol=1.1",
+    auth="none",
+    subscribe="bitmart/spot_market_subscribe",
+    push="bitmart/spot_kline",
+    ack="bitmart/subscribe_ack",
+    error="bitmart/error_event",
+    channel="spot/kline{step}:{symbol}",
+    ping_text="ping",
+    pong_text="pong",
+    ping_interval_s=10,
+    max_topics_per_subscribe=20,
+    compression="raw-deflate",
+    choices={
+        "step": (
+            "1m",
+            "3m",
+            "5m",
+            "15m",
+            "30m",
+            "45m",
+            "1H",
+            "2H",
+            "3H",
+            "4H",
+            "1D",
+            "1W",
+            "1M",
+        )
+    },
+    stale_after_s=120.0,
+    reconnect_after_s=600.0,
 )
 WS_BITMART_PRIVATE: Final[WsChannel] = WsChannel(
     venue="bitmart",
@@ -1219,6 +1322,10 @@ WS_CHANNELS: Final[tuple[WsChannel, ...]] = (
     WS_BITMART_LEGACY_DEPTH,
     WS_BITMART_SPOT_DEPTH,
     WS_BITMART_SPOT_DEPTH_INCREASE,
+    WS_BITMART_SPOT_TICKER,
+    WS_BITMART_SPOT_BOOK_TICKER,
+    WS_BITMART_SPOT_TRADE,
+    WS_BITMART_SPOT_KLINE,
     WS_BITMART_PRIVATE,
     WS_INFOWAY_DEPTH,
     WS_INFOWAY_TRADE,
@@ -3273,6 +3380,14 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="bitmart",
+        name="spot_book_ticker",
+        format="json",
+        schema="json/bitmart/spot_book_ticker.json",
+        module="venuewire.generated.bitmart.spot_book_ticker",
+        class_name="SpotBookTickerPush",
+    ),
+    MessageInfo(
+        venue="bitmart",
         name="spot_depth",
         format="json",
         schema="json/bitmart/spot_depth.json",
@@ -3297,11 +3412,43 @@ MESSAGES: Final[tuple[MessageInfo, ...]] = (
     ),
     MessageInfo(
         venue="bitmart",
+        name="spot_kline",
+        format="json",
+        schema="json/bitmart/spot_kline.json",
+        module="venuewire.generated.bitmart.spot_kline",
+        class_name="SpotKlinePush",
+    ),
+    MessageInfo(
+        venue="bitmart",
+        name="spot_market_subscribe",
+        format="json",
+        schema="json/bitmart/spot_market_subscribe.json",
+        module="venuewire.generated.bitmart.spot_market_subscribe",
+        class_name="SpotMarketSubscribe",
+    ),
+    MessageInfo(
+        venue="bitmart",
         name="spot_subscribe",
         format="json",
         schema="json/bitmart/spot_subscribe.json",
         module="venuewire.generated.bitmart.spot_subscribe",
         class_name="SpotSubscribe",
+    ),
+    MessageInfo(
+        venue="bitmart",
+        name="spot_ticker",
+        format="json",
+        schema="json/bitmart/spot_ticker.json",
+        module="venuewire.generated.bitmart.spot_ticker",
+        class_name="SpotTickerPush",
+    ),
+    MessageInfo(
+        venue="bitmart",
+        name="spot_trade",
+        format="json",
+        schema="json/bitmart/spot_trade.json",
+        module="venuewire.generated.bitmart.spot_trade",
+        class_name="SpotTradePush",
     ),
     MessageInfo(
         venue="bitmart",

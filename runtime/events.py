@@ -63,6 +63,7 @@ __all__ = [
     "DecodeFailure",
     "Fresh",
     "Gap",
+    "ResyncTimedOut",
     "Stale",
     "StreamEvent",
 ]
@@ -101,4 +102,16 @@ class BookResynced:
     replayed: int
 
 
-BookEvent = BookGap | BookResynced
+@dataclass(frozen=True, slots=True)
+class ResyncTimedOut:
+    """No snapshot came for the resync of `symbol`'s book: `requests` snapshot requests were
+    sent, `waited` seconds in all, each given the channel's `resync_timeout_s` (registry). The
+    stream reconnects now (a `Gap` follows); the book stays invalid until the new connection's
+    snapshot, and a `BookResynced` says when it is valid again."""
+
+    symbol: str
+    requests: int
+    waited: float
+
+
+BookEvent = BookGap | BookResynced | ResyncTimedOut

@@ -338,7 +338,9 @@ class Quote(msgspec.Struct, frozen=True):
     """A security's current quote, venue-neutral: the last trade price and the session's
     open, high, low, previous close, volume and turnover, every number a Decimal.
     `updated_at` is the venue's time of the quote (UTC), None when it sends none. `raw` is
-    the venue's typed message the quote was read from (None when built directly)."""
+    the venue's typed message the quote was read from (None when built directly).
+    `turnover` is None when the venue sends none; `bid`, `bid_size`, `ask` and `ask_size` are
+    the best bid and offer when the venue's quote carries them (BitMart), else None."""
 
     venue: str
     symbol: str
@@ -348,11 +350,15 @@ class Quote(msgspec.Struct, frozen=True):
     low: Decimal
     prev_close: Decimal
     volume: Decimal
-    turnover: Decimal
+    turnover: Decimal | None = None
     updated_at: datetime | None = None
     name: str | None = None
     suspended: bool = False
     raw: object | None = None
+    bid: Decimal | None = None
+    bid_size: Decimal | None = None
+    ask: Decimal | None = None
+    ask_size: Decimal | None = None
 
 
 class Trade(msgspec.Struct, frozen=True):
@@ -375,7 +381,8 @@ class Candle(msgspec.Struct, frozen=True):
     """One candle (K-line) of `interval` (the venue's period name, e.g. "1Min", "Day"),
     venue-neutral: open, high, low, close, volume and turnover as Decimals; `time` the
     venue's time stamp of the candle (UTC, None when not sent); `blank` for a period without
-    trades (the prices are then the venue's carried-over values or zero)."""
+    trades (the prices are then the venue's carried-over values or zero); `turnover` None
+    when the venue sends none (BitMart)."""
 
     venue: str
     symbol: str
@@ -385,7 +392,7 @@ class Candle(msgspec.Struct, frozen=True):
     low: Decimal
     close: Decimal
     volume: Decimal
-    turnover: Decimal
+    turnover: Decimal | None = None
     time: datetime | None = None
     prev_close: Decimal | None = None
     blank: bool = False

@@ -48,6 +48,7 @@ from urllib.parse import quote
 
 import msgspec
 
+from venuewire.capture.tap import Tap, secret_headers
 from venuewire.credentials import CoinwCredentials, InfowayCredentials
 from venuewire.errors import AuthError, DecodeError, InvalidRequest, RateLimited, VenueError, error_for, retry_after
 from venuewire.generated.registry import ENVELOPES, ERROR_CODES, Envelope, RestEndpoint, VenueErrorCode
@@ -265,10 +266,11 @@ class RestCaller:
         clock: Callable[[], float] = time.time,
         max_body: int = DEFAULT_MAX_BODY,
         check: Callable[[RestEndpoint, msgspec.Struct], None] | None = None,
+        capture: Tap | None = None,
     ) -> None:
         self.venue = venue
         self.timeout = positive_seconds("timeout", timeout)
-        self.http = Http(venue, base_url, timeout=self.timeout, max_body=max_body)
+        self.http = Http(venue, base_url, timeout=self.timeout, max_body=max_body, capture=capture)
         self.limiter = limiter
         self._limiters: dict[str, RateLimiter] = {}
         self._credentials = credentials
@@ -309,15 +311,18 @@ class RestCaller:
         payload_text = payload.decode("utf-8") if payload is not None else None
 
         def headers() -> dict[str, str]:
+            timestamp_ms = int(self._clock() * 1000)
             signed = rest_auth_headers(
                 endpoint.auth,
                 self._credentials,
-                timestamp_ms=int(self._clock() * 1000),
+                timestamp_ms=timestamp_ms,
                 method=endpoint.method,
                 path=target,
                 query=query_text or None,
                 body=payload_text,
             )
+            if self.http.capture is not None:  # the signature of this request: never recorded
+                secret_headers(self.http.capture, endpoint.auth, signed, str(timestamp_ms))
             if payload is not None:
                 signed["Content-Type"] = "application/json"
             return signed

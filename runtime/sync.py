@@ -20,7 +20,9 @@ between threads that call it concurrently.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from types import TracebackType
@@ -30,16 +32,20 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 if TYPE_CHECKING:
     from venuewire.bitmart.client import BitmartClient as AsyncBitmartClient
+    from venuewire.bitmart.client import BitmartIncrementalStream
+    from venuewire.bitmart.incremental import IncrementalOutput
+    from venuewire.capture.tap import Tap
     from venuewire.coinw.client import CoinwClient as AsyncCoinwClient
-    from venuewire.events import StreamEvent
+    from venuewire.events import DecodeFailure, Gap, StreamEvent
     from venuewire.generated.coinw.order import Order as CoinwOrder
     from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
     from venuewire.generated.qfex.all_orders_response import AllOrdersResponse
     from venuewire.infoway.client import InfowayClient as AsyncInfowayClient
-    from venuewire.models import Order, OrderBook
+    from venuewire.models import Balance, Candle, Fill, Order, OrderBook, Position, Quote, Trade
     from venuewire.opend.client import OpenDClient as AsyncOpenDClient
     from venuewire.opend.sync import OpenDClient, OpenDTrade
     from venuewire.qfex.client import QfexTradeClient as AsyncQfexTradeClient
+    from venuewire.qfex.feeds import Feed as AsyncFeed
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -55,6 +61,8 @@ K = TypeVar("K", bound=_Connects)
 __all__ = [
     "BitmartClient",
     "CoinwClient",
+    "Feed",
+    "IncrementalStream",
     "InfowayClient",
     "OpenDClient",
     "OpenDTrade",
@@ -127,11 +135,43 @@ class Stream(Iterator[T]):
                 with contextlib.suppress(Exception):
                     self._loop.call(aclose)
 
-    def __enter__(self) -> Stream[T]:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+class Feed(Stream[T]):
+    """A QFEX private channel (`order_updates()`, `fills()`, `positions()`, `balances()`) as a
+    blocking iterator of `M | Gap | DecodeFailure`; `ready()` waits until the channel is
+    subscribed, so that what is done next (an order placed) reaches it."""
+
+    def ready(self, timeout: float = 10.0) -> None:
+        """Subscribe now (if not yet) and wait for the venue's confirmation: `venuewire.Timeout`
+        after `timeout` s, or the error that ended the stream."""
+        feed = cast("AsyncFeed[Any]", self.async_stream)
+        self._loop.call(_within, feed.ready, timeout, "the channel subscription")
+
+
+class IncrementalStream(Stream[T]):
+    """BitMart's incremental book stream (`incremental_depth_stream`) as a blocking iterator of
+    `OrderBook | BookGap | BookResynced | ResyncTimedOut | StreamEvent`; `is_valid(symbol)`
+    says whether that symbol's local book is valid now (after every frame received so far)."""
+
+    def is_valid(self, symbol: str) -> bool:
+        stream = cast("BitmartIncrementalStream", self.async_stream)
+        return cast(bool, self._loop.call(stream.is_valid, symbol))
+
+
+async def _within(wait: Callable[[], Awaitable[None]], seconds: float, what: str) -> None:
+    from venuewire.errors import Timeout
+
+    try:
+        async with asyncio.timeout(seconds):
+            await wait()
+    except TimeoutError:
+        raise Timeout("venuewire", f"{what} did not complete within {seconds:g} s") from None
 
 
 async def _next_or_done(stream: AsyncIterator[T]) -> T | Any:
@@ -156,8 +196,14 @@ class _Facade(Generic[C]):
     def _call(self, func: Callable[..., Awaitable[T]], *args: Any) -> T:
         return cast(T, self._loop.call(func, *args))
 
-    def _stream(self, make: Callable[[], AsyncIterator[T]]) -> Stream[T]:
-        stream: Stream[T] = Stream(self._loop, self._loop.call(make))
+    @property
+    def capture(self) -> Tap | None:
+        """The async client's recording (`capture=`, or `VENUEWIRE_CAPTURE`); None when off."""
+        tap = getattr(self.async_client, "capture", None)
+        return cast("Tap | None", tap)
+
+    def _stream(self, make: Callable[[], AsyncIterator[T]], kind: type[Stream[T]] = Stream) -> Stream[T]:
+        stream = kind(self._loop, self._loop.call(make))
         self._streams.append(stream)
         return stream
 
@@ -188,6 +234,31 @@ class _Facade(Generic[C]):
                 loop.stop()
 
 
+def _blocking(method: Callable[Concatenate[Any, P], Awaitable[T]]) -> Callable[Concatenate[_Facade[Any], P], T]:
+    """A facade method running the async client's method of the same name: the same
+    parameters (for mypy and editors too), its awaited result, its errors."""
+    name = method.__name__
+
+    def call(self: _Facade[Any], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return cast(T, self._loop.call(functools.partial(getattr(self.async_client, name), *args, **kwargs)))
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = method.__doc__
+    return call
+
+
+class _ByName:
+    """At run time, `_ByName().add_order` stands for the async method of that name (the
+    async clients load on first use); type checkers see the async class itself."""
+
+    def __getattr__(self, name: str) -> Callable[..., Awaitable[Any]]:
+        async def method(*_: Any) -> Any: ...
+
+        method.__name__ = name
+        method.__doc__ = f"The async client's `{name}`, without async."
+        return method
+
+
 class _Connecting(_Facade[K]):
     """A facade whose `with` connects (and logs in), as its async twin's `async with` does."""
 
@@ -211,10 +282,12 @@ else:  # at run time the parameters are simply passed on
         return init
 
     _like_opend = _like_bitmart = _like_infoway = _like_coinw = _like_qfex = _same
+    AsyncInfowayClient = AsyncQfexTradeClient = _ByName()
 
 
 class BitmartClient(_Facade["AsyncBitmartClient"]):
-    """`venuewire.bitmart.BitmartClient` without async; its depth streams are iterators."""
+    """`venuewire.bitmart.BitmartClient` without async; its streams (depth, quotes, trades,
+    candles) are iterators."""
 
     @_like_bitmart
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -227,6 +300,28 @@ class BitmartClient(_Facade["AsyncBitmartClient"]):
 
     def legacy_depth_stream(self, symbol: str, precision: int) -> Stream[OrderBook | StreamEvent]:
         return self._stream(lambda: self.async_client.legacy_depth_stream(symbol, precision))
+
+    def incremental_depth_stream(
+        self, symbols: str | Sequence[str], **settings: Any
+    ) -> IncrementalStream[IncrementalOutput | StreamEvent]:
+        """The locally maintained books of `symbols` (see the async `incremental_depth_stream`,
+        whose keywords `settings` are); `stream.is_valid(symbol)` at any time."""
+        names = symbols if isinstance(symbols, str) else list(symbols)
+        make = functools.partial(self.async_client.incremental_depth_stream, names, **settings)
+        return cast("IncrementalStream[IncrementalOutput | StreamEvent]", self._stream(make, IncrementalStream))
+
+    def quote_stream(self, symbols: str | Sequence[str]) -> Stream[Quote | StreamEvent]:
+        """`spot/ticker` with `spot/bookTicker`: Quotes with the best bid and offer."""
+        return self._stream(lambda: self.async_client.quote_stream(symbols))
+
+    def ticker_stream(self, symbols: str | Sequence[str]) -> Stream[Quote | StreamEvent]:
+        return self._stream(lambda: self.async_client.ticker_stream(symbols))
+
+    def trade_stream(self, symbols: str | Sequence[str]) -> Stream[Trade | StreamEvent]:
+        return self._stream(lambda: self.async_client.trade_stream(symbols))
+
+    def candle_stream(self, symbols: str | Sequence[str], step: str = "1m") -> Stream[Candle | StreamEvent]:
+        return self._stream(lambda: self.async_client.candle_stream(symbols, step))
 
 
 class InfowayClient(_Facade["AsyncInfowayClient"]):
@@ -247,6 +342,19 @@ class InfowayClient(_Facade["AsyncInfowayClient"]):
     def depth_stream(self, market: str, codes: Sequence[str], **settings: Any) -> Stream[OrderBook | StreamEvent]:
         """The WebSocket depth stream; `settings` are the async `depth_stream`'s keywords."""
         return self._stream(lambda: self.async_client.depth_stream(market, list(codes), **settings))
+
+    trades = _blocking(AsyncInfowayClient.trades)
+    candles = _blocking(AsyncInfowayClient.candles)
+
+    def trade_stream(self, market: str, codes: Sequence[str], **settings: Any) -> Stream[Trade | StreamEvent]:
+        """Trades of `codes` (10002 pushes); `settings` are the async `trade_stream`'s keywords."""
+        return self._stream(lambda: self.async_client.trade_stream(market, list(codes), **settings))
+
+    def candle_stream(
+        self, market: str, codes: Sequence[str], kline_type: int = 1, **settings: Any
+    ) -> Stream[Candle | StreamEvent]:
+        """Candles of `codes` (10008 pushes); `settings` are the async `candle_stream`'s keywords."""
+        return self._stream(lambda: self.async_client.candle_stream(market, list(codes), kline_type, **settings))
 
 
 class CoinwClient(_Facade["AsyncCoinwClient"]):
@@ -283,6 +391,36 @@ class QfexTradeClient(_Connecting["AsyncQfexTradeClient"]):
 
     def get_order_normalized(self, symbol: str, order_id: str) -> list[Order]:
         return self._call(self.async_client.get_order_normalized, symbol, order_id)
+
+    add_order = _blocking(AsyncQfexTradeClient.add_order)
+    modify_order = _blocking(AsyncQfexTradeClient.modify_order)
+    cancel_order = _blocking(AsyncQfexTradeClient.cancel_order)
+    cancel_all_orders = _blocking(AsyncQfexTradeClient.cancel_all_orders)
+    get_user_orders = _blocking(AsyncQfexTradeClient.get_user_orders)
+    get_user_trades = _blocking(AsyncQfexTradeClient.get_user_trades)
+    close_position = _blocking(AsyncQfexTradeClient.close_position)
+    cancel_on_disconnect = _blocking(AsyncQfexTradeClient.cancel_on_disconnect)
+    add_order_normalized = _blocking(AsyncQfexTradeClient.add_order_normalized)
+
+    def get_user_trades_normalized(self, **kwargs: Any) -> list[Fill]:
+        """`get_user_trades` (its keywords) as venue-neutral Fills, newest first."""
+        return self._call(functools.partial(self.async_client.get_user_trades_normalized, **kwargs))
+
+    def order_updates(self) -> Feed[Order | Gap | DecodeFailure]:
+        """Every order_response push as `Order | Gap | DecodeFailure`; `ready()` subscribes."""
+        return self._feed(self.async_client.order_updates)
+
+    def fills(self) -> Feed[Fill | Gap | DecodeFailure]:
+        return self._feed(self.async_client.fills)
+
+    def positions(self) -> Feed[Position | Gap | DecodeFailure]:
+        return self._feed(self.async_client.positions)
+
+    def balances(self) -> Feed[Balance | Gap | DecodeFailure]:
+        return self._feed(self.async_client.balances)
+
+    def _feed(self, make: Callable[[], AsyncIterator[T]]) -> Feed[T]:
+        return cast("Feed[T]", self._stream(make, Feed))
 
 
 # OpenDClient and OpenDTrade (venuewire.opend.sync) load on first use (PEP 562): it needs protobuf, the JSON

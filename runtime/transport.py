@@ -23,6 +23,11 @@ Stream policy (the same for every venue, and for OpenD's update streams):
 - silent subscriptions (`SilenceWatch`, thresholds per channel in the registry): a symbol
   or topic with no data for `stale_after` s is a `Stale` event, its next data comes after a
   `Fresh` event, and `reconnect_after` s of silence within one session reconnects (a `Gap`);
+- a protocol asks for a new connection with `Reaction(reconnect=reason)` (e.g. a book whose
+  snapshot never came): after its items and frames, the session closes and the stream
+  reconnects as after a drop (a `Gap` naming the reason); a protocol with a clock of its own
+  may have an optional `timer() -> seconds | None` and `on_timer() -> Reaction` that the stream
+  calls every that many seconds while connected;
 - a protocol ends the stream on purpose with `Reaction(fatal=error)` (e.g. the venue refused
   the login or a subscription, which no reconnect can fix): the connection is closed, nothing
   reconnects, and the iterator raises `error` once the items already received are consumed;
@@ -47,6 +52,7 @@ import contextlib
 import logging
 import math
 import random
+import sys
 import time
 import traceback
 import weakref
@@ -74,6 +80,8 @@ from venuewire.errors import (
 from venuewire.events import DecodeFailure, Fresh, Gap, Stale, StreamEvent
 
 if TYPE_CHECKING:
+    from venuewire.capture.format import Direction
+    from venuewire.capture.tap import Tap
     from venuewire.generated.registry import WsChannel
 
 log = logging.getLogger("venuewire.transport")
@@ -288,6 +296,7 @@ class Http(Closing):
         limiter: RateLimiter | None = None,
         session: aiohttp.ClientSession | None = None,
         max_body: int = DEFAULT_MAX_BODY,
+        capture: Tap | None = None,
     ) -> None:
         if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
             raise ValueError(f"max_body must be a positive int (bytes), got {max_body!r}")
@@ -301,6 +310,9 @@ class Http(Closing):
         self._session = session
         self._own_session = session is None
         self._loop_bound = LoopBound(venue, "HTTP client")
+        self.capture = capture
+        """Where every request and response is recorded (None: not recorded)."""
+        self._capture_conn: int | None = None
 
     def session(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -312,6 +324,9 @@ class Http(Closing):
         """Close the own session (a given one is the caller's). From a loop other than the
         one the client was used on, the session (of that loop) is dropped, not awaited."""
         session, self._session = self._session, None
+        if self.capture is not None and self._capture_conn is not None:
+            self.capture.closed(self._capture_conn, "the client closed")
+            self._capture_conn = None
         try:
             self._loop_bound.check()
         except WrongEventLoop:
@@ -346,6 +361,7 @@ class Http(Closing):
                 await pacer.acquire()
             sent = headers() if callable(headers) else headers
             self.attempts += 1
+            recorded = -1 if self.capture is None else self._record_request(method, path_and_query, sent, body)
             # Errors are built inside `except` and raised after it, so that no aiohttp error
             # (holding the URL with its query, and the headers) hangs in their __context__.
             failure: VenueError
@@ -353,7 +369,10 @@ class Http(Closing):
                 async with asyncio.timeout(self.timeout):
                     async with self.session().request(method, url, headers=dict(sent or {}), data=body) as response:
                         data = await self._read_body(response, what)
-                        return HttpReply(response.status, dict(response.headers), data)
+                        reply = HttpReply(response.status, dict(response.headers), data)
+                        if self.capture is not None and self._capture_conn is not None:
+                            self.capture.http_response(self._capture_conn, recorded, reply.status, reply.headers, data)
+                        return reply
             except VenueError:  # ours (PayloadTooLarge); ConnectionLost is an OSError too
                 raise
             except TimeoutError:
@@ -367,6 +386,13 @@ class Http(Closing):
                 failure = ConnectionLost(self.venue, f"{what} failed: {describe(exc)}")
             raise failure
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _record_request(self, method: str, target: str, headers: Mapping[str, str] | None, body: bytes | None) -> int:
+        """Record one request (its `seq`); the first opens the client's capture connection."""
+        assert self.capture is not None
+        if self._capture_conn is None:
+            self._capture_conn = self.capture.opened(self.base_url)
+        return self.capture.http_request(self._capture_conn, method, target, headers or {}, body)
 
     async def _read_body(self, response: aiohttp.ClientResponse, what: str) -> bytes:
         """The body, at most `max_body` bytes; PayloadTooLarge (connection closed) beyond."""
@@ -502,6 +528,9 @@ class Reaction(Generic[T]):
     items: list[T | DecodeFailure] = field(default_factory=list)
     send: list[Frame] = field(default_factory=list)
     fatal: VenueError | None = None
+    reconnect: str | None = None
+    """For a `WsStream`: when set (and not `fatal`), the session closes after `items` and `send`
+    and the stream reconnects, as after a drop, this the reason its `Gap` names."""
     answer: Answer | None = None
     """For a `WsSession`: the answer to the request in flight (or to the login)."""
 
@@ -601,6 +630,7 @@ class WsStreamSettings(TypedDict, total=False):
     stale_after: float | None
     reconnect_after: float | None
     clock: Callable[[], float]
+    capture: Tap | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -664,8 +694,12 @@ class _WsEngine(Closing, Generic[T]):
         max_message_size: int,
         ping_interval: float | None = None,
         send_limiter: RateLimiter | None = None,
+        capture: Tap | None = None,
     ) -> None:
         self.venue = venue
+        self.capture = capture
+        """Where every frame in and out is recorded, with each connection's open and close (None: not recorded)."""
+        self._capture_conns: dict[aiohttp.ClientWebSocketResponse, int] = {}
         self._session = session
         self._own_session = session is None
         self._backoff = backoff
@@ -698,13 +732,16 @@ class _WsEngine(Closing, Generic[T]):
         failure: VenueError | None = None
         try:
             async with asyncio.timeout(self._connect_timeout):
-                return await self._http_session().ws_connect(
+                ws = await self._http_session().ws_connect(
                     target,
                     timeout=aiohttp.ClientWSTimeout(ws_receive=None, ws_close=self._connect_timeout),
                     max_msg_size=self._max_message_size,
                     heartbeat=self._ping_interval,
                     autoping=True,
                 )
+            if self.capture is not None:
+                self._capture_conns[ws] = self.capture.opened(str(target))
+            return ws
         except TimeoutError:
             failure = Timeout(self.venue, f"connecting to {where} timed out")
         except aiohttp.WSServerHandshakeError as exc:
@@ -755,10 +792,26 @@ class _WsEngine(Closing, Generic[T]):
                 await ws.send_bytes(frame)
             else:
                 await ws.send_str(frame)
+            if self.capture is not None:
+                self._record(ws, "out", frame)
             return
         except (aiohttp.ClientError, OSError, RuntimeError) as exc:
             failure = ConnectionLost(self.venue, f"sending a frame failed: {describe(exc)}")
         raise failure
+
+    def _record(self, ws: aiohttp.ClientWebSocketResponse, direction: Direction, frame: Frame) -> None:
+        """Record one frame of `ws` (call only when `capture` is set)."""
+        assert self.capture is not None
+        conn = self._capture_conns.get(ws)
+        if conn is not None:
+            self.capture.ws(conn, direction, frame)
+
+    def _record_close(self, ws: aiohttp.ClientWebSocketResponse, reason: str) -> None:
+        """Record that `ws` is done (once; nothing when capture is off)."""
+        if self.capture is not None:
+            conn = self._capture_conns.pop(ws, None)
+            if conn is not None:
+                self.capture.closed(conn, reason)
 
     def _react(self, data: Frame) -> Reaction[T]:
         """The protocol's reaction to one message. When `receive` raises (it should not) or
@@ -827,6 +880,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         stale_after: float | None = None,
         reconnect_after: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        capture: Tap | None = None,
     ) -> None:
         if buffer < 1:
             raise ValueError("buffer must be at least 1")
@@ -839,7 +893,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         )
         """Per-subscription silence (see `SilenceWatch`); its thresholds are the stream's."""
         self._clock = clock
-        self._silence_reason: str | None = None
+        self._close_reason: str | None = None
         self._init_engine(
             protocol.venue,
             "stream",
@@ -848,6 +902,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             connect_timeout=connect_timeout,
             max_message_size=max_message_size,
             send_limiter=send_limiter,
+            capture=capture,
         )
         self.stats = StreamStats()
         self.gaps: list[Gap] = []
@@ -1025,7 +1080,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         self._ever_connected = True
         heartbeat: asyncio.Task[None] | None = None
         watcher: asyncio.Task[None] | None = None
-        self._silence_reason = None
+        ticker: asyncio.Task[None] | None = None
+        self._close_reason = None
         try:
             for frame in self._hook("opening", self.protocol.opening):
                 await self.send(frame)
@@ -1044,9 +1100,13 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 heartbeat = asyncio.get_running_loop().create_task(self._heartbeat(interval, frame))
             if self.silence.enabled:
                 watcher = asyncio.get_running_loop().create_task(self._watch_silence(ws))
+            timer = getattr(self.protocol, "timer", None)
+            every = None if timer is None else self._hook("timer", timer)
+            if every is not None:
+                ticker = asyncio.get_running_loop().create_task(self._tick(ws, positive_seconds("timer()", every)))
             await self._read(ws)
-            if self._silence_reason is not None:
-                raise ConnectionLost(self.venue, self._silence_reason)
+            if self._close_reason is not None:
+                raise ConnectionLost(self.venue, self._close_reason)
         except _StreamEnded as ended:
             self._end(ended.error)  # the caller learns it now; the close below may take a while
             raise
@@ -1061,11 +1121,15 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             self.connected.clear()
             if heartbeat is not None:
                 heartbeat.cancel()
-            if watcher is not None:
-                watcher.cancel()
+            for task in (watcher, ticker):
+                if task is not None:
+                    task.cancel()
             self._ws = None
             with contextlib.suppress(Exception):
                 await ws.close()
+            if self.capture is not None:
+                cause = failure or sys.exc_info()[1]
+                self._record_close(ws, cause.message if isinstance(cause, VenueError) else "the connection was closed")
         if failure is not None:
             raise failure
 
@@ -1073,7 +1137,10 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         while True:
             message = await self._next_message(ws, self._idle_timeout)
             if isinstance(message, _Closed):
+                self._record_close(ws, message.reason)
                 return
+            if self.capture is not None and not isinstance(message, PayloadTooLarge):
+                self._record(ws, "in", message)
             self.stats.received += 1
             if isinstance(message, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
                 self._decode_failure(message, b"")
@@ -1093,6 +1160,34 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 await self.send(frame)
             if reaction.fatal is not None:
                 raise _StreamEnded(reaction.fatal)
+            if reaction.reconnect is not None:
+                log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
+                raise ConnectionLost(self.venue, reaction.reconnect)
+
+    async def _tick(self, ws: aiohttp.ClientWebSocketResponse, every: float) -> None:
+        """Every `every` s: the protocol's `on_timer()` reaction (items yielded, frames sent; a
+        `reconnect` closes the connection, the session then ends with ConnectionLost naming it)."""
+        on_timer: Callable[[], Reaction[T]] = getattr(self.protocol, "on_timer")  # noqa: B009 - optional hook
+        while True:
+            await asyncio.sleep(every)
+            try:
+                reaction = on_timer()
+            except Exception as exc:  # a bug in venue code: logged, the stream goes on
+                log.error("%s", _bug(self.venue, f"{type(self.protocol).__name__}.on_timer()", exc))
+                continue
+            for item in reaction.items:
+                self._put(item)
+            for frame in reaction.send:
+                try:
+                    await self.send(frame)
+                except VenueError:  # the connection is going: the reader sees it end
+                    return
+            if reaction.reconnect is not None:
+                self._close_reason = reaction.reconnect
+                log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
+                with contextlib.suppress(Exception):
+                    await ws.close()
+                return
 
     async def _watch_silence(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         """Every `silence.tick()` s: yield the `Stale` events due; close the connection (the
@@ -1106,7 +1201,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 log.warning("%s: no data for %s for %.3g s (stale)", self.venue, what, event.silent_for)
                 self._put(event)
             if reason is not None:
-                self._silence_reason = reason
+                self._close_reason = reason
                 self.stats.stale_reconnects += 1
                 log.warning("%s: %s; reconnecting", self.venue, reason)
                 with contextlib.suppress(Exception):
@@ -1250,6 +1345,7 @@ class WsSession(_WsEngine[T]):
         buffer: int = 1024,
         session: aiohttp.ClientSession | None = None,
         what: str = "session",
+        capture: Tap | None = None,
     ) -> None:
         if correlation not in SESSION_CORRELATIONS:
             raise ValueError(f"a WsSession pairs answers by {', '.join(SESSION_CORRELATIONS)}, not {correlation!r}")
@@ -1270,6 +1366,7 @@ class WsSession(_WsEngine[T]):
             connect_timeout=self.timeout,
             max_message_size=max_message_size,
             ping_interval=None if ping_interval is None else positive_seconds("ping_interval", ping_interval),
+            capture=capture,
         )
         self.what = what
         self.stats = SessionStats()
@@ -1495,6 +1592,8 @@ class WsSession(_WsEngine[T]):
                 if isinstance(message, PayloadTooLarge):
                     self._answered(link, Answer(error=message, unpaired=True))
                     continue
+                if self.capture is not None:
+                    self._record(link.ws, "in", message)
                 self._on_frame(link, message)
         except asyncio.CancelledError:
             reason = "the connection was closed"
@@ -1508,6 +1607,7 @@ class WsSession(_WsEngine[T]):
                 self.stats.connections_lost += 1
                 log.warning("%s: %s (%s)", self.venue, reason, self.where)
             link.fail(ConnectionLost(self.venue, f"{reason} ({self.where})"))
+            self._record_close(link.ws, reason)
             if not link.ws.closed:
                 self._close_link(link)
 

@@ -1,4 +1,6 @@
-"""BitMart order-book streams over WebSocket: the legacy channel and the v3 spot channel.
+"""BitMart streams over WebSocket: order books (the legacy channel, the v3 spot and incremental
+channels) and the v3 public market data (`quote_stream`, `ticker_stream`, `trade_stream`,
+`candle_stream`: `venuewire.models.Quote`, `Trade`, `Candle`).
 
     async with BitmartClient() as client:                      # or the simulator's URLs
         async for item in client.depth_stream("BTC_USDT", levels=20):
@@ -7,7 +9,8 @@
             elif isinstance(item, Gap):
                 print("missed", item.ended - item.started, "s")  # reconnected and resubscribed
 
-Each stream is a `BitmartStream`, a `venuewire.transport.WsStream[OrderBook]`, so it keeps
+Each stream is a `venuewire.transport.WsStream` (`BitmartStream` of books,
+`BitmartIncrementalStream`, `BitmartMarketStream` of quotes, trades or candles), so it keeps
 the shared stream policy: reconnect with capped exponential backoff and jitter, the
 subscriptions sent again and a `Gap` yielded after each reconnect, a frame that does not
 decode yielded as a `DecodeFailure` while the stream goes on, and at most `buffer` items
@@ -24,7 +27,7 @@ and the login codes, ...), carrying the venue's text (`message` or `errorMessage
 `stream.failure` holds it. (The protocol returns it as `Reaction(fatal=...)`, which ends a
 `WsStream`.) Everything else that ends a stream is a `VenueError` too.
 
-Depth streams are public: they never log in (BitMart logs in only on its private socket,
+Depth and market-data streams are public: they never log in (BitMart logs in only on its private socket,
 `WS_BITMART_PRIVATE`). Arguments are checked before anything is sent (`ValueError`/`TypeError`
 naming the argument). Credentials are kept for the private channels; their secrets never appear
 in logs or errors.
@@ -39,23 +42,28 @@ from typing import Any, Final, Generic, Protocol, TypeVar, Unpack
 import aiohttp
 import yarl
 
+from venuewire.bitmart.book import VENUE
 from venuewire.bitmart.incremental import DEFAULT_MAX_BUFFER, IncrementalOutput
+from venuewire.bitmart.market import SpotKlineProtocol, SpotQuoteProtocol, SpotTickerProtocol, SpotTradeProtocol
 from venuewire.bitmart.protocol import (
     DEFAULT_MAX_MESSAGE_SIZE,
     LEGACY_PING_INTERVAL_S,
     PING_INTERVAL_S,
+    RESYNC_REQUESTS,
+    RESYNC_TIMEOUT_S,
     LegacyDepthProtocol,
     SpotDepthProtocol,
     SpotIncreaseProtocol,
     V3Protocol,
 )
+from venuewire.capture.tap import CaptureTarget, open_tap
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import VenueError
 from venuewire.generated.registry import WS_BITMART_LEGACY_DEPTH, WS_BITMART_SPOT_DEPTH, required
-from venuewire.models import OrderBook
+from venuewire.models import Candle, OrderBook, Quote, Trade
 from venuewire.transport import StreamOwner, WsProtocol, WsStream, WsStreamSettings
 
-__all__ = ["BitmartClient", "BitmartIncrementalStream", "BitmartStream"]
+__all__ = ["BitmartClient", "BitmartIncrementalStream", "BitmartMarketStream", "BitmartStream"]
 
 ChannelProtocol = LegacyDepthProtocol | V3Protocol[OrderBook]
 _Item = TypeVar("_Item")
@@ -139,8 +147,20 @@ class BitmartIncrementalStream(_BitmartWsStream[IncrementalOutput, SpotIncreaseP
         return self.channel.is_valid(symbol)
 
 
+_Market = TypeVar("_Market", Quote, Trade, Candle)
+MarketProtocol = SpotQuoteProtocol | SpotTickerProtocol | SpotTradeProtocol | SpotKlineProtocol
+
+
+class BitmartMarketStream(_BitmartWsStream[_Market, V3Protocol[_Market]]):
+    """A `WsStream` of a public v3 market-data channel (`Quote`, `Trade` or `Candle` items
+    plus the shared `Gap`, `DecodeFailure`, `Stale` and `Fresh` events); ends with the venue's
+    typed error (`failure`) when the venue refuses the subscription, as `BitmartStream` does.
+    `channel` is the pure protocol (`SpotQuoteProtocol`, `SpotTickerProtocol`,
+    `SpotTradeProtocol` or `SpotKlineProtocol`)."""
+
+
 class BitmartClient(StreamOwner):
-    """Factory of BitMart depth streams, for the real venue or any server speaking its
+    """Factory of BitMart depth and market-data streams, for the real venue or any server speaking its
     protocol (e.g. `venuewire.sim.bitmart.BitmartSimulator`'s `legacy_url` and `url`).
 
     `credentials` (optional) are for BitMart's private socket (`WS_BITMART_PRIVATE`), whose
@@ -173,6 +193,7 @@ class BitmartClient(StreamOwner):
         healthy_after: float = 10.0,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         clock: Callable[[], float] = time.time,
+        capture: CaptureTarget = None,
     ) -> None:
         self.legacy_url = _check_url("legacy_url", legacy_url)
         self.url = _check_url("url", url)
@@ -196,9 +217,17 @@ class BitmartClient(StreamOwner):
         self.healthy_after = float(healthy_after)
         self.max_message_size = max_message_size
         self.clock = clock
+        self.capture = open_tap(capture, VENUE, credentials)
+        """The recording of every stream's frames (None when off; see `venuewire.capture.tap`)."""
 
     def __repr__(self) -> str:
         return f"BitmartClient(legacy_url={self.legacy_url!r}, url={self.url!r}, credentials={self.credentials!r})"
+
+    async def close(self) -> None:
+        """Close every stream the client made, and the capture file it opened."""
+        await self.close_streams()
+        if self.capture is not None:
+            self.capture.close()
 
     def _settings(self, ping_interval: float, backoff_initial: float) -> WsStreamSettings:
         return WsStreamSettings(
@@ -211,6 +240,7 @@ class BitmartClient(StreamOwner):
             connect_timeout=self.timeout,
             idle_timeout=self.idle_timeout if self.idle_timeout is not None else IDLE_PINGS * ping_interval,
             max_message_size=self.max_message_size,
+            capture=self.capture,
         )
 
     def _stream(self, channel: ChannelProtocol, ping_interval: float, backoff_initial: float) -> BitmartStream:
@@ -249,7 +279,12 @@ class BitmartClient(StreamOwner):
         return self._stream(channel, interval, self.backoff_initial or V3_BACKOFF_INITIAL_S)
 
     def incremental_depth_stream(
-        self, symbols: str | Sequence[str], *, max_buffer: int = DEFAULT_MAX_BUFFER
+        self,
+        symbols: str | Sequence[str],
+        *,
+        max_buffer: int = DEFAULT_MAX_BUFFER,
+        resync_timeout: float | None = RESYNC_TIMEOUT_S,
+        resync_requests: int | None = RESYNC_REQUESTS,
     ) -> BitmartIncrementalStream:
         """Locally maintained books of `symbols` (a pair or a sequence of distinct pairs, one
         connection) from the public v3 incremental channel `spot/depth/increase100`: a
@@ -260,11 +295,67 @@ class BitmartClient(StreamOwner):
         at most `max_buffer` updates buffered and replayed) and a `BookResynced` follows; a
         `Gap` after each reconnect, after which every book waits for its new snapshot (no
         level from before survives unless that snapshot has it). `stream.is_valid(symbol)`
-        at any time. Raises ValueError naming `symbol` at once.
+        at any time. A snapshot request unanswered for `resync_timeout` s is sent again, up to
+        `resync_requests` requests (both from the registry; None: never); then a
+        `ResyncTimedOut` and a reconnect (a `Gap`), the book invalid until the new
+        connection's snapshot. Raises ValueError naming `symbol` (or a setting) at once.
         """
         interval = self.ping_interval or PING_INTERVAL_S
         channel = SpotIncreaseProtocol(
-            self.url, symbols, ping_interval=interval, max_message_size=self.max_message_size, max_buffer=max_buffer
+            self.url,
+            symbols,
+            ping_interval=interval,
+            max_message_size=self.max_message_size,
+            max_buffer=max_buffer,
+            resync_timeout=resync_timeout,
+            resync_requests=resync_requests,
         )
         settings = self._settings(interval, self.backoff_initial or V3_BACKOFF_INITIAL_S)
         return self._track(BitmartIncrementalStream(channel, **settings))
+
+    def _ping(self) -> float:
+        return self.ping_interval or PING_INTERVAL_S
+
+    def _market(self, channel: V3Protocol[_Market]) -> BitmartMarketStream[_Market]:
+        settings = self._settings(self._ping(), self.backoff_initial or V3_BACKOFF_INITIAL_S)
+        return self._track(BitmartMarketStream(channel, **settings))
+
+    def quote_stream(self, symbols: str | Sequence[str]) -> BitmartMarketStream[Quote]:
+        """Quotes of `symbols` (a pair or a sequence of distinct pairs, one connection) from
+        the public v3 `spot/ticker` and `spot/bookTicker` channels together: each ticker push
+        is a `Quote` (last price, the rolling 24-hour open, high, low and volumes, and the best
+        bid and offer when sent), each bookTicker push the pair's latest `Quote` with the new
+        best bid and offer (`bid`, `bid_size`, `ask`, `ask_size`) and its time. A bookTicker
+        push before the pair's first ticker yields nothing (`stream.channel.waiting` counts
+        them). Raises ValueError naming `symbol` at once."""
+        return self._market(
+            SpotQuoteProtocol(self.url, symbols, ping_interval=self._ping(), max_message_size=self.max_message_size)
+        )
+
+    def ticker_stream(self, symbols: str | Sequence[str]) -> BitmartMarketStream[Quote]:
+        """Quotes of `symbols` from the public v3 `spot/ticker` channel alone: each push a
+        `Quote` (see `venuewire.bitmart.market` for the mapping). Raises ValueError naming
+        `symbol` at once."""
+        return self._market(
+            SpotTickerProtocol(self.url, symbols, ping_interval=self._ping(), max_message_size=self.max_message_size)
+        )
+
+    def trade_stream(self, symbols: str | Sequence[str]) -> BitmartMarketStream[Trade]:
+        """Trades of `symbols` from the public v3 `spot/trade` channel: each a `Trade` (the
+        taker's side, the venue's time; no trade id is sent). Raises ValueError naming
+        `symbol` at once."""
+        return self._market(
+            SpotTradeProtocol(self.url, symbols, ping_interval=self._ping(), max_message_size=self.max_message_size)
+        )
+
+    def candle_stream(self, symbols: str | Sequence[str], step: str = "1m") -> BitmartMarketStream[Candle]:
+        """Candles of `symbols` at `step` (one of the registry's steps,
+        `venuewire.bitmart.market.KLINE_STEPS`: 1m, 3m, 5m, 15m, 30m, 45m, 1H, 2H, 3H, 4H, 1D,
+        1W, 1M) from the public v3 `spot/kline{step}` channel: the current candle each time it
+        changes, `interval` the step, `time` the candle's start. Raises ValueError naming
+        `symbol` or `step` at once."""
+        return self._market(
+            SpotKlineProtocol(
+                self.url, symbols, step, ping_interval=self._ping(), max_message_size=self.max_message_size
+            )
+        )

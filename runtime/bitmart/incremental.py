@@ -1,5 +1,5 @@
 """Locally maintained BitMart books from the incremental channel (`spot/depth/increase100`).
-Pure: entries in, books and events out, no I/O, no clock.
+Pure: entries in, books and events out, no I/O; the caller passes the time (monotonic s).
 
 Each symbol's book is in one of three states:
 
@@ -21,6 +21,12 @@ the best ones (the channel's window: a level pushed out of it is no longer updat
 
 `reset()` (every reconnect) drops every level of every symbol: no level from before a
 reconnect survives unless the new snapshot has it. `is_valid(symbol)` answers at any time.
+
+Snapshot timeout: with `resync_timeout`, a snapshot request (stamped when taken, with
+`take_requests(now)`) unanswered that long is asked again by `expire(now)`, up to
+`resync_requests` requests in all; when the last one times out too, `expire` returns a
+`ResyncTimedOut` for that symbol (once), which tells the stream to reconnect. The book stays
+invalid throughout, and updates keep being buffered.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ from decimal import Decimal
 from typing import Final, TypeAlias
 
 from venuewire.bitmart.book import VENUE
-from venuewire.events import BookGap, BookGapCause, BookResynced
+from venuewire.events import BookGap, BookGapCause, BookResynced, ResyncTimedOut
 from venuewire.generated.bitmart.spot_depth_increase import IncreaseType, SpotIncreaseData
 from venuewire.models import BookLevel, OrderBook
 from venuewire.values import utc_from_ms
@@ -44,7 +50,7 @@ DEFAULT_MAX_BUFFER: Final = 10_000
 """Updates kept per symbol while it waits for a snapshot."""
 _ZERO: Final = Decimal(0)
 
-IncrementalOutput: TypeAlias = OrderBook | BookGap | BookResynced
+IncrementalOutput: TypeAlias = OrderBook | BookGap | BookResynced | ResyncTimedOut
 
 
 class BookState(enum.Enum):
@@ -65,6 +71,13 @@ class _Book:
     buffer: deque[SpotIncreaseData] = field(default_factory=deque)
     requested: bool = False
     """A snapshot was asked for and has not come yet."""
+    asked_at: float | None = None
+    """When the snapshot request in flight was sent (None: not sent yet, or not timed)."""
+    first_asked_at: float | None = None
+    sent: int = 0
+    """Snapshot requests sent for the resync under way."""
+    timed_out: bool = False
+    """The resync ran out of requests: a ResyncTimedOut was returned, a reconnect is due."""
     was_invalidated: bool = False
     """The book went invalid after a gap or a reconnect: a BookResynced is due when it is valid."""
     ever_valid: bool = False
@@ -75,15 +88,33 @@ class IncrementalBooks:
 
     `apply(entry, index)` takes one decoded entry and returns what it yields, in order
     (`OrderBook` after each change of a valid book, `BookGap`, `BookResynced`);
-    `take_requests()` returns, once each, the symbols whose snapshot must be asked for.
-    Entries for a symbol not in `symbols` are ignored (returns []).
+    `take_requests(now)` returns, once each, the symbols whose snapshot must be asked for;
+    `expire(now)` asks again for snapshots older than `resync_timeout` s (None: never) and
+    gives up after `resync_requests` (None: never). Entries for a symbol not in `symbols` are
+    ignored (returns []).
     """
 
-    def __init__(self, symbols: Iterable[str], depth: int, *, max_buffer: int = DEFAULT_MAX_BUFFER) -> None:
+    def __init__(
+        self,
+        symbols: Iterable[str],
+        depth: int,
+        *,
+        max_buffer: int = DEFAULT_MAX_BUFFER,
+        resync_timeout: float | None = None,
+        resync_requests: int | None = None,
+    ) -> None:
         if depth < 1 or max_buffer < 1:
             raise ValueError("depth and max_buffer must be at least 1")
+        if resync_timeout is not None and not resync_timeout > 0:
+            raise ValueError(f"resync_timeout must be positive seconds or None, got {resync_timeout!r}")
+        if resync_requests is not None and (isinstance(resync_requests, bool) or resync_requests < 1):
+            raise ValueError(f"resync_requests must be an int >= 1 or None, got {resync_requests!r}")
         self.depth = depth
         self.max_buffer = max_buffer
+        self.resync_timeout = resync_timeout
+        self.resync_requests = resync_requests
+        self.timeouts = 0
+        """Snapshot requests that went unanswered past `resync_timeout` (each asked again or given up)."""
         self._books = {symbol: _Book(buffer=deque(maxlen=max_buffer)) for symbol in symbols}
         self._requests: list[str] = []
         self.gaps = 0
@@ -125,11 +156,38 @@ class IncrementalBooks:
             book.bids.clear()
             book.asks.clear()
             book.buffer.clear()
-            book.requested = False
+            self._answered(book)
 
-    def take_requests(self) -> list[str]:
-        """The symbols whose snapshot must be requested now (each returned once)."""
+    def take_requests(self, now: float | None = None) -> list[str]:
+        """The symbols whose snapshot must be requested now (each returned once), the requests
+        stamped as sent at `now` (None: not timed)."""
         out, self._requests = self._requests, []
+        for symbol in out:
+            book = self._books[symbol]
+            book.sent += 1
+            book.asked_at = now
+            if book.first_asked_at is None:
+                book.first_asked_at = now
+        return out
+
+    def expire(self, now: float) -> list[ResyncTimedOut]:
+        """At `now`: each snapshot request older than `resync_timeout` is asked again (see
+        `take_requests`) while the resync has requests left; a resync that has none left is
+        given up: its `ResyncTimedOut` (returned once) means the connection must be renewed."""
+        if self.resync_timeout is None:
+            return []
+        out: list[ResyncTimedOut] = []
+        for symbol, book in self._books.items():
+            if not book.requested or book.asked_at is None or now - book.asked_at < self.resync_timeout:
+                continue
+            self.timeouts += 1
+            book.asked_at = None
+            if self.resync_requests is None or book.sent < self.resync_requests:
+                self._requests.append(symbol)
+                continue
+            book.timed_out = True
+            started = book.first_asked_at if book.first_asked_at is not None else now
+            out.append(ResyncTimedOut(symbol=symbol, requests=book.sent, waited=now - started))
         return out
 
     def apply(self, entry: SpotIncreaseData) -> list[IncrementalOutput]:
@@ -174,8 +232,14 @@ class IncrementalBooks:
             book.requested = True
             self._requests.append(symbol)
 
+    @staticmethod
+    def _answered(book: _Book) -> None:
+        book.requested = book.timed_out = False
+        book.asked_at = book.first_asked_at = None
+        book.sent = 0
+
     def _snapshot(self, symbol: str, book: _Book, entry: SpotIncreaseData) -> list[IncrementalOutput]:
-        book.requested = False
+        self._answered(book)
         book.bids = {price: (price, size) for price, size in entry.bids if size != _ZERO}
         book.asks = {price: (price, size) for price, size in entry.asks if size != _ZERO}
         book.version = entry.version

@@ -246,6 +246,12 @@ def increase_subscribe_frames(channels: Sequence[str], op: IncreaseOp = Increase
     ]
 
 
+RESYNC_TIMEOUT_S: Final = WS_BITMART_SPOT_DEPTH_INCREASE.resync_timeout_s
+"""A resync's snapshot request unanswered this long is sent again (registry; None: never)."""
+RESYNC_REQUESTS: Final = WS_BITMART_SPOT_DEPTH_INCREASE.resync_requests
+"""Snapshot requests one resync sends before the stream reconnects (registry; None: never)."""
+
+
 def increase_request_frame(symbol: str) -> str:
     """`{"op":"request","args":["spot/depth/increase100:SYMBOL"]}`: ask for a fresh snapshot."""
     return encode_json(SpotIncreaseRequest(op=IncreaseOp.request, args=[increase_channel(symbol)])).decode()
@@ -401,6 +407,8 @@ class V3Protocol(Generic[_T]):
     """
 
     venue = VENUE
+    push_name: str = _SPOT_DEPTH
+    """The message a BINARY frame that does not inflate is reported as (the channel's push)."""
 
     def __init__(
         self,
@@ -446,7 +454,7 @@ class V3Protocol(Generic[_T]):
     def receive(self, data: Frame) -> Reaction[_T]:
         if isinstance(data, bytes):
             try:
-                text = inflate(data, self.max_message_size)
+                text = inflate(data, self.max_message_size, self.push_name)
             except DecodeError as exc:
                 return Reaction(items=[_failure(exc, data)])
         elif data == PONG_TEXT:
@@ -585,6 +593,11 @@ class SpotIncreaseProtocol(V3Protocol[IncrementalOutput]):
     from the new connection's snapshot. An entry that does not decode, or has a non-finite
     price or size, is a `DecodeFailure` and is not applied (the next update then shows the gap).
     `is_valid(symbol)` at any time.
+
+    A snapshot request unanswered for `resync_timeout` s (registry `resync_timeout_s`) is
+    sent again, up to `resync_requests` requests (registry); when the last goes unanswered
+    too, `on_timer()` yields a `ResyncTimedOut` and asks the stream to reconnect (its new
+    subscription starts with a snapshot). `clock` (monotonic seconds) times the requests.
     """
 
     ws_channel = WS_BITMART_SPOT_DEPTH_INCREASE  # silence thresholds for WsStream
@@ -597,13 +610,23 @@ class SpotIncreaseProtocol(V3Protocol[IncrementalOutput]):
         ping_interval: float = PING_INTERVAL_S,
         max_message_size: int = DEFAULT_MAX_MESSAGE_SIZE,
         max_buffer: int = DEFAULT_MAX_BUFFER,
+        resync_timeout: float | None = RESYNC_TIMEOUT_S,
+        resync_requests: int | None = RESYNC_REQUESTS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.symbols = check_symbols(symbol)
         channels = [increase_channel(s) for s in self.symbols]
         super().__init__(url, channels, ping_interval=ping_interval, max_message_size=max_message_size)
         self.subscribe_frames = increase_subscribe_frames(self.topics)
-        self.books = IncrementalBooks(self.symbols, INCREASE_LEVELS, max_buffer=max_buffer)
+        self.books = IncrementalBooks(
+            self.symbols,
+            INCREASE_LEVELS,
+            max_buffer=max_buffer,
+            resync_timeout=resync_timeout,
+            resync_requests=resync_requests,
+        )
         self.requests_sent = 0
+        self._clock = clock
 
     def __repr__(self) -> str:
         more = f" +{len(self.topics) - 1} more" if len(self.topics) > 1 else ""
@@ -630,6 +653,25 @@ class SpotIncreaseProtocol(V3Protocol[IncrementalOutput]):
                 items.append(_failure(exc, text))
                 continue
             items.extend(self.books.apply(entry))
-        send: list[Frame] = [increase_request_frame(symbol) for symbol in self.books.take_requests()]
+        return Reaction(items=items, send=self._requests())
+
+    def _requests(self) -> list[Frame]:
+        send: list[Frame] = [increase_request_frame(symbol) for symbol in self.books.take_requests(self._clock())]
         self.requests_sent += len(send)
-        return Reaction(items=items, send=send)
+        return send
+
+    def timer(self) -> float | None:
+        """How often the stream calls `on_timer` (a quarter of the resync timeout, at most 1 s), or None."""
+        timeout = self.books.resync_timeout
+        return None if timeout is None else min(max(timeout / 4, 0.01), 1.0)
+
+    def on_timer(self) -> Reaction[IncrementalOutput]:
+        """Snapshot requests past their timeout: asked again, or given up (a `ResyncTimedOut`
+        per symbol and a reconnect)."""
+        expired = self.books.expire(self._clock())
+        send = self._requests()
+        if not expired:
+            return Reaction(send=send)
+        names = ", ".join(e.symbol for e in expired)
+        reason = f"no snapshot for {names} after {expired[0].requests} request(s) (resync_timeout)"
+        return Reaction(items=list(expired), send=send, reconnect=reason)

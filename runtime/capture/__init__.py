@@ -1,4 +1,5 @@
-"""Record what crosses a client's wire, to one file per session (see `venuewire.capture.format`)."""
+"""Record what crosses a client's wire, to one file per session: the file format is
+`venuewire.capture.format`, turning it on (`capture=`, `VENUEWIRE_CAPTURE`) `venuewire.capture.tap`."""
 
 from venuewire.capture.format import (
     CAPTURE_FORMAT,
@@ -12,16 +13,21 @@ from venuewire.capture.format import (
     Transport,
     read_capture,
 )
+from venuewire.capture.tap import ENV_VAR, CaptureTarget, Tap, new_capture
 
 __all__ = [
     "CAPTURE_FORMAT",
     "CAPTURE_VERSION",
+    "ENV_VAR",
     "Capture",
     "CaptureFormatError",
     "CaptureHeader",
+    "CaptureTarget",
     "CaptureWriter",
     "Direction",
     "Record",
+    "Tap",
     "Transport",
+    "new_capture",
     "read_capture",
 ]

@@ -239,6 +239,11 @@ class CaptureWriter:
             self._secrets.append(value)
             self._secrets.sort(key=len, reverse=True)
 
+    @property
+    def secrets(self) -> tuple[bytes, ...]:
+        """The registered secrets, longest first."""
+        return tuple(self._secrets)
+
     def connection(self, venue: str, url: str) -> int:
         """A new connection id, written as an `open` record."""
         with self._lock:

@@ -2,7 +2,8 @@
 
 One argparse tree: a top-level parser and a subcommand per area, each with its own `--help`
 and an example in its epilog: `demo` (cli.demo), `book` (cli.book), `sim` (cli.sim),
-`call` (cli.call), `schemas` and `decode` (cli.inspect). What they do per venue comes from one table,
+`replay` (cli.replay), `check` (cli.check), `call` (cli.call), `schemas` and `decode` (cli.inspect). What they do
+per venue comes from one table,
 `venuewire.cli.venues.TOOLS`; venues are named by their registry key (`futu`, ...).
 
 Exit codes: 0 success; 1 a venue, a connection or a simulator failed (one line on stderr,
@@ -17,9 +18,11 @@ from collections.abc import Sequence
 
 from venuewire.cli.book import add_book
 from venuewire.cli.call import add_call
+from venuewire.cli.check import add_check
 from venuewire.cli.common import CLI_EXTRAS_HINT, Run, usage
 from venuewire.cli.demo import DEMO_UNREACHABLE_ENV, add_demo
 from venuewire.cli.inspect import add_decode, add_schemas, message_routes
+from venuewire.cli.replay import add_replay
 from venuewire.cli.sim import SIM_ALL, add_sim, unknown_simulator
 from venuewire.cli.venues import infoway_market
 
@@ -54,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"venuewire {_version()}")
     parser.set_defaults(run=lambda _args: usage(parser))
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    for add in (add_demo, add_book, add_call, add_sim, add_schemas, add_decode):
+    for add in (add_demo, add_book, add_call, add_sim, add_replay, add_check, add_schemas, add_decode):
         add(commands)
     return parser
 

@@ -447,7 +447,7 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
             ),
         ),
         demo="venuewire.demo.sections:bitmart",
-        demo_shows="legacy and v3 depth streams side by side, after a signed login",
+        demo_shows="legacy and v3 depth side by side, after a signed login; an incremental book surviving a gap",
     ),
     VenueTool(
         key="coinw",
@@ -495,7 +495,7 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
         call_live=_qfex_call_live,
         no_book="QFEX is served for its trade WebSocket (auth, get_order) only",
         demo="venuewire.demo.sections:qfex",
-        demo_shows="HMAC auth, then get_order",
+        demo_shows="HMAC auth, get_order; an order's life cycle (add, modify, cancel) with its pushes",
     ),
 )
 

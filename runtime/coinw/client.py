@@ -33,6 +33,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
+from venuewire.capture.tap import CaptureTarget, open_tap
 from venuewire.coinw.orders import orders_from_coinw
 from venuewire.coinw.rest import (
     PATH,
@@ -66,6 +67,8 @@ class CoinwClient(CoinwRestAPI, Closing):
     client-side limiter (REQUESTS_PER_SECOND per RATE_WINDOW_S); pass one shared limiter to
     every client of the same account. `clock` returns Unix time in seconds (tests skew it).
     `max_body` caps a reply body in bytes (PayloadTooLarge beyond; see `transport.Http`).
+    `capture` records every request and reply (a path or a shared `CaptureWriter`; see
+    `venuewire.capture.tap`; default: `VENUEWIRE_CAPTURE`), the key, secret and signatures redacted.
     """
 
     def __init__(
@@ -77,6 +80,7 @@ class CoinwClient(CoinwRestAPI, Closing):
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.time,
         max_body: int = DEFAULT_MAX_BODY,
+        capture: CaptureTarget = None,
     ) -> None:
         if not isinstance(credentials, CoinwCredentials):
             raise TypeError("credentials must be CoinwCredentials")
@@ -99,7 +103,10 @@ class CoinwClient(CoinwRestAPI, Closing):
             limiter=self.limiter,
             clock=clock,
             max_body=max_body,
+            capture=open_tap(capture, VENUE, credentials),
         )
+        self.capture = self._rest.http.capture
+        """The recording (None when off): `capture.writer.path` is the file."""
         self._loop_bound = LoopBound(VENUE)
 
     def __repr__(self) -> str:
@@ -112,6 +119,8 @@ class CoinwClient(CoinwRestAPI, Closing):
             await self._rest.close()
         finally:
             self._loop_bound.release()
+            if self.capture is not None:
+                self.capture.close()
 
     async def get_open_orders(
         self,

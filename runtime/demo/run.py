@@ -151,6 +151,20 @@ class Run:
         except (OSError, ValueError, RuntimeError) as exc:
             raise DemoFailed(self.venue, what, _describe(exc)) from None
 
+    async def next_of(
+        self, what: str, stream: AsyncIterator[object], kind: type[T], limit: float = STEP_TIMEOUT_S
+    ) -> T:
+        """The next item of `kind` from `stream` (other items, e.g. stream events, skipped), all
+        within `limit` s; a failure, or the stream ending, becomes DemoFailed naming `what`."""
+
+        async def wait() -> T:
+            async for item in stream:
+                if isinstance(item, kind):
+                    return item
+            raise DemoFailed(self.venue, what, "the stream ended")
+
+        return await self.step(what, wait(), limit)
+
     async def timed(self, what: str, awaitable: Awaitable[T]) -> T:
         """`step`, recording the round trip in the summary."""
         started = time.perf_counter()

@@ -10,13 +10,16 @@ a section connects, makes its requests through `run` (bounded, timed) and fills
            order's life cycle with OpenDTrade: place -> order list -> modify -> cancel, each
            step's Trd_UpdateOrder push shown.
 - bitmart  the legacy depth channel (BMX_ETH, precision 6) and the v3 spot/depth20 channel
-           (BTC_USDT, after a signed login), live side by side; text ping -> pong round trips.
+           (BTC_USDT, after a signed login), live side by side; text ping -> pong round trips;
+           then BTC_USDT's locally maintained book from the incremental channel surviving a gap
+           the simulator injects: BookGap -> BookResynced -> valid again.
 - coinw    signed get_open_orders for every position type; one orders table; then a plan
            order's life cycle with the generated typed bodies: place_order ->
            get_current_orders shows it -> cancel_order -> no longer open.
 - infoway  batch_depth for codes of the stock, crypto and common markets, then the WebSocket
            depth stream (BTCUSDT, ETHUSDT) live.
-- qfex     authenticate (HMAC), then get_order(DEMO_SYMBOL, DEMO_ORDER_ID).
+- qfex     authenticate (HMAC), then get_order(DEMO_SYMBOL, DEMO_ORDER_ID); then an order's life
+           cycle: add_order -> modify_order -> cancel_order, each step's order_responses push shown.
 """
 
 from __future__ import annotations
@@ -60,6 +63,10 @@ INFOWAY_REST: Final = (
 COINW_ORDER: Final = ("BTC", Decimal(2), Decimal("20000.5"))
 """The demo's CoinW plan order: instrument, contracts, limit price (below the market: it rests)."""
 INFOWAY_STREAM: Final = ("crypto", ("BTCUSDT", "ETHUSDT"))
+BITMART_INCREMENTAL: Final = "BTC_USDT"
+QFEX_ORDER: Final = ("AAPL-USD", Decimal(2), Decimal("150.05"), Decimal("151.5"))
+"""The demo's QFEX order: market, quantity, limit price and the modified price (bids below the
+market: it rests until cancelled)."""
 
 
 # --- futu --------------------------------------------------------------------------------------
@@ -129,10 +136,7 @@ def _values_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[ob
 
 async def _next_order(run: Run, stream: Any, what: str) -> Order:
     """The next Order of a Trd_UpdateOrder stream (Gap / DecodeFailure events skipped)."""
-    while True:
-        item = await run.step(f"waiting for the Trd_UpdateOrder push after {what}", anext(stream))
-        if isinstance(item, Order):
-            return item
+    return await run.next_of(f"waiting for the Trd_UpdateOrder push after {what}", stream, Order)
 
 
 async def _futu_quote_candles_and_order(run: Run, client: Any) -> None:
@@ -271,6 +275,43 @@ async def bitmart(run: Run, sim: Any, client: Any) -> None:
     run.summary.messages = legacy.stats.received + spot.stats.received
     run.summary.decode_errors = legacy.stats.decode_errors + spot.stats.decode_errors
     run.summary.gaps = len(legacy.gaps) + len(spot.gaps)
+    await _bitmart_incremental_gap(run, sim, client)
+
+
+async def _bitmart_incremental_gap(run: Run, sim: Any, client: Any) -> None:
+    """BITMART_INCREMENTAL's local book from the incremental channel; the simulator then skips
+    an update version: BookGap, the resync (a snapshot request), BookResynced, valid again."""
+    from venuewire.events import BookGap, BookResynced
+    from venuewire.sim.bitmart import IncreaseFault
+
+    symbol = BITMART_INCREMENTAL
+    stream = client.incremental_depth_stream(symbol)
+    run.closing("closing the incremental depth stream", stream.aclose)
+    await run.next_of(f"reading {symbol}'s first incremental book (snapshot)", stream, OrderBook)
+    run.console.print(
+        f"incremental {symbol}: valid ({stream.is_valid(symbol)}) at version {stream.channel.books.version(symbol)}"
+    )
+    sim.script_increase(IncreaseFault.GAP)
+    run.console.print("injected: the simulator skips one update version")
+    gap = await run.next_of("waiting for the BookGap", stream, BookGap)
+    run.console.print(
+        f"BookGap {gap.symbol}: expected version {gap.expected}, received {gap.received} ({gap.cause.value}); "
+        "the book is invalid, a snapshot is requested"
+    )
+    resynced = await run.next_of("waiting for the BookResynced", stream, BookResynced)
+    run.console.print(
+        f"BookResynced {resynced.symbol}: snapshot at version {resynced.version}, "
+        f"{resynced.replayed} buffered update(s) replayed"
+    )
+    book = await run.next_of("reading the resynchronised book", stream, OrderBook)
+    if not stream.is_valid(symbol):
+        raise DemoFailed(run.venue, "reading the resynchronised book", f"{symbol}'s book is not valid")
+    run.console.print(f"valid again: is_valid({symbol}) {stream.is_valid(symbol)}")
+    title = f"incremental {symbol} after the resync, version {stream.channel.books.version(symbol)}"
+    run.console.print(book_table(book, run.options.levels, title=title))
+    run.summary.messages += stream.stats.received
+    run.summary.decode_errors += stream.stats.decode_errors
+    run.summary.gaps += len(stream.gaps)
 
 
 # --- infoway -----------------------------------------------------------------------------------
@@ -429,4 +470,39 @@ async def qfex(run: Run, sim: Any, client: Any) -> None:
     run.console.print(orders_table(orders, title=f"QFEX get_order {DEMO_SYMBOL} {DEMO_ORDER_ID}"))
     if not orders:
         raise DemoFailed(run.venue, f"get_order({DEMO_SYMBOL}, {DEMO_ORDER_ID})", "the simulator returned no order")
+    await _qfex_order_life_cycle(run, client)
     run.summary.messages = client.stats.answered + client.stats.connects  # answers, plus the auth reply
+
+
+async def _qfex_order_life_cycle(run: Run, client: Any) -> None:
+    """A resting limit order: add_order -> modify_order -> cancel_order, each answered by its
+    order_response and followed by the order_responses push, shown as one table."""
+    symbol, quantity, price, new_price = QFEX_ORDER
+    updates = client.order_updates()
+    run.closing("closing the order_responses stream", updates.aclose)
+    await run.step("subscribing to order_responses", updates.ready())
+    added = await run.timed(
+        f"add_order {symbol} BUY {quantity} @ {price} LIMIT GTC",
+        client.add_order(symbol, "BUY", "LIMIT", "GTC", quantity, price),
+    )
+    order_id = added.order_response.order_id
+    steps: list[Order] = []
+    groups: list[str] = []
+
+    async def pushed(step: str) -> None:
+        order = await run.next_of(f"waiting for the order_responses push after {step}", updates, Order)
+        if order.order_id != order_id:
+            raise DemoFailed(run.venue, f"the push after {step}", f"it is for order {order.order_id}, not {order_id}")
+        steps.append(order)
+        groups.append(f"{step} -> push")
+
+    await pushed("add")
+    await run.timed(
+        f"modify_order {order_id} to {quantity} @ {new_price}",
+        client.modify_order(symbol, order_id, new_price, quantity, "BUY", "LIMIT"),
+    )
+    await pushed("modify")
+    await run.timed(f"cancel_order {order_id}", client.cancel_order(symbol, "order_id", order_id=order_id))
+    await pushed("cancel")
+    title = f"QFEX order {order_id}: added, modified, cancelled (order_responses pushes)"
+    run.console.print(orders_table(steps, title=title, groups=groups))

@@ -31,6 +31,7 @@ from urllib.parse import quote
 
 import msgspec
 
+from venuewire.capture.tap import CaptureTarget, open_tap
 from venuewire.credentials import InfowayCredentials
 from venuewire.errors import VenueError
 from venuewire.generated.infoway.api import InfowayRestAPI
@@ -216,6 +217,7 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
         backoff_initial: float = 0.1,
         backoff_max: float = 10.0,
         healthy_after: float = 10.0,
+        capture: CaptureTarget = None,
     ) -> None:
         if not isinstance(credentials, InfowayCredentials):
             raise TypeError("credentials must be InfowayCredentials")
@@ -236,6 +238,8 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
         self.healthy_after = positive_seconds("healthy_after", healthy_after)
         self._credentials = credentials
         self._scrub = _scrubber(credentials)
+        self.capture = open_tap(capture, VENUE, credentials)
+        """The recording of REST and WebSocket traffic (None when off; see `venuewire.capture.tap`)."""
         self._rest = RestCaller(
             VENUE,
             self.url,
@@ -244,6 +248,7 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
             limiter=limiter,
             max_body=max_body,
             check=check_reply,
+            capture=self.capture,
         )
         self._bound = LoopBound(VENUE)
 
@@ -257,6 +262,8 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
         await self.close_streams()
         await self._rest.close()
         self._bound.release()
+        if self.capture is not None:
+            self.capture.close()
 
     # -- REST ----------------------------------------------------------------------------------
     async def batch_depth(self, market: str, codes: Sequence[str]) -> BatchDepthResponse:
@@ -365,6 +372,7 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
                 connect_timeout=self.timeout,
                 idle_timeout=pick("idle_timeout", idle_timeout, self.idle_timeout),
                 send_limiter=send_limiter(positive_seconds("frame_window_s", frame_window_s)),
+                capture=self.capture,
             )
         )
 
@@ -387,6 +395,7 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
             connect_timeout=self.timeout,
             idle_timeout=pick("idle_timeout", self.idle_timeout),
             send_limiter=send_limiter(pick("frame_window_s", 60.0)),
+            capture=self.capture,
         )
 
     def _heartbeat(self, overrides: dict[str, float | int | bool | None]) -> float:

@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable, Sequence
@@ -67,6 +68,7 @@ from typing import Any, Protocol, TypeVar, cast
 
 from google.protobuf.message import Message
 
+from venuewire.capture.tap import CaptureTarget, Tap, open_tap
 from venuewire.errors import ConnectionLost, DecodeError, InvalidRequest, Timeout, VenueError, WrongEventLoop
 from venuewire.events import DecodeFailure, Gap, StreamEvent
 from venuewire.generated.futu import (
@@ -199,13 +201,17 @@ class OpenDClient(OpenDTypedAPI, Closing):
         max_body: int = OPEND.max_body_len,
         stale_after: float | None = OPEND.push_stale_after_s,
         reconnect_after: float | None = OPEND.push_reconnect_after_s,
+        capture: CaptureTarget = None,
     ) -> None:
         """`idle_timeout` (s): nothing received for this long drops the connection as dead
         (default 2 x the keepAliveInterval; keep it above 0.8 x that, the KeepAlive period).
         `healthy_after` (s): how long a session must last to reset the reconnect backoff.
         `stale_after` / `reconnect_after` (s, None: never; registry defaults): a subscribed
         security whose quote pushes are silent this long is a `Stale` event in its streams /
-        makes the client reconnect (a `Gap`), per security, not per connection."""
+        makes the client reconnect (a `Gap`), per security, not per connection.
+        `capture` records every frame (a path or a shared `CaptureWriter`; default:
+        `VENUEWIRE_CAPTURE`; see `venuewire.capture.tap`): the header as sent or received and
+        the body in the clear, the session's AES key and the trade password redacted."""
         if isinstance(buffer, bool) or not isinstance(buffer, int) or buffer < 1:
             raise ValueError(f"buffer must be an int >= 1, got {buffer!r}")
         self.host, self.port = host, port
@@ -243,6 +249,9 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._tasks: set[asyncio.Task[None]] = set()
         self._reconnecting: asyncio.Task[None] | None = None
         self._closing = False
+        self.capture = open_tap(capture, "futu")
+        """The recording (None when off)."""
+        self._recorded: dict[OpenDConnection, int] = {}
         self._reconnect_hooks: list[Callable[[], Awaitable[None]]] = []
         """Run in order after each reconnect, once subscriptions are restored (venuewire.opend.trade
         resubscribes trade pushes); a VenueError from one fails the attempt like a lost connection."""
@@ -296,6 +305,8 @@ class OpenDClient(OpenDTypedAPI, Closing):
                 stream._finish()
         self._streams.clear()
         self._unbind()
+        if self.capture is not None:
+            self.capture.close()
 
     def _unbind(self) -> None:
         """Forget the event loop: fresh loop-bound objects, the next use binds anew."""
@@ -340,12 +351,15 @@ class OpenDClient(OpenDTypedAPI, Closing):
             raise ConnectionLost("futu", f"cannot connect to {self.host}:{self.port}: {exc}") from None
         cipher = SessionCipher(rsa_key=self._rsa_key)
         conn = OpenDConnection(cipher, self.max_body)
+        if self.capture is not None:
+            self._record(conn, self.capture)
         try:
             writer.write(conn.initiate())
             await writer.drain()
             ready, leftover = await asyncio.wait_for(self._handshake(conn, reader), timeout=self.connect_timeout)
         except BaseException as exc:
             writer.close()
+            self._record_close(conn, "InitConnect did not complete")
             if isinstance(exc, VenueError):  # ours already (ConnectionLost is an OSError too)
                 raise
             if isinstance(exc, TimeoutError):
@@ -436,6 +450,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._ready.clear()
         if conn is not None:
             conn.close()
+            self._record_close(conn, reason)
         if writer is not None:
             writer.close()
         pending, self._pending = self._pending, {}
@@ -449,6 +464,17 @@ class OpenDClient(OpenDTypedAPI, Closing):
             level = logging.DEBUG if self._closing else logging.WARNING
             log.log(level, "OpenD connection %s:%s lost: %s", self.host, self.port, reason)
         return conn is not None
+
+    def _record(self, conn: OpenDConnection, capture: Tap) -> None:
+        """Record every frame of `conn` (its AES key and IV registered as secrets first)."""
+        conn_id = self._recorded[conn] = capture.opened(f"tcp://{self.host}:{self.port}")
+        conn.on_frame = functools.partial(capture.opend, conn_id)
+        conn.on_secret = capture.secret
+
+    def _record_close(self, conn: OpenDConnection, reason: str) -> None:
+        conn_id = self._recorded.pop(conn, None)
+        if conn_id is not None and self.capture is not None:
+            self.capture.closed(conn_id, reason)
 
     def _drop(self, reason: str) -> None:
         """The connection failed: tear it down, then reconnect (one reconnect task at a

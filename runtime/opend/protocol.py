@@ -13,6 +13,7 @@ connection is CLOSED: it is never resynchronised.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from google.protobuf.message import Message
@@ -23,7 +24,7 @@ from venuewire.generated.futu.enums import PacketEncAlgo, ProtoFmt, RetType
 from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.messages import decode_proto, encode_proto
 from venuewire.opend.crypto import CryptoError, SessionCipher
-from venuewire.opend.frame import MAX_SERIAL, FrameDecoder, FrameError, encode_frame
+from venuewire.opend.frame import HEADER, HEADER_SIZE, MAX_SERIAL, FrameDecoder, FrameError, encode_frame
 
 PUSH_IDS = frozenset(p.proto_id for p in OPEND.protocols if p.kind == "push")
 
@@ -81,6 +82,30 @@ class Push:
 
 Event = Ready | Reply | Push
 
+FrameHook = Callable[[str, bytes, int, int, bytes], None]
+"""Called with (direction "out" or "in", the frame's header as on the wire, protoID, serialNo,
+the body in the clear) for every whole frame, when a connection is recorded."""
+
+
+class _Headers:
+    """The header of each whole frame in the bytes received (only when recorded: the decoder
+    checks the frames, this keeps their headers as they came)."""
+
+    def __init__(self) -> None:
+        self._buffer = bytearray()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        buffer = self._buffer
+        buffer += data
+        out: list[bytes] = []
+        while len(buffer) >= HEADER_SIZE:
+            end = HEADER_SIZE + HEADER.unpack_from(buffer, 0)[5]
+            if len(buffer) < end:
+                break
+            out.append(bytes(buffer[:HEADER_SIZE]))
+            del buffer[:end]
+        return out
+
 
 def init_connect_request(encrypted: bool) -> InitConnect_pb2.Request:
     """The InitConnect request venuewire sends (client facts from the registry)."""
@@ -103,6 +128,11 @@ class OpenDConnection:
         self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=self.cipher.decrypt)
         self._serial = 0
         self._init_serial: int | None = None
+        self.on_frame: FrameHook | None = None
+        """Recording: every whole frame both ways (see `FrameHook`); None when not recorded."""
+        self.on_secret: Callable[[str], None] | None = None
+        """Recording: called with the session's AES key and IV before the frame carrying them is recorded."""
+        self._headers = _Headers()
 
     def _next_serial(self) -> int:
         self._serial = self._serial + 1 if self._serial < MAX_SERIAL else 1
@@ -115,7 +145,10 @@ class OpenDConnection:
         body = encode_proto(init_connect_request(self.cipher.enabled))
         self._init_serial = self._next_serial()
         self.state = State.HANDSHAKING
-        return encode_frame(OpenDProtoID.InitConnect, self._init_serial, body, encrypt=self.cipher.encrypt)
+        frame = encode_frame(OpenDProtoID.InitConnect, self._init_serial, body, encrypt=self.cipher.encrypt)
+        if self.on_frame is not None:
+            self.on_frame("out", frame[:HEADER_SIZE], OpenDProtoID.InitConnect, self._init_serial, body)
+        return frame
 
     def send(self, proto_id: int, request: Message) -> tuple[int, bytes]:
         """Frame one request: (serialNo, bytes). Required fields are checked first
@@ -124,12 +157,17 @@ class OpenDConnection:
             raise ProtocolStateError(self.state, f"send protoID {proto_id}")
         body = encode_proto(request)
         serial = self._next_serial()
-        return serial, encode_frame(proto_id, serial, body, encrypt=self.cipher.encrypt)
+        frame = encode_frame(proto_id, serial, body, encrypt=self.cipher.encrypt)
+        if self.on_frame is not None:
+            self.on_frame("out", frame[:HEADER_SIZE], proto_id, serial, body)
+        return serial, frame
 
     def receive_data(self, data: bytes) -> list[Event]:
         if self.state is State.CLOSED:
             return []
         try:
+            if self.on_frame is not None:
+                return self._recorded(data, self.on_frame)
             if self.state is State.READY:  # the cipher no longer changes: the batch path
                 return [self._event(f.proto_id, f.serial_no, f.body) for f in self._decoder.frames(data)]
             self._decoder.receive_data(data)
@@ -141,12 +179,31 @@ class OpenDConnection:
             self.state = State.CLOSED
             raise
 
+    def _recorded(self, data: bytes, record: FrameHook) -> list[Event]:
+        """`receive_data` for a recorded connection: each frame recorded once its event is made
+        (so the AES key it carries is registered first), also when that event raises."""
+        headers = self._headers.feed(data)
+        self._decoder.receive_data(data)
+        events: list[Event] = []
+        index = 0
+        while (frame := self._decoder.next_frame()) is not None:
+            try:
+                events.append(self._event(frame.proto_id, frame.serial_no, frame.body))
+            finally:
+                header = headers[index] if index < len(headers) else b""
+                record("in", header, frame.proto_id, frame.serial_no, frame.body)
+                index += 1
+        return events
+
     def _event(self, proto_id: int, serial_no: int, body: bytes) -> Event:
         if self.state is State.HANDSHAKING:
             if proto_id != OpenDProtoID.InitConnect:
                 self.state = State.CLOSED
                 raise ProtocolStateError(State.HANDSHAKING, f"accept protoID {proto_id} before the InitConnect reply")
             response = decode_proto(InitConnect_pb2.Response, body)
+            if self.on_secret is not None and response.HasField("s2c"):
+                self.on_secret(response.s2c.connAESKey)
+                self.on_secret(response.s2c.aesCBCiv)
             if response.retType != RetType.Succeed:
                 self.state = State.CLOSED
                 raise OpenDError("InitConnect", response.retType, response.retMsg, response.errCode or None)

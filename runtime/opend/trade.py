@@ -496,6 +496,9 @@ class OpenDTrade:
         if not plain:
             raise ValueError("password must not be empty")
         md5 = Secret(hashlib.md5(plain.encode("utf-8"), usedforsecurity=False).hexdigest())
+        if self.client.capture is not None:  # a recorded session: neither reaches the file
+            self.client.capture.secret(plain)
+            self.client.capture.secret(md5)
         del plain, password
         await _send_unlock(self.client, md5)
         self._shared.pwd_md5 = md5

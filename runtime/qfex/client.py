@@ -72,6 +72,7 @@ from typing import Any, Final, TypeVar
 import msgspec
 import yarl
 
+from venuewire.capture.tap import CaptureTarget, Tap, open_tap
 from venuewire.credentials import QfexCredentials
 from venuewire.errors import AuthError, InvalidRequest, VenueError
 from venuewire.events import DecodeFailure, Gap
@@ -137,6 +138,8 @@ class _TradeProtocol:
         self, url: yarl.URL, credentials: QfexCredentials, clock: Callable[[], float], nonce: Callable[[], str]
     ) -> None:
         self._url, self._credentials, self._clock, self._nonce = url, credentials, clock, nonce
+        self.capture: Tap | None = None
+        """The client's recording: each login's signature is registered as a secret."""
         self.session = TradeSession()
         self.channels: set[str] = set()
         """The channels some stream reads: pushes of others are not kept."""
@@ -149,7 +152,10 @@ class _TradeProtocol:
 
     def login(self) -> Frame:
         self.session = TradeSession()
-        return self.session.auth(qfex_auth_frame(self._credentials, self._nonce(), int(self._clock())))
+        auth = qfex_auth_frame(self._credentials, self._nonce(), int(self._clock()))
+        if self.capture is not None:
+            self.capture.secret(auth["params"]["hmac"]["signature"])
+        return self.session.auth(auth)
 
     def receive(self, data: Frame) -> Reaction[Push]:
         event = self.session.receive(data)
@@ -234,6 +240,7 @@ class QfexTradeClient(QfexTradeAPI, Closing):
         nonce: Callable[[], str] = new_nonce,
         buffer: int = 1024,
         weight_limit: float | None = None,
+        capture: CaptureTarget = None,
     ) -> None:
         if not isinstance(credentials, QfexCredentials):
             raise TypeError("credentials must be QfexCredentials")
@@ -254,7 +261,10 @@ class QfexTradeClient(QfexTradeAPI, Closing):
             max_message_size=MAX_MESSAGE_SIZE,
             buffer=buffer,
             what="QfexTradeClient",
+            capture=open_tap(capture, VENUE, credentials),
         )
+        self.capture = self._protocol.capture = self._engine.capture
+        """The recording of the session's frames (None when off; see `venuewire.capture.tap`)."""
         self.url = str(target.with_query(None))
         self.timeout = float(timeout)
         self.heartbeat = None if heartbeat is None else float(heartbeat)
@@ -297,6 +307,8 @@ class QfexTradeClient(QfexTradeAPI, Closing):
             await feed.aclose()
         await self._stop_tasks()
         await self._engine.close()
+        if self.capture is not None:
+            self.capture.close()
 
     async def get_order(self, symbol: str, order_id: str) -> AllOrdersResponse:
         """The account's open (or partly filled) orders matching `symbol` and `order_id`:

@@ -31,8 +31,17 @@ Three sockets on one aiohttp server, their paths taken from the registry's URLs:
   entry (`version` + 1) with the levels that changed since the last one (size 0: removed), from
   `increase_book(pair)` (100 levels a side). `{"op":"request",...}` is answered by a snapshot of
   what the feed serves now, with no ack [guess]. Scripted faults (`sim.script_increase(...)`,
-  each played once, in order; see IncreaseFault): GAP, DUPLICATE, REORDER, LATE_SNAPSHOT.
+  each played once, in order; see IncreaseFault): GAP, DUPLICATE, REORDER, LATE_SNAPSHOT, and for
+  snapshot requests UNANSWERED_REQUEST (never answered) and HELD_REQUEST (answered a tick late).
   `sim.push_now()` advances the step and pushes at once.
+- market data on the v3 public socket (schema bitmart/spot_market_subscribe): `spot/ticker`,
+  `spot/bookTicker`, `spot/trade` and `spot/kline<step>` (the registry's steps) per pair, each
+  topic acknowledged; served from the pair's `MarketTape` (`sim.state.tape(pair)`), a pure
+  function of the v3 book's steps: one trade a step at the best ask (the mid rose) or the best
+  bid, tickers over the tape's 24-hour window with the book's best bid and offer, candles built
+  from the tape's trades. A subscribe pushes the ticker, the best bid and offer, the latest
+  trade [guess] and the current candle at once; every tick pushes them again (trades: the new
+  ones). `unsubscribe` stops them.
 - v3 private (`sim.private_url`, `/user?protocol=1.1`): `{"op":"login","args":[api_key, ts_ms,
   sign]}` is checked exactly as `sign_bitmart_ws_login` signs: `{"event":"login"}` on success,
   else an error event (see LoginError: a bad signature is 30013 "Invalid sign"). Subscribes
@@ -75,18 +84,27 @@ from venuewire.generated.bitmart.legacy_subscribe import LegacySubscribe
 from venuewire.generated.bitmart.legacy_unsubscribe import LegacyUnsubscribe
 from venuewire.generated.bitmart.login import Login
 from venuewire.generated.bitmart.login_response import LoginResponse
+from venuewire.generated.bitmart.spot_book_ticker import SpotBookTickerData, SpotBookTickerPush
 from venuewire.generated.bitmart.spot_depth import SpotDepthData, SpotDepthPush
 from venuewire.generated.bitmart.spot_depth_increase import IncreaseType, SpotDepthIncreasePush, SpotIncreaseData
 from venuewire.generated.bitmart.spot_increase_request import IncreaseOp, SpotIncreaseRequest
+from venuewire.generated.bitmart.spot_kline import SpotKlineData, SpotKlinePush
+from venuewire.generated.bitmart.spot_market_subscribe import SpotMarketSubscribe
 from venuewire.generated.bitmart.spot_subscribe import SpotSubscribe, SubscribeOp
+from venuewire.generated.bitmart.spot_ticker import SpotTickerData, SpotTickerPush
+from venuewire.generated.bitmart.spot_trade import SpotTradeData, SpotTradePush
 from venuewire.generated.bitmart.subscribe_ack import AckEvent, SubscribeAck
 from venuewire.generated.bitmart.ws_dispatch import BITMART_LEGACY_DEPTH_CLIENT
 from venuewire.generated.registry import (
     AUTH_SCHEMES,
     WS_BITMART_LEGACY_DEPTH,
     WS_BITMART_PRIVATE,
+    WS_BITMART_SPOT_BOOK_TICKER,
     WS_BITMART_SPOT_DEPTH,
     WS_BITMART_SPOT_DEPTH_INCREASE,
+    WS_BITMART_SPOT_KLINE,
+    WS_BITMART_SPOT_TICKER,
+    WS_BITMART_SPOT_TRADE,
     required,
 )
 from venuewire.generated.ws_dispatch import Unrouted
@@ -109,12 +127,14 @@ __all__ = [
     "IncreaseFault",
     "IncreaseFeed",
     "LegacySession",
+    "MarketTape",
     "PrivateSession",
     "SimState",
     "SpotSession",
     "deflate",
     "example_books",
     "increase_generator",
+    "kline_period_s",
     "legacy_generator",
     "seed_push",
     "serve",
@@ -176,6 +196,26 @@ _INCREASE_CHANNEL = re.compile(
         r"\{symbol\}", r"(?P<symbol>[A-Za-z0-9_]+)"
     )
 )
+
+
+def _channel_pattern(template: str) -> re.Pattern[str]:
+    """A topic template of the registry (`spot/kline{step}:{symbol}`) as a regex with named groups."""
+    pattern = re.escape(template).replace(r"\{symbol\}", r"(?P<symbol>[A-Za-z0-9_]+)")
+    return re.compile(pattern.replace(r"\{step\}", r"(?P<step>[A-Za-z0-9]+)"))
+
+
+_MARKET_CHANNELS: Final = tuple(
+    (_channel_pattern(required(channel.channel, f"bitmart {channel.name} channel")), channel.name)
+    for channel in (WS_BITMART_SPOT_TICKER, WS_BITMART_SPOT_BOOK_TICKER, WS_BITMART_SPOT_TRADE, WS_BITMART_SPOT_KLINE)
+)
+"""(topic regex, registry channel name) of the market-data channels."""
+_KLINE_TEMPLATE: Final = required(WS_BITMART_SPOT_KLINE.channel, "bitmart spot_kline channel")
+
+
+def _table(template: str, **values: str) -> str:
+    return template.partition(":")[0].format(**values)
+
+
 FIRST_VERSION: Final = 1000
 """The version of each new connection's first snapshot of a pair [guess: the venue's are large]."""
 _LEGACY_GARBAGE: Final = '{"subscribe":"depth","symbol":'
@@ -272,6 +312,10 @@ class IncreaseFault(enum.Enum):
     """The next two updates go out in swapped order."""
     LATE_SNAPSHOT = "late_snapshot"
     """The next subscription gets two updates before its snapshot."""
+    UNANSWERED_REQUEST = "unanswered_request"
+    """The next snapshot request (`{"op":"request"}`) is never answered (its pair's updates go on)."""
+    HELD_REQUEST = "held_request"
+    """The next snapshot request is answered late: with the next tick, after that tick's update."""
 
 
 @dataclass
@@ -323,6 +367,135 @@ def _diff(old: dict[Decimal, Decimal], new: dict[Decimal, Decimal]) -> list[tupl
     return sorted(changed)
 
 
+# --- market data: a tape of trades that follows the v3 books -------------------------------------
+# Every book step s >= 1 prints one trade on the pair's tape: a buyer lifting the best ask of
+# the v3 book at s when its mid rose since s - 1 (or held, on an even step), else a seller
+# hitting the best bid; the size is 1 to 3 lots, at most what rests there. Steps are
+# `TAPE_STEP_MS` apart on the tape's clock, which starts at the simulator's start time (floored
+# to the minute), so every trade, ticker and candle is a pure function of (pair, step).
+
+TAPE_STEP_MS: Final = 1000
+"""Tape time between two book steps [guess: the simulator's own pace, one trade a second]."""
+TICKER_WINDOW_MS: Final = 24 * 3600 * 1000
+"""The ticker's rolling window: 24 hours."""
+KLINE_STEPS: Final[tuple[str, ...]] = WS_BITMART_SPOT_KLINE.choices["step"]
+_UNIT_S: Final = {"m": 60, "H": 3600, "D": 86400, "W": 7 * 86400, "M": 30 * 86400}
+_KLINE_EPOCH_WEEK_S: Final = 4 * 86400
+"""Weekly candles start on Mondays: 1970-01-05 is the first Monday after the epoch."""
+
+
+def kline_period_s(step: str) -> int:
+    """Seconds of a candle step, read from its name ("15m" -> 900, "4H" -> 14400); a month
+    is 30 days here [guess: the venue uses calendar months]. ValueError for another name."""
+    number, unit = step[:-1], step[-1:]
+    if step not in KLINE_STEPS or not number.isdigit() or unit not in _UNIT_S:
+        raise ValueError(f"not a candle step: {step!r}")
+    return int(number) * _UNIT_S[unit]
+
+
+@dataclass(frozen=True, slots=True)
+class TapeTrade:
+    step: int
+    ms: int
+    price: Decimal
+    size: Decimal
+    side: str
+
+
+class MarketTape:
+    """The trades of one pair, step by step (see the section's comment); pure data. `trades`
+    keeps the last 24 hours of tape time (the ticker's window)."""
+
+    def __init__(self, book: BookGenerator, start_ms: int) -> None:
+        self.book = book
+        self.start_ms = start_ms
+        self.trades: deque[TapeTrade] = deque()
+        self._next = 1
+
+    def ms_at(self, step: int) -> int:
+        return self.start_ms + step * TAPE_STEP_MS
+
+    def trade_at(self, step: int) -> TapeTrade:
+        """The trade printed at `step` (>= 1)."""
+        bids, asks = self.book.snapshot(step)
+        before = self.book.mid_at(step - 1)
+        now = (bids[0][0] + asks[0][0]) / 2
+        buy = now > before or (now == before and step % 2 == 0)
+        price, resting, _ = asks[0] if buy else bids[0]
+        size = min(resting, self.book.lot * (1 + step % 3))
+        return TapeTrade(step, self.ms_at(step), price, size, "buy" if buy else "sell")
+
+    def upto(self, step: int) -> list[TapeTrade]:
+        """The tape through `step` (oldest first, the last 24 hours of it)."""
+        while self._next <= step:
+            self.trades.append(self.trade_at(self._next))
+            self._next += 1
+        horizon = self.ms_at(step) - TICKER_WINDOW_MS
+        while self.trades and self.trades[0].ms <= horizon:
+            self.trades.popleft()
+        return list(self.trades)
+
+    def since(self, after: int, step: int) -> list[TapeTrade]:
+        """The trades of steps after `after` through `step`."""
+        return [trade for trade in self.upto(step) if trade.step > after]
+
+    def ticker(self, step: int) -> SpotTickerData:
+        """The 24-hour ticker at `step`, with the v3 book's best bid and offer."""
+        trades = self.upto(step)
+        bids, asks = self.book.snapshot(step)
+        mid = (bids[0][0] + asks[0][0]) / 2
+        prices = [trade.price for trade in trades] or [mid]
+        last, first = prices[-1], prices[0]
+        volume = sum((trade.size for trade in trades), _ZERO)
+        turnover = sum((trade.price * trade.size for trade in trades), _ZERO)
+        ms = self.ms_at(step)
+        return SpotTickerData(
+            symbol=self.book.symbol,
+            last_price=last,
+            open_24h=first,
+            high_24h=max(prices),
+            low_24h=min(prices),
+            base_volume_24h=volume,
+            quote_volume_24h=turnover,
+            fluctuation=((last - first) / first).quantize(Decimal("0.0001")),
+            bid_px=bids[0][0],
+            bid_sz=bids[0][1],
+            ask_px=asks[0][0],
+            ask_sz=asks[0][1],
+            s_t=ms // 1000,
+            ms_t=ms,
+        )
+
+    def book_ticker(self, step: int) -> SpotBookTickerData:
+        """The best bid and offer of the v3 book at `step`."""
+        bids, asks = self.book.snapshot(step)
+        return SpotBookTickerData(
+            symbol=self.book.symbol,
+            bid_px=bids[0][0],
+            bid_sz=bids[0][1],
+            ask_px=asks[0][0],
+            ask_sz=asks[0][1],
+            ms_t=self.ms_at(step),
+        )
+
+    def candle(self, kline: str, step: int) -> SpotKlineData | None:
+        """The candle of step `kline` holding the tape's latest trade, built from the tape's
+        trades in that period; None before the first trade."""
+        trades = self.upto(step)
+        if not trades:
+            return None
+        period = kline_period_s(kline)
+        offset = _KLINE_EPOCH_WEEK_S if kline.endswith("W") else 0
+        start = (trades[-1].ms // 1000 - offset) // period * period + offset
+        inside = [trade for trade in trades if trade.ms // 1000 >= start]
+        prices = [trade.price for trade in inside]
+        volume = sum((trade.size for trade in inside), _ZERO)
+        return SpotKlineData(
+            symbol=self.book.symbol,
+            candle=(start, prices[0], max(prices), min(prices), prices[-1], volume),
+        )
+
+
 # --- shared state ----------------------------------------------------------------------------
 
 
@@ -348,6 +521,18 @@ class SimState:
     increase_books: dict[str, BookGenerator] = field(default_factory=lambda: Cache(increase_generator))
     increase_script: deque[IncreaseFault] = field(default_factory=deque)
     """Faults of the incremental channel still to play, each once, in order (see IncreaseFault)."""
+    tapes: dict[str, MarketTape] = field(default_factory=dict)
+    """Each pair's tape of trades (see MarketTape), made on first use."""
+    tape_start_ms: int | None = None
+    """Tape time of step 0: the first use's clock, floored to the minute."""
+
+    def tape(self, symbol: str) -> MarketTape:
+        tape = self.tapes.get(symbol)
+        if tape is None:
+            if self.tape_start_ms is None:
+                self.tape_start_ms = int(self.clock()) // 60 * 60_000
+            tape = self.tapes[symbol] = MarketTape(self.spot_books[symbol], self.tape_start_ms)
+        return tape
 
     def __repr__(self) -> str:  # never show the secret or memo
         return f"SimState(api_key={self.api_key!r}, step={self.step}, faults={self.faults!r})"
@@ -494,11 +679,23 @@ class SpotSession(_V3Session):
         self.feeds: dict[str, IncreaseFeed] = {}
         """Incremental channels: symbol -> its feed."""
         self.requests = 0
+        self.held: list[str] = []
+        """Pairs whose requested snapshot goes out with the next tick (IncreaseFault.HELD_REQUEST)."""
         self._garbage = 0
+        self.market: dict[str, tuple[str, str, str]] = {}
+        """Market-data topics: channel -> (registry channel name, symbol, candle step or "")."""
+        self.trades_sent: dict[str, int] = {}
+        """Trade topics: channel -> the last tape step sent."""
 
     def _op(self, op: str, text: str) -> list[Frame]:
         if op == IncreaseOp.request.value or INCREASE_TABLE in text:
             return self._increase(text)
+        try:
+            market = decode_json(SpotMarketSubscribe, text)
+        except DecodeError:
+            pass
+        else:
+            return self._subscribe_market(market)
         if op not in {o.value for o in SubscribeOp}:
             return self._refused(text)
         try:
@@ -525,11 +722,19 @@ class SpotSession(_V3Session):
             out += self._push(*spec)
         return out
 
+    def _garbage_frame(self) -> Frame | None:
+        """Under Fault.GARBAGE_FRAME, what replaces a push (alternately not DEFLATE, and
+        DEFLATE of invalid JSON); else None."""
+        if Fault.GARBAGE_FRAME not in self.shared.faults:
+            return None
+        self._garbage += 1
+        return _DEFLATE_GARBAGE if self._garbage % 2 else deflate(b'{"table":"spot/depth')
+
     def _push(self, levels: int, symbol: str) -> list[Frame]:
         self.pushes_sent += 1
-        if Fault.GARBAGE_FRAME in self.shared.faults:
-            self._garbage += 1
-            return [_DEFLATE_GARBAGE if self._garbage % 2 else deflate(b'{"table":"spot/depth')]
+        garbage = self._garbage_frame()
+        if garbage is not None:
+            return [garbage]
         bids, asks = self.shared.spot_book(symbol).snapshot(self.shared.step)
         data = SpotDepthData(
             asks=[(DecimalText(str(price)), DecimalText(str(size))) for price, size, _ in asks[:levels]],
@@ -546,7 +751,69 @@ class SpotSession(_V3Session):
             out += self._push(*spec)
         for feed in list(self.feeds.values()):
             out += self._increase_push(feed)
+            if feed.symbol in self.held:
+                self.held.remove(feed.symbol)
+                out.append(self._entry(feed.snapshot(self._ms())))
+        for channel in list(self.market):
+            out += self._market_push(channel)
         return out
+
+    # -- market data: ticker, bookTicker, trade, kline<step> (see MarketTape)
+
+    def _subscribe_market(self, request: SpotMarketSubscribe) -> list[Frame]:
+        if len(request.args) > MAX_TOPICS_PER_SUBSCRIBE:
+            return self._error(
+                ERROR_INVALID_REQUEST, f"Unrecognized request: more than {MAX_TOPICS_PER_SUBSCRIBE} topics"
+            )
+        parsed: dict[str, tuple[str, str, str]] = {}
+        for channel in request.args:
+            for pattern, name in _MARKET_CHANNELS:
+                match = pattern.fullmatch(channel)
+                if match is not None:
+                    groups = match.groupdict()
+                    parsed[channel] = (name, groups["symbol"], groups.get("step") or "")
+                    break
+            else:  # the schema's pattern let it through but no registry template matches
+                return self._refused(encode_json(request).decode())
+        out = self._acks(SubscribeOp(request.op.value), list(parsed))
+        if request.op.value == SubscribeOp.unsubscribe.value:
+            for channel in parsed:
+                self.market.pop(channel, None)
+                self.trades_sent.pop(channel, None)
+            return out
+        for channel, spec in parsed.items():
+            self.market[channel] = spec
+            if spec[0] == WS_BITMART_SPOT_TRADE.name:  # the latest trade first [guess], then the new ones
+                self.trades_sent[channel] = self.shared.step - 1
+            out += self._market_push(channel)
+        return out
+
+    def _market_push(self, channel: str) -> list[Frame]:
+        name, symbol, step = self.market[channel]
+        tape, now = self.shared.tape(symbol), self.shared.step
+        message: msgspec.Struct | None
+        if name == WS_BITMART_SPOT_TICKER.name:
+            message = SpotTickerPush(
+                table=_table(required(WS_BITMART_SPOT_TICKER.channel, "ticker")), data=[tape.ticker(now)]
+            )
+        elif name == WS_BITMART_SPOT_BOOK_TICKER.name:
+            table = _table(required(WS_BITMART_SPOT_BOOK_TICKER.channel, "bookTicker"))
+            message = SpotBookTickerPush(table=table, data=[tape.book_ticker(now)])
+        elif name == WS_BITMART_SPOT_TRADE.name:
+            trades = tape.since(self.trades_sent[channel], now)
+            self.trades_sent[channel] = now
+            entries = [SpotTradeData(symbol, t.price, t.size, t.side, s_t=t.ms // 1000, ms_t=t.ms) for t in trades]
+            table = _table(required(WS_BITMART_SPOT_TRADE.channel, "trade"))
+            message = SpotTradePush(table=table, data=entries) if entries else None
+        else:
+            candle = tape.candle(step, now)
+            table = _table(_KLINE_TEMPLATE, step=step)
+            message = None if candle is None else SpotKlinePush(table=table, data=[candle])
+        if message is None:
+            return []
+        self.pushes_sent += 1
+        garbage = self._garbage_frame()
+        return [garbage if garbage is not None else self._json(message)]
 
     # -- the incremental channel
 
@@ -567,7 +834,15 @@ class SpotSession(_V3Session):
             symbols[channel] = match["symbol"]
         if request.op is IncreaseOp.request:  # a snapshot of what the feed serves now [guess: no ack]
             self.requests += 1
-            return [self._entry(self._feed(symbol).snapshot(self._ms())) for symbol in symbols.values()]
+            answered: list[Frame] = []
+            for symbol in symbols.values():
+                if self._script(IncreaseFault.UNANSWERED_REQUEST):
+                    continue
+                if self._script(IncreaseFault.HELD_REQUEST):
+                    self.held.append(symbol)
+                    continue
+                answered.append(self._entry(self._feed(symbol).snapshot(self._ms())))
+            return answered
         out = self._acks(SubscribeOp(request.op.value), list(symbols))
         if request.op is IncreaseOp.unsubscribe:
             for symbol in symbols.values():

@@ -206,14 +206,14 @@ async def test_v3_text_ping_gets_text_pong(sim):
     "frame",
     [
         '{"op":"subscribe","args":["spot/depth10:BTC_USDT"]}',
-        '{"op":"subscribe","args":["spot/ticker:BTC_USDT"]}',
+        '{"op":"subscribe","args":["spot/kline2m:BTC_USDT"]}',  # the market channels are served, this step is not
         '{"op":"subscribe","args":[]}',
         '{"op":"subscrbe","args":["spot/depth5:BTC_USDT"]}',
         "not json",
         json.dumps({"op": "subscribe", "args": [f"spot/depth5:S{i}_USDT" for i in range(21)]}),
         login_frame("sim-api-key", "sim-secret", "sim-memo"),  # the public socket takes no login
     ],
-    ids=["depth10", "ticker", "no-args", "misspelled-op", "not-json", "21-topics", "login"],
+    ids=["depth10", "kline-unknown-step", "no-args", "misspelled-op", "not-json", "21-topics", "login"],
 )
 async def test_refused_v3_frames_get_the_registrys_refused_frame_code(sim, frame):
     async with connect(sim.url) as ws:

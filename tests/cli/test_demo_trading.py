@@ -1,5 +1,6 @@
 """`venuewire demo`'s trading sections: Futu's quote, candles and simulated order life cycle,
-CoinW's order life cycle through the generated typed bodies."""
+CoinW's order life cycle through the generated typed bodies, QFEX's order life cycle with its
+order_responses pushes, and BitMart's incremental book surviving an injected gap."""
 
 from __future__ import annotations
 
@@ -54,3 +55,35 @@ async def test_coinw_shows_an_orders_life_cycle() -> None:
     assert title is not None
     (row,) = _rows(out, "open after place")
     assert title[1] in row and "BTC" in row and "plan" in row and "20000.5" in row
+
+
+async def test_qfex_shows_an_orders_life_cycle_with_its_pushes() -> None:
+    failures, errors, out = await _run("qfex")
+    assert failures == [] and errors == [], errors
+    title = re.search(r"QFEX order (\S+): added, modified, cancelled \(order_responses pushes\)", out)
+    assert title is not None
+    order_id = title[1]
+    steps = {label: _rows(out, label) for label in ("add -> push", "modify -> push", "cancel -> push")}
+    assert all(len(rows) == 1 for rows in steps.values()), steps
+    add, modify, cancel = (rows[0] for rows in steps.values())
+    for row in (add, modify, cancel):
+        assert row[3] == order_id and "AAPL-USD" in row and "buy" in row and "LIMIT" in row
+    assert "ACK" in add and "150.05" in add
+    assert "MODIFIED" in modify and "151.5" in modify  # the push carries the new price
+    assert "CANCELLED" in cancel
+    assert out.index("add -> push") < out.index("modify -> push") < out.index("cancel -> push")
+
+
+async def test_bitmart_shows_an_incremental_book_surviving_an_injected_gap() -> None:
+    failures, errors, out = await _run("bitmart")
+    assert failures == [] and errors == [], errors
+    first = re.search(r"incremental BTC_USDT: valid \(True\) at version (\d+)", out)
+    gap = re.search(r"BookGap BTC_USDT: expected version (\d+), received (\d+) \(gap\); the book is invalid", out)
+    resynced = re.search(r"BookResynced BTC_USDT: snapshot at version (\d+), \d+ buffered update\(s\) replayed", out)
+    valid = re.search(r"valid again: is_valid\(BTC_USDT\) True", out)
+    after = re.search(r"incremental BTC_USDT after the resync,\s+version (\d+)", out)
+    assert first and gap and resynced and valid and after, out
+    assert first.start() < gap.start() < resynced.start() < valid.start() < after.start()
+    assert int(gap[1]) > int(first[1]) and int(gap[2]) > int(gap[1])  # one version skipped
+    assert int(resynced[1]) >= int(gap[2]) and int(after[1]) >= int(resynced[1])
+    assert re.search(r"^bitmart: \d+ messages, 0 decode errors, 0 gaps", out, re.MULTILINE)  # no reconnect
