@@ -16,9 +16,10 @@ Equality and hashing compare the numbers (`"1.50"` equals `"1.5"`), as `Decimal`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Context, Decimal
+from itertools import chain
 from typing import Any, ClassVar
 
 import msgspec
@@ -406,11 +407,13 @@ _CHECKED: set[str] = set()
 _CHECKED_MAX = 100_000
 
 
-def known_decimal_texts(texts: Iterable[str]) -> bool:
-    """True when every text passed `are_decimal_texts` before (and is still kept): the cheap
-    first check, one set look-up per text and no list built (pass a `chain` of the columns).
-    False only means "not all known": check them with `are_decimal_texts`."""
-    return _CHECKED.issuperset(texts)
+def are_decimal_columns(columns: Sequence[Iterable[str]]) -> bool:
+    """`are_decimal_texts` of every text in `columns` (each re-iterable: lists, tuples), the
+    cheap way first: texts that passed before (and are still kept) are one set look-up each,
+    with no list built; only when some text is new are they all checked in bulk."""
+    if _CHECKED.issuperset(chain.from_iterable(columns)):
+        return True
+    return are_decimal_texts(list(chain.from_iterable(columns)))
 
 
 def are_decimal_texts(texts: Iterable[str]) -> bool:

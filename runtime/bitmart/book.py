@@ -34,7 +34,7 @@ prices, sizes, totals and counts, and an `ms_t` outside year 1 to 9999.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain, starmap
+from itertools import starmap
 from operator import attrgetter
 from typing import Literal, cast
 
@@ -49,8 +49,7 @@ from venuewire.models import (
     BookLevel,
     LazyMessage,
     OrderBook,
-    are_decimal_texts,
-    known_decimal_texts,
+    are_decimal_columns,
 )
 from venuewire.values import decimal_of, utc_from_ms
 
@@ -102,9 +101,7 @@ def order_book_from_legacy(push: LegacyDepthPush) -> OrderBook:
 
 
 def _spot_levels(levels: Sequence[tuple[str, str]], where: tuple[str | int, ...]) -> tuple[BookLevel, ...]:
-    if not known_decimal_texts(chain.from_iterable(levels)) and not are_decimal_texts(
-        list(chain.from_iterable(levels))
-    ):
+    if not are_decimal_columns(levels):
         for index, (price, size) in enumerate(levels):  # the first bad text names its field
             decimal_of(price, VENUE, _SPOT, (*where, index, 0))
             decimal_of(size, VENUE, _SPOT, (*where, index, 1))
@@ -204,17 +201,16 @@ def _checked_in_bulk(
     buy_counts, sell_counts = _counts(buys), _counts(sells)
     if buy_counts is None or sell_counts is None:
         return None
-    if not known_decimal_texts(chain(map(_PRICE, buys), map(_AMOUNT, buys), map(_TOTAL, buys))) or not (
-        known_decimal_texts(chain(map(_PRICE, sells), map(_AMOUNT, sells), map(_TOTAL, sells)))
-    ):
-        texts = [*map(_PRICE, buys), *map(_AMOUNT, buys), *map(_TOTAL, buys)]
-        if not are_decimal_texts([*texts, *map(_PRICE, sells), *map(_AMOUNT, sells), *map(_TOTAL, sells)]):
-            return None
+    buy_prices, buy_amounts = list(map(_PRICE, buys)), list(map(_AMOUNT, buys))
+    sell_prices, sell_amounts = list(map(_PRICE, sells)), list(map(_AMOUNT, sells))
+    totals = [*map(_TOTAL, buys), *map(_TOTAL, sells)]
+    if not are_decimal_columns((buy_prices, buy_amounts, sell_prices, sell_amounts, totals)):
+        return None
     return OrderBook(
         VENUE,
         symbol,
-        tuple(map(BookLevel, map(_PRICE, buys), map(_AMOUNT, buys), buy_counts)),
-        tuple(map(BookLevel, map(_PRICE, sells), map(_AMOUNT, sells), sell_counts)),
+        tuple(map(BookLevel, buy_prices, buy_amounts, buy_counts)),
+        tuple(map(BookLevel, sell_prices, sell_amounts, sell_counts)),
         raw=raw,
     )
 
@@ -252,14 +248,11 @@ def spot_books_or_none(data: bytes | str, *, keep_raw: bool = False) -> list[Ord
         return None
     entries = push.data
     if len(entries) == 1:  # the usual frame: one snapshot
-        bids, asks = entries[0].bids, entries[0].asks
-        known = known_decimal_texts(chain(chain.from_iterable(bids), chain.from_iterable(asks)))
+        pairs = entries[0].bids + entries[0].asks
     else:
-        known = False
-    if not known:
-        pairs = chain.from_iterable(chain.from_iterable((entry.bids, entry.asks) for entry in entries))
-        if not are_decimal_texts(list(chain.from_iterable(pairs))):
-            return None
+        pairs = [pair for entry in entries for pair in (*entry.bids, *entry.asks)]
+    if not are_decimal_columns(pairs):
+        return None
     return [
         OrderBook(
             venue=VENUE,

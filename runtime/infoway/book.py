@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
-from itertools import chain
 from typing import Final, Literal
 
 import msgspec
@@ -37,8 +36,7 @@ from venuewire.models import (
     BookLevel,
     LazyMessage,
     OrderBook,
-    are_decimal_texts,
-    known_decimal_texts,
+    are_decimal_columns,
 )
 from venuewire.values import finite_decimal, utc_from_ms
 
@@ -147,9 +145,7 @@ def push_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBook
     (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
     if len(bid_prices) != len(bid_sizes) or len(ask_prices) != len(ask_sizes):
         return None
-    if not known_decimal_texts(chain(bid_prices, bid_sizes, ask_prices, ask_sizes)) and not are_decimal_texts(
-        [*bid_prices, *bid_sizes, *ask_prices, *ask_sizes]
-    ):
+    if not are_decimal_columns((bid_prices, bid_sizes, ask_prices, ask_sizes)):
         return None
     return OrderBook(
         venue=VENUE,
@@ -195,9 +191,7 @@ def order_books_from_batch_json(data: bytes | str) -> list[OrderBook]:
         columns = [column for depth in depths for column in (*depth.b, *depth.a)]
         lengths = list(map(len, columns))
         paired = lengths[0::2] == lengths[1::2]  # prices and volumes of each side pair up
-        if paired and (
-            known_decimal_texts(chain.from_iterable(columns)) or are_decimal_texts(list(chain.from_iterable(columns)))
-        ):
+        if paired and are_decimal_columns(columns):
             return [
                 OrderBook(
                     venue=VENUE,
