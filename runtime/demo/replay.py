@@ -139,13 +139,14 @@ def _drift_table(report: DriftReport) -> Table:
 
 
 def drift_summary(report: DriftReport) -> str:
-    """`drift report: 178 messages of 52 message types, 3 control frames, 0 unknown, no drift`."""
+    """`drift report: 178 messages checked, 52 message types, 3 control frames, 0 unknown, no drift`
+    (requests whose path is all they carry have nothing to check and are not counted)."""
     count = sum(m.count for m in report.messages.values())
     unknown = sum(report.unknown.values())
     control = sum(report.control.values())
     verdict = "DRIFT" if report.drift else "no drift"
     return (
-        f"drift report: {count} messages of {len(report.messages)} message types, {control} control frames,"
+        f"drift report: {count} messages checked, {len(report.messages)} message types, {control} control frames,"
         f" {unknown} unknown, {verdict}"
     )
 
