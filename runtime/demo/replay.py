@@ -111,9 +111,9 @@ async def _replay_infoway(run: Run, capture: Capture, replay: Any) -> None:
     reply = await run.timed(f"batch_depth {market} from the replay", client.batch_depth(market, codes))
     if reply != recorded:
         raise DemoFailed(run.venue, f"batch_depth {market} from the replay", "the reply differs from the recorded one")
+    count = len(reply.data) if isinstance(reply.data, list) else 0
     run.console.print(
-        f"replayed: infoway batch_depth {market} ({', '.join(codes)}), {len(reply.data)} books,"
-        " identical to the recorded reply",
+        f"replayed: infoway batch_depth {market} ({', '.join(codes)}), {count} books, identical to the recorded reply",
         markup=False,
     )
 
