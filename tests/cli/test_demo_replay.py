@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import io
 import json
 import re
 import tempfile
@@ -15,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
 
+from tests.cli.test_demo import _console, _run
 from venuewire.capture.format import Record, read_capture
-from venuewire.demo import DemoFailed, DemoOptions, Run, run_demo
+from venuewire.demo import DemoFailed, DemoOptions, Run
 from venuewire.demo.replay import REPLAY_BOOKS, recorded_messages, replay_section
 
 pytestmark = pytest.mark.timeout(60)
@@ -32,17 +31,8 @@ REPORT = re.compile(
 SECRETS = ("venuewire-demo-secret", "venuewire-demo-memo", "venuewire-sim-coinw-secret")
 
 
-def _console() -> tuple[Console, io.StringIO]:
-    out = io.StringIO()
-    return Console(file=out, width=160, force_terminal=False, color_system=None), out
-
-
 async def _demo(venues: list[str], **options: Any) -> tuple[list[DemoFailed], list[str], str]:
-    console, out = _console()
-    errors: list[str] = []
-    async with asyncio.timeout(60):
-        failures = await run_demo(venues, console, DemoOptions(seconds=1.0, **options), errors.append)
-    return failures, errors, out.getvalue()
+    return await _run(venues, seconds=1.0, **options)
 
 
 def _rows(out: str) -> dict[str, tuple[int, int, str]]:

@@ -38,6 +38,14 @@ async def next_of(stream: AsyncIterator[Any], kind: type[T]) -> T:
     raise AssertionError(f"the stream ended before a {kind.__name__}")
 
 
+async def first_of_each(*streams: tuple[Callable[[], Any], type[Any]]) -> None:
+    """Open each stream in turn, read its first item of the kind given, close it."""
+    for make, kind in streams:
+        stream = make()
+        async with stream:
+            await next_of(stream, kind)
+
+
 async def opend(path: Path, **sim_options: Any) -> None:
     from venuewire import OpenDClient, SubType
     from venuewire.generated.futu.enums import KLType, TrdMarket
@@ -98,16 +106,12 @@ async def bitmart(path: Path) -> None:
             sim.script_increase(IncreaseFault.GAP)
             await next_of(incremental, BookResynced)
             await next_of(incremental, OrderBook)
-        market: list[tuple[Callable[[], Any], type[Any]]] = [
+        await first_of_each(
             (lambda: client.ticker_stream("BTC_USDT"), Quote),
             (lambda: client.quote_stream("ETH_USDT"), Quote),
             (lambda: client.trade_stream("BTC_USDT"), Trade),
             (lambda: client.candle_stream("BTC_USDT", "1m"), Candle),
-        ]
-        for make, kind in market:
-            stream = make()
-            async with stream:
-                await next_of(stream, kind)
+        )
 
 
 async def coinw(path: Path) -> None:
@@ -155,13 +159,11 @@ async def infoway(path: Path) -> None:
             await client.order_books("crypto", ["BTCUSDT"])
             await client.trades("crypto", ["BTCUSDT"])
             await client.candles("crypto", ["BTCUSDT"])
-            for stream, kind in (
-                (client.depth_stream("crypto", ["BTCUSDT", "ETHUSDT"]), OrderBook),
-                (client.trade_stream("crypto", ["BTCUSDT"]), Trade),
-                (client.candle_stream("crypto", ["BTCUSDT"]), Candle),
-            ):
-                async with stream:
-                    await next_of(stream, kind)
+            await first_of_each(
+                (lambda: client.depth_stream("crypto", ["BTCUSDT", "ETHUSDT"]), OrderBook),
+                (lambda: client.trade_stream("crypto", ["BTCUSDT"]), Trade),
+                (lambda: client.candle_stream("crypto", ["BTCUSDT"]), Candle),
+            )
 
 
 async def qfex(path: Path) -> None:
