@@ -26,11 +26,13 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from venuewire.bitmart.book import VENUE as BITMART
 from venuewire.capture.format import Capture, Record
 from venuewire.demo.run import CLIENT_TIMEOUT_S, DemoFailed, Run
 from venuewire.demo.sections import BITMART_SPOT, INFOWAY_REST
 from venuewire.drift import Classified, DriftReport, check_capture, classify
 from venuewire.drift.fields import message_class
+from venuewire.infoway.book import VENUE as INFOWAY
 from venuewire.messages import decode_json
 from venuewire.models import OrderBook
 from venuewire.render import book_table
@@ -74,7 +76,7 @@ async def _replay_bitmart(run: Run, capture: Capture, replay: Any) -> None:
     conn = pushes[0].record.conn
     entries = [entry for p in pushes if p.record.conn == conn for entry in _decoded(p).data]  # one book each
     recorded = entries[:REPLAY_BOOKS]
-    url = replay.url_for("bitmart", _opened(capture)[conn])
+    url = replay.url_for(BITMART, _opened(capture)[conn])
     client = BitmartClient(url, url, timeout=CLIENT_TIMEOUT_S, reconnect=False)
     run.closing("closing the replay's BitMart client", client.close)
     stream = client.depth_stream(symbol, depth)
@@ -105,7 +107,7 @@ async def _replay_infoway(run: Run, capture: Capture, replay: Any) -> None:
     if not answers:
         raise DemoFailed(run.venue, "finding the recorded Infoway batch_depth", "the capture has none")
     recorded = _decoded(answers[0])
-    base = replay.url_for("infoway")
+    base = replay.url_for(INFOWAY)
     client = InfowayClient(InfowayCredentials(DEFAULT_API_KEY), base, base, timeout=CLIENT_TIMEOUT_S, reconnect=False)
     run.closing("closing the replay's Infoway client", client.close)
     reply = await run.timed(f"batch_depth {market} from the replay", client.batch_depth(market, codes))
@@ -166,13 +168,13 @@ async def replay_section(run: Run, capture: Capture, where: str, left_out: Seque
         records = recorded_messages(capture)
         run.console.print(f"left out of the replay and the report: {', '.join(left_out)} (failed)", markup=False)
     venues = {r.venue for r in records}
-    if venues & {"bitmart", "infoway"}:
+    if venues & {BITMART, INFOWAY}:
         replay = Replay(capture, speed=0)
         await run.step("starting the replay of the capture", replay.start())
         run.closing("stopping the replay", replay.close)
-        if "bitmart" in venues:
+        if BITMART in venues:
             await _replay_bitmart(run, capture, replay)
-        if "infoway" in venues:
+        if INFOWAY in venues:
             await _replay_infoway(run, capture, replay)
         if replay.unanswered:
             first = replay.unanswered[0]
