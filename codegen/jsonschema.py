@@ -87,6 +87,22 @@ def _exact_mixed_decimals(node: Any, mixed: list[dict[str, Any]]) -> Any:
     return node
 
 
+_DECIMAL_IMPORT = "from decimal import Decimal\n"
+_DECIMAL_NAME = re.compile(r"\bDecimal\b")
+
+
+def _decimal_text(module_file: Path, import_line: str) -> None:
+    """Make every `Decimal` field of a generated module a `DecimalText` (the wire's decimal
+    string, kept as text; exact conversion one call away) in place."""
+    text = module_file.read_text(encoding="utf-8")
+    if _DECIMAL_IMPORT not in text:
+        raise SystemExit(f"codegen: {module_file}: listed in decimal_text but has no Decimal field")
+    text = _DECIMAL_NAME.sub("DecimalText", text).replace(
+        _DECIMAL_IMPORT.replace("Decimal", "DecimalText"), f"{import_line}\n"
+    )
+    module_file.write_text(text, encoding="utf-8")
+
+
 def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]:
     messages: list[MessageInfo] = []
     templates = root / "codegen" / "templates"
@@ -141,6 +157,9 @@ def generate(root: Path, config: dict[str, Any], out: Path) -> list[MessageInfo]
                 raise SystemExit(f"codegen: datamodel-code-generator failed for {venue}:\n{result.stderr}")
             shutil.rmtree(target / ".ruff_cache", ignore_errors=True)
             _check_open_enums(target, open_enums, config["open_enum_keyword"])
+        for stem in titles:
+            if f"{venue}/{stem}" in config.get("decimal_text", []):
+                _decimal_text(target / f"{stem}.py", config["decimal_text_import"])
         for stem, title in titles.items():
             module_file = target / f"{stem}.py"
             if not module_file.exists() or f"\nclass {title}(" not in module_file.read_text(encoding="utf-8"):

@@ -16,10 +16,11 @@ Equality and hashing compare the numbers (`"1.50"` equals `"1.5"`), as `Decimal`
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Context, Decimal
-from typing import Any
+from itertools import chain
+from typing import Any, ClassVar
 
 import msgspec
 
@@ -158,7 +159,9 @@ class OrderBook(msgspec.Struct, frozen=True):
     and `msgspec.json.encode` writes it as `{"type": "<full name>", "data": "<base64 of its
     wire bytes>"}` (`S2C.FromString(base64.b64decode(data))` reads it back). Books compare
     equal when their protobuf `raw`s have the same wire bytes. None for books built directly
-    by the normalizers.
+    by the normalizers. The JSON venues' streams read their pushes without building the
+    generated message: they keep a text-typed mirror of it (`LazyMessage`, encoded as the
+    message is), and `book.raw` builds the generated message from it on the first read.
     """
 
     venue: str
@@ -205,6 +208,30 @@ class _ProtoRaw(msgspec.Struct, frozen=True, dict=True):
         return kept
 
 
+TEXT_DECODE_ERRORS: tuple[type[Exception], ...] = (msgspec.DecodeError, UnicodeDecodeError)
+"""What a fast (text-typed) decode raises for a frame it refuses (msgspec raises
+UnicodeDecodeError for invalid UTF-8 inside a string): the caller then takes the generated
+class's path, which names the field."""
+
+
+class LazyMessage(msgspec.Struct, dict=True):
+    """A text-typed mirror of a generated JSON message, kept as an `OrderBook.raw` by the
+    fast decoders: the same fields, every number still its wire text. `msgspec.json.encode`
+    writes it as the generated message would be written (numbers as their text), and
+    `book.raw` returns the generated message itself (`message()`), decoded from that text
+    on the first read and kept. A subclass names the generated class in `message_class`."""
+
+    message_class: ClassVar[type[msgspec.Struct]]
+
+    def message(self) -> msgspec.Struct:
+        """The generated message this mirror stands for (built once, on the first call)."""
+        found: msgspec.Struct | None = self.__dict__.get("_message")
+        if found is None:
+            found = msgspec.json.decode(msgspec.json.encode(self), type=self.message_class)
+            self.__dict__["_message"] = found
+        return found
+
+
 _RAW_SLOT: Any = OrderBook.__dict__["raw"]
 
 
@@ -214,6 +241,8 @@ def _raw(book: OrderBook) -> object | None:
     if type(kept) is _ProtoRaw:
         message: object = kept.__dict__["message"]
         return message
+    if isinstance(kept, LazyMessage):
+        return kept.message()
     return kept
 
 
@@ -376,6 +405,15 @@ _NUMBERS = msgspec.json.Decoder(list[float])
 
 _CHECKED: set[str] = set()
 _CHECKED_MAX = 100_000
+
+
+def are_decimal_columns(columns: Sequence[Iterable[str]]) -> bool:
+    """`are_decimal_texts` of every text in `columns` (each re-iterable: lists, tuples), the
+    cheap way first: texts that passed before (and are still kept) are one set look-up each,
+    with no list built; only when some text is new are they all checked in bulk."""
+    if _CHECKED.issuperset(chain.from_iterable(columns)):
+        return True
+    return are_decimal_texts(list(chain.from_iterable(columns)))
 
 
 def are_decimal_texts(texts: Iterable[str]) -> bool:

@@ -2,7 +2,7 @@
 #   filename:  legacy_depth.json
 
 from __future__ import annotations
-from decimal import Decimal
+from venuewire.values import DecimalText
 from typing import Annotated, Literal
 from msgspec import Meta, Struct
 
@@ -13,14 +13,14 @@ class LegacyLevel(Struct):
     """
 
     amount: Annotated[
-        Decimal, Meta(description="Quantity of the base coin resting at this price.")
+        DecimalText, Meta(description="Quantity of the base coin resting at this price.")
     ]
     """
     Quantity of the base coin resting at this price.
     """
 
     total: Annotated[
-        Decimal,
+        DecimalText,
         Meta(
             description="Running sum of amount from the best level down to and including this one (base coin)."
         ),
@@ -30,14 +30,14 @@ class LegacyLevel(Struct):
     """
 
     price: Annotated[
-        Decimal, Meta(description="Price of the level, in the quote coin.")
+        DecimalText, Meta(description="Price of the level, in the quote coin.")
     ]
     """
     Price of the level, in the quote coin.
     """
 
     count: Annotated[
-        Decimal,
+        DecimalText,
         Meta(
             description='How many orders make up the level; a whole number, but sent as a string such as "3".'
         ),

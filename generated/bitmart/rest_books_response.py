@@ -2,7 +2,7 @@
 #   filename:  rest_books_response.json
 
 from __future__ import annotations
-from decimal import Decimal
+from venuewire.values import DecimalText
 from typing import Annotated
 from msgspec import Meta, Struct, UNSET, UnsetType
 
@@ -29,14 +29,14 @@ class RestBook(Struct):
     """
 
     asks: Annotated[
-        list[tuple[Decimal, Decimal]], Meta(description="Sell side, cheapest first.")
+        list[tuple[DecimalText, DecimalText]], Meta(description="Sell side, cheapest first.")
     ]
     """
     Sell side, cheapest first.
     """
 
     bids: Annotated[
-        list[tuple[Decimal, Decimal]], Meta(description="Buy side, dearest first.")
+        list[tuple[DecimalText, DecimalText]], Meta(description="Buy side, dearest first.")
     ]
     """
     Buy side, dearest first.

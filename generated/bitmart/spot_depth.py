@@ -2,7 +2,7 @@
 #   filename:  spot_depth.json
 
 from __future__ import annotations
-from decimal import Decimal
+from venuewire.values import DecimalText
 from typing import Annotated
 from msgspec import Meta, Struct
 
@@ -13,7 +13,7 @@ class SpotDepthData(Struct):
     """
 
     asks: Annotated[
-        list[tuple[Decimal, Decimal]],
+        list[tuple[DecimalText, DecimalText]],
         Meta(description="Sell side, cheapest level first."),
     ]
     """
@@ -21,7 +21,7 @@ class SpotDepthData(Struct):
     """
 
     bids: Annotated[
-        list[tuple[Decimal, Decimal]],
+        list[tuple[DecimalText, DecimalText]],
         Meta(description="Buy side, dearest level first."),
     ]
     """

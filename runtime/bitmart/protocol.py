@@ -47,7 +47,13 @@ from typing import Any, Final, Generic, TypeVar
 
 import msgspec
 
-from venuewire.bitmart.book import VENUE, order_book_from_legacy, order_book_from_spot
+from venuewire.bitmart.book import (
+    VENUE,
+    legacy_book_or_none,
+    order_book_from_legacy,
+    order_book_from_spot,
+    spot_books_or_none,
+)
 from venuewire.bitmart.incremental import DEFAULT_MAX_BUFFER, IncrementalBooks, IncrementalOutput
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import AuthError, DecodeError, InvalidRequest, VenueError, error_for
@@ -127,6 +133,8 @@ DEFAULT_MAX_MESSAGE_SIZE: Final = 16 * 1024 * 1024
 MAX_RAW: Final = 64 * 1024
 """Bytes of a bad message kept in `DecodeFailure.raw`."""
 MAX_PRECISION: Final = 2**31 - 1
+_MAX_DEFLATE_RATIO: Final = 1032
+"""DEFLATE's largest possible expansion (each input byte inflates to at most 1032 bytes)."""
 INCREASE_TEMPLATE: Final[str] = required(WS_BITMART_SPOT_DEPTH_INCREASE.channel, "bitmart spot_depth_increase channel")
 INCREASE_LEVELS: Final[int] = max(WS_BITMART_SPOT_DEPTH_INCREASE.levels)
 """Levels a side of the incremental channel (the registry's one depth, 100)."""
@@ -264,6 +272,11 @@ def inflate(data: bytes, max_size: int, message_name: str = _SPOT_DEPTH) -> byte
     `max_size`; memory stays bounded by `max_size`. A stream without its final block is
     accepted, as the venue's own client does.
     """
+    if len(data) * _MAX_DEFLATE_RATIO <= max_size:  # cannot inflate past max_size: one call
+        try:
+            return zlib.decompress(data, -zlib.MAX_WBITS)
+        except zlib.error:  # bad data, or no final block: the incremental path decides
+            pass
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     try:
         out = inflater.decompress(data, max_size + 1)
@@ -334,6 +347,10 @@ class LegacyDepthProtocol:
             error = DecodeError(VENUE, _LEGACY_DEPTH, (BITMART_LEGACY_DEPTH_SERVER.key,), f"unexpected value {kind!r}")
             return Reaction(items=[_failure(error, data)])
         try:
+            if route.cls is LegacyDepthPush:
+                book = legacy_book_or_none(data, keep_raw=True)  # no Decimal built, raw kept lazily
+                if book is not None:
+                    return Reaction(items=[book])
             message = decode_json(route.cls, data)
             if isinstance(message, LegacyDepthPush):
                 return Reaction(items=[msgspec.structs.replace(order_book_from_legacy(message), raw=message)])
@@ -532,6 +549,12 @@ class SpotDepthProtocol(V3Protocol[OrderBook]):
         return f"SpotDepthProtocol({self.channel!r}{more})"
 
     def _data(self, text: bytes) -> Reaction[OrderBook]:
+        try:
+            books = spot_books_or_none(text, keep_raw=True)  # no Decimal built, raw kept lazily
+        except DecodeError:  # an entry's ms_t: the entries go one by one below
+            books = None
+        if books is not None:
+            return Reaction(items=list(books))
         try:
             push = decode_json(SpotDepthPush, text)
         except DecodeError as exc:

@@ -187,10 +187,16 @@ def balances_from_bitmart(rows: list[RestWalletRow], *, message: str = "rest_wal
 
 def order_book_from_rest(book: RestBook) -> OrderBook:
     """The normalized book of a `get_books` reply's data (through the v3 book builder: the
-    same levels, best first, exact text; `timestamp` from `ts`)."""
+    same levels, best first, exact text; `timestamp` from `ts`). DecodeError naming the field
+    of rest_books_response for a price or size that is not a finite decimal."""
     snapshot = SpotDepthData(asks=book.asks, bids=book.bids, ms_t=int(book.ts), symbol=book.symbol)
-    normalized = order_book_from_spot(snapshot)
-    return msgspec.structs.replace(normalized, raw=book)
+    try:
+        normalized = order_book_from_spot(snapshot)
+    except DecodeError as exc:  # name the REST message and its path, not the socket's
+        failure = DecodeError(VENUE, "rest_books_response", ("data", *exc.field_path[2:]), exc.detail)
+    else:
+        return msgspec.structs.replace(normalized, raw=book)
+    raise failure
 
 
 def _ms(text: str, message: str, path: tuple[str | int, ...]) -> datetime | None:
@@ -549,10 +555,7 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 50):
             raise ValueError("limit must be an int from 1 to 50")
         reply = await self.get_books(symbol=_text("symbol", symbol), limit=limit)
-        try:
-            return order_book_from_rest(reply.data)
-        except DecodeError as exc:  # name the REST message, not the socket's
-            raise DecodeError(VENUE, "rest_books_response", ("data", *exc.field_path[2:]), exc.detail) from None
+        return order_book_from_rest(reply.data)
 
 
 def _side(side: object) -> str:

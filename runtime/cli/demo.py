@@ -34,7 +34,7 @@ def _run_demo(args: argparse.Namespace) -> int:
 
     venues = [args.venue] if args.venue else list(KEYS)
     unreachable = frozenset(v.strip() for v in os.environ.get(DEMO_UNREACHABLE_ENV, "").split(",") if v.strip())
-    options = DemoOptions(seconds=args.seconds, levels=args.levels, unreachable=unreachable)
+    options = DemoOptions(seconds=args.seconds, levels=args.levels, capture=args.capture, unreachable=unreachable)
     console = make_console()
 
     def error(line: str) -> None:
@@ -56,8 +56,9 @@ def add_demo(group: Commands) -> None:
         "demo",
         "Start the embedded simulators on 127.0.0.1 (free ports) and run each typed client against "
         f"its own ({sections}). One summary line per venue (messages, decode errors, gaps, round-trip "
-        "percentiles). Exits 0, or 1 with one line per failed venue on stderr. In a pipe or a CI log "
-        "the tables print as plain text.",
+        "percentiles). Every client records its wire into one capture; the last section replays a part "
+        "of it (BitMart depth, an Infoway REST call) and prints its drift report. Exits 0, or 1 with one "
+        "line per failed venue on stderr. In a pipe or a CI log the tables print as plain text.",
         "venuewire demo --venue futu --seconds 2",
         _run_demo,
         summary="Run every typed client against its embedded simulator and show what it gets (make demo).",
@@ -69,6 +70,11 @@ def add_demo(group: Commands) -> None:
         default=3.0,
         metavar="N",
         help="how long each live section runs (default: %(default)g)",
+    )
+    command.add_argument(
+        "--capture",
+        metavar="PATH",
+        help="keep the session's capture at PATH (a new file beside it when PATH exists; default: a temporary file)",
     )
     command.add_argument("--levels", type=levels, default=10, metavar="N", help="book levels shown (default: 10)")
     command.add_argument("-v", "--verbose", action="store_true", help="log the clients' and simulators' warnings")

@@ -17,12 +17,15 @@ import importlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from venuewire.cli.common import CommandFailed
 from venuewire.generated.registry import OPEND
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION as COINW_ORDERS
 from venuewire.generated.registry import VENUES as REGISTRY
+
+if TYPE_CHECKING:
+    from venuewire.capture.tap import CaptureTarget
 
 __all__ = [
     "ALIASES",
@@ -47,6 +50,13 @@ def _load(path: str) -> Any:
 def moved_url(url: str, port: int, to_port: int) -> str:
     """`url` (which names `port`) pointed at `to_port` instead."""
     return url if port == to_port else url.replace(f":{port}", f":{to_port}", 1)
+
+
+class ClientFactory(Protocol):
+    """A venue's client against `sim` (listening, or moved to `port`): `timeout` its request
+    and connect timeout, `capture` what it records to (venuewire.capture.tap)."""
+
+    def __call__(self, sim: Any, timeout: float, port: int, capture: CaptureTarget = None) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -101,7 +111,7 @@ class VenueTool:
 
     key: str
     simulator: Simulator
-    client: Callable[[Any, float, int], Any]
+    client: ClientFactory
     demo: str
     demo_shows: str
     books: tuple[Book, ...] = ()
@@ -171,10 +181,10 @@ def _futu_sim_settings(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _futu_client(sim: Any, timeout: float, port: int) -> Any:
+def _futu_client(sim: Any, timeout: float, port: int, capture: CaptureTarget = None) -> Any:
     from venuewire.opend.client import OpenDClient
 
-    return OpenDClient(sim.host, port, timeout=timeout, connect_timeout=timeout)
+    return OpenDClient(sim.host, port, timeout=timeout, connect_timeout=timeout, capture=capture)
 
 
 def _futu_address(args: argparse.Namespace, command: str) -> tuple[str, int]:
@@ -237,7 +247,7 @@ BITMART_ACCOUNT: Final = {
 }
 
 
-def _bitmart_client(sim: Any, timeout: float, port: int) -> Any:
+def _bitmart_client(sim: Any, timeout: float, port: int, capture: CaptureTarget = None) -> Any:
     from venuewire.bitmart.client import BitmartClient
     from venuewire.credentials import BitmartCredentials
 
@@ -248,6 +258,7 @@ def _bitmart_client(sim: Any, timeout: float, port: int) -> Any:
         timeout=timeout,
         backoff_initial=0.2,
         backoff_max=2.0,
+        capture=capture,
     )
 
 
@@ -309,22 +320,23 @@ async def _bitmart_legacy_book(client: Any, args: argparse.Namespace) -> AsyncIt
 # --- coinw, qfex: no books -------------------------------------------------------------------------
 
 
-def _coinw_client(sim: Any, timeout: float, port: int) -> Any:
+def _coinw_client(sim: Any, timeout: float, port: int, capture: CaptureTarget = None) -> Any:
     from venuewire.coinw.client import CoinwClient
     from venuewire.credentials import CoinwCredentials
     from venuewire.sim.coinw import DEFAULT_API_KEY, DEFAULT_SECRET
 
     credentials = CoinwCredentials(DEFAULT_API_KEY, DEFAULT_SECRET)
-    return CoinwClient(credentials, url=moved_url(sim.url, sim.port, port), timeout=timeout)
+    return CoinwClient(credentials, url=moved_url(sim.url, sim.port, port), timeout=timeout, capture=capture)
 
 
-def _qfex_client(sim: Any, timeout: float, port: int) -> Any:
+def _qfex_client(sim: Any, timeout: float, port: int, capture: CaptureTarget = None) -> Any:
     from venuewire.credentials import QfexCredentials
     from venuewire.qfex.client import QfexTradeClient
     from venuewire.sim.qfex import DEFAULT_API_KEY, DEFAULT_SECRET
 
     credentials = QfexCredentials(DEFAULT_API_KEY, DEFAULT_SECRET)
-    return QfexTradeClient(credentials, url=moved_url(sim.url, sim.port, port), timeout=timeout, heartbeat=None)
+    url = moved_url(sim.url, sim.port, port)
+    return QfexTradeClient(credentials, url=url, timeout=timeout, heartbeat=None, capture=capture)
 
 
 def _coinw_call_live(args: argparse.Namespace) -> Any:
@@ -362,7 +374,7 @@ def infoway_market(code: str) -> str:
     return "common"
 
 
-def _infoway_client(sim: Any, timeout: float, port: int) -> Any:
+def _infoway_client(sim: Any, timeout: float, port: int, capture: CaptureTarget = None) -> Any:
     from venuewire.credentials import InfowayCredentials
     from venuewire.infoway.client import InfowayClient
     from venuewire.sim.infoway import DEFAULT_API_KEY
@@ -372,6 +384,7 @@ def _infoway_client(sim: Any, timeout: float, port: int) -> Any:
         url=moved_url(sim.url, sim.port, port),
         ws_url=moved_url(sim.ws_url, sim.port, port),
         timeout=timeout,
+        capture=capture,
     )
 
 

@@ -6,6 +6,12 @@ section (venuewire.demo.sections says what each one shows). After each venue one
 line: messages received, decode errors, gaps, and the round-trip latency percentiles the
 demo measured itself. The clients use the simulators' keys; no secret is ever printed.
 
+Every client records its wire into one capture (`DemoOptions.capture`, `venuewire demo
+--capture PATH`; else a temporary file). The last section (venuewire.demo.replay) replays a
+part of it through `venuewire.replay.Replay` (BitMart v3 depth, an Infoway batch_depth: read
+back equal to the recording) and prints its drift report (`venuewire check`), which on our
+simulators must find no drift; a failed venue's records are left out of both.
+
 Every await is bounded (STEP_TIMEOUT_S per step, a budget per venue). A venue that fails
 gives ONE line, `venuewire demo: VENUE failed while STEP: WHAT`, on stderr (no traceback); the
 other venues still run and the exit code is 1.

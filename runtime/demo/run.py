@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import socket
+import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final, Protocol, TypeVar
 
 from rich.console import Console
 
+from venuewire.capture.format import CaptureWriter, read_capture
+from venuewire.capture.tap import new_capture
 from venuewire.cli.venues import BY_KEY
 from venuewire.errors import VenueError
 
@@ -88,10 +93,13 @@ class DemoFailed(Exception):
 @dataclass(frozen=True)
 class DemoOptions:
     """`seconds`: how long each live section runs. `levels`: rows per book table.
-    `unreachable` and `prepare`: test hooks (see the module doc)."""
+    `capture`: where the session's recording is kept (a new file there, or beside it when it
+    exists; None: a temporary file, removed at the end). `unreachable` and `prepare`: test
+    hooks (see the module doc)."""
 
     seconds: float = 3.0
     levels: int = 10
+    capture: str | os.PathLike[str] | None = None
     unreachable: frozenset[str] = frozenset()
     prepare: Callable[[str, Any], None] | None = None
 
@@ -126,11 +134,20 @@ def _first_error(group: BaseExceptionGroup[BaseException]) -> BaseException:
 class Run:
     """The context of one venue's demo: bounded steps, the summary, cleanup."""
 
-    def __init__(self, venue: str, console: Console, options: DemoOptions, stack: contextlib.AsyncExitStack) -> None:
+    def __init__(
+        self,
+        venue: str,
+        console: Console,
+        options: DemoOptions,
+        stack: contextlib.AsyncExitStack,
+        capture: CaptureWriter | None = None,
+    ) -> None:
         self.venue = venue
         self.console = console
         self.options = options
         self.stack = stack
+        self.capture = capture
+        """What the run's client records to (None: no recording)."""
         self.summary = Summary(venue)
         self.current = "starting"
         self.dial_port = 0
@@ -239,49 +256,102 @@ async def _section(run: Run) -> None:
         raise DemoFailed(run.venue, run.current, f"{tool.simulator.path} is not available ({exc})") from None
     await run.start(sim)
     run.dial_port = closed_port() if run.venue in run.options.unreachable else sim.port
-    client = tool.client(sim, CLIENT_TIMEOUT_S, run.dial_port)
+    client = tool.client(sim, CLIENT_TIMEOUT_S, run.dial_port, capture=run.capture)
     run.closing(f"closing the {tool.title} client", client.close)
     await section(run, sim, client)
 
 
-async def run_venue(venue: str, console: Console, options: DemoOptions) -> Summary:
-    """One venue's demo (simulator started and stopped inside). Raises DemoFailed."""
+async def _bounded(run: Run, body: Callable[[Run], Awaitable[None]]) -> None:
+    """`body(run)` within the venue budget; any failure becomes DemoFailed."""
+    budget = venue_budget(run.options)
+    try:
+        async with asyncio.timeout(budget):
+            await body(run)
+    except TimeoutError:
+        raise DemoFailed(run.venue, run.current, f"the venue did not finish within {budget:g} s") from None
+    except DemoFailed:
+        raise
+    except (VenueError, OSError, ValueError, RuntimeError, AssertionError) as exc:
+        raise DemoFailed(run.venue, run.current, _describe(exc)) from None
+
+
+async def run_venue(
+    venue: str, console: Console, options: DemoOptions, capture: CaptureWriter | None = None
+) -> Summary:
+    """One venue's demo (simulator started and stopped inside), its client recording to
+    `capture` when given. Raises DemoFailed."""
     started = time.perf_counter()
     async with contextlib.AsyncExitStack() as stack:
-        run = Run(venue, console, options, stack)
-        budget = venue_budget(options)
-        try:
-            async with asyncio.timeout(budget):
-                await _section(run)
-        except TimeoutError:
-            raise DemoFailed(venue, run.current, f"the venue did not finish within {budget:g} s") from None
-        except DemoFailed:
-            raise
-        except (VenueError, OSError, ValueError, RuntimeError, AssertionError) as exc:
-            raise DemoFailed(venue, run.current, _describe(exc)) from None
+        run = Run(venue, console, options, stack, capture)
+        await _bounded(run, _section)
     run.summary.seconds = time.perf_counter() - started
     return run.summary
+
+
+REPLAY: Final = "replay"
+"""The name of the last section (replay and drift report) in its failure line."""
+
+
+@contextlib.contextmanager
+def _recording(options: DemoOptions) -> Iterator[tuple[CaptureWriter, str]]:
+    """The session's capture writer and how to name it: on `options.capture`, or on a
+    temporary file removed when the demo ends."""
+    if options.capture is not None:
+        with new_capture(options.capture) as writer:
+            yield writer, str(writer.path)
+        return
+    with (
+        tempfile.TemporaryDirectory(prefix="venuewire-demo-") as folder,
+        CaptureWriter(Path(folder) / "demo.jsonl") as writer,
+    ):
+        yield writer, "a temporary file (venuewire demo --capture PATH keeps it)"
+
+
+async def _replay_and_check(
+    console: Console, options: DemoOptions, writer: CaptureWriter, where: str, failed: Sequence[str]
+) -> None:
+    """The last section (venuewire.demo.replay) on the closed capture, the `failed` venues'
+    records left out (their traffic broke off, or was broken on purpose). Raises DemoFailed."""
+    from venuewire.demo.replay import replay_section
+
+    writer.close()
+    capture = read_capture(writer.path)
+    async with contextlib.AsyncExitStack() as stack:
+        run = Run(REPLAY, console, options, stack)
+
+        async def body(run: Run) -> None:
+            await replay_section(run, capture, where, left_out=failed)
+
+        await _bounded(run, body)
 
 
 async def run_demo(
     venues: Sequence[str], console: Console, options: DemoOptions, errors: Callable[[str], None]
 ) -> list[DemoFailed]:
-    """Run each venue's demo in turn, printing to `console`; `errors(line)` gets each failure's
-    one line as it happens. Returns the failures (empty: every venue passed)."""
+    """Run each venue's demo in turn, printing to `console`, every client recording into one
+    capture; then replay a part of the capture and print its drift report. `errors(line)` gets
+    each failure's one line as it happens. Returns the failures (empty: everything passed)."""
     failures: list[DemoFailed] = []
     summaries: list[Summary] = []
     started = time.perf_counter()
-    for venue in venues:
-        tool = BY_KEY[venue]
-        console.rule(f"[bold]{venue}[/bold]: {tool.title} ({tool.demo_shows})")
+    with _recording(options) as (writer, where):
+        for venue in venues:
+            tool = BY_KEY[venue]
+            console.rule(f"[bold]{venue}[/bold]: {tool.title} ({tool.demo_shows})")
+            try:
+                summary = await run_venue(venue, console, options, writer)
+            except DemoFailed as exc:
+                failures.append(exc)
+                errors(exc.line())
+                continue
+            summaries.append(summary)
+            console.print(summary.line(), markup=False)
+        console.rule(f"[bold]{REPLAY}[/bold]: the session's capture, replayed and checked against the schemas")
         try:
-            summary = await run_venue(venue, console, options)
+            await _replay_and_check(console, options, writer, where, [f.venue for f in failures])
         except DemoFailed as exc:
             failures.append(exc)
             errors(exc.line())
-            continue
-        summaries.append(summary)
-        console.print(summary.line(), markup=False)
     console.rule("summary")
     for summary in summaries:
         console.print(summary.line(), markup=False)

@@ -181,6 +181,7 @@ def _ws(record: Record, channels: tuple[WsChannel, ...]) -> Classified:
     if not isinstance(frame, dict):
         return Classified(record, "unknown", f"{venue} ws frame that is a JSON {type(frame).__name__}", data)
     side = "in" if server else "out"
+    channels = _by_topic(channels, frame)
     if keys and all(c.dispatch is not None for c in channels):
         return Classified(record, "unknown", f"{venue} ws {side} {keys[0]}={dispatch_value!r}", data)
     matched = _best_match(frame, _candidates(channels, server)) or _best_match(frame, _venue_messages(venue))
@@ -188,6 +189,27 @@ def _ws(record: Record, channels: tuple[WsChannel, ...]) -> Classified:
         shown = ",".join(sorted(frame)[:6])
         return Classified(record, "unknown", f"{venue} ws {side} frame with keys {{{shown}}}", data)
     return Classified(record, "json", f"{venue}/{matched.name}", data, matched)
+
+
+def _topic_pattern(template: str) -> re.Pattern[str]:
+    """A channel's topic template ("spot/depth{levels}:{symbol}") as a pattern of the part
+    before its first ":" (a push names its table without the symbol)."""
+    head = template.split(":", 1)[0]
+    parts = re.split(r"(\{[^}]+\})", head)
+    return re.compile("".join(r"\w+" if p.startswith("{") else re.escape(p) for p in parts if p))
+
+
+def _by_topic(channels: tuple[WsChannel, ...], frame: dict[str, Any]) -> tuple[WsChannel, ...]:
+    """The channels (of those sharing one URL) whose topic template a topic in the frame fits:
+    a top-level string, or a string of a top-level list, up to its first ":". All of them
+    when no channel has a template or no topic fits one (the shape match decides then)."""
+    texts = [v for v in frame.values() if isinstance(v, str)]
+    texts += [item for v in frame.values() if isinstance(v, list) for item in v if isinstance(item, str)]
+    heads = {text.split(":", 1)[0] for text in texts}
+    fitting = tuple(
+        c for c in channels if c.channel and any(_topic_pattern(c.channel).fullmatch(head) for head in heads)
+    )
+    return fitting or channels
 
 
 def _candidates(channels: tuple[WsChannel, ...], server: bool) -> list[MessageInfo]:

@@ -31,7 +31,13 @@ from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
 from venuewire.generated.infoway.depth import Depth
 from venuewire.generated.infoway.ws_depth import WsDepthPush
 from venuewire.messages import decode_json, message_info
-from venuewire.models import BookLevel, OrderBook, are_decimal_texts
+from venuewire.models import (
+    TEXT_DECODE_ERRORS,
+    BookLevel,
+    LazyMessage,
+    OrderBook,
+    are_decimal_columns,
+)
 from venuewire.values import finite_decimal, utc_from_ms
 
 __all__ = [
@@ -41,6 +47,7 @@ __all__ = [
     "order_book_from_push_json",
     "order_books_from_batch_json",
     "order_books_from_response",
+    "push_book_or_none",
     "timestamp_of",
 ]
 
@@ -106,7 +113,8 @@ def order_books_from_response(response: BatchDepthResponse) -> list[OrderBook]:
     return [order_book_from_depth(depth, message=RESPONSE, path=("data", index)) for index, depth in enumerate(data)]
 
 
-class _TextDepth(msgspec.Struct):
+class _TextDepth(LazyMessage):
+    message_class = Depth
     s: str
     t: int
     a: tuple[list[str], list[str]]
@@ -123,29 +131,39 @@ _PUSH_DECODER = msgspec.json.Decoder(_TextPush)
 _PUSH: Final = message_info(WsDepthPush).name
 
 
+def push_book_or_none(data: bytes | str, *, keep_raw: bool = False) -> OrderBook | None:
+    """The book of one 10005 depth push frame read the fast way, or None when the fast decode
+    refuses it (then `order_book_from_depth(decode_json(WsDepthPush, data).data, ...)` gives
+    the book or the DecodeError naming the field). Raises DecodeError for a `t` outside year
+    1 to 9999. With `keep_raw`, `book.raw` is the push's depth (a `LazyMessage`: the
+    generated `Depth` is built on the first read of `book.raw`)."""
+    try:
+        push = _PUSH_DECODER.decode(data)
+    except TEXT_DECODE_ERRORS:
+        return None
+    depth = push.data
+    (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
+    if len(bid_prices) != len(bid_sizes) or len(ask_prices) != len(ask_sizes):
+        return None
+    if not are_decimal_columns((bid_prices, bid_sizes, ask_prices, ask_sizes)):
+        return None
+    return OrderBook(
+        venue=VENUE,
+        symbol=depth.s,
+        bids=tuple(map(BookLevel, bid_prices, bid_sizes)),
+        asks=tuple(map(BookLevel, ask_prices, ask_sizes)),
+        timestamp=timestamp_of(depth.t, message=_PUSH, path=("data", "t")),
+        raw=depth if keep_raw else None,
+    )
+
+
 def order_book_from_push_json(data: bytes | str) -> OrderBook:
     """The book of one 10005 depth push frame: `order_book_from_depth(decode_json(WsDepthPush,
     data).data, message="ws_depth", path=("data",))`, the same book and the same DecodeErrors,
     without building a Decimal per value."""
-    try:
-        push = _PUSH_DECODER.decode(data)
-    except msgspec.DecodeError:
-        push = None
-    if push is not None:
-        depth = push.data
-        (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
-        if (
-            len(bid_prices) == len(bid_sizes)
-            and len(ask_prices) == len(ask_sizes)
-            and are_decimal_texts([*bid_prices, *bid_sizes, *ask_prices, *ask_sizes])
-        ):
-            return OrderBook(
-                venue=VENUE,
-                symbol=depth.s,
-                bids=tuple(map(BookLevel, bid_prices, bid_sizes)),
-                asks=tuple(map(BookLevel, ask_prices, ask_sizes)),
-                timestamp=timestamp_of(depth.t, message=_PUSH, path=("data", "t")),
-            )
+    book = push_book_or_none(data)
+    if book is not None:
+        return book
     return order_book_from_depth(decode_json(WsDepthPush, data).data, message=_PUSH, path=("data",))
 
 
@@ -166,20 +184,14 @@ def order_books_from_batch_json(data: bytes | str) -> list[OrderBook]:
     same DecodeErrors, without building a Decimal per value."""
     try:
         reply = _REPLY_DECODER.decode(data)
-    except msgspec.DecodeError:
+    except TEXT_DECODE_ERRORS:
         reply = None
     if reply is not None:
         depths = reply.data or []
-        texts: list[str] = []
-        paired = True
-        for depth in depths:
-            (bid_prices, bid_sizes), (ask_prices, ask_sizes) = depth.b, depth.a
-            paired = paired and len(bid_prices) == len(bid_sizes) and len(ask_prices) == len(ask_sizes)
-            texts += bid_prices
-            texts += bid_sizes
-            texts += ask_prices
-            texts += ask_sizes
-        if paired and are_decimal_texts(texts):
+        columns = [column for depth in depths for column in (*depth.b, *depth.a)]
+        lengths = list(map(len, columns))
+        paired = lengths[0::2] == lengths[1::2]  # prices and volumes of each side pair up
+        if paired and are_decimal_columns(columns):
             return [
                 OrderBook(
                     venue=VENUE,

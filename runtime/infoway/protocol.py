@@ -49,7 +49,7 @@ from venuewire.generated.infoway.ws_unsubscribe import Data as UnsubscribeData
 from venuewire.generated.infoway.ws_unsubscribe import WsDepthUnsubscribe
 from venuewire.generated.registry import WS_INFOWAY_DEPTH, WsChannel, required
 from venuewire.generated.ws_dispatch import Unrouted, WsDispatch
-from venuewire.infoway.book import VENUE, order_book_from_depth
+from venuewire.infoway.book import VENUE, order_book_from_depth, push_book_or_none
 from venuewire.infoway.rest import WS_BUSINESSES, check_codes, check_market
 from venuewire.messages import decode_json, encode_json, message_info
 from venuewire.models import OrderBook
@@ -246,6 +246,11 @@ class InfowayChannelProtocol(Generic[_T]):
     def _subscribe(self, trace: str) -> str:
         raise NotImplementedError
 
+    def _fast_item(self, data: Frame) -> _T | None:
+        """The push's item read straight from the frame's bytes, or None to decode it through
+        the generated class and `_item` (the default; DecodeError like `_item`)."""
+        return None
+
     def _item(self, push: msgspec.Struct) -> _T:
         raise NotImplementedError
 
@@ -270,6 +275,10 @@ class InfowayChannelProtocol(Generic[_T]):
             log.info("infoway: frame with code %s (not a message of the %s channel) ignored", code, self.table.channel)
             return Reaction()
         try:
+            fast = self._fast_item(data) if route.role == "push" else None
+            if fast is not None:
+                self.stats.pushes += 1
+                return Reaction(items=[fast])
             message = decode_json(route.cls, data)
         except DecodeError as exc:
             return self._failure(data, exc)
@@ -325,6 +334,9 @@ class InfowayDepthProtocol(InfowayChannelProtocol[OrderBook]):
 
     def _subscribe(self, trace: str) -> str:
         return subscribe_frame(self.codes, trace)
+
+    def _fast_item(self, data: Frame) -> OrderBook | None:
+        return push_book_or_none(data, keep_raw=True)  # no Decimal built, raw kept lazily
 
     def _item(self, push: msgspec.Struct) -> OrderBook:
         assert isinstance(push, WsDepthPush)

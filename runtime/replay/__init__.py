@@ -12,7 +12,9 @@ Every recorded connection is served on 127.0.0.1, one listener per venue:
   incoming frame is sent after the client frame that preceded it in the recording (matched
   loosely, in order), at the recorded pace divided by `speed` (0: as fast as possible). Pings
   (the venue's rule from the registry) are answered at once, from the recorded pong when the
-  capture has one, and never hold the pushes back.
+  capture has one, and never hold the pushes back. Ids the client makes up and the venue
+  echoes (the registry's `pair_by`, e.g. QFEX's client_order_id) are taken from the live
+  frame and put into the recorded answers and pushes, so the client pairs them.
 
 A request with no recorded answer is listed in `Replay.unanswered` and fails clearly at the
 client: an OpenD reply with retType Failed and a retMsg naming it, an HTTP 404, a WebSocket

@@ -16,6 +16,11 @@ WebSocket channels, `ping`/`pong` messages with a schema, or a heartbeat told by
 `dispatch` key and `codes`). Client
 frames and queries match the recording loosely: values that change every session (timestamps,
 ids, signatures, and what the capture redacted) match any value of the same kind.
+
+Ids the client makes up and the venue echoes (a request/response channel's `pair_by` params
+in the registry, e.g. QFEX's client_order_id): `echoed_ids` reads the recorded and the live
+value from a matched client frame, and `rewrite_ids` puts the live value in the recorded
+answers and pushes, so the client pairs them with its own request.
 """
 
 from __future__ import annotations
@@ -44,9 +49,11 @@ __all__ = [
     "Step",
     "Unanswered",
     "WsConn",
+    "echoed_ids",
     "loose_equal",
     "query_matches",
     "renumber",
+    "rewrite_ids",
 ]
 
 _KEEPALIVE = int(OpenDProtoID.KeepAlive)
@@ -277,10 +284,8 @@ def _echo(template: bytes, ping: bytes, dispatch: str | None) -> bytes:
 
 def ping_rules(venue: str, path: str, channels: Iterable[WsChannel] = WS_CHANNELS) -> tuple[PingRule, ...]:
     """The ping rules of `venue`'s channels at `path` (of all its channels when none is there)."""
-    mine = [c for c in channels if c.venue == venue]
-    at_path = [c for c in mine if (urlsplit(c.url).path or "/") == path] or mine
     rules = []
-    for channel in at_path:
+    for channel in _at_path(venue, path, channels):
         if channel.ping_text is not None or channel.pong_text is not None:
             rules.append(PingRule(ping_text=channel.ping_text, pong_text=channel.pong_text))
         if channel.ping is not None:
@@ -296,12 +301,68 @@ def ping_rules(venue: str, path: str, channels: Iterable[WsChannel] = WS_CHANNEL
     return tuple(dict.fromkeys(rules))
 
 
+def _at_path(venue: str, path: str, channels: Iterable[WsChannel]) -> list[WsChannel]:
+    """`venue`'s channels at `path` (all of them when none is there)."""
+    mine = [c for c in channels if c.venue == venue]
+    return [c for c in mine if (urlsplit(c.url).path or "/") == path] or mine
+
+
+def pair_fields(venue: str, path: str, channels: Iterable[WsChannel] = WS_CHANNELS) -> frozenset[str]:
+    """The `pair_by` params of every request of `venue`'s channels at `path`."""
+    return frozenset(name for c in _at_path(venue, path, channels) for r in c.requests for name in r.pair_by)
+
+
+def _pairs(recorded: object, sent: object, names: frozenset[str], out: dict[str, str]) -> None:
+    if isinstance(recorded, dict) and isinstance(sent, dict):
+        for key, value in recorded.items():
+            live = sent.get(key)
+            if key in names and isinstance(value, str) and isinstance(live, str) and value != live:
+                out[value] = live
+            else:
+                _pairs(value, live, names, out)
+    elif isinstance(recorded, list) and isinstance(sent, list):
+        for r, v in zip(recorded, sent, strict=False):
+            _pairs(r, v, names, out)
+
+
+def echoed_ids(recorded: bytes, sent: bytes, names: frozenset[str]) -> dict[str, str]:
+    """recorded value -> live value of each `names` field whose value differs between a
+    recorded client frame and the live frame it matched (empty when none, or not JSON)."""
+    if not names:
+        return {}
+    try:
+        old, new = json.loads(recorded), json.loads(sent)
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    out: dict[str, str] = {}
+    _pairs(old, new, names, out)
+    return out
+
+
+def rewrite_ids(data: bytes, names: frozenset[str], ids: Mapping[str, str]) -> bytes:
+    """`data` (a recorded JSON frame) with the value of each `names` field that `ids` maps
+    replaced by its live value; every other byte as recorded."""
+    if not ids or not names:
+        return data
+    fields = "|".join(re.escape(n) for n in sorted(names))
+    values = "|".join(re.escape(json.dumps(v)[1:-1]) for v in sorted(ids, key=len, reverse=True))
+    pattern = re.compile(rf'("(?:{fields})"\s*:\s*")({values})"'.encode())
+
+    def live(match: re.Match[bytes]) -> bytes:
+        old = json.loads(b'"' + match[2] + b'"')
+        return match[1] + json.dumps(ids[old])[1:-1].encode() + b'"'
+
+    return pattern.sub(live, data)
+
+
 @dataclass(slots=True)
 class WsConn:
     url: str
     path: str
     query: str
     rules: tuple[PingRule, ...]
+    pair_by: frozenset[str] = frozenset()
+    """The params the venue echoes in its answers on this path (the registry's `pair_by`)."""
     barriers: list[bytes] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     pongs: list[bytes] = field(default_factory=list)
@@ -317,7 +378,7 @@ class WsConn:
 def _ws_conn(url: str, venue: str, records: Sequence[Record]) -> WsConn:
     parts = urlsplit(url)
     path = parts.path or "/"
-    conn = WsConn(url, path, parts.query, ping_rules(venue, path))
+    conn = WsConn(url, path, parts.query, ping_rules(venue, path), pair_fields(venue, path))
     barrier: Barrier | None = None
     since = records[0].mono if records else 0.0
     for record in records:

@@ -31,9 +31,11 @@ from venuewire.replay.plan import (
     Unanswered,
     VenuePlan,
     WsConn,
+    echoed_ids,
     loose_equal,
     query_matches,
     renumber,
+    rewrite_ids,
 )
 
 __all__ = ["Replay"]
@@ -65,6 +67,8 @@ class _Schedule:
     released: dict[Barrier, float] = field(default_factory=dict)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     start: float = field(default_factory=time.monotonic)
+    ids: dict[str, str] = field(default_factory=dict)
+    """Echoed ids, recorded -> live, met so far on the connection (venuewire.replay.plan.echoed_ids)."""
 
     def release(self, barrier: Barrier) -> None:
         if barrier not in self.released:
@@ -357,6 +361,7 @@ class Replay:
                     self._miss(plan.venue, "ws", _what(data))
                     await ws.close(code=WSCloseCode.POLICY_VIOLATION, message=b"venuewire replay: no recorded answer")
                     break
+                schedule.ids.update(echoed_ids(recorded.barriers[index], data, recorded.pair_by))
                 for skipped in range(next_barrier, index + 1):
                     schedule.release(Barrier(skipped, 1))
                 next_barrier = index + 1
@@ -378,7 +383,8 @@ class Replay:
                 if step.binary:
                     await ws.send_bytes(step.data)
                 else:
-                    await ws.send_str(step.data.decode("utf-8", "replace"))
+                    text = rewrite_ids(step.data, recorded.pair_by, schedule.ids)
+                    await ws.send_str(text.decode("utf-8", "replace"))
                 self._touch()
         except (ConnectionError, RuntimeError):
             pass

@@ -113,6 +113,7 @@ from venuewire.signing import sign_bitmart_ws_login
 from venuewire.sim.bitmart_trade import BitmartTrading, DeskEvent, user_pushes
 from venuewire.sim.books import BookGenerator, Level, book_parameters, symbol_seed
 from venuewire.sim.server import Cache, Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
+from venuewire.values import DecimalText
 
 __all__ = [
     "ERROR_INVALID_REQUEST",
@@ -256,7 +257,9 @@ SEED_PRECISION: Final = seed_push().precision
 def _catalog(symbol: str) -> tuple[Decimal, Decimal, Decimal]:
     book = example_books().get(symbol)
     if book is not None:
-        mid, tick, lot, _levels = book_parameters(book.bids, book.asks)
+        bids = [(Decimal(price), Decimal(size)) for price, size in book.bids]
+        asks = [(Decimal(price), Decimal(size)) for price, size in book.asks]
+        mid, tick, lot, _levels = book_parameters(bids, asks)
         return mid, tick, lot
     return Decimal(10 + symbol_seed(symbol) % 490), Decimal("0.01"), Decimal("0.001")
 
@@ -290,7 +293,8 @@ def _legacy_levels(levels: list[Level], precision: int) -> list[LegacyLevel]:
     quantum = Decimal(1).scaleb(-precision)
     for price, size, orders in levels:
         total += size
-        out.append(LegacyLevel(size, total, price.quantize(quantum), Decimal(orders)))
+        texts = (str(size), str(total), str(price.quantize(quantum)), str(orders))
+        out.append(LegacyLevel(*map(DecimalText, texts)))
     return out
 
 
@@ -734,8 +738,8 @@ class SpotSession(_V3Session):
             return [garbage]
         bids, asks = self.shared.spot_book(symbol).snapshot(self.shared.step)
         data = SpotDepthData(
-            asks=[(price, size) for price, size, _ in asks[:levels]],
-            bids=[(price, size) for price, size, _ in bids[:levels]],
+            asks=[(DecimalText(str(price)), DecimalText(str(size))) for price, size, _ in asks[:levels]],
+            bids=[(DecimalText(str(price)), DecimalText(str(size))) for price, size, _ in bids[:levels]],
             ms_t=int(self.shared.clock() * 1000),
             symbol=symbol,
         )

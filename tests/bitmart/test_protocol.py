@@ -467,9 +467,10 @@ def test_malformed_error_events_are_decode_failures_not_a_failure(payload):
 def test_book_conversions_keep_every_level():
     push = decode_json(SpotDepthPush, fixture("spot_depth", "depth50_eth_usdt.json"))
     book = order_book_from_spot(push.data[0])
-    assert [lv.price for lv in book.asks] == [p for p, _ in push.data[0].asks]
+    assert [lv.price_text for lv in book.asks] == [p for p, _ in push.data[0].asks]  # the wire's text, kept
+    assert [lv.price for lv in book.asks] == [Decimal(p) for p, _ in push.data[0].asks]
     legacy = decode_json(LegacyDepthPush, fixture("legacy_depth", "seed_example.json"))
-    assert [lv.size for lv in order_book_from_legacy(legacy).bids] == [lv.amount for lv in legacy.data.buys]
+    assert [lv.size_text for lv in order_book_from_legacy(legacy).bids] == [lv.amount for lv in legacy.data.buys]
 
 
 def test_the_legacy_ping_interval_is_the_registrys():

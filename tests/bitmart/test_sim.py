@@ -12,6 +12,7 @@ import sys
 import time
 import zlib
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -93,11 +94,11 @@ async def test_first_bmx_eth_push_is_the_seed_sample_then_books_move(sim):
     for push in later:
         assert push.symbol == "BMX_ETH" and push.precision == 6 and len(push.data.buys) == 20
         assert all(len(str(level.price).split(".")[1]) == 6 for level in push.data.buys)
-        assert push.data.buys[0].price < push.data.sells[0].price
-        running = 0
+        assert Decimal(push.data.buys[0].price) < Decimal(push.data.sells[0].price)  # DecimalText: the wire's text
+        running = Decimal(0)
         for level in push.data.sells:
-            running += level.amount
-            assert level.total == running
+            running += Decimal(level.amount)
+            assert Decimal(level.total) == running
 
 
 def test_seed_push_is_the_seed_fixture_as_compact_json():

@@ -285,6 +285,19 @@ def test_nan_or_bad_times_are_decode_errors_naming_the_field():
     assert caught.value.field_path == ("data", "createTime")
 
 
+def test_a_nan_in_the_rest_book_is_a_decode_error_naming_the_rest_message():
+    from venuewire.bitmart.trade import order_book_from_rest
+    from venuewire.generated.bitmart.rest_books_response import RestBooksResponse
+    from venuewire.generated.registry import REST_BITMART_GET_BOOKS
+
+    body = b'{"code":1000,"data":{"ts":"1","symbol":"X_Y","asks":[["1.5","2"],["NaN","1"]],"bids":[]}}'
+    reply = read_reply(REST_BITMART_GET_BOOKS, RestBooksResponse, 200, {}, body)
+    with pytest.raises(DecodeError) as caught:
+        order_book_from_rest(reply.data)
+    assert caught.value.message_name == "rest_books_response"
+    assert caught.value.field_path == ("data", "asks", 1, 0)
+
+
 # ---------------------------------------------------------------- the desk on its own (pure)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 import os
 import re
 import subprocess
@@ -136,9 +137,17 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def test_whole_demo_exits_0_within_a_minute_and_shows_every_venue() -> None:
+def test_whole_demo_exits_0_within_a_minute_and_shows_every_venue(tmp_path: Path) -> None:
+    capture = tmp_path / "demo.jsonl"
     started = time.monotonic()
-    result = subprocess.run([VENUEWIRE, "demo"], capture_output=True, text=True, timeout=60, env=_env(), check=False)
+    result = subprocess.run(
+        [VENUEWIRE, "demo", "--capture", str(capture)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_env(),
+        check=False,
+    )
     elapsed = time.monotonic() - started
     print(f"venuewire demo took {elapsed:.1f} s")  # measured, not asserted (the 60 s bound is the timeout)
     assert result.returncode == 0, result.stderr
@@ -150,6 +159,22 @@ def test_whole_demo_exits_0_within_a_minute_and_shows_every_venue() -> None:
     assert "\x1b[" not in result.stdout  # a pipe gets plain text, no cursor movement or colour
     for secret in ("venuewire-sim-coinw-secret", "venuewire-demo-secret", "venuewire-demo-memo"):
         assert secret not in result.stdout
+        assert secret.encode() not in capture.read_bytes()
+    # The last section: the whole session recorded, a part replayed, the drift report clean.
+    where = re.escape(str(capture))
+    recorded = re.search(rf"^recorded (\d+) messages on (\d+) connections to {where}$", result.stdout, re.M)
+    assert recorded is not None and int(recorded[1]) > 0
+    assert "replayed: bitmart v3 depth20 BTC_USDT" in result.stdout
+    assert "replayed: infoway batch_depth stock" in result.stdout
+    report = r"^drift report: \d+ messages checked, \d+ message types, .* 0 unknown, no drift$"
+    assert re.search(report, result.stdout, re.M)
+    # ... and the kept capture is what `venuewire check` reads: every venue, no drift (exit 0).
+    command = [VENUEWIRE, "check", str(capture), "--json"]
+    check = subprocess.run(command, capture_output=True, text=True, timeout=60, env=_env(), check=False)
+    assert check.returncode == 0, check.stdout[-2000:]
+    doc = json.loads(check.stdout)
+    assert doc["drift"] is False
+    assert {m["venue"] for m in doc["messages"]} == set(VENUES)
 
 
 @pytest.mark.parametrize("venue", ["futu", "coinw"])

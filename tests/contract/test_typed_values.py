@@ -83,17 +83,21 @@ def test_coinw_mixed_fields_decode_20_plus_digit_numbers_and_strings_exactly(tex
 
 
 @pytest.mark.parametrize("text", LONG_NUMBERS)
-def test_infoway_and_bitmart_decimals_sent_as_long_numbers_stay_exact(text):
+def test_infoway_and_bitmart_long_decimals_stay_exact(text):
     depth = venuewire.decode_json(Depth, f'{{"s":"X","t":1,"a":[[{text}],["{text}"]],"b":[[],[]]}}')
     assert depth.a[0][0] == depth.a[1][0] == Decimal(text)
     assert depth.a[0][0].as_tuple() == Decimal(text).as_tuple()
-    push = venuewire.decode_json(
-        LegacyDepthPush,
+    # BitMart's depth classes keep decimal strings as text (DecimalText): the exact wire text,
+    # no Decimal built by the decode; a JSON number where the schema says string is refused
+    frame = (
         '{"subscribe":"depth","symbol":"BMX_ETH","precision":6,"data":{"buys":'
-        f'[{{"amount":{text},"total":"{text}","price":{text},"count":"1"}}],"sells":[]}}}}',
+        f'[{{"amount":"{text}","total":"{text}","price":"{text}","count":"1"}}],"sells":[]}}}}'
     )
-    level = push.data.buys[0]
-    assert level.amount == level.total == level.price == Decimal(text)
+    level = venuewire.decode_json(LegacyDepthPush, frame).data.buys[0]
+    assert level.amount == level.total == level.price == text
+    assert Decimal(level.price).as_tuple() == Decimal(text).as_tuple()
+    with pytest.raises(venuewire.DecodeError, match=r"price"):
+        venuewire.decode_json(LegacyDepthPush, frame.replace(f'"price":"{text}"', f'"price":{text}'))
 
 
 def test_qfex_numbers_are_decimals_and_go_back_out_as_numbers():

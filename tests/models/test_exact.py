@@ -309,3 +309,12 @@ def test_books_of_every_venue_encode_and_compare_with_their_raw():
         assert book == msgspec.structs.replace(book) and hash(book) == hash(msgspec.structs.replace(book))
     with pytest.raises(AttributeError):
         opend.symbol = "Y"  # type: ignore[misc]
+
+
+def test_decimal_columns_are_checked_known_texts_first_then_in_bulk():
+    from venuewire.models import are_decimal_columns
+
+    fresh = ["31.000000000000000000001", "7.7e-9"]  # texts no other test checks
+    assert are_decimal_columns([fresh, ("1", "2")]) and are_decimal_columns([fresh, ["3"]])  # new, then known
+    assert not are_decimal_columns([fresh, ["NaN"]]) and not are_decimal_columns([["1 "], fresh])
+    assert not are_decimal_columns([["1", "2"], ["1..2"]]) and are_decimal_columns([]) and are_decimal_columns([[]])

@@ -72,7 +72,8 @@ def test_bitmart_books_take_mid_tick_and_lot_from_the_data_files():
     books = example(SpotDepthPush, "books").data
     assert {b.symbol for b in books} == set(bitmart.example_books())
     for book in books:
-        mid, tick, lot, _levels = book_parameters(book.bids, book.asks)
+        exact = [[(Decimal(p), Decimal(s)) for p, s in side] for side in (book.bids, book.asks)]  # DecimalText
+        mid, tick, lot, _levels = book_parameters(*exact)
         gen = bitmart.spot_generator(book.symbol)
         assert (gen.tick, gen.lot, gen.levels) == (tick, lot, bitmart.SPOT_MAX_LEVELS)
         assert gen.mid == mid
