@@ -15,13 +15,19 @@ checks exactly that, without building the book).
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Final, cast
+from typing import Any, Final, cast
 
+from venuewire.errors import DecodeError
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
+from venuewire.generated.futu.enums import RetType
 from venuewire.generated.futu.Qot_Common_pb2 import OrderBook as WireLevel
+from venuewire.generated.futu.Qot_Common_pb2 import OrderBookDetail as WireDetail
+from venuewire.generated.futu.Qot_Common_pb2 import Security
+from venuewire.messages import decode_proto
 from venuewire.models import BookLevel, OrderBook, OrderDetail
 from venuewire.opend.symbols import symbol_of
 from venuewire.values import decimal_of_double, utc_from_seconds
@@ -39,9 +45,17 @@ _DECIMALS_MAX = 100_000
 _TEXTS: dict[float | int, str] = {}
 
 
-def _message(s2c: S2C) -> str:
-    """ "Qot_GetOrderBook.S2C" or "Qot_UpdateOrderBook.S2C"."""
-    return str(s2c.DESCRIPTOR.full_name).rsplit(".", 2)[-2] + ".S2C"
+_MESSAGES: dict[type, str] = {}
+
+
+def _message(s2c: Any) -> str:
+    """ "Qot_GetOrderBook.S2C" or "Qot_UpdateOrderBook.S2C", for an S2C or any message (or
+    message class) of those protocols."""
+    found = _MESSAGES.get(type(s2c) if not isinstance(s2c, type) else s2c)
+    if found is None:
+        found = str(s2c.DESCRIPTOR.full_name).rsplit(".", 2)[-2] + ".S2C"
+        _MESSAGES[type(s2c) if not isinstance(s2c, type) else s2c] = found
+    return found
 
 
 def decimal_of(value: float | int, message: str = "", path: tuple[str | int, ...] = ()) -> Decimal:
@@ -111,6 +125,13 @@ def check_s2c(s2c: S2C, message: str | None = None) -> None:
     """Raise DecodeError (venue, `message`, field path) when a price, hpVolume or
     timestamp of `s2c` cannot stand for what it means; cheaper than building the book."""
     name = message or _message(s2c)
+    if _FAST:
+        data = s2c.SerializePartialToString()
+        try:
+            _fast_book(data, 0, len(data), name, None)
+            return  # the fast path read every value: all are finite and in range
+        except Exception:  # the checked walk below decides
+            pass
     isfinite = math.isfinite
     for side in SIDES:
         for i, level in enumerate(getattr(s2c, side)):
@@ -122,9 +143,9 @@ def check_s2c(s2c: S2C, message: str | None = None) -> None:
         _time(s2c, field, name)
 
 
-def order_book_from_s2c(s2c: S2C) -> OrderBook:
-    """The normalized book of a Qot_GetOrderBook or Qot_UpdateOrderBook S2C; DecodeError
-    for non-finite prices or sizes and out-of-range timestamps (see the module doc)."""
+def checked_order_book_from_s2c(s2c: S2C, *, raw: object = None) -> OrderBook:
+    """`order_book_from_s2c` read field by field from the message (the reference the fast
+    path is tested against, and its fallback)."""
     message = _message(s2c)
     return OrderBook(
         venue=VENUE,
@@ -134,4 +155,300 @@ def order_book_from_s2c(s2c: S2C) -> OrderBook:
         bid_timestamp=_time(s2c, "svrRecvTimeBidTimestamp", message),
         ask_timestamp=_time(s2c, "svrRecvTimeAskTimestamp", message),
         name=s2c.name if s2c.HasField("name") else None,
+        raw=raw,
     )
+
+
+# ---------------------------------------------------------------- the fast path
+# Books are read straight out of their serialized bytes: a level field's bytes are the key
+# of a bounded cache of BookLevels (books repeat levels push after push), and the runs of
+# level fields are cut out by a compiled regex. Anything the fast path does not recognise
+# (another field order, unknown fields, a duplicate, a missing required field, a truncated
+# body, a non-finite value) sends the bytes to the checked path, which gives its typed
+# error or the same book. Field numbers and wire types come from the generated descriptors.
+_WIRE_VARINT, _WIRE_FIXED64, _WIRE_LEN = 0, 1, 2
+_DOUBLE = struct.Struct("<d")
+_LEVELS: dict[bytes, BookLevel] = {}
+_LEVELS_MAX = 200_000
+_SYMBOLS: dict[bytes, str] = {}
+_SYMBOLS_MAX = 10_000
+_TIMES: dict[bytes, datetime | None] = {}
+
+
+def _number(message: Any, field: str) -> int:
+    number: int = message.DESCRIPTOR.fields_by_name[field].number
+    return number
+
+
+def _tag(message: Any, field: str, wire: int) -> int:
+    return (_number(message, field) << 3) | wire
+
+
+_S2C = Qot_UpdateOrderBook_pb2.S2C
+_RESPONSE = Qot_UpdateOrderBook_pb2.Response
+_ASK, _BID = _tag(_S2C, SIDES[0], _WIRE_LEN), _tag(_S2C, SIDES[1], _WIRE_LEN)
+_SECURITY = _tag(_S2C, "security", _WIRE_LEN)
+_NAME = _tag(_S2C, "name", _WIRE_LEN)
+_BID_TIME, _ASK_TIME = (_tag(_S2C, field, _WIRE_FIXED64) for field in TIMESTAMPS)
+_OTHER_LEN = {_tag(_S2C, "svrRecvTimeBid", _WIRE_LEN), _tag(_S2C, "svrRecvTimeAsk", _WIRE_LEN)}
+_OTHER_VARINT = {_tag(_S2C, "orderBookType", _WIRE_VARINT)}
+_PRICE = _tag(WireLevel, "price", _WIRE_FIXED64)
+_VOLUME = _tag(WireLevel, "volume", _WIRE_VARINT)
+_COUNT = _tag(WireLevel, "orederCount", _WIRE_VARINT)
+_DETAIL = _tag(WireLevel, "detailList", _WIRE_LEN)
+_HP_VOLUME = _tag(WireLevel, "hpVolume", _WIRE_FIXED64)
+_ORDER_ID = _tag(WireDetail, "orderID", _WIRE_VARINT)
+_DETAIL_VOLUME = _tag(WireDetail, "volume", _WIRE_VARINT)
+_RET_TYPE = _tag(_RESPONSE, "retType", _WIRE_VARINT)
+_RET_MSG = _tag(_RESPONSE, "retMsg", _WIRE_LEN)
+_ERR_CODE = _tag(_RESPONSE, "errCode", _WIRE_VARINT)
+_BODY = _tag(_RESPONSE, "s2c", _WIRE_LEN)
+# Every tag fits one byte (field numbers below 16), and both Responses and S2Cs share the
+# layout; otherwise the fast path is off and every book takes the checked path.
+_FAST = all(
+    t < 0x80 for t in (_ASK, _BID, _SECURITY, _NAME, _BID_TIME, _ASK_TIME, _PRICE, _VOLUME, _COUNT, _DETAIL, _HP_VOLUME)
+) and all(
+    _tag(Qot_GetOrderBook_pb2.S2C, f.name, 0) == _tag(_S2C, f.name, 0) and f.type == other.type
+    for f, other in zip(
+        Qot_GetOrderBook_pb2.S2C.DESCRIPTOR.fields, Qot_UpdateOrderBook_pb2.S2C.DESCRIPTOR.fields, strict=False
+    )
+)
+
+
+class _NotFast(Exception):
+    """The bytes are not what the fast path reads: take the checked path."""
+
+
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    """(value, next position) of the varint at `pos`; _NotFast past the end or beyond 10 bytes."""
+    result = shift = 0
+    end = min(len(data), pos + 10)
+    while pos < end:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+    raise _NotFast
+
+
+def _signed(value: int) -> int:
+    """A varint's int64 (or sign-extended int32) value."""
+    value &= (1 << 64) - 1
+    return value - (1 << 64) if value >> 63 else value
+
+
+def _finite_text(data: bytes, pos: int) -> str:
+    value = _DOUBLE.unpack_from(data, pos)[0]
+    if not math.isfinite(value):
+        raise _NotFast
+    return text_of(value)
+
+
+def _parse_level(raw: bytes) -> BookLevel:
+    """The BookLevel of one whole level field (tag, length, body), strictly in field order;
+    _NotFast for anything else."""
+    length, pos = _varint(raw, 1)
+    end = len(raw)
+    if length != end - pos or raw[pos] != _PRICE or end < pos + 9:
+        raise _NotFast
+    price = _finite_text(raw, pos + 1)
+    if raw[pos + 9] != _VOLUME:
+        raise _NotFast
+    volume, pos = _varint(raw, pos + 10)
+    if pos >= end or raw[pos] != _COUNT:
+        raise _NotFast
+    count, pos = _varint(raw, pos + 1)
+    orders: list[OrderDetail] = []
+    while pos < end and raw[pos] == _DETAIL:
+        size, pos = _varint(raw, pos + 1)
+        stop = pos + size
+        if stop > end or raw[pos] != _ORDER_ID:
+            raise _NotFast
+        order_id, pos = _varint(raw, pos + 1)
+        if pos >= stop or raw[pos] != _DETAIL_VOLUME:
+            raise _NotFast
+        detail_volume, pos = _varint(raw, pos + 1)
+        if pos != stop:
+            raise _NotFast
+        orders.append(OrderDetail(str(_signed(order_id)), str(_signed(detail_volume))))
+    size_text = str(_signed(volume))
+    if pos < end:
+        if raw[pos] != _HP_VOLUME or pos + 9 != end:
+            raise _NotFast
+        size_text = _finite_text(raw, pos + 1)
+    order_count = _signed(count) & 0xFFFFFFFF
+    order_count = order_count - (1 << 32) if order_count >> 31 else order_count
+    return BookLevel(price, size_text, order_count, tuple(orders))
+
+
+def _side(data: bytes, pos: int, end: int, tag: int) -> tuple[tuple[BookLevel, ...], int]:
+    """The levels of the run of `tag` level fields at `pos` and the position after it."""
+    raws: list[bytes] = []
+    append = raws.append
+    while True:
+        size = data[pos + 1]
+        if size < 0x80:
+            following = pos + 2 + size
+        else:
+            size, following = _varint(data, pos + 1)
+            following += size
+        append(data[pos:following])
+        pos = following
+        if pos >= end or data[pos] != tag:
+            break
+    cache = _LEVELS
+    levels = list(map(cache.get, raws))
+    if not all(levels):  # new levels (`all`, not `None in`: BookLevel.__eq__ is Python)
+        if pos > end:
+            raise _NotFast
+        if len(cache) >= _LEVELS_MAX:
+            cache.clear()
+        for i, raw in enumerate(raws):
+            if levels[i] is None:
+                levels[i] = cache[raw] = _parse_level(raw)
+    return tuple(cast(list[BookLevel], levels)), pos
+
+
+def _symbol(raw: bytes) -> str:
+    found = _SYMBOLS.get(raw)
+    if found is None:
+        security = Security.FromString(raw)
+        if not security.IsInitialized():
+            raise _NotFast
+        found = symbol_of(security)
+        if len(_SYMBOLS) >= _SYMBOLS_MAX:
+            _SYMBOLS.clear()
+        _SYMBOLS[raw] = found
+    return found
+
+
+def _fast_time(raw: bytes, field: str, message: str) -> datetime | None:
+    """The timestamp of a double's 8 bytes (cached: both sides often share one)."""
+    if raw in _TIMES:
+        return _TIMES[raw]
+    seconds = _DOUBLE.unpack(raw)[0]
+    if not math.isfinite(seconds):
+        raise _NotFast
+    when = None if seconds <= 0 else utc_from_seconds(seconds, VENUE, message, (field,))
+    if len(_TIMES) >= _SYMBOLS_MAX:
+        _TIMES.clear()
+    _TIMES[raw] = when
+    return when
+
+
+def _fast_book(data: bytes, start: int, end: int, message: str, raw: object) -> OrderBook:
+    """The book of the S2C in data[start:end], strictly in field order; _NotFast otherwise."""
+    if end > len(data) or start + 1 >= end or data[start] != _SECURITY:
+        raise _NotFast
+    size = data[start + 1]
+    pos = start + 2
+    if size >= 0x80:
+        size, pos = _varint(data, start + 1)
+    if pos + size > end:
+        raise _NotFast
+    symbol = _symbol(data[pos : pos + size])
+    pos += size
+    asks: tuple[BookLevel, ...] = ()
+    bids: tuple[BookLevel, ...] = ()
+    if pos < end and data[pos] == _ASK:
+        asks, pos = _side(data, pos, end, _ASK)
+    if pos < end and data[pos] == _BID:
+        bids, pos = _side(data, pos, end, _BID)
+    if pos > end:
+        raise _NotFast
+    bid_time = ask_time = None
+    name = None
+    last = 0
+    while pos < end:
+        tag = data[pos]
+        if tag <= last:  # out of order, a duplicate, a level after the others, a long tag
+            raise _NotFast
+        last = tag
+        if tag == _BID_TIME:
+            bid_time = _fast_time(data[pos + 1 : pos + 9], TIMESTAMPS[0], message)
+            pos += 9
+        elif tag == _ASK_TIME:
+            ask_time = _fast_time(data[pos + 1 : pos + 9], TIMESTAMPS[1], message)
+            pos += 9
+        elif tag == _NAME or tag in _OTHER_LEN:
+            size = data[pos + 1]
+            pos += 2
+            if size >= 0x80:
+                size, pos = _varint(data, pos - 1)
+            if pos + size > end:
+                raise _NotFast
+            if tag == _NAME:
+                name = data[pos : pos + size].decode()
+            pos += size  # the other strings the book does not read
+        elif tag in _OTHER_VARINT:
+            _, pos = _varint(data, pos + 1)
+        else:
+            raise _NotFast
+    if pos != end:
+        raise _NotFast
+    return OrderBook(
+        venue=VENUE,
+        symbol=symbol,
+        bids=bids,
+        asks=asks,
+        bid_timestamp=bid_time,
+        ask_timestamp=ask_time,
+        name=name,
+        raw=raw,
+    )
+
+
+def _s2c_span(body: bytes) -> tuple[int, int]:
+    """(start, end) of the s2c of a Response body with retType success; _NotFast otherwise."""
+    if len(body) < 4 or body[0] != _RET_TYPE or body[1] != RetType.Succeed:  # one-byte varint
+        raise _NotFast
+    pos = 2
+    if body[pos] == _RET_MSG:
+        size, pos = _varint(body, pos + 1)
+        pos += size  # a string the book does not read
+    if pos < len(body) and body[pos] == _ERR_CODE:
+        _, pos = _varint(body, pos + 1)
+    if pos >= len(body) or body[pos] != _BODY:
+        raise _NotFast
+    size, pos = _varint(body, pos + 1)
+    if pos + size != len(body):
+        raise _NotFast
+    return pos, pos + size
+
+
+def order_book_from_s2c(s2c: S2C, *, raw: object = None) -> OrderBook:
+    """The normalized book of a Qot_GetOrderBook or Qot_UpdateOrderBook S2C, with `raw` as
+    its `raw`; DecodeError for non-finite prices or sizes and out-of-range timestamps (see
+    the module doc). Read from the message's bytes (the fast path) when it can be."""
+    if _FAST:
+        data = s2c.SerializePartialToString()
+        try:
+            return _fast_book(data, 0, len(data), _message(s2c), raw)
+        except Exception:  # anything the fast path does not read: the checked path decides
+            pass
+    return checked_order_book_from_s2c(s2c, raw=raw)
+
+
+def order_book_from_body(
+    body: bytes, response: type[Qot_GetOrderBook_pb2.Response | Qot_UpdateOrderBook_pb2.Response]
+) -> OrderBook:
+    """The normalized book of a Qot_GetOrderBook or Qot_UpdateOrderBook Response body (a
+    frame's body), without building the protobuf message when the bytes allow. DecodeError
+    for a body that does not decode, a retType other than success, no s2c, and the values
+    `order_book_from_s2c` refuses."""
+    message = _message(response)
+    if _FAST:
+        try:
+            start, end = _s2c_span(body)
+            return _fast_book(body, start, end, message, None)
+        except Exception:  # anything the fast path does not read: the checked path decides
+            pass
+    decoded = decode_proto(response, body)
+    name = message.replace(".S2C", ".Response")
+    if decoded.retType != RetType.Succeed:
+        raise DecodeError(VENUE, name, ("retType",), f"retType {decoded.retType}: {decoded.retMsg or 'no message'}")
+    if not decoded.HasField("s2c"):
+        raise DecodeError(VENUE, name, ("s2c",), "a Response without s2c")
+    return checked_order_book_from_s2c(decoded.s2c)
