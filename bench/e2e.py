@@ -114,6 +114,11 @@ def ws_frame(payload: bytes, binary: bool) -> bytes:
     return head + payload
 
 
+def encoded(frame: str | bytes) -> bytes:
+    """A simulator's frame on the wire: bytes as a binary frame, text as a text frame."""
+    return ws_frame(frame, True) if isinstance(frame, bytes) else ws_frame(frame.encode(), False)
+
+
 async def read_ws_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     """(opcode, payload) of one masked client frame."""
     first, second = await reader.readexactly(2)
@@ -163,7 +168,7 @@ class WsFlood:
             )
             reply, opening = self.session(lines[0].split(" ")[1])
             for frame in opening:
-                writer.write(ws_frame(frame if isinstance(frame, bytes) else frame.encode(), isinstance(frame, bytes)))
+                writer.write(encoded(frame))
             flooded = False
             while True:
                 opcode, payload = await read_ws_frame(reader)
@@ -178,7 +183,7 @@ class WsFlood:
                     continue
                 out = reply(payload.decode("utf-8", "replace"))
                 for frame in out:
-                    writer.write(ws_frame(frame if isinstance(frame, bytes) else frame.encode(), isinstance(frame, bytes)))
+                    writer.write(encoded(frame))
                 if out and not flooded:
                     flooded = True
                     writer.write(self.blob)
@@ -517,7 +522,11 @@ NAMES = {
         "BitmartClient.depth_stream",
         "SDK SpotSocketClient callback",
     ),
-    "infoway": ("Infoway WS 10005 depth pushes/s", "InfowayClient.depth_stream", "infoway-sdk InfowayWebSocket.on_depth"),
+    "infoway": (
+        "Infoway WS 10005 depth pushes/s",
+        "InfowayClient.depth_stream",
+        "infoway-sdk InfowayWebSocket.on_depth",
+    ),
     "opend": (
         "OpenD Qot_UpdateOrderBook 10-level pushes/s",
         "OpenDClient.depth_stream",
