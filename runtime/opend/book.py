@@ -128,10 +128,14 @@ def check_s2c(s2c: S2C, message: str | None = None) -> None:
     if _FAST:
         data = s2c.SerializePartialToString()
         try:
-            _fast_book(data, 0, len(data), name, None)
-            return  # the fast path read every value: all are finite and in range
+            parts = _fast_parts(data, 0, len(data), name)
         except Exception:  # the checked walk below decides
             pass
+        else:  # the fast path read every value: all are finite and in range
+            if len(_CHECKED) >= _CHECKED_MAX:
+                _CHECKED.clear()
+            _CHECKED[id(s2c)] = (s2c, data, parts)
+            return
     isfinite = math.isfinite
     for side in SIDES:
         for i, level in enumerate(getattr(s2c, side)):
@@ -173,6 +177,12 @@ _LEVELS_MAX = 200_000
 _SYMBOLS: dict[bytes, str] = {}
 _SYMBOLS_MAX = 10_000
 _TIMES: dict[bytes, datetime | None] = {}
+# `check_s2c` (the client checks each push as it arrives) hands what it read to the
+# `order_book_from_s2c` of the same message (the stream normalizes it when read): by the
+# message's id, holding the message (so the id is not reused) and its bytes (a message
+# changed in between is read again). Bounded: messages no stream normalizes are let go.
+_CHECKED: dict[int, tuple[Any, bytes, Any]] = {}
+_CHECKED_MAX = 2048
 
 
 def _number(message: Any, field: str) -> int:
@@ -338,8 +348,31 @@ def _fast_time(raw: bytes, field: str, message: str) -> datetime | None:
     return when
 
 
+_Parts = tuple[str, tuple[BookLevel, ...], tuple[BookLevel, ...], datetime | None, datetime | None, str | None]
+"""What a book is made of: symbol, bids, asks, bid and ask timestamps, name."""
+
+
 def _fast_book(data: bytes, start: int, end: int, message: str, raw: object) -> OrderBook:
     """The book of the S2C in data[start:end], strictly in field order; _NotFast otherwise."""
+    return _book_of(_fast_parts(data, start, end, message), raw)
+
+
+def _book_of(parts: _Parts, raw: object) -> OrderBook:
+    symbol, bids, asks, bid_time, ask_time, name = parts
+    return OrderBook(
+        venue=VENUE,
+        symbol=symbol,
+        bids=bids,
+        asks=asks,
+        bid_timestamp=bid_time,
+        ask_timestamp=ask_time,
+        name=name,
+        raw=raw,
+    )
+
+
+def _fast_parts(data: bytes, start: int, end: int, message: str) -> _Parts:
+    """The parts of the book of the S2C in data[start:end] (see `_fast_book`)."""
     if end > len(data) or start + 1 >= end or data[start] != _SECURITY:
         raise _NotFast
     size = data[start + 1]
@@ -388,16 +421,7 @@ def _fast_book(data: bytes, start: int, end: int, message: str, raw: object) -> 
             raise _NotFast
     if pos != end:
         raise _NotFast
-    return OrderBook(
-        venue=VENUE,
-        symbol=symbol,
-        bids=bids,
-        asks=asks,
-        bid_timestamp=bid_time,
-        ask_timestamp=ask_time,
-        name=name,
-        raw=raw,
-    )
+    return (symbol, bids, asks, bid_time, ask_time, name)
 
 
 def _s2c_span(body: bytes) -> tuple[int, int]:
@@ -424,6 +448,9 @@ def order_book_from_s2c(s2c: S2C, *, raw: object = None) -> OrderBook:
     the module doc). Read from the message's bytes (the fast path) when it can be."""
     if _FAST:
         data = s2c.SerializePartialToString()
+        checked = _CHECKED.pop(id(s2c), None)
+        if checked is not None and checked[0] is s2c and checked[1] == data:
+            return _book_of(checked[2], raw)  # `check_s2c` just read these very bytes
         try:
             return _fast_book(data, 0, len(data), _message(s2c), raw)
         except Exception:  # anything the fast path does not read: the checked path decides

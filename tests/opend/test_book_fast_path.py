@@ -255,3 +255,17 @@ def test_failed_ret_type_is_a_decode_error() -> None:
     body = Qot_GetOrderBook_pb2.Response(retType=-1, retMsg="no quote right").SerializeToString()
     with pytest.raises(DecodeError, match="retType"):
         order_book_from_body(body, Qot_GetOrderBook_pb2.Response)
+
+
+def test_check_then_normalize_reuses_the_read_only_for_unchanged_bytes() -> None:
+    response = exact_response()
+    s2c = response.s2c
+    check_s2c(s2c)  # the client checks a push as it arrives ...
+    first = order_book_from_s2c(s2c, raw=s2c)  # ... and the stream normalizes it later
+    assert texts(first) == texts(checked_order_book_from_s2c(s2c)) and first.raw is s2c
+    check_s2c(s2c)
+    s2c.orderBookBidList[0].price = 0.25  # changed in between: read again
+    changed = order_book_from_s2c(s2c)
+    assert changed.bids[0].price_text == "0.25"
+    assert texts(changed) == texts(checked_order_book_from_s2c(s2c))
+    assert texts(order_book_from_s2c(s2c)) == texts(changed)  # and without a check first
