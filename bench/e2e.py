@@ -268,7 +268,8 @@ class Counter:
     ahead in the background is timed from there too) to the `count`-th, and keeps the last
     best bid / ask."""
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, probe: Callable[[int], None] | None = None) -> None:
+        self.probe = probe  # called with the number of pushes read so far, after each
         self.count, self.seen = count, 0
         self.first = self.last = 0.0
         self.best: tuple[Any, Any] = (None, None)
@@ -279,6 +280,8 @@ class Counter:
         now = time.perf_counter()
         self.seen += 1
         self.best = (bid, ask)
+        if self.probe is not None:
+            self.probe(self.seen)
         if self.seen >= self.count:
             self.last = now
             self.done.set()
@@ -287,6 +290,12 @@ class Counter:
 
     def start(self) -> None:
         self.first = time.perf_counter()
+
+    def finish(self) -> None:
+        self.last = time.perf_counter()
+        if self.probe is not None:
+            self.probe(self.count)
+        self.done.set()
 
     def run(self) -> Run:
         span = self.last - self.first
@@ -302,7 +311,8 @@ def limit(count: int) -> float:
     return 60 + count / 200  # seconds: generous (a slow client at 200 pushes/s still ends)
 
 
-async def _consume_books(stream: Any, counter: Counter) -> None:
+async def _consume_books(stream: Any, counter: Counter, drops: bool = False) -> None:
+    """Read `counter.count` books (with `drops`, books read + pushes dropped by a full buffer)."""
     from venuewire.events import StreamEvent
 
     async with stream:
@@ -312,7 +322,10 @@ async def _consume_books(stream: Any, counter: Counter) -> None:
                 continue
             if counter.saw(item.bids[0].price, item.asks[0].price):
                 break
-    if stream.dropped:
+            if drops and counter.seen + stream.dropped >= counter.count:
+                counter.finish()
+                break
+    if stream.dropped and not drops:
         raise RuntimeError(f"the stream dropped {stream.dropped} pushes")
 
 
@@ -446,14 +459,16 @@ def floor_infoway(port: int, count: int) -> Run:
     return counter.run()
 
 
-def ours_opend(port: int, count: int) -> Run:
+def ours_opend(port: int, count: int, probe: Callable[[int], None] | None = None) -> Run:
+    """With `probe` (the memory run): the client's default buffer, drops allowed."""
     from venuewire.opend import OpenDClient
 
-    counter = Counter(count)
+    counter = Counter(count, probe)
 
     async def main() -> None:
-        async with OpenDClient(host="127.0.0.1", port=port, buffer=count + 16) as client:
-            await _consume_books(client.depth_stream(OPEND_SYMBOL), counter)
+        buffer = {} if probe is not None else {"buffer": count + 16}
+        async with OpenDClient(host="127.0.0.1", port=port, **buffer) as client:
+            await _consume_books(client.depth_stream(OPEND_SYMBOL), counter, drops=probe is not None)
 
     within(main(), limit(count))
     return counter.run()
@@ -554,6 +569,27 @@ def measure(venue: str, count: int, rounds: int = 1) -> dict[str, Run]:
     finally:
         server.close()
     return best
+
+
+def stream_rss_growth(count: int) -> float:
+    """MB of resident-size growth of our OpenD `depth_stream` between 10% and 100% of `count`
+    pushes (each book read for its best bid and ask, then dropped)."""
+    from bench.memory import rss_bytes
+
+    marks: dict[str, int] = {}
+
+    def probe(seen: int) -> None:
+        if seen >= count:
+            marks["end"] = rss_bytes()
+        elif seen >= count // 10 and "warm" not in marks:
+            marks["warm"] = rss_bytes()
+
+    server = Server("opend", count)
+    try:
+        ours_opend(server.ports[0], count, probe)
+    finally:
+        server.close()
+    return (marks["end"] - marks["warm"]) / 1e6
 
 
 def run(count: int = 20_000, rounds: int = 2) -> list[Result]:
