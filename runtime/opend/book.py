@@ -295,30 +295,34 @@ def _parse_level(raw: bytes) -> BookLevel:
 
 def _side(data: bytes, pos: int, end: int, tag: int) -> tuple[tuple[BookLevel, ...], int]:
     """The levels of the run of `tag` level fields at `pos` and the position after it."""
-    raws: list[bytes] = []
-    append = raws.append
+    get = _LEVELS.get
+    levels: list[BookLevel] = []
+    append = levels.append
     while True:
         size = data[pos + 1]
-        if size < 0x80:
-            following = pos + 2 + size
-        else:
-            size, following = _varint(data, pos + 1)
-            following += size
-        append(data[pos:following])
+        following = pos + 2 + size
+        level = get(data[pos:following])
+        if level is None or size & 0x80:  # a new level, or a length of two bytes or more
+            level, following = _new_level(data, pos, end)
+        append(level)
         pos = following
         if pos >= end or data[pos] != tag:
-            break
-    cache = _LEVELS
-    levels = list(map(cache.get, raws))
-    if not all(levels):  # new levels (`all`, not `None in`: BookLevel.__eq__ is Python)
-        if pos > end:
-            raise _NotFast
-        if len(cache) >= _LEVELS_MAX:
-            cache.clear()
-        for i, raw in enumerate(raws):
-            if levels[i] is None:
-                levels[i] = cache[raw] = _parse_level(raw)
-    return tuple(cast(list[BookLevel], levels)), pos
+            return tuple(levels), pos
+
+
+def _new_level(data: bytes, pos: int, end: int) -> tuple[BookLevel, int]:
+    """The level field at `pos` read (and cached), and the position after it."""
+    size, following = _varint(data, pos + 1)
+    following += size
+    if following > end:
+        raise _NotFast
+    raw = data[pos:following]
+    level = _LEVELS.get(raw)
+    if level is None:
+        if len(_LEVELS) >= _LEVELS_MAX:
+            _LEVELS.clear()
+        level = _LEVELS[raw] = _parse_level(raw)
+    return level, following
 
 
 def _symbol(raw: bytes) -> str:
@@ -381,7 +385,8 @@ def _fast_parts(data: bytes, start: int, end: int, message: str) -> _Parts:
         size, pos = _varint(data, start + 1)
     if pos + size > end:
         raise _NotFast
-    symbol = _symbol(data[pos : pos + size])
+    raw = data[pos : pos + size]
+    symbol = _SYMBOLS.get(raw) or _symbol(raw)
     pos += size
     asks: tuple[BookLevel, ...] = ()
     bids: tuple[BookLevel, ...] = ()
@@ -394,25 +399,28 @@ def _fast_parts(data: bytes, start: int, end: int, message: str) -> _Parts:
     bid_time = ask_time = None
     name = None
     last = 0
+    bid_tag, ask_tag, name_tag, times = _BID_TIME, _ASK_TIME, _NAME, _TIMES
     while pos < end:
         tag = data[pos]
         if tag <= last:  # out of order, a duplicate, a level after the others, a long tag
             raise _NotFast
         last = tag
-        if tag == _BID_TIME:
-            bid_time = _fast_time(data[pos + 1 : pos + 9], TIMESTAMPS[0], message)
+        if tag == bid_tag:
+            raw = data[pos + 1 : pos + 9]
+            bid_time = times[raw] if raw in times else _fast_time(raw, TIMESTAMPS[0], message)
             pos += 9
-        elif tag == _ASK_TIME:
-            ask_time = _fast_time(data[pos + 1 : pos + 9], TIMESTAMPS[1], message)
+        elif tag == ask_tag:
+            raw = data[pos + 1 : pos + 9]
+            ask_time = times[raw] if raw in times else _fast_time(raw, TIMESTAMPS[1], message)
             pos += 9
-        elif tag == _NAME or tag in _OTHER_LEN:
+        elif tag == name_tag or tag in _OTHER_LEN:
             size = data[pos + 1]
             pos += 2
             if size >= 0x80:
                 size, pos = _varint(data, pos - 1)
             if pos + size > end:
                 raise _NotFast
-            if tag == _NAME:
+            if tag == name_tag:
                 name = data[pos : pos + size].decode()
             pos += size  # the other strings the book does not read
         elif tag in _OTHER_VARINT:
@@ -426,17 +434,26 @@ def _fast_parts(data: bytes, start: int, end: int, message: str) -> _Parts:
 
 def _s2c_span(body: bytes) -> tuple[int, int]:
     """(start, end) of the s2c of a Response body with retType success; _NotFast otherwise."""
-    if len(body) < 4 or body[0] != _RET_TYPE or body[1] != RetType.Succeed:  # one-byte varint
+    if body[0] != _RET_TYPE or body[1] != RetType.Succeed:  # a one-byte varint
         raise _NotFast
     pos = 2
-    if body[pos] == _RET_MSG:
-        size, pos = _varint(body, pos + 1)
-        pos += size  # a string the book does not read
-    if pos < len(body) and body[pos] == _ERR_CODE:
-        _, pos = _varint(body, pos + 1)
-    if pos >= len(body) or body[pos] != _BODY:
+    tag = body[pos]
+    if tag == _RET_MSG:
+        size = body[pos + 1]
+        pos += 2 + size if size < 0x80 else sum(_varint(body, pos + 1))  # a string the book does not read
+        tag = body[pos]
+    if tag == _ERR_CODE:
+        pos = _varint(body, pos + 1)[1]
+        tag = body[pos]
+    if tag != _BODY:
         raise _NotFast
-    size, pos = _varint(body, pos + 1)
+    size, low = body[pos + 2], body[pos + 1]
+    if low < 0x80:
+        size, pos = low, pos + 2
+    elif size < 0x80:  # the usual two-byte length
+        size, pos = (low & 0x7F) | size << 7, pos + 3
+    else:
+        size, pos = _varint(body, pos + 1)
     if pos + size != len(body):
         raise _NotFast
     return pos, pos + size
