@@ -474,12 +474,21 @@ def ours_opend(port: int, count: int, probe: Callable[[int], None] | None = None
     return counter.run()
 
 
-def peer_opend(port: int, count: int) -> Run:
+def quiet_futu() -> None:
+    """futu-api logs each connect and disconnect to stdout (its "FTConsoleLog" logger): keep
+    the printed tables clean."""
     import logging
 
+    import futu  # noqa: F401  (creates its loggers)
+
+    for name in ("futu", "FTConsoleLog"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def peer_opend(port: int, count: int) -> Run:
     from futu import RET_OK, OpenQuoteContext, OrderBookHandlerBase, SubType
 
-    logging.getLogger("futu").setLevel(logging.ERROR)
+    quiet_futu()
     counter = Counter(count)
 
     class Handler(OrderBookHandlerBase):  # type: ignore[misc]

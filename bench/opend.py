@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import subprocess
 import sys
 import time
@@ -189,9 +188,10 @@ def start_simulator() -> tuple[subprocess.Popen[str], int]:
 def bench_round_trips(requests_single: int = 500, requests_parallel: int = 4000) -> list[Result]:
     from futu import RET_OK, OpenQuoteContext, SubType
 
+    from bench.e2e import quiet_futu
     from venuewire.opend.client import OpenDClient
 
-    logging.getLogger("futu").setLevel(logging.ERROR)
+    quiet_futu()
     results: dict[str, float] = {}
     proc, port = start_simulator()
     try:
