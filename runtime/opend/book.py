@@ -21,6 +21,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Final, cast
 
+from google.protobuf.descriptor import FieldDescriptor
+
 from venuewire.errors import DecodeError
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.enums import RetType
@@ -213,15 +215,38 @@ _RET_TYPE = _tag(_RESPONSE, "retType", _WIRE_VARINT)
 _RET_MSG = _tag(_RESPONSE, "retMsg", _WIRE_LEN)
 _ERR_CODE = _tag(_RESPONSE, "errCode", _WIRE_VARINT)
 _BODY = _tag(_RESPONSE, "s2c", _WIRE_LEN)
-# Every tag fits one byte (field numbers below 16), and both Responses and S2Cs share the
-# layout; otherwise the fast path is off and every book takes the checked path.
-_FAST = all(
-    t < 0x80 for t in (_ASK, _BID, _SECURITY, _NAME, _BID_TIME, _ASK_TIME, _PRICE, _VOLUME, _COUNT, _DETAIL, _HP_VOLUME)
-) and all(
-    _tag(Qot_GetOrderBook_pb2.S2C, f.name, 0) == _tag(_S2C, f.name, 0) and f.type == other.type
-    for f, other in zip(
-        Qot_GetOrderBook_pb2.S2C.DESCRIPTOR.fields, Qot_UpdateOrderBook_pb2.S2C.DESCRIPTOR.fields, strict=False
-    )
+# Every tag fits one byte (field numbers below 16), the fields have the types read here, and
+# both protocols' Responses and S2Cs share one layout; otherwise the fast path is off and
+# every book takes the checked path.
+_F = FieldDescriptor
+_TYPES: tuple[tuple[Any, str, int], ...] = (
+    (WireLevel, "price", _F.TYPE_DOUBLE),
+    (WireLevel, "volume", _F.TYPE_INT64),
+    (WireLevel, "orederCount", _F.TYPE_INT32),
+    (WireLevel, "detailList", _F.TYPE_MESSAGE),
+    (WireLevel, "hpVolume", _F.TYPE_DOUBLE),
+    (WireDetail, "orderID", _F.TYPE_INT64),
+    (WireDetail, "volume", _F.TYPE_INT64),
+    (_S2C, "security", _F.TYPE_MESSAGE),
+    (_S2C, "name", _F.TYPE_STRING),
+    (_S2C, TIMESTAMPS[0], _F.TYPE_DOUBLE),
+    (_S2C, TIMESTAMPS[1], _F.TYPE_DOUBLE),
+    (_RESPONSE, "retType", _F.TYPE_INT32),
+    (_RESPONSE, "s2c", _F.TYPE_MESSAGE),
+)
+
+
+def _same_layout(one: Any, other: Any) -> bool:
+    fields = {(f.name, f.number, f.type) for f in one.DESCRIPTOR.fields}
+    return fields == {(f.name, f.number, f.type) for f in other.DESCRIPTOR.fields}
+
+
+_FAST: Final = (
+    all(t < 0x80 for t in (_ASK, _BID, _SECURITY, _NAME, _BID_TIME, _ASK_TIME, _PRICE, _VOLUME, _COUNT))
+    and all(t < 0x80 for t in (_DETAIL, _HP_VOLUME, _RET_TYPE, _RET_MSG, _ERR_CODE, _BODY))
+    and all(message.DESCRIPTOR.fields_by_name[field].type == kind for message, field, kind in _TYPES)
+    and _same_layout(Qot_GetOrderBook_pb2.S2C, _S2C)
+    and _same_layout(Qot_GetOrderBook_pb2.Response, _RESPONSE)
 )
 
 

@@ -269,3 +269,7 @@ def test_check_then_normalize_reuses_the_read_only_for_unchanged_bytes() -> None
     assert changed.bids[0].price_text == "0.25"
     assert texts(changed) == texts(checked_order_book_from_s2c(s2c))
     assert texts(order_book_from_s2c(s2c)) == texts(changed)  # and without a check first
+
+
+def test_the_fast_path_is_on_for_the_generated_layout() -> None:
+    assert book_module._FAST  # the descriptors match what the fast path reads
