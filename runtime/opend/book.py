@@ -153,16 +153,13 @@ def checked_order_book_from_s2c(s2c: S2C, *, raw: object = None) -> OrderBook:
     """`order_book_from_s2c` read field by field from the message (the reference the fast
     path is tested against, and its fallback)."""
     message = _message(s2c)
-    return OrderBook(
-        venue=VENUE,
-        symbol=symbol_of(s2c.security),
-        bids=_levels(s2c.orderBookBidList, message, "orderBookBidList"),
-        asks=_levels(s2c.orderBookAskList, message, "orderBookAskList"),
-        bid_timestamp=_time(s2c, "svrRecvTimeBidTimestamp", message),
-        ask_timestamp=_time(s2c, "svrRecvTimeAskTimestamp", message),
-        name=s2c.name if s2c.HasField("name") else None,
-        raw=raw,
-    )
+    symbol = symbol_of(s2c.security)
+    bids = _levels(s2c.orderBookBidList, message, "orderBookBidList")
+    asks = _levels(s2c.orderBookAskList, message, "orderBookAskList")
+    bid_time = _time(s2c, "svrRecvTimeBidTimestamp", message)
+    ask_time = _time(s2c, "svrRecvTimeAskTimestamp", message)
+    name = s2c.name if s2c.HasField("name") else None
+    return _book_of((symbol, bids, asks, bid_time, ask_time, name), raw)
 
 
 # ---------------------------------------------------------------- the fast path

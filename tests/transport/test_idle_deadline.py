@@ -13,6 +13,7 @@ import pytest
 from aiohttp import web
 
 import venuewire
+from tests.hostile.peers import ws_peer
 from tests.transport.test_ws_stream import Numbers
 from venuewire.transport import WsStream
 
@@ -23,25 +24,15 @@ pytestmark = pytest.mark.timeout(30)
 async def ticker() -> AsyncIterator[str]:
     """A server that sends {"n": i} every 0.1 s for i < 12, then stays silent."""
 
-    async def handler(request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse()
-        await ws.prepare(request)
+    async def handler(ws: web.WebSocketResponse, request: web.Request) -> None:
         await ws.receive()  # the opening
         for i in range(12):
             await ws.send_str(f'{{"n": {i}}}')
             await asyncio.sleep(0.1)
         await asyncio.sleep(1.5)
-        return ws
 
-    app = web.Application()
-    app.router.add_get("/ws", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}/ws"
-    await runner.cleanup()
+    async with ws_peer(handler) as peer:
+        yield peer.ws_url
 
 
 async def test_steady_messages_never_trip_the_idle_timeout_and_silence_does(ticker: str) -> None:
