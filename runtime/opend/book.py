@@ -134,8 +134,10 @@ def check_s2c(s2c: S2C, message: str | None = None) -> None:
         except Exception:  # the checked walk below decides
             pass
         else:  # the fast path read every value: all are finite and in range
-            if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED_BYTES[0] += len(data)
+            if len(_CHECKED) >= _CHECKED_MAX or _CHECKED_BYTES[0] > _CHECKED_BYTES_MAX:
                 _CHECKED.clear()
+                _CHECKED_BYTES[0] = len(data)
             _CHECKED[id(s2c)] = (s2c, data, parts)
             return
     isfinite = math.isfinite
@@ -182,6 +184,8 @@ _TIMES: dict[bytes, datetime | None] = {}
 # changed in between is read again). Bounded: messages no stream normalizes are let go.
 _CHECKED: dict[int, tuple[Any, bytes, Any]] = {}
 _CHECKED_MAX = 2048
+_CHECKED_BYTES = [0]  # the wire bytes of the messages held (about a third of their size)
+_CHECKED_BYTES_MAX = 2_000_000
 
 
 def _number(message: Any, field: str) -> int:
@@ -488,6 +492,8 @@ def order_book_from_s2c(s2c: S2C, *, raw: object = None) -> OrderBook:
     if _FAST:
         data = s2c.SerializePartialToString()
         checked = _CHECKED.pop(id(s2c), None)
+        if checked is not None:
+            _CHECKED_BYTES[0] -= len(checked[1])
         if checked is not None and checked[0] is s2c and checked[1] == data:
             return _book_of(checked[2], raw)  # `check_s2c` just read these very bytes
         try:

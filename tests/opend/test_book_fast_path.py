@@ -273,3 +273,12 @@ def test_check_then_normalize_reuses_the_read_only_for_unchanged_bytes() -> None
 
 def test_the_fast_path_is_on_for_the_generated_layout() -> None:
     assert book_module._FAST  # the descriptors match what the fast path reads
+
+
+def test_checked_messages_no_stream_reads_are_let_go() -> None:
+    s2c = random_response(random.Random(3), Qot_UpdateOrderBook_pb2.Response).s2c
+    for _ in range(book_module._CHECKED_MAX + 10):  # e.g. pushes only order_book_updates streams take
+        check_s2c(Qot_UpdateOrderBook_pb2.S2C.FromString(s2c.SerializeToString()))
+    assert len(book_module._CHECKED) <= book_module._CHECKED_MAX
+    assert book_module._CHECKED_BYTES[0] <= book_module._CHECKED_BYTES_MAX
+    assert book_module._CHECKED_BYTES[0] == sum(len(entry[1]) for entry in book_module._CHECKED.values())
