@@ -123,7 +123,7 @@ def bench_book_size() -> list[Result]:
     ]
 
 
-STREAM_PUSHES = 300_000
+STREAM_PUSHES = 200_000
 QUICK_STREAM_PUSHES = 5_000
 
 
