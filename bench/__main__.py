@@ -37,7 +37,7 @@ def sections(quick: bool) -> list[tuple[str, Callable[[], list[Result]]]]:
         ("Infoway", infoway.run),
         ("BitMart", bitmart.run),
         ("CoinW futures", coinw.run),
-        ("End to end, pushes per second on one core", lambda: e2e.run(count, rounds=1 if quick else 2)),
+        ("End to end, pushes per second on one core", lambda: e2e.run(count, rounds=1 if quick else 3)),
         ("Memory", lambda: memory.run(quick=quick)),
     ]
 
