@@ -320,20 +320,22 @@ def _parse_level(raw: bytes) -> BookLevel:
 
 
 def _side(data: bytes, pos: int, end: int, tag: int) -> tuple[tuple[BookLevel, ...], int]:
-    """The levels of the run of `tag` level fields at `pos` and the position after it."""
+    """The levels of the run of `tag` level fields at `pos` and the position after it
+    (`end` is the end of `data`)."""
     get = _LEVELS.get
     levels: list[BookLevel] = []
     append = levels.append
-    while True:
-        size = data[pos + 1]
-        following = pos + 2 + size
-        level = get(data[pos:following])
-        if level is None or size & 0x80:  # a new level, or a length of two bytes or more
-            level, following = _new_level(data, pos, end)
-        append(level)
-        pos = following
-        if pos >= end or data[pos] != tag:
-            return tuple(levels), pos
+    try:
+        while data[pos] == tag:
+            following = pos + 2 + data[pos + 1]
+            level = get(data[pos:following])
+            if level is None:  # a new level, or a length of two bytes (never a cached key:
+                level, following = _new_level(data, pos, end)  # its real length is longer)
+            append(level)
+            pos = following
+    except IndexError:  # the end of the S2C
+        pass
+    return tuple(levels), pos
 
 
 def _new_level(data: bytes, pos: int, end: int) -> tuple[BookLevel, int]:
@@ -402,8 +404,9 @@ def _book_of(parts: _Parts, raw: object) -> OrderBook:
 
 
 def _fast_parts(data: bytes, start: int, end: int, message: str) -> _Parts:
-    """The parts of the book of the S2C in data[start:end] (see `_fast_book`)."""
-    if end > len(data) or start + 1 >= end or data[start] != _SECURITY:
+    """The parts of the book of the S2C in data[start:end] (see `_fast_book`); the S2C is
+    the last field of `data`."""
+    if end != len(data) or start + 1 >= end or data[start] != _SECURITY:
         raise _NotFast
     size = data[start + 1]
     pos = start + 2
