@@ -223,13 +223,13 @@ async def serve_opend(count: int) -> None:
 
     floor = await asyncio.start_server(raw, "127.0.0.1", 0)
     print(f"listening on {sim.port} {floor.sockets[0].getsockname()[1]}", flush=True)
-    flooded: set[int] = set()
+    flooded: set[Any] = set()  # the sessions themselves: an id may be reused by the next one
     while True:
         await asyncio.sleep(0.001)
         for session, writer in list(sim.sessions.items()):
-            if id(session) in flooded or not session.subscriptions:
+            if session in flooded or not session.subscriptions:
                 continue
-            flooded.add(id(session))  # its Qot_Sub reply is written already (same callback)
+            flooded.add(session)  # its Qot_Sub reply is written already (same callback)
             writer.write(blob)
             await writer.drain()
 
