@@ -6,6 +6,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+SETTINGS = {"quick": False}
+"""`python -m bench --quick` sets "quick": small counts everywhere (a smoke run; rougher ratios)."""
+
+
+def quick(on: bool = True) -> None:
+    """Switch every benchmark to small counts (`--quick`)."""
+    SETTINGS["quick"] = on
+
 
 @dataclass(frozen=True)
 class Result:
@@ -31,6 +39,8 @@ def per_call(fn: Callable[[], object], number: int) -> float:
 
 
 def calibrate(fn: Callable[[], object], budget_s: float = 0.05) -> int:
+    if SETTINGS["quick"]:
+        budget_s = min(budget_s, 0.005)
     number = 1
     while True:
         if per_call(fn, number) * number >= budget_s or number >= 1 << 20:
@@ -41,6 +51,8 @@ def calibrate(fn: Callable[[], object], budget_s: float = 0.05) -> int:
 def compare(ours: Callable[[], object], peer: Callable[[], object], rounds: int = 9) -> float:
     """Best per-call time of peer / best of ours, measured in alternating rounds (the
     minimum is the least disturbed by other work on the machine, as timeit advises)."""
+    if SETTINGS["quick"]:
+        rounds = min(rounds, 3)
     n_ours, n_peer = calibrate(ours), calibrate(peer)
     t_ours, t_peer = [], []
     for _ in range(rounds):

@@ -1,8 +1,9 @@
 """Memory benchmarks (issue 12, point 2):
-(m1) a stream of N OpenD order-book pushes (frame -> typed message -> normalized OrderBook,
-     best bid and ask read, the book dropped) holds a flat resident size: the growth of RSS
-     between the end of the warm-up and the end of the stream is reported (target: none
-     asserted; flat means a few MB at most, the allocator's noise);
+(m1) a stream of one million OpenD order-book pushes (frame -> normalized OrderBook with
+     `order_book_from_body`, best bid and ask read, the book dropped; 2000 distinct frames,
+     so the level and text caches fill to their bounds and are cleared) holds a flat resident
+     size: the growth of RSS between the end of the warm-up and the end of the stream is
+     reported (target: none asserted; flat means a few MB at most, the allocator's noise);
 (m2) a 1000-level book's size in bytes (the object graph, shared strings counted once) next
      to futu-api's dict for the same frame.
 """
@@ -21,11 +22,11 @@ from bench.opend import frame_bytes, order_book_response
 from venuewire.generated.futu import Qot_GetOrderBook_pb2
 from venuewire.generated.registry import OpenDProtoID
 from venuewire.messages import decode_proto, encode_proto
-from venuewire.opend.book import order_book_from_s2c
+from venuewire.opend.book import order_book_from_body, order_book_from_s2c
 from venuewire.opend.frame import decode_frame, encode_frame
 
-PUSHES = 200_000
-"""Not one million: at about 30 us a push that takes 30 s; the growth is flat well before."""
+PUSHES = 1_000_000
+QUICK_PUSHES = 20_000
 
 
 def rss_bytes() -> int:
@@ -33,7 +34,7 @@ def rss_bytes() -> int:
         return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def distinct_frames(count: int = 500) -> list[bytes]:
+def distinct_frames(count: int = 2000) -> list[bytes]:
     """`count` 10-level frames whose prices all differ (the text cache sees new values)."""
     frames = []
     for k in range(count):
@@ -49,7 +50,7 @@ def bench_stream(pushes: int = PUSHES) -> list[Result]:
     gc.collect()
 
     def one(frame: bytes) -> object:
-        book = order_book_from_s2c(decode_proto(Qot_GetOrderBook_pb2.Response, decode_frame(frame).body).s2c)
+        book = order_book_from_body(decode_frame(frame).body, Qot_GetOrderBook_pb2.Response)
         return (book.bids[0].price, book.asks[0].price)
 
     warm = pushes // 10
@@ -62,7 +63,7 @@ def bench_stream(pushes: int = PUSHES) -> list[Result]:
     return [
         Result(
             f"(m1) {pushes:,} 10-level pushes -> OrderBook, best bid/ask read: RSS growth after warm-up",
-            "decode_frame + decode_proto + order_book_from_s2c",
+            "decode_frame + order_book_from_body",
             "(none: flat is the target)",
             growth,
             None,
@@ -122,5 +123,28 @@ def bench_book_size() -> list[Result]:
     ]
 
 
-def run() -> list[Result]:
-    return bench_book_size() + bench_stream()
+STREAM_PUSHES = 200_000
+QUICK_STREAM_PUSHES = 5_000
+
+
+def bench_depth_stream(pushes: int = STREAM_PUSHES) -> list[Result]:
+    from bench.e2e import stream_rss_growth
+
+    return [
+        Result(
+            f"(m1) {pushes:,} OpenD pushes through depth_stream from a local server: RSS growth after 10%",
+            "OpenDClient.depth_stream, best bid/ask read",
+            "(none: flat is the target)",
+            stream_rss_growth(pushes),
+            None,
+            " MB",
+        )
+    ]
+
+
+def run(quick: bool = False) -> list[Result]:
+    return (
+        bench_book_size()
+        + bench_stream(QUICK_PUSHES if quick else PUSHES)
+        + bench_depth_stream(QUICK_STREAM_PUSHES if quick else STREAM_PUSHES)
+    )

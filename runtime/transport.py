@@ -674,6 +674,39 @@ class _Turns:
         return max(0.0, self.not_before - time.monotonic())
 
 
+class _IdleDeadline:
+    """The idle timeout of one connection's receives, as one timer re-armed only when it fires
+    (about once per `idle` seconds), not one `asyncio.timeout` per message: a receive waiting
+    `idle` seconds is cancelled and `_next_message` turns that into ConnectionLost, exactly
+    as the per-message timeout did. The timer stops once the connection is closed."""
+
+    def __init__(self, ws: aiohttp.ClientWebSocketResponse, idle: float) -> None:
+        self.ws, self.idle = ws, idle
+        self.loop = asyncio.get_running_loop()
+        self.started = self.loop.time()  # when the current (or last) receive began
+        self.task: asyncio.Task[Any] | None = None  # the task waiting in a receive, if any
+        self.expired = False
+        self.handle: asyncio.TimerHandle | None = self.loop.call_at(self.started + idle, self._fire)
+
+    def _fire(self) -> None:
+        self.handle = None
+        if self.ws.closed and self.task is None:
+            return
+        now = self.loop.time()
+        task = self.task
+        if task is not None and now >= self.started + self.idle:
+            self.expired = True
+            task.cancel()
+            return
+        due = self.started + self.idle if task is not None else now + self.idle
+        self.handle = self.loop.call_at(due, self._fire)
+
+    def stop(self) -> None:
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
+
+
 class _WsEngine(Closing, Generic[T]):
     """The one WebSocket engine's connection half, shared by `WsStream` (a reconnecting
     stream) and `WsSession` (a request/response session): the aiohttp session, the handshake
@@ -750,20 +783,39 @@ class _WsEngine(Closing, Generic[T]):
             failure = ConnectionLost(self.venue, f"cannot connect to {where}: {describe(exc)}")
         raise failure
 
+    _idle_deadline: _IdleDeadline | None = None
+    """The idle timer of the connection `_next_message` reads (one per engine)."""
+
     async def _next_message(
         self, ws: aiohttp.ClientWebSocketResponse, idle_timeout: float | None
     ) -> Frame | PayloadTooLarge | _Closed:
         """The next text or binary message; PayloadTooLarge for one over the size cap (aiohttp
         then closes the connection, 1009); `_Closed` when the connection closed. ConnectionLost
         for `idle_timeout` s of silence or a WebSocket error."""
-        failure: VenueError | None = None
-        try:
-            async with asyncio.timeout(idle_timeout):
+        if idle_timeout is None:
+            message = await ws.receive()
+        else:
+            deadline = self._idle_deadline
+            if deadline is None or deadline.ws is not ws or deadline.idle != idle_timeout or deadline.handle is None:
+                if deadline is not None:
+                    deadline.stop()
+                deadline = self._idle_deadline = _IdleDeadline(ws, idle_timeout)
+            task = asyncio.current_task()
+            deadline.started, deadline.task = deadline.loop.time(), task
+            failure: VenueError | None = None
+            try:
                 message = await ws.receive()
-        except TimeoutError:
-            failure = ConnectionLost(self.venue, f"nothing received for {idle_timeout:g} s")
-        if failure is not None:
-            raise failure
+            except asyncio.CancelledError:
+                if not deadline.expired or task is None or task.uncancel() > 0:
+                    raise  # cancelled from outside (or our expiry raced another cancel)
+                failure = ConnectionLost(self.venue, f"nothing received for {idle_timeout:g} s")
+            finally:
+                deadline.task = None
+                if deadline.expired:
+                    deadline.stop()
+                    self._idle_deadline = None
+            if failure is not None:
+                raise failure
         if message.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
             data: Frame = message.data
             return data

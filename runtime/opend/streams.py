@@ -14,7 +14,6 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import Final, Generic, TypeVar
 
-import msgspec
 from google.protobuf.message import Message
 
 from venuewire.errors import DecodeError, VenueError
@@ -210,7 +209,7 @@ BookItem = OrderBook | StreamEvent
 
 
 def _book(s2c: Qot_UpdateOrderBook_pb2.S2C) -> tuple[OrderBook]:
-    return (msgspec.structs.replace(order_book_from_s2c(s2c), raw=s2c),)
+    return (order_book_from_s2c(s2c, raw=s2c),)
 
 
 class BookStream(NormalizedStream[Qot_UpdateOrderBook_pb2.S2C, OrderBook]):
