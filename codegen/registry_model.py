@@ -133,6 +133,9 @@ class Envelope:
     server page that is not the venue's reply ("server")."""
     detail: str | None = None
     rate_limited_detail: str | None = None
+    code_over_status: bool = False
+    """True: with HTTP 401 or 429, an envelope code the error table names decides the error (the
+    venue sends its own code with those statuses); False: the status decides."""
 
 
 @dataclass(frozen=True, slots=True)

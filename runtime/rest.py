@@ -18,7 +18,11 @@ The generated `venuewire.generated.<venue>.api.<Venue>RestAPI` classes call it, 
 3. reads the reply through the endpoint's envelope kind (`read_reply`, pure).
 
 `read_reply`, in the order it checks:
-    HTTP 401 / 429                          -> `http_status_error` (AuthError, RateLimited with
+    HTTP 401 / 429, an envelope with
+      `code_over_status` and a code the
+      error table names (BitMart: 30005
+      with HTTP 401)                        -> error_for(venue, code, text, scope "rest")
+    other HTTP 401 / 429                    -> `http_status_error` (AuthError, RateLimited with
                                                retry_after), whatever the body says
     (an envelope with `typed_errors` first decodes the whole body: DecodeError naming the
     field with HTTP 200, `http_status_error` otherwise; then its code, then the status)
@@ -49,7 +53,7 @@ from urllib.parse import quote
 import msgspec
 
 from venuewire.capture.tap import Tap, secret_headers
-from venuewire.credentials import CoinwCredentials, InfowayCredentials
+from venuewire.credentials import BitmartCredentials, CoinwCredentials, InfowayCredentials
 from venuewire.errors import AuthError, DecodeError, InvalidRequest, RateLimited, VenueError, error_for, retry_after
 from venuewire.generated.registry import ENVELOPES, ERROR_CODES, Envelope, RestEndpoint, VenueErrorCode
 from venuewire.messages import decode_json
@@ -71,7 +75,7 @@ log = logging.getLogger("venuewire.rest")
 
 S = TypeVar("S", bound=msgspec.Struct)
 QueryValue = str | int | bool | None
-RestCredentials = CoinwCredentials | InfowayCredentials | None
+RestCredentials = CoinwCredentials | InfowayCredentials | BitmartCredentials | None
 """Credentials a REST auth scheme signs with (None for scheme "none")."""
 
 RATE_WINDOW_S: Final = 1.1
@@ -112,6 +116,10 @@ def _http_rows(venue: str) -> dict[int, VenueErrorCode]:
 
 
 _HTTP_ROWS: Final[dict[str, dict[int, VenueErrorCode]]] = {e.venue: _http_rows(e.venue) for e in ERROR_CODES}
+_CODE_ROWS: Final[frozenset[tuple[str, str]]] = frozenset(
+    (e.venue, e.code) for e in ERROR_CODES if not e.http_status and e.scope in ("any", "rest")
+)
+"""(venue, code) of every envelope code the registry's error table names for REST."""
 
 
 def _with_retry_after(error: VenueError, headers: Mapping[str, str]) -> VenueError:
@@ -220,6 +228,10 @@ def read_reply(endpoint: RestEndpoint, response: type[S], status: int, headers: 
     fields = _object(body)
     detail = _first_text(fields, (envelope.detail,)) if envelope.detail is not None else None
     if status in (401, 429):
+        code = fields.get(envelope.code) if fields is not None else None
+        if envelope.code_over_status and type(code) is int and (venue, str(code)) in _CODE_ROWS:
+            reason = _first_text(fields, envelope.text) or ""
+            raise _with_retry_after(error_for(venue, code, reason, scope="rest"), headers)
         raise http_status_error(envelope, venue, status, headers, detail)
     if envelope.typed_errors:
         return _typed_reply(endpoint, envelope, response, status, headers, body)

@@ -70,6 +70,7 @@ __all__ = [
 _COINW_SCHEME: Final = AUTH_SCHEMES["coinw_hmac_sha256_base64"]
 _BITMART_SCHEME: Final = AUTH_SCHEMES["bitmart_hmac_sha256_hex"]
 _BITMART_WS_SCHEME: Final = AUTH_SCHEMES["bitmart_ws_login"]
+_BITMART_KEYED_SCHEME: Final = AUTH_SCHEMES["bitmart_api_key"]
 _QFEX_SCHEME: Final = AUTH_SCHEMES["qfex_hmac_sha256_hex"]
 _INFOWAY_REST_SCHEME: Final = AUTH_SCHEMES["infoway_api_key"]
 _INFOWAY_WS_SCHEME: Final = AUTH_SCHEMES["infoway_api_key_query"]
@@ -438,7 +439,7 @@ def infoway_ws_query(credentials: InfowayCredentials) -> dict[str, str]:
 
 def rest_auth_headers(
     scheme: str,
-    credentials: CoinwCredentials | InfowayCredentials | None,
+    credentials: CoinwCredentials | InfowayCredentials | BitmartCredentials | None,
     *,
     timestamp_ms: int,
     method: str,
@@ -449,7 +450,8 @@ def rest_auth_headers(
     """The auth headers of one REST request under the registry's auth scheme `scheme`
     (`AUTH_SCHEMES`): the signer of that scheme over exactly the path, query and body sent.
     ValueError for a scheme with no REST signer; TypeError when `credentials` are not the
-    scheme's kind."""
+    scheme's kind. BitMart: SIGNED (bitmart_hmac_sha256_hex) signs the body sent, or the query
+    when there is no body; KEYED (bitmart_api_key) sends the key header alone."""
     if scheme == "none":
         return {}
     if scheme == _COINW_SCHEME.name:
@@ -460,4 +462,10 @@ def rest_auth_headers(
         if not isinstance(credentials, InfowayCredentials):
             raise TypeError(f"auth scheme {scheme} signs with InfowayCredentials")
         return infoway_headers(credentials)
+    if scheme in (_BITMART_SCHEME.name, _BITMART_KEYED_SCHEME.name):
+        if not isinstance(credentials, BitmartCredentials):
+            raise TypeError(f"auth scheme {scheme} signs with BitmartCredentials")
+        if scheme == _BITMART_KEYED_SCHEME.name:  # KEYED: the key header alone
+            return {_BITMART_KEYED_SCHEME.headers[0]: credentials.api_key}
+        return bitmart_headers(credentials, timestamp_ms, body if body is not None else (query or ""))
     raise ValueError(f"auth scheme {scheme!r} has no REST signer in venuewire.signing")

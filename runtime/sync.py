@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from venuewire.bitmart.client import BitmartClient as AsyncBitmartClient
     from venuewire.bitmart.client import BitmartIncrementalStream
     from venuewire.bitmart.incremental import IncrementalOutput
+    from venuewire.bitmart.trade import BitmartTradeClient as AsyncBitmartTradeClient
     from venuewire.capture.tap import Tap
     from venuewire.coinw.client import CoinwClient as AsyncCoinwClient
     from venuewire.events import DecodeFailure, Gap, StreamEvent
@@ -60,6 +61,7 @@ K = TypeVar("K", bound=_Connects)
 
 __all__ = [
     "BitmartClient",
+    "BitmartTradeClient",
     "CoinwClient",
     "Feed",
     "IncrementalStream",
@@ -273,6 +275,7 @@ class _Connecting(_Facade[K]):
 if TYPE_CHECKING:
     _like_opend = _takes_args_of(AsyncOpenDClient)
     _like_bitmart = _takes_args_of(AsyncBitmartClient)
+    _like_bitmart_trade = _takes_args_of(AsyncBitmartTradeClient)
     _like_infoway = _takes_args_of(AsyncInfowayClient)
     _like_coinw = _takes_args_of(AsyncCoinwClient)
     _like_qfex = _takes_args_of(AsyncQfexTradeClient)
@@ -281,7 +284,7 @@ else:  # at run time the parameters are simply passed on
     def _same(init: Callable[..., None]) -> Callable[..., None]:
         return init
 
-    _like_opend = _like_bitmart = _like_infoway = _like_coinw = _like_qfex = _same
+    _like_opend = _like_bitmart = _like_bitmart_trade = _like_infoway = _like_coinw = _like_qfex = _same
     AsyncInfowayClient = AsyncQfexTradeClient = _ByName()
 
 
@@ -322,6 +325,42 @@ class BitmartClient(_Facade["AsyncBitmartClient"]):
 
     def candle_stream(self, symbols: str | Sequence[str], step: str = "1m") -> Stream[Candle | StreamEvent]:
         return self._stream(lambda: self.async_client.candle_stream(symbols, step))
+
+
+class BitmartTradeClient(_Facade["AsyncBitmartTradeClient"]):
+    """`venuewire.bitmart.BitmartTradeClient` without async."""
+
+    @_like_bitmart_trade
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from venuewire.bitmart.trade import BitmartTradeClient as Async
+
+        self._start(lambda: Async(*args, **kwargs))
+
+    def place_order(self, symbol: str, side: str, type: str = "limit", **terms: Any) -> str:
+        """`place_order`; `terms` are its keywords (size, price, notional, client_order_id, stp_mode)."""
+        return self._call(lambda: self.async_client.place_order(symbol, side, type, **terms))
+
+    def cancel(self, symbol: str, order_id: str | None = None, *, client_order_id: str | None = None) -> bool:
+        return self._call(lambda: self.async_client.cancel(symbol, order_id, client_order_id=client_order_id))
+
+    def get_order(self, order_id: str, query_state: str | None = None) -> Order:
+        return self._call(self.async_client.get_order, order_id, query_state)
+
+    def open_orders(self, symbol: str | None = None, *, limit: int | None = None) -> list[Order]:
+        return self._call(lambda: self.async_client.open_orders(symbol, limit=limit))
+
+    def balances(self, currency: str | None = None) -> list[Balance]:
+        return self._call(self.async_client.balances, currency)
+
+    def order_book(self, symbol: str, limit: int | None = None) -> OrderBook:
+        return self._call(self.async_client.order_book, symbol, limit)
+
+    def order_updates(self, symbols: str | Sequence[str]) -> Stream[Order | Fill | StreamEvent]:
+        """The private order stream (Orders, and the Fill before an order a fill changed)."""
+        return self._stream(lambda: self.async_client.order_updates(symbols))
+
+    def balance_updates(self) -> Stream[Balance | StreamEvent]:
+        return self._stream(self.async_client.balance_updates)
 
 
 class InfowayClient(_Facade["AsyncInfowayClient"]):

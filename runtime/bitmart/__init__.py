@@ -1,5 +1,6 @@
 """BitMart: WebSocket order-book depth (legacy channel, v3 spot channel, v3 incremental books)
-and the v3 public market data (tickers, best bid and offer, trades, candles).
+and the v3 public market data (tickers, best bid and offer, trades, candles), and spot trading
+(`trade`: `BitmartTradeClient`, REST and the private socket).
 
 `book`, `incremental`, `market` and `protocol` are pure (frames in, books and frames out, no I/O); `client` is the
 thin layer on the shared `venuewire.transport.WsStream`. The simulator is `venuewire.sim.bitmart`.
@@ -26,6 +27,12 @@ from venuewire.bitmart.protocol import (
     SpotState,
     V3Protocol,
 )
+from venuewire.bitmart.trade import (
+    BitmartTradeClient,
+    balances_from_bitmart,
+    order_book_from_rest,
+    order_from_bitmart,
+)
 from venuewire.events import BookGap, BookGapCause, BookResynced, ResyncTimedOut
 from venuewire.exports import DecodeFailure, Gap, Order, OrderBook
 
@@ -36,6 +43,7 @@ __all__ = [
     "BitmartIncrementalStream",
     "BitmartMarketStream",
     "BitmartStream",
+    "BitmartTradeClient",
     "BookGap",
     "BookGapCause",
     "BookResynced",
@@ -51,10 +59,13 @@ __all__ = [
     "SpotTickerProtocol",
     "SpotTradeProtocol",
     "V3Protocol",
+    "balances_from_bitmart",
     "candle_from_spot",
     "order_book_from_legacy",
+    "order_book_from_rest",
     "order_book_from_spot",
     "order_books_from_spot",
+    "order_from_bitmart",
     "quote_from_ticker",
     "quote_with_top",
     "trade_from_spot",

@@ -464,16 +464,19 @@ async def _call(
     values: Mapping[str, Any],
     before: Sequence[tuple[Target, Mapping[str, Any]]] = (),
 ) -> Any:
+    rest = target.kind.startswith("REST")
     async with contextlib.AsyncExitStack() as stack:
         if args.sim:
             sim = tool.client_simulator()
             await asyncio.wait_for(sim.start(), args.timeout)
             stack.push_async_callback(sim.close)
-            client = tool.client(sim, args.timeout, sim.port)
+            make = tool.rest_client if rest and tool.rest_client is not None else tool.client
+            client = make(sim, args.timeout, sim.port)
         else:
-            if tool.call_live is None:
+            live = tool.rest_live if rest and tool.rest_live is not None else tool.call_live
+            if live is None:
                 raise CommandFailed(f"venuewire call: {tool.key} has no live client here; use --sim", 2)
-            client = tool.call_live(args)
+            client = live(args)
         stack.push_async_callback(client.close)
         opener = getattr(client, "connect", None)
         if opener is not None:

@@ -119,6 +119,11 @@ class VenueTool:
     aliases: tuple[str, ...] = ()
     account: Mapping[str, str] = field(default_factory=dict)
     call_live: Callable[[argparse.Namespace], Any] | None = None
+    rest_client: Callable[[Any, float, int], Any] | None = None
+    """`venuewire call --sim` of a REST endpoint, when `client` has none: the venue's REST
+    client of the same account, as `client(sim, timeout, port)` (BitMart: trading)."""
+    rest_live: Callable[[argparse.Namespace], Any] | None = None
+    """`venuewire call` of a REST endpoint without --sim, when `call_live` has none."""
     """`venuewire call` without --sim: a client of the live endpoint (credentials from the
     environment; `--url`, `--host`/`--port` and `--timeout` from the command line)."""
 
@@ -255,6 +260,28 @@ def _bitmart_client(sim: Any, timeout: float, port: int, capture: CaptureTarget 
         backoff_max=2.0,
         capture=capture,
     )
+
+
+def _bitmart_trade_client(sim: Any, timeout: float, port: int) -> Any:
+    from venuewire.bitmart.trade import BitmartTradeClient
+    from venuewire.credentials import BitmartCredentials
+
+    credentials = BitmartCredentials(BITMART_ACCOUNT["api_key"], BITMART_ACCOUNT["secret"], BITMART_ACCOUNT["memo"])
+    return BitmartTradeClient(
+        credentials,
+        moved_url(sim.rest_url, sim.port, port),
+        ws_url=moved_url(sim.private_url, sim.port, port),
+        timeout=timeout,
+    )
+
+
+def _bitmart_trade_live(args: argparse.Namespace) -> Any:
+    from venuewire.bitmart.trade import BitmartTradeClient
+    from venuewire.credentials import BitmartCredentials
+    from venuewire.generated.registry import REST_BITMART_SUBMIT_ORDER
+
+    url = args.url or REST_BITMART_SUBMIT_ORDER.base_url
+    return BitmartTradeClient(BitmartCredentials.from_env(), url, timeout=args.timeout)
 
 
 def _bitmart_live(args: argparse.Namespace, *, login: bool = False) -> Any:
@@ -439,10 +466,13 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
         simulator=Simulator(
             "venuewire.sim.bitmart:BitmartSimulator",
             serve="venuewire.sim.bitmart:serve",
-            simulates="BitMart WebSocket depth: the legacy channel and v3 spot (raw-DEFLATE frames, login).",
+            simulates="BitMart WebSocket depth: the legacy channel and v3 spot (raw-DEFLATE frames, login); "
+            "spot trading over REST (one account's desk) with its private order and balance pushes.",
         ),
         client=_bitmart_client,
         account=BITMART_ACCOUNT,
+        rest_client=_bitmart_trade_client,
+        rest_live=_bitmart_trade_live,
         books=(
             Book(
                 "bitmart",

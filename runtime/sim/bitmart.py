@@ -110,6 +110,7 @@ from venuewire.generated.registry import (
 from venuewire.generated.ws_dispatch import Unrouted
 from venuewire.messages import decode_json, encode_json
 from venuewire.signing import sign_bitmart_ws_login
+from venuewire.sim.bitmart_trade import BitmartTrading, DeskEvent, user_pushes
 from venuewire.sim.books import BookGenerator, Level, book_parameters, symbol_seed
 from venuewire.sim.server import Cache, Connection, Fault, Frame, WsSimulator, example, serve_until_cancelled
 from venuewire.values import DecimalText
@@ -1013,6 +1014,16 @@ class BitmartSimulator(WsSimulator[Session]):
         self.min_connect_interval = min_connect_interval
         self.refused_connections = 0
         self._last_connect: dict[str, float] = {}
+        self.trading = BitmartTrading.for_account(  # spot trading REST (venuewire.sim.bitmart_trade)
+            api_key=api_key,
+            secret=secret,
+            memo=memo,
+            symbols=frozenset(example_books()),
+            book_of=self._book_now,
+            step=lambda: self.state.step,
+            clock=clock,
+        )
+        self.trading.desk.listeners.append(self._push_private)
 
     def __repr__(self) -> str:
         return f"BitmartSimulator(host={self.host!r}, port={self.port}, state={self.state!r})"
@@ -1031,6 +1042,23 @@ class BitmartSimulator(WsSimulator[Session]):
     def private_url(self) -> str:
         """The v3 private socket (`/user?protocol=1.1`), the only one that takes a login."""
         return self.address("ws", PRIVATE_PATH, PRIVATE_QUERY)
+
+    @property
+    def rest_url(self) -> str:
+        """The spot REST base URL (`http://host:port`): the registry's BitMart [[rest]] routes."""
+        return self.address("http", "").rstrip("/")
+
+    def _push_private(self, event: DeskEvent) -> None:
+        """Queue the desk's order and balance pushes for every logged-in private connection."""
+        now_ms = round(self.state.clock() * 1000)
+        for conn in list(self.connections):
+            session = conn.session
+            if isinstance(session, PrivateSession) and session.logged_in and not conn.ws.closed:
+                frames = user_pushes(event, session.topics, self.trading.desk, now_ms)
+                self.queue(conn, [deflate(frame) for frame in frames], push=True)
+
+    def _book_now(self, symbol: str) -> tuple[list[Level], list[Level]]:
+        return self.state.spot_book(symbol).snapshot(self.state.step)
 
     @property
     def step(self) -> int:
@@ -1074,6 +1102,7 @@ class BitmartSimulator(WsSimulator[Session]):
         router.add_get(LEGACY_PATH, self._legacy)
         router.add_get(SPOT_PATH, self._spot)
         router.add_get(PRIVATE_PATH, self._private)
+        self.trading.routes.add_to(router)
 
     def _too_soon(self, request: web.Request) -> bool:
         if self.min_connect_interval is None:

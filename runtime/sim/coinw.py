@@ -299,11 +299,7 @@ def _text(value: object) -> str:
 
 def body_object(body: str) -> dict[str, Any] | None:
     """The JSON object a request body holds, or None (not JSON, or not an object)."""
-    try:
-        value = json.loads(body) if body else None
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
+    return rest.json_object(body)
 
 
 @dataclass

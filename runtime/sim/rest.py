@@ -23,12 +23,13 @@ import asyncio
 import base64
 import hashlib
 import hmac
+import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from importlib import import_module
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from aiohttp import web
 
@@ -41,9 +42,12 @@ __all__ = [
     "KeyRateLimit",
     "RestRoutes",
     "apply_faults",
+    "bitmart_key_entry",
     "example_reply",
     "examples",
+    "expected_bitmart_sign",
     "expected_coinw_sign",
+    "json_object",
     "json_response",
     "verify_auth",
 ]
@@ -51,6 +55,15 @@ __all__ = [
 AuthRefusal = Literal["unknown_key", "stale", "bad_sign"]
 Handler = Callable[[RestEndpoint, web.Request], Awaitable[web.StreamResponse]]
 _DIGITS: Final = re.compile(r"[0-9]+")
+
+
+def json_object(body: str) -> dict[str, Any] | None:
+    """The JSON object a request body holds, or None (not JSON, or not an object)."""
+    try:
+        value = json.loads(body) if body else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def json_response(body: bytes, status: int = 200, headers: Mapping[str, str] | None = None) -> web.Response:
@@ -87,17 +100,56 @@ def _verify_coinw(
     scheme: AuthScheme, keys: Mapping[str, str], request: Arrived, now_ms: int, tolerance_ms: int
 ) -> AuthRefusal | None:
     sign_header, key_header, timestamp_header = scheme.headers
+    known = _key_and_time(keys, request, key_header, timestamp_header, now_ms, tolerance_ms)
+    if isinstance(known, str):
+        return known
+    secret, timestamp = known
+    good = expected_coinw_sign(secret, timestamp, request.method, request.path, request.raw_query, request.body)
+    return _same_sign(request, sign_header, good)
+
+
+def _key_and_time(  # noqa: PLR0917 - the request's parts a signed scheme checks first
+    keys: Mapping[str, str], request: Arrived, key_header: str, timestamp_header: str, now_ms: int, tolerance_ms: int
+) -> tuple[str, str] | AuthRefusal:
+    """(what `keys` holds for the request's key, its timestamp), or why the request is refused."""
     api_key = request.headers.get(key_header)
-    secret = keys.get(api_key) if api_key else None
-    if secret is None:
+    known = keys.get(api_key) if api_key else None
+    if known is None:
         return "unknown_key"
     timestamp = request.headers.get(timestamp_header, "")
     if not _DIGITS.fullmatch(timestamp) or abs(int(timestamp) - now_ms) > tolerance_ms:
         return "stale"
-    good = expected_coinw_sign(secret, timestamp, request.method, request.path, request.raw_query, request.body)
-    if not hmac.compare_digest(request.headers.get(sign_header, "").encode(), good.encode()):
-        return "bad_sign"
-    return None
+    return known, timestamp
+
+
+def _same_sign(request: Arrived, sign_header: str, good: str) -> AuthRefusal | None:
+    return None if hmac.compare_digest(request.headers.get(sign_header, "").encode(), good.encode()) else "bad_sign"
+
+
+def expected_bitmart_sign(secret: str, memo: str, timestamp: str, payload: str) -> str:
+    """The `X-BM-SIGN` scheme bitmart_hmac_sha256_hex expects: hex(HMAC-SHA256(secret, timestamp
+    + "#" + memo + "#" + payload)), the payload being the body exactly as it arrived (the raw
+    query for a request without a body). Written apart from venuewire.signing on purpose."""
+    message = f"{timestamp}#{memo}#{payload}"
+    return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def bitmart_key_entry(secret: str, memo: str) -> str:
+    """What `verify_auth`'s `keys` maps a BitMart API key to: its secret and memo, joined."""
+    return f"{secret}\n{memo}"
+
+
+def _verify_bitmart(
+    scheme: AuthScheme, keys: Mapping[str, str], request: Arrived, now_ms: int, tolerance_ms: int
+) -> AuthRefusal | None:
+    """`keys` maps an API key to `bitmart_key_entry(secret, memo)` (the memo is signed too)."""
+    key_header, sign_header, timestamp_header = scheme.headers
+    known = _key_and_time(keys, request, key_header, timestamp_header, now_ms, tolerance_ms)
+    if isinstance(known, str):
+        return known
+    (secret, _, memo), timestamp = known[0].partition("\n"), known[1]
+    good = expected_bitmart_sign(secret, memo, timestamp, request.body or request.raw_query)
+    return _same_sign(request, sign_header, good)
 
 
 def _verify_api_key(
@@ -116,6 +168,8 @@ def _verify_none(
 
 _VERIFIERS: Final = {
     "coinw_hmac_sha256_base64": _verify_coinw,
+    "bitmart_hmac_sha256_hex": _verify_bitmart,
+    "bitmart_api_key": _verify_api_key,
     "infoway_api_key": _verify_api_key,
     "none": _verify_none,
 }
