@@ -86,7 +86,7 @@ async def run_session(client: BitmartTradeClient, sim: BitmartSimulator | None =
         out.resting = await client.place_order(SYMBOL, "buy", size="0.001", price=low, client_order_id="bmloop1")
         out.crossing = await client.place_order(SYMBOL, "buy", size=best_ask.size * 2, price=best_ask.price)
         out.open_orders = await client.open_orders(SYMBOL)
-        out.queried = await client.get_order(out.resting)
+        out.queried = await client.get_order(out.resting, "open")
         out.cancelled = [await client.cancel(SYMBOL, out.resting), await client.cancel(SYMBOL, out.crossing)]
         out.after_cancel = await client.get_order(out.crossing, "history")
         out.wallet = await client.balances()
