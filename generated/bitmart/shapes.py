@@ -351,4 +351,10 @@ SHAPES: Final[dict[str, dict[str, F]]] = {
         'data[].update_time': F(('string',), required=True),
         'data[].ms_t': F(('string',)),
     },
+    'user_subscribe': {
+        '': F(('object',), required=True),
+        'op': F(('string',), required=True, known=('subscribe', 'unsubscribe')),
+        'args': F(('array',), required=True),
+        'args[]': F(('string',), required=True),
+    },
 }

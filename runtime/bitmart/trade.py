@@ -48,18 +48,27 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import msgspec
 import yarl
 
 from venuewire.bitmart.book import VENUE, order_book_from_spot
 from venuewire.bitmart.client import V3_BACKOFF_INITIAL_S, BitmartClient, _BitmartWsStream
-from venuewire.bitmart.protocol import DEFAULT_MAX_MESSAGE_SIZE, PING_INTERVAL_S, V3Protocol, _failure, check_symbols
+from venuewire.bitmart.protocol import (
+    DEFAULT_MAX_MESSAGE_SIZE,
+    PING_INTERVAL_S,
+    SpotState,
+    V3Protocol,
+    _failure,
+    check_symbols,
+)
+from venuewire.capture.tap import CaptureTarget, Tap, open_tap
 from venuewire.credentials import BitmartCredentials
 from venuewire.errors import DecodeError
 from venuewire.events import DecodeFailure
 from venuewire.generated.bitmart.api import BitmartRestAPI
+from venuewire.generated.bitmart.login import Login
 from venuewire.generated.bitmart.rest_books_response import RestBook
 from venuewire.generated.bitmart.rest_cancel_order_body import RestCancelOrderBody
 from venuewire.generated.bitmart.rest_open_orders_body import RestOpenOrdersBody
@@ -82,6 +91,7 @@ from venuewire.rest import RestCaller
 from venuewire.transport import (
     DEFAULT_MAX_BODY,
     Closing,
+    Frame,
     LoopBound,
     RateLimiter,
     Reaction,
@@ -281,7 +291,29 @@ def _balance(currency: str, available: Decimal, frozen: Decimal, raw: object) ->
     )
 
 
-class UserOrderProtocol(V3Protocol[Order | Fill]):
+_T = TypeVar("_T")
+
+
+class _PrivateProtocol(V3Protocol[_T]):
+    """A private channel's login, its signature registered with `capture` (the client's tap)
+    before the frame is sent, and so before it is recorded."""
+
+    capture: Tap | None = None
+
+    def opening(self) -> list[Frame]:
+        frames = super().opening()
+        if self.capture is not None and self.state is SpotState.LOGGING_IN and frames:
+            _register_login_sign(self.capture, frames[0])
+        return frames
+
+
+def _register_login_sign(tap: Tap, frame: Frame) -> None:
+    """Register the signature of login frame `frame` (`{"op":"login","args":[key, ts, sign]}`) with `tap`."""
+    text = frame.encode("utf-8") if isinstance(frame, str) else frame
+    tap.secret(decode_json(Login, text).args[2])
+
+
+class UserOrderProtocol(_PrivateProtocol[Order | Fill]):
     """The private `spot/user/order:SYMBOL` channel for one or more pairs (no I/O): logs in,
     subscribes after the login reply, and turns each push entry into its Fill (when one caused
     it) and its Order. A bad entry is a DecodeFailure, the others go through."""
@@ -312,7 +344,7 @@ class UserOrderProtocol(V3Protocol[Order | Fill]):
         return Reaction(items=items)
 
 
-class UserBalanceProtocol(V3Protocol[Balance]):
+class UserBalanceProtocol(_PrivateProtocol[Balance]):
     """The private `spot/user/balance:BALANCE_UPDATE` channel (no I/O): each push's coins as Balances."""
 
     ws_channel = WS_BITMART_USER_BALANCE
@@ -382,7 +414,11 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
     `url` (`scheme://host[:port]`) defaults to the venue's and may point at the simulator
     (`BitmartSimulator.rest_url`). `timeout` (s) bounds each request. `limiter` replaces the
     per-endpoint limiters of the registry's `requests_per_second`. `clock` returns Unix time in
-    seconds (the signed timestamp). `max_body` caps a reply body in bytes."""
+    seconds (the signed timestamp). `max_body` caps a reply body in bytes. `capture` records
+    every request, reply and private-socket frame into one file (a path or a shared
+    `CaptureWriter`; default: `VENUEWIRE_CAPTURE`; see `venuewire.capture.tap`), the key,
+    secret, memo, every X-BM-SIGN and the login signature redacted; `close()` closes a file
+    the client opened."""
 
     def __init__(
         self,
@@ -400,14 +436,25 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
         backoff_max: float = 10.0,
         healthy_after: float = 10.0,
         idle_timeout: float | None = None,
+        capture: CaptureTarget = None,
     ) -> None:
         if not isinstance(credentials, BitmartCredentials):
             raise TypeError("credentials must be BitmartCredentials")
         self.timeout = positive_seconds("timeout", timeout)
         self.url = _check_base_url(url)
         self._credentials = credentials
+        self.capture = open_tap(capture, VENUE, credentials)
+        """The recording of every request, reply and private-socket frame (None when off; see
+        `venuewire.capture.tap`): the key, secret, memo and every signature redacted."""
         self._rest = RestCaller(
-            VENUE, self.url, credentials, timeout=self.timeout, limiter=limiter, clock=clock, max_body=max_body
+            VENUE,
+            self.url,
+            credentials,
+            timeout=self.timeout,
+            limiter=limiter,
+            clock=clock,
+            max_body=max_body,
+            capture=self.capture,
         )
         self._ws = BitmartClient(  # the private socket's streams (login, reconnects, backoff)
             url=ws_url,
@@ -420,7 +467,9 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
             backoff_max=backoff_max,
             healthy_after=healthy_after,
             clock=clock,
+            capture=self.capture.writer if self.capture is not None else None,
         )
+        self._ws.capture = self.capture  # one tap: the REST caller's and the private socket's
         self.ws_url = self._ws.url
         self._loop_bound = LoopBound(VENUE)
 
@@ -428,12 +477,15 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
         return f"BitmartTradeClient(url={self.url!r}, credentials={self._credentials!r})"
 
     async def close(self) -> None:
-        """Close the HTTP session (the client can be used again, on any event loop)."""
+        """Close the private streams and the HTTP session (the client can be used again, on
+        any event loop), then the capture file the client opened."""
         try:
-            await self._ws.close()
+            await self._ws.close_streams()
             await self._rest.close()
         finally:
             self._loop_bound.release()
+            if self.capture is not None:
+                self.capture.close()
 
     def _settings(self) -> WsStreamSettings:
         return self._ws._settings(PING_INTERVAL_S, self._ws.backoff_initial or V3_BACKOFF_INITIAL_S)
@@ -451,6 +503,7 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
             clock=self._ws.clock,
             max_message_size=DEFAULT_MAX_MESSAGE_SIZE,
         )
+        channel.capture = self.capture
         return self._ws._track(BitmartOrderStream(channel, **self._settings()))
 
     def balance_updates(self) -> BitmartBalanceStream:
@@ -460,6 +513,7 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
         channel = UserBalanceProtocol(
             self.ws_url, self._credentials, clock=self._ws.clock, max_message_size=DEFAULT_MAX_MESSAGE_SIZE
         )
+        channel.capture = self.capture
         return self._ws._track(BitmartBalanceStream(channel, **self._settings()))
 
     async def place_order(

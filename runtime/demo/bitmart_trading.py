@@ -12,14 +12,19 @@ step that does not show what it should raises `DemoFailed` naming it.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from venuewire.bitmart.trade import BitmartTradeClient
 from venuewire.demo.run import DemoFailed
+from venuewire.generated.registry import REST_BITMART_SUBMIT_ORDER
 from venuewire.models import Order
 
-__all__ = ["bitmart_order_life_cycle"]
+__all__ = ["LIFE_CYCLE_REQUESTS", "bitmart_order_life_cycle"]
 
 VENUE = "bitmart"
+LIFE_CYCLE_REQUESTS: Final = 10
+"""The REST requests `bitmart_order_life_cycle` makes: the book, the wallet three times, the
+order, the open orders twice, the query twice, the cancel."""
 
 
 def _plain(amount: Decimal) -> str:
@@ -55,7 +60,8 @@ async def bitmart_order_life_cycle(
     wallet = await client.balances(quote)
     before = held()
     order_id = await client.place_order(symbol, "buy", "limit", size=size, price=price, client_order_id="vwdemo")
-    lines.append(f"placed             {order_id} (POST /spot/v2/submit_order, signed)")
+    submit = REST_BITMART_SUBMIT_ORDER
+    lines.append(f"{'placed':<18} {order_id} ({submit.method} {submit.path}, signed)")
     listed = [o for o in await client.open_orders(symbol) if o.order_id == order_id]
     if not listed:
         raise DemoFailed(VENUE, "listing open orders after placing", f"order {order_id} is not open")

@@ -12,7 +12,10 @@ a section connects, makes its requests through `run` (bounded, timed) and fills
 - bitmart  the legacy depth channel (BMX_ETH, precision 6) and the v3 spot/depth20 channel
            (BTC_USDT, after a signed login), live side by side; text ping -> pong round trips;
            then BTC_USDT's locally maintained book from the incremental channel surviving a gap
-           the simulator injects: BookGap -> BookResynced -> valid again.
+           the simulator injects: BookGap -> BookResynced -> valid again; then a spot limit
+           order's life cycle with BitmartTradeClient on the simulator's account (signed REST,
+           recorded into the demo's capture): the book, place a buy under the best bid -> open
+           orders -> query by id -> the hold on the wallet -> cancel -> no longer open.
 - coinw    signed get_open_orders for every position type; one orders table; then a plan
            order's life cycle with the generated typed bodies: place_order ->
            get_current_orders shows it -> cancel_order -> no longer open.
@@ -64,6 +67,8 @@ COINW_ORDER: Final = ("BTC", Decimal(2), Decimal("20000.5"))
 """The demo's CoinW plan order: instrument, contracts, limit price (below the market: it rests)."""
 INFOWAY_STREAM: Final = ("crypto", ("BTCUSDT", "ETHUSDT"))
 BITMART_INCREMENTAL: Final = "BTC_USDT"
+BITMART_ORDER: Final = ("BTC_USDT", Decimal("0.001"))
+"""The demo's BitMart spot order: pair and size (a limit buy 10 % under the best bid: it rests)."""
 QFEX_ORDER: Final = ("AAPL-USD", Decimal(2), Decimal("150.05"), Decimal("151.5"))
 """The demo's QFEX order: market, quantity, limit price and the modified price (bids below the
 market: it rests until cancelled)."""
@@ -276,6 +281,7 @@ async def bitmart(run: Run, sim: Any, client: Any) -> None:
     run.summary.decode_errors = legacy.stats.decode_errors + spot.stats.decode_errors
     run.summary.gaps = len(legacy.gaps) + len(spot.gaps)
     await _bitmart_incremental_gap(run, sim, client)
+    await _bitmart_order_life_cycle(run, sim)
 
 
 async def _bitmart_incremental_gap(run: Run, sim: Any, client: Any) -> None:
@@ -312,6 +318,32 @@ async def _bitmart_incremental_gap(run: Run, sim: Any, client: Any) -> None:
     run.summary.messages += stream.stats.received
     run.summary.decode_errors += stream.stats.decode_errors
     run.summary.gaps += len(stream.gaps)
+
+
+async def _bitmart_order_life_cycle(run: Run, sim: Any) -> None:
+    """`venuewire.demo.bitmart_trading.bitmart_order_life_cycle` with a BitmartTradeClient on
+    the simulator's account, recording into the run's capture; its lines printed."""
+    from venuewire.bitmart.trade import BitmartTradeClient
+    from venuewire.credentials import BitmartCredentials
+    from venuewire.demo.bitmart_trading import LIFE_CYCLE_REQUESTS, bitmart_order_life_cycle
+
+    account = sim.state
+    trade = BitmartTradeClient(
+        BitmartCredentials(account.api_key, account.secret, account.memo),
+        moved_url(sim.rest_url, sim.port, run.dial_port),
+        ws_url=moved_url(sim.private_url, sim.port, run.dial_port),
+        timeout=CLIENT_TIMEOUT_S,
+        capture=run.capture,
+    )
+    run.closing("closing the BitMart trading client", trade.close)
+    run.console.print(f"BitMart spot order life cycle ({BITMART_ORDER[0]}, signed REST):")
+    lines = await run.step(
+        "the BitMart order life cycle (book, place, open orders, query, cancel)",
+        bitmart_order_life_cycle(trade, *BITMART_ORDER),
+    )
+    for line in lines:
+        run.console.print(line, markup=False, highlight=False)
+    run.summary.messages += LIFE_CYCLE_REQUESTS  # their replies
 
 
 # --- infoway -----------------------------------------------------------------------------------

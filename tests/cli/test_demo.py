@@ -37,6 +37,8 @@ EXPECTED: dict[str, list[str | re.Pattern[str]]] = {
     "bitmart": [
         "legacy BMX_ETH @6",
         "v3 depth20 BTC_USDT",
+        "BitMart spot order life cycle (BTC_USDT, signed REST):",
+        re.compile(r"^after cancel +\d+  BTC_USDT buy limit 0\.001 @ \S+  canceled  filled 0  left 0$", re.M),
         re.compile(r"\b0\.0001\d\d\b"),
         re.compile(r"\b599\d\d\.\d\d\b"),
     ],
