@@ -490,7 +490,10 @@ TOOLS: Final[tuple[VenueTool, ...]] = (
             ),
         ),
         demo="venuewire.demo.sections:bitmart",
-        demo_shows="legacy and v3 depth side by side, after a signed login; an incremental book surviving a gap",
+        demo_shows=(
+            "legacy and v3 depth side by side, after a signed login; an incremental book surviving a gap; "
+            "a spot order's life cycle (place, list, query, cancel)"
+        ),
     ),
     VenueTool(
         key="coinw",
