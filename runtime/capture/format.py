@@ -45,6 +45,9 @@ from typing import IO, Any, Literal, get_args
 CAPTURE_FORMAT = "venuewire-capture"
 CAPTURE_VERSION = 1
 REDACTED = "[redacted]"
+MAX_LINE = 64 * 1024 * 1024
+"""The longest line `read_capture` reads (a record's data is base64 or JSON-escaped in it)."""
+_SHOWN = 60
 
 Direction = Literal["out", "in", "meta"]
 Transport = Literal["open", "close", "opend", "ws-text", "ws-binary", "http-request", "http-response"]
@@ -99,41 +102,70 @@ class Record:
 
     @classmethod
     def from_json(cls, obj: object, line: int) -> Record:
+        """The record of JSON object `obj` (line `line` of its file); every field of its
+        declared type, else a `CaptureFormatError` naming the line and the field."""
         if not isinstance(obj, dict):
             raise CaptureFormatError(f"line {line}: a record is a JSON object")
-        try:
-            direction = obj["dir"]
-            transport = obj["transport"]
-            if direction not in _DIRECTIONS:
-                raise CaptureFormatError(f"line {line}: unknown dir {direction!r}")
-            if transport not in _TRANSPORTS:
-                raise CaptureFormatError(f"line {line}: unknown transport {transport!r}")
-            if "text" in obj and "b64" in obj:
-                raise CaptureFormatError(f"line {line}: a record has text or b64, not both")
-            if "text" in obj:
-                data = str(obj["text"]).encode("utf-8")
-            elif "b64" in obj:
-                data = base64.b64decode(obj["b64"], validate=True)
-            else:
-                data = b""
-            meta = obj.get("meta", {})
-            if not isinstance(meta, dict):
-                raise CaptureFormatError(f"line {line}: meta is a JSON object")
-            return cls(
-                seq=int(obj["seq"]),
-                mono=float(obj["mono"]),
-                wall=float(obj["wall"]),
-                conn=int(obj["conn"]),
-                venue=str(obj["venue"]),
-                direction=direction,
-                transport=transport,
-                data=data,
-                meta=meta,
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, CaptureFormatError):
-                raise
-            raise CaptureFormatError(f"line {line}: bad record ({type(exc).__name__}: {exc})") from None
+
+        def bad(detail: str) -> CaptureFormatError:
+            return CaptureFormatError(f"line {line}: bad record: {detail}")
+
+        def need(name: str, kinds: tuple[type, ...], what: str) -> Any:
+            if name not in obj:
+                raise bad(f"no {name!r}")
+            value = obj[name]
+            if isinstance(value, bool) or not isinstance(value, kinds):
+                raise bad(f"{name!r} is {_shown(value)}, not {what}")
+            return value
+
+        seq = need("seq", (int,), "an integer")
+        if seq < 0:
+            raise bad(f"'seq' is {seq}, not 0 or more")
+        mono = float(need("mono", (int, float), "a number"))
+        wall = float(need("wall", (int, float), "a number"))
+        conn = need("conn", (int,), "an integer")
+        venue = need("venue", (str,), "a string")
+        direction = need("dir", (str,), "a string")
+        transport = need("transport", (str,), "a string")
+        if direction not in _DIRECTIONS:
+            raise CaptureFormatError(f"line {line}: unknown dir {_shown(direction)}")
+        if transport not in _TRANSPORTS:
+            raise CaptureFormatError(f"line {line}: unknown transport {_shown(transport)}")
+        if "text" in obj and "b64" in obj:
+            raise CaptureFormatError(f"line {line}: a record has text or b64, not both")
+        data = b""
+        if "text" in obj:
+            text = need("text", (str,), "a string")
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError:
+                raise bad("'text' is not valid UTF-8 (a lone surrogate)") from None
+        elif "b64" in obj:
+            encoded = need("b64", (str,), "a string")
+            try:
+                data = base64.b64decode(encoded, validate=True)
+            except ValueError:  # binascii.Error, and a non-ASCII string
+                raise bad("'b64' is not base64") from None
+        meta = obj.get("meta", {})
+        if not isinstance(meta, dict):
+            raise CaptureFormatError(f"line {line}: meta is a JSON object")
+        return cls(
+            seq=seq,
+            mono=mono,
+            wall=wall,
+            conn=conn,
+            venue=venue,
+            direction=direction,
+            transport=transport,
+            data=data,
+            meta=meta,
+        )
+
+
+def _shown(value: object) -> str:
+    """A value of a bad record, short enough for one line of an error."""
+    text = repr(value) if isinstance(value, str | int | float | bool) or value is None else type(value).__name__
+    return text if len(text) <= _SHOWN else text[:_SHOWN] + "..."
 
 
 def _as_text(data: bytes) -> str | None:
@@ -161,43 +193,79 @@ class Capture:
 
 def read_capture(path: str | os.PathLike[str]) -> Capture:
     """Read a capture. A last line cut short (no newline, or not JSON) is dropped and reported
-    as `truncated`; a bad line anywhere else is a `CaptureFormatError`."""
+    as `truncated`; anything else that breaks the format (a bad line, a line longer than
+    `MAX_LINE` bytes, records out of `seq` order) is a `CaptureFormatError` naming the file
+    and the line. An unreadable file is the `OSError` of `open`."""
     file = Path(path)
-    raw = file.read_bytes()
-    lines = raw.split(b"\n")
-    truncated = False
-    if lines and lines[-1] == b"":
-        lines.pop()
-    elif lines:
-        truncated = True  # the last line has no newline: a write cut short
-        lines.pop()
-    if not lines:
-        raise CaptureFormatError(f"{file}: no header line")
-    header = _header(lines[0], file)
     records: list[Record] = []
-    for number, line in enumerate(lines[1:], start=2):
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CaptureFormatError(f"{file}: line {number} is not JSON ({exc.msg})") from None
-        records.append(Record.from_json(obj, number))
+    truncated = False
+    with file.open("rb") as stream:
+        first = _line(stream, file, 1)
+        if first is None or not first.endswith(b"\n"):
+            raise CaptureFormatError(f"{file}: no header line")
+        header = _header(first, file)
+        number = 1
+        while (line := _line(stream, file, number + 1)) is not None:
+            number += 1
+            if not line.endswith(b"\n"):
+                truncated = True  # the last line has no newline: a write cut short
+                break
+            try:
+                obj = json.loads(line)
+            except RecursionError:
+                raise CaptureFormatError(f"{file}: line {number} is nested too deep") from None
+            except UnicodeDecodeError:
+                raise CaptureFormatError(f"{file}: line {number} is not UTF-8") from None
+            except ValueError as exc:
+                detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+                raise CaptureFormatError(f"{file}: line {number} is not JSON ({detail})") from None
+            try:
+                record = Record.from_json(obj, number)
+            except CaptureFormatError as exc:
+                raise CaptureFormatError(f"{file}: {exc}") from None
+            if records and record.seq <= records[-1].seq:
+                raise CaptureFormatError(
+                    f"{file}: line {number}: seq {record.seq} after seq {records[-1].seq} (records out of order)"
+                )
+            records.append(record)
     return Capture(path=file, header=header, records=tuple(records), truncated=truncated)
+
+
+def read_problem(path: str | os.PathLike[str], error: OSError | CaptureFormatError) -> str:
+    """One line saying why `read_capture(path)` failed: a format error names the file and the
+    line itself, an `OSError` gets the file's name."""
+    if isinstance(error, CaptureFormatError):
+        return " ".join(str(error).split())
+    return f"{path}: {error.strerror or type(error).__name__}"
+
+
+def _line(stream: IO[bytes], file: Path, number: int) -> bytes | None:
+    """The next line (with its newline; without one at the end of the file), None at the end."""
+    line = stream.readline(MAX_LINE + 1)
+    if len(line) > MAX_LINE:
+        raise CaptureFormatError(f"{file}: line {number} is longer than {MAX_LINE} bytes")
+    return line or None
 
 
 def _header(line: bytes, file: Path) -> CaptureHeader:
     try:
         obj = json.loads(line)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         raise CaptureFormatError(f"{file}: line 1 is not a venuewire capture header") from None
     if not isinstance(obj, dict) or obj.get("format") != CAPTURE_FORMAT:
         raise CaptureFormatError(f"{file}: not a venuewire capture (line 1 has no format {CAPTURE_FORMAT!r})")
     version = obj.get("version")
-    if version != CAPTURE_VERSION:
-        raise CaptureFormatError(f"{file}: capture version {version!r}; this venuewire reads version {CAPTURE_VERSION}")
+    if type(version) is not int or version != CAPTURE_VERSION:
+        raise CaptureFormatError(
+            f"{file}: capture version {_shown(version)}; this venuewire reads version {CAPTURE_VERSION}"
+        )
+    started = obj.get("started", 0.0)
+    if isinstance(started, bool) or not isinstance(started, int | float):
+        raise CaptureFormatError(f"{file}: line 1: 'started' is {_shown(started)}, not a number")
     known = {"format", "version", "started", "venuewire"}
     return CaptureHeader(
         version=CAPTURE_VERSION,
-        started=float(obj.get("started", 0.0)),
+        started=float(started),
         venuewire=str(obj.get("venuewire", "")),
         extra={k: v for k, v in obj.items() if k not in known},
     )
