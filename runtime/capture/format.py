@@ -33,7 +33,9 @@ of meaning raises `version`, and `read_capture` refuses a version it does not kn
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import logging
 import os
 import threading
 import time
@@ -41,6 +43,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, get_args
+
+log = logging.getLogger("venuewire.capture")
 
 CAPTURE_FORMAT = "venuewire-capture"
 CAPTURE_VERSION = 1
@@ -276,7 +280,12 @@ class CaptureWriter:
 
     `redact`: literal secrets (API keys, secrets, signatures, passwords) replaced by `[redacted]`
     in every record before it is written; `add_secret` adds one later (a signature made per
-    request, a session key)."""
+    request, a session key).
+
+    A write that fails (a full disk, a file gone) never reaches the client that records: the
+    writer logs one warning, closes the file, keeps the error in `failed` and drops every
+    later record (`write` returns -1). The file stays a valid capture up to its last whole
+    line (a line cut by the failure reads as `truncated`)."""
 
     def __init__(self, path: str | os.PathLike[str], redact: Iterable[str | bytes] = ()) -> None:
         from venuewire import __version__
@@ -289,6 +298,8 @@ class CaptureWriter:
         self._seq = 0
         self._conn = 0
         self._t0 = time.monotonic()
+        self.failed: OSError | None = None
+        """Why recording stopped early (None while it runs, and after a normal `close`)."""
         try:
             self._file: IO[bytes] | None = self.path.open("xb")
         except FileExistsError:
@@ -300,6 +311,8 @@ class CaptureWriter:
             "venuewire": __version__,
         }
         self._write_line(header)
+        if self.failed is not None:
+            raise self.failed
 
     def add_secret(self, secret: str | bytes) -> None:
         value = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
@@ -353,7 +366,7 @@ class CaptureWriter:
                 meta=clean_meta,
             )
             self._write_line_locked(record.to_json())
-            return seq
+            return seq if self._file is not None else -1
 
     def _redact_bytes(self, data: bytes) -> bytes:
         for secret in self._secrets:
@@ -377,15 +390,33 @@ class CaptureWriter:
             self._write_line_locked(obj)
 
     def _write_line_locked(self, obj: Mapping[str, Any]) -> None:
-        assert self._file is not None
-        self._file.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n")
-        self._file.flush()
+        if self._file is None:
+            return
+        line = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        try:
+            self._file.write(line)
+            self._file.flush()
+        except (OSError, ValueError) as exc:  # ValueError: the file was closed under us
+            self._fail(exc if isinstance(exc, OSError) else OSError(str(exc)))
+
+    def _fail(self, error: OSError) -> None:
+        """Stop recording after a failed write (the lock is held): one warning, the file closed."""
+        self.failed = error
+        file, self._file = self._file, None
+        log.warning("capture to %s stopped: %s; the client goes on without recording", self.path, error)
+        if file is not None:
+            with contextlib.suppress(OSError, ValueError):
+                file.close()
 
     def close(self) -> None:
         with self._lock:
             if self._file is not None:
-                self._file.close()
-                self._file = None
+                file, self._file = self._file, None
+                try:
+                    file.close()
+                except (OSError, ValueError) as exc:  # the last flush failed
+                    self._file = file
+                    self._fail(exc if isinstance(exc, OSError) else OSError(str(exc)))
 
     def __enter__(self) -> CaptureWriter:
         return self

@@ -111,7 +111,14 @@ class Tap:
         return tap
 
     def __repr__(self) -> str:
-        return f"Tap({self.venue!r}, {str(self.writer.path)!r})"
+        state = "" if self.failed is None else ", failed"
+        return f"Tap({self.venue!r}, {str(self.writer.path)!r}{state})"
+
+    @property
+    def failed(self) -> OSError | None:
+        """Why the recording stopped early (a full disk, ...), None while it runs: the client
+        itself goes on (see `CaptureWriter`)."""
+        return self.writer.failed
 
     def secret(self, secret: str | bytes | Secret | None) -> None:
         """Never write `secret` (nor its hex or base64 forms) from now on."""
