@@ -100,23 +100,23 @@ async def test_a_bitmart_stream_goes_on_when_its_capture_disk_fills(
 ) -> None:
     path = tmp_path / "bitmart.jsonl"
     creds = BitmartCredentials("disk-full-key", "disk-full-secret", "disk-full-memo")
-    async with BitmartSimulator(port=0, secret="disk-full-secret", memo="disk-full-memo", push_interval=0.02) as sim:
-        async with BitmartClient(sim.legacy_url, sim.url, credentials=creds, timeout=3, capture=path) as client:
-            assert client.capture is not None and client.capture.failed is None
-            books = 0
-            stream = client.depth_stream("BTC_USDT", 5)
-            async with stream, asyncio.timeout(15):
-                async for item in stream:
-                    if not isinstance(item, OrderBook):
-                        continue
-                    books += 1
-                    if books == 2:
-                        fill_disk(client.capture.writer)
-                    if books == 8:
-                        break
-            assert books == 8  # six books decoded after the disk filled
-            assert isinstance(client.capture.failed, OSError)
-            assert "failed" in repr(client.capture)
+    sim = BitmartSimulator(port=0, secret="disk-full-secret", memo="disk-full-memo", push_interval=0.02)
+    async with sim, BitmartClient(sim.legacy_url, sim.url, credentials=creds, timeout=3, capture=path) as client:
+        assert client.capture is not None and client.capture.failed is None
+        books = 0
+        stream = client.depth_stream("BTC_USDT", 5)
+        async with stream, asyncio.timeout(15):
+            async for item in stream:
+                if not isinstance(item, OrderBook):
+                    continue
+                books += 1
+                if books == 2:
+                    fill_disk(client.capture.writer)
+                if books == 8:
+                    break
+        assert books == 8  # six books decoded after the disk filled
+        assert isinstance(client.capture.failed, OSError)
+        assert "failed" in repr(client.capture)
     assert len(warnings(caplog)) == 1
     capture = read_capture(path)
     pushes = [r for r in capture.records if r.transport == "ws-binary"]
