@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 READ_CHUNK = 1 << 16
 CLOSE_WAIT_S = 2.0
+MAX_HTTP_BODY = 1 << 20
+"""The largest HTTP request body the replay reads; a bigger one is answered 413 and listed as unanswered."""
 _WHAT_LIMIT = 200
 
 
@@ -181,7 +183,7 @@ class Replay:
                     self._tcp.append(server)
                     self._bound[venue] = int(server.sockets[0].getsockname()[1])
                 else:
-                    app = web.Application()
+                    app = web.Application(client_max_size=MAX_HTTP_BODY)
                     app.router.add_route("*", "/{tail:.*}", functools.partial(self._http, plan))
                     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
                     await runner.setup()
@@ -302,7 +304,11 @@ class Replay:
         self._touch()
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return await self._ws(plan, request)
-        body = await request.read()
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:  # answered 413
+            self._miss(plan.venue, "http", f"{request.method} {request.path_qs} (a body over {MAX_HTTP_BODY} bytes)")
+            raise
         exchange = self._match_http(plan, request.method, request.path, request.query_string, body)
         if exchange is None:
             target = request.path_qs

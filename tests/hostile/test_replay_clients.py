@@ -1,0 +1,227 @@
+"""A replay whose clients misbehave: garbage, half a frame then gone, an OpenD frame with a bad
+SHA-1, an HTTP request with a huge body, a WebSocket that never reads. The replay keeps serving
+the other clients, lists what it could not answer, and stops within its timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import aiohttp
+import pytest
+
+from venuewire.capture.format import CaptureWriter
+from venuewire.generated.registry import WS_BITMART_SPOT_DEPTH, OpenDProtoID
+from venuewire.opend.frame import HEADER_SIZE, decode_frame, encode_frame
+from venuewire.replay import Replay
+
+pytestmark = pytest.mark.timeout(60)
+
+KEEPALIVE = int(OpenDProtoID.KeepAlive)
+REPLY_BODY = b"\x08\x00\x22\x02\x08\x05"
+PUSH = b'{"table":"spot/depth5","data":[]}'
+BIG_PUSHES = 48
+BIG_PUSH = b'{"table":"spot/depth5","pad":"' + b"z" * (256 * 1024) + b'"}'
+STOP_WITHIN_S = 8.0
+
+
+def capture(path: Path) -> Path:
+    """One OpenD KeepAlive exchange, one CoinW GET, and a BitMart WebSocket whose pushes come
+    at once (before any client frame), big enough to fill a socket that is never read."""
+    with CaptureWriter(path) as writer:
+        futu = writer.connection("futu", "tcp://127.0.0.1:11111")
+        request = encode_frame(KEEPALIVE, 7, b"\x0a\x02\x08\x05")
+        writer.write(futu, "futu", "out", "opend", request, meta={"proto_id": KEEPALIVE, "serial": 7})
+        reply = encode_frame(KEEPALIVE, 7, REPLY_BODY)
+        writer.write(futu, "futu", "in", "opend", reply, meta={"proto_id": KEEPALIVE, "serial": 7})
+        coinw = writer.connection("coinw", "https://api.coinw.com")
+        seq = writer.write(coinw, "coinw", "out", "http-request", b"", meta={"method": "GET", "target": "/x?a=1"})
+        writer.write(coinw, "coinw", "in", "http-response", b'{"ok":1}', meta={"status": 200, "request": seq})
+        bitmart = writer.connection("bitmart", WS_BITMART_SPOT_DEPTH.url)
+        for _ in range(BIG_PUSHES):
+            writer.write(bitmart, "bitmart", "in", "ws-text", BIG_PUSH)
+    return path
+
+
+@pytest.fixture
+async def replay(tmp_path: Path) -> AsyncIterator[Replay]:
+    served = Replay(capture(tmp_path / "session.jsonl"), speed=0)
+    await served.start()
+    try:
+        yield served
+    finally:
+        started = time.monotonic()
+        await asyncio.wait_for(served.close(), STOP_WITHIN_S)
+        assert time.monotonic() - started < STOP_WITHIN_S
+
+
+async def keepalive(replay: Replay, serial: int = 41) -> bytes:
+    """A well-behaved OpenD client's KeepAlive round trip: the reply's body."""
+    reader, writer = await asyncio.open_connection(*replay.address_for("futu"))
+    try:
+        writer.write(encode_frame(KEEPALIVE, serial, b"\x0a\x02\x08\x06"))
+        await writer.drain()
+        async with asyncio.timeout(5):
+            data = await reader.readexactly(HEADER_SIZE + len(REPLY_BODY))
+    finally:
+        writer.close()
+    frame = decode_frame(data)
+    assert frame.serial_no == serial
+    return frame.body
+
+
+async def http_get(replay: Replay) -> tuple[int, str]:
+    timeout = aiohttp.ClientTimeout(total=5)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.get(replay.url_for("coinw") + "/x?a=1") as got,
+    ):
+        return got.status, await got.text()
+
+
+async def closed_by_peer(reader: asyncio.StreamReader) -> bool:
+    async with asyncio.timeout(5):
+        return await reader.read(1 << 16) == b""
+
+
+async def test_opend_garbage_closes_that_client_only(replay: Replay) -> None:
+    reader, writer = await asyncio.open_connection(*replay.address_for("futu"))
+    writer.write(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" + bytes(range(256)) * 4)
+    await writer.drain()
+    assert await closed_by_peer(reader)
+    writer.close()
+    assert await keepalive(replay) == REPLY_BODY
+    assert [(m.venue, m.transport) for m in replay.unanswered] == [("futu", "opend")]
+    assert "does not decode" in replay.unanswered[0].what
+
+
+async def test_opend_bad_sha1_is_reported_and_the_next_client_served(replay: Replay) -> None:
+    frame = bytearray(encode_frame(KEEPALIVE, 3, b"\x0a\x02\x08\x06"))
+    frame[20] ^= 0xFF  # inside the SHA-1 of the header
+    reader, writer = await asyncio.open_connection(*replay.address_for("futu"))
+    writer.write(bytes(frame))
+    await writer.drain()
+    assert await closed_by_peer(reader)
+    writer.close()
+    assert await keepalive(replay) == REPLY_BODY
+    assert len(replay.unanswered) == 1
+    assert "SHA" in replay.unanswered[0].what or "sha" in replay.unanswered[0].what.lower()
+
+
+async def test_opend_half_a_frame_then_gone(replay: Replay) -> None:
+    for cut in (1, 10, HEADER_SIZE, HEADER_SIZE + 2):
+        _reader, writer = await asyncio.open_connection(*replay.address_for("futu"))
+        writer.write(encode_frame(KEEPALIVE, 5, b"\x0a\x02\x08\x06")[:cut])
+        await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+    assert await keepalive(replay) == REPLY_BODY
+    assert replay.unanswered == []
+
+
+async def test_opend_a_header_claiming_4_gib(replay: Replay) -> None:
+    frame = bytearray(encode_frame(KEEPALIVE, 5, b""))
+    frame[12:16] = (2**32 - 1).to_bytes(4, "little")
+    reader, writer = await asyncio.open_connection(*replay.address_for("futu"))
+    writer.write(bytes(frame))
+    await writer.drain()
+    assert await closed_by_peer(reader)
+    writer.close()
+    assert await keepalive(replay) == REPLY_BODY
+    assert len(replay.unanswered) == 1
+
+
+async def test_http_garbage_and_a_huge_body(replay: Replay) -> None:
+    host, port = replay.address_for("coinw")
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write(b"\x00\xff garbage that is no HTTP\r\n\r\n")
+    await writer.drain()
+    async with asyncio.timeout(5):
+        answer = await reader.read(1 << 16)
+    assert answer == b"" or b" 400 " in answer.split(b"\r\n", 1)[0]
+    writer.close()
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with session.post(replay.url_for("coinw") + "/x", data=b"A" * (8 * 1024 * 1024)) as big:
+            assert big.status == 413
+    assert await http_get(replay) == (200, '{"ok":1}')
+    assert [(m.venue, m.transport) for m in replay.unanswered] == [("coinw", "http")]
+    assert replay.unanswered[0].what.startswith("POST /x (a body over ")
+
+
+async def test_a_websocket_that_never_reads_does_not_hold_the_replay(replay: Replay) -> None:
+    url = urlsplit(replay.url_for("bitmart", WS_BITMART_SPOT_DEPTH.url))
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(sock, (url.hostname, url.port))
+    reader, writer = await asyncio.open_connection(sock=sock)
+    writer.write(
+        f"GET {url.path or '/'} HTTP/1.1\r\nHost: {url.netloc}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+    )
+    await writer.drain()
+    async with asyncio.timeout(5):
+        status = await reader.readline()
+    assert status.startswith(b"HTTP/1.1 101")
+    await asyncio.sleep(0.5)  # the replay fills the socket and waits on it
+    assert await http_get(replay) == (200, '{"ok":1}')
+    assert await keepalive(replay) == REPLY_BODY
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with session.ws_connect(replay.url_for("bitmart", WS_BITMART_SPOT_DEPTH.url)) as ws:
+            async with asyncio.timeout(10):
+                first = await ws.receive()
+    assert first.type == aiohttp.WSMsgType.TEXT and first.data.encode() == BIG_PUSH
+    writer.transport.abort()
+
+
+async def test_the_command_serves_on_reports_and_exits_without_a_traceback(tmp_path: Path) -> None:
+    path = capture(tmp_path / "cli.jsonl")
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "venuewire",
+        "replay",
+        str(path),
+        "--speed",
+        "0",
+        "--exit-after-idle",
+        "1",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    try:
+        urls: dict[str, str] = {}
+        async with asyncio.timeout(20):
+            while len(urls) < 3:
+                venue, _, url = (await proc.stdout.readline()).decode().strip().partition(": listening on ")
+                urls[venue] = url
+        futu = urlsplit(urls["futu"])
+        for junk in (b"\xff" * 100, encode_frame(KEEPALIVE, 1, b"\x0a\x02\x08\x06")[:50]):
+            reader, writer = await asyncio.open_connection(futu.hostname, futu.port)
+            writer.write(junk)
+            await writer.drain()
+            writer.close()
+        reader, writer = await asyncio.open_connection(futu.hostname, futu.port)
+        writer.write(encode_frame(KEEPALIVE, 9, b"\x0a\x02\x08\x06"))
+        async with asyncio.timeout(5):
+            answer = decode_frame(await reader.readexactly(HEADER_SIZE + len(REPLY_BODY)))
+        writer.close()
+        assert (answer.serial_no, answer.body) == (9, REPLY_BODY)
+        out, err = await asyncio.wait_for(proc.communicate(), 20)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 1
+    lines = out.decode().splitlines()
+    assert lines[0] == "unanswered requests: 1"
+    assert "does not decode" in lines[1]
+    assert b"Traceback" not in err and b"exception" not in err.lower()
