@@ -146,9 +146,12 @@ async def test_http_garbage_and_a_huge_body(replay: Replay) -> None:
     assert answer == b"" or b" 400 " in answer.split(b"\r\n", 1)[0]
     writer.close()
     timeout = aiohttp.ClientTimeout(total=10)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        async with session.post(replay.url_for("coinw") + "/x", data=b"A" * (8 * 1024 * 1024)) as big:
-            assert big.status == 413
+    huge = b"A" * (8 * 1024 * 1024)
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.post(replay.url_for("coinw") + "/x", data=huge) as big,
+    ):
+        assert big.status == 413
     assert await http_get(replay) == (200, '{"ok":1}')
     assert [(m.venue, m.transport) for m in replay.unanswered] == [("coinw", "http")]
     assert replay.unanswered[0].what.startswith("POST /x (a body over ")
@@ -173,10 +176,12 @@ async def test_a_websocket_that_never_reads_does_not_hold_the_replay(replay: Rep
     assert await http_get(replay) == (200, '{"ok":1}')
     assert await keepalive(replay) == REPLY_BODY
     timeout = aiohttp.ClientTimeout(total=10)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
-        async with session.ws_connect(replay.url_for("bitmart", WS_BITMART_SPOT_DEPTH.url)) as ws:
-            async with asyncio.timeout(10):
-                first = await ws.receive()
+    async with (
+        aiohttp.ClientSession(timeout=timeout) as session,
+        session.ws_connect(replay.url_for("bitmart", WS_BITMART_SPOT_DEPTH.url)) as ws,
+        asyncio.timeout(10),
+    ):
+        first = await ws.receive()
     assert first.type == aiohttp.WSMsgType.TEXT and first.data.encode() == BIG_PUSH
     writer.transport.abort()
 
