@@ -107,7 +107,12 @@ def _opend(record: Record) -> Classified:
     data = record.data
     side = "Request" if record.direction == "out" else "Response"
     if len(data) < HEADER_SIZE or data[:2] != MAGIC:
-        error = DecodeError("futu", "frame", ("header",), f"{len(data)} bytes without a whole OpenD header")
+        detail = (
+            f"{len(data)} bytes without a whole OpenD header"
+            if len(data) < HEADER_SIZE
+            else f"no OpenD magic {MAGIC!r} at the start (found {data[:2]!r})"
+        )
+        error = DecodeError("futu", "frame", ("header",), detail)
         return Classified(record, "unknown", "futu frame without an OpenD header", problem=error)
     _magic, proto_id, fmt, _ver, _serial, _length, _digest, _reserved = HEADER.unpack_from(data)
     protocol = _PROTOCOLS.get(proto_id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from venuewire.bitmart.protocol import DEFAULT_MAX_MESSAGE_SIZE
 from venuewire.capture import format as capture_format
 from venuewire.capture.format import CaptureFormatError, read_capture
 from venuewire.cli import main
-from venuewire.drift import check_capture
+from venuewire.cli.check import render
+from venuewire.drift import check_capture, write_fixtures
 from venuewire.generated.registry import OpenDProtoID
 from venuewire.opend.frame import decode_frame, encode_frame
 from venuewire.replay import Replay
@@ -318,10 +320,44 @@ def test_fuzz_random_record_fields(
         assert str(exc).startswith(f"{path}: ")
         assert "\n" not in str(exc)
         return
-    doc = check_capture(capture).to_json()
+    report = check_capture(capture)
+    doc = report.to_json()
     json.dumps(doc)
+    assert render(doc).splitlines()[-1] in ("drift", "no drift")
+    with tempfile.TemporaryDirectory() as folder:
+        for written in write_fixtures(report, folder):
+            assert written.resolve().is_relative_to(Path(folder).resolve())
     assert doc["records"] == sum(1 for r in capture.records if r.transport not in ("open", "close"))
     try:
         ReplayPlan.from_capture(capture)
     except CaptureFormatError as exc:
         assert str(exc).startswith(f"{path}: seq ")
+
+
+def opend_failures(capsys: pytest.CaptureFixture[str], tmp_path: Path, frame: bytes) -> list[str]:
+    path = write(tmp_path, "opend", lines(opened("futu", "tcp://127.0.0.1:11111"), opend(frame)))
+    code, doc = check_json(capsys, path)
+    assert code == 1
+    return failures(doc)
+
+
+def test_an_opend_record_without_the_magic(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    frame = b"XX" + keepalive_reply()[2:]
+    assert opend_failures(capsys, tmp_path, frame) == ["no OpenD magic b'FT' at the start (found b'XX')"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "body", "needle"),
+    [
+        (1, DEEP.encode(), "Failed to load JSON"),
+        (1, b"\xff\xfe{", "not valid UTF-8"),
+        (0, b"\xff" * 64, "corrupt protobuf body"),
+    ],
+)
+def test_an_opend_body_that_does_not_decode_is_a_decode_failure(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: int, body: bytes, needle: str
+) -> None:
+    frame = encode_frame(int(OpenDProtoID.Qot_UpdateOrderBook), 1, body, proto_fmt=fmt)
+    found = opend_failures(capsys, tmp_path, frame)
+    assert len(found) == 1
+    assert needle in found[0]
