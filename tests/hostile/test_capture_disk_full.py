@@ -14,6 +14,7 @@ import pytest
 
 from venuewire.bitmart import BitmartClient
 from venuewire.capture.format import CaptureWriter, read_capture
+from venuewire.capture.tap import ENV_VAR
 from venuewire.coinw import CoinwClient
 from venuewire.credentials import BitmartCredentials, CoinwCredentials
 from venuewire.models import OrderBook
@@ -143,3 +144,19 @@ async def test_coinw_requests_go_on_when_a_shared_capture_disk_fills(
         "http-request",
         "http-response",
     ]
+
+
+async def test_an_environment_capture_path_that_cannot_be_opened_turns_recording_off(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "no-such-folder" / "session.jsonl"
+    monkeypatch.setenv(ENV_VAR, str(target))
+    creds = CoinwCredentials("env-key-12345", "env-secret-12345")
+    async with CoinwSimulator(api_key="env-key-12345", secret="env-secret-12345") as sim:
+        for _ in range(2):
+            async with CoinwClient(creds, sim.url) as client:
+                assert client.capture is None
+                await asyncio.wait_for(client.get_open_orders("plan"), 10)
+    assert len(warnings(caplog)) == 1
+    assert str(target) in warnings(caplog)[0] and "recording is off" in warnings(caplog)[0]
+    assert not target.parent.exists()
