@@ -225,3 +225,28 @@ async def test_the_command_serves_on_reports_and_exits_without_a_traceback(tmp_p
     assert lines[0] == "unanswered requests: 1"
     assert "does not decode" in lines[1]
     assert b"Traceback" not in err and b"exception" not in err.lower()
+
+
+@pytest.mark.parametrize(
+    ("frame", "code", "listed"),
+    [
+        ("garbage that no recording holds", {aiohttp.WSCloseCode.POLICY_VIOLATION}, 1),
+        ("x" * (5 * 1024 * 1024), {aiohttp.WSCloseCode.MESSAGE_TOO_BIG, aiohttp.WSCloseCode.ABNORMAL_CLOSURE}, 0),
+    ],
+    ids=["garbage", "a frame over 4 MiB"],
+)
+async def test_a_websocket_client_that_sends_garbage_is_closed_and_the_next_served(
+    replay: Replay, frame: str, code: set[int], listed: int
+) -> None:
+    url = replay.url_for("bitmart", WS_BITMART_SPOT_DEPTH.url)
+    timeout = aiohttp.ClientTimeout(total=10)
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with session.ws_connect(url, max_msg_size=0) as bad, asyncio.timeout(10):
+            await bad.send_str(frame)
+            ends = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR)
+            while (await bad.receive()).type not in ends:
+                pass  # the pushes that were on their way
+            assert bad.close_code in code
+        async with session.ws_connect(url, max_msg_size=0) as good, asyncio.timeout(10):
+            assert (await good.receive()).data.encode() == BIG_PUSH
+    assert len(replay.unanswered) == listed
