@@ -36,6 +36,7 @@ import base64
 import contextlib
 import json
 import logging
+import math
 import os
 import threading
 import time
@@ -125,8 +126,10 @@ class Record:
         seq = need("seq", (int,), "an integer")
         if seq < 0:
             raise bad(f"'seq' is {seq}, not 0 or more")
-        mono = float(need("mono", (int, float), "a number"))
-        wall = float(need("wall", (int, float), "a number"))
+        mono, wall = (float(need(name, (int, float), "a number")) for name in ("mono", "wall"))
+        for name, value in (("mono", mono), ("wall", wall)):
+            if not math.isfinite(value):
+                raise bad(f"{name!r} is {value}, not a finite number")
         conn = need("conn", (int,), "an integer")
         venue = need("venue", (str,), "a string")
         direction = need("dir", (str,), "a string")
