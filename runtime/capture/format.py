@@ -44,6 +44,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, get_args
+from urllib.parse import urlsplit
 
 log = logging.getLogger("venuewire.capture")
 
@@ -156,6 +157,9 @@ class Record:
         meta = obj.get("meta", {})
         if not isinstance(meta, dict):
             raise CaptureFormatError(f"line {line}: meta is a JSON object")
+        problem = _meta_problem(transport, meta)
+        if problem:
+            raise bad(problem)
         return cls(
             seq=seq,
             mono=mono,
@@ -167,6 +171,38 @@ class Record:
             data=data,
             meta=meta,
         )
+
+
+_META_TYPES: dict[str, dict[str, tuple[tuple[type, ...], str]]] = {
+    "open": {"url": ((str,), "a string")},
+    "close": {"reason": ((str,), "a string")},
+    "http-request": {"method": ((str,), "a string"), "target": ((str,), "a string"), "headers": ((dict,), "an object")},
+    "http-response": {
+        "status": ((int,), "an integer"),
+        "request": ((int,), "an integer"),
+        "headers": ((dict,), "an object"),
+    },
+    "opend": {"proto_id": ((int,), "an integer"), "serial": ((int,), "an integer")},
+}
+"""The `meta` keys each transport's readers use, and their types (other keys are free)."""
+_URL_KEYS = ("url", "target")
+
+
+def _meta_problem(transport: str, meta: Mapping[str, Any]) -> str:
+    """Why `meta` of a `transport` record is unusable (a key of the wrong type, a URL that does
+    not parse), or ""."""
+    for name, (kinds, what) in _META_TYPES.get(transport, {}).items():
+        if name not in meta:
+            continue
+        value = meta[name]
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            return f"meta {name!r} is {_shown(value)}, not {what}"
+        if name in _URL_KEYS:
+            try:
+                _ = urlsplit(value).port  # the port too: it is parsed on use
+            except ValueError as exc:
+                return f"meta {name!r} {_shown(value)} is not a URL ({exc})"
+    return ""
 
 
 def _shown(value: object) -> str:

@@ -67,6 +67,12 @@ def lying_length(frame: bytes, length: int) -> bytes:
     return frame[:12] + length.to_bytes(4, "little") + frame[16:HEADER_SIZE] + frame[HEADER_SIZE:]
 
 
+def http(transport: str = "http-request", **meta: Any) -> dict[str, Any]:
+    """A CoinW HTTP record whose `meta` is `meta`."""
+    way = "out" if transport == "http-request" else "in"
+    return record(venue="coinw", dir=way, transport=transport, text=OMIT, meta=meta)
+
+
 def record_line(obj: dict[str, Any]) -> bytes:
     return (HEADER + "\n").encode() + json.dumps(obj).encode() + b"\n"
 
@@ -103,6 +109,15 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
     ("text a number", lines(record(text=5)), "'text' is 5, not a string"),
     ("text a lone surrogate", record_line(record()).replace(b'"{}"', b'"\\ud800"'), "lone surrogate"),
     ("meta a list", lines(record(meta=[1])), "meta is a JSON object"),
+    ("an open URL that does not parse", lines(opened(url="wss://[::1/ws")), "meta 'url' 'wss://[::1/ws' is not a URL"),
+    ("an open URL with port 99999", lines(opened(url="wss://h:99999/ws")), "is not a URL (Port out of range"),
+    ("an open URL that is a number", lines(opened() | {"meta": {"url": 5}}), "meta 'url' is 5, not a string"),
+    ("an HTTP target that does not parse", lines(http(target="http://[x/y")), "meta 'target' 'http://[x/y'"),
+    ("an HTTP method that is a list", lines(http(method=["GET"])), "meta 'method' is list, not a string"),
+    ("HTTP headers that are a string", lines(http(headers="a: b")), "meta 'headers' is 'a: b', not an object"),
+    ("an HTTP status that is a string", lines(http("http-response", status="200")), "meta 'status' is '200'"),
+    ("an HTTP request seq that is null", lines(http("http-response", request=None)), "meta 'request' is None"),
+    ("an OpenD proto_id that is a float", lines(opend(keepalive_reply()) | {"meta": {"proto_id": 1.5}}), "'proto_id'"),
     ("a record that is a list", (HEADER + "\n[1, 2]\n").encode(), "a record is a JSON object"),
     ("a line that is not JSON", (HEADER + "\nnot json\n").encode(), "line 2 is not JSON"),
     ("a NUL line", (HEADER + "\n\x00\x00\n").encode(), "line 2 is not JSON"),
