@@ -119,7 +119,10 @@ def _opend(record: Record) -> Classified:
     if protocol is None or protocol.proto is None:
         known = f" ({protocol.name}, no schema)" if protocol is not None else ""
         return Classified(record, "unknown", f"futu {side} protoID {proto_id}{known}")
-    info = find_message("futu", f"{protocol.proto}.{side}")
+    try:
+        info = find_message("futu", f"{protocol.proto}.{side}")
+    except KeyError:  # a push-only protocol sent by the client, say
+        return Classified(record, "unknown", f"futu {side} protoID {proto_id} ({protocol.name} has no {side})")
     return Classified(record, "proto", f"futu/{info.name}", data[HEADER_SIZE:], info, proto_fmt=fmt)
 
 

@@ -30,11 +30,11 @@ from tests.hostile.capture_files import (
 )
 from venuewire.bitmart.protocol import DEFAULT_MAX_MESSAGE_SIZE
 from venuewire.capture import format as capture_format
-from venuewire.capture.format import CaptureFormatError, read_capture
+from venuewire.capture.format import CaptureFormatError, CaptureWriter, read_capture
 from venuewire.cli import main
 from venuewire.cli.check import render
 from venuewire.drift import check_capture, write_fixtures
-from venuewire.generated.registry import OpenDProtoID
+from venuewire.generated.registry import WS_BITMART_SPOT_DEPTH, OpenDProtoID
 from venuewire.opend.frame import decode_frame, encode_frame
 from venuewire.replay import Replay
 from venuewire.replay.plan import ReplayPlan
@@ -361,3 +361,72 @@ def test_an_opend_body_that_does_not_decode_is_a_decode_failure(
     found = opend_failures(capsys, tmp_path, frame)
     assert len(found) == 1
     assert needle in found[0]
+
+
+PAYLOADS = st.one_of(
+    st.binary(max_size=200),
+    st.builds(deflated, st.binary(max_size=200)),
+    st.builds(
+        lambda v: json.dumps(v).encode(),
+        st.recursive(
+            st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=10)),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(
+                    st.sampled_from(["table", "data", "code", "op", "args", "type", "ms_t", "bids", "asks", "symbol"]),
+                    inner,
+                    max_size=4,
+                )
+            ),
+            max_leaves=12,
+        ),
+    ),
+    st.builds(lambda body: encode_frame(int(OpenDProtoID.Qot_UpdateOrderBook), 1, body), st.binary(max_size=100)),
+)
+TRANSPORTS = st.sampled_from(["ws-text", "ws-binary", "opend", "http-request", "http-response"])
+
+
+VENUES = st.sampled_from(["futu", "bitmart", "coinw", "infoway", "qfex"])
+MESSAGES = st.tuples(VENUES, st.sampled_from(["in", "out"]), TRANSPORTS, PAYLOADS)
+
+
+@settings(max_examples=200, deadline=None)
+@given(messages=st.lists(MESSAGES, min_size=1, max_size=5))
+def test_fuzz_well_formed_records_with_random_payloads(messages: list[tuple[str, str, str, bytes]]) -> None:
+    """Every well-formed record is read; whatever its payload, check reports it (never raises)
+    and a replay plan is made or refused with a CaptureFormatError."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzz.jsonl"
+        with CaptureWriter(path) as writer:
+            conns: dict[str, int] = {}
+            request = -1
+            for venue, way, transport, payload in messages:
+                if venue not in conns:
+                    url = "tcp://127.0.0.1:11111" if venue == "futu" else WS_BITMART_SPOT_DEPTH.url
+                    conns[venue] = writer.connection(venue, url)
+                meta: dict[str, Any] = {}
+                if transport == "http-request":
+                    meta = {"method": "GET", "target": "/v1/x?a=1", "headers": {}}
+                elif transport == "http-response":
+                    meta = {"status": 200, "request": request, "headers": {}}
+                seq = writer.write(conns[venue], venue, way, transport, payload, meta=meta)  # type: ignore[arg-type]
+                request = seq if transport == "http-request" else request
+        capture = read_capture(path)
+        assert len(capture.records) == len(messages) + len(conns)
+        report = check_capture(capture)
+        assert report.to_json()["records"] == len(messages)
+        try:
+            ReplayPlan.from_capture(capture)
+        except CaptureFormatError as exc:
+            assert "OpenD record" in str(exc)
+
+
+def test_a_client_frame_of_a_push_only_protocol_is_an_unknown_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    frame = encode_frame(int(OpenDProtoID.Qot_UpdateBasicQot), 1, b"")
+    path = write(tmp_path, "push", lines(opened("futu", "tcp://127.0.0.1:11111"), opend(frame, "out")))
+    code, doc = check_json(capsys, path)
+    assert code == 1
+    proto_id = int(OpenDProtoID.Qot_UpdateBasicQot)
+    assert labels(doc) == {f"futu Request protoID {proto_id} (Qot_UpdateBasicQot has no Request)": 1}
