@@ -12,6 +12,7 @@ from typing import IO
 
 import pytest
 
+from venuewire import OpenDClient, SubType
 from venuewire.bitmart import BitmartClient
 from venuewire.capture.format import CaptureWriter, read_capture
 from venuewire.capture.tap import ENV_VAR
@@ -20,6 +21,7 @@ from venuewire.credentials import BitmartCredentials, CoinwCredentials
 from venuewire.models import OrderBook
 from venuewire.sim.bitmart import BitmartSimulator
 from venuewire.sim.coinw import CoinwSimulator
+from venuewire.sim.opend import OpenDSimulator
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -160,3 +162,24 @@ async def test_an_environment_capture_path_that_cannot_be_opened_turns_recording
     assert len(warnings(caplog)) == 1
     assert str(target) in warnings(caplog)[0] and "recording is off" in warnings(caplog)[0]
     assert not target.parent.exists()
+
+
+async def test_an_opend_session_goes_on_when_its_capture_disk_fills(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "opend.jsonl"
+    async with (
+        OpenDSimulator(host="127.0.0.1", port=0, push_interval=0.05) as sim,
+        OpenDClient(host="127.0.0.1", port=sim.port, capture=path) as client,
+    ):
+        await asyncio.wait_for(client.subscribe(["HK.00700"], sub_types=[SubType.OrderBook], push=False), 10)
+        first = await asyncio.wait_for(client.get_order_book("HK.00700", num=5), 10)
+        assert client.capture is not None
+        fill_disk(client.capture.writer, room=100)
+        books = [await asyncio.wait_for(client.get_order_book("HK.00700", num=5), 10) for _ in range(3)]
+        assert isinstance(client.capture.failed, OSError)
+    assert all(type(book) is type(first) and book.security == first.security for book in books)
+    assert len(warnings(caplog)) == 1
+    capture = read_capture(path)
+    assert capture.truncated
+    assert any(r.transport == "opend" for r in capture.records)
