@@ -197,7 +197,7 @@ def _meta_problem(transport: str, meta: Mapping[str, Any]) -> str:
         value = meta[name]
         if isinstance(value, bool) or not isinstance(value, kinds):
             return f"meta {name!r} is {_shown(value)}, not {what}"
-        if name in _URL_KEYS:
+        if name in _URL_KEYS and isinstance(value, str):
             try:
                 _ = urlsplit(value).port  # the port too: it is parsed on use
             except ValueError as exc:
