@@ -89,6 +89,25 @@ class _Schedule:
                 await asyncio.sleep(wait)
 
 
+async def _close_ws(ws: web.WebSocketResponse, transport: asyncio.BaseTransport | None) -> None:
+    """Close `ws` within CLOSE_WAIT_S; a client that does not read (its close frame cannot
+    be written) has its connection aborted."""
+    try:
+        await asyncio.wait_for(ws.close(code=WSCloseCode.GOING_AWAY, message=b"replay closed"), CLOSE_WAIT_S)
+    except (Exception, asyncio.CancelledError):  # cancelled: aiohttp shares one drain waiter with the pusher
+        if transport is not None:
+            transport.abort()
+
+
+async def _close_stream(writer: asyncio.StreamWriter) -> None:
+    """Close an OpenD connection within CLOSE_WAIT_S, else abort it (a client that does not read)."""
+    writer.close()
+    try:
+        await asyncio.wait_for(writer.wait_closed(), CLOSE_WAIT_S)
+    except (Exception, asyncio.CancelledError):  # whatever it was, the connection ends here
+        writer.transport.abort()
+
+
 class _Cursor:
     """Recorded answers taken in order; the last one again once they run out."""
 
@@ -134,7 +153,7 @@ class Replay:
         self._tcp: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
-        self._sockets: set[web.WebSocketResponse] = set()
+        self._sockets: dict[web.WebSocketResponse, asyncio.BaseTransport | None] = {}
         self._used: dict[tuple[str, str], int] = {}
         self._http_used: dict[HttpExchange, int] = {}
         self._cursor = _Cursor()
@@ -198,11 +217,10 @@ class Replay:
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        for ws in list(self._sockets):
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(code=WSCloseCode.GOING_AWAY, message=b"replay closed"), CLOSE_WAIT_S)
-        for writer in list(self._writers):
-            writer.close()
+        ending = [asyncio.ensure_future(_close_ws(ws, transport)) for ws, transport in list(self._sockets.items())]
+        ending += [asyncio.ensure_future(_close_stream(writer)) for writer in list(self._writers)]
+        if ending:  # at once: a client that never reads costs CLOSE_WAIT_S, not CLOSE_WAIT_S each
+            await asyncio.wait(ending)
         for server in self._tcp:
             server.close()
             with contextlib.suppress(Exception):
@@ -344,7 +362,7 @@ class Replay:
             return web.Response(status=404, text=f"venuewire replay: no recorded WebSocket at {request.path_qs}")
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
-        self._sockets.add(ws)
+        self._sockets[ws] = request.transport
         schedule = _Schedule(self.speed)
         pusher = self._spawn(self._ws_pushes(recorded, schedule, ws))
         next_barrier = 0
@@ -375,7 +393,7 @@ class Replay:
             pass
         finally:
             pusher.cancel()
-            self._sockets.discard(ws)
+            self._sockets.pop(ws, None)
             with contextlib.suppress(Exception):
                 await ws.close()
         return ws

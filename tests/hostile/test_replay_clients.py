@@ -19,6 +19,7 @@ from venuewire.capture.format import CaptureWriter
 from venuewire.generated.registry import WS_BITMART_SPOT_DEPTH, OpenDProtoID
 from venuewire.opend.frame import HEADER_SIZE, decode_frame, encode_frame
 from venuewire.replay import Replay
+from venuewire.replay.server import CLOSE_WAIT_S
 
 pytestmark = pytest.mark.timeout(60)
 
@@ -152,7 +153,8 @@ async def test_http_garbage_and_a_huge_body(replay: Replay) -> None:
     assert replay.unanswered[0].what.startswith("POST /x (a body over ")
 
 
-async def test_a_websocket_that_never_reads_does_not_hold_the_replay(replay: Replay) -> None:
+async def never_reading_websocket(replay: Replay) -> asyncio.StreamWriter:
+    """A WebSocket client that completes the handshake, then never reads (a tiny receive buffer)."""
     url = urlsplit(replay.url_for("bitmart", WS_BITMART_SPOT_DEPTH.url))
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
@@ -167,6 +169,25 @@ async def test_a_websocket_that_never_reads_does_not_hold_the_replay(replay: Rep
     async with asyncio.timeout(5):
         status = await reader.readline()
     assert status.startswith(b"HTTP/1.1 101")
+    return writer
+
+
+async def test_a_replay_stops_at_once_with_websockets_that_never_read(tmp_path: Path) -> None:
+    """Their close frame cannot be written: they are aborted, all at once, and close() returns
+    (it raised CancelledError before: aiohttp's drain waiter is shared with the cancelled pusher)."""
+    replay = Replay(capture(tmp_path / "stuck.jsonl"), speed=0)
+    await replay.start()
+    stuck = [await never_reading_websocket(replay) for _ in range(3)]
+    await asyncio.sleep(0.5)  # the replay fills their sockets and waits on them
+    started = time.monotonic()
+    await asyncio.wait_for(replay.close(), STOP_WITHIN_S)
+    assert time.monotonic() - started < 2 * CLOSE_WAIT_S
+    for writer in stuck:
+        writer.transport.abort()
+
+
+async def test_a_websocket_that_never_reads_does_not_hold_the_replay(replay: Replay) -> None:
+    writer = await never_reading_websocket(replay)
     await asyncio.sleep(0.5)  # the replay fills the socket and waits on it
     assert await http_get(replay) == (200, '{"ok":1}')
     assert await keepalive(replay) == REPLY_BODY
