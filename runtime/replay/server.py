@@ -100,12 +100,16 @@ async def _close_ws(ws: web.WebSocketResponse, transport: asyncio.BaseTransport 
 
 
 async def _close_stream(writer: asyncio.StreamWriter) -> None:
-    """Close an OpenD connection within CLOSE_WAIT_S, else abort it (a client that does not read)."""
+    """Close an OpenD connection within CLOSE_WAIT_S, else abort it (a client that does not
+    read). The wait never cancels `wait_closed`: its future is shared by every waiter."""
     writer.close()
-    try:
-        await asyncio.wait_for(writer.wait_closed(), CLOSE_WAIT_S)
-    except (Exception, asyncio.CancelledError):  # whatever it was, the connection ends here
+    closed = asyncio.ensure_future(writer.wait_closed())
+    done, _ = await asyncio.wait({closed}, timeout=CLOSE_WAIT_S)
+    if not done:
         writer.transport.abort()
+        done, _ = await asyncio.wait({closed}, timeout=CLOSE_WAIT_S)
+    if done and not closed.cancelled():
+        closed.exception()  # retrieved: a reset connection is no news at close
 
 
 class _Cursor:
@@ -299,9 +303,7 @@ class Replay:
         finally:
             pusher.cancel()
             self._writers.discard(writer)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(writer.wait_closed(), CLOSE_WAIT_S)
+            await _close_stream(writer)
 
     async def _opend_pushes(
         self, recorded: OpenDConn, schedule: _Schedule, writer: asyncio.StreamWriter, lock: asyncio.Lock

@@ -5,6 +5,7 @@ the other clients, lists what it could not answer, and stops within its timeouts
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import sys
 import time
@@ -271,3 +272,33 @@ async def test_a_websocket_client_that_sends_garbage_is_closed_and_the_next_serv
         async with session.ws_connect(url, max_msg_size=0) as good, asyncio.timeout(10):
             assert (await good.receive()).data.encode() == BIG_PUSH
     assert len(replay.unanswered) == listed
+
+
+async def test_a_replay_stops_with_opend_clients_that_never_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Pushes fill their sockets; close() still returns within its timeouts, and nothing is
+    logged as an error (a cancelled shared close waiter was 'Exception in callback' before)."""
+    path = tmp_path / "pushes.jsonl"
+    with CaptureWriter(path) as writer:
+        conn = writer.connection("futu", "tcp://127.0.0.1:11111")
+        push = encode_frame(int(OpenDProtoID.Qot_UpdateOrderBook), 1000, b"\x08\x00\x12\x80\x80\x10" + b"z" * 262144)
+        for _ in range(40):
+            writer.write(conn, "futu", "in", "opend", push)
+    replay = Replay(path, speed=0)
+    await replay.start()
+    clients = []
+    for _ in range(3):
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        sock.setblocking(False)
+        await asyncio.get_running_loop().sock_connect(sock, replay.address_for("futu"))
+        clients.append(sock)
+    await asyncio.sleep(0.5)
+    started = time.monotonic()
+    await asyncio.wait_for(replay.close(), STOP_WITHIN_S)
+    assert time.monotonic() - started < 2 * CLOSE_WAIT_S + 1
+    await asyncio.sleep(0.1)
+    for sock in clients:
+        sock.close()
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
