@@ -89,7 +89,7 @@ class _Schedule:
                 await asyncio.sleep(wait)
 
 
-async def _close_ws(ws: web.WebSocketResponse, transport: asyncio.BaseTransport | None) -> None:
+async def _close_ws(ws: web.WebSocketResponse, transport: asyncio.Transport | None) -> None:
     """Close `ws` within CLOSE_WAIT_S; a client that does not read (its close frame cannot
     be written) has its connection aborted."""
     try:
@@ -157,7 +157,7 @@ class Replay:
         self._tcp: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
-        self._sockets: dict[web.WebSocketResponse, asyncio.BaseTransport | None] = {}
+        self._sockets: dict[web.WebSocketResponse, asyncio.Transport | None] = {}
         self._used: dict[tuple[str, str], int] = {}
         self._http_used: dict[HttpExchange, int] = {}
         self._cursor = _Cursor()
