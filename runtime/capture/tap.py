@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import base64
 import dataclasses
+import logging
 import os
 import threading
 from collections.abc import Iterable, Mapping
@@ -25,6 +26,8 @@ from typing import TypeAlias
 from venuewire.capture.format import CaptureFormatError, CaptureWriter, Direction
 from venuewire.capture.protowire import redact_protobuf
 from venuewire.credentials import Secret
+
+log = logging.getLogger("venuewire.capture")
 
 ENV_VAR = "VENUEWIRE_CAPTURE"
 """The environment variable that turns recording on for every client of a process."""
@@ -52,11 +55,15 @@ def new_capture(path: str | os.PathLike[str]) -> CaptureWriter:
 _process_lock = threading.Lock()
 _process: dict[str, tuple[int, CaptureWriter]] = {}
 """The environment variable's writer, by path: (the pid that opened it, the writer)."""
+_unwritable: set[str] = set()
+"""Environment variable paths that could not be opened (warned about once)."""
 
 
 def process_capture() -> CaptureWriter | None:
     """The process's writer when `VENUEWIRE_CAPTURE` is set (opened on first use, closed at
-    exit; a forked child opens its own), else None."""
+    exit; a forked child opens its own), else None. A path that cannot be opened (a folder
+    that does not exist, no permission) logs one warning and turns recording off: the program
+    runs as it would without the variable."""
     target = os.environ.get(ENV_VAR, "")
     if not target:
         return None
@@ -64,7 +71,14 @@ def process_capture() -> CaptureWriter | None:
         opened = _process.get(target)
         if opened is not None and opened[0] == os.getpid():
             return opened[1]
-        writer = new_capture(target)
+        if target in _unwritable:
+            return None
+        try:
+            writer = new_capture(target)
+        except OSError as exc:  # the program runs as it would without the variable
+            _unwritable.add(target)
+            log.warning("%s=%s: cannot record there (%s); recording is off", ENV_VAR, target, exc)
+            return None
         _process[target] = (os.getpid(), writer)
         atexit.register(writer.close)
         return writer
@@ -111,7 +125,14 @@ class Tap:
         return tap
 
     def __repr__(self) -> str:
-        return f"Tap({self.venue!r}, {str(self.writer.path)!r})"
+        state = "" if self.failed is None else ", failed"
+        return f"Tap({self.venue!r}, {str(self.writer.path)!r}{state})"
+
+    @property
+    def failed(self) -> OSError | None:
+        """Why the recording stopped early (a full disk, ...), None while it runs: the client
+        itself goes on (see `CaptureWriter`)."""
+        return self.writer.failed
 
     def secret(self, secret: str | bytes | Secret | None) -> None:
         """Never write `secret` (nor its hex or base64 forms) from now on."""

@@ -33,13 +33,13 @@ def add_check(group: Commands) -> None:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    from venuewire.capture.format import CaptureFormatError, read_capture
+    from venuewire.capture.format import CaptureFormatError, read_capture, read_problem
     from venuewire.drift import check_capture, write_fixtures
 
     try:
         capture = read_capture(args.file)
     except (OSError, CaptureFormatError) as exc:
-        print(f"venuewire check: {args.file}: {exc}", file=sys.stderr)
+        print(f"venuewire check: {read_problem(args.file, exc)}", file=sys.stderr)
         return 2
     report = check_capture(capture)
     if args.fixtures:

@@ -8,8 +8,14 @@ import sys
 import time
 from collections.abc import Sequence
 
-from venuewire.capture.format import CaptureFormatError, read_capture
-from venuewire.cli.common import CommandFailed, Commands, add_command, positive_seconds, quiet_logging
+from venuewire.capture.format import CaptureFormatError, read_capture, read_problem
+from venuewire.cli.common import (
+    CommandFailed,
+    Commands,
+    add_command,
+    positive_seconds,
+    quiet_logging,
+)
 from venuewire.cli.sim import _until_signalled
 from venuewire.replay import Replay
 
@@ -60,7 +66,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         capture = read_capture(args.file)
     except (OSError, CaptureFormatError) as exc:
-        print(f"venuewire replay: {exc}", file=sys.stderr)
+        print(f"venuewire replay: {read_problem(args.file, exc)}", file=sys.stderr)
         return 2
     try:
         venues = list(dict.fromkeys(record.venue for record in capture.records))

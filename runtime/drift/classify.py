@@ -107,14 +107,22 @@ def _opend(record: Record) -> Classified:
     data = record.data
     side = "Request" if record.direction == "out" else "Response"
     if len(data) < HEADER_SIZE or data[:2] != MAGIC:
-        error = DecodeError("futu", "frame", ("header",), f"{len(data)} bytes without a whole OpenD header")
+        detail = (
+            f"{len(data)} bytes without a whole OpenD header"
+            if len(data) < HEADER_SIZE
+            else f"no OpenD magic {MAGIC!r} at the start (found {data[:2]!r})"
+        )
+        error = DecodeError("futu", "frame", ("header",), detail)
         return Classified(record, "unknown", "futu frame without an OpenD header", problem=error)
     _magic, proto_id, fmt, _ver, _serial, _length, _digest, _reserved = HEADER.unpack_from(data)
     protocol = _PROTOCOLS.get(proto_id)
     if protocol is None or protocol.proto is None:
         known = f" ({protocol.name}, no schema)" if protocol is not None else ""
         return Classified(record, "unknown", f"futu {side} protoID {proto_id}{known}")
-    info = find_message("futu", f"{protocol.proto}.{side}")
+    try:
+        info = find_message("futu", f"{protocol.proto}.{side}")
+    except KeyError:  # a push-only protocol sent by the client, say
+        return Classified(record, "unknown", f"futu {side} protoID {proto_id} ({protocol.name} has no {side})")
     return Classified(record, "proto", f"futu/{info.name}", data[HEADER_SIZE:], info, proto_fmt=fmt)
 
 

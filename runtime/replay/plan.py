@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
-from venuewire.capture.format import REDACTED, Capture, Record
+from venuewire.capture.format import REDACTED, Capture, CaptureFormatError, Record
 from venuewire.errors import DecodeError
 from venuewire.generated.registry import MESSAGES, WS_CHANNELS, OpenDProtoID, WsChannel
 from venuewire.messages import decode_json
@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 _KEEPALIVE = int(OpenDProtoID.KeepAlive)
+_MIN_STATUS, _MAX_STATUS = 100, 599
 _DIGITS = re.compile(r"[0-9]{10,}")
 _TOKEN = re.compile(r"[0-9A-Za-z+/=_-]{16,}")
 _HAS_DIGIT = re.compile(r"[0-9]")
@@ -131,7 +132,7 @@ def query_matches(recorded: str, sent: str) -> bool:
 def _header(frame: bytes) -> tuple[int, int, int, bytes]:
     """(protoID, format, serial, plaintext body) of a recorded frame (header + decrypted body)."""
     if len(frame) < HEADER_SIZE:
-        raise ValueError(f"an OpenD record of {len(frame)} bytes is shorter than the {HEADER_SIZE}-byte header")
+        raise CaptureFormatError(f"an OpenD record of {len(frame)} bytes is shorter than the {HEADER_SIZE}-byte header")
     _magic, proto_id, fmt, _ver, serial, _len, _sha, _reserved = HEADER.unpack_from(frame)
     return int(proto_id), int(fmt), int(serial), frame[HEADER_SIZE:]
 
@@ -177,7 +178,10 @@ def _opend_conn(url: str, records: Sequence[Record]) -> OpenDConn:
     for record in records:
         if record.transport != "opend":
             continue
-        proto_id, _fmt, serial, _body = _header(record.data)
+        try:
+            proto_id, _fmt, serial, _body = _header(record.data)
+        except CaptureFormatError as exc:
+            raise CaptureFormatError(f"seq {record.seq}: {exc}") from None
         if record.direction == "out":
             requests.add((proto_id, serial))
             counts[proto_id] = counts.get(proto_id, 0) + 1
@@ -426,6 +430,13 @@ def _headers(value: object) -> tuple[tuple[str, str], ...]:
     return tuple((str(k), str(v)) for k, v in pairs if str(k).lower() not in _HOP_HEADERS)
 
 
+def _status(response: Record) -> int:
+    status = response.meta.get("status", 200)
+    if isinstance(status, bool) or not isinstance(status, int) or not _MIN_STATUS <= status <= _MAX_STATUS:
+        raise CaptureFormatError(f"seq {response.seq}: http-response status {status!r:.40} is not an HTTP status")
+    return status
+
+
 def _exchanges(records: Sequence[Record]) -> list[HttpExchange]:
     responses = {r.meta.get("request"): r for r in records if r.transport == "http-response"}
     out = []
@@ -442,7 +453,7 @@ def _exchanges(records: Sequence[Record]) -> list[HttpExchange]:
                 path=target.path or "/",
                 query=target.query,
                 body=request.data,
-                status=int(response.meta.get("status", 200)),
+                status=_status(response),
                 headers=_headers(response.meta.get("headers")),
                 response=response.data,
             )
@@ -475,6 +486,15 @@ class ReplayPlan:
 
     @classmethod
     def from_capture(cls, capture: Capture) -> ReplayPlan:
+        """The plan of `capture`; a record it cannot serve (an OpenD record shorter than its
+        header, an HTTP status that is not one) is a `CaptureFormatError` naming it."""
+        try:
+            return cls._from_capture(capture)
+        except CaptureFormatError as exc:
+            raise CaptureFormatError(f"{capture.path}: {exc}") from None
+
+    @classmethod
+    def _from_capture(cls, capture: Capture) -> ReplayPlan:
         venues: dict[str, VenuePlan] = {}
         for records in capture.connections().values():
             venue = records[0].venue

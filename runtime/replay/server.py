@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 
 READ_CHUNK = 1 << 16
 CLOSE_WAIT_S = 2.0
+MAX_HTTP_BODY = 1 << 20
+"""The largest HTTP request body the replay reads; a bigger one is answered 413 and listed as unanswered."""
 _WHAT_LIMIT = 200
 
 
@@ -85,6 +87,29 @@ class _Schedule:
             wait = base + step.delay / self.speed - time.monotonic()
             if wait > 0:
                 await asyncio.sleep(wait)
+
+
+async def _close_ws(ws: web.WebSocketResponse, transport: asyncio.Transport | None) -> None:
+    """Close `ws` within CLOSE_WAIT_S; a client that does not read (its close frame cannot
+    be written) has its connection aborted."""
+    try:
+        await asyncio.wait_for(ws.close(code=WSCloseCode.GOING_AWAY, message=b"replay closed"), CLOSE_WAIT_S)
+    except (Exception, asyncio.CancelledError):  # cancelled: aiohttp shares one drain waiter with the pusher
+        if transport is not None:
+            transport.abort()
+
+
+async def _close_stream(writer: asyncio.StreamWriter) -> None:
+    """Close an OpenD connection within CLOSE_WAIT_S, else abort it (a client that does not
+    read). The wait never cancels `wait_closed`: its future is shared by every waiter."""
+    writer.close()
+    closed = asyncio.ensure_future(writer.wait_closed())
+    done, _ = await asyncio.wait({closed}, timeout=CLOSE_WAIT_S)
+    if not done:
+        writer.transport.abort()
+        done, _ = await asyncio.wait({closed}, timeout=CLOSE_WAIT_S)
+    if done and not closed.cancelled():
+        closed.exception()  # retrieved: a reset connection is no news at close
 
 
 class _Cursor:
@@ -132,7 +157,7 @@ class Replay:
         self._tcp: list[asyncio.Server] = []
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
-        self._sockets: set[web.WebSocketResponse] = set()
+        self._sockets: dict[web.WebSocketResponse, asyncio.Transport | None] = {}
         self._used: dict[tuple[str, str], int] = {}
         self._http_used: dict[HttpExchange, int] = {}
         self._cursor = _Cursor()
@@ -181,7 +206,7 @@ class Replay:
                     self._tcp.append(server)
                     self._bound[venue] = int(server.sockets[0].getsockname()[1])
                 else:
-                    app = web.Application()
+                    app = web.Application(client_max_size=MAX_HTTP_BODY)
                     app.router.add_route("*", "/{tail:.*}", functools.partial(self._http, plan))
                     runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=1.0)
                     await runner.setup()
@@ -196,11 +221,10 @@ class Replay:
     async def close(self) -> None:
         for task in list(self._tasks):
             task.cancel()
-        for ws in list(self._sockets):
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(ws.close(code=WSCloseCode.GOING_AWAY, message=b"replay closed"), CLOSE_WAIT_S)
-        for writer in list(self._writers):
-            writer.close()
+        ending = [asyncio.ensure_future(_close_ws(ws, transport)) for ws, transport in list(self._sockets.items())]
+        ending += [asyncio.ensure_future(_close_stream(writer)) for writer in list(self._writers)]
+        if ending:  # at once: a client that never reads costs CLOSE_WAIT_S, not CLOSE_WAIT_S each
+            await asyncio.wait(ending)
         for server in self._tcp:
             server.close()
             with contextlib.suppress(Exception):
@@ -279,9 +303,7 @@ class Replay:
         finally:
             pusher.cancel()
             self._writers.discard(writer)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(writer.wait_closed(), CLOSE_WAIT_S)
+            await _close_stream(writer)
 
     async def _opend_pushes(
         self, recorded: OpenDConn, schedule: _Schedule, writer: asyncio.StreamWriter, lock: asyncio.Lock
@@ -302,7 +324,11 @@ class Replay:
         self._touch()
         if request.headers.get("Upgrade", "").lower() == "websocket":
             return await self._ws(plan, request)
-        body = await request.read()
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:  # answered 413
+            self._miss(plan.venue, "http", f"{request.method} {request.path_qs} (a body over {MAX_HTTP_BODY} bytes)")
+            raise
         exchange = self._match_http(plan, request.method, request.path, request.query_string, body)
         if exchange is None:
             target = request.path_qs
@@ -338,7 +364,7 @@ class Replay:
             return web.Response(status=404, text=f"venuewire replay: no recorded WebSocket at {request.path_qs}")
         ws = web.WebSocketResponse(autoping=True)
         await ws.prepare(request)
-        self._sockets.add(ws)
+        self._sockets[ws] = request.transport
         schedule = _Schedule(self.speed)
         pusher = self._spawn(self._ws_pushes(recorded, schedule, ws))
         next_barrier = 0
@@ -369,7 +395,7 @@ class Replay:
             pass
         finally:
             pusher.cancel()
-            self._sockets.discard(ws)
+            self._sockets.pop(ws, None)
             with contextlib.suppress(Exception):
                 await ws.close()
         return ws

@@ -4,6 +4,7 @@ the unanswered requests at exit and the exit status."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import sys
 from pathlib import Path
@@ -56,10 +57,15 @@ async def finish(proc: asyncio.subprocess.Process) -> tuple[int, str]:
 def both(tmp_path: Path) -> Path:
     """The BitMart WebSocket and the CoinW HTTP captures in one file."""
     ws = bitmart_ws(tmp_path / "ws.jsonl").read_text().splitlines()
-    http = http_capture(tmp_path / "http.jsonl").read_text().splitlines()[1:]
-    rows = [line.replace('"conn": ', '"conn": 1', 1) for line in http]  # other connection ids
+    http = [json.loads(line) for line in http_capture(tmp_path / "http.jsonl").read_text().splitlines()[1:]]
+    after = len(ws)  # the HTTP records follow, with seqs and connection ids after the WebSocket's
+    for row in http:
+        row["seq"] += after
+        row["conn"] += after
+        if "request" in row.get("meta", {}):
+            row["meta"]["request"] += after
     path = tmp_path / "both.jsonl"
-    path.write_text("\n".join([*ws, *rows]) + "\n")
+    path.write_text("\n".join([*ws, *map(json.dumps, http)]) + "\n")
     return path
 
 
