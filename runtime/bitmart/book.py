@@ -176,7 +176,6 @@ class _SpotPush(msgspec.Struct):
 _LEGACY_DECODER = msgspec.json.Decoder(_LegacyPush)
 _PRICE, _AMOUNT, _TOTAL, _COUNT = (attrgetter(name) for name in ("price", "amount", "total", "count"))
 _SPOT_DECODER = msgspec.json.Decoder(_SpotPush)
-_PAIR_PRICE, _PAIR_SIZE = attrgetter("price"), attrgetter("size")
 
 
 _COUNT_INTS: dict[str, int] = {}
@@ -261,14 +260,14 @@ def spot_books_or_none(data: bytes | str, *, keep_raw: bool = False) -> list[Ord
         pairs = entries[0].bids + entries[0].asks
     else:
         pairs = [pair for entry in entries for pair in (*entry.bids, *entry.asks)]
-    if not are_decimal_columns((list(map(_PAIR_PRICE, pairs)), list(map(_PAIR_SIZE, pairs)))):
+    if not are_decimal_columns(([pair.price for pair in pairs], [pair.size for pair in pairs])):
         return None
     return [
         OrderBook(
             venue=VENUE,
             symbol=entry.symbol,
-            bids=tuple(map(BookLevel, map(_PAIR_PRICE, entry.bids), map(_PAIR_SIZE, entry.bids))),
-            asks=tuple(map(BookLevel, map(_PAIR_PRICE, entry.asks), map(_PAIR_SIZE, entry.asks))),
+            bids=tuple([BookLevel(pair.price, pair.size) for pair in entry.bids]),
+            asks=tuple([BookLevel(pair.price, pair.size) for pair in entry.asks]),
             timestamp=utc_from_ms(entry.ms_t, VENUE, _SPOT, ("data", index, "ms_t")),
             raw=entry if keep_raw else None,
         )
