@@ -473,6 +473,9 @@ class SilenceWatch:
 
     def data(self, key: str | None, now: float) -> list[Fresh]:
         """Data for `key` (None: unknown) arrived at `now`: the `Fresh` events it ends."""
+        if key is not None and not self._stale and None not in self._last:  # the usual case
+            self._last[key] = now
+            return []
         fresh: list[Fresh] = []
         if key is None and self._last.keys() - {None}:
             keys = list(self._last)
@@ -880,6 +883,8 @@ class _WsEngine(Closing, Generic[T]):
         error: DecodeError
         try:
             reaction = self.protocol.receive(data)
+            if type(reaction) is Reaction and not reaction.send:  # the usual case: items only
+                return reaction
             if isinstance(reaction, Reaction) and all(isinstance(f, (str, bytes)) for f in reaction.send):
                 return reaction
             raise TypeError(f"receive() returned {type(reaction).__name__}, not a Reaction of str/bytes frames")
