@@ -19,7 +19,9 @@ Stream policy (the same for every venue, and for OpenD's update streams):
   on; a stream never ends silently: it yields, or it raises a VenueError (StopAsyncIteration
   only after `aclose()`);
 - slow consumers: at most `buffer` items wait; when full the oldest is dropped and counted
-  in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest);
+  in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest); a
+  consumer that is waiting gets items as they are decoded, a few at a time, so one that keeps
+  up loses nothing to a burst of messages that arrived in one socket read;
 - silent subscriptions (`SilenceWatch`, thresholds per channel in the registry): a symbol
   or topic with no data for `stale_after` s is a `Stale` event, its next data comes after a
   `Fresh` event, and `reconnect_after` s of silence within one session reconnects (a `Gap`);
@@ -471,6 +473,9 @@ class SilenceWatch:
 
     def data(self, key: str | None, now: float) -> list[Fresh]:
         """Data for `key` (None: unknown) arrived at `now`: the `Fresh` events it ends."""
+        if key is not None and not self._stale and None not in self._last:  # the usual case
+            self._last[key] = now
+            return []
         fresh: list[Fresh] = []
         if key is None and self._last.keys() - {None}:
             keys = list(self._last)
@@ -588,6 +593,12 @@ class StreamStats(EngineStats):
     stale_reconnects: int = 0
     """Reconnects because a subscription was silent past `reconnect_after` (also in `reconnects`)."""
 
+
+_HAND_OVER: Final = 8
+"""Items a stream's reader decodes before it lets a waiting consumer run. One socket read holds
+hundreds of small messages that aiohttp hands over without suspending: decoding them all first
+keeps that many items alive (the collector promotes them, the caches go cold) and costs more
+than one event-loop turn per this many items."""
 
 _RAW_KEPT: Final = 64 * 1024
 """Bytes of a message a DecodeFailure keeps (events.DecodeFailure.raw)."""
@@ -872,6 +883,8 @@ class _WsEngine(Closing, Generic[T]):
         error: DecodeError
         try:
             reaction = self.protocol.receive(data)
+            if type(reaction) is Reaction and not reaction.send:  # the usual case: items only
+                return reaction
             if isinstance(reaction, Reaction) and all(isinstance(f, (str, bytes)) for f in reaction.send):
                 return reaction
             raise TypeError(f"receive() returned {type(reaction).__name__}, not a Reaction of str/bytes frames")
@@ -961,6 +974,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         self._maxlen = buffer
         self._items: deque[T | StreamEvent] = deque()
         self._wakeup = asyncio.Event()
+        self._consumer_waiting = False
+        """An `__anext__` is waiting for items (the reader hands them over every `_HAND_OVER`)."""
         self._reconnect = reconnect
         self._idle_timeout = idle_timeout
         self._task: asyncio.Task[None] | None = None
@@ -992,7 +1007,11 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 self._error = ConnectionLost(self.venue, "the stream stopped without saying why")
                 continue
             self._wakeup.clear()
-            await self._wakeup.wait()
+            self._consumer_waiting = True
+            try:
+                await self._wakeup.wait()
+            finally:
+                self._consumer_waiting = False
         self.stats.yielded += 1
         return self._items.popleft()
 
@@ -1215,6 +1234,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             if reaction.reconnect is not None:
                 log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
                 raise ConnectionLost(self.venue, reaction.reconnect)
+            if self._consumer_waiting and len(self._items) >= _HAND_OVER:
+                await asyncio.sleep(0)  # let the waiting consumer take them (see _HAND_OVER)
 
     async def _tick(self, ws: aiohttp.ClientWebSocketResponse, every: float) -> None:
         """Every `every` s: the protocol's `on_timer()` reaction (items yielded, frames sent; a

@@ -151,10 +151,19 @@ class _LegacyPush(LazyMessage):
     data: _LegacyData
 
 
+class _Pair(msgspec.Struct, array_like=True, forbid_unknown_fields=True, gc=False):
+    """One `[price, size]` pair as its two texts. A struct the garbage collector does not
+    track (a tuple is tracked until a collection), so a book kept in a stream's buffer adds
+    a few tracked objects, not one per level: the collector's passes stay short."""
+
+    price: str
+    size: str
+
+
 class _SpotData(LazyMessage):
     message_class = SpotDepthData
-    asks: list[tuple[str, str]]
-    bids: list[tuple[str, str]]
+    asks: list[_Pair]
+    bids: list[_Pair]
     ms_t: int
     symbol: str
 
@@ -251,14 +260,14 @@ def spot_books_or_none(data: bytes | str, *, keep_raw: bool = False) -> list[Ord
         pairs = entries[0].bids + entries[0].asks
     else:
         pairs = [pair for entry in entries for pair in (*entry.bids, *entry.asks)]
-    if not are_decimal_columns(pairs):
+    if not are_decimal_columns(([pair.price for pair in pairs], [pair.size for pair in pairs])):
         return None
     return [
         OrderBook(
             venue=VENUE,
             symbol=entry.symbol,
-            bids=tuple(starmap(BookLevel, entry.bids)),
-            asks=tuple(starmap(BookLevel, entry.asks)),
+            bids=tuple([BookLevel(pair.price, pair.size) for pair in entry.bids]),
+            asks=tuple([BookLevel(pair.price, pair.size) for pair in entry.asks]),
             timestamp=utc_from_ms(entry.ms_t, VENUE, _SPOT, ("data", index, "ms_t")),
             raw=entry if keep_raw else None,
         )

@@ -388,3 +388,18 @@ def test_clients_check_their_seconds_with_it():
         QfexTradeClient(QfexCredentials("k", "s"), heartbeat=-1)
     with pytest.raises(ValueError, match="timeout must be a positive number of seconds"):
         InfowayClient(InfowayCredentials("k"), timeout=True)
+
+
+async def test_a_consumer_that_keeps_up_loses_nothing_to_a_burst(server):
+    # The script goes out in one loop turn, so the stream reads it in a few socket reads of
+    # hundreds of messages each: its reader hands items to the waiting consumer as it goes
+    # instead of decoding the whole read first (which would overflow a small buffer).
+    server.script = [json.dumps({"n": i}) for i in range(2000)]
+    seen: list[object] = []
+    async with WsStream(Numbers(server.url + "/ws"), buffer=16) as stream:
+        async for item in stream:
+            seen.append(item)
+            if item == 1999:  # the newest is always kept, so this ends
+                break
+    assert stream.dropped == 0
+    assert seen == list(range(2000))
