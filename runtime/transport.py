@@ -58,7 +58,7 @@ import sys
 import time
 import traceback
 import weakref
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -67,6 +67,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, Self, TypedDict
 import aiohttp
 import yarl
 
+from venuewire.drift.sample import SAMPLE_EVERY, SAMPLE_FIRST, UnknownCounter, UnknownFieldSampler
 from venuewire.errors import (
     AuthError,
     ConnectionLost,
@@ -578,6 +579,10 @@ class EngineStats:
     """Connections opened after the first (after a drop, a timeout, an unreadable answer, close())."""
     dropped: int = 0
     """Items dropped because `buffer` of them were waiting already (the oldest goes)."""
+    unknown_fields: UnknownCounter = field(default_factory=Counter)
+    """(message, field path) -> sampled messages that held a field the schema does not know
+    (see venuewire.drift.sample: the first `unknown_first` of each kind, then every
+    `unknown_every`th); the typed decode is unchanged and stays strict."""
 
 
 @dataclass(slots=True)
@@ -642,6 +647,8 @@ class WsStreamSettings(TypedDict, total=False):
     reconnect_after: float | None
     clock: Callable[[], float]
     capture: Tap | None
+    unknown_first: int
+    unknown_every: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,8 +746,12 @@ class _WsEngine(Closing, Generic[T]):
         ping_interval: float | None = None,
         send_limiter: RateLimiter | None = None,
         capture: Tap | None = None,
+        unknown_first: int = SAMPLE_FIRST,
+        unknown_every: int = SAMPLE_EVERY,
     ) -> None:
         self.venue = venue
+        self._unknowns = UnknownFieldSampler(venue, Counter(), first=unknown_first, every=unknown_every)
+        """Samples incoming messages for fields their schema does not know (into `stats.unknown_fields`)."""
         self.capture = capture
         """Where every frame in and out is recorded, with each connection's open and close (None: not recorded)."""
         self._capture_conns: dict[aiohttp.ClientWebSocketResponse, int] = {}
@@ -783,6 +794,7 @@ class _WsEngine(Closing, Generic[T]):
                     heartbeat=self._ping_interval,
                     autoping=True,
                 )
+            self._unknowns.url = str(target.with_query(None))  # its path picks the channels
             if self.capture is not None:
                 self._capture_conns[ws] = self.capture.opened(str(target))
             return ws
@@ -946,6 +958,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         reconnect_after: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         capture: Tap | None = None,
+        unknown_first: int = SAMPLE_FIRST,
+        unknown_every: int = SAMPLE_EVERY,
     ) -> None:
         if buffer < 1:
             raise ValueError("buffer must be at least 1")
@@ -968,8 +982,10 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             max_message_size=max_message_size,
             send_limiter=send_limiter,
             capture=capture,
+            unknown_first=unknown_first,
+            unknown_every=unknown_every,
         )
-        self.stats = StreamStats()
+        self.stats = StreamStats(unknown_fields=self._unknowns.counter)
         self.gaps: list[Gap] = []
         self._maxlen = buffer
         self._items: deque[T | StreamEvent] = deque()
@@ -1217,6 +1233,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 self._decode_failure(message, b"")
                 continue
             reaction = self._react(message)
+            self._unknowns.observe(message, type(reaction.items[0]) if reaction.items else None)
             for item in reaction.items:
                 if isinstance(item, DecodeFailure):
                     self.stats.decode_errors += 1
@@ -1419,6 +1436,8 @@ class WsSession(_WsEngine[T]):
         session: aiohttp.ClientSession | None = None,
         what: str = "session",
         capture: Tap | None = None,
+        unknown_first: int = SAMPLE_FIRST,
+        unknown_every: int = SAMPLE_EVERY,
     ) -> None:
         if correlation not in SESSION_CORRELATIONS:
             raise ValueError(f"a WsSession pairs answers by {', '.join(SESSION_CORRELATIONS)}, not {correlation!r}")
@@ -1440,9 +1459,11 @@ class WsSession(_WsEngine[T]):
             max_message_size=max_message_size,
             ping_interval=None if ping_interval is None else positive_seconds("ping_interval", ping_interval),
             capture=capture,
+            unknown_first=unknown_first,
+            unknown_every=unknown_every,
         )
         self.what = what
-        self.stats = SessionStats()
+        self.stats = SessionStats(unknown_fields=self._unknowns.counter)
         self._buffer = buffer
         self._pushes: deque[T | DecodeFailure] = deque()
         self._pushed = asyncio.Event()
@@ -1689,6 +1710,7 @@ class WsSession(_WsEngine[T]):
             self.stats.ignored_frames += 1
             return
         reaction = self._react(data)
+        self._unknowns.observe(data, type(reaction.items[0]) if reaction.items else None)
         for item in reaction.items:
             if isinstance(item, DecodeFailure):
                 log.warning("%s: %s", self.venue, item.error)
