@@ -77,7 +77,8 @@ class UnknownFieldSampler:
         except Exception as exc:  # counting is a statistic: it must never cost the stream
             if not self._failed:
                 self._failed = True
-                log.warning("%s: counting unknown fields failed (%s: %s); not counted", self.venue, type(exc).__name__, exc)
+                name = type(exc).__name__
+                log.warning("%s: counting unknown fields failed (%s: %s); not counted", self.venue, name, exc)
 
 
 def _unknown_paths(venue: str, url: str, raw: str | bytes) -> list[tuple[str, str]]:

@@ -1,0 +1,292 @@
+"""Clients count the fields their schemas do not know (issue #15 point 4), in their own stats.
+
+Each venue's simulator is reached through a 127.0.0.1 proxy that adds a field to every JSON
+object frame the venue sends: the client decodes as usual and `stats.unknown_fields` holds the
+(message, path). Without the proxy's field nothing is counted. The sample is bounded."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp import web
+
+from tests.hostile.peers import ws_peer
+from venuewire.drift.sample import SAMPLE_EVERY, SAMPLE_FIRST, UnknownFieldSampler
+from venuewire.events import DecodeFailure, StreamEvent
+from venuewire.transport import Reaction, WsStream
+
+TIMEOUT = 20.0
+EXTRA = "zz_not_in_schema"
+
+
+def _add_field(frame: Any) -> Any:
+    """The frame with EXTRA added to its top-level object (other frames unchanged)."""
+    if isinstance(frame, dict):
+        return {**frame, EXTRA: 1}
+    return frame
+
+
+def _doctor_text(text: str) -> str:
+    try:
+        frame = json.loads(text)
+    except ValueError:
+        return text  # a ping/pong text
+    return json.dumps(_add_field(frame))
+
+
+def _doctor_binary(data: bytes) -> bytes:
+    from venuewire.bitmart.protocol import inflate
+    from venuewire.sim.bitmart import deflate
+
+    return deflate(_doctor_text(inflate(data, 1 << 24).decode()).encode())
+
+
+@contextlib.asynccontextmanager
+async def doctoring_proxy(upstream: str, *, doctor: bool) -> AsyncIterator[str]:
+    """A WebSocket proxy on 127.0.0.1 to `upstream` (ws://host:port); with `doctor`, every
+    JSON object the venue sends gets an extra top-level field. Yields ws://127.0.0.1:PORT."""
+    session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=TIMEOUT))
+
+    async def pump(source: Any, sink: Any, change: bool) -> None:
+        async for msg in source:
+            if msg.type == aiohttp.WSMsgType.TEXT:
+                await sink.send_str(_doctor_text(msg.data) if change else msg.data)
+            elif msg.type == aiohttp.WSMsgType.BINARY:
+                await sink.send_bytes(_doctor_binary(msg.data) if change else msg.data)
+            else:
+                break
+
+    async def handle(request: web.Request) -> web.StreamResponse:
+        client = web.WebSocketResponse(autoping=True)
+        await client.prepare(request)
+        async with session.ws_connect(upstream + request.raw_path, autoping=True) as server:
+            pumps = (
+                asyncio.ensure_future(pump(client, server, False)),
+                asyncio.ensure_future(pump(server, client, doctor)),
+            )
+            _done, pending = await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+            for task in pending:
+                task.cancel()
+        return client
+
+    app = web.Application()
+    app.router.add_route("GET", "/{tail:.*}", handle)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"ws://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()
+        await session.close()
+
+
+def _ws_origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"ws://{parts.netloc}"
+
+
+def _tail(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+async def _first_items(stream: Any, count: int) -> list[Any]:
+    items: list[Any] = []
+    async with asyncio.timeout(TIMEOUT):
+        async for item in stream:
+            assert not isinstance(item, DecodeFailure), item
+            if not isinstance(item, StreamEvent):
+                items.append(item)
+                if len(items) == count:
+                    break
+    return items
+
+
+def _paths(counter: Any) -> set[tuple[str, str]]:
+    return set(counter)
+
+
+async def _bitmart(doctor: bool) -> tuple[list[Any], Any]:
+    from venuewire.bitmart.client import BitmartClient
+    from venuewire.sim.bitmart import BitmartSimulator
+
+    async with (
+        BitmartSimulator() as sim,
+        doctoring_proxy(_ws_origin(sim.url), doctor=doctor) as proxy,
+        BitmartClient(proxy + "/", proxy + _tail(sim.url), reconnect=False) as bitmart,
+    ):
+        stream = bitmart.depth_stream("BTC_USDT", levels=20)
+        items = await _first_items(stream, 3)
+        return items, stream.stats
+
+
+async def _infoway(doctor: bool) -> tuple[list[Any], Any]:
+    from venuewire.credentials import InfowayCredentials
+    from venuewire.infoway import InfowayClient
+    from venuewire.sim.infoway import DEFAULT_API_KEY, InfowaySimulator
+
+    async with InfowaySimulator() as sim, doctoring_proxy(_ws_origin(sim.ws_url), doctor=doctor) as proxy:
+        credentials = InfowayCredentials(DEFAULT_API_KEY)
+        async with InfowayClient(credentials, sim.url, proxy + _tail(sim.ws_url), reconnect=False) as infoway:
+            stream = infoway.depth_stream("crypto", ["BTCUSDT"])
+            items = await _first_items(stream, 3)
+            return items, stream.stats
+
+
+async def _qfex(doctor: bool) -> tuple[list[Any], Any]:
+    from venuewire.credentials import QfexCredentials
+    from venuewire.qfex.client import QfexTradeClient
+    from venuewire.sim.qfex import DEFAULT_API_KEY, DEFAULT_SECRET, DEMO_ORDER_ID, QfexSimulator
+
+    async with QfexSimulator() as sim, doctoring_proxy(_ws_origin(sim.url), doctor=doctor) as proxy:
+        credentials = QfexCredentials(DEFAULT_API_KEY, DEFAULT_SECRET)
+        async with QfexTradeClient(credentials, url=proxy + _tail(sim.url)) as qfex:
+            order = await asyncio.wait_for(qfex.get_order("AAPL-USD", DEMO_ORDER_ID), TIMEOUT)
+            return [order], qfex.stats
+
+
+SESSIONS: dict[str, Callable[[bool], Any]] = {"bitmart": _bitmart, "infoway": _infoway, "qfex": _qfex}
+
+
+@pytest.mark.parametrize("venue", sorted(SESSIONS))
+async def test_an_extra_field_is_decoded_as_usual_and_counted(venue: str, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="venuewire.drift")
+    items, stats = await SESSIONS[venue](True)
+    assert items  # decoded as usual: typed items, no DecodeFailure
+    assert stats.decode_errors == 0 if hasattr(stats, "decode_errors") else True
+    counted = [(message, path) for message, path in stats.unknown_fields if path.endswith(EXTRA)]
+    assert counted, stats.unknown_fields
+    assert all(message.startswith(f"{venue}/") for message, _ in counted)
+    assert all(path == EXTRA for _, path in counted)  # the top-level field, by its path
+    assert all(stats.unknown_fields[key] >= 1 for key in counted)
+    logged = [r for r in caplog.records if EXTRA in r.getMessage() and r.levelno == logging.INFO]
+    assert len(logged) == len(counted)  # each new (message, path) is logged once
+
+
+@pytest.mark.parametrize("venue", sorted(SESSIONS))
+async def test_a_normal_session_counts_nothing(venue: str) -> None:
+    items, stats = await SESSIONS[venue](False)
+    assert items
+    assert stats.unknown_fields == {}
+
+
+# ----------------------------------------------------------------- sampling bounds the cost
+
+
+@dataclass(frozen=True)
+class _Tick:
+    symbol: str
+
+
+class _JsonProtocol:
+    """A minimal protocol: every frame is one item (the stream layer does the sampling)."""
+
+    venue = "bitmart"
+
+    def __init__(self, url: str) -> None:
+        self._url = url
+
+    def url(self) -> str:
+        return self._url
+
+    def opening(self) -> list[str]:
+        return []
+
+    def receive(self, data: str | bytes) -> Reaction[_Tick]:
+        return Reaction(items=[_Tick("BTC_USDT")])
+
+    def heartbeat(self) -> None:
+        return None
+
+
+TICKER = {"table": "spot/ticker", "data": [{"symbol": "BTC_USDT", "last_price": "1", "s_t": 1, EXTRA: 1}]}
+
+
+async def _run_pushes(count: int, **settings: int) -> WsStream[_Tick]:
+    frame = json.dumps(TICKER)
+
+    async def handler(ws: web.WebSocketResponse, request: web.Request) -> None:
+        for _ in range(count):
+            await ws.send_str(frame)
+        await asyncio.sleep(TIMEOUT)
+
+    async with ws_peer(handler) as peer:
+        stream: WsStream[_Tick] = WsStream(_JsonProtocol(peer.ws_url), reconnect=False, buffer=count + 8, **settings)  # type: ignore[arg-type]
+        try:
+            got = 0
+            async with asyncio.timeout(TIMEOUT):
+                async for item in stream:
+                    assert isinstance(item, _Tick)
+                    got += 1
+                    if got == count:
+                        break
+        finally:
+            await stream.aclose()
+    return stream
+
+
+async def test_sampling_bounds_the_cost_over_5000_pushes(monkeypatch: pytest.MonkeyPatch) -> None:
+    from venuewire.drift import sample
+
+    calls = 0
+    real = sample._unknown_paths
+
+    def counting(*args: Any) -> list[tuple[str, str]]:
+        nonlocal calls
+        calls += 1
+        return real(*args)
+
+    monkeypatch.setattr(sample, "_unknown_paths", counting)
+    stream = await _run_pushes(5000)
+    expected = SAMPLE_FIRST + 5000 // SAMPLE_EVERY  # 16 + 4
+    assert calls == expected == stream._unknowns.compared
+    assert stream.stats.received == 5000
+    assert stream.stats.unknown_fields == {("bitmart/spot_ticker", f"data[].{EXTRA}"): expected}
+
+
+async def test_sampling_settings_are_keywords() -> None:
+    stream = await _run_pushes(300, unknown_first=2, unknown_every=100)
+    assert stream.stats.unknown_fields[("bitmart/spot_ticker", f"data[].{EXTRA}")] == 2 + 3
+    off = await _run_pushes(50, unknown_first=0, unknown_every=0)
+    assert off.stats.unknown_fields == {}
+
+
+def test_counting_never_raises_and_logs_its_failure_once(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from venuewire.drift import sample
+
+    def broken(*args: Any) -> list[tuple[str, str]]:
+        raise RuntimeError("a bug in the comparison")
+
+    counter: Counter[tuple[str, str]] = Counter()
+    sampler = UnknownFieldSampler("bitmart", counter, first=10)
+    sampler.observe(b"\xff not json", None)  # not JSON: nothing to count, no failure
+    monkeypatch.setattr(sample, "_unknown_paths", broken)
+    with caplog.at_level(logging.WARNING, logger="venuewire.drift"):
+        for _ in range(4):
+            sampler.observe(json.dumps(TICKER), None)
+    assert counter == {}
+    assert sampler.compared == 5
+    assert len([r for r in caplog.records if "counting unknown fields failed" in r.getMessage()]) == 1
+
+
+def test_sampler_rejects_negative_settings() -> None:
+    with pytest.raises(ValueError, match="first and every"):
+        UnknownFieldSampler("bitmart", Counter(), first=-1)
