@@ -290,3 +290,89 @@ def test_counting_never_raises_and_logs_its_failure_once(
 def test_sampler_rejects_negative_settings() -> None:
     with pytest.raises(ValueError, match="first and every"):
         UnknownFieldSampler("bitmart", Counter(), first=-1)
+
+
+# ----------------------------------------------------------------------------------- OpenD
+
+UNKNOWN_PROTO_FIELD = b"\x98\x06\x01"
+"""Field number 99 (varint 1): a field no OpenD Response declares."""
+
+
+@contextlib.asynccontextmanager
+async def opend_doctoring_proxy(host: str, port: int, *, doctor: bool) -> AsyncIterator[int]:
+    """A TCP proxy to an OpenD simulator; with `doctor`, every Response body the simulator
+    sends (replies and pushes, after the InitConnect reply) gets field #99. Yields its port."""
+    from venuewire.generated.registry import OpenDProtoID
+    from venuewire.opend.frame import HEADER, HEADER_SIZE, encode_frame
+
+    tasks: set[asyncio.Task[None]] = set()
+
+    async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, change: bool) -> None:
+        try:
+            while True:
+                header = await asyncio.wait_for(reader.readexactly(HEADER_SIZE), TIMEOUT)
+                _magic, proto_id, fmt, _ver, serial, length, _digest, _reserved = HEADER.unpack_from(header)
+                body = await asyncio.wait_for(reader.readexactly(length), TIMEOUT)
+                if change and proto_id != OpenDProtoID.InitConnect:
+                    writer.write(encode_frame(proto_id, serial, body + UNKNOWN_PROTO_FIELD, proto_fmt=fmt))
+                else:
+                    writer.write(header + body)
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
+            pass
+        finally:
+            writer.close()
+
+    async def serve(c_reader: asyncio.StreamReader, c_writer: asyncio.StreamWriter) -> None:
+        s_reader, s_writer = await asyncio.open_connection(host, port)
+        pumps = (
+            asyncio.ensure_future(pump(c_reader, s_writer, False)),
+            asyncio.ensure_future(pump(s_reader, c_writer, doctor)),
+        )
+        tasks.update(pumps)
+        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    try:
+        yield server.sockets[0].getsockname()[1]
+    finally:
+        for task in tasks:
+            task.cancel()
+        server.close()
+        await asyncio.wait_for(server.wait_closed(), TIMEOUT)
+
+
+async def _opend(doctor: bool) -> tuple[list[Any], Any]:
+    from venuewire import OpenDClient, SubType
+    from venuewire.sim.opend import OpenDSimulator
+
+    async with (
+        OpenDSimulator(port=0) as sim,
+        opend_doctoring_proxy(sim.host, sim.port, doctor=doctor) as port,
+        OpenDClient(host="127.0.0.1", port=port, reconnect=False) as client,
+    ):
+        await client.subscribe(["HK.00700"], sub_types=[SubType.OrderBook], push=True)
+        book = await asyncio.wait_for(client.get_order_book("HK.00700", num=5), TIMEOUT)
+        pushes = await _first_items(client.depth_stream("HK.00700"), 2)
+        return [book, *pushes], client
+
+
+async def test_opend_unknown_proto_fields_are_counted_on_pushes_and_replies(caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="venuewire.drift")
+    items, client = await _opend(True)
+    assert len(items) == 3  # the reply and two pushes decoded as usual
+    unknowns = client.stats.unknown_fields
+    assert unknowns[("futu/Qot_GetOrderBook.Response", "#99")] == 1
+    assert unknowns[("futu/Qot_UpdateOrderBook.Response", "#99")] >= 2
+    assert unknowns[("futu/Qot_Sub.Response", "#99")] >= 1
+    assert client.stats.decode_errors == 0
+    assert all(path == "#99" for _, path in unknowns)
+    logged = [r for r in caplog.records if "#99" in r.getMessage()]
+    assert len(logged) == len(unknowns)
+
+
+async def test_opend_a_normal_session_counts_nothing_and_walks_nothing() -> None:
+    items, client = await _opend(False)
+    assert len(items) == 3
+    assert client.stats.unknown_fields == {}
+    assert client._unknowns.walked == 0  # the cheap check said "nothing unknown" every time
