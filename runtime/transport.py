@@ -888,6 +888,13 @@ class _WsEngine(Closing, Generic[T]):
             if conn is not None:
                 self.capture.closed(conn, reason)
 
+    def _observe(self, data: Frame, reaction: Reaction[T]) -> None:
+        """Offer a message to the unknown-field sample, keyed by the type of its first item (a
+        message that did not decode is the drift report's business, not the sample's)."""
+        kind = type(reaction.items[0]) if reaction.items else None
+        if kind is not DecodeFailure:
+            self._unknowns.observe(data, kind)
+
     def _react(self, data: Frame) -> Reaction[T]:
         """The protocol's reaction to one message. When `receive` raises (it should not) or
         returns no Reaction of frames, that message is a DecodeFailure: a bug in venue code
@@ -1233,7 +1240,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 self._decode_failure(message, b"")
                 continue
             reaction = self._react(message)
-            self._unknowns.observe(message, type(reaction.items[0]) if reaction.items else None)
+            self._observe(message, reaction)
             for item in reaction.items:
                 if isinstance(item, DecodeFailure):
                     self.stats.decode_errors += 1
@@ -1710,7 +1717,7 @@ class WsSession(_WsEngine[T]):
             self.stats.ignored_frames += 1
             return
         reaction = self._react(data)
-        self._unknowns.observe(data, type(reaction.items[0]) if reaction.items else None)
+        self._observe(data, reaction)
         for item in reaction.items:
             if isinstance(item, DecodeFailure):
                 log.warning("%s: %s", self.venue, item.error)

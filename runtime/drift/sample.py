@@ -139,13 +139,13 @@ class ProtoUnknownFields(_Counting):
 def _unknown_paths(venue: str, url: str, raw: str | bytes) -> list[tuple[str, str]]:
     import json
 
-    from venuewire.capture.format import Record
+    from venuewire.capture.format import Record, Transport
     from venuewire.drift.classify import classify
     from venuewire.drift.fields import json_findings
     from venuewire.errors import DecodeError
 
     data = raw.encode("utf-8") if isinstance(raw, str) else raw
-    transport = "ws-text" if isinstance(raw, str) else "ws-binary"
+    transport: Transport = "ws-text" if isinstance(raw, str) else "ws-binary"
     records = [
         Record(0, 0.0, 0.0, 0, venue, "meta", "open", meta={"url": url}),
         Record(1, 0.0, 0.0, 0, venue, "in", transport, data),

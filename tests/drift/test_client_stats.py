@@ -19,7 +19,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from tests.hostile.peers import ws_peer
+from tests.drift.sessions import _origin, _tail, _ws
+from tests.hostile.peers import Peer, _serve_app, tcp_peer, ws_peer
 from venuewire.drift.sample import SAMPLE_EVERY, SAMPLE_FIRST, UnknownFieldSampler
 from venuewire.events import DecodeFailure, StreamEvent
 from venuewire.transport import Reaction, WsStream
@@ -80,30 +81,16 @@ async def doctoring_proxy(upstream: str, *, doctor: bool) -> AsyncIterator[str]:
 
     app = web.Application()
     app.router.add_route("GET", "/{tail:.*}", handle)
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
     try:
-        yield f"ws://127.0.0.1:{port}"
+        async with _serve_app(app, Peer()) as peer:
+            yield "ws" + peer.url.removeprefix("http")
     finally:
-        await runner.cleanup()
         await session.close()
 
 
 def _ws_origin(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return f"ws://{parts.netloc}"
-
-
-def _tail(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    """ws://host:port of a simulator's URL."""
+    return _ws(_origin(url))
 
 
 async def _first_items(stream: Any, count: int) -> list[Any]:
@@ -305,10 +292,8 @@ async def opend_doctoring_proxy(host: str, port: int, *, doctor: bool) -> AsyncI
     from venuewire.generated.registry import OpenDProtoID
     from venuewire.opend.frame import HEADER, HEADER_SIZE, encode_frame
 
-    tasks: set[asyncio.Task[None]] = set()
-
     async def pump(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, change: bool) -> None:
-        try:
+        with contextlib.suppress(asyncio.IncompleteReadError, ConnectionError, TimeoutError):
             while True:
                 header = await asyncio.wait_for(reader.readexactly(HEADER_SIZE), TIMEOUT)
                 _magic, proto_id, fmt, _ver, serial, length, _digest, _reserved = HEADER.unpack_from(header)
@@ -318,28 +303,22 @@ async def opend_doctoring_proxy(host: str, port: int, *, doctor: bool) -> AsyncI
                 else:
                     writer.write(header + body)
                 await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, TimeoutError):
-            pass
-        finally:
-            writer.close()
 
     async def serve(c_reader: asyncio.StreamReader, c_writer: asyncio.StreamWriter) -> None:
         s_reader, s_writer = await asyncio.open_connection(host, port)
-        pumps = (
-            asyncio.ensure_future(pump(c_reader, s_writer, False)),
-            asyncio.ensure_future(pump(s_reader, c_writer, doctor)),
-        )
-        tasks.update(pumps)
-        await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            pumps = (
+                asyncio.ensure_future(pump(c_reader, s_writer, False)),
+                asyncio.ensure_future(pump(s_reader, c_writer, doctor)),
+            )
+            await asyncio.wait(pumps, return_when=asyncio.FIRST_COMPLETED)
+            for task in pumps:
+                task.cancel()
+        finally:
+            s_writer.close()
 
-    server = await asyncio.start_server(serve, "127.0.0.1", 0)
-    try:
-        yield server.sockets[0].getsockname()[1]
-    finally:
-        for task in tasks:
-            task.cancel()
-        server.close()
-        await asyncio.wait_for(server.wait_closed(), TIMEOUT)
+    async with tcp_peer(serve) as peer:
+        yield peer.port
 
 
 async def _opend(doctor: bool) -> tuple[list[Any], Any]:
