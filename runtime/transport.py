@@ -941,6 +941,11 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
       protocol's registry channel (`protocol.ws_channel`: `stale_after_s`,
       `reconnect_after_s`); None there, or `math.inf`, means never. `clock` (monotonic
       seconds) is injectable for tests. Pongs, acks and DecodeFailures are not data.
+    - unknown fields: the first `unknown_first` (16) messages of each kind (the type of the
+      first item decoded from them), then every `unknown_every`th (1024th), are compared with
+      their schema (venuewire.drift.sample) and each field it does not declare is counted in
+      `stats.unknown_fields` as (message, path), e.g. ("bitmart/spot_depth", "data[].x"); the
+      first of each is logged at INFO. The decode stays strict; counting never raises.
     Error texts name the URL without its query; no error holds an aiohttp error in its
     `__context__`/`__cause__` chain. Bound to the event loop it is first iterated on:
     `__anext__` and `send` raise WrongEventLoop from another; `aclose()` works from any."""
@@ -1424,6 +1429,8 @@ class WsSession(_WsEngine[T]):
     - One event loop: WrongEventLoop at once from another; `close()` releases it (from
       another loop it forgets the old loop's connection, which can no longer be closed).
     Handshake errors are those of `WsStream`; no error holds an aiohttp error in its chain.
+    Unknown fields of answers and pushes are sampled into `stats.unknown_fields` as a
+    `WsStream` does (`unknown_first`, `unknown_every`).
     """
 
     protocol: WsSessionProtocol[T]
