@@ -58,7 +58,7 @@ import sys
 import time
 import traceback
 import weakref
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -67,6 +67,7 @@ from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, Self, TypedDict
 import aiohttp
 import yarl
 
+from venuewire.drift.sample import SAMPLE_EVERY, SAMPLE_FIRST, UnknownCounter, UnknownFieldSampler
 from venuewire.errors import (
     AuthError,
     ConnectionLost,
@@ -578,6 +579,10 @@ class EngineStats:
     """Connections opened after the first (after a drop, a timeout, an unreadable answer, close())."""
     dropped: int = 0
     """Items dropped because `buffer` of them were waiting already (the oldest goes)."""
+    unknown_fields: UnknownCounter = field(default_factory=Counter)
+    """(message, field path) -> sampled messages that held a field the schema does not know
+    (see venuewire.drift.sample: the first `unknown_first` of each kind, then every
+    `unknown_every`th); the typed decode is unchanged and stays strict."""
 
 
 @dataclass(slots=True)
@@ -642,6 +647,8 @@ class WsStreamSettings(TypedDict, total=False):
     reconnect_after: float | None
     clock: Callable[[], float]
     capture: Tap | None
+    unknown_first: int
+    unknown_every: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,8 +746,12 @@ class _WsEngine(Closing, Generic[T]):
         ping_interval: float | None = None,
         send_limiter: RateLimiter | None = None,
         capture: Tap | None = None,
+        unknown_first: int = SAMPLE_FIRST,
+        unknown_every: int = SAMPLE_EVERY,
     ) -> None:
         self.venue = venue
+        self._unknowns = UnknownFieldSampler(venue, Counter(), first=unknown_first, every=unknown_every)
+        """Samples incoming messages for fields their schema does not know (into `stats.unknown_fields`)."""
         self.capture = capture
         """Where every frame in and out is recorded, with each connection's open and close (None: not recorded)."""
         self._capture_conns: dict[aiohttp.ClientWebSocketResponse, int] = {}
@@ -783,6 +794,7 @@ class _WsEngine(Closing, Generic[T]):
                     heartbeat=self._ping_interval,
                     autoping=True,
                 )
+            self._unknowns.url = str(target.with_query(None))  # its path picks the channels
             if self.capture is not None:
                 self._capture_conns[ws] = self.capture.opened(str(target))
             return ws
@@ -876,6 +888,13 @@ class _WsEngine(Closing, Generic[T]):
             if conn is not None:
                 self.capture.closed(conn, reason)
 
+    def _observe(self, data: Frame, reaction: Reaction[T]) -> None:
+        """Offer a message to the unknown-field sample, keyed by the type of its first item (a
+        message that did not decode is the drift report's business, not the sample's)."""
+        kind = type(reaction.items[0]) if reaction.items else None
+        if kind is not DecodeFailure:
+            self._unknowns.observe(data, kind)
+
     def _react(self, data: Frame) -> Reaction[T]:
         """The protocol's reaction to one message. When `receive` raises (it should not) or
         returns no Reaction of frames, that message is a DecodeFailure: a bug in venue code
@@ -922,6 +941,11 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
       protocol's registry channel (`protocol.ws_channel`: `stale_after_s`,
       `reconnect_after_s`); None there, or `math.inf`, means never. `clock` (monotonic
       seconds) is injectable for tests. Pongs, acks and DecodeFailures are not data.
+    - unknown fields: the first `unknown_first` (16) messages of each kind (the type of the
+      first item decoded from them), then every `unknown_every`th (1024th), are compared with
+      their schema (venuewire.drift.sample) and each field it does not declare is counted in
+      `stats.unknown_fields` as (message, path), e.g. ("bitmart/spot_depth", "data[].x"); the
+      first of each is logged at INFO. The decode stays strict; counting never raises.
     Error texts name the URL without its query; no error holds an aiohttp error in its
     `__context__`/`__cause__` chain. Bound to the event loop it is first iterated on:
     `__anext__` and `send` raise WrongEventLoop from another; `aclose()` works from any."""
@@ -946,6 +970,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         reconnect_after: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         capture: Tap | None = None,
+        unknown_first: int = SAMPLE_FIRST,
+        unknown_every: int = SAMPLE_EVERY,
     ) -> None:
         if buffer < 1:
             raise ValueError("buffer must be at least 1")
@@ -968,8 +994,10 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             max_message_size=max_message_size,
             send_limiter=send_limiter,
             capture=capture,
+            unknown_first=unknown_first,
+            unknown_every=unknown_every,
         )
-        self.stats = StreamStats()
+        self.stats = StreamStats(unknown_fields=self._unknowns.counter)
         self.gaps: list[Gap] = []
         self._maxlen = buffer
         self._items: deque[T | StreamEvent] = deque()
@@ -1217,6 +1245,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                 self._decode_failure(message, b"")
                 continue
             reaction = self._react(message)
+            self._observe(message, reaction)
             for item in reaction.items:
                 if isinstance(item, DecodeFailure):
                     self.stats.decode_errors += 1
@@ -1400,6 +1429,8 @@ class WsSession(_WsEngine[T]):
     - One event loop: WrongEventLoop at once from another; `close()` releases it (from
       another loop it forgets the old loop's connection, which can no longer be closed).
     Handshake errors are those of `WsStream`; no error holds an aiohttp error in its chain.
+    Unknown fields of answers and pushes are sampled into `stats.unknown_fields` as a
+    `WsStream` does (`unknown_first`, `unknown_every`).
     """
 
     protocol: WsSessionProtocol[T]
@@ -1419,6 +1450,8 @@ class WsSession(_WsEngine[T]):
         session: aiohttp.ClientSession | None = None,
         what: str = "session",
         capture: Tap | None = None,
+        unknown_first: int = SAMPLE_FIRST,
+        unknown_every: int = SAMPLE_EVERY,
     ) -> None:
         if correlation not in SESSION_CORRELATIONS:
             raise ValueError(f"a WsSession pairs answers by {', '.join(SESSION_CORRELATIONS)}, not {correlation!r}")
@@ -1440,9 +1473,11 @@ class WsSession(_WsEngine[T]):
             max_message_size=max_message_size,
             ping_interval=None if ping_interval is None else positive_seconds("ping_interval", ping_interval),
             capture=capture,
+            unknown_first=unknown_first,
+            unknown_every=unknown_every,
         )
         self.what = what
-        self.stats = SessionStats()
+        self.stats = SessionStats(unknown_fields=self._unknowns.counter)
         self._buffer = buffer
         self._pushes: deque[T | DecodeFailure] = deque()
         self._pushed = asyncio.Event()
@@ -1689,6 +1724,7 @@ class WsSession(_WsEngine[T]):
             self.stats.ignored_frames += 1
             return
         reaction = self._react(data)
+        self._observe(data, reaction)
         for item in reaction.items:
             if isinstance(item, DecodeFailure):
                 log.warning("%s: %s", self.venue, item.error)

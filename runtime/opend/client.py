@@ -61,6 +61,7 @@ import contextlib
 import functools
 import logging
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,7 @@ from typing import Any, Protocol, TypeVar, cast
 from google.protobuf.message import Message
 
 from venuewire.capture.tap import CaptureTarget, Tap, open_tap
+from venuewire.drift.sample import ProtoUnknownFields, UnknownCounter
 from venuewire.errors import ConnectionLost, DecodeError, InvalidRequest, Timeout, VenueError, WrongEventLoop
 from venuewire.events import DecodeFailure, Gap, StreamEvent
 from venuewire.generated.futu import (
@@ -146,6 +148,10 @@ class ClientStats:
     """`Stale` events: a subscribed security's quote pushes silent past `stale_after`."""
     stale_reconnects: int = 0
     """Reconnects because a security's pushes were silent past `reconnect_after` (also in `reconnects`)."""
+    unknown_fields: UnknownCounter = field(default_factory=Counter)
+    """(message, field path) -> decoded pushes and replies that held a field (by number, "#99")
+    the proto does not declare, e.g. ("futu/Qot_UpdateOrderBook.Response", "s2c.#99"); every
+    message is counted (see venuewire.drift.sample.ProtoUnknownFields). The decode stays strict."""
 
 
 _QUOTE_PUSHES: frozenset[int] = frozenset(
@@ -231,6 +237,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._silence = (stale_after, reconnect_after)
         SilenceWatch("futu", stale_after, reconnect_after)  # ValueError for bad thresholds, now
         self.stats = ClientStats()
+        self._unknowns = ProtoUnknownFields("futu", self.stats.unknown_fields)
         self.gaps: list[Gap] = []
         self.conn_id: int | None = None
         self.login_user_id: int | None = None
@@ -556,7 +563,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
             )
             return
         try:
-            s2c = _push_s2c(route, body)
+            s2c = _push_s2c(route, body, self._unknowns)
         except DecodeError as exc:
             self._push_failed(route, streams, exc, body)
             return
@@ -619,6 +626,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         except DecodeError:
             self.stats.decode_errors += 1
             raise
+        self._unknowns.check(response, len(body), f"futu/{_request_name(response_cls)}.Response")
         result = cast(_HasRetType, response)
         if result.retType != RetType.Succeed:
             raise OpenDError(_request_name(response_cls), result.retType, result.retMsg, result.errCode or None)
@@ -992,9 +1000,11 @@ def _protocol_name(proto_id: int) -> str:
         return "not in the registry"
 
 
-def _push_s2c(route: PushRoute, body: bytes) -> Any:
-    """The checked S2C of a push (retType 0, s2c present, values checked) or DecodeError."""
+def _push_s2c(route: PushRoute, body: bytes, unknowns: ProtoUnknownFields) -> Any:
+    """The checked S2C of a push (retType 0, s2c present, values checked) or DecodeError;
+    its unknown fields counted in `unknowns`."""
     response = decode_proto(route.response, body)
+    unknowns.check(response, len(body), f"futu/{route.name}.Response")
     result = cast(_HasRetType, response)
     if result.retType != RetType.Succeed:
         detail = f"a push with retType {result.retType}: {result.retMsg or 'no message'}"

@@ -1,0 +1,165 @@
+"""Unknown fields in a client's own statistics: a cheap sample of its JSON traffic.
+
+A stream cannot afford the drift comparison (venuewire.drift.fields) on every message, so
+`UnknownFieldSampler` compares a sample: the first `first` messages of each kind (the type of
+the item the protocol decoded from it; messages that gave no item are one kind), then every
+`every`th of that kind. A sampled message is classified the way `venuewire check` does
+(venuewire.drift.classify) and every field its schema does not declare is counted in the
+caller's `Counter` under (message, path): `message` as the drift report names it
+("bitmart/spot_depth"), `path` the pattern path ("data[].checksum"), once per message it
+appears in. The first time a (message, path) is seen it is logged at INFO. Counting never
+raises: a failure is logged once (at WARNING) and that message is not counted.
+
+OpenD's protobuf messages keep their unknown fields: `ProtoUnknownFields` counts those of
+every decoded push and reply (no sampling: the common case costs one C-level copy).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:
+    from google.protobuf.message import Message
+
+log = logging.getLogger("venuewire.drift")
+
+SAMPLE_FIRST: Final = 16
+"""Messages of each kind compared first (per stream)."""
+SAMPLE_EVERY: Final = 1024
+"""After those, every this many-th message of the kind is compared."""
+
+UnknownCounter = Counter[tuple[str, str]]
+"""(message, field path) -> messages in which that unknown field came."""
+
+
+class _Counting:
+    """What both counters share: the `Counter`, the INFO line for a new key, the one warning."""
+
+    __slots__ = ("_failed", "counter", "venue")
+
+    def __init__(self, venue: str, counter: UnknownCounter) -> None:
+        self.venue = venue
+        self.counter = counter
+        self._failed = False
+
+    def _add(self, keys: list[tuple[str, str]]) -> None:
+        for key in keys:
+            if key not in self.counter:
+                log.info("%s: %s has a field the schema does not know: %s", self.venue, key[0], key[1])
+            self.counter[key] += 1
+
+    def _failure(self, exc: Exception) -> None:
+        if not self._failed:
+            self._failed = True
+            name = type(exc).__name__
+            log.warning("%s: counting unknown fields failed (%s: %s); not counted", self.venue, name, exc)
+
+
+class UnknownFieldSampler(_Counting):
+    """Samples one stream's incoming JSON messages for unknown fields into `counter`.
+
+    `venue` names the venue, `url` the connection (its path picks the registry channels the
+    messages may belong to; set it again when it changes). `first` and `every` as
+    `SAMPLE_FIRST` and `SAMPLE_EVERY`; `every=0` compares only the first ones. `compared`
+    counts the messages compared (tests read it)."""
+
+    __slots__ = ("_seen", "compared", "every", "first", "url")
+
+    def __init__(
+        self,
+        venue: str,
+        counter: UnknownCounter,
+        *,
+        url: str = "",
+        first: int = SAMPLE_FIRST,
+        every: int = SAMPLE_EVERY,
+    ) -> None:
+        if first < 0 or every < 0:
+            raise ValueError("unknown-field sampling: first and every must be 0 or more")
+        super().__init__(venue, counter)
+        self.url = url
+        self.first = first
+        self.every = every
+        self.compared = 0
+        self._seen: dict[object, int] = {}
+
+    def observe(self, raw: str | bytes, kind: object) -> None:
+        """One incoming message `raw` whose decoded item is of `kind` (e.g. its type): compare
+        it when the sample takes it. Never raises."""
+        seen = self._seen.get(kind, 0) + 1
+        self._seen[kind] = seen
+        if seen <= self.first or (self.every and seen % self.every == 0):
+            self.compare(raw)
+
+    def compare(self, raw: str | bytes) -> None:
+        """Compare one message now and count its unknown fields. Never raises."""
+        try:
+            self.compared += 1
+            self._add(_unknown_paths(self.venue, self.url, raw))
+        except Exception as exc:  # counting is a statistic: it must never cost the stream
+            self._failure(exc)
+
+
+class ProtoUnknownFields(_Counting):
+    """Counts the unknown fields of every decoded OpenD message into `counter`, cheaply: a
+    copy without its unknown fields (protobuf's C code) is as long as the body in the common
+    case; only a message where it is not is walked (venuewire.drift.fields.proto_findings).
+    `walked` counts those walks (tests read it)."""
+
+    __slots__ = ("walked",)
+
+    def __init__(self, venue: str, counter: UnknownCounter) -> None:
+        super().__init__(venue, counter)
+        self.walked = 0
+
+    def check(self, message: Message, size: int, label: str) -> None:
+        """`message`, parsed from a body of `size` bytes, is `label` ("futu/Qot_X.Response").
+        Never raises."""
+        try:
+            probe = type(message)()
+            probe.CopyFrom(message)
+            probe.DiscardUnknownFields()
+            if probe.ByteSize() == size:
+                return  # nothing unknown (or a longer encoding than ours: then walked)
+            from venuewire.drift.fields import proto_findings
+
+            self.walked += 1
+            keys: list[tuple[str, str]] = []
+            for finding in proto_findings(message):
+                key = (label, finding.path)
+                if finding.kind == "unknown_field" and key not in keys:
+                    keys.append(key)
+            self._add(keys)
+        except Exception as exc:  # counting is a statistic: it must never cost the caller
+            self._failure(exc)
+
+
+def _unknown_paths(venue: str, url: str, raw: str | bytes) -> list[tuple[str, str]]:
+    import json
+
+    from venuewire.capture.format import Record, Transport
+    from venuewire.drift.classify import classify
+    from venuewire.drift.fields import json_findings
+    from venuewire.errors import DecodeError
+
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    transport: Transport = "ws-text" if isinstance(raw, str) else "ws-binary"
+    records = [
+        Record(0, 0.0, 0.0, 0, venue, "meta", "open", meta={"url": url}),
+        Record(1, 0.0, 0.0, 0, venue, "in", transport, data),
+    ]
+    out: list[tuple[str, str]] = []
+    for item in classify(records):
+        if item.kind != "json" or item.info is None:
+            continue
+        try:
+            value = json.loads(item.payload)
+        except (ValueError, RecursionError):
+            raise DecodeError(venue, item.label, (), "not valid JSON") from None
+        for finding in json_findings(item.info, value):
+            key = (item.label, finding.path)
+            if finding.kind == "unknown_field" and key not in out:
+                out.append(key)
+    return out
