@@ -11,7 +11,8 @@ appears in. The first time a (message, path) is seen it is logged at INFO. Count
 raises: a failure is logged once (at WARNING) and that message is not counted.
 
 OpenD's protobuf messages keep their unknown fields: `ProtoUnknownFields` counts those of
-every decoded push and reply (no sampling: the common case costs one C-level copy).
+a sample of the decoded pushes and replies, by the same rule per message name (the check of one
+message costs about as much as its decode, so every message would halve a book stream's rate).
 """
 
 from __future__ import annotations
@@ -103,21 +104,36 @@ class UnknownFieldSampler(_Counting):
 
 
 class ProtoUnknownFields(_Counting):
-    """Counts the unknown fields of every decoded OpenD message into `counter`, cheaply: a
-    copy without its unknown fields (protobuf's C code) is as long as the body in the common
-    case; only a message where it is not is walked (venuewire.drift.fields.proto_findings).
-    `walked` counts those walks (tests read it)."""
+    """Counts the unknown fields of a sample of the decoded OpenD messages into `counter`: the
+    first `first` of each message name, then every `every`th (as `UnknownFieldSampler`). A
+    sampled message is checked cheaply: a copy without its unknown fields (protobuf's C code)
+    is as long as the body in the common case; only a message where it is not is walked
+    (venuewire.drift.fields.proto_findings). `compared` and `walked` count the checks and the
+    walks (tests read them)."""
 
-    __slots__ = ("walked",)
+    __slots__ = ("_seen", "compared", "every", "first", "walked")
 
-    def __init__(self, venue: str, counter: UnknownCounter) -> None:
+    def __init__(
+        self, venue: str, counter: UnknownCounter, *, first: int = SAMPLE_FIRST, every: int = SAMPLE_EVERY
+    ) -> None:
+        if first < 0 or every < 0:
+            raise ValueError("unknown-field sampling: first and every must be 0 or more")
         super().__init__(venue, counter)
+        self.first = first
+        self.every = every
+        self.compared = 0
         self.walked = 0
+        self._seen: dict[str, int] = {}
 
     def check(self, message: Message, size: int, label: str) -> None:
-        """`message`, parsed from a body of `size` bytes, is `label` ("futu/Qot_X.Response").
-        Never raises."""
+        """`message`, parsed from a body of `size` bytes, is `label` ("futu/Qot_X.Response"):
+        checked when the sample takes it. Never raises."""
+        seen = self._seen.get(label, 0) + 1
+        self._seen[label] = seen
+        if seen > self.first and not (self.every and seen % self.every == 0):
+            return
         try:
+            self.compared += 1
             probe = type(message)()
             probe.CopyFrom(message)
             probe.DiscardUnknownFields()

@@ -150,8 +150,9 @@ class ClientStats:
     """Reconnects because a security's pushes were silent past `reconnect_after` (also in `reconnects`)."""
     unknown_fields: UnknownCounter = field(default_factory=Counter)
     """(message, field path) -> decoded pushes and replies that held a field (by number, "#99")
-    the proto does not declare, e.g. ("futu/Qot_UpdateOrderBook.Response", "s2c.#99"); every
-    message is counted (see venuewire.drift.sample.ProtoUnknownFields). The decode stays strict."""
+    the proto does not declare, e.g. ("futu/Qot_UpdateOrderBook.Response", "s2c.#99"), over a
+    sample: the first 16 of each message, then every 1024th (venuewire.drift.sample
+    .ProtoUnknownFields). The decode stays strict."""
 
 
 _QUOTE_PUSHES: frozenset[int] = frozenset(

@@ -355,3 +355,22 @@ async def test_opend_a_normal_session_counts_nothing_and_walks_nothing() -> None
     assert len(items) == 3
     assert client.stats.unknown_fields == {}
     assert client._unknowns.walked == 0  # the cheap check said "nothing unknown" every time
+
+
+def test_opend_counting_samples_the_first_messages_of_each_name_then_every_kth() -> None:
+    from venuewire.drift.sample import ProtoUnknownFields
+    from venuewire.generated.futu import Qot_UpdateOrderBook_pb2
+
+    message = Qot_UpdateOrderBook_pb2.Response(retType=0)
+    message.MergeFromString(b"\x98\x06\x01")  # field #99, varint 1: unknown to the proto
+    body = message.SerializeToString()
+    parsed = Qot_UpdateOrderBook_pb2.Response.FromString(body)
+    counter: Counter[tuple[str, str]] = Counter()
+    unknowns = ProtoUnknownFields("futu", counter, first=3, every=100)
+    for _ in range(1000):
+        unknowns.check(parsed, len(body), "futu/Qot_UpdateOrderBook.Response")
+    unknowns.check(parsed, len(body), "futu/Qot_Sub.Response")  # another name: its own first ones
+    assert unknowns.compared == 3 + 10 + 1
+    assert counter == Counter({("futu/Qot_UpdateOrderBook.Response", "#99"): 13, ("futu/Qot_Sub.Response", "#99"): 1})
+    with pytest.raises(ValueError, match="first and every"):
+        ProtoUnknownFields("futu", counter, first=-1)
