@@ -45,6 +45,7 @@ from __future__ import annotations
 import http
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any, Final, TypeVar
@@ -54,6 +55,7 @@ import msgspec
 
 from venuewire.capture.tap import Tap, secret_headers
 from venuewire.credentials import BitmartCredentials, CoinwCredentials, InfowayCredentials
+from venuewire.drift.sample import RestUnknownFields, UnknownCounter
 from venuewire.errors import AuthError, DecodeError, InvalidRequest, RateLimited, VenueError, error_for, retry_after
 from venuewire.generated.registry import ENVELOPES, ERROR_CODES, Envelope, RestEndpoint, VenueErrorCode
 from venuewire.messages import decode_json
@@ -288,6 +290,10 @@ class RestCaller:
         self._credentials = credentials
         self._clock = clock
         self._check = check
+        self.unknown_fields: UnknownCounter = Counter()
+        """(reply message, field path) -> sampled replies that held a field the schema does not
+        declare (the first 16 replies of each endpoint, then every 1024th; venuewire.drift.sample)."""
+        self._unknowns = RestUnknownFields(venue, self.unknown_fields)
 
     def __repr__(self) -> str:
         return f"RestCaller({self.venue!r}, {self.http.base_url!r})"
@@ -347,4 +353,5 @@ class RestCaller:
         result = read_reply(endpoint, response, reply.status, reply.headers, reply.body)
         if self._check is not None:
             self._check(endpoint, result)
+        self._unknowns.reply(endpoint.response, reply.body)
         return result

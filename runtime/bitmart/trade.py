@@ -65,6 +65,7 @@ from venuewire.bitmart.protocol import (
 )
 from venuewire.capture.tap import CaptureTarget, Tap, open_tap
 from venuewire.credentials import BitmartCredentials
+from venuewire.drift.sample import UnknownCounter
 from venuewire.errors import DecodeError
 from venuewire.events import DecodeFailure
 from venuewire.generated.bitmart.api import BitmartRestAPI
@@ -475,6 +476,12 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
 
     def __repr__(self) -> str:
         return f"BitmartTradeClient(url={self.url!r}, credentials={self._credentials!r})"
+
+    @property
+    def unknown_fields(self) -> UnknownCounter:
+        """(reply message, field path) -> sampled REST replies that held a field the schema
+        does not declare (see `venuewire.rest.RestCaller.unknown_fields`)."""
+        return self._rest.unknown_fields
 
     async def close(self) -> None:
         """Close the private streams and the HTTP session (the client can be used again, on

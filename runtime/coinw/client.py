@@ -45,6 +45,7 @@ from venuewire.coinw.rest import (
     open_orders,
 )
 from venuewire.credentials import CoinwCredentials
+from venuewire.drift.sample import UnknownCounter
 from venuewire.generated.coinw.api import CoinwRestAPI
 from venuewire.generated.coinw.order import Order
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
@@ -111,6 +112,12 @@ class CoinwClient(CoinwRestAPI, Closing):
 
     def __repr__(self) -> str:
         return f"CoinwClient(url={self.url!r}, credentials={self._credentials!r})"
+
+    @property
+    def unknown_fields(self) -> UnknownCounter:
+        """(reply message, field path) -> sampled REST replies that held a field the schema
+        does not declare (see `venuewire.rest.RestCaller.unknown_fields`)."""
+        return self._rest.unknown_fields
 
     async def close(self) -> None:
         """Close the HTTP session (the client can be used again, on any event loop: a new one

@@ -179,3 +179,43 @@ def _unknown_paths(venue: str, url: str, raw: str | bytes) -> list[tuple[str, st
             if finding.kind == "unknown_field" and key not in out:
                 out.append(key)
     return out
+
+
+class RestUnknownFields(_Counting):
+    """Counts the unknown fields of a sample of one REST caller's decoded replies into
+    `counter`: the first `first` replies of each endpoint, then every `every`th (as
+    `UnknownFieldSampler`), under (the endpoint's response message, pattern path), e.g.
+    ("coinw/order_response", "data[].newField"). `compared` counts the replies compared."""
+
+    __slots__ = ("_seen", "compared", "every", "first")
+
+    def __init__(
+        self, venue: str, counter: UnknownCounter, *, first: int = SAMPLE_FIRST, every: int = SAMPLE_EVERY
+    ) -> None:
+        if first < 0 or every < 0:
+            raise ValueError("unknown-field sampling: first and every must be 0 or more")
+        super().__init__(venue, counter)
+        self.first = first
+        self.every = every
+        self.compared = 0
+        self._seen: dict[str, int] = {}
+
+    def reply(self, message: str, body: bytes) -> None:
+        """A decoded reply `body` of `message` ("venue/name"): compared when the sample takes
+        it. Never raises."""
+        seen = self._seen.get(message, 0) + 1
+        self._seen[message] = seen
+        if seen > self.first and not (self.every and seen % self.every == 0):
+            return
+        try:
+            from venuewire.drift import findings
+
+            self.compared += 1
+            keys: list[tuple[str, str]] = []
+            for finding in findings(message, body):
+                key = (message, finding.path)
+                if finding.kind == "unknown_field" and key not in keys:
+                    keys.append(key)
+            self._add(keys)
+        except Exception as exc:  # counting is a statistic: it must never cost the caller
+            self._failure(exc)

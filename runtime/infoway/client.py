@@ -33,6 +33,7 @@ import msgspec
 
 from venuewire.capture.tap import CaptureTarget, open_tap
 from venuewire.credentials import InfowayCredentials
+from venuewire.drift.sample import UnknownCounter
 from venuewire.errors import VenueError
 from venuewire.generated.infoway.api import InfowayRestAPI
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
@@ -254,6 +255,12 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
 
     def __repr__(self) -> str:
         return f"InfowayClient(url={self.url!r}, ws_url={self.ws_url!r}, credentials={self._credentials!r})"
+
+    @property
+    def unknown_fields(self) -> UnknownCounter:
+        """(reply message, field path) -> sampled REST replies that held a field the schema
+        does not declare (see `venuewire.rest.RestCaller.unknown_fields`)."""
+        return self._rest.unknown_fields
 
     async def close(self) -> None:
         """Close the HTTP session and every stream this client made (on the loop they are

@@ -106,4 +106,6 @@ async def record(capture: Path | CaptureWriter) -> Session:
         BitmartSimulator(api_key=KEY, secret=SECRET, memo=MEMO, push_interval=3600) as sim,
         BitmartTradeClient(credentials(), sim.rest_url, ws_url=sim.private_url, timeout=5, capture=capture) as client,
     ):
-        return await run_session(client, sim)
+        session = await run_session(client, sim)
+        assert client.unknown_fields == {}  # the client's own count of REST replies: nothing unknown
+        return session

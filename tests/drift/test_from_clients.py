@@ -145,6 +145,7 @@ async def coinw(path: Path) -> None:
         await client.get_user_assets()
         await client.get_instruments(name="BTC")
         await client.get_depth(base="btc")
+        assert client.unknown_fields == {}  # the client's own count of REST replies agrees: nothing unknown
 
 
 async def infoway(path: Path) -> None:
@@ -159,6 +160,7 @@ async def infoway(path: Path) -> None:
             await client.order_books("crypto", ["BTCUSDT"])
             await client.trades("crypto", ["BTCUSDT"])
             await client.candles("crypto", ["BTCUSDT"])
+            assert client.unknown_fields == {}  # the client's own count of REST replies: nothing unknown
             await first_of_each(
                 (lambda: client.depth_stream("crypto", ["BTCUSDT", "ETHUSDT"]), OrderBook),
                 (lambda: client.trade_stream("crypto", ["BTCUSDT"]), Trade),
