@@ -22,7 +22,11 @@ from collections import Counter
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from google.protobuf.message import Message
+
+    from venuewire.drift.fields import Finding
 
 log = logging.getLogger("venuewire.drift")
 
@@ -36,20 +40,43 @@ UnknownCounter = Counter[tuple[str, str]]
 
 
 class _Counting:
-    """What both counters share: the `Counter`, the INFO line for a new key, the one warning."""
+    """What the counters share: the `Counter`, the sample (the first `first` messages of each
+    kind, then every `every`th; `every=0` only the first ones; `compared` counts the messages
+    compared), the INFO line for a new key, the one warning."""
 
-    __slots__ = ("_failed", "counter", "venue")
+    __slots__ = ("_failed", "_seen", "compared", "counter", "every", "first", "venue")
 
-    def __init__(self, venue: str, counter: UnknownCounter) -> None:
+    def __init__(self, venue: str, counter: UnknownCounter, first: int, every: int) -> None:
+        if first < 0 or every < 0:
+            raise ValueError("unknown-field sampling: first and every must be 0 or more")
         self.venue = venue
         self.counter = counter
+        self.first = first
+        self.every = every
+        self.compared = 0
+        self._seen: dict[object, int] = {}
         self._failed = False
+
+    def _takes(self, kind: object) -> bool:
+        """Whether the sample takes this message of `kind`."""
+        seen = self._seen.get(kind, 0) + 1
+        self._seen[kind] = seen
+        return seen <= self.first or bool(self.every and seen % self.every == 0)
 
     def _add(self, keys: list[tuple[str, str]]) -> None:
         for key in keys:
             if key not in self.counter:
                 log.info("%s: %s has a field the schema does not know: %s", self.venue, key[0], key[1])
             self.counter[key] += 1
+
+    def _add_findings(self, label: str, findings: Iterable[Finding]) -> None:
+        """Count the unknown fields among `findings` of one `label` message, once each."""
+        keys: list[tuple[str, str]] = []
+        for finding in findings:
+            key = (label, finding.path)
+            if finding.kind == "unknown_field" and key not in keys:
+                keys.append(key)
+        self._add(keys)
 
     def _failure(self, exc: Exception) -> None:
         if not self._failed:
@@ -66,7 +93,7 @@ class UnknownFieldSampler(_Counting):
     `SAMPLE_FIRST` and `SAMPLE_EVERY`; `every=0` compares only the first ones. `compared`
     counts the messages compared (tests read it)."""
 
-    __slots__ = ("_seen", "compared", "every", "first", "url")
+    __slots__ = ("url",)
 
     def __init__(
         self,
@@ -77,21 +104,13 @@ class UnknownFieldSampler(_Counting):
         first: int = SAMPLE_FIRST,
         every: int = SAMPLE_EVERY,
     ) -> None:
-        if first < 0 or every < 0:
-            raise ValueError("unknown-field sampling: first and every must be 0 or more")
-        super().__init__(venue, counter)
+        super().__init__(venue, counter, first, every)
         self.url = url
-        self.first = first
-        self.every = every
-        self.compared = 0
-        self._seen: dict[object, int] = {}
 
     def observe(self, raw: str | bytes, kind: object) -> None:
         """One incoming message `raw` whose decoded item is of `kind` (e.g. its type): compare
         it when the sample takes it. Never raises."""
-        seen = self._seen.get(kind, 0) + 1
-        self._seen[kind] = seen
-        if seen <= self.first or (self.every and seen % self.every == 0):
+        if self._takes(kind):
             self.compare(raw)
 
     def compare(self, raw: str | bytes) -> None:
@@ -111,26 +130,18 @@ class ProtoUnknownFields(_Counting):
     (venuewire.drift.fields.proto_findings). `compared` and `walked` count the checks and the
     walks (tests read them)."""
 
-    __slots__ = ("_seen", "compared", "every", "first", "walked")
+    __slots__ = ("walked",)
 
     def __init__(
         self, venue: str, counter: UnknownCounter, *, first: int = SAMPLE_FIRST, every: int = SAMPLE_EVERY
     ) -> None:
-        if first < 0 or every < 0:
-            raise ValueError("unknown-field sampling: first and every must be 0 or more")
-        super().__init__(venue, counter)
-        self.first = first
-        self.every = every
-        self.compared = 0
+        super().__init__(venue, counter, first, every)
         self.walked = 0
-        self._seen: dict[str, int] = {}
 
     def check(self, message: Message, size: int, label: str) -> None:
         """`message`, parsed from a body of `size` bytes, is `label` ("futu/Qot_X.Response"):
         checked when the sample takes it. Never raises."""
-        seen = self._seen.get(label, 0) + 1
-        self._seen[label] = seen
-        if seen > self.first and not (self.every and seen % self.every == 0):
+        if not self._takes(label):
             return
         try:
             self.compared += 1
@@ -142,12 +153,34 @@ class ProtoUnknownFields(_Counting):
             from venuewire.drift.fields import proto_findings
 
             self.walked += 1
-            keys: list[tuple[str, str]] = []
-            for finding in proto_findings(message):
-                key = (label, finding.path)
-                if finding.kind == "unknown_field" and key not in keys:
-                    keys.append(key)
-            self._add(keys)
+            self._add_findings(label, proto_findings(message))
+        except Exception as exc:  # counting is a statistic: it must never cost the caller
+            self._failure(exc)
+
+
+class RestUnknownFields(_Counting):
+    """Counts the unknown fields of a sample of one REST caller's decoded replies into
+    `counter`: the first `first` replies of each endpoint's message, then every `every`th (as
+    `UnknownFieldSampler`), under (the reply message, pattern path), e.g.
+    ("coinw/order_response", "data[].newField"). `compared` counts the replies compared."""
+
+    __slots__ = ()
+
+    def __init__(
+        self, venue: str, counter: UnknownCounter, *, first: int = SAMPLE_FIRST, every: int = SAMPLE_EVERY
+    ) -> None:
+        super().__init__(venue, counter, first, every)
+
+    def reply(self, message: str, body: bytes) -> None:
+        """A decoded reply `body` of `message` ("venue/name"): compared when the sample takes
+        it. Never raises."""
+        if not self._takes(message):
+            return
+        try:
+            from venuewire.drift import findings
+
+            self.compared += 1
+            self._add_findings(message, findings(message, body))
         except Exception as exc:  # counting is a statistic: it must never cost the caller
             self._failure(exc)
 
@@ -179,43 +212,3 @@ def _unknown_paths(venue: str, url: str, raw: str | bytes) -> list[tuple[str, st
             if finding.kind == "unknown_field" and key not in out:
                 out.append(key)
     return out
-
-
-class RestUnknownFields(_Counting):
-    """Counts the unknown fields of a sample of one REST caller's decoded replies into
-    `counter`: the first `first` replies of each endpoint, then every `every`th (as
-    `UnknownFieldSampler`), under (the endpoint's response message, pattern path), e.g.
-    ("coinw/order_response", "data[].newField"). `compared` counts the replies compared."""
-
-    __slots__ = ("_seen", "compared", "every", "first")
-
-    def __init__(
-        self, venue: str, counter: UnknownCounter, *, first: int = SAMPLE_FIRST, every: int = SAMPLE_EVERY
-    ) -> None:
-        if first < 0 or every < 0:
-            raise ValueError("unknown-field sampling: first and every must be 0 or more")
-        super().__init__(venue, counter)
-        self.first = first
-        self.every = every
-        self.compared = 0
-        self._seen: dict[str, int] = {}
-
-    def reply(self, message: str, body: bytes) -> None:
-        """A decoded reply `body` of `message` ("venue/name"): compared when the sample takes
-        it. Never raises."""
-        seen = self._seen.get(message, 0) + 1
-        self._seen[message] = seen
-        if seen > self.first and not (self.every and seen % self.every == 0):
-            return
-        try:
-            from venuewire.drift import findings
-
-            self.compared += 1
-            keys: list[tuple[str, str]] = []
-            for finding in findings(message, body):
-                key = (message, finding.path)
-                if finding.kind == "unknown_field" and key not in keys:
-                    keys.append(key)
-            self._add(keys)
-        except Exception as exc:  # counting is a statistic: it must never cost the caller
-            self._failure(exc)
