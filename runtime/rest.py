@@ -67,6 +67,7 @@ __all__ = [
     "RATE_WINDOW_S",
     "RestCaller",
     "RestCredentials",
+    "RestReplies",
     "http_status_error",
     "payload",
     "read_reply",
@@ -355,3 +356,15 @@ class RestCaller:
             self._check(endpoint, result)
         self._unknowns.reply(endpoint.response, reply.body)
         return result
+
+
+class RestReplies:
+    """For a client that sends through one `RestCaller` (`_rest`): what its replies showed."""
+
+    _rest: RestCaller
+
+    @property
+    def unknown_fields(self) -> UnknownCounter:
+        """(reply message, field path) -> sampled REST replies that held a field the schema
+        does not declare (see `RestCaller.unknown_fields`)."""
+        return self._rest.unknown_fields

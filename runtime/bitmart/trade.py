@@ -65,7 +65,6 @@ from venuewire.bitmart.protocol import (
 )
 from venuewire.capture.tap import CaptureTarget, Tap, open_tap
 from venuewire.credentials import BitmartCredentials
-from venuewire.drift.sample import UnknownCounter
 from venuewire.errors import DecodeError
 from venuewire.events import DecodeFailure
 from venuewire.generated.bitmart.api import BitmartRestAPI
@@ -88,7 +87,7 @@ from venuewire.generated.registry import (
 )
 from venuewire.messages import decode_json
 from venuewire.models import Balance, Fill, Order, OrderBook
-from venuewire.rest import RestCaller
+from venuewire.rest import RestCaller, RestReplies
 from venuewire.transport import (
     DEFAULT_MAX_BODY,
     Closing,
@@ -407,7 +406,7 @@ def _check_base_url(url: object) -> str:
 
 
 # --------------------------------------------------------------------------- the client
-class BitmartTradeClient(BitmartRestAPI, Closing):
+class BitmartTradeClient(BitmartRestAPI, RestReplies, Closing):
     """BitMart spot trading for one API key: every BitMart REST endpoint of the registry as a
     typed method (`BitmartRestAPI`, generated) plus the normalized helpers below. Use as
     `async with`; `close()` closes the HTTP session (the client may then be used again).
@@ -476,12 +475,6 @@ class BitmartTradeClient(BitmartRestAPI, Closing):
 
     def __repr__(self) -> str:
         return f"BitmartTradeClient(url={self.url!r}, credentials={self._credentials!r})"
-
-    @property
-    def unknown_fields(self) -> UnknownCounter:
-        """(reply message, field path) -> sampled REST replies that held a field the schema
-        does not declare (see `venuewire.rest.RestCaller.unknown_fields`)."""
-        return self._rest.unknown_fields
 
     async def close(self) -> None:
         """Close the private streams and the HTTP session (the client can be used again, on

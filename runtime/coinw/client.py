@@ -45,12 +45,11 @@ from venuewire.coinw.rest import (
     open_orders,
 )
 from venuewire.credentials import CoinwCredentials
-from venuewire.drift.sample import UnknownCounter
 from venuewire.generated.coinw.api import CoinwRestAPI
 from venuewire.generated.coinw.order import Order
 from venuewire.generated.registry import REST_COINW_GET_ORDER_INFORMATION
 from venuewire.models import Order as NormalizedOrder
-from venuewire.rest import RATE_WINDOW_S, RestCaller
+from venuewire.rest import RATE_WINDOW_S, RestCaller, RestReplies
 from venuewire.signing import coinw_url
 from venuewire.transport import DEFAULT_MAX_BODY, Closing, LoopBound, RateLimiter, positive_seconds
 
@@ -59,7 +58,7 @@ __all__ = ["RATE_WINDOW_S", "CoinwClient"]
 log = logging.getLogger("venuewire.coinw")
 
 
-class CoinwClient(CoinwRestAPI, Closing):
+class CoinwClient(CoinwRestAPI, RestReplies, Closing):
     """CoinW futures REST for one API key: every registry endpoint as a typed method
     (`CoinwRestAPI`, generated) plus `get_open_orders`. Use as `async with`.
 
@@ -112,12 +111,6 @@ class CoinwClient(CoinwRestAPI, Closing):
 
     def __repr__(self) -> str:
         return f"CoinwClient(url={self.url!r}, credentials={self._credentials!r})"
-
-    @property
-    def unknown_fields(self) -> UnknownCounter:
-        """(reply message, field path) -> sampled REST replies that held a field the schema
-        does not declare (see `venuewire.rest.RestCaller.unknown_fields`)."""
-        return self._rest.unknown_fields
 
     async def close(self) -> None:
         """Close the HTTP session (the client can be used again, on any event loop: a new one

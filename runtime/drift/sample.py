@@ -71,12 +71,7 @@ class _Counting:
 
     def _add_findings(self, label: str, findings: Iterable[Finding]) -> None:
         """Count the unknown fields among `findings` of one `label` message, once each."""
-        keys: list[tuple[str, str]] = []
-        for finding in findings:
-            key = (label, finding.path)
-            if finding.kind == "unknown_field" and key not in keys:
-                keys.append(key)
-        self._add(keys)
+        self._add(_unknown_keys(label, findings))
 
     def _failure(self, exc: Exception) -> None:
         if not self._failed:
@@ -207,8 +202,15 @@ def _unknown_paths(venue: str, url: str, raw: str | bytes) -> list[tuple[str, st
             value = json.loads(item.payload)
         except (ValueError, RecursionError):
             raise DecodeError(venue, item.label, (), "not valid JSON") from None
-        for finding in json_findings(item.info, value):
-            key = (item.label, finding.path)
-            if finding.kind == "unknown_field" and key not in out:
-                out.append(key)
+        out.extend(key for key in _unknown_keys(item.label, json_findings(item.info, value)) if key not in out)
     return out
+
+
+def _unknown_keys(label: str, findings: Iterable[Finding]) -> list[tuple[str, str]]:
+    """(label, pattern path) of each unknown field among `findings`, once each, in order met."""
+    keys: list[tuple[str, str]] = []
+    for finding in findings:
+        key = (label, finding.path)
+        if finding.kind == "unknown_field" and key not in keys:
+            keys.append(key)
+    return keys

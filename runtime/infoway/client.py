@@ -33,7 +33,6 @@ import msgspec
 
 from venuewire.capture.tap import CaptureTarget, open_tap
 from venuewire.credentials import InfowayCredentials
-from venuewire.drift.sample import UnknownCounter
 from venuewire.errors import VenueError
 from venuewire.generated.infoway.api import InfowayRestAPI
 from venuewire.generated.infoway.batch_depth_response import BatchDepthResponse
@@ -47,7 +46,7 @@ from venuewire.infoway.protocol import HEARTBEAT_INTERVAL_S, IDLE_TIMEOUT_S, Inf
 from venuewire.infoway.rest import check_codes, check_market, check_reply
 from venuewire.infoway.streams import InfowayCandleProtocol, InfowayTradeProtocol, check_kline_type
 from venuewire.models import Candle, OrderBook, Trade
-from venuewire.rest import RestCaller
+from venuewire.rest import RestCaller, RestReplies
 from venuewire.transport import (
     DEFAULT_MAX_BODY,
     LoopBound,
@@ -185,7 +184,7 @@ class InfowayCandleStream(InfowayMarketStream[Candle]):
     """Candles (10008 pushes) normalized; see `InfowayClient.candle_stream`."""
 
 
-class InfowayClient(InfowayRestAPI, StreamOwner):
+class InfowayClient(InfowayRestAPI, RestReplies, StreamOwner):
     """Infoway REST (every registry endpoint as a typed method, `InfowayRestAPI`, generated)
     and WebSocket depth streams for one API key.
 
@@ -255,12 +254,6 @@ class InfowayClient(InfowayRestAPI, StreamOwner):
 
     def __repr__(self) -> str:
         return f"InfowayClient(url={self.url!r}, ws_url={self.ws_url!r}, credentials={self._credentials!r})"
-
-    @property
-    def unknown_fields(self) -> UnknownCounter:
-        """(reply message, field path) -> sampled REST replies that held a field the schema
-        does not declare (see `venuewire.rest.RestCaller.unknown_fields`)."""
-        return self._rest.unknown_fields
 
     async def close(self) -> None:
         """Close the HTTP session and every stream this client made (on the loop they are
