@@ -51,8 +51,25 @@ class ExactDecimal(Decimal):
         return (ExactDecimal, (self.text,))
 
 
-_DECIMALS: dict[str, Decimal] = {}
+class _ExactDecimals(dict[str, Decimal]):
+    """The shared Decimals of texts: `cache[text]` is `exact_decimal(text)`, built on the first
+    look-up (`__missing__`) and kept; emptied when it holds `_DECIMALS_MAX` texts. A dict
+    subclass so that a level's `price` is one look-up in C when the text is known."""
+
+    __slots__ = ()
+
+    def __missing__(self, text: str) -> Decimal:
+        found = Decimal(text)
+        if str(found) != text:  # "0.00000010", "1e3": Decimal prints these otherwise
+            found = ExactDecimal(text)
+        if len(self) >= _DECIMALS_MAX:
+            self.clear()
+        self[text] = found
+        return found
+
+
 _DECIMALS_MAX = 100_000
+_DECIMALS = _ExactDecimals()
 
 
 def exact_decimal(text: str) -> Decimal:
@@ -60,15 +77,7 @@ def exact_decimal(text: str) -> Decimal:
     books repeat the same prices and sizes push after push, so
     each text's Decimal is built once and kept (at most 100,000 texts: the cache is emptied
     when full). Decimals are immutable, so sharing one is safe."""
-    found = _DECIMALS.get(text)
-    if found is None:
-        found = Decimal(text)
-        if str(found) != text:  # "0.00000010", "1e3": Decimal prints these otherwise
-            found = ExactDecimal(text)
-        if len(_DECIMALS) >= _DECIMALS_MAX:
-            _DECIMALS.clear()
-        _DECIMALS[text] = found
-    return found
+    return _DECIMALS[text]
 
 
 def is_built(text: str) -> bool:
@@ -86,7 +95,7 @@ class OrderDetail(msgspec.Struct, frozen=True, gc=False):
     @property
     def size(self) -> Decimal:
         """The size as an exact Decimal (`str(detail.size) == detail.size_text`)."""
-        return exact_decimal(self.size_text)
+        return _DECIMALS[self.size_text]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, OrderDetail):
@@ -115,12 +124,12 @@ class BookLevel(msgspec.Struct, frozen=True, gc=False):
     @property
     def price(self) -> Decimal:
         """The price as an exact Decimal."""
-        return exact_decimal(self.price_text)
+        return _DECIMALS[self.price_text]
 
     @property
     def size(self) -> Decimal:
         """The total size as an exact Decimal."""
-        return exact_decimal(self.size_text)
+        return _DECIMALS[self.size_text]
 
     @classmethod
     def of(

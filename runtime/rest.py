@@ -200,6 +200,19 @@ def _decode(response: type[S], endpoint: RestEndpoint, body: bytes) -> S:
     return reply
 
 
+def _success_or_none(response: type[S], endpoint: RestEndpoint, envelope: Envelope, body: bytes) -> S | None:
+    """The typed reply of a 200 whose body decodes as `response` with a success code: what
+    `read_reply` returns for it, read with one decode (not the envelope's dict first, then the
+    class). None for anything else (a body that does not decode, no code, an error code): the
+    envelope path then decides, as it always has."""
+    try:
+        reply = _decode(response, endpoint, body)
+    except DecodeError:
+        return None
+    code = getattr(reply, envelope.code, None)
+    return reply if type(code) is int and code in envelope.success else None
+
+
 def _typed_reply(  # noqa: PLR0917 - read_reply's arguments and the envelope
     endpoint: RestEndpoint, envelope: Envelope, response: type[S], status: int, headers: Mapping[str, str], body: bytes
 ) -> S:
@@ -228,6 +241,12 @@ def read_reply(endpoint: RestEndpoint, response: type[S], status: int, headers: 
     `__context__` chain but the decoder's own."""
     venue = endpoint.venue
     envelope: Envelope = ENVELOPES[endpoint.envelope]
+    if envelope.typed_errors and status not in (401, 429):
+        return _typed_reply(endpoint, envelope, response, status, headers, body)
+    if status == 200:
+        fast = _success_or_none(response, endpoint, envelope, body)
+        if fast is not None:
+            return fast
     fields = _object(body)
     detail = _first_text(fields, (envelope.detail,)) if envelope.detail is not None else None
     if status in (401, 429):
