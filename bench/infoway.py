@@ -1,11 +1,11 @@
 """Infoway benchmarks (issue targets in brackets), on one 20-symbol, 10-level batch_depth
 reply built from the simulator's books (the same bytes for both sides):
 
-(1) bytes -> typed BatchDepthResponse (`decode_json`, prices and volumes as Decimal) vs the
-    stdlib's untyped `json.loads` [>= 1.5x]. The schema types every price and volume as
-    Decimal (800 of them here) and building a Decimal costs more than building the str
-    `json.loads` makes, so this is measured as it is; information rows show the cost.
-(2) bytes -> list of normalized Decimal `OrderBook`s (`batch_depth_result` +
+(1) bytes -> typed BatchDepthResponse (`decode_json`; prices and volumes are `DecimalText`, the
+    wire's exact strings, no Decimal built) vs the stdlib's untyped `json.loads` [>= 1.5x]. An
+    information row decodes the same shape with Decimal prices and volumes (what the class held
+    before 2026-12-06): the cost of building 800 Decimals eagerly.
+(2) bytes -> list of normalized `OrderBook`s, Decimal on read (`batch_depth_result` +
     `order_books_from_response`) vs infoway-sdk's own path for a batch_depth reply with
     `parse=True`: `HttpClient._handle_response` (httpx `Response.json()` = `json.loads`, the
     error checks) then `_normalize.normalize_depth` (Decimal(str(v)) per value, (price, qty)
@@ -27,6 +27,7 @@ from venuewire.infoway.book import order_book_from_push_json, order_books_from_b
 from venuewire.infoway.rest import batch_depth_result
 from venuewire.messages import decode_json, encode_json
 from venuewire.sim.infoway import SimState, batch_depth_reply
+from venuewire.values import DecimalText
 
 SYMBOLS = 20
 
@@ -40,20 +41,20 @@ def batch_depth_bytes(symbols: int = SYMBOLS) -> bytes:
     return encode_json(reply)
 
 
-class _StrDepth(msgspec.Struct):
+class _DecimalDepth(msgspec.Struct):
     s: str
     t: int
-    a: tuple[list[str], list[str]]
-    b: tuple[list[str], list[str]]
+    a: tuple[list[Decimal], list[Decimal]]
+    b: tuple[list[Decimal], list[Decimal]]
 
 
-class _StrReply(msgspec.Struct):
-    """The same shape with prices as str: information only (what Decimal costs)."""
+class _DecimalReply(msgspec.Struct):
+    """The same shape with prices as Decimal: information only (what eager Decimals cost)."""
 
     ret: int
     msg: str
     traceId: str | None = None
-    data: list[_StrDepth] | None = None
+    data: list[_DecimalDepth] | None = None
 
 
 def push_bytes(levels: int) -> bytes:
@@ -64,7 +65,8 @@ def push_bytes(levels: int) -> bytes:
     for side in (depth.a, depth.b):
         prices, volumes = side
         while len(prices) < levels:
-            prices.append(prices[-1] + (prices[-1] - prices[-2]))
+            step = Decimal(prices[-1]) - Decimal(prices[-2])
+            prices.append(DecimalText(str(Decimal(prices[-1]) + step)))
             volumes.append(volumes[len(volumes) % 10])
     return encode_json(WsDepthPush(code=10005, data=depth, trace="bench"))
 
@@ -159,7 +161,7 @@ def bench_generated() -> list[Result]:
     data = batch_depth_bytes()
     label = f"{SYMBOLS}-symbol x 10-level batch_depth ({len(data):,} B)"
     typed_decoder = msgspec.json.Decoder(BatchDepthResponse)
-    str_decoder = msgspec.json.Decoder(_StrReply)
+    decimal_decoder = msgspec.json.Decoder(_DecimalReply)
 
     def typed() -> object:
         return decode_json(BatchDepthResponse, data)
@@ -170,8 +172,8 @@ def bench_generated() -> list[Result]:
     def untyped() -> object:
         return json.loads(data)
 
-    def str_typed() -> object:
-        return str_decoder.decode(data)
+    def decimal_typed() -> object:
+        return decimal_decoder.decode(data)
 
     def ours_books() -> object:
         return order_books_from_response(batch_depth_result(200, {}, data))
@@ -192,27 +194,27 @@ def bench_generated() -> list[Result]:
         return [
             Result(
                 f"(1) {label} -> typed message",
-                "decode_json (Decimal)",
+                "decode_json (DecimalText)",
                 "json.loads (untyped)",
                 compare(typed, untyped),
                 1.5,
             ),
             Result(
                 f"(1) {label} -> typed message",
-                "cached msgspec Decoder (Decimal)",
+                "cached msgspec Decoder (DecimalText)",
                 "json.loads",
                 compare(typed_cached_decoder, untyped),
                 None,
             ),
             Result(
-                f"(1) {label}, prices as str",
-                "msgspec Decoder, str-typed mirror",
+                f"(1) {label}, prices as Decimal",
+                "msgspec Decoder, Decimal-typed mirror",
                 "json.loads",
-                compare(str_typed, untyped),
+                compare(decimal_typed, untyped),
                 None,
             ),
             Result(
-                f"(2) {label} -> Decimal OrderBooks",
+                f"(2) {label} -> normalized OrderBooks (Decimal on read)",
                 "batch_depth_result + order_books_from_response",
                 "infoway-sdk _handle_response + normalize_depth",
                 compare(ours_books, sdk_books),

@@ -2,7 +2,7 @@
 #   filename:  depth.json
 
 from __future__ import annotations
-from decimal import Decimal
+from venuewire.values import DecimalText
 from typing import Annotated
 from msgspec import Meta, Struct
 
@@ -23,7 +23,7 @@ class Depth(Struct):
     """
 
     a: Annotated[
-        tuple[list[Decimal], list[Decimal]],
+        tuple[list[DecimalText], list[DecimalText]],
         Meta(description="Asks: prices ascending, and their volumes.", title="Side"),
     ]
     """
@@ -31,7 +31,7 @@ class Depth(Struct):
     """
 
     b: Annotated[
-        tuple[list[Decimal], list[Decimal]],
+        tuple[list[DecimalText], list[DecimalText]],
         Meta(description="Bids: prices descending, and their volumes.", title="Side"),
     ]
     """

@@ -1,8 +1,9 @@
 """Infoway depth snapshots (`Depth`, from batch_depth or a 10005 push) -> `venuewire.OrderBook`.
 
-Pure functions. Each side is column-major on the wire, `[[prices], [volumes]]`, Decimal in
-the generated class; each level keeps the exact text (`str(level.price)` gives it back) and
-builds its Decimal when read. `order_book_from_push_json` takes a 10005 frame's bytes and
+Pure functions. Each side is column-major on the wire, `[[prices], [volumes]]` of decimal
+strings, kept as the wire's text in the generated class (`DecimalText`: no Decimal built by the
+decode); each level keeps the exact text (`str(level.price)` gives it back) and builds its
+Decimal when read. `order_book_from_push_json` takes a 10005 frame's bytes and
 decodes them straight into a text-typed mirror (no Decimal built at all); a frame it refuses
 goes through the generated class, so its errors are exactly those of `WsDepthPush`
 (`order_books_from_batch_json` does the same for a batch_depth reply body). `a` is the ASK
@@ -12,7 +13,8 @@ seed's notes swap them, its field table and its data do not. Levels keep the ven
 `t` (Unix epoch milliseconds) becomes the book's UTC `timestamp`, exactly (no float).
 
 Every value is checked (`check_depth`): a side whose price and volume columns differ in
-length, a price or volume that is NaN, sNaN or infinite, and a `t` outside year 1 to 9999
+length, a price or volume that is no decimal number (text that is no number, NaN, sNaN,
+Infinity; checked with `venuewire.values.decimal_of`), and a `t` outside year 1 to 9999
 raise DecodeError naming the message and the field path (`$.data[0].a[0][3]`: the fourth
 price of the asks of the first snapshot; column 0 holds prices, 1 volumes).
 """
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 from typing import Final, Literal
 
 import msgspec
@@ -38,7 +39,7 @@ from venuewire.models import (
     OrderBook,
     are_decimal_columns,
 )
-from venuewire.values import finite_decimal, utc_from_ms
+from venuewire.values import DecimalText, decimal_of, utc_from_ms
 
 __all__ = [
     "VENUE",
@@ -53,9 +54,8 @@ __all__ = [
 
 VENUE: Final = "infoway"
 RESPONSE: Final = "batch_depth_response"
-_Side = tuple[list[Decimal], list[Decimal]]
+_Side = tuple[list[DecimalText], list[DecimalText]]
 _Path = Sequence[str | int]
-_IS_FINITE: Final = Decimal.is_finite
 
 
 def timestamp_of(t_ms: int, *, message: str = "depth", path: _Path = ("t",)) -> datetime:
@@ -70,17 +70,17 @@ def _check_side(side: _Side, key: str, message: str, path: _Path) -> None:
         raise DecodeError(
             VENUE, message, (*path, key), f"{len(prices)} prices but {len(volumes)} volumes (columns must pair up)"
         )
-    if all(map(_IS_FINITE, prices)) and all(map(_IS_FINITE, volumes)):  # the fast path, in C
+    if are_decimal_columns(side):  # the fast path: every text at once
         return
-    for column, values in enumerate(side):  # a bad value: find it and name it
+    for column, values in enumerate(side):  # a text outside JSON's grammar: check each, name the bad one
         for index, value in enumerate(values):
-            finite_decimal(value, VENUE, message, (*path, key, column, index))
+            decimal_of(value, VENUE, message, (*path, key, column, index))
 
 
 def _levels(side: _Side, key: str, message: str, path: _Path) -> tuple[BookLevel, ...]:
     _check_side(side, key, message, path)
     prices, volumes = side
-    return tuple(map(BookLevel, map(str, prices), map(str, volumes)))
+    return tuple(map(BookLevel, prices, volumes))
 
 
 def check_depth(depth: Depth, *, message: str = "depth", path: _Path = ()) -> None:

@@ -141,6 +141,7 @@ from venuewire.sim.server import (
     example,
     serve_until_cancelled,
 )
+from venuewire.values import DecimalText
 
 __all__ = [
     "CODE_PATTERNS",
@@ -223,9 +224,9 @@ def example_books() -> dict[str, Depth]:
     return {depth.s: depth for depth in example(BatchDepthResponse, "books").data or ()}
 
 
-def _pairs(side: tuple[list[Decimal], list[Decimal]]) -> list[tuple[Decimal, Decimal]]:
+def _pairs(side: tuple[list[DecimalText], list[DecimalText]]) -> list[tuple[Decimal, Decimal]]:
     prices, sizes = side
-    return list(zip(prices, sizes, strict=True))
+    return [(Decimal(price), Decimal(size)) for price, size in zip(prices, sizes, strict=True)]
 
 
 def book_generator(code: str) -> BookGenerator:
@@ -241,8 +242,9 @@ def book_generator(code: str) -> BookGenerator:
     return BookGenerator(code, Decimal(10 + seed % 491), Decimal("0.01"), 5 if china else 10, lot=board_lot)
 
 
-def _side(levels: list[Level]) -> tuple[list[Decimal], list[Decimal]]:
-    return ([price for price, _, _ in levels], [size for _, size, _ in levels])
+def _side(levels: list[Level]) -> tuple[list[DecimalText], list[DecimalText]]:
+    """A side as the wire carries it: the text of each price and size (`str()` of a Decimal)."""
+    return ([DecimalText(str(price)) for price, _, _ in levels], [DecimalText(str(size)) for _, size, _ in levels])
 
 
 @dataclass

@@ -16,20 +16,20 @@ from venuewire.generated.qfex.order import Order as QfexOrder
 from venuewire.generated.qfex.order import OrderStatus, Side
 
 
-def test_decimal_strings_decode_to_exact_decimals_and_keep_their_text():
+def test_decimal_strings_decode_to_their_exact_text_and_encode_back_as_sent():
     raw = b'{"s":"X","t":1,"a":[["0.000111","34.650"],["30657.00","1"]],"b":[[],[]]}'
     depth = venuewire.decode_json(Depth, raw)
-    assert depth.a[0] == [Decimal("0.000111"), Decimal("34.650")]
-    assert str(depth.a[1][0]) == "30657.00"
+    assert depth.a[0] == ["0.000111", "34.650"]  # DecimalText: the text, trailing zeros kept
+    assert depth.a[1][0] == "30657.00" and Decimal(depth.a[1][0]) == Decimal("30657")
     assert venuewire.encode_json(depth) == raw
 
 
-def test_a_json_number_where_a_decimal_string_belongs_is_read_exactly_not_through_float():
-    # Lenient by design: msgspec reads the number's digits straight into Decimal.
-    depth = venuewire.decode_json(
-        Depth, b'{"s":"X","t":1,"a":[[0.1000000000000000055511151231257827],[1]],"b":[[],[]]}'
-    )
-    assert depth.a[0][0] == Decimal("0.1000000000000000055511151231257827")
+def test_a_json_number_where_a_decimal_string_belongs_is_refused_not_read_through_float():
+    # Infoway's schema types prices as strings; the text-typed class refuses a bare number,
+    # naming the field, rather than guessing its text through a float.
+    with pytest.raises(venuewire.DecodeError) as caught:
+        venuewire.decode_json(Depth, b'{"s":"X","t":1,"a":[[0.1000000000000000055511151231257827],["1"]],"b":[[],[]]}')
+    assert caught.value.field_path == ("a", 0, 0) and "Expected `str`" in caught.value.detail
 
 
 def test_coinw_ids_above_2_pow_53_stay_exact_and_strings_stay_strings():
@@ -84,11 +84,15 @@ def test_coinw_mixed_fields_decode_20_plus_digit_numbers_and_strings_exactly(tex
 
 @pytest.mark.parametrize("text", LONG_NUMBERS)
 def test_infoway_and_bitmart_long_decimals_stay_exact(text):
-    depth = venuewire.decode_json(Depth, f'{{"s":"X","t":1,"a":[[{text}],["{text}"]],"b":[[],[]]}}')
-    assert depth.a[0][0] == depth.a[1][0] == Decimal(text)
-    assert depth.a[0][0].as_tuple() == Decimal(text).as_tuple()
-    # BitMart's depth classes keep decimal strings as text (DecimalText): the exact wire text,
-    # no Decimal built by the decode; a JSON number where the schema says string is refused
+    # Infoway's and BitMart's depth classes keep decimal strings as text (DecimalText): the exact
+    # wire text, no Decimal built by the decode; a JSON number where the schema says string is refused
+    depth = venuewire.decode_json(Depth, f'{{"s":"X","t":1,"a":[["{text}"],["{text}"]],"b":[[],[]]}}')
+    assert depth.a[0][0] == depth.a[1][0] == text
+    assert Decimal(depth.a[0][0]).as_tuple() == Decimal(text).as_tuple()
+    book = venuewire.infoway.order_book_from_depth(depth)
+    assert str(book.asks[0].price) == str(book.asks[0].size) == text
+    with pytest.raises(venuewire.DecodeError, match=r"\$\.a\[0\]\[0\]"):
+        venuewire.decode_json(Depth, f'{{"s":"X","t":1,"a":[[{text}],["{text}"]],"b":[[],[]]}}')
     frame = (
         '{"subscribe":"depth","symbol":"BMX_ETH","precision":6,"data":{"buys":'
         f'[{{"amount":"{text}","total":"{text}","price":"{text}","count":"1"}}],"sells":[]}}}}'

@@ -70,7 +70,7 @@ def test_stream_raw_is_the_generated_depth_built_on_first_read_and_encodes_as_se
     assert encoded == json.loads(frame)["data"]
     raw = book.raw
     assert isinstance(raw, Depth) and raw == decode_json(WsDepthPush, frame).data and book.raw is raw
-    assert raw.a[0][0] == Decimal(LONG) and str(raw.a[0][0]) == LONG
+    assert raw.a[0][0] == LONG and type(raw.a[0][0]) is str  # the generated class keeps the text
     assert msgspec.structs.replace(book, raw=None) == order_book_from_depth(raw, message="ws_depth", path=("data",))
 
 
@@ -94,10 +94,15 @@ def test_stream_bad_push_is_a_decode_failure_and_the_stream_goes_on(frame: str, 
     assert str(_only_book(protocol.receive(_push()).items).asks[0].price) == LONG
 
 
-def test_numbers_sent_as_json_numbers_still_read_through_the_generated_class() -> None:
-    frame = _push(a=[[1.5], [2]])
-    book = _only_book(_protocol().receive(frame).items)
-    assert book.asks[0].price == Decimal("1.5") and isinstance(book.raw, Depth)
+def test_a_json_number_where_the_docs_send_a_decimal_string_is_a_decode_failure_naming_it() -> None:
+    # The generated Depth keeps each price's text (DecimalText), as the schema types it: a bare
+    # JSON number is refused (not read through float), typed, and the stream goes on.
+    protocol = _protocol()
+    frame = _push(a=[["1.5"], [2]])
+    (failure,) = protocol.receive(frame).items
+    assert isinstance(failure, DecodeFailure) and failure.error.field_path == ("data", "a", 1, 0)
+    assert "Expected `str`" in str(failure.error)
+    assert str(_only_book(protocol.receive(_push()).items).asks[0].price) == LONG
 
 
 def test_batch_books_keep_the_text_and_unpaired_columns_fail_as_the_generated_class_does() -> None:

@@ -18,6 +18,7 @@ from venuewire.generated.infoway.depth import Depth
 from venuewire.infoway.book import order_book_from_depth, order_books_from_response, timestamp_of
 from venuewire.infoway.rest import MARKETS, MAX_CODES, batch_depth_path, batch_depth_result, check_codes, check_market
 from venuewire.messages import decode_json
+from venuewire.values import DecimalText
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "infoway"
 
@@ -87,7 +88,7 @@ def test_path_joins_the_codes_with_a_literal_comma():
 def test_the_seed_example_is_a_typed_reply():
     reply = batch_depth_result(200, {}, fixture("batch_depth_response/seed_example.json"))
     assert reply.ret == 200 and reply.data
-    assert reply.data[0].a[0][0] == Decimal("34.650")
+    assert reply.data[0].a[0][0] == "34.650"  # the text as sent, trailing zero kept
 
 
 @pytest.mark.parametrize(
@@ -180,13 +181,14 @@ def test_a_timestamp_that_is_no_date_is_a_decode_error_naming_the_field(t_ms):
     assert caught.value.field_path == ("data", 2, "t")
 
 
-@pytest.mark.parametrize("bad", ["NaN", "sNaN", "Infinity", "-Infinity"])
-def test_a_price_or_volume_that_is_not_finite_is_a_decode_error_naming_it(bad):
-    depth = Depth(s="X", t=1, a=([Decimal(1)], [Decimal(1)]), b=([Decimal(1), Decimal(bad)], [Decimal(1), Decimal(2)]))
+@pytest.mark.parametrize("bad", ["NaN", "sNaN", "Infinity", "-Infinity", "1e", "", " 1", "1_0", "abc"])
+def test_a_price_or_volume_that_is_no_finite_number_is_a_decode_error_naming_it(bad):
+    one = DecimalText("1")
+    depth = Depth(s="X", t=1, a=([one], [one]), b=([one, DecimalText(bad)], [one, DecimalText("2")]))
     with pytest.raises(DecodeError) as caught:
         order_book_from_depth(depth)
     assert caught.value.field_path == ("b", 0, 1)
-    depth = Depth(s="X", t=1, a=([Decimal(1)], [Decimal(bad)]), b=([], []))
+    depth = Depth(s="X", t=1, a=([one], [DecimalText(bad)]), b=([], []))
     with pytest.raises(DecodeError) as caught:
         order_book_from_depth(depth)
     assert caught.value.field_path == ("a", 1, 0)
@@ -230,12 +232,12 @@ def test_an_empty_side_and_an_error_reply_give_empty_books():
 
 
 def test_columns_of_different_lengths_are_a_decode_error_naming_the_side():
-    depth = Depth(s="X", t=1, a=([Decimal(1), Decimal(2)], [Decimal(3)]), b=([], []))
+    depth = Depth(s="X", t=1, a=([DecimalText("1"), DecimalText("2")], [DecimalText("3")]), b=([], []))
     with pytest.raises(DecodeError) as caught:
         order_book_from_depth(depth, message="batch_depth_response", path=("data", 4))
     assert caught.value.field_path == ("data", 4, "a")
     assert "2 prices but 1 volumes" in caught.value.detail
-    reply = BatchDepthResponse(ret=200, msg="success", data=[Depth(s="Y", t=1, a=([], []), b=([Decimal(1)], []))])
+    reply = BatchDepthResponse(ret=200, msg="success", data=[Depth(s="Y", t=1, a=([], []), b=([DecimalText("1")], []))])
     with pytest.raises(DecodeError, match=r"\$\.data\[0\]\.b"):
         order_books_from_response(reply)
 
@@ -274,5 +276,5 @@ async def test_the_generated_batch_depth_method_returns_the_typed_reply():
                 await InfowayRestAPI.batch_depth(bad, "stock", "00700.HK")
     assert isinstance(reply, BatchDepthResponse) and reply.ret == 200 and reply.data
     assert [d.s for d in reply.data] == ["00700.HK", "AAPL.US"] == [d.s for d in (wrapped.data or ())]
-    assert all(isinstance(price, Decimal) for price in reply.data[0].a[0])
+    assert all(type(price) is str and Decimal(price).is_finite() for price in reply.data[0].a[0])
     assert refused.value.code == 401

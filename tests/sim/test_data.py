@@ -85,7 +85,8 @@ def test_infoway_books_take_mid_tick_lot_and_depth_from_the_data_file():
     reply = example(BatchDepthResponse, "books")
     assert reply.data
     for depth in reply.data:
-        bids, asks = list(zip(*depth.b, strict=True)), list(zip(*depth.a, strict=True))
+        bids = [(Decimal(p), Decimal(s)) for p, s in zip(*depth.b, strict=True)]  # the sides hold text
+        asks = [(Decimal(p), Decimal(s)) for p, s in zip(*depth.a, strict=True)]
         mid, tick, lot, levels = book_parameters(bids, asks)
         gen = infoway.book_generator(depth.s)
         assert (gen.tick, gen.lot, gen.levels) == (tick, lot, levels)
