@@ -23,6 +23,12 @@ _MAX_US: Final = (datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=UTC) - EPOCH
 _MIN_MS: Final = -(-_MIN_US // 1000)
 _MAX_MS: Final = _MAX_US // 1000
 
+_FLOAT_EXACT_MS: Final = 2**32 * 1000
+"""Below 2^32 s (the year 2106) `ms / 1000` is within a quarter microsecond of the exact time,
+so `datetime.fromtimestamp` (which rounds to the microsecond) gives the exact millisecond: the
+quick way (a third of the time of adding a timedelta). tests/models pins it against the slow way."""
+_from_timestamp: Final = datetime.fromtimestamp
+
 Path = Sequence[str | int]
 
 DecimalText = NewType("DecimalText", str)
@@ -78,6 +84,8 @@ def decimal_of_double(value: float, venue: str, message: str, path: Path) -> Dec
 def utc_from_ms(ms: int, venue: str, message: str, path: Path) -> datetime:
     """Unix epoch milliseconds as an aware UTC datetime, exact to the millisecond; DecodeError
     for a value outside year 1 to 9999 (and for NaN or an infinity, should one be passed)."""
+    if type(ms) is int and 0 <= ms < _FLOAT_EXACT_MS:
+        return _from_timestamp(ms / 1000, UTC)  # exact here: see _FLOAT_EXACT_MS
     try:
         in_range = _MIN_MS <= ms <= _MAX_MS
     except ArithmeticError:  # a signalling-NaN Decimal refuses to compare

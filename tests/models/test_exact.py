@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import msgspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from venuewire.bitmart.book import (
     order_book_from_legacy,
@@ -318,3 +320,29 @@ def test_decimal_columns_are_checked_known_texts_first_then_in_bulk():
     assert are_decimal_columns([fresh, ("1", "2")]) and are_decimal_columns([fresh, ["3"]])  # new, then known
     assert not are_decimal_columns([fresh, ["NaN"]]) and not are_decimal_columns([["1 "], fresh])
     assert not are_decimal_columns([["1", "2"], ["1..2"]]) and are_decimal_columns([]) and are_decimal_columns([[]])
+
+
+# --- utc_from_ms: the quick way (float seconds) gives the exact millisecond ------------------
+
+
+@pytest.mark.parametrize(
+    "ms",
+    [0, 1, 999, 1000, 1_747_382_978_231, 1_747_382_978_999, 2**53 // 1000, 2**32 * 1000 - 1, 2**32 * 1000 - 999],
+)
+def test_utc_from_ms_is_exact_to_the_millisecond_on_the_quick_way(ms: int) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from venuewire.values import utc_from_ms
+
+    expected = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
+    got = utc_from_ms(ms, "v", "m", ("t",))
+    assert got == expected and got.microsecond == ms % 1000 * 1000 and got.tzinfo is UTC
+
+
+@given(st.integers(min_value=-(2**45), max_value=2**45))
+def test_utc_from_ms_agrees_with_adding_a_timedelta_everywhere(ms: int) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from venuewire.values import utc_from_ms
+
+    assert utc_from_ms(ms, "v", "m", ("t",)) == datetime(1970, 1, 1, tzinfo=UTC) + timedelta(milliseconds=ms)
