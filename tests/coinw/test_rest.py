@@ -242,3 +242,21 @@ def test_a_body_that_is_not_the_reply_is_a_decode_error_naming_the_field(body, p
         orders_result(200, {}, body)
     assert caught.value.venue == "coinw" and caught.value.message_name == "order_response"
     assert caught.value.field_path == path
+
+
+@pytest.mark.parametrize("text", ["0.1000000000000000055511151231257827", "12345678901234567890.123456789"])
+def test_the_one_decode_reply_path_keeps_every_digit_and_big_ids(text: str) -> None:
+    # orders_result decodes the body once (no untyped dict first): numbers and strings alike
+    # keep every digit, ids above 2^53 stay exact ints, and the reply is what decode_json gives
+    body = (
+        f'{{"code":0,"msg":"","data":[{{"id":{BIG},"instrument":"BTC","direction":"long","orderStatus":"unFinish",'
+        f'"posType":"plan","createdDate":1740905644000,"fee":"{text}","margin":{text},"indexPrice":{text}}}]}}'
+    ).encode()
+    (order,) = orders_result(200, {}, body)
+    assert order.id == BIG and type(order.id) is int
+    for value in (order.fee, order.margin, order.indexPrice):
+        assert str(value) == text
+    from venuewire.generated.coinw.order_response import OrderResponse
+    from venuewire.messages import decode_json
+
+    assert [order] == decode_json(OrderResponse, body).data
