@@ -67,10 +67,31 @@ def test_sim_all_prints_one_ready_line_per_simulator_and_stops_cleanly(stop: sig
             proc.wait(timeout=10)
 
 
-def test_sim_all_with_a_taken_base_port_exits_1_with_one_line() -> None:
-    with socket.socket() as taken:
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _taken_base_port() -> socket.socket:
+    """A listening socket on a port whose next ports (the other simulators') are free, so that
+    only futu's port is taken, by the test."""
+    for _ in range(50):
+        taken = socket.socket()
         taken.bind(("127.0.0.1", 0))
-        taken.listen()
+        port = taken.getsockname()[1]
+        if port + len(SIM_ALL) <= 65535 and all(_free(port + i) for i in range(1, len(SIM_ALL))):
+            taken.listen()
+            return taken
+        taken.close()
+    raise AssertionError("no base port with free neighbours in 50 tries")
+
+
+def test_sim_all_with_a_taken_base_port_exits_1_with_one_line() -> None:
+    with _taken_base_port() as taken:
         port = taken.getsockname()[1]
         result = subprocess.run(
             [VENUEWIRE, "sim", "all", "--port", str(port)], capture_output=True, text=True, timeout=30, check=False
