@@ -23,6 +23,7 @@ from typing import Any, Final, cast
 
 from google.protobuf.descriptor import FieldDescriptor
 
+from venuewire.capture.protowire import read_varint as _varint
 from venuewire.errors import DecodeError
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.enums import RetType
@@ -253,20 +254,6 @@ _FAST: Final = (
 
 class _NotFast(Exception):
     """The bytes are not what the fast path reads: take the checked path."""
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    """(value, next position) of the varint at `pos`; _NotFast past the end or beyond 10 bytes."""
-    result = shift = 0
-    end = min(len(data), pos + 10)
-    while pos < end:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return result, pos
-        shift += 7
-    raise _NotFast
 
 
 def _signed(value: int) -> int:
