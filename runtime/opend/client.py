@@ -93,7 +93,7 @@ from venuewire.generated.futu.enums import KLType, RehabType, RetType, SubType
 from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.messages import decode_proto, encode_proto
 from venuewire.models import Candle, Quote, Trade
-from venuewire.opend.book import check_s2c
+from venuewire.opend.book import check_s2c, checked_reply
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import FrameError
 from venuewire.opend.protocol import OpenDConnection, OpenDError, Push, Ready, Reply
@@ -107,6 +107,8 @@ log = logging.getLogger("venuewire.opend")
 R = TypeVar("R", bound=Message)
 R2 = TypeVar("R2")
 TIMEOUT_TICK = 0.05  # request deadlines are checked this often
+BOOK_REQUESTS_KEPT = 1024
+"""get_order_book keeps the encoded Request of this many (symbol, num) pairs (then starts over)."""
 UpdateItem = Qot_UpdateOrderBook_pb2.S2C | StreamEvent
 """What an update stream yields: a push's S2C (a full snapshot), a Gap or a DecodeFailure."""
 
@@ -170,6 +172,17 @@ class UpdateStream(PushStream[Qot_UpdateOrderBook_pb2.S2C]):
 def _request_name(response_cls: type[Message]) -> str:
     """ "Qot_GetOrderBook" for Qot_GetOrderBook_pb2.Response."""
     return str(response_cls.DESCRIPTOR.file.name).rsplit("/", 1)[-1].removesuffix(".proto")
+
+
+_LABELS: dict[type[Message], str] = {}
+
+
+def _response_label(response_cls: type[Message]) -> str:
+    """ "futu/Qot_GetOrderBook.Response": what the unknown-field counter calls a reply."""
+    label = _LABELS.get(response_cls)
+    if label is None:
+        label = _LABELS[response_cls] = f"futu/{_request_name(response_cls)}.Response"
+    return label
 
 
 class _Wire(asyncio.Protocol):
@@ -327,6 +340,8 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._pending: dict[tuple[int, int], asyncio.Future[bytes]] = {}
         self._deadlines: dict[tuple[int, int], tuple[float, float, type[Message]]] = {}
         self._outbox: list[bytes] = []
+        self._book_requests: dict[tuple[str, int], bytes] = {}
+        """(symbol, num) -> get_order_book's Request encoded (the same bytes every time)."""
         self._last_received = 0.0
         self._subscriptions: dict[tuple[int, str], _Subscription] = {}
         self._streams: dict[int, list[PushStream[Any]]] = {}
@@ -687,6 +702,15 @@ class OpenDClient(OpenDTypedAPI, Closing):
     # ------------------------------------------------------------------ requests
     async def _call(self, proto_id: int, request: Message, response_cls: type[R], within: float | None = None) -> R:
         """Send one request and return its Response (retType checked) within `within` seconds."""
+        body = await self._exchange(proto_id, encode_proto(request), response_cls, within)
+        return self._response(body, response_cls)
+
+    async def _exchange(
+        self, proto_id: int, request: bytes, response_cls: type[Message], within: float | None
+    ) -> bytes:
+        """Send one encoded request body and return its reply's body within `within` seconds
+        (default `timeout`): waiting for a reconnection first if need be, paired on (protoID,
+        serialNo); Timeout, or ConnectionLost when the connection goes."""
         limit = self.timeout if within is None else within
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
@@ -702,7 +726,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         conn = self._conn
         if conn is None or self._transport is None:
             raise ConnectionLost("futu", f"{_request_name(response_cls)}: not connected to {self.host}:{self.port}")
-        serial, frame = conn.send(proto_id, request)
+        serial, frame = conn.send_body(proto_id, request)
         future: asyncio.Future[bytes] = loop.create_future()
         key = (proto_id, serial)
         self._pending[key] = future
@@ -710,16 +734,25 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self.stats.requests += 1
         self._write(frame)
         try:
-            body = await future  # fails with Timeout (see _expire) or ConnectionLost
+            return await future  # fails with Timeout (see _expire) or ConnectionLost
         finally:
             self._pending.pop(key, None)
             self._deadlines.pop(key, None)
+
+    def _response(self, body: bytes, response_cls: type[R]) -> R:
+        """The Response of a reply body: decoded and checked (DecodeError, counted), its unknown
+        fields sampled, retType checked (OpenDError)."""
+        if response_cls is Qot_GetOrderBook_pb2.Response:
+            fast = checked_reply(body, Qot_GetOrderBook_pb2.Response)
+            if fast is not None:  # the book's fast path read it whole: what decode_proto would accept
+                self._unknowns.check(fast, len(body), _response_label(response_cls))
+                return cast(R, fast)
         try:
             response = decode_proto(response_cls, body)
         except DecodeError:
             self.stats.decode_errors += 1
             raise
-        self._unknowns.check(response, len(body), f"futu/{_request_name(response_cls)}.Response")
+        self._unknowns.check(response, len(body), _response_label(response_cls))
         result = cast(_HasRetType, response)
         if result.retType != RetType.Succeed:
             raise OpenDError(_request_name(response_cls), result.retType, result.retMsg, result.errCode or None)
@@ -902,15 +935,28 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._bound.check()
         if num < 1:
             raise ValueError(f"num must be at least 1, got {num}")
-        c2s = Qot_GetOrderBook_pb2.C2S(security=to_security(symbol), num=num)
-        request = Qot_GetOrderBook_pb2.Request(c2s=c2s)
-        response = await self.request(request)
+        response = await self.request(self._book_request(symbol, num))
         try:
             check_s2c(response.s2c, "Qot_GetOrderBook.S2C")
         except DecodeError:
             self.stats.decode_errors += 1
             raise
         return response.s2c
+
+    def _book_request(self, symbol: str, num: int) -> Qot_GetOrderBook_pb2.Request:
+        """A new Qot_GetOrderBook Request of `symbol` (ValueError when malformed) and `num`,
+        parsed from the bytes kept for the pair (the symbol is parsed once)."""
+        key = (symbol, num)
+        kept = self._book_requests.get(key) if type(symbol) is str and type(num) is int else None
+        if kept is not None:
+            return Qot_GetOrderBook_pb2.Request.FromString(kept)
+        c2s = Qot_GetOrderBook_pb2.C2S(security=to_security(symbol), num=num)
+        request = Qot_GetOrderBook_pb2.Request(c2s=c2s)
+        if type(symbol) is str and type(num) is int:
+            if len(self._book_requests) >= BOOK_REQUESTS_KEPT:
+                self._book_requests.clear()
+            self._book_requests[key] = request.SerializeToString()
+        return request
 
     def depth_stream(self, symbols: str | Sequence[str]) -> BookStream:
         """Normalized order books of `symbols` ("HK.00700" or a sequence of them) from

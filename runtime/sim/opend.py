@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from google.protobuf.message import Message
@@ -617,7 +617,7 @@ class OpenDSimulator(SimLifecycle):
             clock=clock,
             trade=TradeState(password=trade_password),
         )
-        self.sessions: dict[OpenDSession, asyncio.StreamWriter] = {}
+        self.sessions: dict[OpenDSession, _Connection] = {}
         self._server: asyncio.Server | None = None
 
     # -- what tests look at -----------------------------------------------------------------
@@ -657,7 +657,8 @@ class OpenDSimulator(SimLifecycle):
     async def start(self) -> None:
         if self._server is not None:
             raise RuntimeError("the simulator is already started")
-        self._server = await asyncio.start_server(self._serve, self.host, self.port)
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(lambda: _Connection(self), self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         self._start_ticker()
 
@@ -680,12 +681,11 @@ class OpenDSimulator(SimLifecycle):
     async def push(self, proto_id: int, body: Message | bytes) -> None:
         """Send one push (any protoID, any body: tests use it for pushes the simulator does
         not make itself, or bad ones) to every READY connection, now."""
-        for session, writer in list(self.sessions.items()):
+        for session, conn in list(self.sessions.items()):
             out = session.push(proto_id, body)
-            if out and not writer.is_closing():
-                writer.writelines(out)
-                with contextlib.suppress(OSError):
-                    await writer.drain()
+            if out and not conn.transport.is_closing():
+                conn.transport.writelines(out)
+                await conn.drain()
 
     async def push_example(self, proto_id: int) -> None:
         """Push the example data of a declared push protoID (any one with a proto and
@@ -696,46 +696,16 @@ class OpenDSimulator(SimLifecycle):
 
     async def drop_connections(self) -> None:
         """Close every client connection now (the server keeps listening)."""
-        writers = list(self.sessions.values())
+        conns = list(self.sessions.values())
         for session in list(self.sessions):
             session.close("dropped by the simulator")
-        for writer in writers:
-            writer.close()
-        for writer in writers:
-            with contextlib.suppress(OSError, TimeoutError):
-                await asyncio.wait_for(writer.wait_closed(), 2)
+        for conn in conns:
+            conn.transport.close()
+        for conn in conns:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(conn.closed), 2)
 
     # -- I/O -----------------------------------------------------------------------------------
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._handlers.add(task)
-        session = OpenDSession(self.state, self.state.next_conn_id(), self.max_body_len)
-        self.sessions[session] = writer
-        try:
-            while not session.closed:
-                data = await reader.read(65536)
-                if not data:
-                    break
-                out = session.receive_data(data)
-                if out:
-                    writer.writelines(out)
-                    await writer.drain()
-            if session.close_reason:
-                log.debug("connection %d closed: %s", session.conn_id, session.close_reason)
-        except OSError:  # reset by the peer
-            pass
-        except Exception:  # one connection's failure never reaches the server
-            log.exception("OpenD simulator: connection %d failed", session.conn_id)
-        finally:
-            session.close()
-            self.sessions.pop(session, None)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
-            if task is not None:
-                self._handlers.discard(task)
 
     async def _tick(self) -> None:
         while True:
@@ -744,15 +714,89 @@ class OpenDSimulator(SimLifecycle):
                 continue
             self.state.step += 1
             self.state.market.advance(self.state.clock())
-            for session, writer in list(self.sessions.items()):
-                if writer.is_closing() or writer.transport.get_write_buffer_size() > PUSH_BACKLOG_LIMIT:
+            for session, conn in list(self.sessions.items()):
+                transport = conn.transport
+                if transport.is_closing() or transport.get_write_buffer_size() > PUSH_BACKLOG_LIMIT:
                     continue
                 try:
                     out = session.pushes()
                     if out:
-                        writer.writelines(out)
+                        transport.writelines(out)
                 except Exception:
                     log.exception("OpenD simulator: pushes to connection %d failed", session.conn_id)
                     session.close("push failed")
                 if session.closed:
-                    writer.close()
+                    transport.close()
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection of the simulator: its socket (an asyncio Protocol) and its
+    `OpenDSession`. Each chunk read goes to the session in the loop turn that read it and the
+    frames it answers are written at once (no reader task: a request is answered one loop turn
+    sooner). While the socket's write buffer is full (a client that does not read), nothing
+    more is read from it, as a stream reader awaiting `drain()` would."""
+
+    def __init__(self, sim: OpenDSimulator) -> None:
+        self.sim = sim
+        self.transport: asyncio.Transport = cast(asyncio.Transport, None)
+        self.session: OpenDSession = cast(OpenDSession, None)
+        loop = asyncio.get_running_loop()
+        self.closed: asyncio.Future[None] = loop.create_future()
+        """Done once the connection has ended."""
+        self._writable: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)
+        shared = self.sim.state
+        self.session = OpenDSession(shared, shared.next_conn_id(), self.sim.max_body_len)
+        self.sim.sessions[self.session] = self
+
+    def data_received(self, data: bytes) -> None:
+        session = self.session
+        if session.closed:
+            return
+        try:
+            out = session.receive_data(data)
+            if out:
+                self.transport.writelines(out)
+        except Exception:  # one connection's failure never reaches the server
+            log.exception("OpenD simulator: connection %d failed", session.conn_id)
+            session.close("internal error")
+        self._close_when_done()
+
+    def _close_when_done(self) -> None:
+        """Close the socket once the session is CLOSED (its last frames written first)."""
+        session = self.session
+        if session.closed:
+            log.debug("connection %d closed: %s", session.conn_id, session.close_reason)
+            self.transport.close()
+
+    def eof_received(self) -> None:
+        return None  # the transport closes; connection_lost follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.session.close()
+        self.sim.sessions.pop(self.session, None)
+        self._wake()
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def pause_writing(self) -> None:
+        self.transport.pause_reading()
+        if self._writable is None:
+            self._writable = asyncio.get_running_loop().create_future()
+
+    def resume_writing(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.resume_reading()
+        self._wake()
+
+    def _wake(self) -> None:
+        writable, self._writable = self._writable, None
+        if writable is not None and not writable.done():
+            writable.set_result(None)
+
+    async def drain(self) -> None:
+        """Until the write buffer is below its limit again (or the connection ended)."""
+        if self._writable is not None:
+            await asyncio.shield(self._writable)
