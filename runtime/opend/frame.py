@@ -102,13 +102,16 @@ def encode_frame(
     *,
     encrypt: BodyTransform | None = None,
     proto_fmt: int = OPEND.proto_fmt_protobuf,
+    digest: bytes | None = None,
 ) -> bytes:
     """One frame: header + body. With `encrypt`, the body on the wire is its output;
-    the header's SHA-1 is always over the plaintext `body`."""
+    the header's SHA-1 is always over the plaintext `body` (`digest`: that SHA-1 when the
+    caller has it already, for a body it sends again)."""
     if not 0 <= proto_id <= MAX_SERIAL or not 0 <= serial_no <= MAX_SERIAL:
         raise ValueError(f"protoID {proto_id} and serialNo {serial_no} must fit in 32 bits")
     wire = encrypt(proto_id, body) if encrypt is not None else body
-    digest = sha1(body).digest()
+    if digest is None:
+        digest = sha1(body).digest()
     return HEADER.pack(MAGIC, proto_id, proto_fmt, OPEND.proto_ver, serial_no, len(wire), digest, RESERVED) + wire
 
 

@@ -44,6 +44,7 @@ import asyncio
 import contextlib
 import enum
 import functools
+import hashlib
 import itertools
 import logging
 import secrets
@@ -230,9 +231,9 @@ class SimState:
     """The moving quotes, trades and candles (venuewire.sim.opend_quotes), one trade per step."""
     sub_quota: int = OPEND.sub_quota
     """Subscriptions (security x sub type) a connection may hold at once [guess: OpenD counts per account]."""
-    # Encoded Qot_GetOrderBook replies per (security, num) for the current step: a book
-    # changes once per step, so every request in between gets the same bytes.
-    book_replies: dict[tuple[SecKey, int], tuple[int, bytes]] = field(default_factory=dict)
+    # Encoded Qot_GetOrderBook replies per (security, num) for the current step, with their
+    # SHA-1: a book changes once per step, so every request in between gets the same bytes.
+    book_replies: dict[tuple[SecKey, int], tuple[int, bytes, bytes]] = field(default_factory=dict)
     _conn_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(secrets.randbits(40) << 8 | 1))
     trade: TradeState = field(default_factory=TradeState)
     """Accounts, orders and the unlock state (venuewire.sim.opend_trade)."""
@@ -277,7 +278,8 @@ class OpenDSession:
         self.subscribed_at: dict[tuple[SecKey, int], float] = {}
         """(security, subType) -> when it was subscribed (`shared.clock`), for the unsubscribe rule."""
         self.pushes_sent = 0
-        self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=self.cipher.decrypt)
+        decrypt = self.cipher.decrypt if self.cipher.enabled else None  # plaintext: no transform
+        self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=decrypt)
         self._push_serial = 0
 
     @property
@@ -321,14 +323,24 @@ class OpenDSession:
 
     # -- output ---------------------------------------------------------------------------
 
-    def _emit(self, proto_id: int, serial_no: int, response: Message | bytes, *, reply: bool) -> list[bytes]:
-        faults = self.shared.faults
-        if self.closed or Fault.STALL in faults:
+    def _emit(
+        self, proto_id: int, serial_no: int, response: Message | bytes, *, reply: bool, digest: bytes | None = None
+    ) -> list[bytes]:
+        """The frame of one reply or push (`digest`: the SHA-1 of `response`'s bytes, when known)."""
+        if self.state is SessionState.CLOSED:
             return []
-        if reply and Fault.WRONG_SERIAL in faults:
-            serial_no = (serial_no + WRONG_SERIAL_OFFSET) & MAX_SERIAL
+        faults = self.shared.faults
+        if faults:
+            if Fault.STALL in faults:
+                return []
+            if reply and Fault.WRONG_SERIAL in faults:
+                serial_no = (serial_no + WRONG_SERIAL_OFFSET) & MAX_SERIAL
         body = response if isinstance(response, bytes) else encode_proto(response)
-        data = encode_frame(proto_id, serial_no, body, encrypt=self.cipher.encrypt)
+        data = encode_frame(
+            proto_id, serial_no, body, encrypt=self.cipher.encrypt if self.cipher.enabled else None, digest=digest
+        )
+        if not faults:
+            return [data]
         if Fault.CORRUPT_SHA1 in faults:
             flipped = data[SHA1_OFFSET] ^ 0xFF
             data = data[:SHA1_OFFSET] + bytes([flipped]) + data[SHA1_OFFSET + 1 :]
@@ -337,8 +349,8 @@ class OpenDSession:
             return [data[: max(1, len(data) // 2)]]
         return [data]
 
-    def _reply(self, frame: Frame, response: Message | bytes) -> list[bytes]:
-        return self._emit(frame.proto_id, frame.serial_no, response, reply=True)
+    def _reply(self, frame: Frame, response: Message | bytes, digest: bytes | None = None) -> list[bytes]:
+        return self._emit(frame.proto_id, frame.serial_no, response, reply=True, digest=digest)
 
     def _error(self, frame: Frame, ret_type: int, message: str) -> list[bytes]:
         # Every OpenD Response has retType = 1, retMsg = 2, errCode = 3: one class fits all.
@@ -480,8 +492,8 @@ class OpenDSession:
         cached = self.shared.book_replies.get((key, num))
         if cached is None or cached[0] != step:
             body = encode_proto(Qot_GetOrderBook_pb2.Response(retType=RetType.Succeed, s2c=self._book_s2c(key, num)))
-            cached = self.shared.book_replies[(key, num)] = (step, body)
-        return self._reply(frame, cached[1])
+            cached = self.shared.book_replies[(key, num)] = (step, body, hashlib.sha1(body).digest())
+        return self._reply(frame, cached[1], cached[2])
 
     # -- pushes ---------------------------------------------------------------------------
 
