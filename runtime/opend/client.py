@@ -700,11 +700,6 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self.stats.pushes_dropped += 1
 
     # ------------------------------------------------------------------ requests
-    async def _call(self, proto_id: int, request: Message, response_cls: type[R], within: float | None = None) -> R:
-        """Send one request and return its Response (retType checked) within `within` seconds."""
-        body = await self._exchange(proto_id, encode_proto(request), response_cls, within)
-        return self._response(body, response_cls)
-
     async def _exchange(
         self, proto_id: int, request: bytes, response_cls: type[Message], within: float | None
     ) -> bytes:
@@ -829,7 +824,8 @@ class OpenDClient(OpenDTypedAPI, Closing):
 
     async def _request(self, message: object, within: float | None) -> Message:
         """`request()`: refuse what the registry does not declare (InvalidRequest) and what
-        misses required fields (MissingRequiredFields) before sending; then one `_call`."""
+        misses required fields (MissingRequiredFields) before sending; then send it and return
+        its Response (retType checked) within `within` seconds (default `timeout`)."""
         self._bound.check()
         route = dispatch.REQUESTS.get(type(message)) if isinstance(message, Message) else None
         if route is None or not isinstance(message, Message):
@@ -841,7 +837,9 @@ class OpenDClient(OpenDTypedAPI, Closing):
         if not message.IsInitialized():
             encode_proto(message)  # raises MissingRequiredFields naming each field
         within = None if within is None else positive_seconds("timeout", within)
-        return await self._call(route.proto_id, message, route.response, within)
+        # Initialized, as just checked: serialized as it is.
+        body = await self._exchange(route.proto_id, message.SerializePartialToString(), route.response, within)
+        return self._response(body, route.response)
 
     def _pushes(self, response: object) -> PushStream[Any]:
         """`pushes()`: a new stream of the push protocol whose Response class is `response`."""

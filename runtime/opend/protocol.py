@@ -176,8 +176,12 @@ class OpenDConnection:
         try:
             if self.on_frame is not None:
                 return self._recorded(data, self.on_frame)
-            if self.state is State.READY:  # the cipher no longer changes: the batch path
-                return [self._event(f.proto_id, f.serial_no, f.body) for f in self._decoder.frames(data)]
+            if self.state is State.READY:  # the cipher no longer changes: the batch path (as `_event`)
+                pushes = PUSH_IDS
+                return [
+                    Push(f.proto_id, f.body) if f.proto_id in pushes else Reply(f.proto_id, f.serial_no, f.body)
+                    for f in self._decoder.frames(data)
+                ]
             self._decoder.receive_data(data)
             events: list[Event] = []
             while (frame := self._decoder.next_frame()) is not None:
