@@ -297,12 +297,26 @@ class OpenDSession:
         out: list[bytes] = []
         if self.closed:
             return out
+        if not self.cipher.enabled:  # plaintext: no transform changes between two frames
+            return self._answer(*self._decoder.frames_until_error(data))
         try:
             self._decoder.receive_data(data)
             while not self.closed and (frame := self._decoder.next_frame()) is not None:
                 out += self.handle(frame)
         except FrameError as exc:
             self.close(f"bad frame: {exc}")
+        return out
+
+    def _answer(self, frames: list[Frame], error: FrameError | None) -> list[bytes]:
+        """The answers to `frames`, in order, until the session closes; then, when `error` (a
+        bad frame after them) is reached, the session closes saying why."""
+        out: list[bytes] = []
+        for frame in frames:
+            if self.closed:
+                return out
+            out += self.handle(frame)
+        if error is not None and not self.closed:
+            self.close(f"bad frame: {error}")
         return out
 
     def handle(self, frame: Frame) -> list[bytes]:
@@ -470,9 +484,8 @@ class OpenDSession:
         return out
 
     def _order_book(self, frame: Frame) -> list[bytes]:
-        c2s = decode_proto(Qot_GetOrderBook_pb2.Request, frame.body).c2s
-        key = (c2s.security.market, c2s.security.code)
-        odd = c2s.HasField("orderBookType") and c2s.orderBookType == OrderBookType.Odd
+        key, book_type, asked = _book_request(frame.body)
+        odd = book_type == OrderBookType.Odd
         need = SubType.OrderBook_Odd if odd else SubType.OrderBook
         if need not in self.subscriptions.get(key, {}):
             return self._error(
@@ -481,12 +494,12 @@ class OpenDSession:
                 f"{sec_symbol(key)} is not subscribed to SubType {need.name} ({need.value}) on this connection: "
                 "subscribe with Qot_Sub first",
             )
-        if c2s.num < 1:
-            return self._error(frame, RetType.Failed, f"num must be between 1 and {MAX_LEVELS}, got {c2s.num}")
-        num = min(c2s.num, MAX_LEVELS)
-        if c2s.HasField("orderBookType"):
+        if asked < 1:
+            return self._error(frame, RetType.Failed, f"num must be between 1 and {MAX_LEVELS}, got {asked}")
+        num = min(asked, MAX_LEVELS)
+        if book_type is not None:
             s2c = self._book_s2c(key, num)
-            s2c.orderBookType = c2s.orderBookType
+            s2c.orderBookType = book_type
             return self._reply(frame, Qot_GetOrderBook_pb2.Response(retType=RetType.Succeed, s2c=s2c))
         step = self.shared.step
         cached = self.shared.book_replies.get((key, num))
@@ -557,6 +570,25 @@ class OpenDSession:
             out += quote_pushes(self, key, [t for t, push in types.items() if push and t in _OWN_PUSHES])
             registered.update((t, None) for t, push in types.items() if push)
         return out + self._example_pushes(registered) + trade_pushes(self)
+
+
+_BOOK_REQUESTS: dict[bytes, tuple[SecKey, int | None, int]] = {}
+_BOOK_REQUESTS_MAX = 4096
+
+
+def _book_request(body: bytes) -> tuple[SecKey, int | None, int]:
+    """(security, orderBookType or None when absent, num) of a Qot_GetOrderBook Request body,
+    decoded and checked (DecodeError); kept by the body's bytes (bounded), as a client asks
+    for the same book with the same bytes again and again."""
+    found = _BOOK_REQUESTS.get(body)
+    if found is None:
+        c2s = decode_proto(Qot_GetOrderBook_pb2.Request, body).c2s
+        book_type = c2s.orderBookType if c2s.HasField("orderBookType") else None
+        found = ((c2s.security.market, c2s.security.code), book_type, c2s.num)
+        if len(_BOOK_REQUESTS) >= _BOOK_REQUESTS_MAX:
+            _BOOK_REQUESTS.clear()
+        _BOOK_REQUESTS[body] = found
+    return found
 
 
 @functools.cache
@@ -746,7 +778,9 @@ class _Connection(asyncio.Protocol):
     `OpenDSession`. Each chunk read goes to the session in the loop turn that read it and the
     frames it answers are written at once (no reader task: a request is answered one loop turn
     sooner). While the socket's write buffer is full (a client that does not read), nothing
-    more is read from it, as a stream reader awaiting `drain()` would."""
+    more is read from it, as a stream reader awaiting `drain()` would. As the values of
+    `OpenDSimulator.sessions` it is the connection's writer: `write`, `writelines`, `drain`,
+    `close`, `is_closing`, `wait_closed` and `transport`, as an asyncio.StreamWriter has them."""
 
     def __init__(self, sim: OpenDSimulator) -> None:
         self.sim = sim
@@ -812,3 +846,18 @@ class _Connection(asyncio.Protocol):
         """Until the write buffer is below its limit again (or the connection ended)."""
         if self._writable is not None:
             await asyncio.shield(self._writable)
+
+    def write(self, data: bytes) -> None:
+        self.transport.write(data)
+
+    def writelines(self, data: Iterable[bytes]) -> None:
+        self.transport.writelines(data)
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
+
+    async def wait_closed(self) -> None:
+        await asyncio.shield(self.closed)
