@@ -141,3 +141,24 @@ async def test_bad_replies_are_the_typed_errors_and_the_session_goes_on() -> Non
         assert await client.get_order_book("HK.00700") == first
         assert client.stats.decode_errors == 2
         assert client.connected
+
+
+def test_checked_reply_decodes_each_body_afresh_and_never_accepts_a_bad_one() -> None:
+    from venuewire.opend import book as book_module
+
+    body = good_book().SerializeToString()
+    first = book_module.checked_reply(body, Qot_GetOrderBook_pb2.Response)
+    again = book_module.checked_reply(bytes(bytearray(body)), Qot_GetOrderBook_pb2.Response)  # equal, not the same
+    assert first is not None and again is not None
+    assert first == again == Qot_GetOrderBook_pb2.Response.FromString(body)
+    assert first is not again and first.s2c is not again.s2c
+    books = [venuewire.order_book_from_s2c(r.s2c) for r in (first, again)]
+    assert [str(x.size) for x in books[1].asks] == ["100", "9007199254740993"]
+    assert books[0] == books[1] == venuewire.opend.book.checked_order_book_from_s2c(first.s2c)
+    again.s2c.orderBookAskList[0].price = 401.0  # changed after the read: read again, never the kept parts
+    assert str(venuewire.order_book_from_s2c(again.s2c).asks[0].price) == "401.0"
+    for bad in (good_book(float("nan")), Qot_GetOrderBook_pb2.Response(retType=-1)):
+        assert book_module.checked_reply(bad.SerializeToString(), Qot_GetOrderBook_pb2.Response) is None
+    missing = good_book()
+    missing.s2c.orderBookAskList[0].ClearField("volume")
+    assert book_module.checked_reply(missing.SerializePartialToString(), Qot_GetOrderBook_pb2.Response) is None
