@@ -203,8 +203,8 @@ def checked_order_book_from_s2c(s2c: S2C, *, raw: object = None) -> OrderBook:
 
 # ---------------------------------------------------------------- the fast path
 # Books are read straight out of their serialized bytes: a level field's bytes are the key
-# of a bounded cache of BookLevels (books repeat levels push after push), and the runs of
-# level fields are cut out by a compiled regex. Anything the fast path does not recognise
+# of a bounded cache of BookLevels (books repeat levels push after push), and each run of
+# level fields is walked by its tags and lengths. Anything the fast path does not recognise
 # (another field order, unknown fields, a duplicate, a missing required field, a truncated
 # body, a non-finite value) sends the bytes to the checked path, which gives its typed
 # error or the same book. Field numbers and wire types come from the generated descriptors.

@@ -7,8 +7,9 @@ Two layers, websockets/h11 style:
   `receive_data()`, frames to write come out; `pushes()` gives the order-book pushes due
   at the current book step. It parses requests, checks proto2 required fields, keeps the
   connection's subscriptions and builds every reply with the generated classes.
-- `OpenDSimulator`: the thin asyncio server (streams, no threads) that moves bytes between
-  sockets and sessions and advances the book step every `push_interval` seconds.
+- `OpenDSimulator`: the thin asyncio server (an asyncio Protocol per connection, no threads)
+  that moves bytes between sockets and sessions and advances the book step every
+  `push_interval` seconds.
 
 Every request protoID the registry declares with a proto file is answered: the request is
 decoded and checked, and the reply is its example Response (schemas/proto/futu/examples/,
