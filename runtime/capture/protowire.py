@@ -16,17 +16,22 @@ _MARK = REDACTED.encode("ascii")
 _MAX_DEPTH = 32
 
 
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        if pos >= len(data) or shift > 63:
-            raise ValueError("truncated varint")
+def read_varint(data: bytes, pos: int) -> tuple[int, int]:
+    """(value, position after it) of the protobuf base-128 varint at `pos` of `data`, the
+    value unmasked (an int64's two's complement as the unsigned number on the wire).
+    ValueError when it runs past the end of `data` or over 10 bytes. The one varint reader
+    of the package: capture redaction walks bodies with it, and the OpenD order-book fast
+    path (venuewire.opend.book) reads its lengths and integers with it."""
+    result = shift = 0
+    end = min(len(data), pos + 10)
+    while pos < end:
         byte = data[pos]
         pos += 1
-        value |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return value, pos
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
         shift += 7
+    raise ValueError("truncated varint" if pos == len(data) else "varint over 10 bytes")
 
 
 def _encode_varint(value: int) -> bytes:
@@ -48,19 +53,19 @@ def _fields(data: bytes) -> list[tuple[bytes, bytes | None, bytes]]:
     pos = 0
     while pos < len(data):
         start = pos
-        key, pos = _varint(data, pos)
+        key, pos = read_varint(data, pos)
         wire_type, number = key & 7, key >> 3
         if number == 0:
             raise ValueError("field number 0")
         key_bytes = data[start:pos]
         if wire_type == 0:
-            _, end = _varint(data, pos)
+            _, end = read_varint(data, pos)
         elif wire_type == 1:
             end = pos + 8
         elif wire_type == 5:
             end = pos + 4
         elif wire_type == 2:
-            length, pos = _varint(data, pos)
+            length, pos = read_varint(data, pos)
             end = pos + length
             if end > len(data):
                 raise ValueError("truncated field")
@@ -117,4 +122,4 @@ def redact_protobuf(body: bytes, secrets: Sequence[bytes]) -> bytes:
         return _strip(body, secrets)
 
 
-__all__ = ["redact_protobuf"]
+__all__ = ["read_varint", "redact_protobuf"]

@@ -19,10 +19,11 @@ import struct
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Final, cast
+from typing import Any, Final, TypeVar, cast
 
 from google.protobuf.descriptor import FieldDescriptor
 
+from venuewire.capture.protowire import read_varint as _varint
 from venuewire.errors import DecodeError
 from venuewire.generated.futu import Qot_GetOrderBook_pb2, Qot_UpdateOrderBook_pb2
 from venuewire.generated.futu.enums import RetType
@@ -35,6 +36,7 @@ from venuewire.opend.symbols import symbol_of
 from venuewire.values import decimal_of_double, utc_from_seconds
 
 S2C = Qot_GetOrderBook_pb2.S2C | Qot_UpdateOrderBook_pb2.S2C
+_Response = TypeVar("_Response", Qot_GetOrderBook_pb2.Response, Qot_UpdateOrderBook_pb2.Response)
 
 VENUE: Final = "futu"
 SIDES: Final = ("orderBookAskList", "orderBookBidList")
@@ -129,16 +131,15 @@ def check_s2c(s2c: S2C, message: str | None = None) -> None:
     name = message or _message(s2c)
     if _FAST:
         data = s2c.SerializePartialToString()
+        checked = _CHECKED.get(id(s2c))
+        if checked is not None and checked[0] is s2c and checked[1] == data:
+            return  # these very bytes were read by the fast path (`checked_reply`) already
         try:
             parts = _fast_parts(data, 0, len(data), name)
         except Exception:  # the checked walk below decides
             pass
         else:  # the fast path read every value: all are finite and in range
-            _CHECKED_BYTES[0] += len(data)
-            if len(_CHECKED) >= _CHECKED_MAX or _CHECKED_BYTES[0] > _CHECKED_BYTES_MAX:
-                _CHECKED.clear()
-                _CHECKED_BYTES[0] = len(data)
-            _CHECKED[id(s2c)] = (s2c, data, parts)
+            _remember(s2c, data, parts)
             return
     isfinite = math.isfinite
     for side in SIDES:
@@ -149,6 +150,42 @@ def check_s2c(s2c: S2C, message: str | None = None) -> None:
                 decimal_of_double(level.hpVolume, VENUE, name, (side, i, "hpVolume"))
     for field in TIMESTAMPS:
         _time(s2c, field, name)
+
+
+def _remember(s2c: S2C, data: bytes, parts: _Parts) -> None:
+    """Hand what the fast path read of `s2c` (its bytes `data`) to its `order_book_from_s2c`."""
+    _CHECKED_BYTES[0] += len(data)
+    if len(_CHECKED) >= _CHECKED_MAX or _CHECKED_BYTES[0] > _CHECKED_BYTES_MAX:
+        _CHECKED.clear()
+        _CHECKED_BYTES[0] = len(data)
+    _CHECKED[id(s2c)] = (s2c, data, parts)
+
+
+def checked_reply(body: bytes, response: type[_Response]) -> _Response | None:
+    """The Response of a body the fast path reads whole (retType success, every required
+    field there, every value finite and in range: what `decode_proto` plus `check_s2c` would
+    accept), decoded without the required-field walk, its S2C's book parts remembered for
+    `order_book_from_s2c`; None for any other body (decode and check it the usual way, for
+    its typed error). What the fast path read is kept by the body's bytes (bounded): the
+    same reply again is decoded, and never read twice."""
+    if not _FAST:
+        return None
+    read = _REPLIES.get(body)
+    try:
+        if read is None:
+            start, end = _s2c_span(body)
+            read = (start, end, _fast_parts(body, start, end, _message(response)))
+            _REPLIES_BYTES[0] += len(body)
+            if len(_REPLIES) >= _REPLIES_MAX or _REPLIES_BYTES[0] > _REPLIES_BYTES_MAX:
+                _REPLIES.clear()
+                _REPLIES_BYTES[0] = len(body)
+            _REPLIES[body] = read
+        decoded = decode_proto(response, body, check_required=False)
+    except Exception:  # anything the fast path does not read: the caller's checked path decides
+        return None
+    start, end, parts = read
+    _remember(decoded.s2c, body[start:end], parts)
+    return decoded
 
 
 def checked_order_book_from_s2c(s2c: S2C, *, raw: object = None) -> OrderBook:
@@ -166,8 +203,8 @@ def checked_order_book_from_s2c(s2c: S2C, *, raw: object = None) -> OrderBook:
 
 # ---------------------------------------------------------------- the fast path
 # Books are read straight out of their serialized bytes: a level field's bytes are the key
-# of a bounded cache of BookLevels (books repeat levels push after push), and the runs of
-# level fields are cut out by a compiled regex. Anything the fast path does not recognise
+# of a bounded cache of BookLevels (books repeat levels push after push), and each run of
+# level fields is walked by its tags and lengths. Anything the fast path does not recognise
 # (another field order, unknown fields, a duplicate, a missing required field, a truncated
 # body, a non-finite value) sends the bytes to the checked path, which gives its typed
 # error or the same book. Field numbers and wire types come from the generated descriptors.
@@ -186,6 +223,12 @@ _CHECKED: dict[int, tuple[Any, bytes, Any]] = {}
 _CHECKED_MAX = 2048
 _CHECKED_BYTES = [0]  # the wire bytes of the messages held (about a third of their size)
 _CHECKED_BYTES_MAX = 2_000_000
+# `checked_reply`: what the fast path read of each reply body, by the body's bytes (a book
+# polled faster than it changes comes back byte for byte: read once). Bounded like _CHECKED.
+_REPLIES: dict[bytes, tuple[int, int, Any]] = {}
+_REPLIES_MAX = 256
+_REPLIES_BYTES = [0]
+_REPLIES_BYTES_MAX = 1_000_000
 
 
 def _number(message: Any, field: str) -> int:
@@ -253,20 +296,6 @@ _FAST: Final = (
 
 class _NotFast(Exception):
     """The bytes are not what the fast path reads: take the checked path."""
-
-
-def _varint(data: bytes, pos: int) -> tuple[int, int]:
-    """(value, next position) of the varint at `pos`; _NotFast past the end or beyond 10 bytes."""
-    result = shift = 0
-    end = min(len(data), pos + 10)
-    while pos < end:
-        byte = data[pos]
-        pos += 1
-        result |= (byte & 0x7F) << shift
-        if byte < 0x80:
-            return result, pos
-        shift += 7
-    raise _NotFast
 
 
 def _signed(value: int) -> int:

@@ -61,7 +61,7 @@ import contextlib
 import functools
 import logging
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,7 +93,7 @@ from venuewire.generated.futu.enums import KLType, RehabType, RetType, SubType
 from venuewire.generated.registry import OPEND, OpenDProtoID
 from venuewire.messages import decode_proto, encode_proto
 from venuewire.models import Candle, Quote, Trade
-from venuewire.opend.book import check_s2c
+from venuewire.opend.book import check_s2c, checked_reply
 from venuewire.opend.crypto import SessionCipher, load_rsa_key
 from venuewire.opend.frame import FrameError
 from venuewire.opend.protocol import OpenDConnection, OpenDError, Push, Ready, Reply
@@ -106,8 +106,9 @@ log = logging.getLogger("venuewire.opend")
 
 R = TypeVar("R", bound=Message)
 R2 = TypeVar("R2")
-READ_CHUNK = 256 * 1024
 TIMEOUT_TICK = 0.05  # request deadlines are checked this often
+BOOK_REQUESTS_KEPT = 1024
+"""get_order_book keeps the encoded Request of this many (symbol, num) pairs (then starts over)."""
 UpdateItem = Qot_UpdateOrderBook_pb2.S2C | StreamEvent
 """What an update stream yields: a push's S2C (a full snapshot), a Gap or a DecodeFailure."""
 
@@ -171,6 +172,95 @@ class UpdateStream(PushStream[Qot_UpdateOrderBook_pb2.S2C]):
 def _request_name(response_cls: type[Message]) -> str:
     """ "Qot_GetOrderBook" for Qot_GetOrderBook_pb2.Response."""
     return str(response_cls.DESCRIPTOR.file.name).rsplit("/", 1)[-1].removesuffix(".proto")
+
+
+_LABELS: dict[type[Message], str] = {}
+
+
+def _response_label(response_cls: type[Message]) -> str:
+    """ "futu/Qot_GetOrderBook.Response": what the unknown-field counter calls a reply."""
+    label = _LABELS.get(response_cls)
+    if label is None:
+        label = _LABELS[response_cls] = f"futu/{_request_name(response_cls)}.Response"
+    return label
+
+
+class _Wire(asyncio.Protocol):
+    """The socket of one connection, as an asyncio Protocol. Until `start()` the chunks
+    read are kept for `read()` (the InitConnect handshake); from then on each chunk goes
+    straight to `received`, in the event-loop turn that read it: no reader task and no
+    StreamReader buffer between the socket and the waiting request (one loop turn less per
+    reply). `lost(exc)` is called once when the connection ends (None: the peer closed it)."""
+
+    def __init__(self) -> None:
+        self.transport: asyncio.Transport | None = None
+        self._early: deque[bytes] = deque()
+        self._waiter: asyncio.Future[None] | None = None
+        self._ended = False
+        self._error: BaseException | None = None
+        self._received: Callable[[bytes], None] | None = None
+        self._lost: Callable[[BaseException | None], None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self._received is not None and not self._early:
+            self._received(data)
+            return
+        self._early.append(data)
+        self._wake()
+
+    def eof_received(self) -> None:
+        return None  # the transport closes itself; connection_lost(None) follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._ended, self._error = True, exc
+        self._wake()
+        if not self._early:
+            self._report_lost()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    def _report_lost(self) -> None:
+        lost, self._lost = self._lost, None
+        if lost is not None:
+            lost(self._error)
+
+    async def read(self) -> bytes:
+        """The next chunk read, before `start()`: b"" once the peer closed the connection; the
+        error it ended with, if any."""
+        while not self._early:
+            if self._ended:
+                if self._error is not None:
+                    raise self._error
+                return b""
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        return self._early.popleft()
+
+    def start(self, received: Callable[[bytes], None], lost: Callable[[BaseException | None], None]) -> None:
+        """From now on each chunk goes to `received`, and the end of the connection to `lost`;
+        chunks kept since the handshake (and an end already seen) follow in the next loop turn."""
+        self._received, self._lost = received, lost
+        if self._early or self._ended:
+            asyncio.get_running_loop().call_soon(self._flush)
+
+    def _flush(self) -> None:
+        while self._early and self._received is not None:
+            self._received(self._early.popleft())
+        if self._ended and not self._early:
+            self._report_lost()
+
+    def stop(self) -> None:
+        """Deliver nothing more (the connection was torn down)."""
+        self._received, self._lost = None, None
+        self._early.clear()
 
 
 class _HasRetType(Protocol):
@@ -245,10 +335,13 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self.server_ver: int | None = None
         self.keepalive_interval: float | None = None
         self._conn: OpenDConnection | None = None
-        self._writer: asyncio.StreamWriter | None = None
+        self._transport: asyncio.Transport | None = None
+        self._wire: _Wire | None = None
         self._pending: dict[tuple[int, int], asyncio.Future[bytes]] = {}
         self._deadlines: dict[tuple[int, int], tuple[float, float, type[Message]]] = {}
         self._outbox: list[bytes] = []
+        self._book_requests: dict[tuple[str, int], bytes] = {}
+        """(symbol, num) -> get_order_book's Request encoded (the same bytes every time)."""
         self._last_received = 0.0
         self._subscriptions: dict[tuple[int, str], _Subscription] = {}
         self._streams: dict[int, list[PushStream[Any]]] = {}
@@ -328,7 +421,7 @@ class OpenDClient(OpenDTypedAPI, Closing):
         """close() after the client's loop ended: drop every reference to that loop's
         objects without touching them (its transports and tasks are gone)."""
         self._closing = True
-        self._conn, self._writer = None, None
+        self._conn, self._transport, self._wire = None, None, None
         self._pending.clear()
         self._deadlines.clear()
         self._outbox = []
@@ -349,9 +442,11 @@ class OpenDClient(OpenDTypedAPI, Closing):
         """One TCP connection and InitConnect; READY on return. With `outage` (started,
         reason) a Gap ending now is recorded once the session is READY, before anything it
         received is dispatched."""
+        loop = asyncio.get_running_loop()
+        wire = _Wire()
         try:
-            reader, writer = await asyncio.wait_for(
-                asyncio.open_connection(self.host, self.port), timeout=self.connect_timeout
+            await asyncio.wait_for(
+                loop.create_connection(lambda: wire, self.host, self.port), timeout=self.connect_timeout
             )
         except TimeoutError:
             raise Timeout("futu", f"connecting to {self.host}:{self.port} took over {self.connect_timeout} s") from None
@@ -361,12 +456,14 @@ class OpenDClient(OpenDTypedAPI, Closing):
         conn = OpenDConnection(cipher, self.max_body)
         if self.capture is not None:
             self._record(conn, self.capture)
+        transport = wire.transport
+        assert transport is not None  # connection_made has run
         try:
-            writer.write(conn.initiate())
-            await writer.drain()
-            ready, leftover = await asyncio.wait_for(self._handshake(conn, reader), timeout=self.connect_timeout)
+            transport.write(conn.initiate())
+            ready, leftover = await asyncio.wait_for(self._handshake(conn, wire), timeout=self.connect_timeout)
         except BaseException as exc:
-            writer.close()
+            wire.stop()
+            transport.close()
             self._record_close(conn, "InitConnect did not complete")
             if isinstance(exc, VenueError):  # ours already (ConnectionLost is an OSError too)
                 raise
@@ -378,10 +475,11 @@ class OpenDClient(OpenDTypedAPI, Closing):
         s2c = ready.s2c
         self.conn_id, self.login_user_id, self.server_ver = s2c.connID, s2c.loginUserID, s2c.serverVer
         self.keepalive_interval = self._clamped_keepalive(s2c.keepAliveInterval)
-        self._conn, self._writer = conn, writer
+        self._conn, self._transport = conn, transport
         self._ready.set()
-        self._backoff.connected(asyncio.get_running_loop().time())
-        self._spawn(self._read_loop(conn, reader))
+        self._backoff.connected(loop.time())
+        wire.start(functools.partial(self._received, conn, loop.time), functools.partial(self._lost, conn))
+        self._wire = wire
         self._spawn(self._keepalive_loop(conn))
         self._spawn(self._expire_loop(conn))
         log.info("connected to OpenD %s:%s connID=%s serverVer=%s", self.host, self.port, self.conn_id, self.server_ver)
@@ -398,12 +496,10 @@ class OpenDClient(OpenDTypedAPI, Closing):
             log.warning("OpenD %s:%s keepAliveInterval %s clamped to %g s", self.host, self.port, interval, clamped)
         return clamped
 
-    async def _handshake(
-        self, conn: OpenDConnection, reader: asyncio.StreamReader
-    ) -> tuple[Ready, list[Ready | Reply | Push]]:
+    async def _handshake(self, conn: OpenDConnection, wire: _Wire) -> tuple[Ready, list[Ready | Reply | Push]]:
         """Read until InitConnect's reply: (Ready, the events that followed it in the same read)."""
         while True:
-            data = await reader.read(READ_CHUNK)
+            data = await wire.read()
             if not data:
                 raise ConnectionLost("futu", f"{self.host}:{self.port} closed the connection during InitConnect")
             events = conn.receive_data(data)
@@ -411,17 +507,14 @@ class OpenDClient(OpenDTypedAPI, Closing):
                 if isinstance(event, Ready):
                     return event, events[i + 1 :]
 
-    async def _read_loop(self, conn: OpenDConnection, reader: asyncio.StreamReader) -> None:
-        loop = asyncio.get_running_loop()
-        reason = "connection closed by peer"
+    def _received(self, conn: OpenDConnection, now: Callable[[], float], data: bytes) -> None:
+        """Bytes read on `conn` (called by its `_Wire` in the loop turn that read them): every
+        event dispatched; a bad frame, a VenueError or a bug drops the connection."""
+        self._last_received = now()
         try:
-            while True:
-                data = await reader.read(READ_CHUNK)
-                if not data:
-                    break
-                self._last_received = loop.time()
-                for event in conn.receive_data(data):
-                    self._dispatch(event)
+            for event in conn.receive_data(data):
+                self._dispatch(event)
+            return
         except FrameError as exc:
             reason = f"bad frame: {exc}"
             log.warning("OpenD %s:%s sent a bad frame, closing: %s", self.host, self.port, exc)
@@ -431,6 +524,18 @@ class OpenDClient(OpenDTypedAPI, Closing):
             reason = f"read failed: {type(exc).__name__}: {exc}"
         except Exception as exc:  # a bug of ours: log it, never leave the connection hanging
             log.exception("OpenD %s:%s: reading failed", self.host, self.port)
+            reason = f"internal error: {type(exc).__name__}"
+        if self._conn is conn:
+            self._drop(reason)
+
+    def _lost(self, conn: OpenDConnection, exc: BaseException | None) -> None:
+        """`conn`'s socket ended: the peer closed it (None) or it failed."""
+        if exc is None:
+            reason = "connection closed by peer"
+        elif isinstance(exc, OSError):
+            reason = f"read failed: {type(exc).__name__}: {exc}"
+        else:
+            log.error("OpenD %s:%s: the connection failed", self.host, self.port, exc_info=exc)
             reason = f"internal error: {type(exc).__name__}"
         if self._conn is conn:
             self._drop(reason)
@@ -452,15 +557,17 @@ class OpenDClient(OpenDTypedAPI, Closing):
 
     def _teardown(self, reason: str) -> bool:
         """Close the current connection and fail its pending requests. True if there was one."""
-        conn, writer = self._conn, self._writer
-        self._conn, self._writer = None, None
+        conn, transport, wire = self._conn, self._transport, self._wire
+        self._conn, self._transport, self._wire = None, None, None
         was_ready = self._ready.is_set()
         self._ready.clear()
         if conn is not None:
             conn.close()
             self._record_close(conn, reason)
-        if writer is not None:
-            writer.close()
+        if wire is not None:
+            wire.stop()
+        if transport is not None:
+            transport.close()
         pending, self._pending = self._pending, {}
         self._deadlines.clear()
         self._outbox = []
@@ -593,8 +700,12 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self.stats.pushes_dropped += 1
 
     # ------------------------------------------------------------------ requests
-    async def _call(self, proto_id: int, request: Message, response_cls: type[R], within: float | None = None) -> R:
-        """Send one request and return its Response (retType checked) within `within` seconds."""
+    async def _exchange(
+        self, proto_id: int, request: bytes, response_cls: type[Message], within: float | None
+    ) -> bytes:
+        """Send one encoded request body and return its reply's body within `within` seconds
+        (default `timeout`): waiting for a reconnection first if need be, paired on (protoID,
+        serialNo); Timeout, or ConnectionLost when the connection goes."""
         limit = self.timeout if within is None else within
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit
@@ -608,9 +719,9 @@ class OpenDClient(OpenDTypedAPI, Closing):
             except TimeoutError:
                 raise Timeout("futu", f"{name}: not reconnected within {limit:g} s") from None
         conn = self._conn
-        if conn is None or self._writer is None:
+        if conn is None or self._transport is None:
             raise ConnectionLost("futu", f"{_request_name(response_cls)}: not connected to {self.host}:{self.port}")
-        serial, frame = conn.send(proto_id, request)
+        serial, frame = conn.send_body(proto_id, request)
         future: asyncio.Future[bytes] = loop.create_future()
         key = (proto_id, serial)
         self._pending[key] = future
@@ -618,16 +729,25 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self.stats.requests += 1
         self._write(frame)
         try:
-            body = await future  # fails with Timeout (see _expire) or ConnectionLost
+            return await future  # fails with Timeout (see _expire) or ConnectionLost
         finally:
             self._pending.pop(key, None)
             self._deadlines.pop(key, None)
+
+    def _response(self, body: bytes, response_cls: type[R]) -> R:
+        """The Response of a reply body: decoded and checked (DecodeError, counted), its unknown
+        fields sampled, retType checked (OpenDError)."""
+        if response_cls is Qot_GetOrderBook_pb2.Response:
+            fast = checked_reply(body, Qot_GetOrderBook_pb2.Response)
+            if fast is not None:  # the book's fast path read it whole: what decode_proto would accept
+                self._unknowns.check(fast, len(body), _response_label(response_cls))
+                return cast(R, fast)
         try:
             response = decode_proto(response_cls, body)
         except DecodeError:
             self.stats.decode_errors += 1
             raise
-        self._unknowns.check(response, len(body), f"futu/{_request_name(response_cls)}.Response")
+        self._unknowns.check(response, len(body), _response_label(response_cls))
         result = cast(_HasRetType, response)
         if result.retType != RetType.Succeed:
             raise OpenDError(_request_name(response_cls), result.retType, result.retMsg, result.errCode or None)
@@ -641,13 +761,13 @@ class OpenDClient(OpenDTypedAPI, Closing):
         elif len(self._pending) > 1:
             self._outbox.append(frame)
             asyncio.get_running_loop().call_soon(self._flush)
-        elif self._writer is not None:
-            self._writer.write(frame)
+        elif self._transport is not None:
+            self._transport.write(frame)
 
     def _flush(self) -> None:
         frames, self._outbox = self._outbox, []
-        if self._writer is not None and frames:
-            self._writer.write(b"".join(frames))
+        if self._transport is not None and frames:
+            self._transport.write(b"".join(frames))
 
     async def _expire_loop(self, conn: OpenDConnection) -> None:
         """Every TIMEOUT_TICK s: fail requests past their deadline with Timeout, and drop
@@ -704,7 +824,8 @@ class OpenDClient(OpenDTypedAPI, Closing):
 
     async def _request(self, message: object, within: float | None) -> Message:
         """`request()`: refuse what the registry does not declare (InvalidRequest) and what
-        misses required fields (MissingRequiredFields) before sending; then one `_call`."""
+        misses required fields (MissingRequiredFields) before sending; then send it and return
+        its Response (retType checked) within `within` seconds (default `timeout`)."""
         self._bound.check()
         route = dispatch.REQUESTS.get(type(message)) if isinstance(message, Message) else None
         if route is None or not isinstance(message, Message):
@@ -716,7 +837,9 @@ class OpenDClient(OpenDTypedAPI, Closing):
         if not message.IsInitialized():
             encode_proto(message)  # raises MissingRequiredFields naming each field
         within = None if within is None else positive_seconds("timeout", within)
-        return await self._call(route.proto_id, message, route.response, within)
+        # Initialized, as just checked: serialized as it is.
+        body = await self._exchange(route.proto_id, message.SerializePartialToString(), route.response, within)
+        return self._response(body, route.response)
 
     def _pushes(self, response: object) -> PushStream[Any]:
         """`pushes()`: a new stream of the push protocol whose Response class is `response`."""
@@ -810,15 +933,28 @@ class OpenDClient(OpenDTypedAPI, Closing):
         self._bound.check()
         if num < 1:
             raise ValueError(f"num must be at least 1, got {num}")
-        c2s = Qot_GetOrderBook_pb2.C2S(security=to_security(symbol), num=num)
-        request = Qot_GetOrderBook_pb2.Request(c2s=c2s)
-        response = await self.request(request)
+        response = await self.request(self._book_request(symbol, num))
         try:
             check_s2c(response.s2c, "Qot_GetOrderBook.S2C")
         except DecodeError:
             self.stats.decode_errors += 1
             raise
         return response.s2c
+
+    def _book_request(self, symbol: str, num: int) -> Qot_GetOrderBook_pb2.Request:
+        """A new Qot_GetOrderBook Request of `symbol` (ValueError when malformed) and `num`,
+        parsed from the bytes kept for the pair (the symbol is parsed once)."""
+        key = (symbol, num)
+        kept = self._book_requests.get(key) if type(symbol) is str and type(num) is int else None
+        if kept is not None:
+            return Qot_GetOrderBook_pb2.Request.FromString(kept)
+        c2s = Qot_GetOrderBook_pb2.C2S(security=to_security(symbol), num=num)
+        request = Qot_GetOrderBook_pb2.Request(c2s=c2s)
+        if type(symbol) is str and type(num) is int:
+            if len(self._book_requests) >= BOOK_REQUESTS_KEPT:
+                self._book_requests.clear()
+            self._book_requests[key] = request.SerializeToString()
+        return request
 
     def depth_stream(self, symbols: str | Sequence[str]) -> BookStream:
         """Normalized order books of `symbols` ("HK.00700" or a sequence of them) from

@@ -102,13 +102,16 @@ def encode_frame(
     *,
     encrypt: BodyTransform | None = None,
     proto_fmt: int = OPEND.proto_fmt_protobuf,
+    digest: bytes | None = None,
 ) -> bytes:
     """One frame: header + body. With `encrypt`, the body on the wire is its output;
-    the header's SHA-1 is always over the plaintext `body`."""
+    the header's SHA-1 is always over the plaintext `body` (`digest`: that SHA-1 when the
+    caller has it already, for a body it sends again)."""
     if not 0 <= proto_id <= MAX_SERIAL or not 0 <= serial_no <= MAX_SERIAL:
         raise ValueError(f"protoID {proto_id} and serialNo {serial_no} must fit in 32 bits")
     wire = encrypt(proto_id, body) if encrypt is not None else body
-    digest = sha1(body).digest()
+    if digest is None:
+        digest = sha1(body).digest()
     return HEADER.pack(MAGIC, proto_id, proto_fmt, OPEND.proto_ver, serial_no, len(wire), digest, RESERVED) + wire
 
 
@@ -178,11 +181,28 @@ class FrameDecoder:
                     body = data[HEADER_SIZE:]
                     if sha1(body).digest() == digest:
                         return [_new_frame(Frame, (proto_id, serial, fmt, ver, body))]
+        out: list[Frame] = []
+        self._collect(data, out)
+        return out
+
+    def frames_until_error(self, data: bytes = b"") -> tuple[list[Frame], FrameError | None]:
+        """`frames` for a caller that acts on every good frame before a bad one: (the frames
+        now complete up to the first bad one, that FrameError or None). After an error the
+        stream is dead, as after `frames` raised it."""
+        out: list[Frame] = []
+        try:
+            self._collect(data, out)
+        except FrameError as exc:
+            return out, exc
+        return out, None
+
+    def _collect(self, data: bytes, out: list[Frame]) -> None:
+        """Feed `data` and append every frame now complete to `out`; FrameError at a bad one
+        (the frames before it already appended)."""
         if data:
             self.receive_data(data)
         if self._failed is not None:
             raise self._failed
-        out: list[Frame] = []
         buf, pos = self._buffer, self._pos
         size, cap, decrypt, unpack = len(buf), self.max_body_len, self.decrypt, HEADER.unpack_from
         with memoryview(buf) as view:
@@ -213,7 +233,6 @@ class FrameDecoder:
                 out.append(frame)
         elif pos < size and buf[pos : pos + 2] != MAGIC[: size - pos]:
             self.next_frame()  # raises BadMagic for a partial header that cannot be a frame
-        return out
 
     def _next(self) -> Frame | None:
         buf, pos = self._buffer, self._pos

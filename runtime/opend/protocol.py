@@ -125,7 +125,9 @@ class OpenDConnection:
     def __init__(self, cipher: SessionCipher | None = None, max_body_len: int = OPEND.max_body_len) -> None:
         self.cipher = cipher or SessionCipher()
         self.state = State.CONNECTING
-        self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=self.cipher.decrypt)
+        # A plaintext session has no transform: the decoder takes its one-whole-frame fast path.
+        decrypt = self.cipher.decrypt if self.cipher.enabled else None
+        self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=decrypt)
         self._serial = 0
         self._init_serial: int | None = None
         self.on_frame: FrameHook | None = None
@@ -155,7 +157,13 @@ class OpenDConnection:
         (MissingRequiredFields, and no serial number is used)."""
         if self.state is not State.READY:
             raise ProtocolStateError(self.state, f"send protoID {proto_id}")
-        body = encode_proto(request)
+        return self.send_body(proto_id, encode_proto(request))
+
+    def send_body(self, proto_id: int, body: bytes) -> tuple[int, bytes]:
+        """Frame one request body already encoded (by `encode_proto`, which checked its
+        required fields): (serialNo, bytes)."""
+        if self.state is not State.READY:
+            raise ProtocolStateError(self.state, f"send protoID {proto_id}")
         serial = self._next_serial()
         frame = encode_frame(proto_id, serial, body, encrypt=self.cipher.encrypt)
         if self.on_frame is not None:
@@ -168,8 +176,12 @@ class OpenDConnection:
         try:
             if self.on_frame is not None:
                 return self._recorded(data, self.on_frame)
-            if self.state is State.READY:  # the cipher no longer changes: the batch path
-                return [self._event(f.proto_id, f.serial_no, f.body) for f in self._decoder.frames(data)]
+            if self.state is State.READY:  # the cipher no longer changes: the batch path (as `_event`)
+                pushes = PUSH_IDS
+                return [
+                    Push(f.proto_id, f.body) if f.proto_id in pushes else Reply(f.proto_id, f.serial_no, f.body)
+                    for f in self._decoder.frames(data)
+                ]
             self._decoder.receive_data(data)
             events: list[Event] = []
             while (frame := self._decoder.next_frame()) is not None:

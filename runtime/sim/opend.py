@@ -7,8 +7,9 @@ Two layers, websockets/h11 style:
   `receive_data()`, frames to write come out; `pushes()` gives the order-book pushes due
   at the current book step. It parses requests, checks proto2 required fields, keeps the
   connection's subscriptions and builds every reply with the generated classes.
-- `OpenDSimulator`: the thin asyncio server (streams, no threads) that moves bytes between
-  sockets and sessions and advances the book step every `push_interval` seconds.
+- `OpenDSimulator`: the thin asyncio server (an asyncio Protocol per connection, no threads)
+  that moves bytes between sockets and sessions and advances the book step every
+  `push_interval` seconds.
 
 Every request protoID the registry declares with a proto file is answered: the request is
 decoded and checked, and the reply is its example Response (schemas/proto/futu/examples/,
@@ -44,6 +45,7 @@ import asyncio
 import contextlib
 import enum
 import functools
+import hashlib
 import itertools
 import logging
 import secrets
@@ -54,7 +56,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Literal, cast
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from google.protobuf.message import Message
@@ -230,9 +232,9 @@ class SimState:
     """The moving quotes, trades and candles (venuewire.sim.opend_quotes), one trade per step."""
     sub_quota: int = OPEND.sub_quota
     """Subscriptions (security x sub type) a connection may hold at once [guess: OpenD counts per account]."""
-    # Encoded Qot_GetOrderBook replies per (security, num) for the current step: a book
-    # changes once per step, so every request in between gets the same bytes.
-    book_replies: dict[tuple[SecKey, int], tuple[int, bytes]] = field(default_factory=dict)
+    # Encoded Qot_GetOrderBook replies per (security, num) for the current step, with their
+    # SHA-1: a book changes once per step, so every request in between gets the same bytes.
+    book_replies: dict[tuple[SecKey, int], tuple[int, bytes, bytes]] = field(default_factory=dict)
     _conn_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(secrets.randbits(40) << 8 | 1))
     trade: TradeState = field(default_factory=TradeState)
     """Accounts, orders and the unlock state (venuewire.sim.opend_trade)."""
@@ -277,7 +279,8 @@ class OpenDSession:
         self.subscribed_at: dict[tuple[SecKey, int], float] = {}
         """(security, subType) -> when it was subscribed (`shared.clock`), for the unsubscribe rule."""
         self.pushes_sent = 0
-        self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=self.cipher.decrypt)
+        decrypt = self.cipher.decrypt if self.cipher.enabled else None  # plaintext: no transform
+        self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=decrypt)
         self._push_serial = 0
 
     @property
@@ -295,12 +298,26 @@ class OpenDSession:
         out: list[bytes] = []
         if self.closed:
             return out
+        if not self.cipher.enabled:  # plaintext: no transform changes between two frames
+            return self._answer(*self._decoder.frames_until_error(data))
         try:
             self._decoder.receive_data(data)
             while not self.closed and (frame := self._decoder.next_frame()) is not None:
                 out += self.handle(frame)
         except FrameError as exc:
             self.close(f"bad frame: {exc}")
+        return out
+
+    def _answer(self, frames: list[Frame], error: FrameError | None) -> list[bytes]:
+        """The answers to `frames`, in order, until the session closes; then, when `error` (a
+        bad frame after them) is reached, the session closes saying why."""
+        out: list[bytes] = []
+        for frame in frames:
+            if self.closed:
+                return out
+            out += self.handle(frame)
+        if error is not None and not self.closed:
+            self.close(f"bad frame: {error}")
         return out
 
     def handle(self, frame: Frame) -> list[bytes]:
@@ -321,14 +338,24 @@ class OpenDSession:
 
     # -- output ---------------------------------------------------------------------------
 
-    def _emit(self, proto_id: int, serial_no: int, response: Message | bytes, *, reply: bool) -> list[bytes]:
-        faults = self.shared.faults
-        if self.closed or Fault.STALL in faults:
+    def _emit(
+        self, proto_id: int, serial_no: int, response: Message | bytes, *, reply: bool, digest: bytes | None = None
+    ) -> list[bytes]:
+        """The frame of one reply or push (`digest`: the SHA-1 of `response`'s bytes, when known)."""
+        if self.state is SessionState.CLOSED:
             return []
-        if reply and Fault.WRONG_SERIAL in faults:
-            serial_no = (serial_no + WRONG_SERIAL_OFFSET) & MAX_SERIAL
+        faults = self.shared.faults
+        if faults:
+            if Fault.STALL in faults:
+                return []
+            if reply and Fault.WRONG_SERIAL in faults:
+                serial_no = (serial_no + WRONG_SERIAL_OFFSET) & MAX_SERIAL
         body = response if isinstance(response, bytes) else encode_proto(response)
-        data = encode_frame(proto_id, serial_no, body, encrypt=self.cipher.encrypt)
+        data = encode_frame(
+            proto_id, serial_no, body, encrypt=self.cipher.encrypt if self.cipher.enabled else None, digest=digest
+        )
+        if not faults:
+            return [data]
         if Fault.CORRUPT_SHA1 in faults:
             flipped = data[SHA1_OFFSET] ^ 0xFF
             data = data[:SHA1_OFFSET] + bytes([flipped]) + data[SHA1_OFFSET + 1 :]
@@ -337,8 +364,8 @@ class OpenDSession:
             return [data[: max(1, len(data) // 2)]]
         return [data]
 
-    def _reply(self, frame: Frame, response: Message | bytes) -> list[bytes]:
-        return self._emit(frame.proto_id, frame.serial_no, response, reply=True)
+    def _reply(self, frame: Frame, response: Message | bytes, digest: bytes | None = None) -> list[bytes]:
+        return self._emit(frame.proto_id, frame.serial_no, response, reply=True, digest=digest)
 
     def _error(self, frame: Frame, ret_type: int, message: str) -> list[bytes]:
         # Every OpenD Response has retType = 1, retMsg = 2, errCode = 3: one class fits all.
@@ -458,9 +485,8 @@ class OpenDSession:
         return out
 
     def _order_book(self, frame: Frame) -> list[bytes]:
-        c2s = decode_proto(Qot_GetOrderBook_pb2.Request, frame.body).c2s
-        key = (c2s.security.market, c2s.security.code)
-        odd = c2s.HasField("orderBookType") and c2s.orderBookType == OrderBookType.Odd
+        key, book_type, asked = _book_request(frame.body)
+        odd = book_type == OrderBookType.Odd
         need = SubType.OrderBook_Odd if odd else SubType.OrderBook
         if need not in self.subscriptions.get(key, {}):
             return self._error(
@@ -469,19 +495,19 @@ class OpenDSession:
                 f"{sec_symbol(key)} is not subscribed to SubType {need.name} ({need.value}) on this connection: "
                 "subscribe with Qot_Sub first",
             )
-        if c2s.num < 1:
-            return self._error(frame, RetType.Failed, f"num must be between 1 and {MAX_LEVELS}, got {c2s.num}")
-        num = min(c2s.num, MAX_LEVELS)
-        if c2s.HasField("orderBookType"):
+        if asked < 1:
+            return self._error(frame, RetType.Failed, f"num must be between 1 and {MAX_LEVELS}, got {asked}")
+        num = min(asked, MAX_LEVELS)
+        if book_type is not None:
             s2c = self._book_s2c(key, num)
-            s2c.orderBookType = c2s.orderBookType
+            s2c.orderBookType = book_type
             return self._reply(frame, Qot_GetOrderBook_pb2.Response(retType=RetType.Succeed, s2c=s2c))
         step = self.shared.step
         cached = self.shared.book_replies.get((key, num))
         if cached is None or cached[0] != step:
             body = encode_proto(Qot_GetOrderBook_pb2.Response(retType=RetType.Succeed, s2c=self._book_s2c(key, num)))
-            cached = self.shared.book_replies[(key, num)] = (step, body)
-        return self._reply(frame, cached[1])
+            cached = self.shared.book_replies[(key, num)] = (step, body, hashlib.sha1(body).digest())
+        return self._reply(frame, cached[1], cached[2])
 
     # -- pushes ---------------------------------------------------------------------------
 
@@ -545,6 +571,25 @@ class OpenDSession:
             out += quote_pushes(self, key, [t for t, push in types.items() if push and t in _OWN_PUSHES])
             registered.update((t, None) for t, push in types.items() if push)
         return out + self._example_pushes(registered) + trade_pushes(self)
+
+
+_BOOK_REQUESTS: dict[bytes, tuple[SecKey, int | None, int]] = {}
+_BOOK_REQUESTS_MAX = 4096
+
+
+def _book_request(body: bytes) -> tuple[SecKey, int | None, int]:
+    """(security, orderBookType or None when absent, num) of a Qot_GetOrderBook Request body,
+    decoded and checked (DecodeError); kept by the body's bytes (bounded), as a client asks
+    for the same book with the same bytes again and again."""
+    found = _BOOK_REQUESTS.get(body)
+    if found is None:
+        c2s = decode_proto(Qot_GetOrderBook_pb2.Request, body).c2s
+        book_type = c2s.orderBookType if c2s.HasField("orderBookType") else None
+        found = ((c2s.security.market, c2s.security.code), book_type, c2s.num)
+        if len(_BOOK_REQUESTS) >= _BOOK_REQUESTS_MAX:
+            _BOOK_REQUESTS.clear()
+        _BOOK_REQUESTS[body] = found
+    return found
 
 
 @functools.cache
@@ -617,7 +662,7 @@ class OpenDSimulator(SimLifecycle):
             clock=clock,
             trade=TradeState(password=trade_password),
         )
-        self.sessions: dict[OpenDSession, asyncio.StreamWriter] = {}
+        self.sessions: dict[OpenDSession, _Connection] = {}
         self._server: asyncio.Server | None = None
 
     # -- what tests look at -----------------------------------------------------------------
@@ -657,7 +702,8 @@ class OpenDSimulator(SimLifecycle):
     async def start(self) -> None:
         if self._server is not None:
             raise RuntimeError("the simulator is already started")
-        self._server = await asyncio.start_server(self._serve, self.host, self.port)
+        loop = asyncio.get_running_loop()
+        self._server = await loop.create_server(lambda: _Connection(self), self.host, self.port)
         self.port = self._server.sockets[0].getsockname()[1]
         self._start_ticker()
 
@@ -680,12 +726,11 @@ class OpenDSimulator(SimLifecycle):
     async def push(self, proto_id: int, body: Message | bytes) -> None:
         """Send one push (any protoID, any body: tests use it for pushes the simulator does
         not make itself, or bad ones) to every READY connection, now."""
-        for session, writer in list(self.sessions.items()):
+        for session, conn in list(self.sessions.items()):
             out = session.push(proto_id, body)
-            if out and not writer.is_closing():
-                writer.writelines(out)
-                with contextlib.suppress(OSError):
-                    await writer.drain()
+            if out and not conn.transport.is_closing():
+                conn.transport.writelines(out)
+                await conn.drain()
 
     async def push_example(self, proto_id: int) -> None:
         """Push the example data of a declared push protoID (any one with a proto and
@@ -696,46 +741,16 @@ class OpenDSimulator(SimLifecycle):
 
     async def drop_connections(self) -> None:
         """Close every client connection now (the server keeps listening)."""
-        writers = list(self.sessions.values())
+        conns = list(self.sessions.values())
         for session in list(self.sessions):
             session.close("dropped by the simulator")
-        for writer in writers:
-            writer.close()
-        for writer in writers:
-            with contextlib.suppress(OSError, TimeoutError):
-                await asyncio.wait_for(writer.wait_closed(), 2)
+        for conn in conns:
+            conn.transport.close()
+        for conn in conns:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(conn.closed), 2)
 
     # -- I/O -----------------------------------------------------------------------------------
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._handlers.add(task)
-        session = OpenDSession(self.state, self.state.next_conn_id(), self.max_body_len)
-        self.sessions[session] = writer
-        try:
-            while not session.closed:
-                data = await reader.read(65536)
-                if not data:
-                    break
-                out = session.receive_data(data)
-                if out:
-                    writer.writelines(out)
-                    await writer.drain()
-            if session.close_reason:
-                log.debug("connection %d closed: %s", session.conn_id, session.close_reason)
-        except OSError:  # reset by the peer
-            pass
-        except Exception:  # one connection's failure never reaches the server
-            log.exception("OpenD simulator: connection %d failed", session.conn_id)
-        finally:
-            session.close()
-            self.sessions.pop(session, None)
-            writer.close()
-            with contextlib.suppress(Exception):
-                await writer.wait_closed()
-            if task is not None:
-                self._handlers.discard(task)
 
     async def _tick(self) -> None:
         while True:
@@ -744,15 +759,106 @@ class OpenDSimulator(SimLifecycle):
                 continue
             self.state.step += 1
             self.state.market.advance(self.state.clock())
-            for session, writer in list(self.sessions.items()):
-                if writer.is_closing() or writer.transport.get_write_buffer_size() > PUSH_BACKLOG_LIMIT:
+            for session, conn in list(self.sessions.items()):
+                transport = conn.transport
+                if transport.is_closing() or transport.get_write_buffer_size() > PUSH_BACKLOG_LIMIT:
                     continue
                 try:
                     out = session.pushes()
                     if out:
-                        writer.writelines(out)
+                        transport.writelines(out)
                 except Exception:
                     log.exception("OpenD simulator: pushes to connection %d failed", session.conn_id)
                     session.close("push failed")
                 if session.closed:
-                    writer.close()
+                    transport.close()
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection of the simulator: its socket (an asyncio Protocol) and its
+    `OpenDSession`. Each chunk read goes to the session in the loop turn that read it and the
+    frames it answers are written at once (no reader task: a request is answered one loop turn
+    sooner). While the socket's write buffer is full (a client that does not read), nothing
+    more is read from it, as a stream reader awaiting `drain()` would. As the values of
+    `OpenDSimulator.sessions` it is the connection's writer: `write`, `writelines`, `drain`,
+    `close`, `is_closing`, `wait_closed` and `transport`, as an asyncio.StreamWriter has them."""
+
+    def __init__(self, sim: OpenDSimulator) -> None:
+        self.sim = sim
+        self.transport: asyncio.Transport = cast(asyncio.Transport, None)
+        self.session: OpenDSession = cast(OpenDSession, None)
+        loop = asyncio.get_running_loop()
+        self.closed: asyncio.Future[None] = loop.create_future()
+        """Done once the connection has ended."""
+        self._writable: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)
+        shared = self.sim.state
+        self.session = OpenDSession(shared, shared.next_conn_id(), self.sim.max_body_len)
+        self.sim.sessions[self.session] = self
+
+    def data_received(self, data: bytes) -> None:
+        session = self.session
+        if session.closed:
+            return
+        try:
+            out = session.receive_data(data)
+            if out:
+                self.transport.writelines(out)
+        except Exception:  # one connection's failure never reaches the server
+            log.exception("OpenD simulator: connection %d failed", session.conn_id)
+            session.close("internal error")
+        self._close_when_done()
+
+    def _close_when_done(self) -> None:
+        """Close the socket once the session is CLOSED (its last frames written first)."""
+        session = self.session
+        if session.closed:
+            log.debug("connection %d closed: %s", session.conn_id, session.close_reason)
+            self.transport.close()
+
+    def eof_received(self) -> None:
+        return None  # the transport closes; connection_lost follows
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.session.close()
+        self.sim.sessions.pop(self.session, None)
+        self._wake()
+        if not self.closed.done():
+            self.closed.set_result(None)
+
+    def pause_writing(self) -> None:
+        self.transport.pause_reading()
+        if self._writable is None:
+            self._writable = asyncio.get_running_loop().create_future()
+
+    def resume_writing(self) -> None:
+        if not self.transport.is_closing():
+            self.transport.resume_reading()
+        self._wake()
+
+    def _wake(self) -> None:
+        writable, self._writable = self._writable, None
+        if writable is not None and not writable.done():
+            writable.set_result(None)
+
+    async def drain(self) -> None:
+        """Until the write buffer is below its limit again (or the connection ended)."""
+        if self._writable is not None:
+            await asyncio.shield(self._writable)
+
+    def write(self, data: bytes) -> None:
+        self.transport.write(data)
+
+    def writelines(self, data: Iterable[bytes]) -> None:
+        self.transport.writelines(data)
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def is_closing(self) -> bool:
+        return self.transport.is_closing()
+
+    async def wait_closed(self) -> None:
+        await asyncio.shield(self.closed)

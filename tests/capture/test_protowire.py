@@ -3,6 +3,8 @@ field as it was, nested messages included; a body that is not protobuf is redact
 
 from __future__ import annotations
 
+import pytest
+
 from venuewire.capture.protowire import redact_protobuf
 from venuewire.generated.futu import InitConnect_pb2, Qot_Common_pb2, Qot_GetOrderBook_pb2, Trd_UnlockTrade_pb2
 
@@ -49,3 +51,35 @@ def test_a_secret_inside_a_longer_string_keeps_the_rest() -> None:
 def test_bytes_that_are_not_protobuf_are_redacted_in_place() -> None:
     data = b"\xff\xff\xff" + KEY + b"\x07"
     assert redact_protobuf(data, [KEY]) == b"\xff\xff\xff[redacted]\x07"
+
+
+def test_read_varint_gives_the_value_and_the_position_after_it() -> None:
+    from venuewire.capture.protowire import read_varint
+
+    assert read_varint(b"\x00", 0) == (0, 1)
+    assert read_varint(b"\x96\x01", 0) == (150, 2)
+    assert read_varint(b"\xff\xac\x02\x07", 1) == (300, 3)
+    big = (1 << 63) + 12345  # above 2^53: exact
+    encoded = bytearray()
+    value = big
+    while value >= 0x80:
+        encoded.append(value & 0x7F | 0x80)
+        value >>= 7
+    encoded.append(value)
+    assert len(encoded) == 10
+    assert read_varint(bytes(encoded), 0) == (big, 10)
+
+
+@pytest.mark.parametrize("data", [b"", b"\x80", b"\xff\xff", b"\x80" * 10 + b"\x01"])
+def test_read_varint_refuses_a_truncated_or_overlong_varint(data: bytes) -> None:
+    from venuewire.capture.protowire import read_varint
+
+    with pytest.raises(ValueError):
+        read_varint(data, 0)
+
+
+def test_the_order_book_fast_path_reads_varints_with_the_shared_reader() -> None:
+    from venuewire.capture import protowire
+    from venuewire.opend import book
+
+    assert book._varint is protowire.read_varint  # one varint reader in the package

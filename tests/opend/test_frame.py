@@ -121,3 +121,31 @@ def test_encode_refuses_out_of_range_ids():
 def test_every_frame_error_is_one_class_family():
     for cls in (BadMagic, UnknownFormat, BodyTooLarge, ChecksumMismatch, UndecryptableBody, StreamClosed):
         assert issubclass(cls, FrameError)
+
+
+def test_frames_until_error_gives_the_good_frames_before_a_bad_one_and_the_error():
+    good = [encode_frame(3012, i, bytes([i]) * 20) for i in range(1, 4)]
+    bad = bytearray(encode_frame(3012, 9, b"x" * 20))
+    bad[20] ^= 0xFF  # the SHA-1
+    decoder = FrameDecoder()
+    frames, error = decoder.frames_until_error(good[0] + good[1][:10])
+    assert ([f.serial_no for f in frames], error) == ([1], None)
+    frames, error = decoder.frames_until_error(good[1][10:] + good[2] + bytes(bad) + good[0])
+    assert [f.serial_no for f in frames] == [2, 3]
+    assert [f.body for f in frames] == [bytes([2]) * 20, bytes([3]) * 20]
+    assert isinstance(error, ChecksumMismatch)
+    frames, error = decoder.frames_until_error(good[0])
+    assert frames == [] and isinstance(error, StreamClosed)
+    with pytest.raises(StreamClosed):
+        decoder.frames(good[0])
+
+
+def test_frames_until_error_reports_bad_magic_of_a_partial_header():
+    frames, error = FrameDecoder().frames_until_error(encode_frame(1, 1, b"ok") + b"XY")
+    assert [f.body for f in frames] == [b"ok"] and isinstance(error, BadMagic)
+
+
+def test_encode_frame_with_a_known_digest_is_the_same_frame():
+    body = b"a body sent again and again"
+    digest = hashlib.sha1(body).digest()
+    assert encode_frame(3012, 7, body, digest=digest) == encode_frame(3012, 7, body)
