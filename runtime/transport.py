@@ -475,7 +475,7 @@ class SilenceWatch:
     def data(self, key: str | None, now: float) -> list[Fresh]:
         """Data for `key` (None: unknown) arrived at `now`: the `Fresh` events it ends."""
         if key is not None and not self._stale and None not in self._last:  # the usual case
-            self._last[key] = now
+            self._last[key] = now  # (WsStream._read has this case inline)
             return []
         fresh: list[Fresh] = []
         if key is None and self._last.keys() - {None}:
@@ -809,20 +809,28 @@ class _WsEngine(Closing, Generic[T]):
     _idle_deadline: _IdleDeadline | None = None
     """The idle timer of the connection `_next_message` reads (one per engine)."""
 
+    def _arm_idle(self, ws: aiohttp.ClientWebSocketResponse, idle_timeout: float) -> _IdleDeadline:
+        """The idle deadline of `ws`'s receives, a new one when the last is of another connection
+        or timeout, or has ended."""
+        deadline = self._idle_deadline
+        if deadline is not None:
+            deadline.stop()
+        deadline = self._idle_deadline = _IdleDeadline(ws, idle_timeout)
+        return deadline
+
     async def _next_message(
         self, ws: aiohttp.ClientWebSocketResponse, idle_timeout: float | None
     ) -> Frame | PayloadTooLarge | _Closed:
         """The next text or binary message; PayloadTooLarge for one over the size cap (aiohttp
         then closes the connection, 1009); `_Closed` when the connection closed. ConnectionLost
-        for `idle_timeout` s of silence or a WebSocket error."""
+        for `idle_timeout` s of silence or a WebSocket error. (`WsStream._read` does the same
+        inline.)"""
         if idle_timeout is None:
             message = await ws.receive()
         else:
             deadline = self._idle_deadline
             if deadline is None or deadline.ws is not ws or deadline.idle != idle_timeout or deadline.handle is None:
-                if deadline is not None:
-                    deadline.stop()
-                deadline = self._idle_deadline = _IdleDeadline(ws, idle_timeout)
+                deadline = self._arm_idle(ws, idle_timeout)
             task = asyncio.current_task()
             deadline.started, deadline.task = deadline.loop.time(), task
             failure: VenueError | None = None
@@ -839,6 +847,13 @@ class _WsEngine(Closing, Generic[T]):
                     self._idle_deadline = None
             if failure is not None:
                 raise failure
+        return self._non_data(ws, message)
+
+    def _non_data(
+        self, ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage
+    ) -> Frame | PayloadTooLarge | _Closed:
+        """What a received message is: its data (text or binary), PayloadTooLarge (over the size
+        cap), `_Closed`; ConnectionLost for a WebSocket error."""
         if message.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
             data: Frame = message.data
             return data
@@ -1233,37 +1248,90 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             raise failure
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """Read one session's messages until it closes. This loop runs once per push: what cannot
+        change within a session is looked up once before it, a data message goes from the socket
+        to the buffer without another coroutine (the receive and its idle deadline inline: what
+        `_next_message` does), and other kinds of message take `_non_data`."""
+        idle = self._idle_timeout
+        receive = ws.receive
+        stats, items, silence, clock = self.stats, self._items, self.silence, self._clock
+        watching = silence.enabled  # as the silence watcher of this session (started only if so)
+        observe = self._unknowns.observe
+        react = self._react
+        task = asyncio.current_task()
+        text_type, binary_type = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
         while True:
-            message = await self._next_message(ws, self._idle_timeout)
-            if isinstance(message, _Closed):
-                self._record_close(ws, message.reason)
-                return
-            if self.capture is not None and not isinstance(message, PayloadTooLarge):
-                self._record(ws, "in", message)
-            self.stats.received += 1
-            if isinstance(message, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
-                self._decode_failure(message, b"")
-                continue
-            reaction = self._react(message)
-            self._observe(message, reaction)
-            for item in reaction.items:
+            if idle is None:
+                message = await receive()
+            else:
+                deadline = self._idle_deadline
+                if deadline is None or deadline.ws is not ws or deadline.idle != idle or deadline.handle is None:
+                    deadline = self._arm_idle(ws, idle)
+                deadline.started, deadline.task = deadline.loop.time(), task
+                failure: VenueError | None = None
+                try:
+                    message = await receive()
+                except asyncio.CancelledError:
+                    if not deadline.expired or task is None or task.uncancel() > 0:
+                        raise  # cancelled from outside (or our expiry raced another cancel)
+                    failure = ConnectionLost(self.venue, f"nothing received for {idle:g} s")
+                finally:
+                    deadline.task = None
+                    if deadline.expired:
+                        deadline.stop()
+                        self._idle_deadline = None
+                if failure is not None:
+                    raise failure
+            kind = message.type
+            if kind is text_type or kind is binary_type:
+                data: Frame = message.data
+            else:
+                other = self._non_data(ws, message)
+                if isinstance(other, _Closed):
+                    self._record_close(ws, other.reason)
+                    return
+                if isinstance(other, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
+                    stats.received += 1
+                    self._decode_failure(other, b"")
+                    continue
+                data = other
+            if self.capture is not None:
+                self._record(ws, "in", data)
+            stats.received += 1
+            reaction = react(data)
+            batch = reaction.items
+            first = type(batch[0]) if batch else None
+            if first is not DecodeFailure:  # as `_observe`
+                observe(data, first)
+            for item in batch:
                 if isinstance(item, DecodeFailure):
-                    self.stats.decode_errors += 1
+                    stats.decode_errors += 1
                     log.warning("%s: %s", self.venue, item.error)
-                elif self.silence.enabled:
+                elif watching:
                     symbol = getattr(item, "symbol", None)
-                    for fresh in self.silence.data(symbol if isinstance(symbol, str) else None, self._clock()):
-                        log.info("%s: %s has data again after %.3g s", self.venue, fresh.subscription, fresh.silent_for)
-                        self._put(fresh)
-                self._put(item)
-            for frame in reaction.send:
-                await self.send(frame)
-            if reaction.fatal is not None:
-                raise _StreamEnded(reaction.fatal)
-            if reaction.reconnect is not None:
-                log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
-                raise ConnectionLost(self.venue, reaction.reconnect)
-            if self._consumer_waiting and len(self._items) >= _HAND_OVER:
+                    if type(symbol) is str and not silence._stale and None not in silence._last:
+                        silence._last[symbol] = clock()  # `silence.data`'s usual case, inline
+                    else:
+                        for fresh in silence.data(symbol if isinstance(symbol, str) else None, clock()):
+                            log.info(
+                                "%s: %s has data again after %.3g s", self.venue, fresh.subscription, fresh.silent_for
+                            )
+                            self._put(fresh)
+                if len(items) >= self._maxlen:  # as `_put`, the wake-up once per message below
+                    items.popleft()
+                    stats.dropped += 1
+                items.append(item)
+            if batch and self._consumer_waiting:
+                self._wakeup.set()
+            if reaction.send or reaction.fatal is not None or reaction.reconnect is not None:
+                for frame in reaction.send:
+                    await self.send(frame)
+                if reaction.fatal is not None:
+                    raise _StreamEnded(reaction.fatal)
+                if reaction.reconnect is not None:
+                    log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
+                    raise ConnectionLost(self.venue, reaction.reconnect)
+            if self._consumer_waiting and len(items) >= _HAND_OVER:
                 await asyncio.sleep(0)  # let the waiting consumer take them (see _HAND_OVER)
 
     async def _tick(self, ws: aiohttp.ClientWebSocketResponse, every: float) -> None:

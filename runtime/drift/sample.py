@@ -104,8 +104,11 @@ class UnknownFieldSampler(_Counting):
 
     def observe(self, raw: str | bytes, kind: object) -> None:
         """One incoming message `raw` whose decoded item is of `kind` (e.g. its type): compare
-        it when the sample takes it. Never raises."""
-        if self._takes(kind):
+        it when the sample takes it. Never raises. (Called for every message of a stream:
+        `_takes` inline.)"""
+        seen = self._seen.get(kind, 0) + 1
+        self._seen[kind] = seen
+        if seen <= self.first or (self.every and seen % self.every == 0):
             self.compare(raw)
 
     def compare(self, raw: str | bytes) -> None:
