@@ -701,7 +701,11 @@ class _IdleDeadline:
     def __init__(self, ws: aiohttp.ClientWebSocketResponse, idle: float) -> None:
         self.ws, self.idle = ws, idle
         self.loop = asyncio.get_running_loop()
-        self.started = self.loop.time()  # when the current (or last) receive began
+        self.now: Callable[[], float] = self.loop.time
+        """The loop's clock (asyncio's own is time.monotonic, called directly: it is read once a message)."""
+        if getattr(self.now, "__func__", None) is asyncio.BaseEventLoop.time:
+            self.now = time.monotonic
+        self.started = self.now()  # when the current (or last) receive began
         self.task: asyncio.Task[Any] | None = None  # the task waiting in a receive, if any
         self.expired = False
         self.handle: asyncio.TimerHandle | None = self.loop.call_at(self.started + idle, self._fire)
@@ -710,7 +714,7 @@ class _IdleDeadline:
         self.handle = None
         if self.ws.closed and self.task is None:
             return
-        now = self.loop.time()
+        now = self.now()
         task = self.task
         if task is not None and now >= self.started + self.idle:
             self.expired = True
@@ -832,7 +836,7 @@ class _WsEngine(Closing, Generic[T]):
             if deadline is None or deadline.ws is not ws or deadline.idle != idle_timeout or deadline.handle is None:
                 deadline = self._arm_idle(ws, idle_timeout)
             task = asyncio.current_task()
-            deadline.started, deadline.task = deadline.loop.time(), task
+            deadline.started, deadline.task = deadline.now(), task
             failure: VenueError | None = None
             try:
                 message = await ws.receive()
@@ -913,18 +917,31 @@ class _WsEngine(Closing, Generic[T]):
     def _react(self, data: Frame) -> Reaction[T]:
         """The protocol's reaction to one message. When `receive` raises (it should not) or
         returns no Reaction of frames, that message is a DecodeFailure: a bug in venue code
-        costs one message, not the stream."""
-        error: DecodeError
+        costs one message, not the stream. (`WsStream._read` does the same inline.)"""
         try:
             reaction = self.protocol.receive(data)
-            if type(reaction) is Reaction and not reaction.send:  # the usual case: items only
-                return reaction
+        except Exception as exc:
+            return self._refused(data, exc)
+        if type(reaction) is Reaction and not reaction.send:  # the usual case: items only
+            return reaction
+        return self._checked(data, reaction)
+
+    def _checked(self, data: Frame, reaction: object) -> Reaction[T]:
+        """`reaction` when it is a Reaction whose frames are str or bytes, else (a bug in venue
+        code) a DecodeFailure of `data`."""
+        try:
             if isinstance(reaction, Reaction) and all(isinstance(f, (str, bytes)) for f in reaction.send):
                 return reaction
             raise TypeError(f"receive() returned {type(reaction).__name__}, not a Reaction of str/bytes frames")
-        except DecodeError as exc:
+        except TypeError as exc:
+            return self._refused(data, exc)
+
+    def _refused(self, data: Frame, exc: Exception) -> Reaction[T]:
+        """The DecodeFailure of `data`, whose decode raised `exc`: a DecodeError as itself,
+        anything else (a bug in venue code) logged and named in a DecodeError."""
+        if isinstance(exc, DecodeError):
             error = exc
-        except Exception as exc:
+        else:
             text = _bug(self.venue, f"{type(self.protocol).__name__}.receive()", exc)
             error = DecodeError(self.venue, "message", (), text)
         raw = data if isinstance(data, bytes) else data.encode()
@@ -1018,7 +1035,9 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         self._items: deque[T | StreamEvent] = deque()
         self._wakeup = asyncio.Event()
         self._consumer_waiting = False
-        """An `__anext__` is waiting for items (the reader hands them over every `_HAND_OVER`)."""
+        """An `__anext__` is waiting for items and nothing has woken it yet (`_wake`)."""
+        self._consumer_woken = False
+        """An `__anext__` was woken and has not run yet (the reader hands items over every `_HAND_OVER`)."""
         self._reconnect = reconnect
         self._idle_timeout = idle_timeout
         self._task: asyncio.Task[None] | None = None
@@ -1038,7 +1057,9 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         return self
 
     async def __anext__(self) -> T | StreamEvent:
-        loop = self._loop_bound.check()
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop_bound._loop:  # unbound, or another loop (WrongEventLoop)
+            self._loop_bound.check()
         if self._task is None and not self._closed:
             self._task = loop.create_task(self._run())
         while not self._items:
@@ -1054,7 +1075,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             try:
                 await self._wakeup.wait()
             finally:
-                self._consumer_waiting = False
+                self._consumer_waiting = self._consumer_woken = False
         self.stats.yielded += 1
         return self._items.popleft()
 
@@ -1112,7 +1133,18 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             self._items.popleft()
             self.stats.dropped += 1
         self._items.append(item)
-        self._wakeup.set()
+        self._wake()
+
+    def _put_fresh(self, fresh: Fresh) -> None:
+        log.info("%s: %s has data again after %.3g s", self.venue, fresh.subscription, fresh.silent_for)
+        self._put(fresh)
+
+    def _wake(self) -> None:
+        """Wake the waiting consumer, if any, once (until it runs, later items need no wake-up)."""
+        if self._consumer_waiting:
+            self._consumer_waiting = False
+            self._consumer_woken = True
+            self._wakeup.set()
 
     def _end(self, error: VenueError) -> None:
         """End the stream with `error` (the first such error wins): iterating raises it once
@@ -1256,83 +1288,104 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         receive = ws.receive
         stats, items, silence, clock = self.stats, self._items, self.silence, self._clock
         watching = silence.enabled  # as the silence watcher of this session (started only if so)
-        observe = self._unknowns.observe
-        react = self._react
+        stale, last_data = silence._stale, silence._last  # `silence.data`'s usual case, inline below
+        maxlen = self._maxlen
+        observe, passed = self._unknowns.observe, self._unknowns.passed
+        # The unknown-field sample: `observe` saw a message of kind `sampled` last and said it will
+        # not take the next `unsampled` of that kind; `passed_by` of those went by without a call
+        # (counted with one `passed` call when the kind changes or the session ends).
+        sampled: object = None
+        unsampled = passed_by = 0
+        decode = self.protocol.receive
         task = asyncio.current_task()
         text_type, binary_type = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
-        while True:
-            if idle is None:
-                message = await receive()
-            else:
-                deadline = self._idle_deadline
-                if deadline is None or deadline.ws is not ws or deadline.idle != idle or deadline.handle is None:
-                    deadline = self._arm_idle(ws, idle)
-                deadline.started, deadline.task = deadline.loop.time(), task
-                failure: VenueError | None = None
-                try:
+        deadline = None if idle is None else self._arm_idle(ws, idle)
+        try:
+            while True:
+                if deadline is None:
                     message = await receive()
-                except asyncio.CancelledError:
-                    if not deadline.expired or task is None or task.uncancel() > 0:
-                        raise  # cancelled from outside (or our expiry raced another cancel)
-                    failure = ConnectionLost(self.venue, f"nothing received for {idle:g} s")
-                finally:
-                    deadline.task = None
-                    if deadline.expired:
-                        deadline.stop()
-                        self._idle_deadline = None
-                if failure is not None:
-                    raise failure
-            kind = message.type
-            if kind is text_type or kind is binary_type:
-                data: Frame = message.data
-            else:
-                other = self._non_data(ws, message)
-                if isinstance(other, _Closed):
-                    self._record_close(ws, other.reason)
-                    return
-                if isinstance(other, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
-                    stats.received += 1
-                    self._decode_failure(other, b"")
-                    continue
-                data = other
-            if self.capture is not None:
-                self._record(ws, "in", data)
-            stats.received += 1
-            reaction = react(data)
-            batch = reaction.items
-            first = type(batch[0]) if batch else None
-            if first is not DecodeFailure:  # as `_observe`
-                observe(data, first)
-            for item in batch:
-                if isinstance(item, DecodeFailure):
-                    stats.decode_errors += 1
-                    log.warning("%s: %s", self.venue, item.error)
-                elif watching:
-                    symbol = getattr(item, "symbol", None)
-                    if type(symbol) is str and not silence._stale and None not in silence._last:
-                        silence._last[symbol] = clock()  # `silence.data`'s usual case, inline
+                else:
+                    if deadline.handle is None:  # it stopped (the socket closed): a receive returns at once
+                        deadline = self._arm_idle(ws, deadline.idle)
+                    deadline.started, deadline.task = deadline.now(), task
+                    failure: VenueError | None = None
+                    try:
+                        message = await receive()
+                    except asyncio.CancelledError:
+                        if not deadline.expired or task is None or task.uncancel() > 0:
+                            raise  # cancelled from outside (or our expiry raced another cancel)
+                        failure = ConnectionLost(self.venue, f"nothing received for {deadline.idle:g} s")
+                    finally:
+                        deadline.task = None
+                        if deadline.expired:
+                            deadline.stop()
+                            self._idle_deadline = None
+                    if failure is not None:
+                        raise failure
+                kind = message.type
+                if kind is text_type or kind is binary_type:
+                    data: Frame = message.data
+                else:
+                    other = self._non_data(ws, message)
+                    if isinstance(other, _Closed):
+                        self._record_close(ws, other.reason)
+                        return
+                    if isinstance(other, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
+                        stats.received += 1
+                        self._decode_failure(other, b"")
+                        continue
+                    data = other
+                if self.capture is not None:
+                    self._record(ws, "in", data)
+                stats.received += 1
+                try:  # as `_react`
+                    reaction = decode(data)
+                except Exception as exc:
+                    reaction = self._refused(data, exc)
+                else:
+                    if type(reaction) is not Reaction or reaction.send:
+                        reaction = self._checked(data, reaction)
+                batch = reaction.items
+                first = type(batch[0]) if batch else None
+                if first is not DecodeFailure:  # as `_observe`
+                    if first is sampled and unsampled:
+                        unsampled -= 1
+                        passed_by += 1
                     else:
-                        for fresh in silence.data(symbol if isinstance(symbol, str) else None, clock()):
-                            log.info(
-                                "%s: %s has data again after %.3g s", self.venue, fresh.subscription, fresh.silent_for
-                            )
-                            self._put(fresh)
-                if len(items) >= self._maxlen:  # as `_put`, the wake-up once per message below
-                    items.popleft()
-                    stats.dropped += 1
-                items.append(item)
-            if batch and self._consumer_waiting:
-                self._wakeup.set()
-            if reaction.send or reaction.fatal is not None or reaction.reconnect is not None:
-                for frame in reaction.send:
-                    await self.send(frame)
-                if reaction.fatal is not None:
-                    raise _StreamEnded(reaction.fatal)
-                if reaction.reconnect is not None:
-                    log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
-                    raise ConnectionLost(self.venue, reaction.reconnect)
-            if self._consumer_waiting and len(items) >= _HAND_OVER:
-                await asyncio.sleep(0)  # let the waiting consumer take them (see _HAND_OVER)
+                        if passed_by:
+                            passed(sampled, passed_by)
+                            passed_by = 0
+                        unsampled, sampled = observe(data, first), first
+                for item in batch:
+                    if isinstance(item, DecodeFailure):
+                        stats.decode_errors += 1
+                        log.warning("%s: %s", self.venue, item.error)
+                    elif watching:
+                        symbol = getattr(item, "symbol", None)
+                        if type(symbol) is str and not stale and None not in last_data:
+                            last_data[symbol] = clock()
+                        else:
+                            for fresh in silence.data(symbol if isinstance(symbol, str) else None, clock()):
+                                self._put_fresh(fresh)
+                    if len(items) >= maxlen:  # as `_put`, the wake-up once per message below
+                        items.popleft()
+                        stats.dropped += 1
+                    items.append(item)
+                if batch and self._consumer_waiting:
+                    self._wake()
+                if reaction.send or reaction.fatal is not None or reaction.reconnect is not None:
+                    for frame in reaction.send:
+                        await self.send(frame)
+                    if reaction.fatal is not None:
+                        raise _StreamEnded(reaction.fatal)
+                    if reaction.reconnect is not None:
+                        log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
+                        raise ConnectionLost(self.venue, reaction.reconnect)
+                if self._consumer_woken and len(items) >= _HAND_OVER:
+                    await asyncio.sleep(0)  # let the waiting consumer take them (see _HAND_OVER)
+        finally:
+            if passed_by:
+                passed(sampled, passed_by)
 
     async def _tick(self, ws: aiohttp.ClientWebSocketResponse, every: float) -> None:
         """Every `every` s: the protocol's `on_timer()` reaction (items yielded, frames sent; a
