@@ -599,11 +599,13 @@ class StreamStats(EngineStats):
     """Reconnects because a subscription was silent past `reconnect_after` (also in `reconnects`)."""
 
 
-_HAND_OVER: Final = 8
-"""Items a stream's reader decodes before it lets a waiting consumer run. One socket read holds
+_HAND_OVER: Final = 32
+"""Items a stream's reader decodes before it lets a waiting consumer run (at most half its
+`buffer`, so a consumer that keeps up never loses one to a burst). One socket read holds
 hundreds of small messages that aiohttp hands over without suspending: decoding them all first
-keeps that many items alive (the collector promotes them, the caches go cold) and costs more
-than one event-loop turn per this many items."""
+would keep that many items alive (the collector promotes them, the caches go cold); handing
+over each costs an event-loop turn and two task switches. A book holds a few objects the
+collector tracks (its levels none), so this many stay well below a collection's threshold."""
 
 _RAW_KEPT: Final = 64 * 1024
 """Bytes of a message a DecodeFailure keeps (events.DecodeFailure.raw)."""
@@ -1032,12 +1034,13 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         self.stats = StreamStats(unknown_fields=self._unknowns.counter)
         self.gaps: list[Gap] = []
         self._maxlen = buffer
+        self._hand_over = max(1, min(_HAND_OVER, buffer // 2))
         self._items: deque[T | StreamEvent] = deque()
         self._wakeup = asyncio.Event()
         self._consumer_waiting = False
         """An `__anext__` is waiting for items and nothing has woken it yet (`_wake`)."""
         self._consumer_woken = False
-        """An `__anext__` was woken and has not run yet (the reader hands items over every `_HAND_OVER`)."""
+        """An `__anext__` was woken and has not run yet (the reader hands items over every `_hand_over`)."""
         self._reconnect = reconnect
         self._idle_timeout = idle_timeout
         self._task: asyncio.Task[None] | None = None
@@ -1289,7 +1292,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         stats, items, silence, clock = self.stats, self._items, self.silence, self._clock
         watching = silence.enabled  # as the silence watcher of this session (started only if so)
         stale, last_data = silence._stale, silence._last  # `silence.data`'s usual case, inline below
-        maxlen = self._maxlen
+        maxlen, hand_over = self._maxlen, self._hand_over
         observe, passed = self._unknowns.observe, self._unknowns.passed
         # The unknown-field sample: `observe` saw a message of kind `sampled` last and said it will
         # not take the next `unsampled` of that kind; `passed_by` of those went by without a call
@@ -1381,7 +1384,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
                     if reaction.reconnect is not None:
                         log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
                         raise ConnectionLost(self.venue, reaction.reconnect)
-                if self._consumer_woken and len(items) >= _HAND_OVER:
+                if self._consumer_woken and len(items) >= hand_over:
                     await asyncio.sleep(0)  # let the waiting consumer take them (see _HAND_OVER)
         finally:
             if passed_by:
