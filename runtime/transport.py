@@ -20,8 +20,9 @@ Stream policy (the same for every venue, and for OpenD's update streams):
   only after `aclose()`);
 - slow consumers: at most `buffer` items wait; when full the oldest is dropped and counted
   in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest); a
-  consumer that is waiting gets items as they are decoded, a few at a time, so one that keeps
-  up loses nothing to a burst of messages that arrived in one socket read;
+  consumer that is waiting gets items as they are decoded, a few at a time (at most 32, and
+  at most half the buffer), so one that keeps up loses nothing to a burst of messages that
+  arrived in one socket read;
 - silent subscriptions (`SilenceWatch`, thresholds per channel in the registry): a symbol
   or topic with no data for `stale_after` s is a `Stale` event, its next data comes after a
   `Fresh` event, and `reconnect_after` s of silence within one session reconnects (a `Gap`);
