@@ -20,8 +20,9 @@ Stream policy (the same for every venue, and for OpenD's update streams):
   only after `aclose()`);
 - slow consumers: at most `buffer` items wait; when full the oldest is dropped and counted
   in `stream.dropped` (books are full snapshots, so the newest supersedes the oldest); a
-  consumer that is waiting gets items as they are decoded, a few at a time, so one that keeps
-  up loses nothing to a burst of messages that arrived in one socket read;
+  consumer that is waiting gets items as they are decoded, a few at a time (at most 32, and
+  at most half the buffer), so one that keeps up loses nothing to a burst of messages that
+  arrived in one socket read;
 - silent subscriptions (`SilenceWatch`, thresholds per channel in the registry): a symbol
   or topic with no data for `stale_after` s is a `Stale` event, its next data comes after a
   `Fresh` event, and `reconnect_after` s of silence within one session reconnects (a `Gap`);
@@ -475,7 +476,7 @@ class SilenceWatch:
     def data(self, key: str | None, now: float) -> list[Fresh]:
         """Data for `key` (None: unknown) arrived at `now`: the `Fresh` events it ends."""
         if key is not None and not self._stale and None not in self._last:  # the usual case
-            self._last[key] = now
+            self._last[key] = now  # (WsStream._read has this case inline)
             return []
         fresh: list[Fresh] = []
         if key is None and self._last.keys() - {None}:
@@ -599,11 +600,13 @@ class StreamStats(EngineStats):
     """Reconnects because a subscription was silent past `reconnect_after` (also in `reconnects`)."""
 
 
-_HAND_OVER: Final = 8
-"""Items a stream's reader decodes before it lets a waiting consumer run. One socket read holds
+_HAND_OVER: Final = 32
+"""Items a stream's reader decodes before it lets a waiting consumer run (at most half its
+`buffer`, so a consumer that keeps up never loses one to a burst). One socket read holds
 hundreds of small messages that aiohttp hands over without suspending: decoding them all first
-keeps that many items alive (the collector promotes them, the caches go cold) and costs more
-than one event-loop turn per this many items."""
+would keep that many items alive (the collector promotes them, the caches go cold); handing
+over each costs an event-loop turn and two task switches. A book holds a few objects the
+collector tracks (its levels none), so this many stay well below a collection's threshold."""
 
 _RAW_KEPT: Final = 64 * 1024
 """Bytes of a message a DecodeFailure keeps (events.DecodeFailure.raw)."""
@@ -701,7 +704,11 @@ class _IdleDeadline:
     def __init__(self, ws: aiohttp.ClientWebSocketResponse, idle: float) -> None:
         self.ws, self.idle = ws, idle
         self.loop = asyncio.get_running_loop()
-        self.started = self.loop.time()  # when the current (or last) receive began
+        self.now: Callable[[], float] = self.loop.time
+        """The loop's clock (asyncio's own is time.monotonic, called directly: it is read once a message)."""
+        if getattr(self.now, "__func__", None) is asyncio.BaseEventLoop.time:
+            self.now = time.monotonic
+        self.started = self.now()  # when the current (or last) receive began
         self.task: asyncio.Task[Any] | None = None  # the task waiting in a receive, if any
         self.expired = False
         self.handle: asyncio.TimerHandle | None = self.loop.call_at(self.started + idle, self._fire)
@@ -710,7 +717,7 @@ class _IdleDeadline:
         self.handle = None
         if self.ws.closed and self.task is None:
             return
-        now = self.loop.time()
+        now = self.now()
         task = self.task
         if task is not None and now >= self.started + self.idle:
             self.expired = True
@@ -809,22 +816,30 @@ class _WsEngine(Closing, Generic[T]):
     _idle_deadline: _IdleDeadline | None = None
     """The idle timer of the connection `_next_message` reads (one per engine)."""
 
+    def _arm_idle(self, ws: aiohttp.ClientWebSocketResponse, idle_timeout: float) -> _IdleDeadline:
+        """The idle deadline of `ws`'s receives, a new one when the last is of another connection
+        or timeout, or has ended."""
+        deadline = self._idle_deadline
+        if deadline is not None:
+            deadline.stop()
+        deadline = self._idle_deadline = _IdleDeadline(ws, idle_timeout)
+        return deadline
+
     async def _next_message(
         self, ws: aiohttp.ClientWebSocketResponse, idle_timeout: float | None
     ) -> Frame | PayloadTooLarge | _Closed:
         """The next text or binary message; PayloadTooLarge for one over the size cap (aiohttp
         then closes the connection, 1009); `_Closed` when the connection closed. ConnectionLost
-        for `idle_timeout` s of silence or a WebSocket error."""
+        for `idle_timeout` s of silence or a WebSocket error. (`WsStream._read` does the same
+        inline.)"""
         if idle_timeout is None:
             message = await ws.receive()
         else:
             deadline = self._idle_deadline
             if deadline is None or deadline.ws is not ws or deadline.idle != idle_timeout or deadline.handle is None:
-                if deadline is not None:
-                    deadline.stop()
-                deadline = self._idle_deadline = _IdleDeadline(ws, idle_timeout)
+                deadline = self._arm_idle(ws, idle_timeout)
             task = asyncio.current_task()
-            deadline.started, deadline.task = deadline.loop.time(), task
+            deadline.started, deadline.task = deadline.now(), task
             failure: VenueError | None = None
             try:
                 message = await ws.receive()
@@ -839,6 +854,13 @@ class _WsEngine(Closing, Generic[T]):
                     self._idle_deadline = None
             if failure is not None:
                 raise failure
+        return self._non_data(ws, message)
+
+    def _non_data(
+        self, ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage
+    ) -> Frame | PayloadTooLarge | _Closed:
+        """What a received message is: its data (text or binary), PayloadTooLarge (over the size
+        cap), `_Closed`; ConnectionLost for a WebSocket error."""
         if message.type in (aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY):
             data: Frame = message.data
             return data
@@ -898,18 +920,31 @@ class _WsEngine(Closing, Generic[T]):
     def _react(self, data: Frame) -> Reaction[T]:
         """The protocol's reaction to one message. When `receive` raises (it should not) or
         returns no Reaction of frames, that message is a DecodeFailure: a bug in venue code
-        costs one message, not the stream."""
-        error: DecodeError
+        costs one message, not the stream. (`WsStream._read` does the same inline.)"""
         try:
             reaction = self.protocol.receive(data)
-            if type(reaction) is Reaction and not reaction.send:  # the usual case: items only
-                return reaction
+        except Exception as exc:
+            return self._refused(data, exc)
+        if type(reaction) is Reaction and not reaction.send:  # the usual case: items only
+            return reaction
+        return self._checked(data, reaction)
+
+    def _checked(self, data: Frame, reaction: object) -> Reaction[T]:
+        """`reaction` when it is a Reaction whose frames are str or bytes, else (a bug in venue
+        code) a DecodeFailure of `data`."""
+        try:
             if isinstance(reaction, Reaction) and all(isinstance(f, (str, bytes)) for f in reaction.send):
                 return reaction
             raise TypeError(f"receive() returned {type(reaction).__name__}, not a Reaction of str/bytes frames")
-        except DecodeError as exc:
+        except TypeError as exc:
+            return self._refused(data, exc)
+
+    def _refused(self, data: Frame, exc: Exception) -> Reaction[T]:
+        """The DecodeFailure of `data`, whose decode raised `exc`: a DecodeError as itself,
+        anything else (a bug in venue code) logged and named in a DecodeError."""
+        if isinstance(exc, DecodeError):
             error = exc
-        except Exception as exc:
+        else:
             text = _bug(self.venue, f"{type(self.protocol).__name__}.receive()", exc)
             error = DecodeError(self.venue, "message", (), text)
         raw = data if isinstance(data, bytes) else data.encode()
@@ -1000,10 +1035,13 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         self.stats = StreamStats(unknown_fields=self._unknowns.counter)
         self.gaps: list[Gap] = []
         self._maxlen = buffer
+        self._hand_over = max(1, min(_HAND_OVER, buffer // 2))
         self._items: deque[T | StreamEvent] = deque()
         self._wakeup = asyncio.Event()
         self._consumer_waiting = False
-        """An `__anext__` is waiting for items (the reader hands them over every `_HAND_OVER`)."""
+        """An `__anext__` is waiting for items and nothing has woken it yet (`_wake`)."""
+        self._consumer_woken = False
+        """An `__anext__` was woken and has not run yet (the reader hands items over every `_hand_over`)."""
         self._reconnect = reconnect
         self._idle_timeout = idle_timeout
         self._task: asyncio.Task[None] | None = None
@@ -1023,7 +1061,9 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
         return self
 
     async def __anext__(self) -> T | StreamEvent:
-        loop = self._loop_bound.check()
+        loop = asyncio.get_running_loop()
+        if loop is not self._loop_bound._loop:  # unbound, or another loop (WrongEventLoop)
+            self._loop_bound.check()
         if self._task is None and not self._closed:
             self._task = loop.create_task(self._run())
         while not self._items:
@@ -1039,7 +1079,7 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             try:
                 await self._wakeup.wait()
             finally:
-                self._consumer_waiting = False
+                self._consumer_waiting = self._consumer_woken = False
         self.stats.yielded += 1
         return self._items.popleft()
 
@@ -1097,7 +1137,18 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             self._items.popleft()
             self.stats.dropped += 1
         self._items.append(item)
-        self._wakeup.set()
+        self._wake()
+
+    def _put_fresh(self, fresh: Fresh) -> None:
+        log.info("%s: %s has data again after %.3g s", self.venue, fresh.subscription, fresh.silent_for)
+        self._put(fresh)
+
+    def _wake(self) -> None:
+        """Wake the waiting consumer, if any, once (until it runs, later items need no wake-up)."""
+        if self._consumer_waiting:
+            self._consumer_waiting = False
+            self._consumer_woken = True
+            self._wakeup.set()
 
     def _end(self, error: VenueError) -> None:
         """End the stream with `error` (the first such error wins): iterating raises it once
@@ -1233,38 +1284,112 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
             raise failure
 
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        while True:
-            message = await self._next_message(ws, self._idle_timeout)
-            if isinstance(message, _Closed):
-                self._record_close(ws, message.reason)
-                return
-            if self.capture is not None and not isinstance(message, PayloadTooLarge):
-                self._record(ws, "in", message)
-            self.stats.received += 1
-            if isinstance(message, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
-                self._decode_failure(message, b"")
-                continue
-            reaction = self._react(message)
-            self._observe(message, reaction)
-            for item in reaction.items:
-                if isinstance(item, DecodeFailure):
-                    self.stats.decode_errors += 1
-                    log.warning("%s: %s", self.venue, item.error)
-                elif self.silence.enabled:
-                    symbol = getattr(item, "symbol", None)
-                    for fresh in self.silence.data(symbol if isinstance(symbol, str) else None, self._clock()):
-                        log.info("%s: %s has data again after %.3g s", self.venue, fresh.subscription, fresh.silent_for)
-                        self._put(fresh)
-                self._put(item)
-            for frame in reaction.send:
-                await self.send(frame)
-            if reaction.fatal is not None:
-                raise _StreamEnded(reaction.fatal)
-            if reaction.reconnect is not None:
-                log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
-                raise ConnectionLost(self.venue, reaction.reconnect)
-            if self._consumer_waiting and len(self._items) >= _HAND_OVER:
-                await asyncio.sleep(0)  # let the waiting consumer take them (see _HAND_OVER)
+        """Read one session's messages until it closes. This loop runs once per push: what cannot
+        change within a session is looked up once before it, a data message goes from the socket
+        to the buffer without another coroutine (the receive and its idle deadline inline: what
+        `_next_message` does), and other kinds of message take `_non_data`."""
+        idle = self._idle_timeout
+        receive = ws.receive
+        stats, items, silence, clock = self.stats, self._items, self.silence, self._clock
+        watching = silence.enabled  # as the silence watcher of this session (started only if so)
+        stale, last_data = silence._stale, silence._last  # `silence.data`'s usual case, inline below
+        maxlen, hand_over = self._maxlen, self._hand_over
+        observe, passed = self._unknowns.observe, self._unknowns.passed
+        # The unknown-field sample: `observe` saw a message of kind `sampled` last and said it will
+        # not take the next `unsampled` of that kind; `passed_by` of those went by without a call
+        # (counted with one `passed` call when the kind changes or the session ends).
+        sampled: object = None
+        unsampled = passed_by = 0
+        decode = self.protocol.receive
+        task = asyncio.current_task()
+        text_type, binary_type = aiohttp.WSMsgType.TEXT, aiohttp.WSMsgType.BINARY
+        deadline = None if idle is None else self._arm_idle(ws, idle)
+        try:
+            while True:
+                if deadline is None:
+                    message = await receive()
+                else:
+                    if deadline.handle is None:  # it stopped (the socket closed): a receive returns at once
+                        deadline = self._arm_idle(ws, deadline.idle)
+                    deadline.started, deadline.task = deadline.now(), task
+                    failure: VenueError | None = None
+                    try:
+                        message = await receive()
+                    except asyncio.CancelledError:
+                        if not deadline.expired or task is None or task.uncancel() > 0:
+                            raise  # cancelled from outside (or our expiry raced another cancel)
+                        failure = ConnectionLost(self.venue, f"nothing received for {deadline.idle:g} s")
+                    finally:
+                        deadline.task = None
+                        if deadline.expired:
+                            deadline.stop()
+                            self._idle_deadline = None
+                    if failure is not None:
+                        raise failure
+                kind = message.type
+                if kind is text_type or kind is binary_type:
+                    data: Frame = message.data
+                else:
+                    other = self._non_data(ws, message)
+                    if isinstance(other, _Closed):
+                        self._record_close(ws, other.reason)
+                        return
+                    if isinstance(other, PayloadTooLarge):  # aiohttp stopped reading it and closes (1009)
+                        stats.received += 1
+                        self._decode_failure(other, b"")
+                        continue
+                    data = other
+                if self.capture is not None:
+                    self._record(ws, "in", data)
+                stats.received += 1
+                try:  # as `_react`
+                    reaction = decode(data)
+                except Exception as exc:
+                    reaction = self._refused(data, exc)
+                else:
+                    if type(reaction) is not Reaction or reaction.send:
+                        reaction = self._checked(data, reaction)
+                batch = reaction.items
+                first = type(batch[0]) if batch else None
+                if first is not DecodeFailure:  # as `_observe`
+                    if first is sampled and unsampled:
+                        unsampled -= 1
+                        passed_by += 1
+                    else:
+                        if passed_by:
+                            passed(sampled, passed_by)
+                            passed_by = 0
+                        unsampled, sampled = observe(data, first), first
+                for item in batch:
+                    if isinstance(item, DecodeFailure):
+                        stats.decode_errors += 1
+                        log.warning("%s: %s", self.venue, item.error)
+                    elif watching:
+                        symbol = getattr(item, "symbol", None)
+                        if type(symbol) is str and not stale and None not in last_data:
+                            last_data[symbol] = clock()
+                        else:
+                            for fresh in silence.data(symbol if isinstance(symbol, str) else None, clock()):
+                                self._put_fresh(fresh)
+                    if len(items) >= maxlen:  # as `_put`, the wake-up once per message below
+                        items.popleft()
+                        stats.dropped += 1
+                    items.append(item)
+                if batch and self._consumer_waiting:
+                    self._wake()
+                if reaction.send or reaction.fatal is not None or reaction.reconnect is not None:
+                    for frame in reaction.send:
+                        await self.send(frame)
+                    if reaction.fatal is not None:
+                        raise _StreamEnded(reaction.fatal)
+                    if reaction.reconnect is not None:
+                        log.warning("%s: %s; reconnecting", self.venue, reaction.reconnect)
+                        raise ConnectionLost(self.venue, reaction.reconnect)
+                if self._consumer_woken and len(items) >= hand_over:
+                    await asyncio.sleep(0)  # let the waiting consumer take them (see _HAND_OVER)
+        finally:
+            if passed_by:
+                passed(sampled, passed_by)
 
     async def _tick(self, ws: aiohttp.ClientWebSocketResponse, every: float) -> None:
         """Every `every` s: the protocol's `on_timer()` reaction (items yielded, frames sent; a

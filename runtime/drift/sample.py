@@ -18,6 +18,7 @@ message costs about as much as its decode, so every message would halve a book s
 from __future__ import annotations
 
 import logging
+import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Final
 
@@ -102,11 +103,25 @@ class UnknownFieldSampler(_Counting):
         super().__init__(venue, counter, first, every)
         self.url = url
 
-    def observe(self, raw: str | bytes, kind: object) -> None:
+    def observe(self, raw: str | bytes, kind: object) -> int:
         """One incoming message `raw` whose decoded item is of `kind` (e.g. its type): compare
-        it when the sample takes it. Never raises."""
-        if self._takes(kind):
+        it when the sample takes it. Never raises. Returns how many of the next messages of
+        `kind` the sample will not take: a caller may count those with `passed` instead (a
+        stream does, so that most of its messages cost no call)."""
+        seen = self._seen.get(kind, 0) + 1
+        self._seen[kind] = seen
+        if seen <= self.first or (self.every and seen % self.every == 0):
             self.compare(raw)
+        if seen < self.first:
+            return 0
+        if not self.every:
+            return sys.maxsize
+        return self.every - 1 - seen % self.every
+
+    def passed(self, kind: object, count: int) -> None:
+        """`count` messages of `kind` went by that the sample would not have taken (as
+        `observe` said): counted as seen, not compared."""
+        self._seen[kind] = self._seen.get(kind, 0) + count
 
     def compare(self, raw: str | bytes) -> None:
         """Compare one message now and count its unknown fields. Never raises."""
