@@ -698,7 +698,7 @@ class _Turns:
 class _IdleDeadline:
     """The idle timeout of one connection's receives, as one timer re-armed only when it fires
     (about once per `idle` seconds), not one `asyncio.timeout` per message: a receive waiting
-    `idle` seconds is cancelled and `_next_message` turns that into ConnectionLost, exactly
+    `idle` seconds is cancelled and `WsStream._read` turns that into ConnectionLost, exactly
     as the per-message timeout did. The timer stops once the connection is closed."""
 
     def __init__(self, ws: aiohttp.ClientWebSocketResponse, idle: float) -> None:
@@ -814,7 +814,7 @@ class _WsEngine(Closing, Generic[T]):
         raise failure
 
     _idle_deadline: _IdleDeadline | None = None
-    """The idle timer of the connection `_next_message` reads (one per engine)."""
+    """The idle timer of the connection `WsStream._read` reads (one per engine)."""
 
     def _arm_idle(self, ws: aiohttp.ClientWebSocketResponse, idle_timeout: float) -> _IdleDeadline:
         """The idle deadline of `ws`'s receives, a new one when the last is of another connection
@@ -825,36 +825,11 @@ class _WsEngine(Closing, Generic[T]):
         deadline = self._idle_deadline = _IdleDeadline(ws, idle_timeout)
         return deadline
 
-    async def _next_message(
-        self, ws: aiohttp.ClientWebSocketResponse, idle_timeout: float | None
-    ) -> Frame | PayloadTooLarge | _Closed:
+    async def _next_message(self, ws: aiohttp.ClientWebSocketResponse) -> Frame | PayloadTooLarge | _Closed:
         """The next text or binary message; PayloadTooLarge for one over the size cap (aiohttp
         then closes the connection, 1009); `_Closed` when the connection closed. ConnectionLost
-        for `idle_timeout` s of silence or a WebSocket error. (`WsStream._read` does the same
-        inline.)"""
-        if idle_timeout is None:
-            message = await ws.receive()
-        else:
-            deadline = self._idle_deadline
-            if deadline is None or deadline.ws is not ws or deadline.idle != idle_timeout or deadline.handle is None:
-                deadline = self._arm_idle(ws, idle_timeout)
-            task = asyncio.current_task()
-            deadline.started, deadline.task = deadline.now(), task
-            failure: VenueError | None = None
-            try:
-                message = await ws.receive()
-            except asyncio.CancelledError:
-                if not deadline.expired or task is None or task.uncancel() > 0:
-                    raise  # cancelled from outside (or our expiry raced another cancel)
-                failure = ConnectionLost(self.venue, f"nothing received for {idle_timeout:g} s")
-            finally:
-                deadline.task = None
-                if deadline.expired:
-                    deadline.stop()
-                    self._idle_deadline = None
-            if failure is not None:
-                raise failure
-        return self._non_data(ws, message)
+        for a WebSocket error. (`WsStream._read` receives inline, under its idle deadline.)"""
+        return self._non_data(ws, await ws.receive())
 
     def _non_data(
         self, ws: aiohttp.ClientWebSocketResponse, message: aiohttp.WSMessage
@@ -1286,8 +1261,8 @@ class WsStream(_WsEngine[T], AsyncIterator["T | StreamEvent"]):
     async def _read(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         """Read one session's messages until it closes. This loop runs once per push: what cannot
         change within a session is looked up once before it, a data message goes from the socket
-        to the buffer without another coroutine (the receive and its idle deadline inline: what
-        `_next_message` does), and other kinds of message take `_non_data`."""
+        to the buffer without another coroutine (the receive and its idle deadline inline), and
+        other kinds of message take `_non_data`."""
         idle = self._idle_timeout
         receive = ws.receive
         stats, items, silence, clock = self.stats, self._items, self.silence, self._clock
@@ -1818,7 +1793,7 @@ class WsSession(_WsEngine[T]):
         reason = "the venue closed the connection"
         try:
             while True:
-                message = await self._next_message(link.ws, None)
+                message = await self._next_message(link.ws)
                 if isinstance(message, _Closed):
                     reason = message.reason
                     break
