@@ -21,6 +21,7 @@ import pytest
 from aiohttp import web
 
 from tests.hostile.peers import ws_peer
+from tests.transport.toy import ToyProtocol
 from venuewire.bitmart.protocol import SpotDepthProtocol
 from venuewire.errors import DecodeError
 from venuewire.events import DecodeFailure
@@ -103,19 +104,8 @@ def test_the_routing_cases_cover_both_ways() -> None:
     assert routes == letters == {True, False}
 
 
-class Batches:
+class Batches(ToyProtocol):
     """A protocol whose message "a,b,c" is three items, "bad" a DecodeFailure."""
-
-    venue = "test"
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-
-    def url(self) -> str:
-        return self._url
-
-    def opening(self) -> list[str | bytes]:
-        return ["start"]
 
     def receive(self, data: str | bytes) -> Reaction[str]:
         text = data if isinstance(data, str) else data.decode()

@@ -15,6 +15,7 @@ import pytest
 from aiohttp import web
 
 from tests.hostile.peers import ws_peer
+from tests.transport.toy import ToyProtocol
 from venuewire.drift.sample import UnknownFieldSampler
 from venuewire.events import Gap
 from venuewire.transport import Reaction, WsStream
@@ -83,19 +84,8 @@ class B:
     n: int
 
 
-class Kinds:
+class Kinds(ToyProtocol):
     """Message "a<n>" is an A, "b<n>" a B, "-<n>" no item at all."""
-
-    venue = "test"
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-
-    def url(self) -> str:
-        return self._url
-
-    def opening(self) -> list[str | bytes]:
-        return ["start"]
 
     def receive(self, data: str | bytes) -> Reaction[Any]:
         text = data if isinstance(data, str) else data.decode()

@@ -13,6 +13,7 @@ import pytest
 from aiohttp import web
 
 import venuewire
+from tests.transport.toy import ToyProtocol
 from venuewire.errors import DecodeError, retry_after
 from venuewire.events import DecodeFailure, Gap
 from venuewire.transport import Http, RateLimiter, Reaction, WsStream, positive_seconds
@@ -63,19 +64,8 @@ async def server() -> AsyncIterator[Server]:
     await runner.cleanup()
 
 
-class Numbers:
+class Numbers(ToyProtocol):
     """A toy protocol: JSON {"n": int} messages become ints, anything else a DecodeFailure."""
-
-    venue = "test"
-
-    def __init__(self, url: str) -> None:
-        self._url = url
-
-    def url(self) -> str:
-        return self._url
-
-    def opening(self) -> list[str | bytes]:
-        return ["start"]
 
     def receive(self, data: str | bytes) -> Reaction[int]:
         try:
