@@ -249,9 +249,14 @@ class SimState:
         return gen
 
     def record(self, proto_id: int, serial_no: int) -> None:
-        self.requests.append((proto_id, serial_no))
-        if len(self.requests) > self.max_recorded_requests:
-            del self.requests[: len(self.requests) - self.max_recorded_requests]
+        """Log one request: `requests` keeps the latest, at most `max_recorded_requests` of
+        them; when full, the oldest tenth goes at once (not one entry per request, which
+        would move the whole list each time)."""
+        requests = self.requests
+        requests.append((proto_id, serial_no))
+        if len(requests) > self.max_recorded_requests:
+            keep = self.max_recorded_requests - self.max_recorded_requests // 10
+            del requests[: len(requests) - keep]
 
 
 # --- one connection, no I/O --------------------------------------------------------------

@@ -75,3 +75,15 @@ def test_a_book_request_gets_the_same_bytes_batched_split_or_alone():
         book = decode_proto(Qot_GetOrderBook_pb2.Response, frames[0].body)
         assert book.retType == 0 and len(book.s2c.orderBookAskList) == 3
     assert replies[0] == replies[1] == replies[2]
+
+
+def test_the_request_log_keeps_the_latest_and_never_more_than_its_cap():
+    from venuewire.sim.opend import SimState
+
+    state = SimState(max_recorded_requests=50)
+    for serial in range(1, 1001):
+        state.record(3012, serial)
+        assert len(state.requests) <= 50
+        assert state.requests[-1] == (3012, serial)
+    kept = [serial for _, serial in state.requests]
+    assert kept == list(range(1001 - len(kept), 1001)) and len(kept) >= 45  # in order, the latest
