@@ -14,6 +14,7 @@ from venuewire.generated.coinw.order_response import OrderResponse
 from venuewire.generated.infoway.depth import Depth
 from venuewire.generated.qfex.order import Order as QfexOrder
 from venuewire.generated.qfex.order import OrderStatus, Side
+from venuewire.infoway.book import order_book_from_depth
 
 
 def test_decimal_strings_decode_to_their_exact_text_and_encode_back_as_sent():
@@ -89,7 +90,7 @@ def test_infoway_and_bitmart_long_decimals_stay_exact(text):
     depth = venuewire.decode_json(Depth, f'{{"s":"X","t":1,"a":[["{text}"],["{text}"]],"b":[[],[]]}}')
     assert depth.a[0][0] == depth.a[1][0] == text
     assert Decimal(depth.a[0][0]).as_tuple() == Decimal(text).as_tuple()
-    book = venuewire.infoway.order_book_from_depth(depth)
+    book = order_book_from_depth(depth)
     assert str(book.asks[0].price) == str(book.asks[0].size) == text
     with pytest.raises(venuewire.DecodeError, match=r"\$\.a\[0\]\[0\]"):
         venuewire.decode_json(Depth, f'{{"s":"X","t":1,"a":[[{text}],["{text}"]],"b":[[],[]]}}')
