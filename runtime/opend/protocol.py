@@ -125,7 +125,9 @@ class OpenDConnection:
     def __init__(self, cipher: SessionCipher | None = None, max_body_len: int = OPEND.max_body_len) -> None:
         self.cipher = cipher or SessionCipher()
         self.state = State.CONNECTING
-        # A plaintext session has no transform: the decoder takes its one-whole-frame fast path.
+        # A plaintext session has no transform either way (the decoder then takes its
+        # one-whole-frame fast path, and frames are built without a no-op call).
+        self._encrypt = self.cipher.encrypt if self.cipher.enabled else None
         decrypt = self.cipher.decrypt if self.cipher.enabled else None
         self._decoder = FrameDecoder(max_body_len=max_body_len, decrypt=decrypt)
         self._serial = 0
@@ -147,7 +149,7 @@ class OpenDConnection:
         body = encode_proto(init_connect_request(self.cipher.enabled))
         self._init_serial = self._next_serial()
         self.state = State.HANDSHAKING
-        frame = encode_frame(OpenDProtoID.InitConnect, self._init_serial, body, encrypt=self.cipher.encrypt)
+        frame = encode_frame(OpenDProtoID.InitConnect, self._init_serial, body, encrypt=self._encrypt)
         if self.on_frame is not None:
             self.on_frame("out", frame[:HEADER_SIZE], OpenDProtoID.InitConnect, self._init_serial, body)
         return frame
@@ -165,7 +167,7 @@ class OpenDConnection:
         if self.state is not State.READY:
             raise ProtocolStateError(self.state, f"send protoID {proto_id}")
         serial = self._next_serial()
-        frame = encode_frame(proto_id, serial, body, encrypt=self.cipher.encrypt)
+        frame = encode_frame(proto_id, serial, body, encrypt=self._encrypt)
         if self.on_frame is not None:
             self.on_frame("out", frame[:HEADER_SIZE], proto_id, serial, body)
         return serial, frame
